@@ -1,1 +1,15 @@
-export {};
+export { DatasetError } from './errors.js';
+export type { DatasetErrorCode } from './errors.js';
+
+export { UNKNOWN_INDEX, Vocabulary } from './encoding/vocabulary.js';
+export type { VocabularyJson } from './encoding/vocabulary.js';
+export { NumericScaler } from './encoding/numeric-scaler.js';
+export type { NumericScalerJson } from './encoding/numeric-scaler.js';
+export { DEFAULT_YEAR_BUCKET_WIDTH, deriveYearBuckets, yearBucketIndex } from './encoding/year-buckets.js';
+export type { YearBuckets } from './encoding/year-buckets.js';
+export type { ItemFeatureSource, UserFeatureSource } from './encoding/feature-sources.js';
+export type { EncodedItemTable, EncodedUserTable } from './encoding/feature-tables.js';
+export { DEFAULT_FEATURE_ENCODER_OPTIONS, FEATURE_ENCODER_JSON_VERSION, FeatureEncoder } from './encoding/feature-encoder.js';
+export type { FeatureEncoderFitInput, FeatureEncoderJson, FeatureEncoderOptions } from './encoding/feature-encoder.js';
+export { MISSING_ROW, candidateRows, gatherRows } from './encoding/row-gather.js';
+export type { GatherRowsInput } from './encoding/row-gather.js';

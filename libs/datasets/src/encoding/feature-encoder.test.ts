@@ -1,0 +1,100 @@
+import { assertRowsMatchLayout } from '@metarec/schemas';
+import { describe, expect, it } from 'vitest';
+
+import { FeatureEncoder } from './feature-encoder.js';
+import type { ItemFeatureSource, UserFeatureSource } from './feature-sources.js';
+import { MISSING_ROW, candidateRows, gatherRows } from './row-gather.js';
+
+const users: UserFeatureSource[] = [
+  { userId: 'u2', ageBucket: 25, gender: 'F', occupation: 'artist', region: '9' },
+  { userId: 'u1', ageBucket: '18', gender: 'M', occupation: 'writer', region: null },
+];
+const items: ItemFeatureSource[] = [
+  { itemId: 'i1', categories: ['Drama', 'Comedy'], releaseYear: 1994, numeric: { price: 10 } },
+  { itemId: 'i2', categories: ['Drama'], releaseYear: 1922, numeric: { price: 30 } },
+  { itemId: 'i3', categories: [], releaseYear: null, numeric: {} },
+];
+
+describe('FeatureEncoder', () => {
+  const encoder = FeatureEncoder.fit({ users, items, trainingUserIds: ['u1', 'u2'], trainingItemIds: ['i1', 'i2'] });
+
+  it('lays out user and item fields with one reserved unknown index each', () => {
+    expect(encoder.layout()).toEqual({
+      userFields: [
+        { name: 'user_id', cardinality: 3 },
+        { name: 'age_bucket', cardinality: 3 },
+        { name: 'gender', cardinality: 3 },
+        { name: 'occupation', cardinality: 3 },
+        { name: 'region', cardinality: 2 },
+      ],
+      // 5-year bins 1920..1994: 15 bins + unknown
+      itemFields: [
+        { name: 'item_id', cardinality: 3 },
+        { name: 'release_year_bucket', cardinality: 16 },
+      ],
+      categoryCount: 2,
+      numericCount: 1,
+    });
+  });
+
+  it('encodes the hand example to the expected indices, multi-hot and standardised numbers', () => {
+    const u = encoder.encodeUsers(users);
+    // u2: id 2, age "25" (2nd of "18","25"), F (1st), artist (1st), region "9" (1st)
+    // u1: id 1, age "18" (1), M (2), writer (2), region missing (0)
+    expect(Array.from(u.fields)).toEqual([2, 2, 1, 1, 1, 1, 1, 2, 2, 0]);
+    const i = encoder.encodeItems(items);
+    // i3 is not a training item: id 0; no year: bucket 0. 1994 -> bin 14 -> 15; 1922 -> bin 0 -> 1.
+    expect(Array.from(i.fields)).toEqual([1, 15, 2, 1, 0, 0]);
+    // categories in code-point order: Comedy, Drama
+    expect(Array.from(i.categories)).toEqual([1, 1, 0, 1, 0, 0]);
+    // price mean 20, population std 10; missing -> 0
+    expect(Array.from(i.numeric)).toEqual([-1, 1, 0]);
+  });
+
+  it('maps unknown ids and values to 0 while keeping known profile fields', () => {
+    const u = encoder.encodeUsers([{ userId: 'new', ageBucket: 18, gender: 'X', occupation: 'writer' }]);
+    expect(Array.from(u.fields)).toEqual([0, 1, 0, 2, 0]);
+  });
+
+  it('restores from JSON text and encodes identically', () => {
+    const restored = FeatureEncoder.fromJSON(JSON.parse(JSON.stringify(encoder)));
+    expect(restored.layout()).toEqual(encoder.layout());
+    expect(restored.encodeUsers(users)).toEqual(encoder.encodeUsers(users));
+    expect(restored.encodeItems(items)).toEqual(encoder.encodeItems(items));
+  });
+
+  it('rejects JSON of another version', () => {
+    expect(() => FeatureEncoder.fromJSON({ ...encoder.toJSON(), version: 99 })).toThrow(expect.objectContaining({ code: 'DS_SERIALIZED_INVALID' }) as Error);
+  });
+
+  it('leaves id fields out when asked (the MeLU reference has none)', () => {
+    const plain = FeatureEncoder.fit({ users, items }, { includeUserId: false, includeItemId: false, yearBuckets: { firstYear: 1920, widthYears: 5, count: 16 } });
+    const layout = plain.layout();
+    expect(layout.userFields.map((f) => f.name)).toEqual(['age_bucket', 'gender', 'occupation', 'region']);
+    expect(layout.itemFields).toEqual([{ name: 'release_year_bucket', cardinality: 17 }]);
+    expect(Array.from(plain.encodeItems(items).fields)).toEqual([15, 1, 0]);
+  });
+
+  it('gathers rows by table row, and scores candidates with the user repeated and unknown items zeroed', () => {
+    const u = encoder.encodeUsers(users);
+    const i = encoder.encodeItems(items);
+    const rows = gatherRows({ users: u, items: i, userRows: Int32Array.of(1, 0, MISSING_ROW), itemRows: Int32Array.of(2, 0, 1), labels: Float32Array.of(5, 3, 1) });
+    assertRowsMatchLayout(rows, encoder.layout());
+    expect(Array.from(rows.userIndices.subarray(0, 5))).toEqual([1, 1, 2, 2, 0]);
+    expect(Array.from(rows.userIndices.subarray(10))).toEqual([0, 0, 0, 0, 0]);
+    expect(rows.itemIds).toEqual(['i3', 'i1', 'i2']);
+    expect(Array.from(rows.labels)).toEqual([5, 3, 1]);
+
+    const candidates = candidateRows(u, 0, i, ['i2', 'unseen']);
+    assertRowsMatchLayout(candidates, encoder.layout());
+    expect(Array.from(candidates.userIndices)).toEqual([2, 2, 1, 1, 1, 2, 2, 1, 1, 1]);
+    expect(Array.from(candidates.itemIndices)).toEqual([2, 1, 0, 0]);
+    expect(candidates.itemIds).toEqual(['i2', 'unseen']);
+  });
+
+  it('rejects out-of-range rows with DS_INVALID_INPUT', () => {
+    const u = encoder.encodeUsers(users);
+    const i = encoder.encodeItems(items);
+    expect(() => gatherRows({ users: u, items: i, userRows: Int32Array.of(2), itemRows: Int32Array.of(0) })).toThrow(expect.objectContaining({ code: 'DS_INVALID_INPUT' }) as Error);
+  });
+});
