@@ -6,13 +6,13 @@ import type { ItemFeatureSource, UserFeatureSource } from './feature-sources.js'
 import { MISSING_ROW, candidateRows, gatherRows } from './row-gather.js';
 
 const users: UserFeatureSource[] = [
-  { userId: 'u2', ageBucket: 25, gender: 'F', occupation: 'artist', region: '9' },
-  { userId: 'u1', ageBucket: '18', gender: 'M', occupation: 'writer', region: null },
+  { user_id: 'u2', age_bucket: '25', gender: 'F', occupation: 'artist', region: '9' },
+  { user_id: 'u1', age_bucket: '18', gender: 'M', occupation: 'writer', region: null },
 ];
 const items: ItemFeatureSource[] = [
-  { itemId: 'i1', categories: ['Drama', 'Comedy'], releaseYear: 1994, numeric: { price: 10 } },
-  { itemId: 'i2', categories: ['Drama'], releaseYear: 1922, numeric: { price: 30 } },
-  { itemId: 'i3', categories: [], releaseYear: null, numeric: {} },
+  { item_id: 'i1', categories: ['Drama', 'Comedy'], release_year: 1994, numeric_attributes: { price: 10 } },
+  { item_id: 'i2', categories: ['Drama'], release_year: 1922, numeric_attributes: { price: 30 } },
+  { item_id: 'i3', categories: [], release_year: null, numeric_attributes: {} },
 ];
 
 describe('FeatureEncoder', () => {
@@ -52,7 +52,7 @@ describe('FeatureEncoder', () => {
   });
 
   it('maps unknown ids and values to 0 while keeping known profile fields', () => {
-    const u = encoder.encodeUsers([{ userId: 'new', ageBucket: 18, gender: 'X', occupation: 'writer' }]);
+    const u = encoder.encodeUsers([{ user_id: 'new', age_bucket: '18', gender: 'X', occupation: 'writer' }]);
     expect(Array.from(u.fields)).toEqual([0, 1, 0, 2, 0]);
   });
 

@@ -62,8 +62,7 @@ const USER_ATTRIBUTES = ['age_bucket', 'gender', 'occupation', 'region'] as cons
 type UserAttribute = (typeof USER_ATTRIBUTES)[number];
 
 function userAttribute(user: UserFeatureSource, name: UserAttribute): string | null {
-  const value = { age_bucket: user.ageBucket, gender: user.gender, occupation: user.occupation, region: user.region }[name];
-  return value === null || value === undefined ? null : String(value);
+  return user[name] ?? null;
 }
 
 /**
@@ -89,20 +88,20 @@ export class FeatureEncoder {
    */
   static fit(input: FeatureEncoderFitInput, options: FeatureEncoderOptions = {}): FeatureEncoder {
     const merged = { ...DEFAULT_FEATURE_ENCODER_OPTIONS, ...options };
-    const yearBuckets = options.yearBuckets ?? deriveYearBuckets(input.items.map((item) => item.releaseYear));
+    const yearBuckets = options.yearBuckets ?? deriveYearBuckets(input.items.map((item) => item.release_year));
     assertYearBuckets(yearBuckets);
     const vocabularies = new Map<string, Vocabulary>();
     if (merged.includeUserId) {
-      vocabularies.set('user_id', Vocabulary.fit(input.trainingUserIds ?? input.users.map((u) => u.userId)));
+      vocabularies.set('user_id', Vocabulary.fit(input.trainingUserIds ?? input.users.map((u) => u.user_id)));
     }
     for (const name of USER_ATTRIBUTES) {
       vocabularies.set(name, Vocabulary.fit(input.users.map((user) => userAttribute(user, name))));
     }
     if (merged.includeItemId) {
-      vocabularies.set('item_id', Vocabulary.fit(input.trainingItemIds ?? input.items.map((i) => i.itemId)));
+      vocabularies.set('item_id', Vocabulary.fit(input.trainingItemIds ?? input.items.map((i) => i.item_id)));
     }
     const categories = Vocabulary.fit(input.items.flatMap((item) => item.categories ?? []));
-    const numeric = NumericScaler.fit(input.items.map((item) => item.numeric ?? {}));
+    const numeric = NumericScaler.fit(input.items.map((item) => item.numeric_attributes ?? {}));
     return new FeatureEncoder(merged.includeUserId, merged.includeItemId, vocabularies, categories, yearBuckets, numeric);
   }
 
@@ -172,14 +171,14 @@ export class FeatureEncoder {
     users.forEach((user, row) => {
       let at = row * width;
       if (idVocabulary !== undefined) {
-        fields[at++] = idVocabulary.indexOf(user.userId);
+        fields[at++] = idVocabulary.indexOf(user.user_id);
       }
       USER_ATTRIBUTES.forEach((name, k) => {
         fields[at + k] = attributeVocabularies[k].indexOf(userAttribute(user, name));
       });
-      rowById.set(user.userId, row);
+      rowById.set(user.user_id, row);
     });
-    return { count: users.length, fieldCount: width, ids: users.map((u) => u.userId), fields, rowById };
+    return { count: users.length, fieldCount: width, ids: users.map((u) => u.user_id), fields, rowById };
   }
 
   /** Encodes items once; rows follow `items` order. Later duplicates of an id win in `rowById`. */
@@ -195,24 +194,24 @@ export class FeatureEncoder {
     items.forEach((item, row) => {
       let at = row * width;
       if (idVocabulary !== undefined) {
-        fields[at++] = idVocabulary.indexOf(item.itemId);
+        fields[at++] = idVocabulary.indexOf(item.item_id);
       }
-      fields[at] = yearBucketIndex(this.yearBuckets, item.releaseYear);
+      fields[at] = yearBucketIndex(this.yearBuckets, item.release_year);
       for (const category of item.categories ?? []) {
         const index = this.categories.indexOf(category);
         if (index > 0) {
           categories[row * categoryCount + index - 1] = 1;
         }
       }
-      this.numeric.transformInto(item.numeric ?? {}, numeric, row * numericCount);
-      rowById.set(item.itemId, row);
+      this.numeric.transformInto(item.numeric_attributes ?? {}, numeric, row * numericCount);
+      rowById.set(item.item_id, row);
     });
     return {
       count: items.length,
       fieldCount: width,
       categoryCount,
       numericCount,
-      ids: items.map((i) => i.itemId),
+      ids: items.map((i) => i.item_id),
       fields,
       categories,
       numeric,
