@@ -19,11 +19,18 @@ export type DatasetErrorCode =
 export class DatasetError extends Error {
   override readonly name = 'DatasetError';
 
+  /** The file at fault, when a file is (absolute or as given). */
+  readonly file?: string;
+  /** The 1-based line at fault, for `DS_MALFORMED_LINE`. */
+  readonly line?: number;
+
   constructor(
     readonly code: DatasetErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options: { cause?: unknown; file?: string; line?: number } = {},
   ) {
-    super(message, options);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.file = options.file;
+    this.line = options.line;
   }
 }

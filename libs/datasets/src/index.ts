@@ -13,3 +13,12 @@ export { DEFAULT_FEATURE_ENCODER_OPTIONS, FEATURE_ENCODER_JSON_VERSION, FeatureE
 export type { FeatureEncoderFitInput, FeatureEncoderJson, FeatureEncoderOptions } from './encoding/feature-encoder.js';
 export { MISSING_ROW, candidateRows, gatherRows } from './encoding/row-gather.js';
 export type { GatherRowsInput } from './encoding/row-gather.js';
+
+export { EVENT_TYPES, EVENT_TYPE_CODE, interactionRecords } from './dataset/dataset.js';
+export type { Dataset, InteractionColumns } from './dataset/dataset.js';
+
+export { CHECKSUM_FILE, verifySha256Sums } from './movielens/checksums.js';
+export type { ChecksumStatus } from './movielens/checksums.js';
+export { DEFAULT_IMPORT_MOVIELENS_OPTIONS, importMovieLens } from './movielens/import-movielens.js';
+export type { ImportMovieLensOptions, MovieLensDataset, MovieLensFormat } from './movielens/import-movielens.js';
+export { ML_100K_GENRES, ML_1M_OCCUPATIONS, MOVIELENS_AGE_BUCKETS, NON_US_REGION, ageBucketOf, regionOf } from './movielens/movielens-features.js';
