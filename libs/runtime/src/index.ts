@@ -1,1 +1,19 @@
-export {};
+export type { ConfigIssue, RuntimeErrorCode } from './errors.js';
+export { ConfigError, RuntimeError, RuntimeOptionsError } from './errors.js';
+export type { EnvSource } from './config/load-config.js';
+export { loadConfig } from './config/load-config.js';
+export { env } from './config/env.js';
+export type { ConfigVariableDoc } from './config/describe-config.js';
+export { describeConfig } from './config/describe-config.js';
+export type { Logger, LoggerOptions, LogLevel } from './logging/create-logger.js';
+export { createLogger, DEFAULT_LOGGER_OPTIONS, LOG_LEVELS } from './logging/create-logger.js';
+export type { MetricsRegistryOptions } from './metrics/create-metrics-registry.js';
+export { createMetricsRegistry, DEFAULT_METRICS_REGISTRY_OPTIONS } from './metrics/create-metrics-registry.js';
+export type {
+  GracefulShutdownOptions,
+  ShutdownReport,
+  ShutdownState,
+  ShutdownStepFn,
+  ShutdownStepResult,
+} from './shutdown/graceful-shutdown.js';
+export { DEFAULT_GRACEFUL_SHUTDOWN_OPTIONS, GracefulShutdown } from './shutdown/graceful-shutdown.js';

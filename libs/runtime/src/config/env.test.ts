@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+
+import { env } from './env.js';
+
+describe('env helpers', () => {
+  it('int rejects non-integers and out-of-range values', () => {
+    const schema = env.int(undefined, { min: 1, max: 10 });
+    expect(schema.parse(' 7 ')).toBe(7);
+    expect(schema.safeParse('7.5').success).toBe(false);
+    expect(schema.safeParse('').success).toBe(false);
+    expect(schema.safeParse('11').success).toBe(false);
+  });
+
+  it('boolean accepts the documented words only', () => {
+    const schema = env.boolean();
+    expect(['true', 'YES', '1', 'on'].map((word) => schema.parse(word))).toEqual([true, true, true, true]);
+    expect(['false', 'No', '0', 'off'].map((word) => schema.parse(word))).toEqual([false, false, false, false]);
+    expect(schema.safeParse('y').success).toBe(false);
+  });
+
+  it('list trims items and rejects an empty list', () => {
+    expect(env.list().parse(' a:1 , b:2 ,,')).toEqual(['a:1', 'b:2']);
+    expect(env.list().safeParse(' , ').success).toBe(false);
+  });
+
+  it('url checks the scheme when asked', () => {
+    expect(env.url(undefined, ['postgres:', 'postgresql:']).safeParse('postgres://u@h:5432/db').success).toBe(true);
+    expect(env.url(undefined, ['postgres:']).safeParse('redis://h').success).toBe(false);
+    expect(env.url().safeParse('not a url').success).toBe(false);
+  });
+});
