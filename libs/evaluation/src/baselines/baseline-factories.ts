@@ -1,0 +1,57 @@
+import type { RecommenderFactory } from '../recommender/recommender.js';
+import { TunedRecommender } from '../recommender/tuned-recommender.js';
+import { GlobalMeanRecommender } from './global-mean.js';
+import { ItemMeanRecommender, PopularityRecommender } from './item-mean.js';
+import { MatrixFactorizationRecommender } from './matrix-factorization.js';
+
+/** Names of the non-neural baselines. */
+export const BASELINE_NAMES = ['global_mean', 'item_mean', 'popularity', 'bias', 'mf'] as const;
+
+/** A non-neural baseline name. */
+export type BaselineName = (typeof BASELINE_NAMES)[number];
+
+/** Penalty grids searched on training users (inner validation); chosen per seed and reported. */
+const BIAS_PENALTIES = [1, 3, 10, 30];
+const MF_GRID: ReadonlyArray<{ factors: number; penalty: number }> = [
+  { factors: 8, penalty: 3 },
+  { factors: 8, penalty: 10 },
+  { factors: 16, penalty: 10 },
+  { factors: 16, penalty: 30 },
+  { factors: 32, penalty: 30 },
+];
+
+/**
+ * A factory for a baseline. `bias` and `mf` tune their penalties (and MF its dimension) on an
+ * inner split of the training users, then refit on all training data — never on evaluation data.
+ */
+export function baselineFactory(name: BaselineName): RecommenderFactory {
+  switch (name) {
+    case 'global_mean':
+      return { name, create: () => new GlobalMeanRecommender() };
+    case 'item_mean':
+      return { name, create: () => new ItemMeanRecommender() };
+    case 'popularity':
+      return { name, create: () => new PopularityRecommender() };
+    case 'bias':
+      return {
+        name,
+        create: () =>
+          new TunedRecommender(
+            name,
+            BIAS_PENALTIES.map((p) => ({ params: { biasPenalty: p }, create: () => new MatrixFactorizationRecommender({ factors: 0, biasPenalty: p, factorPenalty: 1 }) })),
+          ),
+      };
+    case 'mf':
+      return {
+        name,
+        create: (seed) =>
+          new TunedRecommender(
+            name,
+            MF_GRID.map((g) => ({
+              params: { factors: g.factors, penalty: g.penalty },
+              create: () => new MatrixFactorizationRecommender({ factors: g.factors, factorPenalty: g.penalty, biasPenalty: g.penalty, seed }),
+            })),
+          ),
+      };
+  }
+}

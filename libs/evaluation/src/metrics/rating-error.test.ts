@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+
+import { meanAbsoluteError, rootMeanSquaredError } from './rating-error.js';
+
+describe('rating error', () => {
+  it('computes MAE and RMSE by hand', () => {
+    // errors 1, -2, 0.5 -> MAE 3.5/3, RMSE sqrt((1 + 4 + 0.25)/3)
+    expect(meanAbsoluteError([4, 1, 3.5], [3, 3, 3])).toBeCloseTo(3.5 / 3, 12);
+    expect(rootMeanSquaredError([4, 1, 3.5], [3, 3, 3])).toBeCloseTo(Math.sqrt(5.25 / 3), 12);
+  });
+
+  it('is NaN on empty input rather than 0', () => {
+    expect(meanAbsoluteError([], [])).toBeNaN();
+    expect(rootMeanSquaredError([], [])).toBeNaN();
+  });
+});

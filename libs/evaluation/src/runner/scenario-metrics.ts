@@ -1,0 +1,71 @@
+import { catalogueCoverage, meanNovelty } from '../metrics/catalogue.js';
+import type { TaskScores } from './task-scores.js';
+
+/** One method's metrics on one scenario and seed. `null` = not applicable (e.g. MAE of a ranking-only scorer). */
+export interface ScenarioMetrics {
+  readonly mae: number | null;
+  readonly rmse: number | null;
+  /** Graded nDCG@3 within the 10 query items (gain 2^r − 1), the paper's ranking metric. */
+  readonly ndcg3: number | null;
+  /** nDCG@10 of query positives among sampled unrated items (binary relevance). */
+  readonly ndcg10: number | null;
+  readonly recall10: number | null;
+  readonly auc: number | null;
+  /** Distinct items in the users' top-10 lists / items in the scenario's pool. */
+  readonly coverage: number | null;
+  /** Mean −log2 popularity (bits) of top-10 items. */
+  readonly novelty: number | null;
+  /** Users (tasks) scored. */
+  readonly users: number;
+  /** Users excluded from the positive-vs-negatives metrics because none of their query ratings is positive. */
+  readonly usersWithoutPositives: number;
+}
+
+/** Names of the numeric metrics of {@link ScenarioMetrics}, in report order. */
+export const METRIC_NAMES = ['mae', 'rmse', 'ndcg3', 'ndcg10', 'recall10', 'auc', 'coverage', 'novelty'] as const;
+
+/** A metric name. */
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** Metrics where lower is better (the report highlights the minimum). */
+export const LOWER_IS_BETTER: ReadonlySet<MetricName> = new Set<MetricName>(['mae', 'rmse']);
+
+function meanDefined(values: number[]): number | null {
+  const ok = values.filter((v) => !Number.isNaN(v));
+  return ok.length === 0 ? null : ok.reduce((s, v) => s + v, 0) / ok.length;
+}
+
+/** Catalogue context for coverage and novelty. */
+export interface CatalogueContext {
+  readonly poolSize: number;
+  readonly raters: ArrayLike<number>;
+  readonly trainingUsers: number;
+}
+
+/** Aggregates task scores: MAE/RMSE over all query ratings, ranking metrics averaged over users where defined. */
+export function aggregateTasks(tasks: readonly TaskScores[], predictsRatings: boolean, catalogue?: CatalogueContext): ScenarioMetrics {
+  let abs = 0;
+  let sq = 0;
+  let n = 0;
+  for (const t of tasks) {
+    t.absErrors.forEach((e, j) => {
+      abs += e;
+      sq += t.sqErrors[j];
+      n++;
+    });
+  }
+  const lists = tasks.map((t) => t.topList).filter((l): l is Int32Array => l !== undefined);
+  const hasLists = catalogue !== undefined && lists.length > 0;
+  return {
+    mae: predictsRatings && n > 0 ? abs / n : null,
+    rmse: predictsRatings && n > 0 ? Math.sqrt(sq / n) : null,
+    ndcg3: meanDefined(tasks.map((t) => t.ndcgQuery)),
+    ndcg10: meanDefined(tasks.map((t) => t.ndcgRank)),
+    recall10: meanDefined(tasks.map((t) => t.recallRank)),
+    auc: meanDefined(tasks.map((t) => t.auc)),
+    coverage: hasLists ? catalogueCoverage(lists, catalogue.poolSize) : null,
+    novelty: hasLists ? meanNovelty(lists, catalogue.raters, catalogue.trainingUsers) : null,
+    users: tasks.length,
+    usersWithoutPositives: tasks.filter((t) => Number.isNaN(t.auc) && Number.isNaN(t.ndcgRank)).length,
+  };
+}
