@@ -1,3 +1,91 @@
+// Model-input contract (encoded rows) shared by datasets, meta-learning and serving.
 export type { CategoricalField, FeatureLayout } from './encoding/feature-layout.js';
 export type { EncodedRows, UserTask } from './encoding/encoded-rows.js';
 export { assertRowsMatchLayout } from './encoding/encoded-rows.js';
+
+// Errors.
+export type { SchemaErrorCode } from './errors/schema-error.js';
+export { SchemaError } from './errors/schema-error.js';
+export type { FieldIssue, FieldIssueCode } from './errors/schema-validation-error.js';
+export { SchemaValidationError } from './errors/schema-validation-error.js';
+export type { SchemaFileErrorCode } from './errors/schema-file-error.js';
+export { SchemaFileError } from './errors/schema-file-error.js';
+export { SchemaDefinitionError } from './errors/schema-definition-error.js';
+
+// Definition DSL.
+export type {
+  BaseValueOf,
+  ElementField,
+  EnumField,
+  FieldDef,
+  FieldMap,
+  Float64Field,
+  Int32Field,
+  ListField,
+  NumericMapField,
+  RecordInputOfFields,
+  RecordOfFields,
+  StringField,
+  TimestampMsField,
+  ValueOf,
+} from './definition/field.js';
+export type { ListOptions, NullableOption, NumberOptions, NumericMapOptions, StringOptions } from './definition/field-builders.js';
+export { field, ID_MAX_LENGTH, LABEL_MAX_LENGTH } from './definition/field-builders.js';
+export type { RecordInput, RecordOf, RecordSchema, RecordSchemaSpec } from './definition/record-schema.js';
+export { defineRecordSchema } from './definition/record-schema.js';
+export { arrowFieldOf, arrowTypeOf, TIMESTAMP_TIMEZONE } from './definition/arrow-type.js';
+export type { CanonicalField } from './definition/canonical-form.js';
+export {
+  canonicalFieldType,
+  canonicalForm,
+  canonicalType,
+  ENUM_VALUES_METADATA_KEY,
+  FINGERPRINT_PREFIX,
+  fingerprintOf,
+  SCHEMA_METADATA_KEYS,
+} from './definition/canonical-form.js';
+
+// Validation.
+export type { UnknownFieldPolicy, ValidationOptions } from './validation/validation-options.js';
+export { DEFAULT_MAX_FUTURE_SKEW_MS, MIN_TIMESTAMP_MS } from './validation/validation-options.js';
+export type { ValidationResult } from './validation/validate-record.js';
+export { parseRecord, validateRecord } from './validation/validate-record.js';
+
+// The three record schemas.
+export type { Interaction, InteractionEventType, InteractionInput } from './records/interaction.js';
+export {
+  INTERACTION_EVENT_TYPES,
+  InteractionSchema,
+  parseInteraction,
+  RATING_MAX,
+  RATING_MIN,
+  validateInteraction,
+} from './records/interaction.js';
+export type { UserProfile, UserProfileInput } from './records/user-profile.js';
+export { parseUserProfile, UserProfileSchema, validateUserProfile } from './records/user-profile.js';
+export type { ItemProfile, ItemProfileInput } from './records/item-profile.js';
+export {
+  ItemProfileSchema,
+  parseItemProfile,
+  RELEASE_YEAR_MAX,
+  RELEASE_YEAR_MIN,
+  validateItemProfile,
+} from './records/item-profile.js';
+
+// Arrow tables and IPC.
+export type { RecordsToTableOptions } from './arrow/records-to-table.js';
+export { DEFAULT_MAX_BATCH_ROWS, recordsToTable } from './arrow/records-to-table.js';
+export type { TableToRecordsOptions } from './arrow/table-to-records.js';
+export { tableToRecords } from './arrow/table-to-records.js';
+export { writeIpcFile, writeIpcStream } from './arrow/write-ipc.js';
+export type { IpcReadResult, ReadIpcOptions } from './arrow/read-ipc.js';
+export { readIpc, readIpcRecords } from './arrow/read-ipc.js';
+export { unifyDictionaries } from './arrow/unify-dictionaries.js';
+export { bigIntToSafeNumber, isSafeBigInt } from './arrow/bigint.js';
+
+// Versioning.
+export type { CompatibilityViolation, CompatibilityViolationKind } from './versioning/check-compatibility.js';
+export { checkCompatibility } from './versioning/check-compatibility.js';
+export type { SchemaIdentity } from './versioning/schema-identity.js';
+export { readSchemaIdentity } from './versioning/schema-identity.js';
+export { BUILT_IN_SCHEMAS, createDefaultSchemaRegistry, SchemaRegistry } from './versioning/schema-registry.js';
