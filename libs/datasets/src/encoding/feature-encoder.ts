@@ -87,7 +87,10 @@ export class FeatureEncoder {
    * @throws DatasetError `DS_INVALID_OPTION` for invalid `yearBuckets`.
    */
   static fit(input: FeatureEncoderFitInput, options: FeatureEncoderOptions = {}): FeatureEncoder {
-    const merged = { ...DEFAULT_FEATURE_ENCODER_OPTIONS, ...options };
+    const merged = {
+      includeUserId: options.includeUserId ?? DEFAULT_FEATURE_ENCODER_OPTIONS.includeUserId,
+      includeItemId: options.includeItemId ?? DEFAULT_FEATURE_ENCODER_OPTIONS.includeItemId,
+    };
     const yearBuckets = options.yearBuckets ?? deriveYearBuckets(input.items.map((item) => item.release_year));
     assertYearBuckets(yearBuckets);
     const vocabularies = new Map<string, Vocabulary>();

@@ -4,6 +4,7 @@ import type { Dataset } from '../dataset/dataset.js';
 import { EVENT_TYPE_CODE } from '../dataset/dataset.js';
 import type { ItemProfile, UserProfile } from '../dataset/records.js';
 import { DatasetError } from '../errors.js';
+import { mergeOptions } from '../options/merge-options.js';
 import type { ChecksumStatus } from './checksums.js';
 import { exists, verifySha256Sums } from './checksums.js';
 import { ML_100K_FILES, parseMl100k } from './ml-100k.js';
@@ -22,7 +23,7 @@ export interface ImportMovieLensOptions {
 }
 
 /** Defaults of {@link ImportMovieLensOptions}. */
-export const DEFAULT_IMPORT_MOVIELENS_OPTIONS = { format: 'auto', verifyChecksums: true } as const;
+export const DEFAULT_IMPORT_MOVIELENS_OPTIONS: Required<ImportMovieLensOptions> = { format: 'auto', verifyChecksums: true };
 
 /** A MovieLens directory in metarec's record types. */
 export interface MovieLensDataset extends Dataset {
@@ -48,7 +49,7 @@ export interface MovieLensDataset extends Dataset {
  *   `DS_MALFORMED_LINE` (naming file and line).
  */
 export async function importMovieLens(dir: string, options: ImportMovieLensOptions = {}): Promise<MovieLensDataset> {
-  const merged = { ...DEFAULT_IMPORT_MOVIELENS_OPTIONS, ...options };
+  const merged = mergeOptions<ImportMovieLensOptions>(DEFAULT_IMPORT_MOVIELENS_OPTIONS, options);
   const format = merged.format === 'auto' ? await detectFormat(dir) : merged.format;
   const checksums = merged.verifyChecksums ? await verifySha256Sums(dir) : 'absent';
   const parsed = format === 'ml-100k' ? await parseMl100k(dir) : await parseMl1m(dir);
