@@ -18,6 +18,26 @@ export {
 export type { NamedTensors } from './params/flat-params.js';
 export { flattenTensors, paramView, unflattenToTensors } from './params/flat-params.js';
 
+// random/
+export type { RngState } from './random/seeded-rng.js';
+export { SeededRng } from './random/seeded-rng.js';
+
+// model/
+export type { AdaptScope, HiddenActivation, ModelConfig, ModelTask } from './model/model-config.js';
+export { DEFAULT_MODEL_CONFIG, resolveModelConfig } from './model/model-config.js';
+export type { MetaModel } from './model/meta-model.js';
+export { createMetaModel, LR_PREFIX, PARAM_NAMES } from './model/meta-model.js';
+export { initParams } from './model/init-params.js';
+export type { ItemRows } from './model/model-inputs.js';
+
+// algorithms/
+export type { MetaAlgorithm, MetaStepOptions, MetaStepResult } from './algorithms/meta-step.js';
+export { DEFAULT_META_STEP_OPTIONS, metaStep, resolveMetaStepOptions } from './algorithms/meta-step.js';
+
+// synthetic/
+export type { SyntheticLabels, SyntheticLayoutOptions, SyntheticTaskOptions } from './synthetic/synthetic-tasks.js';
+export { createSyntheticTasks, syntheticLayout } from './synthetic/synthetic-tasks.js';
+
 // runtime/ (runtime helper)
 
 // persistence/ (runtime helper)
