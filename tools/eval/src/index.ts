@@ -1,1 +1,1 @@
-export {};
+export { ratingsTableFromDataset } from './dataset-table.js';

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+import { execFileSync } from 'node:child_process';
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+import { importMovieLens } from '@metarec/datasets';
+import type { RatingsTable, Scenario } from '@metarec/evaluation';
+import { ALL_SCENARIOS, isScenario, runEvaluation } from '@metarec/evaluation';
+import { syntheticRatingsTable } from '@metarec/evaluation/testing';
+
+import { ratingsTableFromDataset } from './dataset-table.js';
+import type { MethodContext } from './method-registry.js';
+import { ALL_METHOD_NAMES, DEFAULT_METHOD_NAMES, methodFactories } from './method-registry.js';
+import { createProgressBar } from './progress-bar.js';
+import { summaryTable } from './summary-table.js';
+import { writeOutputs } from './write-outputs.js';
+
+const int = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+  }
+  return n;
+};
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+function commitInfo(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch (error) {
+    return `unknown (${(error as Error).message.split('\n')[0]})`;
+  }
+}
+
+const program = new Command('metarec-eval')
+  .description("MeLU cold-start protocol: baselines and meta-learners on the same splits; writes results.json and report.html")
+  .addOption(new Option('--dataset <name>', 'data set').choices(['synthetic', 'movielens']).default('synthetic'))
+  .option('--movielens-dir <dir>', 'MovieLens ML-100K/ML-1M directory (with --dataset movielens)')
+  .option('--methods <list>', `comma-separated: ${ALL_METHOD_NAMES.join(', ')}`, list, DEFAULT_METHOD_NAMES)
+  .addOption(new Option('--algorithm <name>', 'meta-learning algorithm of the meta methods').choices(['maml', 'fomaml', 'reptile', 'metasgd']).default('maml'))
+  .option('--scenarios <list>', `comma-separated: ${ALL_SCENARIOS.join(', ')}`, list, [...ALL_SCENARIOS])
+  .option('--seeds <n>', 'number of seeds', int('--seeds'), 5)
+  .option('--first-seed <n>', 'first seed', int('--first-seed'), 0)
+  .option('--epochs <n>', 'training epochs of the neural methods', int('--epochs'), 30)
+  .option('--support-sizes <list>', 'cold-start curve support sizes', list, ['0', '1', '2', '5', '10', '20'])
+  .option('--new-items-from <year>', 'items released from this year on are new (movielens default 1997, as the reference)', int('--new-items-from'))
+  .option('--no-catalogue', 'skip coverage/novelty (top-10 over the whole pool)')
+  .option('--out <dir>', 'output directory', 'eval-out');
+
+program.action(async (o: {
+  dataset: 'synthetic' | 'movielens';
+  movielensDir?: string;
+  methods: string[];
+  algorithm: MethodContext['algorithm'];
+  scenarios: string[];
+  seeds: number;
+  firstSeed: number;
+  epochs: number;
+  supportSizes: string[];
+  newItemsFrom?: number;
+  catalogue: boolean;
+  out: string;
+}) => {
+  const bad = o.scenarios.filter((s) => !isScenario(s));
+  if (bad.length) {
+    throw new InvalidArgumentError(`unknown scenario(s) ${bad.join(', ')}`);
+  }
+  let table: RatingsTable;
+  let datasetName: string;
+  let newItemsFrom = o.newItemsFrom;
+  let dataset: MethodContext['dataset'];
+  if (o.dataset === 'movielens') {
+    if (!o.movielensDir) {
+      throw new InvalidArgumentError('--dataset movielens needs --movielens-dir');
+    }
+    const ml = await importMovieLens(o.movielensDir);
+    process.stderr.write(`loaded ${ml.format}: ${ml.users.length} users, ${ml.items.length} items, ${ml.interactions.count} ratings, checksums ${ml.checksums}\n`);
+    table = ratingsTableFromDataset(ml);
+    datasetName = ml.format;
+    dataset = ml;
+    newItemsFrom ??= ml.format === 'ml-100k' ? 1997 : 2000;
+  } else {
+    table = syntheticRatingsTable({ users: 600, items: 800, ratingsPerUser: [15, 110], seed: 42 });
+    datasetName = 'synthetic (evaluation testing table: 600 users, 800 items, rank 3)';
+  }
+  const seeds = Array.from({ length: o.seeds }, (_, k) => o.firstSeed + k);
+  const context: MethodContext = { algorithm: o.algorithm, epochs: o.epochs, dataset, table };
+  const bar = createProgressBar();
+  const command = `metarec-eval ${process.argv.slice(2).join(' ')}`;
+  const results = await runEvaluation({
+    table,
+    datasetName,
+    methods: methodFactories(o.methods, context),
+    scenarios: o.scenarios as Scenario[],
+    seeds,
+    supportSizes: o.supportSizes.map(Number),
+    catalogueMetrics: o.catalogue,
+    split: newItemsFrom === undefined ? {} : { newItemFromMs: Date.UTC(newItemsFrom, 0, 1) },
+    config: { command, commit: commitInfo(), algorithm: o.algorithm, epochs: o.epochs, newItemsFrom: newItemsFrom ?? 'quantile 0.2', node: process.version },
+    onProgress: bar.update,
+  }).finally(() => bar.stop());
+  const paths = await writeOutputs(o.out, results, command);
+  process.stdout.write(`${summaryTable(results)}\n\nwrote ${paths.json} and ${paths.html}\n`);
+});
+
+program.parseAsync().catch((error: unknown) => {
+  const e = error as Error & { code?: string };
+  process.stderr.write(`\nmetarec-eval failed${e.code ? ` [${e.code}]` : ''}: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+import type { EvaluationResults, MetricName } from '@metarec/evaluation';
+
+/** A plain-text summary (one block per scenario: method, MAE, RMSE, nDCG@3, nDCG@10, AUC as mean ± std) for the terminal. */
+export function summaryTable(results: EvaluationResults, metrics: readonly MetricName[] = ['mae', 'rmse', 'ndcg3', 'ndcg10', 'recall10', 'auc']): string {
+  const lines: string[] = [];
+  for (const s of results.scenarios) {
+    lines.push(`\n## ${s} (seeds ${results.seeds.join(',')})`);
+    lines.push(`| method | ${metrics.join(' | ')} |`);
+    lines.push(`|---|${metrics.map(() => '---').join('|')}|`);
+    for (const [m, sum] of Object.entries(results.summary[s] ?? {})) {
+      const cells = metrics.map((k) => (sum[k].mean === null ? '—' : `${sum[k].mean.toFixed(4)} ± ${(sum[k].std ?? 0).toFixed(4)}`));
+      lines.push(`| ${m} | ${cells.join(' | ')} |`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,15 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import type { EvaluationResults } from '@metarec/evaluation';
+import { renderHtmlReport } from '@metarec/evaluation';
+
+/** Writes `results.json` and the self-contained `report.html` into `outDir`; returns their paths. */
+export async function writeOutputs(outDir: string, results: EvaluationResults, command: string): Promise<{ json: string; html: string }> {
+  await mkdir(outDir, { recursive: true });
+  const json = join(outDir, 'results.json');
+  const html = join(outDir, 'report.html');
+  await writeFile(json, `${JSON.stringify(results, null, 1)}\n`);
+  await writeFile(html, renderHtmlReport(results, { title: `metarec evaluation — ${results.dataset.name}`, note: command }));
+  return { json, html };
+}
