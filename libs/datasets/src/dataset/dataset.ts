@@ -1,3 +1,5 @@
+import { INTERACTION_EVENT_TYPES } from '@metarec/schemas';
+
 import type { Interaction, InteractionEventType, ItemProfile, UserProfile } from './records.js';
 
 /**
@@ -28,7 +30,7 @@ export interface Dataset {
 }
 
 /** Event types by code, in the order of `INTERACTION_EVENT_TYPES` (view, click, rating, purchase). */
-export const EVENT_TYPES: readonly InteractionEventType[] = ['view', 'click', 'rating', 'purchase'];
+export const EVENT_TYPES: readonly InteractionEventType[] = INTERACTION_EVENT_TYPES;
 
 /** Code of each event type in {@link InteractionColumns.eventTypes}. */
 export const EVENT_TYPE_CODE = { view: 0, click: 1, rating: 2, purchase: 3 } as const satisfies Record<InteractionEventType, number>;

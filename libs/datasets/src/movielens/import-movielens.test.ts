@@ -4,7 +4,9 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { EVENT_TYPE_CODE } from '../dataset/dataset.js';
+import { validateInteraction, validateItemProfile, validateUserProfile } from '@metarec/schemas';
+
+import { EVENT_TYPE_CODE, interactionRecords } from '../dataset/dataset.js';
 import { MOVIELENS_100K_SKIP_MESSAGE, findMovieLens100k } from '../testing.js';
 import { importMovieLens } from './import-movielens.js';
 import type { MovieLensDataset } from './import-movielens.js';
@@ -24,6 +26,15 @@ describe.skipIf(ml100k === undefined)('importMovieLens on the real ML-100K', () 
     expect(data.users).toHaveLength(943);
     expect(data.items).toHaveLength(1682);
     expect(data.interactions.eventTypes.every((t) => t === EVENT_TYPE_CODE.rating)).toBe(true);
+  });
+
+  it('produces records that pass the schemas validators', () => {
+    const problems = [
+      ...data.users.map((u) => validateUserProfile(u)),
+      ...data.items.map((i) => validateItemProfile(i)),
+      ...interactionRecords(data).map((r) => validateInteraction(r)),
+    ].filter((result) => !result.ok);
+    expect(problems).toEqual([]);
   });
 
   it('has the published rating distribution', () => {
