@@ -39,5 +39,13 @@ export type { SyntheticLabels, SyntheticLayoutOptions, SyntheticTaskOptions } fr
 export { createSyntheticTasks, syntheticLayout } from './synthetic/synthetic-tasks.js';
 
 // runtime/ (runtime helper)
+export type { BackendAttempt, BackendLogger, BackendName, BackendSelection, SelectBackendOptions } from './runtime/select-backend.js';
+export { BACKEND_ORDER, parseBackendName, selectBackend } from './runtime/select-backend.js';
+export type { RuntimeErrorCode } from './runtime/runtime-error.js';
+export { RuntimeError } from './runtime/runtime-error.js';
+export type { SegmentSumBackendName } from './runtime/segment-sum-kernel.js';
+export { isSegmentSumKernelRegistered, registerSegmentSumKernel, restoreSegmentSumKernel } from './runtime/segment-sum-kernel.js';
+export { safeElu, safeExp, safeSigmoid, safeTanh } from './runtime/safe-activations.js';
+export { broadcastMatMul } from './runtime/broadcast-mat-mul.js';
 
 // persistence/ (runtime helper)

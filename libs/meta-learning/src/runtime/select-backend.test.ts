@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+
+import { RuntimeError } from './runtime-error.js';
+import { type BackendLogger, parseBackendName, selectBackend } from './select-backend.js';
+import { isSegmentSumKernelRegistered } from './segment-sum-kernel.js';
+
+function recordingLogger(): BackendLogger & { lines: { level: string; message: string }[] } {
+  const lines: { level: string; message: string }[] = [];
+  return {
+    lines,
+    info: (message) => lines.push({ level: 'info', message }),
+    warn: (message) => lines.push({ level: 'warn', message }),
+  };
+}
+
+describe('selectBackend', () => {
+  it('falls back from the missing tfjs-node packages to wasm with SIMD and logs why', async () => {
+    const logger = recordingLogger();
+    const sel = await selectBackend({ logger });
+    expect(sel.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(sel.simd).toBe(true);
+    expect(sel.attempts[0]).toMatchObject({ name: 'tensorflow', outcome: 'not-installed' });
+    expect(sel.reason).toBe('wasm (SIMD) after tensorflow: not-installed');
+    expect(logger.lines.filter((l) => l.level === 'warn')).toEqual([]);
+    expect(logger.lines.at(-1)?.message).toBe('tfjs backend: wasm (SIMD) after tensorflow: not-installed');
+    expect(isSegmentSumKernelRegistered('wasm') && isSegmentSumKernelRegistered('cpu')).toBe(true);
+  });
+
+  it('activates only the preferred backend', async () => {
+    const sel = await selectBackend({ preferred: 'cpu' });
+    expect(sel).toMatchObject({ name: 'cpu', reason: 'cpu, as preferred' });
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('reports a tfjs-node that is installed but fails to load as a warning, then falls back', async () => {
+    const logger = recordingLogger();
+    const broken = new Error('libtensorflow.so.2: cannot open shared object file');
+    const sel = await selectBackend({
+      logger,
+      importModule: (s) => (s === '@tensorflow/tfjs-node-gpu' ? Promise.reject(broken) : import(s)),
+    });
+    expect(sel.name).toBe('wasm');
+    expect(sel.attempts[0]).toMatchObject({ name: 'tensorflow', outcome: 'failed' });
+    expect(logger.lines.some((l) => l.level === 'warn' && l.message.includes('libtensorflow.so.2'))).toBe(true);
+  });
+
+  it('rejects a tfjs-node that loads but registers no tensorflow backend (another tfjs-core copy)', async () => {
+    const sel = await selectBackend({ importModule: (s) => (s === '@tensorflow/tfjs-node-gpu' ? Promise.resolve({}) : import(s)) });
+    expect(sel.attempts[0]).toMatchObject({ name: 'tensorflow', outcome: 'failed' });
+    expect(sel.name).toBe('wasm');
+  });
+
+  it('fails with ML_BACKEND_UNAVAILABLE when the preferred backend is not installed', async () => {
+    const err = await selectBackend({ preferred: 'tensorflow' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RuntimeError);
+    expect((err as RuntimeError).code).toBe('ML_BACKEND_UNAVAILABLE');
+  });
+
+  it('parses METAREC_BACKEND values and names the field of a bad one', () => {
+    expect(parseBackendName('wasm')).toBe('wasm');
+    expect(() => parseBackendName('gpu')).toThrow(/METAREC_BACKEND must be one of tensorflow, wasm, cpu/);
+  });
+});
