@@ -34,6 +34,19 @@ export type { ItemRows } from './model/model-inputs.js';
 export type { MetaAlgorithm, MetaStepOptions, MetaStepResult } from './algorithms/meta-step.js';
 export { DEFAULT_META_STEP_OPTIONS, metaStep, resolveMetaStepOptions } from './algorithms/meta-step.js';
 
+// optimizer/
+export type { AdamOptions, OptimizerState, UpdateResult } from './optimizer/adam.js';
+export { applyUpdate, createOptimizerState, DEFAULT_ADAM_OPTIONS } from './optimizer/adam.js';
+export type { LrSchedule } from './optimizer/lr-schedule.js';
+export { learningRateAt } from './optimizer/lr-schedule.js';
+
+// adaptation/
+export type { LoadedParams } from './adaptation/serving-params.js';
+export { loadParams } from './adaptation/serving-params.js';
+export type { AdaptedUser, AdaptOptions } from './adaptation/adapt.js';
+export { adapt, DEFAULT_ADAPT_OPTIONS, fineTune } from './adaptation/adapt.js';
+export { predictRows, score } from './adaptation/score.js';
+
 // synthetic/
 export type { SyntheticLabels, SyntheticLayoutOptions, SyntheticTaskOptions } from './synthetic/synthetic-tasks.js';
 export { createSyntheticTasks, syntheticLayout } from './synthetic/synthetic-tasks.js';

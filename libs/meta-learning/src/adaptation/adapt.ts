@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs';
+import type { EncodedRows } from '@metarec/schemas';
+
+import { MetaLearningError } from '../errors.js';
+import { embedRows } from '../model/forward.js';
+import { disposeInputs, prepareInputs } from '../model/model-inputs.js';
+import type { NamedTensors } from '../params/flat-params.js';
+import { adaptsDecisionLayersOnly, innerLoop } from './inner-loop.js';
+import type { LoadedParams } from './serving-params.js';
+
+/** Options of `adapt`. */
+export interface AdaptOptions {
+  /** Inner SGD steps on the support rows. @defaultValue 5 */
+  readonly steps: number;
+  /** Step size; ignored by Meta-SGD models (they use their learned rates) unless `forceLr`. @defaultValue 0.01 */
+  readonly lr: number;
+  /** Use `lr` even for a Meta-SGD model (fine-tuning baselines). @defaultValue false */
+  readonly forceLr: boolean;
+  /** L2 coefficient on the adapted parameters. @defaultValue 0 */
+  readonly l2: number;
+}
+
+/** MeLU's local update at serving time: 5 steps at 0.01. */
+export const DEFAULT_ADAPT_OPTIONS: AdaptOptions = { steps: 5, lr: 0.01, forceLr: false, l2: 0 };
+
+/**
+ * One user's parameters: only the adapted tensors (MeLU: the decision MLP, ~20 k floats) over the
+ * shared base. Holds device memory: call `dispose()` when done (the base is never disposed here).
+ */
+export interface AdaptedUser {
+  readonly base: LoadedParams;
+  /** Adapted tensors, overriding `base.tensors` by name. */
+  readonly overrides: Readonly<NamedTensors>;
+  dispose(): void;
+}
+
+/**
+ * `adapt(params, support, steps) → userParams`: k SGD steps on the support rows, gradient taped on
+ * the adapted parameters only; with decision-layer adaptation the support embeddings are computed once
+ * and each step runs only the MLP. Zero support rows or zero steps return the base parameters.
+ * @throws MetaLearningError `ML_CONFIG_INVALID`, `ML_ROWS_INVALID`; RangeError for malformed rows.
+ */
+export function adapt(base: LoadedParams, support: EncodedRows, options: Partial<AdaptOptions> = {}): AdaptedUser {
+  const o = { ...DEFAULT_ADAPT_OPTIONS, ...options };
+  if (!Number.isInteger(o.steps) || o.steps < 0 || !(o.lr >= 0) || !(o.l2 >= 0)) {
+    throw new MetaLearningError('ML_CONFIG_INVALID', 'AdaptOptions need integer steps >= 0 and lr, l2 >= 0', { field: 'options' });
+  }
+  const model = base.model;
+  if (o.steps === 0 || support.count === 0) {
+    return { base, overrides: {}, dispose: (): void => undefined };
+  }
+  const x = prepareInputs(model, support);
+  let overrides: NamedTensors;
+  try {
+    overrides = tf.tidy(() => {
+      const p = base.tensors as NamedTensors;
+      const hs = adaptsDecisionLayersOnly(model, model.adaptedNames) ? embedRows(model, p, x) : null;
+      const spec = { steps: o.steps, lr: o.lr, l2: o.l2, names: model.adaptedNames, learnedLr: model.config.metaSgd && !o.forceLr };
+      return innerLoop(model, p, x, hs, spec).fast;
+    });
+  } finally {
+    disposeInputs(x);
+  }
+  let disposed = false;
+  return {
+    base,
+    overrides,
+    dispose(): void {
+      if (!disposed) {
+        disposed = true;
+        tf.dispose(Object.values(overrides));
+      }
+    },
+  };
+}
+
+/**
+ * The "global + fine-tune" baseline: `adapt` at a fixed step size, whatever the model learned.
+ */
+export function fineTune(base: LoadedParams, support: EncodedRows, options: { readonly steps: number; readonly lr: number }): AdaptedUser {
+  return adapt(base, support, { steps: options.steps, lr: options.lr, forceLr: true });
+}

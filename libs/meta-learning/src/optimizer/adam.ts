@@ -1,0 +1,128 @@
+import { MetaLearningError } from '../errors.js';
+import { assertFlatSize, type FlatParams, type ParamLayout } from '../params/param-layout.js';
+
+/**
+ * Adam state as plain typed arrays in the parameter layout plus the step count, so a checkpoint
+ * stores it byte-exactly and the distributed trainer updates exactly as the in-process loop.
+ */
+export interface OptimizerState {
+  /** Number of updates applied so far (Adam's t). */
+  readonly step: number;
+  /** First moment, layout order. */
+  readonly m: Float32Array;
+  /** Second moment, layout order. */
+  readonly v: Float32Array;
+}
+
+/** Options of one outer update. */
+export interface AdamOptions {
+  /** Step size (already scheduled for this step). */
+  readonly lr: number;
+  /** @defaultValue 0.9 */
+  readonly beta1: number;
+  /** @defaultValue 0.999 */
+  readonly beta2: number;
+  /** @defaultValue 1e-8 */
+  readonly eps: number;
+  /** Coupled L2: adds `l2·θ` to the gradient before Adam. @defaultValue 0 */
+  readonly l2: number;
+  /** Decoupled weight decay (AdamW): θ ← θ − lr·wd·θ. @defaultValue 0 */
+  readonly weightDecay: number;
+  /** Clamp every gradient element to ±clipValue first (the PyTorch MeLU reference uses 10). 0 = off. @defaultValue 0 */
+  readonly clipValue: number;
+  /** Rescale the gradient to this global L2 norm when larger. 0 = off. @defaultValue 0 */
+  readonly clipNorm: number;
+}
+
+/** Defaults as torch.optim.Adam; clipping off. */
+export const DEFAULT_ADAM_OPTIONS: Omit<AdamOptions, 'lr'> = { beta1: 0.9, beta2: 0.999, eps: 1e-8, l2: 0, weightDecay: 0, clipValue: 0, clipNorm: 0 };
+
+/** Result of `applyUpdate`: new arrays (inputs are not mutated). */
+export interface UpdateResult {
+  readonly params: FlatParams;
+  readonly state: OptimizerState;
+  /** L2 norm of the gradient after value clipping and L2, before norm clipping. */
+  readonly gradNorm: number;
+  /** True when norm clipping rescaled the gradient. */
+  readonly clipped: boolean;
+}
+
+/** Zero moments, step 0. */
+export function createOptimizerState(layout: ParamLayout): OptimizerState {
+  return { step: 0, m: new Float32Array(layout.totalSize), v: new Float32Array(layout.totalSize) };
+}
+
+function resolve(options: Partial<AdamOptions> & { lr: number }): AdamOptions {
+  const o = { ...DEFAULT_ADAM_OPTIONS, ...options };
+  const checks: Array<[string, boolean]> = [
+    ['lr', o.lr >= 0 && Number.isFinite(o.lr)],
+    ['beta1', o.beta1 >= 0 && o.beta1 < 1],
+    ['beta2', o.beta2 >= 0 && o.beta2 < 1],
+    ['eps', o.eps > 0],
+    ['l2', o.l2 >= 0],
+    ['weightDecay', o.weightDecay >= 0],
+    ['clipValue', o.clipValue >= 0],
+    ['clipNorm', o.clipNorm >= 0],
+  ];
+  for (const [field, ok] of checks) {
+    if (!ok) {
+      throw new MetaLearningError('ML_CONFIG_INVALID', `AdamOptions.${field} is out of range`, { field });
+    }
+  }
+  return o;
+}
+
+/** Gradient after value clipping and coupled L2 (float64 math), and its norm. */
+function effectiveGradient(params: FlatParams, gradient: Float32Array, o: AdamOptions): { g: Float64Array; norm: number } {
+  const g = new Float64Array(gradient.length);
+  let sq = 0;
+  for (let i = 0; i < g.length; i++) {
+    let x = gradient[i];
+    if (o.clipValue > 0) {
+      x = Math.min(o.clipValue, Math.max(-o.clipValue, x));
+    }
+    x += o.l2 * params[i];
+    g[i] = x;
+    sq += x * x;
+  }
+  return { g, norm: Math.sqrt(sq) };
+}
+
+/**
+ * One Adam step on flat arrays (pure: returns new params and state). Order: clip each element to
+ * ±clipValue, add l2·θ, rescale to clipNorm, Adam with bias correction, then decoupled weight decay.
+ * @throws MetaLearningError `ML_SIZE_MISMATCH` (array lengths), `ML_CONFIG_INVALID`, `ML_NON_FINITE` (NaN/Inf gradient).
+ */
+export function applyUpdate(params: FlatParams, state: OptimizerState, gradient: Float32Array, options: Partial<AdamOptions> & { lr: number }): UpdateResult {
+  const o = resolve(options);
+  const n = params.length;
+  for (const [what, arr] of [
+    ['gradient', gradient],
+    ['state.m', state.m],
+    ['state.v', state.v],
+  ] as const) {
+    assertFlatSize({ entries: [], totalSize: n }, arr, what);
+  }
+  const { g, norm } = effectiveGradient(params, gradient, o);
+  if (!Number.isFinite(norm)) {
+    throw new MetaLearningError('ML_NON_FINITE', 'gradient has a non-finite element', { field: 'gradient' });
+  }
+  const clipped = o.clipNorm > 0 && norm > o.clipNorm;
+  const scale = clipped ? o.clipNorm / norm : 1;
+  const t = state.step + 1;
+  const bc1 = 1 - Math.pow(o.beta1, t);
+  const bc2 = 1 - Math.pow(o.beta2, t);
+  const out = new Float32Array(n);
+  const m = new Float32Array(n);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const gi = g[i] * scale;
+    const mi = o.beta1 * state.m[i] + (1 - o.beta1) * gi;
+    const vi = o.beta2 * state.v[i] + (1 - o.beta2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    const update = (o.lr * (mi / bc1)) / (Math.sqrt(vi / bc2) + o.eps);
+    out[i] = params[i] - update - o.lr * o.weightDecay * params[i];
+  }
+  return { params: out, state: { step: t, m, v }, gradNorm: norm, clipped };
+}
