@@ -49,3 +49,13 @@ export function makeItemProfile(overrides: Partial<Record<keyof ItemProfileInput
     ...overrides,
   } as ItemProfileInput;
 }
+
+export type { ArbitraryClock } from './testing/record-arbitraries.js';
+export {
+  idArbitrary,
+  interactionArbitrary,
+  itemProfileArbitrary,
+  labelArbitrary,
+  timestampArbitrary,
+  userProfileArbitrary,
+} from './testing/record-arbitraries.js';

@@ -80,7 +80,7 @@ export function defineRecordSchema<const F extends FieldMap>(spec: RecordSchemaS
     [SCHEMA_METADATA_KEYS.version, String(spec.version)],
     [SCHEMA_METADATA_KEYS.fingerprint, fingerprint],
   ]);
-  const schema: RecordSchema<F> = {
+  return Object.freeze({
     name: spec.name,
     version: spec.version,
     fields: spec.fields,
@@ -88,10 +88,6 @@ export function defineRecordSchema<const F extends FieldMap>(spec: RecordSchemaS
     arrowSchema: new Schema(fields, metadata),
     canonicalForm: canonicalForm(spec.name, spec.version, columns),
     fingerprint,
-  };
-  if (spec.check !== undefined) {
-    const check = spec.check.bind(spec);
-    return Object.freeze({ ...schema, check: (record: RecordOfFields<F>) => check(record) });
-  }
-  return Object.freeze(schema);
+    ...(spec.check === undefined ? {} : { check: spec.check }),
+  });
 }

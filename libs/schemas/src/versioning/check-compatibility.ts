@@ -86,12 +86,11 @@ export function checkCompatibility(older: RecordSchema, newer: RecordSchema): Co
     violations.push({ kind: 'VERSION_NOT_NEWER', field: '', message });
   }
   for (const name of older.fieldNames) {
-    const next = newer.fields[name] as FieldDef | undefined;
-    if (next === undefined || !Object.hasOwn(newer.fields, name)) {
+    if (!Object.hasOwn(newer.fields, name)) {
       violations.push({ kind: 'FIELD_REMOVED', field: name, message: `field "${name}" was removed or renamed` });
       continue;
     }
-    violations.push(...compareField(name, older.fields[name], next));
+    violations.push(...compareField(name, older.fields[name], newer.fields[name]));
   }
   for (const name of newer.fieldNames) {
     if (!Object.hasOwn(older.fields, name) && !newer.fields[name].nullable) {
