@@ -62,3 +62,13 @@ export { safeElu, safeExp, safeSigmoid, safeTanh } from './runtime/safe-activati
 export { broadcastMatMul } from './runtime/broadcast-mat-mul.js';
 
 // persistence/ (runtime helper)
+export type { ModelBundle } from './persistence/model-bundle.js';
+export type { ManifestFile, ModelDirManifest } from './persistence/model-manifest.js';
+export { MODEL_DIR_FILES, MODEL_DIR_FORMAT, MODEL_DIR_FORMAT_VERSION } from './persistence/model-manifest.js';
+export type { SaveModelDirOptions } from './persistence/save-model-dir.js';
+export { saveModelDir } from './persistence/save-model-dir.js';
+export type { LoadedModelDir } from './persistence/load-model-dir.js';
+export { loadModelDir } from './persistence/load-model-dir.js';
+export type { PersistenceErrorCode } from './persistence/persistence-error.js';
+export { PersistenceError } from './persistence/persistence-error.js';
+export { buildTfjsModelJson, TFJS_MODEL_FORMAT } from './persistence/tfjs-model-json.js';
