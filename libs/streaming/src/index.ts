@@ -1,1 +1,21 @@
-export {};
+export type { StreamingErrorCode } from './errors.js';
+export { StreamingError } from './errors.js';
+export type { EventProducer, OutgoingMessage, SendReceipt } from './event-producer.js';
+export type {
+  BatchContext,
+  BatchHandler,
+  ConsumedMessage,
+  EventConsumer,
+  MessageBatch,
+  TopicPartition,
+  TopicPartitions,
+} from './event-consumer.js';
+export type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from './topic-admin.js';
+export type { KafkaClientOptions } from './kafkajs/kafka-js-client.js';
+export { DEFAULT_KAFKA_CLIENT_OPTIONS, KafkaJsClient } from './kafkajs/kafka-js-client.js';
+export type { ProducerOptions } from './kafkajs/kafka-js-producer.js';
+export { DEFAULT_PRODUCER_OPTIONS } from './kafkajs/kafka-js-producer.js';
+export type { ConsumerOptions } from './kafkajs/kafka-js-consumer.js';
+export { DEFAULT_CONSUMER_OPTIONS } from './kafkajs/kafka-js-consumer.js';
+export type { ClientLogLevel } from './kafkajs/log-creator.js';
+export { parseBrokerList } from './kafkajs/client-options.js';

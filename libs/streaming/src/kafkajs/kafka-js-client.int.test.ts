@@ -1,0 +1,177 @@
+// Against the real broker from `npm run services:up` (KAFKA_BROKERS, default localhost:9092).
+import { randomUUID } from 'node:crypto';
+
+import { checkService } from '@metarec/runtime/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { ConsumedMessage, EventConsumer, MessageBatch, TopicPartition } from '../event-consumer.js';
+import type { TopicAdmin } from '../topic-admin.js';
+import { StreamingError } from '../errors.js';
+import { parseBrokerList } from './client-options.js';
+import { KafkaJsClient } from './kafka-js-client.js';
+import type { ConsumerOptions } from './kafka-js-consumer.js';
+
+const kafka = await checkService('kafka');
+if (!kafka.available) {
+  console.warn(`skipping streaming int tests: ${kafka.skipReason}`);
+}
+
+const RUN_ID = randomUUID().slice(0, 8);
+const topicName = (suffix: string): string => `metarec-test-${RUN_ID}-${suffix}`;
+
+/** Consumes until `count` messages arrived (or times out), then closes the consumer. */
+async function consumeN(
+  client: KafkaJsClient,
+  topic: string,
+  count: number,
+  options: Partial<ConsumerOptions> & { groupId: string },
+  onBatch?: (batch: MessageBatch) => Promise<void>,
+): Promise<ConsumedMessage[]> {
+  const received: ConsumedMessage[] = [];
+  const consumer: EventConsumer = await client.createConsumer(options);
+  await consumer.subscribe([topic]);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out with ${received.length}/${count} messages`)), 60_000);
+    void consumer
+      .run(async (batch) => {
+        await onBatch?.(batch);
+        received.push(...batch.messages);
+        if (received.length >= count) {
+          clearTimeout(timer);
+          resolve();
+        }
+      })
+      .catch(reject);
+  });
+  await consumer.close();
+  return received;
+}
+
+describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
+  let client: KafkaJsClient;
+  let admin: TopicAdmin;
+  const created: string[] = [];
+
+  beforeAll(async () => {
+    client = new KafkaJsClient({ brokers: parseBrokerList(kafka.address), clientId: 'metarec-streaming-int-test' });
+    admin = await client.createTopicAdmin();
+  });
+
+  afterAll(async () => {
+    await admin?.deleteTopics(created);
+    await admin?.close();
+  });
+
+  it('creates topics idempotently and refuses a partition-count mismatch', async () => {
+    const topic = topicName('admin');
+    created.push(topic);
+    expect(await admin.ensureTopics([{ topic, partitions: 3 }])).toEqual({ created: [topic], existing: [] });
+    expect(await admin.ensureTopics([{ topic, partitions: 3 }])).toEqual({ created: [], existing: [topic] });
+    expect(await admin.listTopics()).toContain(topic);
+    const mismatch = await admin.ensureTopics([{ topic, partitions: 4 }]).catch((error: unknown) => error);
+    expect(mismatch).toBeInstanceOf(StreamingError);
+    expect((mismatch as StreamingError).code).toBe('STREAM_TOPIC_MISMATCH');
+  });
+
+  it('produces N keyed messages with headers and consumes the same N back, per-key order kept', async () => {
+    const topic = topicName('roundtrip');
+    created.push(topic);
+    await admin.ensureTopics([{ topic, partitions: 3 }]);
+    const producer = await client.createProducer({ idempotent: true });
+    const n = 300;
+    const messages = Array.from({ length: n }, (_, i) => ({
+      key: `user-${i % 7}`,
+      value: JSON.stringify({ seq: i }),
+      headers: { 'schema-fingerprint': 'fp-1', seq: String(i) },
+    }));
+    const receipts = await producer.send(topic, messages);
+    await producer.close();
+    expect(receipts.every((receipt) => receipt.topic === topic && receipt.baseOffset >= 0n)).toBe(true);
+
+    const received = await consumeN(client, topic, n, { groupId: `g-${RUN_ID}-roundtrip` });
+    expect(received).toHaveLength(n);
+    const bySeq = new Map(received.map((message) => [Number(message.headers['seq']), message]));
+    for (let i = 0; i < n; i += 1) {
+      const message = bySeq.get(i);
+      expect(message?.key).toBe(`user-${i % 7}`);
+      expect(message?.headers['schema-fingerprint']).toBe('fp-1');
+      expect(JSON.parse(message?.value?.toString() ?? 'null')).toEqual({ seq: i });
+    }
+    // One key, one partition, offsets in production order.
+    for (let k = 0; k < 7; k += 1) {
+      const ofKey = received.filter((message) => message.key === `user-${k}`);
+      expect(new Set(ofKey.map((message) => message.partition)).size).toBe(1);
+      const seqs = ofKey.map((message) => Number(message.headers['seq']));
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    }
+    expect(await admin.endOffsets(topic)).toSatisfy((ends: ReadonlyMap<number, bigint>) => [...ends.values()].reduce((a, b) => a + b, 0n) === BigInt(n));
+  });
+
+  it('commits after each handled batch, so a restarted group resumes after the committed offset', async () => {
+    const topic = topicName('resume');
+    const groupId = `g-${RUN_ID}-resume`;
+    created.push(topic);
+    await admin.ensureTopics([{ topic, partitions: 1 }]);
+    const producer = await client.createProducer();
+    await producer.send(topic, Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: `first-${i}` })));
+
+    const first = await consumeN(client, topic, 10, { groupId });
+    expect(first.map((message) => message.value?.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `first-${i}`));
+    expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(10n);
+
+    await producer.send(topic, Array.from({ length: 5 }, (_, i) => ({ key: 'k', value: `second-${i}` })));
+    await producer.close();
+    const second = await consumeN(client, topic, 5, { groupId });
+    expect(second.map((message) => message.value?.toString())).toEqual(Array.from({ length: 5 }, (_, i) => `second-${i}`));
+    expect(second[0]?.offset).toBe(10n);
+  });
+
+  it('does not commit a batch whose handler threw, and delivers it again', async () => {
+    const topic = topicName('redeliver');
+    const groupId = `g-${RUN_ID}-redeliver`;
+    created.push(topic);
+    await admin.ensureTopics([{ topic, partitions: 1 }]);
+    const producer = await client.createProducer();
+    await producer.send(topic, Array.from({ length: 3 }, (_, i) => ({ key: 'k', value: `m-${i}` })));
+    await producer.close();
+
+    let attempts = 0;
+    const received = await consumeN(client, topic, 3, { groupId }, async () => {
+      attempts += 1;
+      if (attempts === 1) {
+        throw new Error('store unavailable');
+      }
+    });
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(received.map((message) => message.value?.toString())).toEqual(['m-0', 'm-1', 'm-2']);
+    expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(3n);
+  });
+
+  it('reports assigned partitions on join and revoked ones on close', async () => {
+    const topic = topicName('rebalance');
+    created.push(topic);
+    await admin.ensureTopics([{ topic, partitions: 2 }]);
+    const assigned: TopicPartition[] = [];
+    const revoked: TopicPartition[] = [];
+    const consumer = await client.createConsumer({
+      groupId: `g-${RUN_ID}-rebalance`,
+      onPartitionsAssigned: (partitions) => assigned.push(...partitions),
+      onPartitionsRevoked: (partitions) => revoked.push(...partitions),
+    });
+    await consumer.subscribe([topic]);
+    await consumer.run(async () => undefined);
+    const deadline = Date.now() + 30_000;
+    while (assigned.length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const sorted = (list: TopicPartition[]): number[] => list.map((entry) => entry.partition).sort();
+    expect(sorted(assigned)).toEqual([0, 1]);
+    expect(sorted([...consumer.assignment()])).toEqual([0, 1]);
+    consumer.pause([{ topic }]);
+    consumer.resume([{ topic, partitions: [0, 1] }]);
+    await consumer.close();
+    await consumer.close();
+    expect(sorted(revoked)).toEqual([0, 1]);
+    await expect(consumer.run(async () => undefined)).rejects.toMatchObject({ code: 'STREAM_STATE_INVALID' });
+  });
+});

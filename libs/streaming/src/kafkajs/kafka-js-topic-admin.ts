@@ -1,0 +1,143 @@
+import type { Admin, Kafka } from 'kafkajs';
+
+import { StreamingError, wrapClientError } from '../errors.js';
+import type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from '../topic-admin.js';
+import { requireIntInRange, requireNonBlank } from './client-options.js';
+
+/** Kafka's own limit on topic name length. */
+const MAX_TOPIC_NAME_LENGTH = 249;
+const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
+
+/** Throws `STREAM_OPTIONS_INVALID` on an invalid spec (bad name, partitions < 1, duplicates). */
+export function validateTopicSpecs(specs: readonly TopicSpec[]): void {
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    requireNonBlank('topic', spec.topic);
+    if (!TOPIC_NAME_PATTERN.test(spec.topic) || spec.topic.length > MAX_TOPIC_NAME_LENGTH) {
+      throw new StreamingError('STREAM_OPTIONS_INVALID', `invalid option topic: "${spec.topic}" is not a legal topic name`);
+    }
+    if (seen.has(spec.topic)) {
+      throw new StreamingError('STREAM_OPTIONS_INVALID', `invalid option topic: "${spec.topic}" listed twice`);
+    }
+    seen.add(spec.topic);
+    requireIntInRange(`partitions (${spec.topic})`, spec.partitions, 1, 10_000);
+    requireIntInRange(`replicationFactor (${spec.topic})`, spec.replicationFactor ?? 1, 1, 32);
+  }
+}
+
+function offsetsMap(entries: readonly { partition: number; offset: string }[]): Map<number, bigint> {
+  return new Map(entries.map((entry) => [entry.partition, BigInt(entry.offset)]));
+}
+
+/** `TopicAdmin` over the kafkajs admin client. Create it with `KafkaJsClient.createTopicAdmin`. */
+export class KafkaJsTopicAdmin implements TopicAdmin {
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly admin: Admin) {}
+
+  /** Connects and returns a ready admin. */
+  static async connect(kafka: Kafka): Promise<KafkaJsTopicAdmin> {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+    } catch (error) {
+      throw wrapClientError('STREAM_CONNECT_FAILED', 'admin could not connect', error);
+    }
+    return new KafkaJsTopicAdmin(admin);
+  }
+
+  async ensureTopics(specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+    validateTopicSpecs(specs);
+    const existingNames = new Set(await this.listTopics());
+    const existing = specs.filter((spec) => existingNames.has(spec.topic));
+    const missing = specs.filter((spec) => !existingNames.has(spec.topic));
+    await this.checkPartitionCounts(existing);
+    if (missing.length > 0) {
+      try {
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((spec) => ({
+            topic: spec.topic,
+            numPartitions: spec.partitions,
+            replicationFactor: spec.replicationFactor ?? 1,
+            configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      } catch (error) {
+        // Another process may have created it between our list and create: re-check, don't fail.
+        if (!(error instanceof Error && /already exists/i.test(error.message))) {
+          throw wrapClientError('STREAM_ADMIN_FAILED', `create topics ${missing.map((spec) => spec.topic).join(', ')}`, error);
+        }
+        await this.checkPartitionCounts(missing);
+      }
+    }
+    return { created: missing.map((spec) => spec.topic), existing: existing.map((spec) => spec.topic) };
+  }
+
+  async listTopics(): Promise<readonly string[]> {
+    try {
+      return (await this.admin.listTopics()).filter((topic) => !topic.startsWith('__'));
+    } catch (error) {
+      throw wrapClientError('STREAM_ADMIN_FAILED', 'list topics', error);
+    }
+  }
+
+  async deleteTopics(topics: readonly string[]): Promise<void> {
+    const present = new Set(await this.listTopics());
+    const toDelete = topics.filter((topic) => present.has(topic));
+    if (toDelete.length === 0) {
+      return;
+    }
+    try {
+      await this.admin.deleteTopics({ topics: toDelete });
+    } catch (error) {
+      throw wrapClientError('STREAM_ADMIN_FAILED', `delete topics ${toDelete.join(', ')}`, error);
+    }
+  }
+
+  async endOffsets(topic: string): Promise<PartitionOffsets> {
+    try {
+      return offsetsMap(await this.admin.fetchTopicOffsets(topic));
+    } catch (error) {
+      throw wrapClientError('STREAM_ADMIN_FAILED', `end offsets of ${topic}`, error);
+    }
+  }
+
+  async committedOffsets(groupId: string, topic: string): Promise<PartitionOffsets> {
+    try {
+      const [entry] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+      // kafkajs reports "-1" for a partition the group never committed.
+      return offsetsMap((entry?.partitions ?? []).filter((partition) => partition.offset !== '-1'));
+    } catch (error) {
+      throw wrapClientError('STREAM_ADMIN_FAILED', `committed offsets of ${groupId} on ${topic}`, error);
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.admin.disconnect().catch((error: unknown) => {
+      throw wrapClientError('STREAM_CONNECT_FAILED', 'admin disconnect failed', error);
+    });
+    return this.closing;
+  }
+
+  private async checkPartitionCounts(specs: readonly TopicSpec[]): Promise<void> {
+    if (specs.length === 0) {
+      return;
+    }
+    let metadata;
+    try {
+      metadata = await this.admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.topic) });
+    } catch (error) {
+      throw wrapClientError('STREAM_ADMIN_FAILED', 'fetch topic metadata', error);
+    }
+    for (const spec of specs) {
+      const actual = metadata.topics.find((topic) => topic.name === spec.topic)?.partitions.length;
+      if (actual !== spec.partitions) {
+        throw new StreamingError(
+          'STREAM_TOPIC_MISMATCH',
+          `topic ${spec.topic} has ${actual ?? 0} partition(s), ${spec.partitions} required`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { Writable } from 'node:stream';
+
+import { createLogger } from '@metarec/runtime';
+import { logLevel } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+
+import { kafkaJsLogCreator } from './log-creator.js';
+
+describe('kafkaJsLogCreator', () => {
+  it('writes kafkajs entries through our logger with their level, namespace and fields', () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback): void {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
+    const logger = createLogger({ name: 'test', level: 'debug', destination });
+    const log = kafkaJsLogCreator(logger)(logLevel.INFO);
+    log({ namespace: 'Consumer', level: logLevel.WARN, label: 'WARN', log: { message: 'rebalancing', timestamp: 't', groupId: 'g' } });
+    log({ namespace: 'Producer', level: logLevel.ERROR, label: 'ERROR', log: { message: 'boom', timestamp: 't' } });
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(parsed[0]).toMatchObject({ level: 'warn', component: 'kafkajs', namespace: 'Consumer', groupId: 'g', msg: 'rebalancing' });
+    expect(parsed[1]).toMatchObject({ level: 'error', namespace: 'Producer', msg: 'boom' });
+  });
+});

@@ -1,0 +1,36 @@
+import type { Logger } from '@metarec/runtime';
+import { logLevel, type logCreator } from 'kafkajs';
+
+/** kafkajs verbosity, as words. */
+export type ClientLogLevel = 'error' | 'warn' | 'info' | 'debug' | 'nothing';
+
+/** Maps our words to kafkajs's numeric levels. */
+export const CLIENT_LOG_LEVELS: Readonly<Record<ClientLogLevel, logLevel>> = {
+  nothing: logLevel.NOTHING,
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+};
+
+/** Routes kafkajs's log entries into our structured logger instead of its console default. */
+export function kafkaJsLogCreator(logger: Logger): logCreator {
+  const child = logger.child({ component: 'kafkajs' });
+  return () => (entry) => {
+    const { message, ...extra } = entry.log;
+    const fields = { namespace: entry.namespace, ...extra };
+    switch (entry.level) {
+      case logLevel.ERROR:
+        child.error(fields, message);
+        return;
+      case logLevel.WARN:
+        child.warn(fields, message);
+        return;
+      case logLevel.INFO:
+        child.info(fields, message);
+        return;
+      default:
+        child.debug(fields, message);
+    }
+  };
+}
