@@ -62,6 +62,6 @@ describe('recordsToTable', () => {
   });
 
   it('rejects a non-positive batch size', () => {
-    expect(() => recordsToTable(InteractionSchema, [], { maxBatchRows: 0 })).toThrow(RangeError);
+    expect(() => recordsToTable(InteractionSchema, [], { maxBatchRows: 0 })).toThrow(expect.objectContaining({ code: 'SCHEMA_OPTIONS_INVALID' }));
   });
 });

@@ -2,6 +2,7 @@ import { RecordBatch, Struct, Table, makeBuilder, makeData, type Data, type Data
 
 import type { FieldDef, FieldMap, RecordInputOfFields } from '../definition/field.js';
 import type { RecordSchema } from '../definition/record-schema.js';
+import { SchemaError } from '../errors/schema-error.js';
 import { SchemaValidationError } from '../errors/schema-validation-error.js';
 import { collectIssues } from '../validation/validate-record.js';
 import { resolveValidationOptions, type ValidationOptions } from '../validation/validation-options.js';
@@ -58,7 +59,7 @@ function validateAll<F extends FieldMap>(schema: RecordSchema<F>, records: reado
  * labels dictionary-encoded, timestamps `Timestamp<MILLISECOND, UTC>`, categories as lists,
  * absent nullable fields as nulls. Every batch shares one dictionary per column, so the table
  * can be written as an IPC file as is. Throws a `SchemaValidationError` (with `row`) on the
- * first invalid record unless `validate` is false.
+ * first invalid record unless `validate` is false, `SCHEMA_OPTIONS_INVALID` on a bad `maxBatchRows`.
  */
 export function recordsToTable<F extends FieldMap>(
   schema: RecordSchema<F>,
@@ -67,7 +68,7 @@ export function recordsToTable<F extends FieldMap>(
 ): Table {
   const maxBatchRows = options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS;
   if (!Number.isSafeInteger(maxBatchRows) || maxBatchRows < 1) {
-    throw new RangeError(`RecordsToTableOptions.maxBatchRows must be a positive integer, got ${maxBatchRows}`);
+    throw new SchemaError('SCHEMA_OPTIONS_INVALID', `RecordsToTableOptions.maxBatchRows must be a positive integer, got ${maxBatchRows}`);
   }
   if (options.validate ?? true) {
     validateAll(schema, records, options);

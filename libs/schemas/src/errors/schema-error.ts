@@ -7,7 +7,7 @@
  * Files and tables: `SCHEMA_IPC_INVALID`, `SCHEMA_FINGERPRINT_MISSING`,
  * `SCHEMA_FINGERPRINT_MISMATCH`, `SCHEMA_VERSION_UNKNOWN`, `SCHEMA_INCOMPATIBLE`,
  * `SCHEMA_COLUMN_MISSING`, `SCHEMA_COLUMN_TYPE`.
- * Definitions: `SCHEMA_DEFINITION_INVALID`.
+ * Definitions and caller bugs: `SCHEMA_DEFINITION_INVALID`, `SCHEMA_OPTIONS_INVALID`.
  */
 export type SchemaErrorCode =
   | 'SCHEMA_RECORD_TYPE'
@@ -22,7 +22,8 @@ export type SchemaErrorCode =
   | 'SCHEMA_INCOMPATIBLE'
   | 'SCHEMA_COLUMN_MISSING'
   | 'SCHEMA_COLUMN_TYPE'
-  | 'SCHEMA_DEFINITION_INVALID';
+  | 'SCHEMA_DEFINITION_INVALID'
+  | 'SCHEMA_OPTIONS_INVALID';
 
 /** Base class of every error thrown by `@metarec/schemas`; branch on `code`, not on the message. */
 export class SchemaError extends Error {

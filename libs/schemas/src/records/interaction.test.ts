@@ -96,6 +96,10 @@ describe('validateInteraction', () => {
     ]);
   });
 
+  it('throws SCHEMA_OPTIONS_INVALID for a non-finite clock (a caller bug, not bad data)', () => {
+    expect(() => validateInteraction(makeInteraction(), { nowMs: Number.NaN })).toThrow(expect.objectContaining({ code: 'SCHEMA_OPTIONS_INVALID' }));
+  });
+
   it('parseInteraction throws the validation error', () => {
     expect(() => parseInteraction(makeInteraction({ value: 9 }), options)).toThrow(expect.objectContaining({ name: 'SchemaValidationError', code: 'SCHEMA_FIELD_RANGE', field: 'value' }));
     expect(parseInteraction(makeInteraction(), options).user_id).toBe('user-1');

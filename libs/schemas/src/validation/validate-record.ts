@@ -58,8 +58,8 @@ export function collectIssues<F extends FieldMap>(
  * {@link SchemaValidationError} whose `code` is `SCHEMA_RECORD_TYPE`, `SCHEMA_FIELD_MISSING`,
  * `SCHEMA_FIELD_TYPE`, `SCHEMA_FIELD_RANGE` or `SCHEMA_UNKNOWN_FIELD` and whose `field` names
  * the first offending field. Strict: no coercion (`"5"` is not a number), NaN/±Infinity
- * rejected, timestamps bounded by the clock in `options`. Throws only a RangeError for invalid
- * options.
+ * rejected, timestamps bounded by the clock in `options`. Throws only for invalid options
+ * (`SCHEMA_OPTIONS_INVALID`).
  */
 export function validateRecord<F extends FieldMap>(
   schema: RecordSchema<F>,

@@ -1,3 +1,5 @@
+import { SchemaError } from '../errors/schema-error.js';
+
 /**
  * Lower bound for timestamps: 1995-01-01T00:00:00Z in epoch ms. Early enough for every
  * MovieLens release (ML-20M/25M start in January 1995, ML-100K in 1997), late enough to catch
@@ -39,14 +41,14 @@ export interface ResolvedValidationOptions {
   readonly unknownFields: UnknownFieldPolicy;
 }
 
-/** Applies defaults; throws a RangeError on a non-finite clock or bound (a caller bug, not bad data). */
+/** Applies defaults; throws `SCHEMA_OPTIONS_INVALID` on a non-finite clock or bound (a caller bug, not bad data). */
 export function resolveValidationOptions(options: ValidationOptions | undefined): ResolvedValidationOptions {
   const nowMs = options?.nowMs ?? Date.now();
   const skew = options?.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS;
   const minTimestampMs = options?.minTimestampMs ?? MIN_TIMESTAMP_MS;
   for (const [name, value] of [['nowMs', nowMs], ['maxFutureSkewMs', skew], ['minTimestampMs', minTimestampMs]] as const) {
     if (!Number.isFinite(value)) {
-      throw new RangeError(`ValidationOptions.${name} must be a finite number, got ${value}`);
+      throw new SchemaError('SCHEMA_OPTIONS_INVALID', `ValidationOptions.${name} must be a finite number, got ${value}`);
     }
   }
   return { minTimestampMs, maxTimestampMs: nowMs + skew, unknownFields: options?.unknownFields ?? 'reject' };
