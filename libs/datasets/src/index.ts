@@ -30,3 +30,9 @@ export { DEFAULT_TASK_SPLIT_OPTIONS, splitUserTasks } from './tasks/split-user-t
 export type { TaskFilter, TaskInteractions, TaskSplit, TaskSplitOptions } from './tasks/split-user-tasks.js';
 export { buildUserTasks, encodeInteractions } from './tasks/build-user-tasks.js';
 export type { BuildUserTasksInput, BuiltUserTasks } from './tasks/build-user-tasks.js';
+
+export { DEFAULT_SYNTHETIC_OPTIONS } from './synthetic/synthetic-options.js';
+export type { SyntheticOptions } from './synthetic/synthetic-options.js';
+export { generateSynthetic, trueScore } from './synthetic/generate-synthetic.js';
+export type { SyntheticDataset, SyntheticTruth } from './synthetic/generate-synthetic.js';
+export { SYNTHETIC_CATEGORIES, SYNTHETIC_NUMERIC_ATTRIBUTES } from './synthetic/synthetic-vocabulary.js';
