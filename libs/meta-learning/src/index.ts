@@ -47,6 +47,16 @@ export type { AdaptedUser, AdaptOptions } from './adaptation/adapt.js';
 export { adapt, DEFAULT_ADAPT_OPTIONS, fineTune } from './adaptation/adapt.js';
 export { predictRows, score } from './adaptation/score.js';
 
+// training-loop/
+export type { MetaTrainOptions, MetaTrainResult, TrainProgress, ValidationReport } from './training-loop/meta-train.js';
+export { DEFAULT_META_TRAIN_OPTIONS, metaTrain } from './training-loop/meta-train.js';
+export { epochMetaBatches } from './training-loop/meta-batches.js';
+export type { TrainGlobalOptions } from './training-loop/train-global.js';
+export { DEFAULT_TRAIN_GLOBAL_OPTIONS, globalStep, trainGlobal } from './training-loop/train-global.js';
+export type { HealthGuardOptions } from './training-loop/training-health.js';
+export { DEFAULT_HEALTH_GUARD_OPTIONS, TrainingHealth } from './training-loop/training-health.js';
+export { concatRows, selectRows } from './training-loop/encoded-rows-ops.js';
+
 // synthetic/
 export type { SyntheticLabels, SyntheticLayoutOptions, SyntheticTaskOptions } from './synthetic/synthetic-tasks.js';
 export { createSyntheticTasks, syntheticLayout } from './synthetic/synthetic-tasks.js';
@@ -60,6 +70,8 @@ export type { SegmentSumBackendName } from './runtime/segment-sum-kernel.js';
 export { isSegmentSumKernelRegistered, registerSegmentSumKernel, restoreSegmentSumKernel } from './runtime/segment-sum-kernel.js';
 export { safeElu, safeExp, safeSigmoid, safeTanh } from './runtime/safe-activations.js';
 export { broadcastMatMul } from './runtime/broadcast-mat-mul.js';
+export type { GatherGradProbe, GatherGradProbeOptions, MatMulPathTiming, MatMulProbeOptions, ProbeOptions, TidyDataSyncProbe, Timings } from './runtime/kernel-probes.js';
+export { liveTensorCount, probeGatherGrad, probeMatMulPaths, probeTidyDataSync } from './runtime/kernel-probes.js';
 
 // persistence/ (runtime helper)
 export type { ModelBundle } from './persistence/model-bundle.js';

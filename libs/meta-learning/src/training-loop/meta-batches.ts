@@ -1,0 +1,15 @@
+import type { SeededRng } from '../random/seeded-rng.js';
+
+/**
+ * One epoch's meta-batches: a seeded shuffle of task indices cut into chunks of `metaBatchSize`
+ * (the last may be smaller). The distributed trainer calls this with the same RNG state to get the
+ * same batches as `metaTrain`.
+ */
+export function epochMetaBatches(taskCount: number, metaBatchSize: number, rng: SeededRng): number[][] {
+  const order = rng.shuffle(Array.from({ length: taskCount }, (_, i) => i));
+  const out: number[][] = [];
+  for (let i = 0; i < order.length; i += metaBatchSize) {
+    out.push(order.slice(i, i + metaBatchSize));
+  }
+  return out;
+}
