@@ -7,6 +7,7 @@ import { importMovieLens } from '@metarec/datasets';
 import type { RatingsTable, Scenario } from '@metarec/evaluation';
 import { ALL_SCENARIOS, isScenario, runEvaluation } from '@metarec/evaluation';
 import { syntheticRatingsTable } from '@metarec/evaluation/testing';
+import { parseBackendName, selectBackend } from '@metarec/meta-learning';
 
 import { ratingsTableFromDataset } from './dataset-table.js';
 import type { MethodContext } from './method-registry.js';
@@ -45,6 +46,7 @@ const program = new Command('metarec-eval')
   .option('--support-sizes <list>', 'cold-start curve support sizes', list, ['0', '1', '2', '5', '10', '20'])
   .option('--new-items-from <year>', 'items released from this year on are new (movielens default 1997, as the reference)', int('--new-items-from'))
   .option('--no-catalogue', 'skip coverage/novelty (top-10 over the whole pool)')
+  .option('--backend <name>', 'tfjs backend: tensorflow | wasm | cpu (default: first that loads)')
   .option('--out <dir>', 'output directory', 'eval-out');
 
 program.action(async (o: {
@@ -60,7 +62,10 @@ program.action(async (o: {
   newItemsFrom?: number;
   catalogue: boolean;
   out: string;
+  backend?: string;
 }) => {
+  const backend = await selectBackend({ preferred: o.backend === undefined ? undefined : parseBackendName(o.backend, '--backend') });
+  process.stderr.write(`tfjs backend: ${backend.name}\n`);
   const bad = o.scenarios.filter((s) => !isScenario(s));
   if (bad.length) {
     throw new InvalidArgumentError(`unknown scenario(s) ${bad.join(', ')}`);
@@ -96,7 +101,7 @@ program.action(async (o: {
     supportSizes: o.supportSizes.map(Number),
     catalogueMetrics: o.catalogue,
     split: newItemsFrom === undefined ? {} : { newItemFromMs: Date.UTC(newItemsFrom, 0, 1) },
-    config: { command, commit: commitInfo(), algorithm: o.algorithm, epochs: o.epochs, newItemsFrom: newItemsFrom ?? 'quantile 0.2', node: process.version },
+    config: { command, commit: commitInfo(), backend: backend.reason, algorithm: o.algorithm, epochs: o.epochs, newItemsFrom: newItemsFrom ?? 'quantile 0.2', node: process.version },
     onProgress: bar.update,
   }).finally(() => bar.stop());
   const paths = await writeOutputs(o.out, results, command);

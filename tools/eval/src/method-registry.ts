@@ -1,6 +1,6 @@
 import type { Dataset } from '@metarec/datasets';
-import type { RatingsTable, RecommenderFactory } from '@metarec/evaluation';
-import { BASELINE_NAMES, EvalConfigError, baselineFactory } from '@metarec/evaluation';
+import type { MetaRecommenderOptions, RatingsTable, RecommenderFactory } from '@metarec/evaluation';
+import { BASELINE_NAMES, EvalConfigError, GlobalNetRecommender, MetaRecommender, baselineFactory } from '@metarec/evaluation';
 
 /** What a method factory may need beyond the training set: the features for neural models and the run's knobs. */
 export interface MethodContext {
@@ -11,17 +11,66 @@ export interface MethodContext {
   readonly table: RatingsTable;
 }
 
-/** Every method name the CLI knows. */
-export const ALL_METHOD_NAMES: readonly string[] = [...BASELINE_NAMES];
+const NEURAL_NAMES = ['global_net', 'global_ft', 'melu'] as const;
+
+/** Every fixed method name the CLI knows; `meta/<key>=<value>/…` adds a configured meta-learner. */
+export const ALL_METHOD_NAMES: readonly string[] = [...BASELINE_NAMES, ...NEURAL_NAMES, 'meta/name=…/algo=…/pre=…/adapt=all|decision/id=0|1/lr=…/steps=…/epochs=…'];
 
 /** Methods run when `--methods` is not given. */
-export const DEFAULT_METHOD_NAMES: string[] = [...BASELINE_NAMES];
+export const DEFAULT_METHOD_NAMES: string[] = [...BASELINE_NAMES, ...NEURAL_NAMES];
+
+function needDataset(name: string, context: MethodContext): Dataset {
+  if (!context.dataset) {
+    throw new EvalConfigError('EVAL_CONFIG_INVALID', `method ${name} needs user/item features: use --dataset movielens`);
+  }
+  return context.dataset;
+}
+
+/** Parses `meta/name=x/algo=metasgd/pre=10/adapt=all/id=1/lr=0.01/steps=5/epochs=30`. */
+export function parseMetaSpec(spec: string, context: MethodContext): MetaRecommenderOptions {
+  const kv = new Map(spec.split('/').slice(1).map((p) => p.split('=') as [string, string]));
+  const known = new Set(['name', 'algo', 'pre', 'adapt', 'id', 'lr', 'steps', 'epochs', 'outer']);
+  for (const k of kv.keys()) {
+    if (!known.has(k)) {
+      throw new EvalConfigError('EVAL_CONFIG_INVALID', `meta spec "${spec}": unknown key ${k} (known: ${[...known].join(', ')})`);
+    }
+  }
+  const num = (k: string, d: number): number => (kv.has(k) ? Number(kv.get(k)) : d);
+  const algorithm = (kv.get('algo') ?? context.algorithm) as MethodContext['algorithm'];
+  const adapt = kv.get('adapt') === 'all' ? 'all' : 'decision-layers';
+  return {
+    dataset: needDataset(spec, context),
+    name: kv.get('name') ?? spec.replace(/\//g, '_'),
+    model: { adapt, includeItemId: kv.get('id') === '1' },
+    meta: {
+      algorithm,
+      epochs: num('epochs', context.epochs),
+      pretrainEpochs: num('pre', 0),
+      innerLr: num('lr', 0.01),
+      innerSteps: num('steps', 5),
+      outerLr: num('outer', 1e-3),
+    },
+  };
+}
 
 /** Factories for the requested names; throws `EvalConfigError` on an unknown name. */
-export function methodFactories(names: readonly string[], _context: MethodContext): RecommenderFactory[] {
-  return names.map((name) => {
+export function methodFactories(names: readonly string[], context: MethodContext): RecommenderFactory[] {
+  return names.map((name): RecommenderFactory => {
     if ((BASELINE_NAMES as readonly string[]).includes(name)) {
       return baselineFactory(name as (typeof BASELINE_NAMES)[number]);
+    }
+    if (name === 'global_net' || name === 'global_ft') {
+      const dataset = needDataset(name, context);
+      return { name, create: () => new GlobalNetRecommender({ dataset, fineTune: name === 'global_ft', training: { epochs: context.epochs } }) };
+    }
+    if (name === 'melu') {
+      // MeLU as published (and the reference): random init, decision layers adapted, 5 steps at 0.01.
+      const options = parseMetaSpec(`meta/name=melu/algo=${context.algorithm}`, context);
+      return { name, create: () => new MetaRecommender(options) };
+    }
+    if (name.startsWith('meta/')) {
+      const options = parseMetaSpec(name, context);
+      return { name: options.name, create: () => new MetaRecommender(options) };
     }
     throw new EvalConfigError('EVAL_CONFIG_INVALID', `unknown method "${name}"; known: ${ALL_METHOD_NAMES.join(', ')}`);
   });

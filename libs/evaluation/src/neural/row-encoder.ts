@@ -9,6 +9,8 @@ export interface RowEncoder {
   readonly layout: FeatureLayout;
   /** One row per item, the user's fields repeated; labels default to zeros (scoring). */
   rows(user: number, items: Int32Array, labels?: Float32Array): EncodedRows;
+  /** One row per (users[k], items[k]) pair. */
+  batch(users: Int32Array, items: Int32Array, labels?: Float32Array): EncodedRows;
 }
 
 /** Options of {@link datasetRowEncoder}. */
@@ -41,5 +43,6 @@ export function datasetRowEncoder(dataset: Dataset, training: TrainingRows, opti
   return {
     layout: encoder.layout(),
     rows: (user, itemRows, labels) => gatherRows({ users, items, userRows: new Int32Array(itemRows.length).fill(user), itemRows, labels }),
+    batch: (userRows, itemRows, labels) => gatherRows({ users, items, userRows, itemRows, labels }),
   };
 }

@@ -1,0 +1,89 @@
+import type { Dataset } from '@metarec/datasets';
+import type { LoadedParams } from '@metarec/meta-learning';
+import { loadParams } from '@metarec/meta-learning';
+
+import { EvalConfigError } from '../errors.js';
+import type { TrainingSet } from '../protocol/eval-task.js';
+import type { FitContext, FitReport, Recommender, SupportSet } from '../recommender/recommender.js';
+import { fitGlobalNetwork } from './global-net-recommender.js';
+import type { GlobalTrainingOptions, MetaTrainingOptions, NeuralModelOptions } from './neural-options.js';
+import { DEFAULT_GLOBAL_TRAINING_OPTIONS, DEFAULT_META_TRAINING_OPTIONS, DEFAULT_NEURAL_MODEL_OPTIONS } from './neural-options.js';
+import { adaptAndScore } from './neural-scorer.js';
+import { metaTrainParams } from './neural-training.js';
+import type { RowEncoder } from './row-encoder.js';
+
+/** Options of {@link MetaRecommender}. */
+export interface MetaRecommenderOptions {
+  readonly dataset: Dataset;
+  /** Result key, e.g. `maml`, `metasgd_pre`. */
+  readonly name: string;
+  readonly model?: NeuralModelOptions;
+  readonly meta?: MetaTrainingOptions;
+  /** Pre-training settings (epochs come from `meta.pretrainEpochs`). */
+  readonly pretraining?: Omit<GlobalTrainingOptions, 'epochs'>;
+}
+
+/**
+ * A MeLU-style meta-learner: optionally pre-trains the network globally, then meta-trains it on
+ * episodes re-split from the training users' support sets (MAML, FOMAML, Reptile or Meta-SGD);
+ * at prediction it adapts on the user's support set with the inner loop it was trained with.
+ */
+export class MetaRecommender implements Recommender {
+  readonly name: string;
+  readonly predictsRatings = true;
+  private readonly model: Required<NeuralModelOptions>;
+  private readonly meta: Required<MetaTrainingOptions>;
+  private loaded: LoadedParams | undefined;
+  private encoder: RowEncoder | undefined;
+
+  constructor(private readonly options: MetaRecommenderOptions) {
+    this.name = options.name;
+    this.model = { ...DEFAULT_NEURAL_MODEL_OPTIONS, ...options.model };
+    this.meta = { ...DEFAULT_META_TRAINING_OPTIONS, ...options.meta };
+    if (this.meta.algorithm === 'reptile' && this.model.adapt !== 'all' && this.meta.innerSteps < 1) {
+      throw new EvalConfigError('EVAL_CONFIG_INVALID', `${this.name}: reptile needs innerSteps >= 1`);
+    }
+  }
+
+  fit(train: TrainingSet, context: FitContext): FitReport {
+    const m = this.meta;
+    const metaSgd = m.algorithm === 'metasgd';
+    const pre = fitGlobalNetwork(
+      this.options.dataset,
+      train,
+      this.model,
+      { ...DEFAULT_GLOBAL_TRAINING_OPTIONS, ...this.options.pretraining, epochs: m.pretrainEpochs },
+      { seed: context.seed, onProgress: (f) => context.onProgress?.(0.3 * f, 'pre-training') },
+      { metaSgd, metaSgdInitLr: m.innerLr },
+    );
+    const r = metaTrainParams(pre.model, pre.params, train.tasks, pre.encoder, {
+      algorithm: metaSgd ? 'maml' : m.algorithm,
+      epochs: m.epochs,
+      metaBatch: m.metaBatch,
+      innerSteps: m.innerSteps,
+      innerLr: m.innerLr,
+      outerLr: m.outerLr,
+      clipValue: m.clipValue,
+      seed: context.seed,
+      onEpoch: (e, n) => context.onProgress?.((m.pretrainEpochs > 0 ? 0.3 : 0) + (m.pretrainEpochs > 0 ? 0.7 : 1) * (e / n), 'meta epoch'),
+    });
+    this.encoder = pre.encoder;
+    this.loaded = loadParams(pre.model, r.params);
+    return {
+      losses: r.losses,
+      chosen: { algorithm: m.algorithm, adapt: this.model.adapt, itemId: String(this.model.includeItemId), pretrainEpochs: m.pretrainEpochs, metaEpochs: m.epochs, innerLr: m.innerLr, innerSteps: m.innerSteps },
+    };
+  }
+
+  predict(user: number, support: SupportSet, items: Int32Array): Float32Array {
+    if (!this.loaded || !this.encoder) {
+      throw new EvalConfigError('EVAL_CONFIG_INVALID', `${this.name}: predict called before fit`);
+    }
+    return adaptAndScore(this.loaded, this.encoder, { steps: this.meta.innerSteps, lr: this.meta.innerLr, forceLr: false }, user, support, items);
+  }
+
+  dispose(): void {
+    this.loaded?.dispose();
+    this.loaded = undefined;
+  }
+}

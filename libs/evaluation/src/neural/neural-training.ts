@@ -1,0 +1,145 @@
+import type { FlatParams, MetaAlgorithm, MetaModel } from '@metarec/meta-learning';
+import { applyUpdate, createOptimizerState, metaStep } from '@metarec/meta-learning';
+import type { EncodedRows, UserTask } from '@metarec/schemas';
+
+import type { EvalTask } from '../protocol/eval-task.js';
+import type { TrainingRows } from '../protocol/leak-guard.js';
+import { SeededRandom } from '../protocol/seeded-random.js';
+import type { RowEncoder } from './row-encoder.js';
+
+/** Rows `idx` of `rows` as a new batch. */
+export function sliceRows(rows: EncodedRows, idx: ArrayLike<number>): EncodedRows {
+  const U = rows.userIndices.length / Math.max(1, rows.count);
+  const I = rows.itemIndices.length / Math.max(1, rows.count);
+  const C = rows.itemCategories.length / Math.max(1, rows.count);
+  const N = rows.itemNumeric.length / Math.max(1, rows.count);
+  const n = idx.length;
+  const out = {
+    count: n,
+    userIndices: new Int32Array(n * U),
+    itemIndices: new Int32Array(n * I),
+    itemCategories: new Float32Array(n * C),
+    itemNumeric: new Float32Array(n * N),
+    labels: new Float32Array(n),
+    itemIds: new Array<string>(n),
+  };
+  for (let k = 0; k < n; k++) {
+    const r = idx[k];
+    out.userIndices.set(rows.userIndices.subarray(r * U, r * U + U), k * U);
+    out.itemIndices.set(rows.itemIndices.subarray(r * I, r * I + I), k * I);
+    out.itemCategories.set(rows.itemCategories.subarray(r * C, r * C + C), k * C);
+    out.itemNumeric.set(rows.itemNumeric.subarray(r * N, r * N + N), k * N);
+    out.labels[k] = rows.labels[r];
+    out.itemIds[k] = rows.itemIds[r];
+  }
+  return out;
+}
+
+/** Progress of a training loop: epoch (1-based) of `epochs` and the epoch's mean loss. */
+export type EpochCallback = (epoch: number, epochs: number, loss: number) => void;
+
+/**
+ * Plain supervised training of the whole network on every row (the "global" baseline): Adam on
+ * minibatches. The gradient comes from the pure `metaStep` with zero inner steps, where the
+ * minibatch is the query (∇ of its MSE at θ), so one code path computes every gradient.
+ * Returns the parameters and the mean loss per epoch.
+ */
+export function trainGlobalParams(
+  model: MetaModel,
+  init: FlatParams,
+  rows: EncodedRows,
+  o: { epochs: number; batchSize: number; lr: number; seed: number; onEpoch?: EpochCallback },
+): { params: FlatParams; losses: number[] } {
+  const rng = new SeededRandom(o.seed ^ 0x2545f491);
+  let params = init;
+  let state = createOptimizerState(model.layout);
+  const losses: number[] = [];
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const perm = rng.permutation(rows.count);
+    let sum = 0;
+    let batches = 0;
+    for (let b = 0; b < rows.count; b += o.batchSize) {
+      const batch = sliceRows(rows, perm.subarray(b, b + o.batchSize));
+      const task: UserTask = { userId: 'batch', support: sliceRows(batch, [0]), query: batch };
+      const r = metaStep(model, params, [task], { algorithm: 'fomaml', innerSteps: 0 });
+      const u = applyUpdate(params, state, r.gradient, { lr: o.lr });
+      params = u.params;
+      state = u.state;
+      sum += r.loss;
+      batches++;
+    }
+    losses.push(sum / Math.max(1, batches));
+    o.onEpoch?.(epoch + 1, o.epochs, losses[epoch]);
+  }
+  return { params, losses };
+}
+
+/** Every training rating as one batch of rows. */
+export function allTrainingRows(train: TrainingRows & { readonly ratings: Float32Array }, encoder: RowEncoder): EncodedRows {
+  return encoder.batch(train.users, train.items, train.ratings);
+}
+
+/**
+ * A training episode from a training task's support set only, as the reference re-splits each
+ * epoch: query = min(10, ⌊n/2⌋) random ratings, support = the rest. The evaluation query is
+ * never touched.
+ */
+export function resplitTask(task: EvalTask, encoder: RowEncoder, rng: SeededRandom, queryCount = 10): UserTask | null {
+  const n = task.supportItems.length;
+  const nq = Math.min(queryCount, Math.floor(n / 2));
+  if (nq < 1) {
+    return null;
+  }
+  const p = rng.permutation(n);
+  const pick = (from: number, to: number): EncodedRows =>
+    encoder.rows(
+      task.user,
+      Int32Array.from(p.subarray(from, to), (j) => task.supportItems[j]),
+      Float32Array.from(p.subarray(from, to), (j) => task.supportRatings[j]),
+    );
+  return { userId: String(task.user), support: pick(nq, n), query: pick(0, nq) };
+}
+
+/**
+ * Meta-training: each epoch re-splits every training task, shuffles, and takes one outer Adam
+ * step (value-clipped as the reference) per meta-batch from the pure `metaStep`.
+ * Returns the parameters and the mean query loss per epoch.
+ */
+export function metaTrainParams(
+  model: MetaModel,
+  init: FlatParams,
+  tasks: readonly EvalTask[],
+  encoder: RowEncoder,
+  o: { algorithm: MetaAlgorithm; epochs: number; metaBatch: number; innerSteps: number; innerLr: number; outerLr: number; clipValue: number; seed: number; onEpoch?: EpochCallback },
+): { params: FlatParams; losses: number[] } {
+  const rng = new SeededRandom(o.seed ^ 0x68e31da4);
+  let params = init;
+  let state = createOptimizerState(model.layout);
+  const losses: number[] = [];
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const order = rng.permutation(tasks.length);
+    let sum = 0;
+    let steps = 0;
+    for (let b = 0; b < order.length; b += o.metaBatch) {
+      const batch: UserTask[] = [];
+      for (const k of order.subarray(b, b + o.metaBatch)) {
+        const t = resplitTask(tasks[k], encoder, rng);
+        if (t) {
+          batch.push(t);
+        }
+      }
+      if (batch.length === 0) {
+        continue;
+      }
+      const r = metaStep(model, params, batch, { algorithm: o.algorithm, innerSteps: o.innerSteps, innerLr: o.innerLr });
+      const u = applyUpdate(params, state, r.gradient, { lr: o.outerLr, clipValue: o.clipValue });
+      params = u.params;
+      state = u.state;
+      sum += r.loss;
+      steps++;
+    }
+    losses.push(sum / Math.max(1, steps));
+    o.onEpoch?.(epoch + 1, o.epochs, losses[epoch]);
+  }
+  return { params, losses };
+}
