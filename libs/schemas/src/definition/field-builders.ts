@@ -23,7 +23,19 @@ export interface NullableOption {
   readonly nullable?: boolean;
 }
 
-type NullableOf<O> = O extends { readonly nullable: true } ? true : false;
+// A literal `true`/`false` (or no flag) is tracked exactly; a flag only known as `boolean`
+// stays `boolean`, which the record type treats as nullable (the safe side). `keyof` rather
+// than `extends { nullable?: … }`: an all-optional target is a weak type and would not match.
+type NullableFlag<O> = O extends { readonly nullable?: infer N } ? Exclude<N, undefined> : never;
+type NullableOf<O> = 'nullable' extends keyof O
+  ? [NullableFlag<O>] extends [never]
+    ? false
+    : [NullableFlag<O>] extends [false]
+      ? false
+      : [NullableFlag<O>] extends [true]
+        ? true
+        : boolean
+  : false;
 
 /** Options of {@link field.string}. */
 export interface StringOptions extends NullableOption {

@@ -108,10 +108,10 @@ export type BaseValueOf<F> = F extends EnumField<infer V, boolean>
           ? Readonly<Record<string, number>>
           : never;
 
-/** The TypeScript value of a field definition, `| null` when it is nullable. */
-export type ValueOf<F> = F extends { readonly nullable: true } ? BaseValueOf<F> | null : BaseValueOf<F>;
+/** The TypeScript value of a field definition, `| null` unless it is known to be non-nullable. */
+export type ValueOf<F> = F extends { readonly nullable: false } ? BaseValueOf<F> : BaseValueOf<F> | null;
 
-type NullableKeys<F extends FieldMap> = { [K in keyof F]: F[K] extends { readonly nullable: true } ? K : never }[keyof F];
+type NullableKeys<F extends FieldMap> = { [K in keyof F]: F[K] extends { readonly nullable: false } ? never : K }[keyof F];
 type RequiredKeys<F extends FieldMap> = Exclude<keyof F, NullableKeys<F>>;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 

@@ -28,6 +28,12 @@ test('inputs may omit nullable fields but not required ones', () => {
   expectTypeOf<Interaction>().toExtend<InteractionInput>();
 });
 
+test('a nullable flag only known as boolean makes the value nullable', () => {
+  const flag: boolean = Math.random() > 2;
+  const _loose = defineRecordSchema({ name: 'loose', version: 1, fields: { n: field.int32({ nullable: flag }) } });
+  expectTypeOf<RecordOf<typeof _loose>['n']>().toEqualTypeOf<number | null>();
+});
+
 test('a custom schema maps lists of enums and nullable ints', () => {
   const _schema = defineRecordSchema({
     name: 'custom',
