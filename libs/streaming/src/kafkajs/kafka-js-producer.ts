@@ -9,7 +9,9 @@ export interface ProducerOptions {
   /**
    * Idempotent producer: the broker drops duplicates that client retries would otherwise write
    * (as the Java client does by default since Kafka 3.0). Implies acks from all in-sync replicas
-   * and one request in flight per broker. @defaultValue `true`
+   * and one request in flight per broker. Retries stay bounded by `KafkaClientOptions.retries`
+   * (kafkajs has no delivery timeout): a send that still fails is reported as
+   * `STREAM_SEND_FAILED`, and re-sending it may then write a duplicate. @defaultValue `true`
    */
   readonly idempotent?: boolean;
   /** `all` waits for every in-sync replica, `leader` for the leader only. @defaultValue `'all'` */

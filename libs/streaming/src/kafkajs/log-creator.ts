@@ -13,13 +13,22 @@ export const CLIENT_LOG_LEVELS: Readonly<Record<ClientLogLevel, logLevel>> = {
   debug: logLevel.DEBUG,
 };
 
+/**
+ * kafkajs warns on every idempotent producer whose retries are bounded. We bound them on purpose
+ * (KafkaClientOptions.retries): kafkajs has no delivery timeout, so unbounded retries would let
+ * `send()` hang forever on a dead broker instead of failing with STREAM_SEND_FAILED. The choice is
+ * documented on ProducerOptions.idempotent, so the warning is demoted to debug.
+ */
+const DEMOTED_WARNINGS = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
 /** Routes kafkajs's log entries into our structured logger instead of its console default. */
 export function kafkaJsLogCreator(logger: Logger): logCreator {
   const child = logger.child({ component: 'kafkajs' });
   return () => (entry) => {
     const { message, ...extra } = entry.log;
     const fields = { namespace: entry.namespace, ...extra };
-    switch (entry.level) {
+    const level = DEMOTED_WARNINGS.has(message) ? logLevel.DEBUG : entry.level;
+    switch (level) {
       case logLevel.ERROR:
         child.error(fields, message);
         return;
