@@ -36,6 +36,12 @@ describe.each(Object.entries(writers))('IPC %s format', (_format, write) => {
     roundTrip(ItemProfileSchema, [makeItemProfile(), makeItemProfile({ item_id: 'item-2', categories: [], numeric_attributes: {} })]);
   });
 
+  it('round-trips an empty table with its fingerprint', () => {
+    const bytes = write(recordsToTable(ItemProfileSchema, []));
+    expect(readIpc(bytes, ItemProfileSchema).table.schema.metadata.get('metarec.schema.fingerprint')).toBe(ItemProfileSchema.fingerprint);
+    expect(readIpcRecords(bytes, ItemProfileSchema)).toEqual([]);
+  });
+
   it('reports the schema the file was written with', () => {
     const bytes = write(recordsToTable(InteractionSchema, interactions, { validation }));
     expect(readIpc(bytes, InteractionSchema).writtenWith).toBe(InteractionSchema);
