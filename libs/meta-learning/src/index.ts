@@ -70,8 +70,9 @@ export type { SegmentSumBackendName } from './runtime/segment-sum-kernel.js';
 export { isSegmentSumKernelRegistered, registerSegmentSumKernel, restoreSegmentSumKernel } from './runtime/segment-sum-kernel.js';
 export { safeElu, safeExp, safeSigmoid, safeTanh } from './runtime/safe-activations.js';
 export { broadcastMatMul } from './runtime/broadcast-mat-mul.js';
-export type { GatherGradProbe, GatherGradProbeOptions, MatMulPathTiming, MatMulProbeOptions, ProbeOptions, TidyDataSyncProbe, Timings } from './runtime/kernel-probes.js';
-export { liveTensorCount, probeGatherGrad, probeMatMulPaths, probeTidyDataSync } from './runtime/kernel-probes.js';
+export type { GatherGradProbe, GatherGradProbeOptions, MatMulGradientProbe, MatMulPathTiming, MatMulProbeOptions, ProbeOptions, TidyDataSyncProbe, Timings } from './runtime/kernel-probes.js';
+export { liveTensorCount, probeGatherGrad, probeMatMulGradient, probeMatMulPaths, probeTidyDataSync } from './runtime/kernel-probes.js';
+export { isMatMulGradientRegistered, registerMatMulGradient, restoreMatMulGradient } from './runtime/mat-mul-gradient.js';
 
 // persistence/ (runtime helper)
 export type { ModelBundle } from './persistence/model-bundle.js';

@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
 
+import { registerMatMulGradient } from './mat-mul-gradient.js';
 import { RuntimeError } from './runtime-error.js';
 import { registerSegmentSumKernel } from './segment-sum-kernel.js';
 
@@ -141,7 +142,8 @@ export function parseBackendName(value: string, field = 'METAREC_BACKEND'): Back
 /**
  * Chooses and activates the tfjs backend: `tensorflow` (tfjs-node-gpu, then tfjs-node, when
  * importable) → `wasm` (SIMD) → `cpu`, or only `preferred` when given. Also registers the
- * loop `UnsortedSegmentSum` kernel on wasm and cpu (the gradient of every embedding lookup).
+ * loop `UnsortedSegmentSum` kernel on wasm and cpu (the gradient of every embedding lookup) and
+ * the transpose-explicit, broadcast-safe matMul gradient (`registerMatMulGradient`).
  * Call once at start-up; importing this lib selects nothing. Logs the choice at info.
  * @throws RuntimeError `ML_BACKEND_UNAVAILABLE` when `preferred` (or, without it, every
  * backend) cannot be activated; `ML_BACKEND_UNKNOWN` for a `preferred` outside {@link BACKEND_ORDER}.
@@ -152,6 +154,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   const candidates = options.preferred === undefined ? BACKEND_ORDER : [parseBackendName(options.preferred, 'preferred')];
   registerSegmentSumKernel('wasm');
   registerSegmentSumKernel('cpu');
+  registerMatMulGradient();
   const attempts: BackendAttempt[] = [];
   for (const name of candidates) {
     const result = await tryBackend(name, importModule);
