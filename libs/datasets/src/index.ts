@@ -36,3 +36,9 @@ export type { SyntheticOptions } from './synthetic/synthetic-options.js';
 export { generateSynthetic, trueScore } from './synthetic/generate-synthetic.js';
 export type { SyntheticDataset, SyntheticTruth } from './synthetic/generate-synthetic.js';
 export { SYNTHETIC_CATEGORIES, SYNTHETIC_NUMERIC_ATTRIBUTES } from './synthetic/synthetic-vocabulary.js';
+
+export { interactionsToTable } from './arrow/interactions-to-table.js';
+export { tableToInteractions } from './arrow/table-to-interactions.js';
+export type { TableToInteractionsOptions } from './arrow/table-to-interactions.js';
+export { datasetToIpcFiles, datasetToTables } from './arrow/dataset-tables.js';
+export type { DatasetTables, DatasetToTablesOptions } from './arrow/dataset-tables.js';

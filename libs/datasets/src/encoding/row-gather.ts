@@ -44,13 +44,14 @@ export function gatherRows(input: GatherRowsInput): EncodedRows {
     const i = itemRows[r];
     checkRow('userRows', r, u, users.count);
     checkRow('itemRows', r, i, items.count);
+    // Plain loops, not subarray().set(): a subarray is an object, and rows are many and narrow.
     if (u !== MISSING_ROW) {
-      userIndices.set(users.fields.subarray(u * U, u * U + U), r * U);
+      copy(users.fields, u * U, userIndices, r * U, U);
     }
     if (i !== MISSING_ROW) {
-      itemIndices.set(items.fields.subarray(i * I, i * I + I), r * I);
-      itemCategories.set(items.categories.subarray(i * C, i * C + C), r * C);
-      itemNumeric.set(items.numeric.subarray(i * N, i * N + N), r * N);
+      copy(items.fields, i * I, itemIndices, r * I, I);
+      copy(items.categories, i * C, itemCategories, r * C, C);
+      copy(items.numeric, i * N, itemNumeric, r * N, N);
     }
     itemIds[r] = input.itemIds?.[r] ?? (i === MISSING_ROW ? '' : items.ids[i]);
   }
@@ -67,6 +68,12 @@ export function gatherRows(input: GatherRowsInput): EncodedRows {
 export function candidateRows(users: EncodedUserTable, userRow: number, items: EncodedItemTable, itemIds: readonly string[]): EncodedRows {
   const itemRows = Int32Array.from(itemIds, (id) => items.rowById.get(id) ?? MISSING_ROW);
   return gatherRows({ users, items, userRows: new Int32Array(itemIds.length).fill(userRow), itemRows, itemIds });
+}
+
+function copy(from: Int32Array | Float32Array, start: number, to: Int32Array | Float32Array, at: number, width: number): void {
+  for (let k = 0; k < width; k++) {
+    to[at + k] = from[start + k];
+  }
 }
 
 function checkRow(name: string, at: number, row: number, count: number): void {

@@ -56,7 +56,7 @@ describe.skipIf(ml100k === undefined)('importMovieLens on the real ML-100K', () 
     expect(new Set(data.items.flatMap((i) => i.categories)).size).toBe(19);
     expect(data.items[0]).toMatchObject({ item_id: '1', title: 'Toy Story (1995)', categories: ['Animation', "Children's", 'Comedy'], release_year: 1995 });
     expect(data.items.filter((i) => i.release_year === null).map((i) => i.item_id)).toEqual(['267']);
-    expect(data.items.some((i) => /[\u00e0-\u00ff]/.test(i.title))).toBe(true);
+    expect(data.items.some((i) => /[\u00e0-\u00ff]/.test(i.title ?? ''))).toBe(true);
     const years = data.items.flatMap((i) => (i.release_year === null ? [] : [i.release_year]));
     expect([Math.min(...years), Math.max(...years)]).toEqual([1922, 1998]);
   });

@@ -114,7 +114,7 @@ describe('generateSynthetic', () => {
       }
     }
     expect(same / sameN - diff / diffN).toBeGreaterThan(0.15);
-    const critic = big.items.map((i) => i.numeric_attributes.critic_score);
+    const critic = big.items.map((i) => i.numeric_attributes?.critic_score ?? NaN);
     expect(correlation(critic, Array.from(big.truth.itemBias))).toBeGreaterThan(0.6);
     // ratings follow the hidden score
     const c = big.interactions;
