@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# `npm test`: the whole check on a fresh clone. Installs dependencies if needed, starts the dev
+# services, runs lint + typecheck + unit tests for every project, then the integration tests one
+# project at a time (they share one broker), and ends with one line of totals.
+# With CI=true no integration test may skip: a missing service fails the run.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/ensure-setup.sh"
+
+export NX_DAEMON=false NX_TUI=false NX_NO_CLOUD=true FORCE_COLOR=0
+LOG_DIR="$REPO_ROOT/.data/test-logs"
+mkdir -p "$LOG_DIR"
+LOG="$LOG_DIR/test-$(date +%Y%m%d-%H%M%S).log"
+
+status=0
+npx nx run-many -t lint typecheck test --outputStyle=static 2>&1 | tee "$LOG" || status=1
+npx nx run-many -t int-test --parallel=1 --outputStyle=static 2>&1 | tee -a "$LOG" || status=1
+
+# Sum vitest's per-file-set "Tests  3 failed | 40 passed | 2 skipped (45)" lines into one
+# closing line that CI can read.
+sed 's/\x1b\[[0-9;]*m//g' "$LOG" | awk '
+  /^[[:space:]]*Tests[[:space:]]+[0-9]/ {
+    for (i = 1; i <= NF; i++) {
+      if ($(i + 1) ~ /^passed/) passed += $i
+      if ($(i + 1) ~ /^failed/) failed += $i
+      if ($(i + 1) ~ /^skipped/) skipped += $i
+    }
+  }
+  END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }'
+echo "full log: $LOG"
+exit $status
