@@ -3,6 +3,8 @@ import type { EncodedRows } from '@metarec/schemas';
 
 import { MetaLearningError } from '../errors.js';
 import { embedRows } from '../model/forward.js';
+import { fieldEmbeddingTensor, localTableTensor, type TableRowOverrides } from '../model/host-embeddings.js';
+import { PARAM_NAMES } from '../model/meta-model.js';
 import { disposeInputs, prepareInputs } from '../model/model-inputs.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import { adaptsDecisionLayersOnly, innerLoop } from './inner-loop.js';
@@ -31,13 +33,15 @@ export interface AdaptedUser {
   readonly base: LoadedParams;
   /** Adapted tensors, overriding `base.tensors` by name. */
   readonly overrides: Readonly<NamedTensors>;
+  /** Whole-model adaptation: adapted `emb/categorical` rows (the support's), overriding the base table; else null. */
+  readonly tableRows: TableRowOverrides | null;
   dispose(): void;
 }
 
 /**
  * `adapt(params, support, steps) → userParams`: k SGD steps on the support rows, gradient taped on
- * the adapted parameters only; with decision-layer adaptation the support embeddings are computed once
- * and each step runs only the MLP. Zero support rows or zero steps return the base parameters.
+ * the adapted parameters only; with decision-layer adaptation the support embeddings are looked up once
+ * on the host and each step runs only the MLP. Zero support rows or zero steps return the base parameters.
  * @throws MetaLearningError `ML_CONFIG_INVALID`, `ML_ROWS_INVALID`; RangeError for malformed rows.
  */
 export function adapt(base: LoadedParams, support: EncodedRows, options: Partial<AdaptOptions> = {}): AdaptedUser {
@@ -47,28 +51,48 @@ export function adapt(base: LoadedParams, support: EncodedRows, options: Partial
   }
   const model = base.model;
   if (o.steps === 0 || support.count === 0) {
-    return { base, overrides: {}, dispose: (): void => undefined };
+    return { base, overrides: {}, tableRows: null, dispose: (): void => undefined };
   }
   const x = prepareInputs(model, support);
-  let overrides: NamedTensors;
+  const spec = { steps: o.steps, lr: o.lr, l2: o.l2, names: model.adaptedNames, learnedLr: model.config.metaSgd && !o.forceLr };
+  let fast: NamedTensors;
   try {
-    overrides = tf.tidy(() => {
-      const p = base.tensors as NamedTensors;
-      const hs = adaptsDecisionLayersOnly(model, model.adaptedNames) ? embedRows(model, p, x) : null;
-      const spec = { steps: o.steps, lr: o.lr, l2: o.l2, names: model.adaptedNames, learnedLr: model.config.metaSgd && !o.forceLr };
-      return innerLoop(model, p, x, hs, spec).fast;
+    fast = tf.tidy(() => {
+      if (adaptsDecisionLayersOnly(model, model.adaptedNames)) {
+        const p = base.tensors as NamedTensors;
+        const hs = embedRows(model, p, x, fieldEmbeddingTensor(model, base.flat, x.tableRows, x.count));
+        return innerLoop(model, p, x, hs, spec).fast;
+      }
+      const p = { ...(base.tensors as NamedTensors), [PARAM_NAMES.categoricalTable]: localTableTensor(model, base.flat, x.uniqueRows) };
+      return innerLoop(model, p, x, null, spec).fast;
     });
   } finally {
     disposeInputs(x);
   }
+  return adaptedUser(base, fast, x.uniqueRows);
+}
+
+/** Moves an adapted local table to host row overrides (small: the support's rows only). */
+function adaptedUser(base: LoadedParams, fast: NamedTensors, uniqueRows: Int32Array): AdaptedUser {
+  const d = base.model.config.embeddingDim;
+  const localTable = fast[PARAM_NAMES.categoricalTable];
+  let tableRows: Map<number, Float32Array> | null = null;
+  if (localTable !== undefined) {
+    const values = localTable.dataSync() as Float32Array;
+    tableRows = new Map();
+    uniqueRows.forEach((row, i) => tableRows?.set(row, values.slice(i * d, i * d + d)));
+    localTable.dispose();
+    delete fast[PARAM_NAMES.categoricalTable];
+  }
   let disposed = false;
   return {
     base,
-    overrides,
+    overrides: fast,
+    tableRows,
     dispose(): void {
       if (!disposed) {
         disposed = true;
-        tf.dispose(Object.values(overrides));
+        tf.dispose(Object.values(fast));
       }
     },
   };

@@ -15,7 +15,7 @@ export interface InnerLoopSpec {
   readonly l2: number;
   /** Parameters to adapt; all others stay as in `params`. */
   readonly names: readonly string[];
-  /** Use `lr/<name>` tensors of `params` as per-element step sizes (Meta-SGD). */
+  /** Use `lr/<name>` tensors of `params` as per-element step sizes where they exist (Meta-SGD); others step at `lr`. */
   readonly learnedLr: boolean;
 }
 
@@ -68,7 +68,8 @@ export function innerLoop(model: MetaModel, params: NamedTensors, support: Model
     })(xs);
     const next: NamedTensors = {};
     spec.names.forEach((n, i) => {
-      const step = spec.learnedLr ? tf.mul(params[LR_PREFIX + n], grads[i]) : tf.mul(spec.lr, grads[i]);
+      const learned = spec.learnedLr ? params[LR_PREFIX + n] : undefined;
+      const step = learned !== undefined ? tf.mul(learned, grads[i]) : tf.mul(spec.lr, grads[i]);
       next[n] = tf.sub(current[n], step);
       if (gradSum !== null) {
         gradSum[n] = gradSum[n] === undefined ? grads[i] : tf.add(gradSum[n], grads[i]);

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EncodedRows } from '@metarec/schemas';
 
-import { activate, decide, embedRows } from '../model/forward.js';
-import { biasName, PARAM_NAMES, weightName } from '../model/meta-model.js';
-import { disposeInputs, prepareInputs, prepareItemInputs, userTableRows, type ItemRows } from '../model/model-inputs.js';
+import { activate, decide, embedRows, withItemSide } from '../model/forward.js';
+import { fieldEmbeddingTensor, lookupTableRows } from '../model/host-embeddings.js';
+import { biasName, weightName } from '../model/meta-model.js';
+import { disposeInputs, itemSideTensors, itemTableRowsOf, prepareInputs, userTableRows, type ItemRows } from '../model/model-inputs.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import type { AdaptedUser } from './adapt.js';
 
@@ -16,12 +17,19 @@ function toOutput(user: AdaptedUser, out: tf.Tensor1D): tf.Tensor1D {
   return user.base.model.config.task === 'binary' ? tf.sigmoid(out) : out;
 }
 
+/** Reads a result tensor outside any tidy (dataSync inside tf.tidy is slow on tfjs 4.22) and frees it. */
+function read(result: tf.Tensor): Float32Array {
+  const values = result.dataSync() as Float32Array;
+  result.dispose();
+  return values;
+}
+
 /**
  * `score(userParams, user, items) → Float32Array`: one batched forward over all candidates, no
- * gradient tape. The user's fields are embedded once: the first layer is split as
- * x·W0 = e_user·W0[user rows] + x_item·W0[item rows], so the user half is a [1 × h] bias and
- * the per-item work is one [n × item-width]·[item-width × h] matMul. Returns ratings (regression)
- * or probabilities (binary), in `items` order.
+ * gradient tape, lookups on the host. The user's fields are embedded once: the first layer is split
+ * as x·W0 = e_user·W0[user rows] + x_item·W0[item rows], so the user half is a [1 × h] bias and the
+ * per-item work is one [n × item-width]·[item-width × h] matMul. Returns ratings (regression) or
+ * probabilities (binary), in `items` order.
  * @throws MetaLearningError `ML_ROWS_INVALID` for a wrong-length or out-of-vocabulary input.
  */
 export function score(user: AdaptedUser, userFields: Int32Array, items: ItemRows): Float32Array {
@@ -31,26 +39,25 @@ export function score(user: AdaptedUser, userFields: Int32Array, items: ItemRows
   }
   const d = model.config.embeddingDim;
   const U = model.featureLayout.userFields.length;
-  const userRows = userTableRows(model, userFields);
-  const x = prepareItemInputs(model, items);
+  const overrides = user.tableRows ?? undefined;
+  const userEmbValues = lookupTableRows(model, user.base.flat, userTableRows(model, userFields), overrides);
+  const itemEmbValues = lookupTableRows(model, user.base.flat, itemTableRowsOf(model, items), overrides);
+  const side = itemSideTensors(model, items);
   try {
-    const result = tf.tidy(() => {
-      const p = userParams(user);
-      const table = p[PARAM_NAMES.categoricalTable];
-      const w0 = p[weightName(0)] as tf.Tensor2D;
-      const userEmb = tf.reshape(tf.gather(table, tf.tensor1d(userRows, 'int32')), [1, U * d]) as tf.Tensor2D;
-      const [w0User, w0Item] = tf.split(w0, [U * d, model.inputDim - U * d], 0) as [tf.Tensor2D, tf.Tensor2D];
-      const userBias = tf.add(tf.matMul(userEmb, w0User), p[biasName(0)]);
-      const itemH = embedRows(model, p, x, model.featureLayout.itemFields.length);
-      const z0 = tf.add(tf.matMul(itemH, w0Item), userBias) as tf.Tensor2D;
-      // hidden is non-empty (resolveModelConfig), so layer 0 is always followed by an activation.
-      return toOutput(user, decide(model, p, activate(model, z0), 1));
-    });
-    const values = result.dataSync() as Float32Array;
-    result.dispose();
-    return values;
+    return read(
+      tf.tidy(() => {
+        const p = userParams(user);
+        const [w0User, w0Item] = tf.split(p[weightName(0)], [U * d, model.inputDim - U * d], 0) as [tf.Tensor2D, tf.Tensor2D];
+        const userBias = tf.add(tf.matMul(tf.tensor2d(userEmbValues, [1, U * d]), w0User), p[biasName(0)]);
+        const itemEmb = tf.tensor2d(itemEmbValues, [items.count, itemEmbValues.length / items.count]);
+        const itemH = withItemSide(model, p, side, [itemEmb]);
+        const z0 = tf.add(tf.matMul(itemH, w0Item), userBias) as tf.Tensor2D;
+        // hidden is non-empty (resolveModelConfig), so layer 0 is always followed by an activation.
+        return toOutput(user, decide(model, p, activate(model, z0), 1));
+      }),
+    );
   } finally {
-    disposeInputs(x);
+    tf.dispose([...(side.categories ? [side.categories] : []), ...(side.numeric ? [side.numeric] : [])]);
   }
 }
 
@@ -65,13 +72,13 @@ export function predictRows(user: AdaptedUser, rows: EncodedRows): Float32Array 
   const model = user.base.model;
   const x = prepareInputs(model, rows);
   try {
-    const result = tf.tidy(() => {
-      const p = userParams(user);
-      return toOutput(user, decide(model, p, embedRows(model, p, x)));
-    });
-    const values = result.dataSync() as Float32Array;
-    result.dispose();
-    return values;
+    return read(
+      tf.tidy(() => {
+        const p = userParams(user);
+        const e = fieldEmbeddingTensor(model, user.base.flat, x.tableRows, x.count, user.tableRows ?? undefined);
+        return toOutput(user, decide(model, p, embedRows(model, p, x, e)));
+      }),
+    );
   } finally {
     disposeInputs(x);
   }

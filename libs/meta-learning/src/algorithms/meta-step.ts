@@ -3,11 +3,19 @@ import type { UserTask } from '@metarec/schemas';
 
 import type { InnerLoopSpec } from '../adaptation/inner-loop.js';
 import { MetaLearningError } from '../errors.js';
-import type { MetaModel } from '../model/meta-model.js';
-import { concatInputs, disposeInputs, prepareInputs, type ModelInputs } from '../model/model-inputs.js';
-import { unflattenToTensors } from '../params/flat-params.js';
-import { assertFlatSize, type FlatParams } from '../params/param-layout.js';
-import { fomamlTaskGradients, mamlTaskGradients, reptileTaskGradients, type TaskGradients } from './task-gradients.js';
+import { scatterAddTableRows } from '../model/host-embeddings.js';
+import { PARAM_NAMES, type MetaModel } from '../model/meta-model.js';
+import { concatInputs, disposeInputs, prepareTaskInputs, type ModelInputs } from '../model/model-inputs.js';
+import type { NamedTensors } from '../params/flat-params.js';
+import { assertFlatSize, layoutEntry, type FlatParams } from '../params/param-layout.js';
+import {
+  fomamlTaskGradients,
+  mamlTaskGradients,
+  reptileTaskGradients,
+  type TableRowGradient,
+  type TaskContext,
+  type TaskGradients,
+} from './task-gradients.js';
 
 /** `maml`: exact second order; `fomaml`: first order; `reptile`: θ − θ'. Meta-SGD = `maml`/`fomaml` on a model with `metaSgd: true`. */
 export type MetaAlgorithm = 'maml' | 'fomaml' | 'reptile';
@@ -63,27 +71,39 @@ function innerSpec(model: MetaModel, o: MetaStepOptions): InnerLoopSpec {
   return { steps: o.innerSteps, lr: o.innerLr, l2: o.innerL2, names: model.adaptedNames, learnedLr: model.config.metaSgd };
 }
 
-function taskGradients(model: MetaModel, o: MetaStepOptions, p: Record<string, tf.Tensor>, s: ModelInputs, q: ModelInputs): TaskGradients {
-  const spec = innerSpec(model, o);
+function taskGradients(ctx: TaskContext, o: MetaStepOptions, s: ModelInputs, q: ModelInputs): TaskGradients {
+  const spec = innerSpec(ctx.model, o);
   if (o.algorithm === 'maml') {
-    return mamlTaskGradients(model, p, s, q, spec);
+    return mamlTaskGradients(ctx, s, q, spec);
   }
   if (o.algorithm === 'fomaml') {
-    return fomamlTaskGradients(model, p, s, q, spec);
+    return fomamlTaskGradients(ctx, s, q, spec);
   }
   const all = concatInputs(s, q);
   try {
-    return reptileTaskGradients(model, p, all, q, spec);
+    return reptileTaskGradients(ctx, all, q, spec);
   } finally {
     disposeInputs(all);
   }
 }
 
+/** Device tensors of every entry except the categorical table (which stays on the host). */
+export function deviceParams(model: MetaModel, params: FlatParams): NamedTensors {
+  const out: NamedTensors = {};
+  for (const e of model.layout.entries) {
+    if (e.name !== PARAM_NAMES.categoricalTable) {
+      out[e.name] = tf.tensor(params.subarray(e.offset, e.offset + e.size), [...e.shape], 'float32');
+    }
+  }
+  return out;
+}
+
 /**
  * The pure meta-step `(params, tasks) → (gradient, taskCount, loss)`: same inputs, same bytes out,
  * no state, every tensor released (so workers can run it and the trainer averages gradients weighted
- * by `taskCount`). Tasks run one by one, each in its own `tf.tidy`; gradients accumulate on device and
- * are read once at the end (never `dataSync` inside a tidy).
+ * by `taskCount`). Tasks run one by one, each in its own `tf.tidy`; dense gradients accumulate on
+ * device, table-row gradients are scattered on the host, and everything is read once at the end
+ * (never `dataSync` inside a tidy).
  * @throws MetaLearningError `ML_TASKS_EMPTY`, `ML_SIZE_MISMATCH`, `ML_CONFIG_INVALID`, `ML_ROWS_INVALID`, `ML_NON_FINITE`.
  */
 export function metaStep(model: MetaModel, params: FlatParams, tasks: readonly UserTask[], options: Partial<MetaStepOptions> = {}): MetaStepResult {
@@ -92,21 +112,25 @@ export function metaStep(model: MetaModel, params: FlatParams, tasks: readonly U
   if (tasks.length === 0) {
     throw new MetaLearningError('ML_TASKS_EMPTY', 'metaStep needs at least one task', { field: 'tasks' });
   }
-  const names = model.layout.entries.map((e) => e.name);
+  const names = model.layout.entries.map((e) => e.name).filter((n) => n !== PARAM_NAMES.categoricalTable);
   const inputs: Array<{ s: ModelInputs; q: ModelInputs }> = [];
-  const p = unflattenToTensors(model.layout, params);
+  const ctx: TaskContext = { model, flat: params, p: deviceParams(model, params) };
   let acc: tf.Tensor[] | null = null;
   const losses: tf.Scalar[] = [];
+  const table: TableRowGradient[] = [];
   try {
     for (const t of tasks) {
-      inputs.push({ s: prepareInputs(model, t.support), q: prepareInputs(model, t.query) });
+      inputs.push(prepareTaskInputs(model, t.support, t.query));
     }
     for (const { s, q } of inputs) {
+      let rows: Int32Array[] = [];
       const r = tf.tidy(() => {
-        const g = taskGradients(model, o, p, s, q);
-        return { loss: g.loss, grads: names.map((n) => g.grads[n]) };
+        const g = taskGradients(ctx, o, s, q);
+        rows = g.table.map((x) => x.rows);
+        return { loss: g.loss, grads: names.map((n) => g.grads[n]), table: g.table.map((x) => x.grad) };
       });
       losses.push(r.loss);
+      rows.forEach((rr, i) => table.push({ rows: rr, grad: r.table[i] }));
       if (acc === null) {
         acc = r.grads;
       } else {
@@ -115,9 +139,9 @@ export function metaStep(model: MetaModel, params: FlatParams, tasks: readonly U
         tf.dispose([...prev, ...r.grads]);
       }
     }
-    return readResult(model, acc ?? [], losses, tasks.length);
+    return readResult(model, names, acc ?? [], table, losses, tasks.length);
   } finally {
-    tf.dispose([...Object.values(p), ...(acc ?? []), ...losses]);
+    tf.dispose([...Object.values(ctx.p), ...(acc ?? []), ...losses, ...table.map((x) => x.grad)]);
     inputs.forEach(({ s, q }) => {
       disposeInputs(s);
       disposeInputs(q);
@@ -125,21 +149,32 @@ export function metaStep(model: MetaModel, params: FlatParams, tasks: readonly U
   }
 }
 
-function readResult(model: MetaModel, acc: readonly tf.Tensor[], losses: readonly tf.Scalar[], taskCount: number): MetaStepResult {
+function readResult(
+  model: MetaModel,
+  names: readonly string[],
+  acc: readonly tf.Tensor[],
+  table: readonly TableRowGradient[],
+  losses: readonly tf.Scalar[],
+  taskCount: number,
+): MetaStepResult {
   const gradient = new Float32Array(model.layout.totalSize);
-  model.layout.entries.forEach((e, i) => {
-    gradient.set(acc[i].dataSync() as Float32Array, e.offset);
-  });
   const inv = 1 / taskCount;
-  for (let i = 0; i < gradient.length; i++) {
-    gradient[i] *= inv;
+  names.forEach((n, i) => {
+    const e = layoutEntry(model.layout, n);
+    const values = acc[i].dataSync();
+    for (let k = 0; k < e.size; k++) {
+      gradient[e.offset + k] = values[k] * inv;
+    }
+  });
+  for (const t of table) {
+    scatterAddTableRows(model, gradient, t.rows, t.grad.dataSync() as Float32Array, inv);
   }
   const stacked = tf.stack(losses as tf.Scalar[]);
-  const perTaskLoss = stacked.dataSync() as Float32Array;
+  const perTaskLoss = Float32Array.from(stacked.dataSync());
   stacked.dispose();
   const loss = perTaskLoss.reduce((a, b) => a + b, 0) / taskCount;
   if (!Number.isFinite(loss) || !gradient.every(Number.isFinite)) {
     throw new MetaLearningError('ML_NON_FINITE', `meta-step produced a non-finite ${Number.isFinite(loss) ? 'gradient' : 'loss'}`, { loss });
   }
-  return { gradient, taskCount, loss, perTaskLoss: Float32Array.from(perTaskLoss) };
+  return { gradient, taskCount, loss, perTaskLoss };
 }

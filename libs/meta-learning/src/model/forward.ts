@@ -3,24 +3,38 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedTensors } from '../params/flat-params.js';
 import { biasName, PARAM_NAMES, weightName, type MetaModel } from './meta-model.js';
 import type { ModelInputs } from './model-inputs.js';
+import { plainMatMul } from './plain-mat-mul.js';
 
 /**
  * Pure forward pieces. Only ops whose tfjs 4.22 gradients are second-order correct appear here:
- * gather, reshape, concat, plain 2-D matMul, add, relu/softplus, square, mean. No sigmoid/tanh/exp
- * on a taped path (their gradient reuses the saved forward output, so nested `tf.grads` silently
- * drop a term), no batched/transposed matMul (slow path; 3-D broadcast gradients are wrong).
+ * gather (small local tables only), reshape, concat, plain 2-D matMul (`plainMatMul`), add,
+ * relu/softplus, square, mean. No sigmoid/tanh/exp on a taped path (their gradient reuses the saved
+ * forward output, so nested `tf.grads` silently drop a term), no batched/transposed matMul (slow
+ * path on wasm; 3-D broadcast gradients are wrong).
  */
 
-/** MLP input `[count, inputDim]`: field embeddings, pooled categories, projected numeric attributes. */
-export function embedRows(model: MetaModel, p: NamedTensors, x: Pick<ModelInputs, 'count' | 'rowsIdx' | 'categories' | 'numeric'>, fields?: number): tf.Tensor2D {
+/** The parts of a batch the embedding stage reads. */
+export type EmbeddingInputs = Pick<ModelInputs, 'count' | 'localIdx' | 'categories' | 'numeric'>;
+
+/**
+ * MLP input `[count, inputDim]`: field embeddings, pooled categories, projected numeric attributes.
+ * `fieldEmb` (`[count, fields·d]`, looked up on the host) is used when given; otherwise the fields are
+ * gathered from `p['emb/categorical']`, which must then be the batch's *local* table.
+ */
+export function embedRows(model: MetaModel, p: NamedTensors, x: EmbeddingInputs, fieldEmb?: tf.Tensor2D): tf.Tensor2D {
   const d = model.config.embeddingDim;
-  const F = fields ?? model.fieldOffsets.length;
-  const parts: tf.Tensor2D[] = [tf.reshape(tf.gather(p[PARAM_NAMES.categoricalTable], x.rowsIdx), [x.count, F * d])];
+  const F = model.fieldOffsets.length;
+  const parts: tf.Tensor2D[] = [fieldEmb ?? (tf.reshape(tf.gather(p[PARAM_NAMES.categoricalTable], x.localIdx), [x.count, F * d]) as tf.Tensor2D)];
+  return withItemSide(model, p, x, parts);
+}
+
+/** Appends pooled categories and the numeric projection to `parts` and concatenates. */
+export function withItemSide(model: MetaModel, p: NamedTensors, x: Pick<ModelInputs, 'categories' | 'numeric'>, parts: tf.Tensor2D[]): tf.Tensor2D {
   if (x.categories !== null) {
-    parts.push(tf.matMul(x.categories, p[PARAM_NAMES.categoryTable] as tf.Tensor2D));
+    parts.push(plainMatMul(x.categories, p[PARAM_NAMES.categoryTable] as tf.Tensor2D));
   }
   if (x.numeric !== null) {
-    parts.push(tf.add(tf.matMul(x.numeric, p[PARAM_NAMES.numericWeight] as tf.Tensor2D), p[PARAM_NAMES.numericBias]));
+    parts.push(tf.add(plainMatMul(x.numeric, p[PARAM_NAMES.numericWeight] as tf.Tensor2D), p[PARAM_NAMES.numericBias]));
   }
   return parts.length === 1 ? parts[0] : tf.concat(parts, 1);
 }
@@ -43,7 +57,7 @@ export function decide(model: MetaModel, p: NamedTensors, h: tf.Tensor2D, fromLa
   const L = layerCount(model);
   let a = h;
   for (let k = fromLayer; k < L; k++) {
-    const z = tf.add(tf.matMul(a, p[weightName(k)] as tf.Tensor2D), p[biasName(k)]) as tf.Tensor2D;
+    const z = tf.add(plainMatMul(a, p[weightName(k)] as tf.Tensor2D), p[biasName(k)]) as tf.Tensor2D;
     a = k + 1 < L ? activate(model, z) : z;
   }
   const out = tf.reshape(a, [a.shape[0]]) as tf.Tensor1D;
@@ -61,7 +75,7 @@ export function rowsLoss(model: MetaModel, out: tf.Tensor1D, labels: tf.Tensor1D
   return tf.mean(tf.sub(tf.softplus(out), tf.mul(labels, out)));
 }
 
-/** Full forward + loss of a prepared batch. */
-export function batchLoss(model: MetaModel, p: NamedTensors, x: ModelInputs): tf.Scalar {
-  return rowsLoss(model, decide(model, p, embedRows(model, p, x)), x.labels);
+/** Full forward + loss of a prepared batch (see `embedRows` for `fieldEmb`). */
+export function batchLoss(model: MetaModel, p: NamedTensors, x: ModelInputs, fieldEmb?: tf.Tensor2D): tf.Scalar {
+  return rowsLoss(model, decide(model, p, embedRows(model, p, x, fieldEmb)), x.labels);
 }

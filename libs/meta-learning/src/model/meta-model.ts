@@ -30,7 +30,7 @@ export interface MetaModel {
   readonly decisionNames: readonly string[];
   /** Parameters the inner loop adapts (excluding `lr/*`). */
   readonly adaptedNames: readonly string[];
-  /** Meta-SGD learning-rate parameters, `lr/<adapted name>` (empty unless `metaSgd`). */
+  /** Meta-SGD learning-rate parameters, `lr/<adapted name>` for adapted tensors other than the categorical table (empty unless `metaSgd`). */
   readonly lrNames: readonly string[];
 }
 
@@ -86,11 +86,11 @@ export function createMetaModel(featureLayout: FeatureLayout, config: Partial<Mo
   }
   const adaptedNames = c.adapt === 'all' ? [...embeddingNames, ...decisionNames] : [...decisionNames];
   const shapes = new Map(specs.map((s) => [s.name, s.shape]));
-  const lrNames = c.metaSgd ? adaptedNames.map((n) => LR_PREFIX + n) : [];
-  for (const n of adaptedNames) {
-    if (c.metaSgd) {
-      specs.push({ name: LR_PREFIX + n, shape: shapes.get(n) ?? [] });
-    }
+  // Meta-SGD rates for every adapted tensor except the shared categorical table: per-element rates
+  // there would double the largest tensor, and a task only touches a few of its rows; it steps at innerLr.
+  const lrNames = c.metaSgd ? adaptedNames.filter((n) => n !== PARAM_NAMES.categoricalTable).map((n) => LR_PREFIX + n) : [];
+  for (const n of lrNames) {
+    specs.push({ name: n, shape: shapes.get(n.slice(LR_PREFIX.length)) ?? [] });
   }
   return {
     featureLayout,

@@ -5,31 +5,39 @@ import { MetaLearningError } from '../errors.js';
 import { batchLoss } from '../model/forward.js';
 import { LR_PREFIX, type MetaModel } from '../model/meta-model.js';
 import { disposeInputs, prepareInputs } from '../model/model-inputs.js';
-import { unflattenToTensors } from '../params/flat-params.js';
-import { assertFlatSize, type FlatParams } from '../params/param-layout.js';
+import { deviceParams } from '../algorithms/meta-step.js';
+import { fieldEmbeddingTensor, scatterAddTableRows } from '../model/host-embeddings.js';
+import { assertFlatSize, layoutEntry, type FlatParams } from '../params/param-layout.js';
 import { applyUpdate, createOptimizerState, type AdamOptions, type OptimizerState } from '../optimizer/adam.js';
 import { SeededRng } from '../random/seeded-rng.js';
 import { concatRows, selectRows } from './encoded-rows-ops.js';
 import { TrainingHealth } from './training-health.js';
 
-/** Gradient of the plain (non-meta) loss on one minibatch, in the model layout (`lr/*` entries stay 0). */
+/**
+ * Gradient of the plain (non-meta) loss on one minibatch, in the model layout (`lr/*` entries stay 0).
+ * Field embeddings are looked up on the host and enter as a leaf; their gradient is scattered back to
+ * the table rows on the host, exactly the gather gradient.
+ */
 export function globalStep(model: MetaModel, params: FlatParams, rows: EncodedRows): { gradient: FlatParams; loss: number; count: number } {
   assertFlatSize(model.layout, params);
   if (rows.count === 0) {
     throw new MetaLearningError('ML_ROWS_INVALID', 'globalStep needs at least one row', { field: 'rows' });
   }
-  const names = model.layout.entries.map((e) => e.name).filter((n) => !n.startsWith(LR_PREFIX));
-  const p = unflattenToTensors(model.layout, params);
+  const p = deviceParams(model, params);
+  const names = Object.keys(p).filter((n) => !n.startsWith(LR_PREFIX));
   const x = prepareInputs(model, rows);
   try {
-    const { value, grads } = tf.tidy(() =>
-      tf.valueAndGrads((...xs: tf.Tensor[]) => batchLoss(model, { ...p, ...Object.fromEntries(names.map((n, i) => [n, xs[i]])) }, x))(names.map((n) => p[n])),
-    );
+    const { value, grads } = tf.tidy(() => {
+      const e = fieldEmbeddingTensor(model, params, x.tableRows, x.count);
+      return tf.valueAndGrads((...xs: tf.Tensor[]) =>
+        batchLoss(model, { ...p, ...Object.fromEntries(names.map((n, i) => [n, xs[i]])) }, x, xs[names.length] as tf.Tensor2D),
+      )([...names.map((n) => p[n]), e]);
+    });
     const gradient = new Float32Array(model.layout.totalSize);
     names.forEach((n, i) => {
-      const e = model.layout.entries.find((en) => en.name === n);
-      gradient.set(grads[i].dataSync() as Float32Array, e?.offset ?? 0);
+      gradient.set(grads[i].dataSync() as Float32Array, layoutEntry(model.layout, n).offset);
     });
+    scatterAddTableRows(model, gradient, x.tableRows, grads[names.length].dataSync() as Float32Array, 1);
     const loss = value.dataSync()[0];
     tf.dispose([value, ...grads]);
     return { gradient, loss, count: rows.count };
