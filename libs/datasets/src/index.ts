@@ -42,3 +42,5 @@ export { tableToInteractions } from './arrow/table-to-interactions.js';
 export type { TableToInteractionsOptions } from './arrow/table-to-interactions.js';
 export { datasetToIpcFiles, datasetToTables } from './arrow/dataset-tables.js';
 export type { DatasetTables, DatasetToTablesOptions } from './arrow/dataset-tables.js';
+export { DEFAULT_IMPLICIT_FEEDBACK_OPTIONS, implicitFeedbackPairs } from './dataset/implicit-feedback.js';
+export type { FeedbackPairs, ImplicitFeedbackOptions } from './dataset/implicit-feedback.js';
