@@ -18,3 +18,7 @@ export type { CompactOptions, CompactReport } from './offline/compact-offline-st
 export { compactOfflineStore, DEFAULT_COMPACT_OPTIONS } from './offline/compact-offline-store.js';
 export type { DecodedOfflineFile } from './offline/offline-table.js';
 export { offlineRecords, readOfflineFile } from './offline/offline-table.js';
+
+// Online store (Redis).
+export type { OnlineBatch, OnlineStoreOptions, ScoredItem, UserContext } from './online/online-store.js';
+export { DEFAULT_ONLINE_STORE_OPTIONS, OnlineStore } from './online/online-store.js';

@@ -1,0 +1,51 @@
+import type { RecordKind } from '../offline/record-kinds.js';
+
+/**
+ * Every Redis key of the online store, built in one place (nobody else builds them). Ids are
+ * used verbatim: the schemas lib bounds their length and characters.
+ */
+export class OnlineKeys {
+  constructor(readonly prefix: string) {}
+
+  /** Hash: `<kind>|<topic>|<partition>` → highest offset applied. */
+  highWater(): string {
+    return `${this.prefix}hwm`;
+  }
+
+  highWaterField(kind: RecordKind, topic: string, partition: number): string {
+    return `${kind}|${topic}|${partition}`;
+  }
+
+  /** Zset of a user's latest interactions (member: event JSON, score: event time). */
+  recent(userId: string): string {
+    return `${this.prefix}recent:${userId}`;
+  }
+
+  /** Hash of a user's profile. */
+  userProfilePrefix(): string {
+    return `${this.prefix}user:`;
+  }
+
+  userProfile(userId: string): string {
+    return `${this.userProfilePrefix()}${userId}`;
+  }
+
+  /** Hash of an item's profile. */
+  itemProfilePrefix(): string {
+    return `${this.prefix}item:`;
+  }
+
+  itemProfile(itemId: string): string {
+    return `${this.itemProfilePrefix()}${itemId}`;
+  }
+
+  /** Zset item → times it followed or preceded `itemId` in a user's recent window. */
+  coOccurrence(itemId: string): string {
+    return `${this.prefix}co:${itemId}`;
+  }
+
+  /** Zset item → interactions within the bucket starting at `bucketStartMs`. */
+  popularity(bucketStartMs: number): string {
+    return `${this.prefix}pop:${bucketStartMs}`;
+  }
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+
+import { checkService } from '@metarec/runtime/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { makeInteraction, makeItemProfile, makeUserProfile } from '../testing.js';
+import { OnlineStore, type OnlineBatch } from './online-store.js';
+
+const redisService = await checkService('redis');
+const NOW = Date.UTC(2026, 10, 26, 12, 30);
+const HOUR = 3_600_000;
+/** Every key of this run starts with it, so afterAll removes them all. */
+const RUN = `fs-int:${randomUUID()}:`;
+
+function interactions(partition: number, events: readonly [user: string, item: string, minutesAgo: number][], firstOffset = 0): OnlineBatch<'interactions'> {
+  return {
+    kind: 'interactions',
+    topic: 'events',
+    partition,
+    entries: events.map(([user, item, minutesAgo], i) => ({
+      offset: BigInt(firstOffset + i),
+      record: makeInteraction({ user_id: user, item_id: item, timestamp_ms: NOW - minutesAgo * 60_000 }),
+    })),
+  };
+}
+
+async function dump(redis: Redis, prefix: string): Promise<Record<string, unknown>> {
+  const keys = (await redis.keys(`${prefix}*`)).sort();
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const type = await redis.type(key);
+    out[key] = type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES') : await redis.hgetall(key);
+  }
+  return out;
+}
+
+describe.skipIf(!redisService.available)('OnlineStore (real Redis)', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(redisService.address, { lazyConnect: false });
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${RUN}*`);
+    if (keys.length > 0) {
+      await redis.del(...keys);
+    }
+    await redis.quit();
+  });
+
+  function store(prefix: string, recentLimit = 3): OnlineStore {
+    return new OnlineStore({ redis, keyPrefix: prefix, recentLimit, coOccurrenceWindow: 2, popularityWindowMs: 2 * HOUR, popularityBucketMs: HOUR });
+  }
+
+  it('keeps the latest N interactions per user, newest first, with the profile', async () => {
+    const prefix = `${RUN}${randomUUID()}:`;
+    const s = store(prefix);
+    await s.apply([interactions(0, [['u1', 'a', 50], ['u1', 'b', 40], ['u1', 'c', 30], ['u1', 'd', 20]])]);
+    await s.apply([{ kind: 'user_profiles', topic: 'users', partition: 0, entries: [{ offset: 0n, record: makeUserProfile({ user_id: 'u1' }) }] }]);
+    const context = await s.userContext('u1');
+    expect(context.recent.map((r) => r.item_id)).toEqual(['d', 'c', 'b']);
+    expect(context.profile?.age_bucket).toBe('25-34');
+    expect((await s.userContext('nobody')).profile).toBeNull();
+  });
+
+  it('counts popularity over the trailing window and co-occurrence within the recent window', async () => {
+    const prefix = `${RUN}${randomUUID()}:`;
+    const s = store(prefix);
+    await s.apply([
+      interactions(0, [['u1', 'a', 10], ['u1', 'b', 9], ['u1', 'c', 8]]),
+      interactions(1, [['u2', 'a', 10], ['u2', 'b', 9], ['u2', 'old', 300]]),
+    ]);
+    expect(await s.topPopular(2, NOW)).toEqual([
+      { itemId: 'a', score: 2 },
+      { itemId: 'b', score: 2 },
+    ]);
+    expect((await s.topPopular(10, NOW)).map((x) => x.itemId)).not.toContain('old');
+    expect(await s.coOccurring('b', 5)).toEqual([
+      { itemId: 'a', score: 2 },
+      { itemId: 'old', score: 1 },
+      { itemId: 'c', score: 1 },
+    ]);
+  });
+
+  it('stores the newest profile only and reads item profiles in bulk', async () => {
+    const prefix = `${RUN}${randomUUID()}:`;
+    const s = store(prefix);
+    await s.apply([
+      {
+        kind: 'item_profiles',
+        topic: 'items',
+        partition: 0,
+        entries: [
+          { offset: 0n, record: makeItemProfile({ item_id: 'i1', title: 'new', updated_at_ms: NOW }) },
+          { offset: 1n, record: makeItemProfile({ item_id: 'i1', title: 'stale', updated_at_ms: NOW - HOUR }) },
+          { offset: 2n, record: makeItemProfile({ item_id: 'i2', title: 'two' }) },
+        ],
+      },
+    ]);
+    expect((await s.itemProfiles(['i2', 'missing', 'i1'])).map((p) => p?.title ?? null)).toEqual(['two', null, 'new']);
+  });
+
+  it('leaves exactly the state of one clean pass when records are replayed from an older offset', async () => {
+    const events: [string, string, number][] = Array.from({ length: 40 }, (_, i) => [`u${i % 3}`, `i${(i * 7) % 5}`, 100 - i]);
+    const clean = `${RUN}${randomUUID()}:`;
+    await store(clean).apply([interactions(0, events)]);
+    const replayed = `${RUN}${randomUUID()}:`;
+    const s = store(replayed);
+    await s.apply([interactions(0, events.slice(0, 25))]);
+    await s.apply([interactions(0, events.slice(10), 10)]); // crash after 25, resume from committed 10
+    const strip = (state: Record<string, unknown>, prefix: string): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(state).map(([k, v]) => [k.slice(prefix.length), v]));
+    expect(strip(await dump(redis, replayed), replayed)).toEqual(strip(await dump(redis, clean), clean));
+    expect(await s.highWaterOffsets('interactions')).toEqual(new Map([['events|0', 39n]]));
+  });
+
+  it('rejects invalid options before touching Redis', () => {
+    expect(() => new OnlineStore({ redis, popularityWindowMs: 5_000, popularityBucketMs: 3_000 })).toThrow(/must divide/);
+    expect(() => new OnlineStore({ redis, recentLimit: 0 })).toThrow(expect.objectContaining({ code: 'FS_OPTIONS_INVALID' }));
+  });
+});
