@@ -49,6 +49,8 @@ export type {
   MetricSummary,
 } from './runner/evaluation-results.js';
 export { seedStat, summarizeSeeds } from './runner/summarize.js';
+export type { MethodKind, ScenarioComparison } from './runner/comparison.js';
+export { compareBest } from './runner/comparison.js';
 export type { EvaluationProgress, RunEvaluationOptions } from './runner/run-evaluation.js';
 export { runEvaluation, DEFAULT_RUN_EVALUATION_OPTIONS } from './runner/run-evaluation.js';
 

@@ -66,11 +66,11 @@ export function methodFactories(names: readonly string[], context: MethodContext
     if (name === 'melu') {
       // MeLU as published (and the reference): random init, decision layers adapted, 5 steps at 0.01.
       const options = parseMetaSpec(`meta/name=melu/algo=${context.algorithm}`, context);
-      return { name, create: () => new MetaRecommender(options) };
+      return { name, kind: 'meta-learner', create: () => new MetaRecommender(options) };
     }
     if (name.startsWith('meta/')) {
       const options = parseMetaSpec(name, context);
-      return { name: options.name, create: () => new MetaRecommender(options) };
+      return { name: options.name, kind: 'meta-learner', create: () => new MetaRecommender(options) };
     }
     throw new EvalConfigError('EVAL_CONFIG_INVALID', `unknown method "${name}"; known: ${ALL_METHOD_NAMES.join(', ')}`);
   });

@@ -4,7 +4,7 @@ import type { EvaluationProgress } from '@metarec/evaluation';
 /** A single-line progress bar on stderr (stdout stays clean for piping). */
 export function createProgressBar(): { update: (p: EvaluationProgress) => void; stop: () => void } {
   const bar = new cliProgress.SingleBar(
-    { format: 'eval [{bar}] {percentage}% | {value}/{total} | seed {seed} | {method} {phase} {scenario}', stream: process.stderr, hideCursor: true, etaBuffer: 20 },
+    { format: 'eval [{bar}] {percentage}% | {value}/{total} | seed {seed} | {method} {phase} {scenario}', stream: process.stderr, hideCursor: true, etaBuffer: 20, noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 30_000 },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

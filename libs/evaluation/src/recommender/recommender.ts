@@ -40,5 +40,7 @@ export interface Recommender {
 /** Creates a fresh, unfitted recommender per seed. */
 export interface RecommenderFactory {
   readonly name: string;
+  /** Meta-learners are compared against the best baseline in the results. @defaultValue 'baseline' */
+  readonly kind?: 'baseline' | 'meta-learner';
   create(seed: number): Recommender;
 }

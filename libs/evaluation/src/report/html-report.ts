@@ -134,6 +134,18 @@ function splitTable(results: EvaluationResults): string {
   return `<table>${head}\n${rows.join('\n')}</table>`;
 }
 
+function comparisonTable(results: EvaluationResults): string {
+  if (results.comparison.length === 0) {
+    return '';
+  }
+  const head = '<tr><th>scenario</th><th>best meta-learner</th><th>MAE</th><th>best baseline</th><th>MAE</th><th>MAE gain of meta-learner, % (paired per seed)</th></tr>';
+  const rows = results.comparison.map(
+    (c) =>
+      `<tr><td>${c.scenario}</td><td>${escapeXml(c.bestMetaLearner)}</td><td>${fmt(c.metaLearnerMae)}</td><td>${escapeXml(c.bestBaseline)}</td><td>${fmt(c.baselineMae)}</td><td${(c.maeGainPct.mean ?? 0) > 0 ? ' class="best"' : ''}>${fmt(c.maeGainPct, 2)}</td></tr>`,
+  );
+  return `<h2>Meta-learner vs best baseline (MAE)</h2><p class="muted">Baselines: ${results.methods.filter((m) => results.methodKinds[m] !== 'meta-learner').map(escapeXml).join(', ')}. A negative gain means the best baseline wins.</p><table>${head}\n${rows.join('\n')}</table>`;
+}
+
 /**
  * Renders a self-contained HTML report (inline CSS and SVG, no script, no external URL):
  * per scenario the metric table (mean ± std over seeds, best per column highlighted), MAE by
@@ -156,6 +168,7 @@ ${options.note ? `<pre>${escapeXml(options.note)}</pre>` : ''}
 Values are mean ± sample std over seeds. MAE/RMSE over all query ratings; nDCG@3 graded (2^r − 1) within the 10 query items (as the paper — inflated, only 10 candidates);
 nDCG@10, Recall@10 and AUC rank the query positives (rating ≥ ${String(results.config['positiveThreshold'] ?? 4)}) among 100 sampled items the user never rated (users without positives excluded);
 Coverage@10 and Novelty from top-10 lists over the scenario's whole item pool. Best per column highlighted. No evaluation rating reaches training (asserted every seed).</p>
+${comparisonTable(results)}
 ${sections.join('\n')}
 <h2>Splits</h2>${splitTable(results)}
 <h2>Fitting</h2>${fitTable(results)}

@@ -1,6 +1,7 @@
 import type { FitReport } from '../recommender/recommender.js';
 import type { Scenario } from '../protocol/scenario.js';
 import type { BucketResult } from './breakdowns.js';
+import type { MethodKind, ScenarioComparison } from './comparison.js';
 import type { MetricName, ScenarioMetrics } from './scenario-metrics.js';
 
 /** One point of the cold-start curve on one seed: support truncated to `supportSize` items. */
@@ -63,6 +64,9 @@ export interface EvaluationResults {
   readonly seeds: readonly number[];
   readonly scenarios: readonly Scenario[];
   readonly methods: readonly string[];
+  readonly methodKinds: Readonly<Record<string, MethodKind>>;
+  /** Best meta-learner vs best baseline per scenario (MAE, paired per seed). */
+  readonly comparison: readonly ScenarioComparison[];
   readonly perSeed: readonly SeedResult[];
   readonly summary: Readonly<Partial<Record<Scenario, Readonly<Record<string, MetricSummary>>>>>;
   readonly activity: Readonly<Partial<Record<Scenario, Readonly<Record<string, ReadonlyArray<{ bucket: string; users: SeedStat; mae: SeedStat }>>>>>>;

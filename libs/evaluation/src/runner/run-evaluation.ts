@@ -9,6 +9,8 @@ import type { Scenario } from '../protocol/scenario.js';
 import { ALL_SCENARIOS, SCENARIOS } from '../protocol/scenario.js';
 import type { Recommender, RecommenderFactory } from '../recommender/recommender.js';
 import { byActivity } from './breakdowns.js';
+import type { MethodKind } from './comparison.js';
+import { compareBest } from './comparison.js';
 import type { CurvePoint, EvaluationResults, MethodScenarioResult, MethodSeedResult, SeedResult } from './evaluation-results.js';
 import { assertHealthyLoss, assertMetricsNotSaturated } from './health-guard.js';
 import { aggregateTasks } from './scenario-metrics.js';
@@ -117,6 +119,8 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
     perSeed.push(seedResult(split, methods));
   }
   const methodNames = Object.keys(perSeed[0].methods);
+  const methodKinds = Object.fromEntries(o.methods.map((m, k) => [methodNames[k] ?? m.name, m.kind ?? 'baseline'])) as Record<string, MethodKind>;
+  const summaries = summarizeSeeds(perSeed, o.scenarios, methodNames);
   return {
     schemaVersion: 1,
     createdAt: o.createdAt ?? new Date().toISOString(),
@@ -125,8 +129,10 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
     seeds: o.seeds,
     scenarios: o.scenarios,
     methods: methodNames,
+    methodKinds,
+    comparison: compareBest({ summary: summaries.summary, perSeed, scenarios: o.scenarios }, methodKinds),
     perSeed,
-    ...summarizeSeeds(perSeed, o.scenarios, methodNames),
+    ...summaries,
   };
 }
 
