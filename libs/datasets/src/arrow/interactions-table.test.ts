@@ -48,11 +48,21 @@ describe('interactions as Arrow tables', () => {
     }
   });
 
+  it('reads sliced multi-batch tables (over 65,536 rows) without IPC', () => {
+    const large = generateSynthetic({ seed: 6, users: 1200, items: 300, interactionsPerUser: { min: 60, max: 100 }, feedback: 'implicit' });
+    const table = interactionsToTable(large);
+    expect(table.batches.length).toBeGreaterThan(1);
+    const columns = tableToInteractions(table, rowsById(large.users.map((u) => u.user_id)), rowsById(large.items.map((i) => i.item_id)));
+    for (const name of ['userRows', 'itemRows', 'eventTypes', 'values', 'timestampsMs'] as const) {
+      expect(Buffer.from(columns[name].buffer).equals(Buffer.from(large.interactions[name].buffer))).toBe(true);
+    }
+  });
+
   it('refuses ids without a profile row, or drops them when asked', () => {
     const table = interactionsToTable(data);
     const users = rowsById(data.users.slice(1).map((u) => u.user_id));
     const items = rowsById(data.items.map((i) => i.item_id));
-    expect(() => tableToInteractions(table, users, items)).toThrow(/user_id "u0" has no profile row/);
+    expect(() => tableToInteractions(table, users, items)).toThrow(/user_id "u0" is unknown/);
     const kept = tableToInteractions(table, users, items, { unknownIds: 'skip' });
     expect(kept.count).toBe(data.interactions.userRows.filter((u) => u !== 0).length);
   });

@@ -116,7 +116,7 @@ function rowsOf(vector: Vector, rowById: ReadonlyMap<string, number>, name: stri
     if (!skip) {
       const missing = out.subarray(at, at + data.length).indexOf(-1);
       if (missing >= 0) {
-        throw new DatasetError('DS_INVALID_INPUT', `interaction row ${at + missing}: ${name} "${String(plain.get(missing))}" has no profile row`);
+        throw new DatasetError('DS_INVALID_INPUT', `interaction row ${at + missing}: ${name} "${String(plain.get(missing))}" is unknown (no profile row / event type)`);
       }
     }
     at += data.length;
