@@ -1,0 +1,9 @@
+-- list-versions: every version of a model, newest first, with its manifest.
+-- $1 model name (text)
+-- returns: rows (version columns)
+SELECT m.name AS model, v.version, v.content_sha256, v.manifest, v.schema_fingerprint, v.evaluation_set_id,
+       v.created_at, v.created_by, v.archived_at, v.archived_by
+FROM registry_versions v
+JOIN registry_models m ON m.id = v.model_id
+WHERE m.name = $1
+ORDER BY v.version DESC;

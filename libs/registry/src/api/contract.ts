@@ -1,0 +1,180 @@
+import { z } from 'zod';
+
+import { bundleManifestSchema } from '../manifest/bundle-manifest.js';
+
+/**
+ * The registry's HTTP contract, shared by the server (validation, OpenAPI document) and the
+ * typed client (response parsing). Paths are relative to `API_PREFIX`.
+ */
+export const API_PREFIX = '/api/v1';
+
+const isoTime = z.string().describe('ISO-8601 timestamp');
+
+export const modelRecordSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  createdAt: isoTime,
+  createdBy: z.string(),
+  versionCount: z.number().int(),
+  latestVersion: z.number().int().nullable(),
+});
+
+export const versionStatusSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('active') }),
+  z.object({ state: z.literal('archived'), archivedAt: isoTime, archivedBy: z.string() }),
+]);
+
+export const versionRecordSchema = z.object({
+  model: z.string(),
+  version: z.number().int(),
+  contentSha256: z.string(),
+  manifest: bundleManifestSchema,
+  schemaFingerprint: z.string(),
+  evaluationSetId: z.string().nullable(),
+  createdAt: isoTime,
+  createdBy: z.string(),
+  status: versionStatusSchema,
+});
+
+export const aliasRecordSchema = z.object({
+  model: z.string(),
+  alias: z.string(),
+  version: z.number().int(),
+  eventId: z.number().int(),
+  updatedAt: isoTime,
+});
+
+export const aliasEventSchema = z.object({
+  id: z.number().int(),
+  model: z.string(),
+  alias: z.string(),
+  fromVersion: z.number().int().nullable(),
+  toVersion: z.number().int(),
+  kind: z.enum(['set', 'promote', 'override', 'rollback']),
+  actor: z.string(),
+  reason: z.string(),
+  gate: z.record(z.string(), z.unknown()).nullable(),
+  at: isoTime,
+});
+
+/** Body of every error response. */
+export const errorBodySchema = z.object({
+  code: z.string().describe('stable error code, e.g. REG_MODEL_NOT_FOUND'),
+  message: z.string(),
+  field: z.string().optional().describe('the offending request field'),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const createModelBodySchema = z.object({ name: z.string(), description: z.string().max(2000).optional() });
+export const registerVersionBodySchema = z.object({
+  manifest: z.unknown().describe('a bundle manifest (see BundleManifest); every file must be PUT to /blobs first'),
+  version: z.number().int().positive().optional().describe('expected version number: idempotent retry'),
+});
+export const archiveBodySchema = z.object({ reason: z.string().max(2000).default('') });
+export const moveAliasBodySchema = z.object({
+  version: z.number().int().positive(),
+  reason: z.string().max(2000).default(''),
+  override: z.boolean().default(false).describe('promote despite a gate refusal (needs a reason; logged)'),
+});
+export const rollbackBodySchema = z.object({ reason: z.string().max(2000).default('') });
+export const historyQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+export const aliasAtQuerySchema = z.object({ time: z.iso.datetime({ offset: true }) });
+export const waitQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).default(0).describe('last event id seen; returns when the alias moves past it'),
+  timeoutMs: z.coerce.number().int().min(0).max(60_000).default(25_000),
+});
+
+export const modelListSchema = z.object({ models: z.array(modelRecordSchema) });
+export const versionListSchema = z.object({ versions: z.array(versionRecordSchema) });
+export const aliasListSchema = z.object({ aliases: z.array(aliasRecordSchema) });
+export const historySchema = z.object({ events: z.array(aliasEventSchema) });
+export const registerResultSchema = z.object({ created: z.boolean(), version: versionRecordSchema });
+export const moveResultSchema = z.object({
+  alias: aliasRecordSchema,
+  moved: z.boolean(),
+  event: aliasEventSchema.nullable(),
+  gate: z.record(z.string(), z.unknown()).nullable(),
+});
+export const aliasAtSchema = z.object({ version: z.number().int().nullable(), event: aliasEventSchema.nullable() });
+export const waitResultSchema = z.object({ changed: z.boolean(), alias: aliasRecordSchema.nullable() });
+export const blobResultSchema = z.object({ sha256: z.string(), bytes: z.number().int() });
+export const manifestResultSchema = z.object({ model: z.string(), version: z.number().int(), contentSha256: z.string(), manifest: bundleManifestSchema });
+
+/** Who may call a route. */
+export type RouteAccess = 'read' | 'write' | 'public';
+
+/** One route of the HTTP API, for the OpenAPI document. */
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'HEAD';
+  /** Fastify-style path under `API_PREFIX` (`/models/:model`). */
+  readonly path: string;
+  readonly summary: string;
+  readonly access: RouteAccess;
+  readonly params?: readonly string[];
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType | 'binary';
+  readonly response: z.ZodType | 'binary' | 'none';
+  readonly status: number;
+}
+
+/** Every API route; the server registers handlers for each and the OpenAPI document lists them. */
+export const ROUTES = {
+  listModels: { method: 'GET', path: '/models', summary: 'List models', access: 'read', response: modelListSchema, status: 200 },
+  createModel: { method: 'POST', path: '/models', summary: 'Create a model', access: 'write', body: createModelBodySchema, response: modelRecordSchema, status: 201 },
+  getModel: { method: 'GET', path: '/models/:model', summary: 'Get a model', access: 'read', params: ['model'], response: modelRecordSchema, status: 200 },
+  listVersions: { method: 'GET', path: '/models/:model/versions', summary: 'List versions, newest first', access: 'read', params: ['model'], response: versionListSchema, status: 200 },
+  registerVersion: {
+    method: 'POST',
+    path: '/models/:model/versions',
+    summary: 'Register a version from a manifest whose files were uploaded to /blobs',
+    access: 'write',
+    params: ['model'],
+    body: registerVersionBodySchema,
+    response: registerResultSchema,
+    status: 201,
+  },
+  getVersion: { method: 'GET', path: '/models/:model/versions/:version', summary: 'Get a version', access: 'read', params: ['model', 'version'], response: versionRecordSchema, status: 200 },
+  getManifest: {
+    method: 'GET',
+    path: '/models/:model/refs/:ref/manifest',
+    summary: 'Manifest of a version number or alias (the serving read path)',
+    access: 'read',
+    params: ['model', 'ref'],
+    response: manifestResultSchema,
+    status: 200,
+  },
+  archiveVersion: { method: 'POST', path: '/models/:model/versions/:version/archive', summary: 'Archive a version', access: 'write', params: ['model', 'version'], body: archiveBodySchema, response: versionRecordSchema, status: 200 },
+  getFile: { method: 'GET', path: '/models/:model/versions/:version/files/*', summary: 'One file of a version, verified', access: 'read', params: ['model', 'version', '*'], response: 'binary', status: 200 },
+  getTarball: { method: 'GET', path: '/models/:model/versions/:version/bundle.tar.gz', summary: 'The whole bundle as a gzipped tarball', access: 'read', params: ['model', 'version'], response: 'binary', status: 200 },
+  listAliases: { method: 'GET', path: '/models/:model/aliases', summary: 'List aliases', access: 'read', params: ['model'], response: aliasListSchema, status: 200 },
+  getAlias: { method: 'GET', path: '/models/:model/aliases/:alias', summary: 'Resolve an alias', access: 'read', params: ['model', 'alias'], response: aliasRecordSchema, status: 200 },
+  moveAlias: {
+    method: 'PUT',
+    path: '/models/:model/aliases/:alias',
+    summary: 'Point an alias at a version (gated aliases go through the promotion gate)',
+    access: 'write',
+    params: ['model', 'alias'],
+    body: moveAliasBodySchema,
+    response: moveResultSchema,
+    status: 200,
+  },
+  rollbackAlias: { method: 'POST', path: '/models/:model/aliases/:alias/rollback', summary: 'Move an alias back to its previous version', access: 'write', params: ['model', 'alias'], body: rollbackBodySchema, response: moveResultSchema, status: 200 },
+  aliasHistory: { method: 'GET', path: '/models/:model/aliases/:alias/history', summary: 'Audit log of an alias, newest first', access: 'read', params: ['model', 'alias'], query: historyQuerySchema, response: historySchema, status: 200 },
+  aliasAt: { method: 'GET', path: '/models/:model/aliases/:alias/at', summary: 'Which version the alias pointed to at a time', access: 'read', params: ['model', 'alias'], query: aliasAtQuerySchema, response: aliasAtSchema, status: 200 },
+  waitAlias: {
+    method: 'GET',
+    path: '/models/:model/aliases/:alias/wait',
+    summary: 'Long-poll until the alias moves past `after` (pg LISTEN/NOTIFY) or the timeout passes',
+    access: 'read',
+    params: ['model', 'alias'],
+    query: waitQuerySchema,
+    response: waitResultSchema,
+    status: 200,
+  },
+  putBlob: { method: 'PUT', path: '/blobs/:sha256', summary: 'Upload a file by its sha256 (verified)', access: 'write', params: ['sha256'], body: 'binary', response: blobResultSchema, status: 201 },
+  headBlob: { method: 'HEAD', path: '/blobs/:sha256', summary: 'Whether a blob is stored', access: 'read', params: ['sha256'], response: 'none', status: 200 },
+  getBlob: { method: 'GET', path: '/blobs/:sha256', summary: 'A blob by sha256, verified', access: 'read', params: ['sha256'], response: 'binary', status: 200 },
+} as const satisfies Record<string, RouteSpec>;
+
+/** Route ids. */
+export type RouteId = keyof typeof ROUTES;

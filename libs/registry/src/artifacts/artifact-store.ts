@@ -1,0 +1,32 @@
+/** Facts about one stored blob. */
+export interface StoredArtifact {
+  /** Lower-case hex sha256 of the bytes: the blob's address. */
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/**
+ * A content-addressed blob store: bytes are stored under their sha256, so a blob can never be
+ * overwritten with different bytes, and identical files of many versions are stored once.
+ * Implementations must verify the checksum on every read and throw `REG_ARTIFACT_CORRUPT`
+ * rather than return bytes that do not match their address.
+ */
+export interface ArtifactStore {
+  /**
+   * Stores bytes. With `expectedSha256`, refuses (`REG_CHECKSUM_MISMATCH`) bytes that hash otherwise.
+   * Idempotent: putting bytes already held is a no-op (a corrupt copy is replaced).
+   */
+  put(bytes: Uint8Array, expectedSha256?: string): Promise<StoredArtifact>;
+  /** The blob's size if held, `undefined` otherwise; does not read or verify the bytes. */
+  stat(sha256: string): Promise<StoredArtifact | undefined>;
+  /**
+   * Reads and verifies a blob.
+   * @throws RegistryError `REG_ARTIFACT_MISSING` when absent, `REG_ARTIFACT_CORRUPT` when the bytes do not hash to `sha256`.
+   */
+  get(sha256: string): Promise<Buffer>;
+  /** Whether the backing store answers (readiness probe). */
+  ping(): Promise<void>;
+}
+
+/** The sha256 address format. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;

@@ -1,0 +1,165 @@
+import type { Logger } from '@metarec/runtime';
+import type { Client, Notification } from 'pg';
+
+import { RegistryError } from '../errors.js';
+
+/** A subscription to one alias's moves. */
+export interface AliasSubscription {
+  /** Resolves on the next move (or one that arrived since the last call), after `timeoutMs`, or on abort. */
+  next(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** Stops listening; safe to call twice. */
+  close(): void;
+}
+
+/** What `AliasManager.waitForChange` needs: a way to be woken when an alias moves. */
+export interface AliasChangeWaiter {
+  subscribe(model: string, alias: string): AliasSubscription;
+}
+
+/** Options of `AliasWatcher`. */
+export interface AliasWatcherOptions {
+  /**
+   * A connected pg client used only for LISTEN (a pooled connection would be handed to other
+   * queries and lose the subscription). Created and closed by the app, never by the watcher.
+   */
+  readonly client: Client;
+  /** Channel `AliasManager` NOTIFYs on. @defaultValue `'metarec_registry_alias'` */
+  readonly channel?: string;
+  /** @defaultValue none */
+  readonly logger?: Logger;
+}
+
+/** Defaults laid under `AliasWatcherOptions`. */
+export const DEFAULT_ALIAS_WATCHER_OPTIONS = { channel: 'metarec_registry_alias' } as const;
+
+/** LISTEN takes an identifier, not a parameter, so the channel name is checked before use. */
+const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+interface Subscriber {
+  pending: boolean;
+  wake: (() => void) | undefined;
+}
+
+/**
+ * Wakes long-polling requests when an alias moves, from PostgreSQL LISTEN/NOTIFY: the move's
+ * transaction NOTIFYs on commit, every registry replica LISTENing hears it, so a serving pod's
+ * long-poll returns within milliseconds of a promotion on any replica. No Redis is needed.
+ */
+export class AliasWatcher implements AliasChangeWaiter {
+  private readonly client: Client;
+  private readonly channel: string;
+  private readonly logger: Logger | undefined;
+  private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private readonly onNotification = (message: Notification): void => this.dispatch(message);
+  private started = false;
+  private closing: Promise<void> | undefined;
+
+  /** @throws RegistryError (`REG_OPTIONS_INVALID`) on an invalid channel name. */
+  constructor(options: AliasWatcherOptions) {
+    const merged = { ...DEFAULT_ALIAS_WATCHER_OPTIONS, ...options };
+    if (!CHANNEL_NAME.test(merged.channel)) {
+      throw new RegistryError('REG_OPTIONS_INVALID', `invalid NOTIFY channel "${merged.channel}"`, { field: 'channel' });
+    }
+    this.client = merged.client;
+    this.channel = merged.channel;
+    this.logger = merged.logger;
+  }
+
+  /** Starts listening. */
+  async start(): Promise<void> {
+    if (this.started) {
+      return;
+    }
+    this.client.on('notification', this.onNotification);
+    await this.client.query(`LISTEN ${this.channel}`);
+    this.started = true;
+  }
+
+  subscribe(model: string, alias: string): AliasSubscription {
+    const key = `${model}\u0000${alias}`;
+    const subscriber: Subscriber = { pending: false, wake: undefined };
+    const set = this.subscribers.get(key) ?? new Set<Subscriber>();
+    set.add(subscriber);
+    this.subscribers.set(key, set);
+    return {
+      next: (timeoutMs, signal) => this.next(subscriber, timeoutMs, signal),
+      close: () => {
+        set.delete(subscriber);
+        if (set.size === 0) {
+          this.subscribers.delete(key);
+        }
+        subscriber.wake?.();
+      },
+    };
+  }
+
+  /** Open long-poll subscriptions (for metrics and tests). */
+  get subscriberCount(): number {
+    let count = 0;
+    for (const set of this.subscribers.values()) {
+      count += set.size;
+    }
+    return count;
+  }
+
+  /** Stops listening and wakes every waiter; leaves the client open for its owner. Safe to call twice. */
+  close(): Promise<void> {
+    this.closing ??= this.stop();
+    return this.closing;
+  }
+
+  private async stop(): Promise<void> {
+    this.client.off('notification', this.onNotification);
+    for (const set of this.subscribers.values()) {
+      for (const subscriber of set) {
+        subscriber.pending = true;
+        subscriber.wake?.();
+      }
+    }
+    if (this.started) {
+      this.started = false;
+      await this.client.query(`UNLISTEN ${this.channel}`);
+    }
+  }
+
+  private next(subscriber: Subscriber, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+    if (subscriber.pending || this.closing !== undefined || signal?.aborted === true) {
+      subscriber.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        subscriber.wake = undefined;
+        subscriber.pending = false;
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal?.addEventListener('abort', done, { once: true });
+      subscriber.wake = done;
+    });
+  }
+
+  private dispatch(message: Notification): void {
+    if (message.channel !== this.channel || message.payload === undefined) {
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message.payload);
+    } catch (error) {
+      this.logger?.warn({ err: error, payload: message.payload }, 'ignoring a malformed alias notification');
+      return;
+    }
+    if (typeof parsed !== 'object' || parsed === null || !('model' in parsed) || !('alias' in parsed)) {
+      this.logger?.warn({ payload: message.payload }, 'ignoring an alias notification without model/alias');
+      return;
+    }
+    const set = this.subscribers.get(`${String(parsed.model)}\u0000${String(parsed.alias)}`);
+    for (const subscriber of set ?? []) {
+      subscriber.pending = true;
+      subscriber.wake?.();
+    }
+  }
+}
