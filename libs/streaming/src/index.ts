@@ -19,3 +19,4 @@ export type { ConsumerOptions } from './kafkajs/kafka-js-consumer.js';
 export { DEFAULT_CONSUMER_OPTIONS } from './kafkajs/kafka-js-consumer.js';
 export type { ClientLogLevel } from './kafkajs/log-creator.js';
 export { parseBrokerList } from './kafkajs/client-options.js';
+export { createManualCommitConsumer, type CommitOffset, type ManualCommitConsumer } from './manual-commit-consumer.js';
