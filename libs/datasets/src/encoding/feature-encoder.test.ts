@@ -1,4 +1,5 @@
 import { assertRowsMatchLayout } from '@metarec/schemas';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { FeatureEncoder } from './feature-encoder.js';
@@ -96,5 +97,36 @@ describe('FeatureEncoder', () => {
     const u = encoder.encodeUsers(users);
     const i = encoder.encodeItems(items);
     expect(() => gatherRows({ users: u, items: i, userRows: Int32Array.of(2), itemRows: Int32Array.of(0) })).toThrow(expect.objectContaining({ code: 'DS_INVALID_INPUT' }) as Error);
+  });
+
+  it('encodes any profiles identically after a JSON round trip, with every index inside its cardinality', () => {
+    const label = fc.option(fc.constantFrom('a', 'b', 'c', 'd'), { nil: null });
+    const userArb = fc.record({ user_id: fc.string({ minLength: 1, maxLength: 4 }), age_bucket: label, gender: label, occupation: label, region: label });
+    const itemArb = fc.record({
+      item_id: fc.string({ minLength: 1, maxLength: 4 }),
+      categories: fc.uniqueArray(fc.constantFrom('x', 'y', 'z'), { maxLength: 3 }),
+      release_year: fc.option(fc.integer({ min: 1900, max: 2030 }), { nil: null }),
+      numeric_attributes: fc.dictionary(fc.constantFrom('p', 'q'), fc.double({ min: -1e3, max: 1e3, noNaN: true })),
+    });
+    fc.assert(
+      fc.property(fc.array(userArb, { maxLength: 8 }), fc.array(itemArb, { maxLength: 8 }), fc.array(userArb, { maxLength: 4 }), (us, is, probes) => {
+        const fitted = FeatureEncoder.fit({ users: us, items: is });
+        const restored = FeatureEncoder.fromJSON(JSON.parse(JSON.stringify(fitted)));
+        const layout = fitted.layout();
+        expect(restored.layout()).toEqual(layout);
+        const all = [...us, ...probes];
+        const encoded = restored.encodeUsers(all);
+        expect(encoded.fields).toEqual(fitted.encodeUsers(all).fields);
+        encoded.fields.forEach((index, k) => {
+          expect(index).toBeLessThan(layout.userFields[k % layout.userFields.length].cardinality);
+        });
+        const items = restored.encodeItems(is);
+        expect(items.numeric).toEqual(fitted.encodeItems(is).numeric);
+        items.fields.forEach((index, k) => {
+          expect(index).toBeLessThan(layout.itemFields[k % layout.itemFields.length].cardinality);
+        });
+      }),
+      { numRuns: 100 },
+    );
   });
 });
