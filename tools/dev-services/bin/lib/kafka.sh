@@ -65,7 +65,9 @@ PROPS
 
 # kafka_cmd MAIN_CLASS ARGS...: the java command line for a Kafka main class, as an array.
 kafka_cmd() {
-  KAFKA_CMD=(java -Xms"$METAREC_KAFKA_HEAP" -Xmx"$METAREC_KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+  local -a jvm_opts
+  read -r -a jvm_opts <<<"$METAREC_KAFKA_JVM_OPTS"
+  KAFKA_CMD=(java -Xms"$METAREC_KAFKA_HEAP" -Xmx"$METAREC_KAFKA_HEAP" "${jvm_opts[@]}"
     -Djava.awt.headless=true -Dkafka.logs.dir="$KAFKA_DIR"
     -Dlog4j2.configurationFile="$DEV_SERVICES_DIR/kafka/log4j2.properties"
     -cp "$KAFKA_LIBS/*" "$@")
