@@ -8,6 +8,7 @@ import { PARAM_NAMES } from '../model/meta-model.js';
 import { disposeInputs, prepareInputs } from '../model/model-inputs.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import { adaptsDecisionLayersOnly, innerLoop } from './inner-loop.js';
+import { tapeFreeDecisionLoop } from './tape-free-inner-loop.js';
 import type { LoadedParams } from './serving-params.js';
 
 /** Options of `adapt`. */
@@ -39,9 +40,10 @@ export interface AdaptedUser {
 }
 
 /**
- * `adapt(params, support, steps) → userParams`: k SGD steps on the support rows, gradient taped on
- * the adapted parameters only; with decision-layer adaptation the support embeddings are looked up once
- * on the host and each step runs only the MLP. Zero support rows or zero steps return the base parameters.
+ * `adapt(params, support, steps) → userParams`: k SGD steps on the support rows. With decision-layer
+ * adaptation the support embeddings are looked up once on the host and each step runs only the MLP,
+ * forward and hand-written backward, with no tape (`tapeFreeDecisionLoop`); whole-model adaptation
+ * tapes the adapted parameters only (`tf.grads` over a local table of the support's rows). Zero support rows or zero steps return the base parameters.
  * @throws MetaLearningError `ML_CONFIG_INVALID`, `ML_ROWS_INVALID`; RangeError for malformed rows.
  */
 export function adapt(base: LoadedParams, support: EncodedRows, options: Partial<AdaptOptions> = {}): AdaptedUser {
@@ -61,7 +63,7 @@ export function adapt(base: LoadedParams, support: EncodedRows, options: Partial
       if (adaptsDecisionLayersOnly(model, model.adaptedNames)) {
         const p = base.tensors as NamedTensors;
         const hs = embedRows(model, p, x, fieldEmbeddingTensor(model, base.flat, x.tableRows, x.count));
-        return innerLoop(model, p, x, hs, spec).fast;
+        return tapeFreeDecisionLoop(model, p, hs, x.labels, spec);
       }
       const p = { ...(base.tensors as NamedTensors), [PARAM_NAMES.categoricalTable]: localTableTensor(model, base.flat, x.uniqueRows) };
       return innerLoop(model, p, x, null, spec).fast;

@@ -48,17 +48,38 @@ export function score(user: AdaptedUser, userFields: Int32Array, items: ItemRows
       tf.tidy(() => {
         const p = userParams(user);
         const [w0User, w0Item] = tf.split(p[weightName(0)], [U * d, model.inputDim - U * d], 0) as [tf.Tensor2D, tf.Tensor2D];
-        const userBias = tf.add(tf.matMul(tf.tensor2d(userEmbValues, [1, U * d]), w0User), p[biasName(0)]);
+        // The user half of layer 0 folds into its bias. It must be a fresh rank-1 tensor: tfjs-backend-wasm
+        // 4.22's _FusedMatMul reads the bias rank from the *data* it shares with a reshape's source, so a
+        // reshaped [1, h] → [h] bias throws "only supports rank-1 bias"; Add allocates a new [h] tensor.
+        const userBias = tf.add(p[biasName(0)], tf.reshape(tf.matMul(tf.tensor2d(userEmbValues, [1, U * d]), w0User), [-1]));
         const itemEmb = tf.tensor2d(itemEmbValues, [items.count, itemEmbValues.length / items.count]);
         const itemH = withItemSide(model, p, side, [itemEmb]);
-        const z0 = tf.add(tf.matMul(itemH, w0Item), userBias) as tf.Tensor2D;
-        // hidden is non-empty (resolveModelConfig), so layer 0 is always followed by an activation.
-        return toOutput(user, decide(model, p, activate(model, z0), 1));
+        return toOutput(user, fusedForward(user, p, itemH, w0Item, userBias as tf.Tensor1D));
       }),
     );
   } finally {
     tf.dispose([...(side.categories ? [side.categories] : []), ...(side.numeric ? [side.numeric] : [])]);
   }
+}
+
+/**
+ * Off-tape MLP with fused matMul+bias(+relu) kernels: one kernel per layer instead of matMul,
+ * reshapes, add and relu. Layer 0 takes the split weight and the user bias.
+ */
+function fusedForward(user: AdaptedUser, p: NamedTensors, h: tf.Tensor2D, w0: tf.Tensor2D, bias0: tf.Tensor1D): tf.Tensor1D {
+  const model = user.base.model;
+  const L = model.decisionNames.length / 2;
+  const relu = model.config.activation === 'relu';
+  let a = h;
+  for (let k = 0; k < L; k++) {
+    const hidden = k + 1 < L;
+    const b = k === 0 ? w0 : (p[weightName(k)] as tf.Tensor2D);
+    const bias = k === 0 ? bias0 : p[biasName(k)];
+    const z = tf.fused.matMul({ a, b, bias, activation: hidden && relu ? 'relu' : 'linear' }) as tf.Tensor2D;
+    a = hidden && !relu ? activate(model, z) : z;
+  }
+  const out = tf.reshape(a, [a.shape[0]]) as tf.Tensor1D;
+  return model.config.task === 'regression' && model.config.outputOffset !== 0 ? tf.add(out, model.config.outputOffset) : out;
 }
 
 /**
