@@ -70,9 +70,12 @@ export type { SegmentSumBackendName } from './runtime/segment-sum-kernel.js';
 export { isSegmentSumKernelRegistered, registerSegmentSumKernel, restoreSegmentSumKernel } from './runtime/segment-sum-kernel.js';
 export { safeElu, safeExp, safeSigmoid, safeTanh } from './runtime/safe-activations.js';
 export { broadcastMatMul } from './runtime/broadcast-mat-mul.js';
-export type { GatherGradProbe, GatherGradProbeOptions, MatMulGradientProbe, MatMulPathTiming, MatMulProbeOptions, ProbeOptions, TidyDataSyncProbe, Timings } from './runtime/kernel-probes.js';
-export { liveTensorCount, probeGatherGrad, probeMatMulGradient, probeMatMulPaths, probeTidyDataSync } from './runtime/kernel-probes.js';
+export type { GatherGradProbe, GatherGradProbeOptions, MatMulGradientProbe, MatMulPathsProbe, MatMulPathTiming, MatMulProbeOptions, ProbeOptions, TidyDataSyncProbe, Timings } from './runtime/kernel-probes.js';
+export { liveTensorCount, probeGatherGrad, probeMatMulGradient, probeMatMulPaths, probeMatMulPathsBothKernels, probeTidyDataSync } from './runtime/kernel-probes.js';
+export { isWasmMatMulKernelRegistered, registerWasmMatMulKernel, restoreWasmMatMulKernel } from './runtime/wasm-mat-mul-kernel.js';
 export { isMatMulGradientRegistered, registerMatMulGradient, restoreMatMulGradient } from './runtime/mat-mul-gradient.js';
+export type { KernelProfile, KernelTotal } from './runtime/kernel-profile.js';
+export { profileKernels } from './runtime/kernel-profile.js';
 
 // persistence/ (runtime helper)
 export type { ModelBundle } from './persistence/model-bundle.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { isMatMulGradientRegistered, registerMatMulGradient, restoreMatMulGradient } from './mat-mul-gradient.js';
+import { isWasmMatMulKernelRegistered, registerWasmMatMulKernel, restoreWasmMatMulKernel } from './wasm-mat-mul-kernel.js';
 import { isSegmentSumKernelRegistered, registerSegmentSumKernel, restoreSegmentSumKernel, type SegmentSumBackendName } from './segment-sum-kernel.js';
 
 // Micro-benchmarks of the tfjs defects the runtime works around, run on the active backend.
@@ -152,13 +152,13 @@ export function probeMatMulPaths(options: MatMulProbeOptions = {}): MatMulPathTi
 
 /** Result of {@link probeMatMulGradient}. */
 export interface MatMulGradientProbe {
-  /** Backward of MeLU's MLP (256→64→64→1, relu) over `rows` rows with tfjs's BatchMatMul gradient. */
-  readonly tfjsGradientMs: Timings;
-  /** Same with `registerMatMulGradient`'s. */
-  readonly explicitTransposeGradientMs: Timings;
+  /** Value and gradients of MeLU's MLP (256→64→64→1, relu) over `rows` rows, wasm's own BatchMatMul. */
+  readonly builtinKernelMs: Timings;
+  /** Same with `registerWasmMatMulKernel`'s dispatcher (the backward pass uses transposed products). */
+  readonly dispatcherKernelMs: Timings;
 }
 
-/** Times value-and-gradients of an MLP's weights with both BatchMatMul gradients. */
+/** Times an MLP's value-and-gradients with wasm's own BatchMatMul and with the dispatcher (wasm only). */
 export function probeMatMulGradient(options: ProbeOptions & { readonly rows?: number } = {}): MatMulGradientProbe {
   const rows = options.rows ?? 512;
   const x = tf.randomNormal([rows, 256], 0, 1, 'float32', 21);
@@ -167,18 +167,39 @@ export function probeMatMulGradient(options: ProbeOptions & { readonly rows?: nu
   const loss = (w0: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor): tf.Scalar =>
     tf.squaredDifference(tf.matMul(tf.relu(tf.matMul(tf.relu(tf.matMul(x, w0)), w1)), w2), y).mean();
   const step = (): void => run(() => tf.addN(tf.grads(loss)(ws).map((g) => tf.sum(g))));
-  const wasOurs = isMatMulGradientRegistered();
+  const wasOurs = isWasmMatMulKernelRegistered();
   try {
-    restoreMatMulGradient();
-    const tfjsGradientMs = timeIt(step, options);
-    registerMatMulGradient();
-    const explicitTransposeGradientMs = timeIt(step, options);
-    return { tfjsGradientMs, explicitTransposeGradientMs };
+    restoreWasmMatMulKernel();
+    const builtinKernelMs = timeIt(step, options);
+    registerWasmMatMulKernel();
+    const dispatcherKernelMs = timeIt(step, options);
+    return { builtinKernelMs, dispatcherKernelMs };
   } finally {
     if (!wasOurs) {
-      restoreMatMulGradient();
+      restoreWasmMatMulKernel();
     }
     tf.dispose([x, y, ...ws]);
+  }
+}
+
+/** Result of {@link probeMatMulPaths} with and without the dispatcher. */
+export interface MatMulPathsProbe {
+  readonly builtinKernel: MatMulPathTiming[];
+  readonly dispatcherKernel: MatMulPathTiming[];
+}
+
+/** {@link probeMatMulPaths} with wasm's own BatchMatMul, then with the dispatcher (wasm only). */
+export function probeMatMulPathsBothKernels(options: MatMulProbeOptions = {}): MatMulPathsProbe {
+  const wasOurs = isWasmMatMulKernelRegistered();
+  try {
+    restoreWasmMatMulKernel();
+    const builtinKernel = probeMatMulPaths(options);
+    registerWasmMatMulKernel();
+    return { builtinKernel, dispatcherKernel: probeMatMulPaths(options) };
+  } finally {
+    if (!wasOurs) {
+      restoreWasmMatMulKernel();
+    }
   }
 }
 

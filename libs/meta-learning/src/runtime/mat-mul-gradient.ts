@@ -1,24 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, NamedAttrMap } from '@tensorflow/tfjs';
 
-// tfjs 4.22's BatchMatMul gradient (every matMul of a backward pass) is
-//   dA = matMul(dy, b, false, true), dB = matMul(a, dy, true, false)
-// On wasm a transposed operand leaves XNNPACK's fast path: measured here on [512,256]·[256,64]-
-// sized products, transposeA/transposeB take ~25× the plain 2-D product, while an explicit
-// tf.transpose followed by a plain matMul costs ~1.6× (tools/bench matmul-paths). It also
-// returns the un-reduced gradient when a batch dimension broadcasts, which the engine rejects.
-// The replacement below computes the same gradients with explicit transposes on wasm (flags
-// elsewhere: native and cpu kernels handle them well) and sums over broadcast batch axes. It is
-// built from differentiable ops only (matMul itself, transpose, sum, reshape), so second-order
-// MAML differentiates through it.
-
-/** Swaps the last two axes. */
-function swapLast(x: tf.Tensor): tf.Tensor {
-  const perm = x.shape.map((_, k) => k);
-  const n = perm.length;
-  [perm[n - 2], perm[n - 1]] = [perm[n - 1], perm[n - 2]];
-  return tf.transpose(x, perm);
-}
+// tfjs 4.22's BatchMatMul gradient returns the un-reduced gradient when a batch dimension
+// broadcasts ([T,n,k]·[1,k,m] or [T,n,k]·[k,m]: the shared operand gets a [T,k,m] gradient),
+// which the engine rejects. The replacement computes the same products and sums over the
+// broadcast batch axes. It is built from differentiable ops only (matMul itself, sum, reshape),
+// so second-order MAML differentiates through it. Transposed products keep tfjs's flags: on
+// wasm `registerWasmMatMulKernel` sends them to XNNPACK's fast path (measured here: tfjs's
+// flagged products took ~25× a plain one before it, explicit tf.transpose ~1.5×, the
+// dispatcher ~1.2–2.5×).
 
 /** `x` (shape of a product's batch) summed down to `shape` (the operand's). */
 function reduceTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
@@ -35,12 +25,9 @@ function reduceTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
   return tf.reshape(axes.length > 0 ? tf.sum(x, axes) : x, [...shape]);
 }
 
-/** `p · q`, where `pT`/`qT` mean "use the transpose": explicit transposes on wasm, flags elsewhere. */
+/** `p · q`, where `pT`/`qT` mean "use the transpose". */
 function product(p: tf.Tensor, pT: boolean, q: tf.Tensor, qT: boolean): tf.Tensor {
-  if (tf.getBackend() !== 'wasm') {
-    return tf.matMul(p, q, pT, qT);
-  }
-  return tf.matMul(pT ? swapLast(p) : p, qT ? swapLast(q) : q);
+  return tf.matMul(p, q, pT, qT);
 }
 
 /**
@@ -54,7 +41,7 @@ function gradients(dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor, tA: boolean, tB: b
   };
 }
 
-const fastGradConfig: GradConfig = {
+const reducingGradConfig: GradConfig = {
   kernelName: tf.BatchMatMul,
   inputsToSave: ['a', 'b'],
   gradFunc: (dy, saved, attrs: NamedAttrMap) => {
@@ -67,12 +54,12 @@ let original: GradConfig | null = null;
 
 /** True when the BatchMatMul gradient is this module's. */
 export function isMatMulGradientRegistered(): boolean {
-  return tf.getGradient(tf.BatchMatMul)?.gradFunc === fastGradConfig.gradFunc;
+  return tf.getGradient(tf.BatchMatMul)?.gradFunc === reducingGradConfig.gradFunc;
 }
 
 /**
  * Replaces the global BatchMatMul gradient (used by every `tf.matMul` and `tf.layers.dense`)
- * with the transpose-explicit, broadcast-reducing one above. Idempotent; `selectBackend` calls it.
+ * with the broadcast-reducing one above. Idempotent; `selectBackend` calls it.
  * @returns `true` when this call registered it.
  */
 export function registerMatMulGradient(): boolean {
@@ -80,7 +67,7 @@ export function registerMatMulGradient(): boolean {
     return false;
   }
   original = tf.getGradient(tf.BatchMatMul) ?? null;
-  tf.registerGradient(fastGradConfig);
+  tf.registerGradient(reducingGradConfig);
   return true;
 }
 

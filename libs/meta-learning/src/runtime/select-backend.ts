@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { registerMatMulGradient } from './mat-mul-gradient.js';
 import { RuntimeError } from './runtime-error.js';
 import { registerSegmentSumKernel } from './segment-sum-kernel.js';
+import { registerWasmMatMulKernel } from './wasm-mat-mul-kernel.js';
 
 /** The backends metarec runs on, fastest first. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -113,6 +114,8 @@ async function tryWasm(importModule: (s: string) => Promise<unknown>): Promise<A
   } catch (e) {
     return { ok: false, outcome: isMissing(e, WASM_PACKAGE) ? 'not-installed' : 'failed', detail: messageOf(e) };
   }
+  // After the import (which registers wasm's kernels), before activation (which runs their setup).
+  registerWasmMatMulKernel();
   const done = await activate('wasm');
   if (!done.ok) {
     return done;
@@ -143,7 +146,8 @@ export function parseBackendName(value: string, field = 'METAREC_BACKEND'): Back
  * Chooses and activates the tfjs backend: `tensorflow` (tfjs-node-gpu, then tfjs-node, when
  * importable) → `wasm` (SIMD) → `cpu`, or only `preferred` when given. Also registers the
  * loop `UnsortedSegmentSum` kernel on wasm and cpu (the gradient of every embedding lookup) and
- * the transpose-explicit, broadcast-safe matMul gradient (`registerMatMulGradient`).
+ * the transpose-explicit, broadcast-safe matMul gradient (`registerMatMulGradient`), and on wasm
+ * the BatchMatMul dispatcher to XNNPACK's 2-D path (`registerWasmMatMulKernel`).
  * Call once at start-up; importing this lib selects nothing. Logs the choice at info.
  * @throws RuntimeError `ML_BACKEND_UNAVAILABLE` when `preferred` (or, without it, every
  * backend) cannot be activated; `ML_BACKEND_UNKNOWN` for a `preferred` outside {@link BACKEND_ORDER}.

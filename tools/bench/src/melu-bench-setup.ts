@@ -1,0 +1,51 @@
+import {
+  createMetaModel,
+  createSyntheticTasks,
+  initParams,
+  type ItemRows,
+  type MetaModel,
+  syntheticLayout,
+} from '@metarec/meta-learning';
+import type { UserTask } from '@metarec/schemas';
+
+/** The PyTorch reference's `--bench` problem (melu_ref.py): keep the two in step. */
+export const MELU_BENCH = {
+  userFields: 4,
+  itemFields: 4,
+  idsPerField: 1000,
+  embeddingDim: 32,
+  hidden: [64, 64],
+  metaBatch: 32,
+  support: 16,
+  query: 16,
+  innerSteps: 5,
+  innerLr: 0.01,
+  outerLr: 1e-3,
+  clipValue: 10,
+  serveSupport: 20,
+  serveItems: 1000,
+} as const;
+
+/** The MeLU-size model (fc1 input 8 × 32 = 256) and its initial parameters. */
+export function meluBenchModel(seed = 0): { model: MetaModel; params: Float32Array } {
+  const layout = syntheticLayout({ userFields: MELU_BENCH.userFields, itemFields: MELU_BENCH.itemFields, cardinality: MELU_BENCH.idsPerField });
+  const model = createMetaModel(layout, { embeddingDim: MELU_BENCH.embeddingDim, hidden: [...MELU_BENCH.hidden], initSeed: seed });
+  return { model, params: initParams(model) };
+}
+
+/** `count` meta-batches of random tasks (random ids, ratings 1–5), as the reference's pool of 8. */
+export function metaBatchPool(model: MetaModel, count = 8): UserTask[][] {
+  return Array.from({ length: count }, (_, k) =>
+    createSyntheticTasks(model.featureLayout, { tasks: MELU_BENCH.metaBatch, support: MELU_BENCH.support, query: MELU_BENCH.query, seed: 100 + k }),
+  );
+}
+
+/** Serving users (20 support interactions each) and one shared set of candidate items. */
+export function servingFixture(model: MetaModel, users: number): { tasks: UserTask[]; items: ItemRows } {
+  const tasks = createSyntheticTasks(model.featureLayout, { tasks: users, support: MELU_BENCH.serveSupport, query: 0, seed: 7 });
+  const candidates = createSyntheticTasks(model.featureLayout, { tasks: 1, support: MELU_BENCH.serveItems, query: 0, seed: 8 })[0].support;
+  return {
+    tasks,
+    items: { count: candidates.count, itemIndices: candidates.itemIndices, itemCategories: candidates.itemCategories, itemNumeric: candidates.itemNumeric },
+  };
+}

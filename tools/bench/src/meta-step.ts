@@ -1,0 +1,84 @@
+// One meta-step of the MeLU-size problem (lookups, 5 inner steps per task, meta-gradient, clamp ±10,
+// Adam), task by task, second order (MAML) and first order (FOMAML), on wasm and, for reference, cpu.
+// Run: npx tsx --conditions=@metarec/source tools/bench/src/meta-step.ts [--steps 20] [--cpu-steps 3]
+import { Command } from 'commander';
+
+import { applyUpdate, createOptimizerState, type MetaAlgorithm, liveTensorCount, metaStep, selectBackend } from '@metarec/meta-learning';
+
+import { timingStats, type TimingStats } from './bench-stats.js';
+import { benchEnvironment, printTable, stderrLogger, writeResult } from './bench-report.js';
+import { MELU_BENCH, meluBenchModel, metaBatchPool } from './melu-bench-setup.js';
+
+const opts = new Command('meta-step')
+  .option('--steps <n>', 'timed meta-steps per mode on wasm', (v) => Number(v), 20)
+  .option('--warmup <n>', 'untimed meta-steps first', (v) => Number(v), 5)
+  .option('--cpu-steps <n>', 'timed meta-steps on cpu (0 = skip)', (v) => Number(v), 3)
+  .parse()
+  .opts<{ steps: number; warmup: number; cpuSteps: number }>();
+
+/** Targets from the issue (ms, median): PyTorch task-by-task figures rounded down. */
+const TARGETS_MS: Record<MetaAlgorithm, number> = { maml: 290, fomaml: 130, reptile: Number.NaN };
+
+interface ModeResult extends TimingStats {
+  readonly backend: string;
+  readonly algorithm: MetaAlgorithm;
+  readonly tasksPerSec: number;
+  readonly meanQueryLoss: number;
+  readonly tensorsLeaked: number;
+}
+
+function runMode(backend: string, algorithm: MetaAlgorithm, warmup: number, steps: number): ModeResult {
+  const { model, params: init } = meluBenchModel(0);
+  const pool = metaBatchPool(model);
+  let params = init;
+  let state = createOptimizerState(model.layout);
+  const times: number[] = [];
+  const losses: number[] = [];
+  let tensorsBefore = 0;
+  for (let k = 0; k < warmup + steps; k++) {
+    if (k === warmup) {
+      tensorsBefore = liveTensorCount();
+    }
+    const t0 = performance.now();
+    const r = metaStep(model, params, pool[k % pool.length], { algorithm, innerSteps: MELU_BENCH.innerSteps, innerLr: MELU_BENCH.innerLr });
+    const u = applyUpdate(params, state, r.gradient, { lr: MELU_BENCH.outerLr, clipValue: MELU_BENCH.clipValue });
+    params = u.params;
+    state = u.state;
+    if (k >= warmup) {
+      times.push(performance.now() - t0);
+      losses.push(r.loss);
+    }
+  }
+  const stats = timingStats(times);
+  return {
+    backend,
+    algorithm,
+    ...stats,
+    tasksPerSec: Math.round((MELU_BENCH.metaBatch * 1000 * 10) / stats.p50_ms) / 10,
+    meanQueryLoss: losses.reduce((a, b) => a + b, 0) / Math.max(1, losses.length),
+    tensorsLeaked: liveTensorCount() - tensorsBefore,
+  };
+}
+
+const env = benchEnvironment();
+const results: ModeResult[] = [];
+for (const [backend, steps, warmup] of [
+  ['wasm', opts.steps, opts.warmup],
+  ['cpu', opts.cpuSteps, 1],
+] as const) {
+  if (steps <= 0) {
+    continue;
+  }
+  const sel = await selectBackend({ preferred: backend, logger: stderrLogger });
+  for (const algorithm of ['maml', 'fomaml'] as const) {
+    const r = runMode(sel.name, algorithm, warmup, steps);
+    console.error(`${backend} ${algorithm}: median ${r.p50_ms} ms, p90 ${r.p90_ms} ms`);
+    results.push(r);
+  }
+}
+printTable(
+  `meta-step, MeLU size (${MELU_BENCH.metaBatch} tasks × ${MELU_BENCH.support}+${MELU_BENCH.query}, ${MELU_BENCH.innerSteps} inner steps), task by task (ms)`,
+  ['backend', 'order', 'n', 'p50', 'p90', 'tasks/s', 'target', 'leaked tensors'],
+  results.map((r) => [r.backend, r.algorithm === 'maml' ? 'second' : 'first', r.n, r.p50_ms, r.p90_ms, r.tasksPerSec, r.backend === 'wasm' ? `≤ ${TARGETS_MS[r.algorithm]}` : '-', r.tensorsLeaked]),
+);
+console.log(`\nwrote ${writeResult('meta-step', env, { config: MELU_BENCH, modes: results, targetsMs: TARGETS_MS })}`);
