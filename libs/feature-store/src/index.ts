@@ -22,3 +22,16 @@ export { offlineRecords, readOfflineFile } from './offline/offline-table.js';
 // Online store (Redis).
 export type { OnlineBatch, OnlineStoreOptions, ScoredItem, UserContext } from './online/online-store.js';
 export { DEFAULT_ONLINE_STORE_OPTIONS, OnlineStore } from './online/online-store.js';
+
+// Ingest: Kafka batches → validation → dead letters, online store, offline store, commits.
+export type { IngestBatch, IngestMessage } from './ingest/ingest-message.js';
+export type { DecodeOptions, DecodeResult, DeadLetterReason } from './ingest/message-decoder.js';
+export { decodeMessage, SCHEMA_VERSION_HEADER } from './ingest/message-decoder.js';
+export type { DeadLetter, DeadLetterRecord, DeadLetterSink } from './ingest/dead-letter.js';
+export { DEAD_LETTER_HEADERS, toDeadLetterRecord } from './ingest/dead-letter.js';
+export type { LogDecision } from './ingest/rate-limited-log.js';
+export { RateLimitedLog } from './ingest/rate-limited-log.js';
+export { IngestMetrics } from './ingest/ingest-metrics.js';
+export type { IngestPipelineOptions, IngestTopics, OfflineSink, OffsetCommitter, OnlineSink } from './ingest/ingest-pipeline-options.js';
+export { DEFAULT_INGEST_PIPELINE_OPTIONS } from './ingest/ingest-pipeline-options.js';
+export { IngestPipeline } from './ingest/ingest-pipeline.js';

@@ -1,0 +1,145 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { OfflineReader } from '../offline/offline-reader.js';
+import { OfflineWriter } from '../offline/offline-writer.js';
+import type { OnlineBatch } from '../online/online-store.js';
+import { makeInteraction, TEST_TIME_MS } from '../testing.js';
+import type { DeadLetterRecord } from './dead-letter.js';
+import type { IngestBatch } from './ingest-message.js';
+import { IngestPipeline } from './ingest-pipeline.js';
+import { SCHEMA_VERSION_HEADER } from './message-decoder.js';
+
+const TOPICS = { interactions: 'events', userProfiles: 'users', itemProfiles: 'items' };
+
+function batch(partition: number, from: number, to: number, bad: ReadonlySet<number> = new Set()): IngestBatch {
+  const messages = [];
+  for (let offset = from; offset <= to; offset += 1) {
+    const value = bad.has(offset) ? '{not json' : JSON.stringify(makeInteraction({ user_id: `u${offset}` }));
+    messages.push({ topic: 'events', partition, offset: BigInt(offset), key: `u${offset}`, value: Buffer.from(value), headers: { [SCHEMA_VERSION_HEADER]: '1' }, timestampMs: TEST_TIME_MS });
+  }
+  return { topic: 'events', partition, messages, highWatermark: BigInt(to + 1) };
+}
+
+describe('IngestPipeline', () => {
+  let root: string;
+  let commits: { topic: string; partition: number; offset: bigint }[][];
+  let letters: DeadLetterRecord[];
+  let online: OnlineBatch[];
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'fs-ingest-'));
+    commits = [];
+    letters = [];
+    online = [];
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  function pipeline(overrides: { flushRows?: number; flushAgeMs?: number } = {}): IngestPipeline {
+    return new IngestPipeline({
+      topics: TOPICS,
+      offline: new OfflineWriter({ root }),
+      online: { apply: async (b) => (online.push(...b), b.reduce((n, x) => n + x.entries.length, 0)) },
+      deadLetters: { send: async (records) => void letters.push(...records) },
+      committer: { commit: async (offsets) => void commits.push([...offsets]) },
+      now: () => TEST_TIME_MS,
+      ...overrides,
+    });
+  }
+
+  async function offlineRows(): Promise<number> {
+    return (await new OfflineReader({ root }).readRange('interactions', { fromDate: '2026-03-01', toDate: '2026-03-01' })).numRows;
+  }
+
+  it('applies records online at once, buffers them offline, and commits only after the flush made them durable', async () => {
+    const p = pipeline();
+    await p.handleBatch(batch(0, 0, 9, new Set([3])));
+    expect(online[0].entries).toHaveLength(9);
+    expect(letters.map((l) => l.headers['dlq-reason'])).toEqual(['FS_INVALID_JSON']);
+    expect(commits).toEqual([]);
+    expect(await offlineRows()).toBe(0);
+    await p.flush();
+    expect(await offlineRows()).toBe(9);
+    expect(commits).toEqual([[{ topic: 'events', partition: 0, offset: 10n }]]);
+  });
+
+  it('flushes by row count', async () => {
+    const p = pipeline({ flushRows: 5 });
+    await p.handleBatch(batch(0, 0, 3));
+    expect(p.buffered()).toBe(4);
+    await p.handleBatch(batch(0, 4, 5));
+    await vi.waitFor(() => expect(commits.flat().map((c) => c.offset)).toEqual([6n]));
+    expect(p.buffered()).toBe(0);
+  });
+
+  it('skips redelivered offsets it already handled (a kept partition re-read after a rebalance)', async () => {
+    const p = pipeline();
+    await p.handleBatch(batch(0, 0, 4));
+    await p.handleBatch(batch(0, 0, 7));
+    await p.flush();
+    expect(await offlineRows()).toBe(8);
+    expect(online.flatMap((b) => b.entries.map((e) => e.offset))).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n]);
+  });
+
+  it('drops the buffer of a revoked partition: nothing written, nothing committed for it', async () => {
+    const p = pipeline();
+    await p.handleBatch(batch(0, 0, 4));
+    await p.handleBatch(batch(1, 0, 2));
+    p.revoke([{ topic: 'events', partition: 0 }]);
+    await p.flush();
+    expect(await offlineRows()).toBe(3);
+    expect(commits).toEqual([[{ topic: 'events', partition: 1, offset: 3n }]]);
+  });
+
+  it('ignores a batch the consumer reports stale', async () => {
+    const p = pipeline();
+    await p.handleBatch(batch(0, 0, 4), { isStale: () => true });
+    await p.flush();
+    expect(online).toEqual([]);
+    expect(commits).toEqual([]);
+  });
+
+  it('replays from an older commit without storing a record twice (restart after a crash)', async () => {
+    const first = pipeline();
+    await first.handleBatch(batch(0, 0, 9));
+    await first.flush();
+    const restarted = pipeline();
+    await restarted.handleBatch(batch(0, 0, 14));
+    await restarted.close();
+    expect(await offlineRows()).toBe(15);
+    expect(commits.flat().map((c) => c.offset)).toEqual([10n, 15n]);
+  });
+
+  it('commits partitions whose every message was dead-lettered', async () => {
+    const p = pipeline();
+    await p.handleBatch(batch(0, 0, 1, new Set([0, 1])));
+    await p.flush();
+    expect(commits).toEqual([[{ topic: 'events', partition: 0, offset: 2n }]]);
+  });
+
+  it('fails for good when a flush cannot write, and reports it once', async () => {
+    const fatal: unknown[] = [];
+    const p = new IngestPipeline({
+      topics: TOPICS,
+      offline: { write: () => Promise.reject(new Error('disk full')) },
+      online: { apply: async () => 0 },
+      deadLetters: { send: async () => undefined },
+      committer: { commit: async (offsets) => void commits.push([...offsets]) },
+      onFatal: (error) => fatal.push(error),
+    });
+    await p.handleBatch(batch(0, 0, 1));
+    await expect(p.flush()).rejects.toMatchObject({ code: 'FS_WRITE_FAILED' });
+    await expect(p.handleBatch(batch(0, 2, 3))).rejects.toMatchObject({ code: 'FS_WRITE_FAILED' });
+    expect(fatal).toHaveLength(1);
+    expect(commits).toEqual([]);
+  });
+
+  it('rejects invalid options', () => {
+    expect(() => pipeline({ flushRows: 0 })).toThrow(expect.objectContaining({ code: 'FS_OPTIONS_INVALID' }));
+  });
+});
