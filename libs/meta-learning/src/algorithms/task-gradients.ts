@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { adaptsDecisionLayersOnly, innerLoop, type InnerLoopSpec } from '../adaptation/inner-loop.js';
+import { tapeFreeDecisionLoop } from '../adaptation/tape-free-inner-loop.js';
 import { decide, embedRows, rowsLoss } from '../model/forward.js';
 import { fieldEmbeddingTensor, localTableTensor } from '../model/host-embeddings.js';
 import { LR_PREFIX, PARAM_NAMES, type MetaModel } from '../model/meta-model.js';
@@ -104,7 +105,9 @@ export function fomamlTaskGradients(ctx: TaskContext, support: ModelInputs, quer
   const decisionOnly = adaptsDecisionLayersOnly(model, spec.names);
   const base: NamedTensors = decisionOnly ? p : { ...p, [TABLE]: localTableTensor(model, flat, support.uniqueRows) };
   const hs = decisionOnly ? embedRows(model, p, support, fieldEmbeddingTensor(model, flat, support.tableRows, support.count)) : null;
-  const { fast, gradSum } = innerLoop(model, base, support, hs, spec, spec.learnedLr);
+  // Off-tape inner loop: the hand-written MLP backward (half the kernels of tf.grads) when it applies.
+  const { fast, gradSum } =
+    hs !== null && !spec.learnedLr ? { fast: tapeFreeDecisionLoop(model, base, hs, support.labels, spec), gradSum: null } : innerLoop(model, base, support, hs, spec, spec.learnedLr);
   const adapted = new Set(spec.names);
   const outer = deviceNames(model, false).filter((n) => !adapted.has(n));
   const leaves = [...outer, ...spec.names];
