@@ -167,11 +167,39 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
     const sorted = (list: TopicPartition[]): number[] => list.map((entry) => entry.partition).sort();
     expect(sorted(assigned)).toEqual([0, 1]);
     expect(sorted([...consumer.assignment()])).toEqual([0, 1]);
-    consumer.pause([{ topic }]);
-    consumer.resume([{ topic, partitions: [0, 1] }]);
     await consumer.close();
     await consumer.close();
     expect(sorted(revoked)).toEqual([0, 1]);
     await expect(consumer.run(async () => undefined)).rejects.toMatchObject({ code: 'STREAM_STATE_INVALID' });
+  });
+
+  it('delivers nothing from a paused partition until it is resumed', async () => {
+    const topic = topicName('pause');
+    created.push(topic);
+    await admin.ensureTopics([{ topic, partitions: 1 }]);
+    const received: string[] = [];
+    let assigned = false;
+    const consumer = await client.createConsumer({ groupId: `g-${RUN_ID}-pause`, onPartitionsAssigned: () => (assigned = true) });
+    await consumer.subscribe([topic]);
+    await consumer.run(async (batch) => {
+      received.push(...batch.messages.map((message) => message.value?.toString() ?? ''));
+    });
+    const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+    for (let waited = 0; !assigned && waited < 30_000; waited += 100) {
+      await sleep(100);
+    }
+    consumer.pause([{ topic }]);
+    const producer = await client.createProducer();
+    await producer.send(topic, [{ key: 'k', value: 'while-paused' }]);
+    await producer.close();
+    // Several fetch cycles (maxWaitTimeMs 500) pass without delivery.
+    await sleep(2_000);
+    expect(received).toEqual([]);
+    consumer.resume([{ topic, partitions: [0] }]);
+    for (let waited = 0; received.length === 0 && waited < 30_000; waited += 100) {
+      await sleep(100);
+    }
+    await consumer.close();
+    expect(received).toEqual(['while-paused']);
   });
 });

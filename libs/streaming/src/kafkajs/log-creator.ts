@@ -21,13 +21,24 @@ export const CLIENT_LOG_LEVELS: Readonly<Record<ClientLogLevel, logLevel>> = {
  */
 const DEMOTED_WARNINGS = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
 
+/**
+ * kafkajs's Connection logs every protocol error response at ERROR ("Response GroupCoordinator
+ * ...: The group coordinator is not available"), including the ones its retrier then handles, as
+ * on every first use of a fresh broker. Failures that survive the retries reach the caller as a
+ * StreamingError, so these per-response lines are debug detail.
+ */
+function isRetriedResponseError(namespace: string, message: string): boolean {
+  return namespace === 'Connection' && message.startsWith('Response ');
+}
+
 /** Routes kafkajs's log entries into our structured logger instead of its console default. */
 export function kafkaJsLogCreator(logger: Logger): logCreator {
   const child = logger.child({ component: 'kafkajs' });
   return () => (entry) => {
     const { message, ...extra } = entry.log;
     const fields = { namespace: entry.namespace, ...extra };
-    const level = DEMOTED_WARNINGS.has(message) ? logLevel.DEBUG : entry.level;
+    const demoted = DEMOTED_WARNINGS.has(message) || isRetriedResponseError(entry.namespace, message);
+    const level = demoted ? logLevel.DEBUG : entry.level;
     switch (level) {
       case logLevel.ERROR:
         child.error(fields, message);
