@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { initParams } from '../model/init-params.js';
+import { createMetaModel } from '../model/meta-model.js';
+import { selectBackend } from '../runtime/select-backend.js';
+import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { adapt } from './adapt.js';
+import { predictRows, score } from './score.js';
+import { loadParams } from './serving-params.js';
+
+beforeAll(async () => {
+  await selectBackend({ preferred: 'wasm' });
+});
+
+const layout = syntheticLayout({ userFields: 4, itemFields: 4, cardinality: 50, categoryCount: 5, numericCount: 2 });
+const users = createSyntheticTasks(layout, { tasks: 4, support: 20, query: 200, seed: 8, labels: 'planted' });
+
+describe('serving path on the wasm backend', () => {
+  it.each(['decision-layers', 'all'] as const)('score (fused, split first layer) equals the full forward after adapt (%s)', (scope) => {
+    expect(tf.getBackend()).toBe('wasm');
+    const model = createMetaModel(layout, { embeddingDim: 8, hidden: [16, 8], outputOffset: 3, adapt: scope });
+    const base = loadParams(model, initParams(model));
+    const u = adapt(base, users[0].support, { steps: 5, lr: 0.05 });
+    const a = score(u, users[0].query.userIndices.subarray(0, 4), users[0].query);
+    const b = predictRows(u, users[0].query);
+    for (let i = 0; i < a.length; i++) {
+      expect(a[i]).toBeCloseTo(b[i], 4);
+    }
+    u.dispose();
+    base.dispose();
+  });
+
+  it('keeps tf.memory().numTensors flat over 300 adapt + score calls', () => {
+    const model = createMetaModel(layout, { embeddingDim: 8, hidden: [16, 8] });
+    const base = loadParams(model, initParams(model));
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 300; i++) {
+      const t = users[i % users.length];
+      const u = adapt(base, t.support, { steps: 5 });
+      score(u, t.query.userIndices.subarray(0, 4), t.query);
+      u.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    base.dispose();
+  });
+});
