@@ -26,6 +26,9 @@ export { DirectoryArtifactStore } from './artifacts/directory-artifact-store.js'
 export type { MigrateOptions, MigrateReport } from './db/migrate.js';
 export { migrate } from './db/migrate.js';
 export { preloadQueries } from './db/sql-files.js';
+export { withSearchPath } from './db/search-path.js';
+export type { TokenCheck, TokenVerifier } from './auth/token-verifier.js';
+export { createTokenVerifier, MIN_TOKEN_LENGTH } from './auth/token-verifier.js';
 export type { GateDecision, GateSide, PromotionGatePolicy } from './gate/promotion-gate.js';
 export { decidePromotion, DEFAULT_PROMOTION_GATE_POLICY, describeGateDecision } from './gate/promotion-gate.js';
 export type { AliasEvent, AliasEventKind, AliasRecord, ModelRecord, VersionRecord, VersionStatus } from './registry/records.js';
@@ -37,8 +40,8 @@ export type { AliasChangeWaiter, AliasSubscription, AliasWatcherOptions } from '
 export { AliasWatcher, DEFAULT_ALIAS_WATCHER_OPTIONS } from './registry/alias-watcher.js';
 export type { BundleSource } from './bundle/bundle-source.js';
 export { localBundleSource } from './bundle/local-bundle-source.js';
-export type { ExportBundleOptions, ExportBundleResult } from './bundle/export-bundle.js';
-export { exportBundle } from './bundle/export-bundle.js';
+export type { CollectedBundle, ExportBundleOptions, ExportBundleResult } from './bundle/export-bundle.js';
+export { bundleTarball, collectBundle, exportBundle } from './bundle/export-bundle.js';
 export type { LoadBundleOptions, LoadedBundle } from './bundle/load-bundle.js';
 export { loadBundle } from './bundle/load-bundle.js';
 export type { TarEntry } from './bundle/tar-writer.js';

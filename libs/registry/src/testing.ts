@@ -10,4 +10,4 @@ export {
   writeTestBundle,
 } from './testing/bundle-builders.js';
 export type { TestDatabase } from './testing/test-database.js';
-export { createTestDatabase, withSearchPath } from './testing/test-database.js';
+export { createTestDatabase } from './testing/test-database.js';

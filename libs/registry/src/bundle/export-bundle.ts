@@ -31,6 +31,39 @@ export interface ExportBundleResult {
   readonly tarball: { readonly path: string; readonly bytes: number; readonly sha256: string } | undefined;
 }
 
+/** A version's files, each verified against the manifest, plus the manifest's own bytes. */
+export interface CollectedBundle {
+  readonly version: number;
+  readonly manifest: BundleManifest;
+  readonly manifestBytes: Buffer;
+  readonly entries: readonly { readonly path: string; readonly bytes: Buffer }[];
+}
+
+/**
+ * Reads every file of `model@ref` from `source` and checks each against the manifest's sha256
+ * and size (end to end: a source that verified on its side is checked again here).
+ * @throws RegistryError `REG_CHECKSUM_MISMATCH` (field = path), `REG_ARTIFACT_CORRUPT` from the source.
+ */
+export async function collectBundle(source: BundleSource, model: string, ref: string): Promise<CollectedBundle> {
+  const { version, manifest } = await source.resolveManifest(model, ref);
+  const entries: { path: string; bytes: Buffer }[] = [];
+  for (const file of manifest.files) {
+    validateBundlePath(file.path);
+    const bytes = await source.readBlob(file.sha256);
+    const actual = createHash('sha256').update(bytes).digest('hex');
+    if (actual !== file.sha256 || bytes.length !== file.bytes) {
+      throw new RegistryError('REG_CHECKSUM_MISMATCH', `file "${file.path}" arrived with sha256 ${actual} (${bytes.length} bytes), manifest says ${file.sha256} (${file.bytes} bytes)`, { field: file.path });
+    }
+    entries.push({ path: file.path, bytes });
+  }
+  return { version, manifest, manifestBytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), entries };
+}
+
+/** A deterministic gzipped ustar archive of a collected bundle, manifest first. */
+export function bundleTarball(bundle: CollectedBundle): Buffer {
+  return gzipSync(writeTar([{ path: BUNDLE_MANIFEST_FILE, bytes: bundle.manifestBytes }, ...bundle.entries]));
+}
+
 /**
  * Writes what a serving pod needs and nothing else: every file of the version (each verified
  * against its sha256 on the way out) plus `bundle-manifest.json`, into a fresh directory that is
@@ -39,25 +72,16 @@ export interface ExportBundleResult {
  * @throws RegistryError `REG_ARTIFACT_CORRUPT` / `REG_CHECKSUM_MISMATCH` (nothing is left behind), `REG_INVALID_INPUT` (field `outDir`: exists).
  */
 export async function exportBundle(options: ExportBundleOptions): Promise<ExportBundleResult> {
-  const { version, manifest } = await options.source.resolveManifest(options.model, options.ref);
+  const bundle = await collectBundle(options.source, options.model, options.ref);
   const dir = resolve(options.outDir);
   const staging = `${dir}.partial-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
-  const entries: { path: string; bytes: Buffer }[] = [];
   try {
-    for (const file of manifest.files) {
-      validateBundlePath(file.path);
-      const bytes = await options.source.readBlob(file.sha256);
-      const actual = createHash('sha256').update(bytes).digest('hex');
-      if (actual !== file.sha256 || bytes.length !== file.bytes) {
-        throw new RegistryError('REG_CHECKSUM_MISMATCH', `file "${file.path}" arrived with sha256 ${actual} (${bytes.length} bytes), manifest says ${file.sha256} (${file.bytes} bytes)`, { field: file.path });
-      }
-      await mkdir(dirname(join(staging, file.path)), { recursive: true });
-      await writeFile(join(staging, file.path), bytes);
-      entries.push({ path: file.path, bytes });
+    for (const entry of bundle.entries) {
+      await mkdir(dirname(join(staging, entry.path)), { recursive: true });
+      await writeFile(join(staging, entry.path), entry.bytes);
     }
-    const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
-    await writeFile(join(staging, BUNDLE_MANIFEST_FILE), manifestBytes);
+    await writeFile(join(staging, BUNDLE_MANIFEST_FILE), bundle.manifestBytes);
     try {
       await rename(staging, dir);
     } catch (error) {
@@ -65,11 +89,17 @@ export async function exportBundle(options: ExportBundleOptions): Promise<Export
     }
     let tarball: ExportBundleResult['tarball'];
     if (options.tarballPath !== undefined) {
-      const gz = gzipSync(writeTar([{ path: BUNDLE_MANIFEST_FILE, bytes: manifestBytes }, ...entries]));
+      const gz = bundleTarball(bundle);
       await writeFile(options.tarballPath, gz);
       tarball = { path: options.tarballPath, bytes: gz.length, sha256: createHash('sha256').update(gz).digest('hex') };
     }
-    return { version, manifest, dir, bytes: entries.reduce((sum, e) => sum + e.bytes.length, 0), tarball };
+    return {
+      version: bundle.version,
+      manifest: bundle.manifest,
+      dir,
+      bytes: bundle.entries.reduce((sum, e) => sum + e.bytes.length, 0),
+      tarball,
+    };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

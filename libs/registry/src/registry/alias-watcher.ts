@@ -111,8 +111,8 @@ export class AliasWatcher implements AliasChangeWaiter {
   private async stop(): Promise<void> {
     this.client.off('notification', this.onNotification);
     for (const set of this.subscribers.values()) {
+      // Wake waiters so they re-read now; with no more notifications they fall back to polling.
       for (const subscriber of set) {
-        subscriber.pending = true;
         subscriber.wake?.();
       }
     }
@@ -123,7 +123,7 @@ export class AliasWatcher implements AliasChangeWaiter {
   }
 
   private next(subscriber: Subscriber, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
-    if (subscriber.pending || this.closing !== undefined || signal?.aborted === true) {
+    if (subscriber.pending || signal?.aborted === true) {
       subscriber.pending = false;
       return Promise.resolve();
     }

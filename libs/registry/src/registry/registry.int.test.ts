@@ -109,7 +109,7 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
     for (let i = 0; i < 4; i += 1) {
       versions.push(await register('race', { seed: 10 + i, metrics: { ndcg10: 0.3 } }));
     }
-    const requests = Array.from({ length: 24 }, (_, i) => aliases.move({ model: 'race', alias: 'production', version: versions[i % 4]!, actor: `pod-${i}`, reason: 'race' }));
+    const requests = Array.from({ length: 24 }, (_, i) => aliases.move({ model: 'race', alias: 'production', version: versions[i % 4] ?? 1, actor: `pod-${i}`, reason: 'race' }));
     const results = await Promise.all(requests);
     const moves = results.filter((r) => r.moved);
     const history = (await aliases.history('race', 'production')).reverse();
@@ -122,7 +122,7 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
     expect(final.version).toBe(history.at(-1)?.toVersion);
     expect(final.eventId).toBe(history.at(-1)?.id);
     // Concurrent promotions of the SAME version: exactly one moves.
-    const target = versions.find((v) => v !== final.version)!;
+    const target = versions.find((v) => v !== final.version) ?? 1;
     const same = await Promise.all(Array.from({ length: 10 }, () => aliases.move({ model: 'race', alias: 'production', version: target, actor: 'x', reason: 'same' })));
     expect(same.filter((r) => r.moved)).toHaveLength(1);
     expect(await aliases.history('race', 'production')).toHaveLength(history.length + 1);

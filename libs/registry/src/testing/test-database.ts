@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 import { migrate } from '../db/migrate.js';
+import { withSearchPath } from '../db/search-path.js';
 
 /** A migrated, private schema for one test file. */
 export interface TestDatabase {
@@ -47,11 +48,4 @@ export async function createTestDatabase(databaseUrl: string): Promise<TestDatab
       }
     },
   };
-}
-
-/** Adds `options=-c search_path=<schema>` to a postgres URL. */
-export function withSearchPath(databaseUrl: string, schema: string): string {
-  const url = new URL(databaseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.toString();
 }

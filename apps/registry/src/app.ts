@@ -1,0 +1,70 @@
+import type { AliasManager, ArtifactStore, ModelRegistry } from '@metarec/registry';
+import type { Logger } from '@metarec/runtime';
+import { type FastifyBaseLogger, fastify, type FastifyInstance, LogController } from 'fastify';
+import type { Registry } from 'prom-client';
+
+import { registerApiRoutes } from './http/api-routes.js';
+import type { AuthSettings } from './http/auth-hook.js';
+import { installErrorHandler } from './http/error-map.js';
+import { registerOpsRoutes } from './http/ops-routes.js';
+import { registerWebRoutes } from './web/web-routes.js';
+
+/** Everything the registry server is built from; `main.ts` creates these, tests pass their own. */
+export interface RegistryAppDeps {
+  readonly registry: ModelRegistry;
+  readonly aliases: AliasManager;
+  readonly store: ArtifactStore;
+  readonly logger: Logger;
+  readonly metrics: Registry;
+  readonly auth: AuthSettings;
+  /** Largest accepted blob upload, bytes. */
+  readonly maxUploadBytes: number;
+  /** Cap on a long-poll's `timeoutMs`, ms. */
+  readonly longPollMaxMs: number;
+  /** Readiness flag owned by `main.ts` (false once shutdown starts). */
+  readonly isReady: () => boolean;
+  /** Reported in the OpenAPI document. */
+  readonly version: string;
+}
+
+/** Largest JSON body (a manifest with up to 1000 files fits in well under 1 MiB). */
+const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Builds the registry's fastify server from injected dependencies; never listens (tests call
+ * `inject()`, `main.ts` calls `listen`). On close, pending long-polls are released first so the
+ * drain does not wait out their timeouts.
+ */
+export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> {
+  // Upcast: routes are typed against fastify's base logger interface, which pino implements.
+  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const app = fastify({
+    loggerInstance,
+    bodyLimit: JSON_BODY_LIMIT_BYTES,
+    // HEAD /blobs/:sha256 is its own route (existence check without reading the blob).
+    exposeHeadRoutes: false,
+    // Answer 503 to requests arriving during close (fastify's default), drain the rest.
+    return503OnClosing: true,
+    // Per-request log lines would dominate the read path's cost; the metrics histogram covers it.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  const closing = new AbortController();
+  app.addHook('preClose', (done) => {
+    closing.abort();
+    done();
+  });
+  installErrorHandler(app);
+  registerOpsRoutes(app, { registry: deps.registry, metrics: deps.metrics, isReady: deps.isReady, version: deps.version });
+  registerApiRoutes(app, {
+    registry: deps.registry,
+    aliases: deps.aliases,
+    store: deps.store,
+    auth: deps.auth,
+    maxUploadBytes: deps.maxUploadBytes,
+    longPollMaxMs: deps.longPollMaxMs,
+    closing: closing.signal,
+  });
+  registerWebRoutes(app, { registry: deps.registry, aliases: deps.aliases, auth: deps.auth });
+  await app.ready();
+  return app;
+}

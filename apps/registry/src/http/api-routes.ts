@@ -1,0 +1,183 @@
+import {
+  aliasAtQuerySchema,
+  type AliasManager,
+  API_PREFIX,
+  archiveBodySchema,
+  bundleTarball,
+  collectBundle,
+  createModelBodySchema,
+  historyQuerySchema,
+  localBundleSource,
+  type ModelRegistry,
+  moveAliasBodySchema,
+  parseVersionNumber,
+  parseVersionRef,
+  registerVersionBodySchema,
+  RegistryError,
+  rollbackBodySchema,
+  ROUTES,
+  type RouteId,
+  validateAliasName,
+  validateBundlePath,
+  validateModelName,
+  waitQuerySchema,
+  type ArtifactStore,
+} from '@metarec/registry';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import { type AuthSettings, authHook } from './auth-hook.js';
+import { param, parseInput } from './request-input.js';
+
+/** What the API routes need. */
+export interface ApiRoutesDeps {
+  readonly registry: ModelRegistry;
+  readonly aliases: AliasManager;
+  readonly store: ArtifactStore;
+  readonly auth: AuthSettings;
+  readonly maxUploadBytes: number;
+  readonly longPollMaxMs: number;
+  /** Aborts when the server starts closing, so long-polls return at once. */
+  readonly closing: AbortSignal;
+}
+
+type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+const model = (request: FastifyRequest): string => validateModelName(param(request.params, 'model'), 'model');
+const version = (request: FastifyRequest): number => parseVersionNumber(param(request.params, 'version'), 'version');
+const alias = (request: FastifyRequest): string => validateAliasName(param(request.params, 'alias'), 'alias');
+const sha256 = (request: FastifyRequest): string => {
+  const value = param(request.params, 'sha256');
+  if (!/^[0-9a-f]{64}$/.test(value)) {
+    throw new RegistryError('REG_INVALID_INPUT', `invalid sha256 "${value}": expected 64 lower-case hex characters`, { field: 'sha256' });
+  }
+  return value;
+};
+
+/** Sent with every artifact: a stored report is someone else's HTML, so it runs sandboxed. */
+const ARTIFACT_HEADERS = { 'content-security-policy': 'sandbox', 'x-content-type-options': 'nosniff' } as const;
+
+function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
+  const { registry, aliases } = deps;
+  const source = localBundleSource(registry, aliases);
+  return {
+    listModels: async () => ({ models: await registry.listModels() }),
+    createModel: async (request, reply) => {
+      const body = parseInput(createModelBodySchema, request.body, 'body');
+      reply.status(201);
+      return registry.createModel({ name: body.name, ...(body.description === undefined ? {} : { description: body.description }), actor: request.principal });
+    },
+    getModel: (request) => registry.getModel(model(request)),
+    listVersions: async (request) => ({ versions: await registry.listVersions(model(request)) }),
+    registerVersion: async (request, reply) => {
+      const name = model(request);
+      const body = parseInput(registerVersionBodySchema, request.body, 'body');
+      const result = await registry.registerVersion({ model: name, manifest: body.manifest, actor: request.principal, ...(body.version === undefined ? {} : { version: body.version }) });
+      reply.status(result.created ? 201 : 200);
+      return result;
+    },
+    getVersion: (request) => registry.getVersion(model(request), version(request)),
+    getManifest: async (request) => {
+      const name = model(request);
+      const ref = parseVersionRef(param(request.params, 'ref'), 'ref');
+      const number = ref.kind === 'version' ? ref.version : (await aliases.resolve(name, ref.alias)).version;
+      const record = await registry.getVersion(name, number);
+      return { model: name, version: number, contentSha256: record.contentSha256, manifest: record.manifest };
+    },
+    archiveVersion: async (request) => {
+      parseInput(archiveBodySchema, request.body, 'body');
+      return registry.archiveVersion({ model: model(request), version: version(request), actor: request.principal });
+    },
+    getFile: async (request, reply) => {
+      const path = validateBundlePath(param(request.params, '*'), 'path');
+      const { file, bytes } = await registry.readFile(model(request), version(request), path);
+      return reply.headers(ARTIFACT_HEADERS).type(file.contentType ?? 'application/octet-stream').send(bytes);
+    },
+    getTarball: async (request, reply) => {
+      const name = model(request);
+      const bundle = await collectBundle(source, name, String(version(request)));
+      return reply
+        .type('application/gzip')
+        .header('content-disposition', `attachment; filename="${name}-v${bundle.version}.tar.gz"`)
+        .send(bundleTarball(bundle));
+    },
+    listAliases: async (request) => {
+      const name = model(request);
+      await registry.getModel(name);
+      return { aliases: await aliases.list(name) };
+    },
+    getAlias: (request) => aliases.resolve(model(request), alias(request)),
+    moveAlias: async (request) => {
+      const name = model(request);
+      const target = alias(request);
+      const body = parseInput(moveAliasBodySchema, request.body, 'body');
+      return aliases.move({ model: name, alias: target, version: body.version, actor: request.principal, reason: body.reason, override: body.override });
+    },
+    rollbackAlias: async (request) => {
+      const name = model(request);
+      const target = alias(request);
+      const body = parseInput(rollbackBodySchema, request.body, 'body');
+      return aliases.rollback({ model: name, alias: target, actor: request.principal, reason: body.reason });
+    },
+    aliasHistory: async (request) => {
+      const name = model(request);
+      const target = alias(request);
+      const query = parseInput(historyQuerySchema, request.query, 'query');
+      await registry.getModel(name);
+      return { events: await aliases.history(name, target, query.limit) };
+    },
+    aliasAt: async (request) => {
+      const name = model(request);
+      const target = alias(request);
+      const query = parseInput(aliasAtQuerySchema, request.query, 'query');
+      await registry.getModel(name);
+      const event = await aliases.at(name, target, new Date(query.time));
+      return { version: event?.toVersion ?? null, event };
+    },
+    waitAlias: async (request) => {
+      const name = model(request);
+      const target = alias(request);
+      const query = parseInput(waitQuerySchema, request.query, 'query');
+      await registry.getModel(name);
+      const disconnected = new AbortController();
+      request.raw.once('close', () => disconnected.abort());
+      const result = await aliases.waitForChange({
+        model: name,
+        alias: target,
+        afterEventId: query.after,
+        timeoutMs: Math.min(query.timeoutMs, deps.longPollMaxMs),
+        signal: AbortSignal.any([deps.closing, disconnected.signal]),
+      });
+      return { changed: result.changed, alias: result.alias ?? null };
+    },
+    putBlob: async (request, reply) => {
+      const expected = sha256(request);
+      if (!Buffer.isBuffer(request.body)) {
+        throw new RegistryError('REG_INVALID_INPUT', 'blob uploads need content-type application/octet-stream', { field: 'body' });
+      }
+      const stored = await deps.store.put(request.body, expected);
+      reply.status(201);
+      return stored;
+    },
+    headBlob: async (request, reply) => {
+      const stored = await deps.store.stat(sha256(request));
+      return reply.status(stored === undefined ? 404 : 200).header('content-length', stored?.bytes ?? 0).send();
+    },
+    getBlob: async (request, reply) => reply.headers(ARTIFACT_HEADERS).type('application/octet-stream').send(await registry.readBlob(sha256(request))),
+  };
+}
+
+/** Registers every route of the contract's `ROUTES` table under `API_PREFIX`. */
+export function registerApiRoutes(app: FastifyInstance, deps: ApiRoutesDeps): void {
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: deps.maxUploadBytes }, (_request, body, done) => {
+    done(null, body);
+  });
+  const table = handlers(deps);
+  for (const [id, route] of Object.entries(ROUTES) as [RouteId, (typeof ROUTES)[RouteId]][]) {
+    app.route({
+      method: route.method,
+      url: `${API_PREFIX}${route.path}`,
+      preHandler: authHook(deps.auth, route.access),
+      handler: table[id],
+    });
+  }
+}

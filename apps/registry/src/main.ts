@@ -1,0 +1,95 @@
+import { mkdir } from 'node:fs/promises';
+
+import {
+  AliasManager,
+  AliasWatcher,
+  createTokenVerifier,
+  DirectoryArtifactStore,
+  migrate,
+  ModelRegistry,
+  preloadQueries,
+  withSearchPath,
+} from '@metarec/registry';
+import { createLogger, createMetricsRegistry, GracefulShutdown, loadConfig } from '@metarec/runtime';
+import pg from 'pg';
+import { Counter } from 'prom-client';
+
+import { buildApp } from './app.js';
+import { registryConfigSchema } from './config.js';
+
+const APP_VERSION = '0.1.0';
+
+async function main(): Promise<void> {
+  const config = loadConfig(registryConfigSchema);
+  const logger = createLogger({ name: 'registry', level: config.LOG_LEVEL, base: { version: APP_VERSION } });
+  const metrics = createMetricsRegistry({ collectDefaultMetrics: true, defaultMetricsPrefix: 'metarec_registry_', defaultLabels: { app: 'registry' } });
+  const corrupt = new Counter({ name: 'metarec_registry_artifact_corruptions_total', help: 'Blob reads whose bytes no longer matched their sha256', registers: [metrics] });
+  const verifier = config.REGISTRY_TOKENS === undefined ? undefined : createTokenVerifier(config.REGISTRY_TOKENS);
+  if (verifier === undefined) {
+    logger.warn('REGISTRY_TOKENS is not set: the registry is read-only');
+  }
+  preloadQueries();
+
+  const url = withSearchPath(config.DATABASE_URL, config.REGISTRY_DB_SCHEMA);
+  const pool = new pg.Pool({ connectionString: url, max: config.REGISTRY_DB_POOL_MAX });
+  pool.on('error', (error) => logger.error({ err: error }, 'idle pg client failed'));
+  const listener = new pg.Client({ connectionString: url });
+  listener.on('error', (error) => logger.error({ err: error }, 'pg LISTEN connection failed; long-polls fall back to polling'));
+  let ready = false;
+  const shutdown = new GracefulShutdown({ deadlineMs: config.REGISTRY_SHUTDOWN_DEADLINE_MS, logger });
+
+  await migrate({ pool, logger });
+  await listener.connect();
+  const watcher = new AliasWatcher({ client: listener, channel: config.REGISTRY_NOTIFY_CHANNEL, logger });
+  await watcher.start();
+  await mkdir(config.REGISTRY_ARTIFACT_DIR, { recursive: true });
+  const store = new DirectoryArtifactStore({
+    root: config.REGISTRY_ARTIFACT_DIR,
+    onCorruption: (sha256) => {
+      corrupt.inc();
+      logger.error({ sha256 }, 'corrupt artifact detected; not served');
+    },
+  });
+  const registry = new ModelRegistry({ pool, store, logger });
+  const aliases = new AliasManager({
+    pool,
+    logger,
+    watcher,
+    notifyChannel: config.REGISTRY_NOTIFY_CHANNEL,
+    gatedAliases: config.REGISTRY_GATED_ALIASES,
+    gatePolicy: { scenario: config.REGISTRY_GATE_SCENARIO, metric: config.REGISTRY_GATE_METRIC, better: config.REGISTRY_GATE_BETTER, tolerance: config.REGISTRY_GATE_TOLERANCE },
+  });
+  const app = await buildApp({
+    registry,
+    aliases,
+    store,
+    logger,
+    metrics,
+    auth: { verifier, readAuth: config.REGISTRY_READ_AUTH },
+    maxUploadBytes: config.REGISTRY_MAX_UPLOAD_BYTES,
+    longPollMaxMs: config.REGISTRY_LONG_POLL_MAX_MS,
+    isReady: () => ready,
+    version: APP_VERSION,
+  });
+
+  // Closing order (STYLE.md): readiness, HTTP (503 to newcomers, long-polls released, drain), then pg.
+  shutdown
+    .add('readiness', () => {
+      ready = false;
+    })
+    .add('http', () => app.close())
+    .add('alias-watcher', () => watcher.close())
+    .add('pg-listener', () => listener.end())
+    .add('pg-pool', () => pool.end());
+  shutdown.onSignals((report) => process.exit(report.ok ? 0 : 1));
+
+  await app.listen({ host: config.REGISTRY_HOST, port: config.REGISTRY_PORT });
+  ready = true;
+  logger.info({ host: config.REGISTRY_HOST, port: config.REGISTRY_PORT, schema: config.REGISTRY_DB_SCHEMA, artifacts: config.REGISTRY_ARTIFACT_DIR }, 'registry listening');
+}
+
+main().catch((error: unknown) => {
+  // The logger may not exist yet (config errors); stderr is the only sure channel.
+  process.stderr.write(`registry failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
