@@ -49,7 +49,8 @@ export function writeResult(name: string, env: BenchEnvironment, results: unknow
 
 /** Prints rows as an aligned text table. */
 export function printTable(title: string, header: readonly string[], rows: ReadonlyArray<readonly (string | number)[]>): void {
-  const cells = [header, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? c.toFixed(c >= 100 ? 0 : 2) : c)))];
+  const fmt = (c: string | number): string => (typeof c !== 'number' ? c : Number.isInteger(c) ? String(c) : c.toFixed(Math.abs(c) >= 100 ? 0 : 2));
+  const cells = [header, ...rows.map((r) => r.map(fmt))];
   const widths = header.map((_, k) => Math.max(...cells.map((r) => String(r[k]).length)));
   console.log(`\n${title}`);
   cells.forEach((r, i) => {
