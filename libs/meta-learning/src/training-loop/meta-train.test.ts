@@ -44,32 +44,34 @@ function queryMse(model: MetaModel, params: FlatParams, tasks: readonly UserTask
 }
 
 describe('metaTrain', () => {
-  it('meta-trained MAML: adapting on the support clearly beats not adapting on new users (planted per-user bias/slope)', () => {
+  it('meta-trained MAML: adapting on the support beats not adapting on new users, and beats adapting the untrained init', () => {
     const model = createMetaModel(layout, config);
-    const r = metaTrain(model, initParams(model), train, {
+    const init = initParams(model);
+    const r = metaTrain(model, init, train.slice(0, 24), {
       metaBatchSize: 8,
-      epochs: 12,
+      epochs: 6,
       outerLr: 1e-2,
-      step: { algorithm: 'maml', innerSteps: 3, innerLr: 0.1 },
+      step: { algorithm: 'maml', innerSteps: 2, innerLr: 0.1 },
       adam: { clipValue: 10 },
     });
-    const adapted = queryMse(model, r.params, test, 3, 0.1);
-    const unadapted = queryMse(model, r.params, test, 0, 0.1);
+    const adapted = queryMse(model, r.params, test, 2, 0.1);
     expect(r.losses[r.losses.length - 1]).toBeLessThan(r.losses[0]);
-    expect(adapted).toBeLessThan(0.7 * unadapted);
+    // Measured: adapted 0.48, not adapted 1.37, untrained init adapted 0.55 (deterministic on cpu).
+    expect(adapted).toBeLessThan(0.6 * queryMse(model, r.params, test, 0, 0.1));
+    expect(adapted).toBeLessThan(0.95 * queryMse(model, init, test, 2, 0.1));
   });
 
   it('is metaStep + applyUpdate over epochMetaBatches, byte for byte (what a distributed trainer reproduces); same seed → same bytes', () => {
     const model = createMetaModel(layout, config);
     const init = initParams(model);
-    const opts = { metaBatchSize: 16, epochs: 2, outerLr: 1e-2, seed: 4, step: { algorithm: 'fomaml', innerSteps: 2 } } as const;
+    const opts = { metaBatchSize: 16, epochs: 1, outerLr: 1e-2, seed: 4, step: { algorithm: 'fomaml', innerSteps: 2 } } as const;
     const a = metaTrain(model, init, train, opts);
     const b = metaTrain(model, init, train, opts);
     expect(Buffer.from(a.params.buffer).equals(Buffer.from(b.params.buffer))).toBe(true);
     const rng = new SeededRng(4);
     let p = init;
     let s = createOptimizerState(model.layout);
-    for (let e = 0; e < 2; e++) {
+    for (let e = 0; e < 1; e++) {
       for (const batch of epochMetaBatches(train.length, 16, rng)) {
         const g = metaStep(model, p, batch.map((i) => train[i]), opts.step);
         const u = applyUpdate(p, s, g.gradient, { lr: 1e-2 });
@@ -129,9 +131,9 @@ describe('trainGlobal', () => {
   it('fits the pooled training rows (loss falls) deterministically', () => {
     const model = createMetaModel(layout, config);
     const rows = train.flatMap((t) => [t.support, t.query]);
-    const a = trainGlobal(model, initParams(model), rows, { epochs: 5, batchSize: 64, lr: 1e-2 });
-    const b = trainGlobal(model, initParams(model), rows, { epochs: 5, batchSize: 64, lr: 1e-2 });
-    expect(a.epochLosses[4]).toBeLessThan(a.epochLosses[0]);
+    const a = trainGlobal(model, initParams(model), rows, { epochs: 3, batchSize: 128, lr: 1e-2 });
+    const b = trainGlobal(model, initParams(model), rows, { epochs: 3, batchSize: 128, lr: 1e-2 });
+    expect(a.epochLosses[2]).toBeLessThan(a.epochLosses[0]);
     expect(Buffer.from(a.params.buffer).equals(Buffer.from(b.params.buffer))).toBe(true);
   });
 });
