@@ -27,12 +27,16 @@ ENV_FILE="$METAREC_DATA_DIR/services.env"
 log() { printf '[services] %s\n' "$*" >&2; }
 die() { printf '[services] ERROR: %s\n' "$*" >&2; exit 1; }
 
-# is_alive PIDFILE -> 0 when the pid in the file names a live process.
+# is_alive PIDFILE [PATTERN] -> 0 when the pid in the file names a live process whose command
+# line contains PATTERN. The pattern guards against a stale pid file (after a reboot or a crash)
+# whose pid now belongs to an unrelated process, which `down` would otherwise kill.
 is_alive() {
-  local pidfile="$1" pid
+  local pidfile="$1" pattern="${2:-}" pid
   [[ -s "$pidfile" ]] || return 1
   pid="$(head -n1 "$pidfile")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ -z "$pattern" ]] && return 0
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$pattern"
 }
 
 # port_in_use PORT -> 0 when something listens on 127.0.0.1:PORT (bash /dev/tcp, no extra tools).
@@ -40,10 +44,10 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# stop_pid NAME PIDFILE GRACE_SEC: SIGTERM, wait, then SIGKILL; removes the pid file.
+# stop_pid NAME PIDFILE PATTERN GRACE_SEC: SIGTERM, wait, then SIGKILL; removes the pid file.
 stop_pid() {
-  local name="$1" pidfile="$2" grace="$3" pid i
-  if ! is_alive "$pidfile"; then
+  local name="$1" pidfile="$2" pattern="$3" grace="$4" pid i
+  if ! is_alive "$pidfile" "$pattern"; then
     rm -f "$pidfile"
     log "$name: not running"
     return 0

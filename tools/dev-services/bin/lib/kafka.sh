@@ -98,7 +98,7 @@ kafka_up_async() {
   kafka_require_tools
   kafka_fetch_jars
   mkdir -p "$KAFKA_DIR"
-  if is_alive "$KAFKA_PIDFILE"; then
+  if is_alive "$KAFKA_PIDFILE" "$KAFKA_PROPS"; then
     log "kafka: already running (pid $(head -n1 "$KAFKA_PIDFILE"))"
   else
     local port
@@ -127,11 +127,11 @@ kafka_wait() {
 
 kafka_down() {
   # SIGTERM triggers the broker's controlled shutdown; 30 s covers flushing a dev-sized log.
-  stop_pid kafka "$KAFKA_PIDFILE" 30
+  stop_pid kafka "$KAFKA_PIDFILE" "$KAFKA_PROPS" 30
 }
 
 kafka_status() {
-  if is_alive "$KAFKA_PIDFILE" && port_in_use "$METAREC_KAFKA_PORT"; then
+  if is_alive "$KAFKA_PIDFILE" "$KAFKA_PROPS" && port_in_use "$METAREC_KAFKA_PORT"; then
     echo "kafka     up    pid $(head -n1 "$KAFKA_PIDFILE")  localhost:$METAREC_KAFKA_PORT (Kafka $METAREC_KAFKA_VERSION, KRaft)"
     return 0
   fi

@@ -4,13 +4,15 @@
 
 REDIS_DIR="$METAREC_DATA_DIR/redis"
 REDIS_PIDFILE="$REDIS_DIR/redis.pid"
+# redis-server rewrites its argv to "redis-server 127.0.0.1:PORT".
+redis_pattern() { echo "redis-server 127.0.0.1:$METAREC_REDIS_PORT"; }
 
 redis_ping() { [[ "$(redis-cli -h 127.0.0.1 -p "$METAREC_REDIS_PORT" ping 2>/dev/null)" == "PONG" ]]; }
 
 redis_up() {
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null || apt_install redis-server
   mkdir -p "$REDIS_DIR"
-  if is_alive "$REDIS_PIDFILE"; then
+  if is_alive "$REDIS_PIDFILE" "$(redis_pattern)"; then
     log "redis: already running (pid $(head -n1 "$REDIS_PIDFILE"))"
   else
     port_in_use "$METAREC_REDIS_PORT" &&
@@ -26,11 +28,11 @@ redis_up() {
 
 redis_down() {
   # Redis treats SIGTERM as SHUTDOWN: it flushes the AOF before exiting.
-  stop_pid redis "$REDIS_PIDFILE" 10
+  stop_pid redis "$REDIS_PIDFILE" "$(redis_pattern)" 10
 }
 
 redis_status() {
-  if is_alive "$REDIS_PIDFILE" && redis_ping; then
+  if is_alive "$REDIS_PIDFILE" "$(redis_pattern)" && redis_ping; then
     echo "redis     up    pid $(head -n1 "$REDIS_PIDFILE")  redis://localhost:$METAREC_REDIS_PORT"
     return 0
   fi
