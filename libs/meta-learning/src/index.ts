@@ -46,6 +46,7 @@ export { loadParams } from './adaptation/serving-params.js';
 export type { AdaptedUser, AdaptOptions } from './adaptation/adapt.js';
 export { adapt, DEFAULT_ADAPT_OPTIONS, fineTune } from './adaptation/adapt.js';
 export { predictRows, score } from './adaptation/score.js';
+export type { TableRowOverrides } from './model/host-embeddings.js';
 
 // training-loop/
 export type { MetaTrainOptions, MetaTrainResult, TrainProgress, ValidationReport } from './training-loop/meta-train.js';
