@@ -71,3 +71,4 @@ export type { GlobalNetOptions } from './neural/global-net-recommender.js';
 export { GlobalNetRecommender, fitGlobalNetwork } from './neural/global-net-recommender.js';
 export type { MetaRecommenderOptions } from './neural/meta-recommender.js';
 export { MetaRecommender } from './neural/meta-recommender.js';
+export { mergeResults } from './runner/merge-results.js';

@@ -10,6 +10,7 @@ import { syntheticRatingsTable } from '@metarec/evaluation/testing';
 import { parseBackendName, selectBackend } from '@metarec/meta-learning';
 
 import { ratingsTableFromDataset } from './dataset-table.js';
+import { mergeRunDirectories } from './merge-command.js';
 import type { MethodContext } from './method-registry.js';
 import { ALL_METHOD_NAMES, DEFAULT_METHOD_NAMES, methodFactories } from './method-registry.js';
 import { createProgressBar } from './progress-bar.js';
@@ -47,6 +48,7 @@ const program = new Command('metarec-eval')
   .option('--new-items-from <year>', 'items released from this year on are new (movielens default 1997, as the reference)', int('--new-items-from'))
   .option('--no-catalogue', 'skip coverage/novelty (top-10 over the whole pool)')
   .option('--backend <name>', 'tfjs backend: tensorflow | wasm | cpu (default: first that loads)')
+  .option('--merge <dirs>', 'merge the results.json of these run directories (disjoint seeds) instead of running', list)
   .option('--out <dir>', 'output directory', 'eval-out');
 
 program.action(async (o: {
@@ -63,7 +65,14 @@ program.action(async (o: {
   catalogue: boolean;
   out: string;
   backend?: string;
+  merge?: string[];
 }) => {
+  if (o.merge) {
+    const merged = await mergeRunDirectories(o.merge);
+    const paths = await writeOutputs(o.out, merged, `metarec-eval --merge ${o.merge.join(',')} (runs: ${JSON.stringify(merged.config['mergedFrom'])})`);
+    process.stdout.write(`${summaryTable(merged)}\n\nwrote ${paths.json} and ${paths.html}\n`);
+    return;
+  }
   const backend = await selectBackend({ preferred: o.backend === undefined ? undefined : parseBackendName(o.backend, '--backend') });
   process.stderr.write(`tfjs backend: ${backend.name}\n`);
   const bad = o.scenarios.filter((s) => !isScenario(s));

@@ -14,7 +14,7 @@ export interface MethodContext {
 const NEURAL_NAMES = ['global_net', 'global_ft', 'melu'] as const;
 
 /** Every fixed method name the CLI knows; `meta/<key>=<value>/…` adds a configured meta-learner. */
-export const ALL_METHOD_NAMES: readonly string[] = [...BASELINE_NAMES, ...NEURAL_NAMES, 'meta/name=…/algo=…/pre=…/adapt=all|decision/id=0|1/lr=…/steps=…/epochs=…'];
+export const ALL_METHOD_NAMES: readonly string[] = [...BASELINE_NAMES, ...NEURAL_NAMES, 'meta/name=…/algo=…/pre=…/adapt=all|decision/id=0|1/lr=…/steps=…/epochs=…/outer=…/fo=0|1'];
 
 /** Methods run when `--methods` is not given. */
 export const DEFAULT_METHOD_NAMES: string[] = [...BASELINE_NAMES, ...NEURAL_NAMES];
@@ -29,7 +29,7 @@ function needDataset(name: string, context: MethodContext): Dataset {
 /** Parses `meta/name=x/algo=metasgd/pre=10/adapt=all/id=1/lr=0.01/steps=5/epochs=30`. */
 export function parseMetaSpec(spec: string, context: MethodContext): MetaRecommenderOptions {
   const kv = new Map(spec.split('/').slice(1).map((p) => p.split('=') as [string, string]));
-  const known = new Set(['name', 'algo', 'pre', 'adapt', 'id', 'lr', 'steps', 'epochs', 'outer']);
+  const known = new Set(['name', 'algo', 'pre', 'adapt', 'id', 'lr', 'steps', 'epochs', 'outer', 'fo']);
   for (const k of kv.keys()) {
     if (!known.has(k)) {
       throw new EvalConfigError('EVAL_CONFIG_INVALID', `meta spec "${spec}": unknown key ${k} (known: ${[...known].join(', ')})`);
@@ -49,6 +49,7 @@ export function parseMetaSpec(spec: string, context: MethodContext): MetaRecomme
       innerLr: num('lr', 0.01),
       innerSteps: num('steps', 5),
       outerLr: num('outer', 1e-3),
+      metaSgdFirstOrder: kv.get('fo') === '1',
     },
   };
 }

@@ -57,7 +57,7 @@ export class MetaRecommender implements Recommender {
       { metaSgd, metaSgdInitLr: m.innerLr },
     );
     const r = metaTrainParams(pre.model, pre.params, train.tasks, pre.encoder, {
-      algorithm: metaSgd ? 'maml' : m.algorithm,
+      algorithm: metaSgd ? (m.metaSgdFirstOrder ? 'fomaml' : 'maml') : m.algorithm,
       epochs: m.epochs,
       metaBatch: m.metaBatch,
       innerSteps: m.innerSteps,
@@ -71,7 +71,7 @@ export class MetaRecommender implements Recommender {
     this.loaded = loadParams(pre.model, r.params);
     return {
       losses: r.losses,
-      chosen: { algorithm: m.algorithm, adapt: this.model.adapt, itemId: String(this.model.includeItemId), pretrainEpochs: m.pretrainEpochs, metaEpochs: m.epochs, innerLr: m.innerLr, innerSteps: m.innerSteps },
+      chosen: { algorithm: metaSgd && m.metaSgdFirstOrder ? 'metasgd (first order)' : m.algorithm, adapt: this.model.adapt, itemId: String(this.model.includeItemId), pretrainEpochs: m.pretrainEpochs, metaEpochs: m.epochs, innerLr: m.innerLr, innerSteps: m.innerSteps },
     };
   }
 

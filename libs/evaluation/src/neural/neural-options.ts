@@ -38,6 +38,8 @@ export interface MetaTrainingOptions {
   readonly outerLr?: number;
   /** Clamp meta-gradient elements (the reference: 10). @defaultValue 10 */
   readonly clipValue?: number;
+  /** Meta-SGD with first-order meta-gradients (cheaper; the learned rates still get their gradient). @defaultValue false */
+  readonly metaSgdFirstOrder?: boolean;
   /** Epochs of plain global training first, whose parameters initialise meta-training. 0 = MeLU (random init). @defaultValue 0 */
   readonly pretrainEpochs?: number;
 }
@@ -55,6 +57,7 @@ export const DEFAULT_META_TRAINING_OPTIONS: Required<MetaTrainingOptions> = {
   innerLr: 0.01,
   outerLr: 1e-3,
   clipValue: 10,
+  metaSgdFirstOrder: false,
   pretrainEpochs: 0,
 };
 
