@@ -53,6 +53,14 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     closing.abort();
     done();
   });
+  // Responses finished during close end their keep-alive connection; otherwise an idle socket of
+  // a released long-poll would hold server.close() until the keep-alive timeout.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing.signal.aborted) {
+      reply.header('connection', 'close');
+    }
+    done(null, payload);
+  });
   installErrorHandler(app);
   registerOpsRoutes(app, { registry: deps.registry, metrics: deps.metrics, isReady: deps.isReady, version: deps.version });
   registerApiRoutes(app, {

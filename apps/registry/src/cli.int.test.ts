@@ -1,0 +1,67 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { loadBundle } from '@metarec/registry';
+import { TEST_SCHEMA_FINGERPRINT, writeTestBundle } from '@metarec/registry/testing';
+import { checkService } from '@metarec/runtime/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildCli } from './cli/build-cli.js';
+import { startTestRegistry, TEST_TOKENS, type TestRegistry } from './testing/test-registry.js';
+
+const postgres = await checkService('postgres');
+
+describe.skipIf(!postgres.available)(`registry CLI against a listening server ${postgres.available ? '' : `(skipped: ${postgres.skipReason})`}`, () => {
+  let t: TestRegistry;
+  let url: string;
+  let work: string;
+
+  async function run(...args: string[]): Promise<string> {
+    let out = '';
+    const program = buildCli({ write: (text) => (out += text), env: { REGISTRY_URL: url, REGISTRY_TOKEN: TEST_TOKENS.alice } });
+    await program.parseAsync(['node', 'registry', ...args]);
+    return out;
+  }
+
+  beforeAll(async () => {
+    t = await startTestRegistry(postgres.address);
+    url = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    work = await mkdtemp(join(tmpdir(), 'registry-cli-'));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('registers bundles, promotes through the gate, rolls back and exports', async () => {
+    await writeTestBundle(join(work, 'b1'), { seed: 1, metrics: { ndcg10: 0.3 } });
+    await writeTestBundle(join(work, 'b2'), { seed: 2, metrics: { ndcg10: 0.32 }, parentVersion: 1 });
+    expect(await run('versions', 'register', 'melu', join(work, 'b1'))).toMatch(/^registered melu v1 \(\d+ bytes uploaded\)/);
+    expect(await run('versions', 'register', 'melu', join(work, 'b2'))).toMatch(/^registered melu v2/);
+    expect(await run('versions', 'register', 'melu', join(work, 'b1'), '--version', '1')).toMatch(/^already registered melu v1 \(0 bytes uploaded\)/);
+    expect(await run('models', 'list')).toMatch(/melu\s+2\s+2/);
+    expect(await run('promote', 'melu', '1', '--reason', 'first')).toBe('promoted melu v1 to production (promote)\n');
+    expect(await run('promote', 'melu', '2', '--reason', 'better ndcg')).toBe('promoted melu v2 to production (promote)\n');
+    expect(await run('alias', 'get', 'melu', 'production')).toBe('melu@production = v2\n');
+    expect(await run('rollback', 'melu', '--reason', 'canary alarms')).toBe('melu@production: v2 -> v1 (rollback)\n');
+    const history = JSON.parse(await run('--json', 'alias', 'history', 'melu', 'production')) as { kind: string; actor: string }[];
+    expect(history.map((e) => e.kind)).toEqual(['rollback', 'promote', 'promote']);
+    expect(history.every((e) => e.actor === 'alice')).toBe(true);
+    expect(await run('alias', 'at', 'melu', 'production', '2000-01-01T00:00:00Z')).toContain('not set');
+
+    const out = await run('export', 'melu@production', '--out', join(work, 'exported'), '--tar', join(work, 'exported.tar.gz'));
+    expect(out).toMatch(/^exported melu v1 to .*exported \(\d+ bytes; .*exported.tar.gz \d+ bytes\)/);
+    const loaded = await loadBundle({ dir: join(work, 'exported'), readableFingerprints: new Set([TEST_SCHEMA_FINGERPRINT]) });
+    expect(loaded.files.get('weights.bin')).toEqual(await readFile(join(work, 'b1', 'weights.bin')));
+  });
+
+  it('reports the server code and field on failure', async () => {
+    await expect(run('promote', 'melu', '99')).rejects.toMatchObject({ code: 'REG_VERSION_NOT_FOUND', field: 'version' });
+    await expect(run('promote', 'Bad Name', '1')).rejects.toMatchObject({ code: 'REG_INVALID_NAME' });
+    let out = '';
+    const noToken = buildCli({ write: (text) => (out += text), env: { REGISTRY_URL: url } });
+    await expect(noToken.parseAsync(['node', 'registry', 'promote', 'melu', '2'])).rejects.toMatchObject({ code: 'REG_AUTH_MISSING' });
+    expect(out).toBe('');
+  });
+});
