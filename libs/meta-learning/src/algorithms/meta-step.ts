@@ -120,6 +120,12 @@ export function metaStep(model: MetaModel, params: FlatParams, tasks: readonly U
   const table: TableRowGradient[] = [];
   try {
     for (const t of tasks) {
+      if (t.support.count === 0 || t.query.count === 0) {
+        throw new MetaLearningError('ML_ROWS_INVALID', `task ${t.userId} has ${t.support.count} support and ${t.query.count} query rows; both must be > 0`, {
+          field: 'tasks',
+          userId: t.userId,
+        });
+      }
       inputs.push(prepareTaskInputs(model, t.support, t.query));
     }
     for (const { s, q } of inputs) {

@@ -55,9 +55,13 @@ describe('metaStep purity', () => {
     expect(again.loss).toBeCloseTo((again.perTaskLoss[0] + again.perTaskLoss[1] + again.perTaskLoss[2]) / 3, 5);
   });
 
-  it('rejects an empty meta-batch and a params array of the wrong size', () => {
+  it('rejects an empty meta-batch, a params array of the wrong size and a task without query rows (releasing what it uploaded)', () => {
     expect(() => metaStep(model, params, [])).toThrow(expect.objectContaining({ code: 'ML_TASKS_EMPTY' }));
     expect(() => metaStep(model, params.subarray(1), tasks)).toThrow(expect.objectContaining({ code: 'ML_SIZE_MISMATCH' }));
+    const empty = { ...tasks[0], query: { ...tasks[0].query, count: 0, userIndices: new Int32Array(0), itemIndices: new Int32Array(0), itemCategories: new Float32Array(0), itemNumeric: new Float32Array(0), labels: new Float32Array(0), itemIds: [] } };
+    const before = tf.memory().numTensors;
+    expect(() => metaStep(model, params, [tasks[1], empty])).toThrow(expect.objectContaining({ code: 'ML_ROWS_INVALID' }));
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('binary task: BCE meta-gradient is finite and leaves no tensors', () => {
