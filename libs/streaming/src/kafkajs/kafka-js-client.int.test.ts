@@ -202,4 +202,39 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
     await consumer.close();
     expect(received).toEqual(['while-paused']);
   });
+
+  it('in manual commit mode commits only what commit() is given, and only for owned partitions', async () => {
+    const topic = topicName('manual');
+    const groupId = `g-${RUN_ID}-manual`;
+    created.push(topic);
+    await admin.ensureTopics([{ topic, partitions: 1 }]);
+    const producer = await client.createProducer();
+    await producer.send(topic, Array.from({ length: 4 }, (_, i) => ({ key: 'k', value: `m-${i}` })));
+    await producer.close();
+
+    const consumer = await client.createManualCommitConsumer({ groupId });
+    await consumer.subscribe([topic]);
+    const received: ConsumedMessage[] = [];
+    await consumer.run(async (batch) => {
+      received.push(...batch.messages);
+    });
+    for (let waited = 0; received.length < 4 && waited < 30_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await consumer.drain();
+    expect(received).toHaveLength(4);
+    // Handled, but nothing committed yet.
+    expect((await admin.committedOffsets(groupId, topic)).get(0)).toBeUndefined();
+    const committed = await consumer.commit([
+      { topic, partition: 0, offset: 2n },
+      { topic, partition: 7, offset: 1n },
+    ]);
+    expect(committed).toEqual([{ topic, partition: 0, offset: 2n }]);
+    await consumer.close();
+    expect((await admin.committedOffsets(groupId, topic)).get(0)).toBe(2n);
+
+    // The group resumes from the manual commit, not from what was handled.
+    const again = await consumeN(client, topic, 2, { groupId });
+    expect(again.map((message) => message.value?.toString())).toEqual(['m-2', 'm-3']);
+  });
 });

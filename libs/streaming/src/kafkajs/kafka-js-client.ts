@@ -8,6 +8,7 @@ import { KafkaJsProducer, type ProducerOptions } from './kafka-js-producer.js';
 import { KafkaJsTopicAdmin } from './kafka-js-topic-admin.js';
 import type { EventConsumer } from '../event-consumer.js';
 import type { EventProducer } from '../event-producer.js';
+import type { ManualCommitConsumer } from '../manual-commit-consumer.js';
 import type { TopicAdmin } from '../topic-admin.js';
 import { invalidOption } from '../errors.js';
 
@@ -92,7 +93,16 @@ export class KafkaJsClient {
 
   /** A connected consumer; `subscribe` then `run` it. @throws StreamingError `STREAM_OPTIONS_INVALID`, `STREAM_CONNECT_FAILED`. */
   createConsumer(options: ConsumerOptions): Promise<EventConsumer> {
-    return KafkaJsConsumer.connect(this.kafka, options, this.logger);
+    return KafkaJsConsumer.connect(this.kafka, options, this.logger, 'after-batch');
+  }
+
+  /**
+   * A connected consumer whose handled batches are committed only by its `commit` (for sinks that
+   * buffer across batches and commit after their own flush).
+   * @throws StreamingError `STREAM_OPTIONS_INVALID`, `STREAM_CONNECT_FAILED`.
+   */
+  createManualCommitConsumer(options: ConsumerOptions): Promise<ManualCommitConsumer> {
+    return KafkaJsConsumer.connect(this.kafka, options, this.logger, 'manual');
   }
 
   /** A connected topic admin. @throws StreamingError `STREAM_CONNECT_FAILED`. */

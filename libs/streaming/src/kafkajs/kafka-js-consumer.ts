@@ -3,6 +3,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 
 import type { BatchHandler, ConsumedMessage, EventConsumer, TopicPartition, TopicPartitions } from '../event-consumer.js';
 import { invalidOption, StreamingError, wrapClientError } from '../errors.js';
+import type { CommitOffset, ManualCommitConsumer } from '../manual-commit-consumer.js';
 import { requireIntInRange, requireNonBlank } from './client-options.js';
 
 /** Options of `KafkaJsClient.createConsumer`. Times in ms, sizes in bytes. */
@@ -63,9 +64,16 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
 
 type ConsumerState =
   | { readonly status: 'idle'; readonly topics: readonly string[] }
-  | { readonly status: 'running' }
-  | { readonly status: 'closing' }
+  | { readonly status: 'running'; readonly topics: readonly string[] }
+  | { readonly status: 'draining'; readonly topics: readonly string[] }
   | { readonly status: 'closed' };
+
+/**
+ * `after-batch`: the consumer commits each batch once its handler resolved (EventConsumer).
+ * `manual`: a resolved handler only advances the fetch position; the caller commits
+ * (ManualCommitConsumer), e.g. after a sink that buffers across batches has flushed.
+ */
+export type CommitMode = 'after-batch' | 'manual';
 
 function toMessage(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
   const headers: Record<string, string> = {};
@@ -95,11 +103,13 @@ function minus(left: readonly TopicPartition[], right: readonly TopicPartition[]
 }
 
 /**
- * `EventConsumer` over a kafkajs consumer with auto-commit off: after the handler resolves for a
- * batch, the offset after its last message is committed; a throwing handler leaves it uncommitted
- * and kafkajs redelivers it after a backoff. Create it with `KafkaJsClient.createConsumer`.
+ * `EventConsumer` and `ManualCommitConsumer` over a kafkajs consumer with kafkajs's auto-commit
+ * off. In `after-batch` mode the offset after a batch's last message is committed once its
+ * handler resolved; in `manual` mode only `commit` commits. Either way a throwing handler leaves
+ * the batch unresolved and kafkajs redelivers it after a backoff. Create it with
+ * `KafkaJsClient.createConsumer` / `createManualCommitConsumer`.
  */
-export class KafkaJsConsumer implements EventConsumer {
+export class KafkaJsConsumer implements EventConsumer, ManualCommitConsumer {
   private state: ConsumerState = { status: 'idle', topics: [] };
   private current: readonly TopicPartition[] = [];
   private closing: Promise<void> | undefined;
@@ -110,6 +120,7 @@ export class KafkaJsConsumer implements EventConsumer {
     private readonly consumer: Consumer,
     private readonly options: ResolvedConsumerOptions,
     private readonly logger: Logger | undefined,
+    private readonly commitMode: CommitMode,
   ) {
     consumer.on(consumer.events.GROUP_JOIN, (event) => this.onJoin(event.payload.memberAssignment));
     consumer.on(consumer.events.CRASH, (event) => {
@@ -122,7 +133,7 @@ export class KafkaJsConsumer implements EventConsumer {
   }
 
   /** Validates options, connects, and returns a consumer ready to `subscribe`. */
-  static async connect(kafka: Kafka, options: ConsumerOptions, logger?: Logger): Promise<KafkaJsConsumer> {
+  static async connect(kafka: Kafka, options: ConsumerOptions, logger: Logger | undefined, commitMode: CommitMode): Promise<KafkaJsConsumer> {
     const resolved = resolveConsumerOptions(options);
     const consumer = kafka.consumer({
       groupId: resolved.groupId,
@@ -137,7 +148,7 @@ export class KafkaJsConsumer implements EventConsumer {
     } catch (error) {
       throw wrapClientError('STREAM_CONNECT_FAILED', `consumer ${resolved.groupId} could not connect`, error);
     }
-    return new KafkaJsConsumer(consumer, resolved, logger);
+    return new KafkaJsConsumer(consumer, resolved, logger, commitMode);
   }
 
   async subscribe(topics: readonly string[], options: { readonly fromBeginning?: boolean } = {}): Promise<void> {
@@ -158,7 +169,7 @@ export class KafkaJsConsumer implements EventConsumer {
       const why = this.state.status === 'idle' ? 'nothing subscribed' : this.state.status;
       throw new StreamingError('STREAM_STATE_INVALID', `run: ${why}`);
     }
-    this.state = { status: 'running' };
+    this.state = { status: 'running', topics: this.state.topics };
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -179,16 +190,38 @@ export class KafkaJsConsumer implements EventConsumer {
     return this.current;
   }
 
+  async commit(offsets: readonly CommitOffset[]): Promise<readonly CommitOffset[]> {
+    // Only partitions we still own: kafkajs would send a lost partition's commit with the new
+    // generation and overwrite its new owner's progress.
+    const owned = offsets.filter((entry) => this.isAssigned(entry.topic, entry.partition));
+    if (owned.length === 0 || this.state.status === 'closed' || this.state.status === 'idle') {
+      return [];
+    }
+    try {
+      await this.consumer.commitOffsets(owned.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset.toString() })));
+    } catch (error) {
+      throw wrapClientError('STREAM_COMMIT_FAILED', `commit of ${owned.length} partition offsets failed`, error);
+    }
+    return owned;
+  }
+
+  async drain(): Promise<void> {
+    if (this.state.status === 'running') {
+      this.state = { status: 'draining', topics: this.state.topics };
+      this.pause(this.state.topics.map((topic) => ({ topic })));
+    }
+    // kafkajs's stop() can return while an eachBatch callback still awaits; wait for them here
+    // so their commits (after-batch mode) or the caller's (manual mode) are not lost.
+    await Promise.allSettled([...this.inFlight]);
+  }
+
   close(): Promise<void> {
     this.closing ??= this.closeOnce();
     return this.closing;
   }
 
   private async closeOnce(): Promise<void> {
-    this.state = { status: 'closing' };
-    // Let handled batches finish their commit before leaving the group: kafkajs's stop() can
-    // return while an eachBatch callback is still awaiting, and the commit would then be lost.
-    await Promise.allSettled([...this.inFlight]);
+    await this.drain();
     try {
       await this.consumer.disconnect();
     } catch (error) {
@@ -260,6 +293,9 @@ export class KafkaJsConsumer implements EventConsumer {
     }
     const lastOffset = batch.lastOffset();
     payload.resolveOffset(lastOffset);
+    if (this.commitMode === 'manual') {
+      return;
+    }
     try {
       await this.consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
