@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { createTestDatabase, type TestDatabase } from '@metarec/registry/testing';
 import { checkService } from '@metarec/runtime/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const postgres = await checkService('postgres');
@@ -42,14 +42,17 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
 }
 
 describe.skipIf(!postgres.available)(`registry process (main.ts) ${postgres.available ? '' : `(skipped: ${postgres.skipReason})`}`, () => {
-  let db: TestDatabase;
+  // A schema that does not exist yet: main.ts creates and migrates it.
+  const schema = `reg_main_${process.pid}_${Date.now()}`;
   let artifacts: string;
   beforeAll(async () => {
-    db = await createTestDatabase(postgres.address);
     artifacts = await mkdtemp(join(tmpdir(), 'registry-main-'));
   });
   afterAll(async () => {
-    await db?.drop();
+    const admin = new pg.Client({ connectionString: postgres.address });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
     await rm(artifacts, { recursive: true, force: true });
   });
 
@@ -61,12 +64,12 @@ describe.skipIf(!postgres.available)(`registry process (main.ts) ${postgres.avai
       env: {
         ...process.env,
         DATABASE_URL: postgres.address,
-        REGISTRY_DB_SCHEMA: db.schema,
+        REGISTRY_DB_SCHEMA: schema,
         REGISTRY_HOST: '127.0.0.1',
         REGISTRY_PORT: String(port),
         REGISTRY_ARTIFACT_DIR: artifacts,
         REGISTRY_TOKENS: 'ops:ops-token-0123456789abcdef',
-        REGISTRY_NOTIFY_CHANNEL: `reg_${db.schema}`,
+        REGISTRY_NOTIFY_CHANNEL: schema,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

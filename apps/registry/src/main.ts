@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   let ready = false;
   const shutdown = new GracefulShutdown({ deadlineMs: config.REGISTRY_SHUTDOWN_DEADLINE_MS, logger });
 
-  await migrate({ pool, logger });
+  await migrate({ pool, logger, createSchema: config.REGISTRY_DB_SCHEMA });
   await listener.connect();
   const watcher = new AliasWatcher({ client: listener, channel: config.REGISTRY_NOTIFY_CHANNEL, logger });
   await watcher.start();

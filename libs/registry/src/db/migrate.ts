@@ -12,6 +12,11 @@ export interface MigrateOptions {
   readonly pool: Pool;
   /** Receives one line per applied migration. @defaultValue none */
   readonly logger?: Logger;
+  /**
+   * Schema to create first if missing (the pool's search_path should name it). Lets a fresh
+   * database or a per-tenant schema start without a manual step. @defaultValue none
+   */
+  readonly createSchema?: string;
   /** Migrations to apply; tests pass their own. @defaultValue the files under `sql/migrations/` */
   readonly migrations?: readonly MigrationFile[];
 }
@@ -40,11 +45,20 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const migrations = options.migrations ?? readMigrationFiles();
   const client = await options.pool.connect();
   // The lock key is per schema, so test files in their own schemas do not wait on each other.
-  const lockKey = "hashtext('metarec-registry-migrate:' || current_schema())";
+  // current_schema() is null until the schema exists, hence the explicit name when creating it.
+  const lockKey = "hashtext('metarec-registry-migrate:' || coalesce($1::text, current_schema()))";
+  const lockParams = [options.createSchema ?? null];
   try {
-    await client.query(`SELECT pg_advisory_lock(${lockKey})`);
+    if (options.createSchema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.createSchema)) {
+      throw new RegistryError('REG_MIGRATION_FAILED', `invalid schema name "${options.createSchema}"`);
+    }
+    await client.query(`SELECT pg_advisory_lock(${lockKey})`, lockParams);
     try {
       await client.query('BEGIN');
+      if (options.createSchema !== undefined) {
+        // An identifier cannot be a bind parameter; the name was checked above.
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.createSchema}`);
+      }
       await client.query(
         `CREATE TABLE IF NOT EXISTS registry_schema_migrations (
            id integer PRIMARY KEY, name text NOT NULL, sha256 text NOT NULL,
@@ -77,7 +91,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
       await client.query('ROLLBACK');
       throw error instanceof RegistryError ? error : new RegistryError('REG_MIGRATION_FAILED', `migrations failed: ${String(error)}`, { cause: error });
     } finally {
-      await client.query(`SELECT pg_advisory_unlock(${lockKey})`);
+      await client.query(`SELECT pg_advisory_unlock(${lockKey})`, lockParams);
     }
   } finally {
     client.release();
