@@ -72,3 +72,5 @@ export { GlobalNetRecommender, fitGlobalNetwork } from './neural/global-net-reco
 export type { MetaRecommenderOptions } from './neural/meta-recommender.js';
 export { MetaRecommender } from './neural/meta-recommender.js';
 export { mergeResults } from './runner/merge-results.js';
+export { GlobalNetworkCache } from './neural/global-network-cache.js';
+export type { CachedNetwork } from './neural/global-network-cache.js';

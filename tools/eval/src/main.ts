@@ -47,6 +47,9 @@ const program = new Command('metarec-eval')
   .option('--support-sizes <list>', 'cold-start curve support sizes', list, ['0', '1', '2', '5', '10', '20'])
   .option('--new-items-from <year>', 'items released from this year on are new (movielens default 1997, as the reference)', int('--new-items-from'))
   .option('--no-catalogue', 'skip coverage/novelty (top-10 over the whole pool)')
+  .option('--no-global-item-id', 'global_net/global_ft without item-id embeddings (as the reference)')
+  .option('--meta-epochs <n>', 'meta-training epochs of melu (default: --epochs)', int('--meta-epochs'))
+  .option('--curve-scenarios <list>', 'scenarios that get the cold-start curve', list, ['new_user', 'new_item'])
   .option('--backend <name>', 'tfjs backend: tensorflow | wasm | cpu (default: first that loads)')
   .option('--merge <dirs>', 'merge the results.json of these run directories (disjoint seeds) instead of running', list)
   .option('--out <dir>', 'output directory', 'eval-out');
@@ -66,6 +69,9 @@ program.action(async (o: {
   out: string;
   backend?: string;
   merge?: string[];
+  globalItemId: boolean;
+  metaEpochs?: number;
+  curveScenarios: string[];
 }) => {
   if (o.merge) {
     const merged = await mergeRunDirectories(o.merge);
@@ -98,7 +104,7 @@ program.action(async (o: {
     datasetName = 'synthetic (evaluation testing table: 600 users, 800 items, rank 3)';
   }
   const seeds = Array.from({ length: o.seeds }, (_, k) => o.firstSeed + k);
-  const context: MethodContext = { algorithm: o.algorithm, epochs: o.epochs, dataset, table };
+  const context: MethodContext = { algorithm: o.algorithm, epochs: o.epochs, metaEpochs: o.metaEpochs ?? o.epochs, dataset, table, globalItemId: o.globalItemId };
   const bar = createProgressBar();
   const command = `metarec-eval ${process.argv.slice(2).join(' ')}`;
   const results = await runEvaluation({
@@ -109,8 +115,9 @@ program.action(async (o: {
     seeds,
     supportSizes: o.supportSizes.map(Number),
     catalogueMetrics: o.catalogue,
+    curveScenarios: o.curveScenarios.filter(isScenario),
     split: newItemsFrom === undefined ? {} : { newItemFromMs: Date.UTC(newItemsFrom, 0, 1) },
-    config: { command, commit: commitInfo(), backend: backend.reason, algorithm: o.algorithm, epochs: o.epochs, newItemsFrom: newItemsFrom ?? 'quantile 0.2', node: process.version },
+    config: { command, commit: commitInfo(), backend: backend.reason, algorithm: o.algorithm, epochs: o.epochs, metaEpochs: o.metaEpochs ?? o.epochs, globalItemId: o.globalItemId, newItemsFrom: newItemsFrom ?? 'quantile 0.2', node: process.version },
     onProgress: bar.update,
   }).finally(() => bar.stop());
   const paths = await writeOutputs(o.out, results, command);

@@ -1,14 +1,18 @@
 import type { Dataset } from '@metarec/datasets';
 import type { MetaRecommenderOptions, RatingsTable, RecommenderFactory } from '@metarec/evaluation';
-import { BASELINE_NAMES, EvalConfigError, GlobalNetRecommender, MetaRecommender, baselineFactory } from '@metarec/evaluation';
+import { BASELINE_NAMES, EvalConfigError, GlobalNetRecommender, GlobalNetworkCache, MetaRecommender, baselineFactory } from '@metarec/evaluation';
 
 /** What a method factory may need beyond the training set: the features for neural models and the run's knobs. */
 export interface MethodContext {
   readonly algorithm: 'maml' | 'fomaml' | 'reptile' | 'metasgd';
   readonly epochs: number;
+  /** Meta-training epochs of `melu` and the default of meta specs. */
+  readonly metaEpochs: number;
   /** Profiles for feature encoding (absent on the synthetic table: neural methods then refuse). */
   readonly dataset: Dataset | undefined;
   readonly table: RatingsTable;
+  /** Item-id embeddings in the global baselines (the same features as the meta-learners given id=1). */
+  readonly globalItemId: boolean;
 }
 
 const NEURAL_NAMES = ['global_net', 'global_ft', 'melu'] as const;
@@ -44,7 +48,7 @@ export function parseMetaSpec(spec: string, context: MethodContext): MetaRecomme
     model: { adapt, includeItemId: kv.get('id') === '1' },
     meta: {
       algorithm,
-      epochs: num('epochs', context.epochs),
+      epochs: num('epochs', context.metaEpochs),
       pretrainEpochs: num('pre', 0),
       innerLr: num('lr', 0.01),
       innerSteps: num('steps', 5),
@@ -56,22 +60,24 @@ export function parseMetaSpec(spec: string, context: MethodContext): MetaRecomme
 
 /** Factories for the requested names; throws `EvalConfigError` on an unknown name. */
 export function methodFactories(names: readonly string[], context: MethodContext): RecommenderFactory[] {
+  // One cache per run: global_net, global_ft and meta-learners pre-trained with the same settings share one training per seed.
+  const cache = new GlobalNetworkCache();
   return names.map((name): RecommenderFactory => {
     if ((BASELINE_NAMES as readonly string[]).includes(name)) {
       return baselineFactory(name as (typeof BASELINE_NAMES)[number]);
     }
     if (name === 'global_net' || name === 'global_ft') {
       const dataset = needDataset(name, context);
-      return { name, create: () => new GlobalNetRecommender({ dataset, fineTune: name === 'global_ft', training: { epochs: context.epochs } }) };
+      return { name, create: () => new GlobalNetRecommender({ dataset, cache, fineTune: name === 'global_ft', model: { includeItemId: context.globalItemId }, training: { epochs: context.epochs } }) };
     }
     if (name === 'melu') {
       // MeLU as published (and the reference): random init, decision layers adapted, 5 steps at 0.01.
       const options = parseMetaSpec(`meta/name=melu/algo=${context.algorithm}`, context);
-      return { name, kind: 'meta-learner', create: () => new MetaRecommender(options) };
+      return { name, kind: 'meta-learner', create: () => new MetaRecommender({ ...options, cache }) };
     }
     if (name.startsWith('meta/')) {
       const options = parseMetaSpec(name, context);
-      return { name: options.name, kind: 'meta-learner', create: () => new MetaRecommender(options) };
+      return { name: options.name, kind: 'meta-learner', create: () => new MetaRecommender({ ...options, cache }) };
     }
     throw new EvalConfigError('EVAL_CONFIG_INVALID', `unknown method "${name}"; known: ${ALL_METHOD_NAMES.join(', ')}`);
   });

@@ -11,6 +11,7 @@ import type { GlobalTrainingOptions, NeuralModelOptions } from './neural-options
 import { DEFAULT_GLOBAL_TRAINING_OPTIONS, DEFAULT_NEURAL_MODEL_OPTIONS, FINE_TUNE_LR_GRID } from './neural-options.js';
 import type { AdaptationSpec } from './neural-scorer.js';
 import { adaptAndScore } from './neural-scorer.js';
+import type { GlobalNetworkCache } from './global-network-cache.js';
 import type { RowEncoder } from './row-encoder.js';
 import { datasetRowEncoder } from './row-encoder.js';
 import { allTrainingRows, trainGlobalParams } from './neural-training.js';
@@ -26,6 +27,8 @@ export interface GlobalNetOptions {
   readonly fineTuneSteps?: number;
   /** Step sizes searched. @defaultValue {@link FINE_TUNE_LR_GRID} */
   readonly lrGrid?: readonly number[];
+  /** Shares the trained network with other methods of the run. */
+  readonly cache?: GlobalNetworkCache;
   /** Result key. @defaultValue 'global_net' or 'global_ft' */
   readonly name?: string;
 }
@@ -34,11 +37,18 @@ interface Fitted {
   readonly encoder: RowEncoder;
   readonly model: MetaModel;
   readonly loaded: LoadedParams;
-  readonly losses: number[];
+  readonly losses: readonly number[];
 }
 
 /** Trains MeLU's network without meta-learning (Adam on every training rating). Exported for the meta-learner's pre-training. */
-export function fitGlobalNetwork(dataset: Dataset, train: TrainingSet, model: Required<NeuralModelOptions>, training: Required<GlobalTrainingOptions>, context: FitContext, extra: { metaSgd?: boolean; metaSgdInitLr?: number } = {}): { encoder: RowEncoder; model: MetaModel; params: Float32Array; losses: number[] } {
+export function fitGlobalNetwork(
+  dataset: Dataset,
+  train: TrainingSet,
+  model: Required<NeuralModelOptions>,
+  training: Required<GlobalTrainingOptions>,
+  context: FitContext,
+  extra: { metaSgd?: boolean; metaSgdInitLr?: number; cache?: GlobalNetworkCache } = {},
+): { encoder: RowEncoder; model: MetaModel; params: Float32Array; losses: readonly number[] } {
   const encoder = datasetRowEncoder(dataset, train, { includeItemId: model.includeItemId });
   const net = createMetaModel(encoder.layout, {
     embeddingDim: model.embeddingDim,
@@ -54,8 +64,11 @@ export function fitGlobalNetwork(dataset: Dataset, train: TrainingSet, model: Re
   if (training.epochs === 0) {
     return { encoder, model: net, params: init, losses: [] };
   }
-  const rows = allTrainingRows(train, encoder);
-  const r = trainGlobalParams(net, init, rows, { ...training, seed: context.seed, onEpoch: (e, n) => context.onProgress?.(e / n, 'global epoch') });
+  const fit = (): { params: Float32Array; losses: readonly number[] } =>
+    trainGlobalParams(net, init, allTrainingRows(train, encoder), { ...training, seed: context.seed, onEpoch: (e, n) => context.onProgress?.(e / n, 'global epoch') });
+  // Meta-SGD adds rate parameters, so its layout differs: only plain networks are shared.
+  const key = JSON.stringify({ model, training, seed: context.seed });
+  const r = extra.cache && !extra.metaSgd ? extra.cache.getOrTrain(train, key, fit) : fit();
   return { encoder, model: net, params: r.params, losses: r.losses };
 }
 
@@ -104,7 +117,7 @@ export class GlobalNetRecommender implements Recommender {
   }
 
   private train(train: TrainingSet, context: FitContext): Fitted {
-    const r = fitGlobalNetwork(this.options.dataset, train, this.model, this.training, context);
+    const r = fitGlobalNetwork(this.options.dataset, train, this.model, this.training, context, { cache: this.options.cache });
     return { encoder: r.encoder, model: r.model, loaded: loadParams(r.model, r.params), losses: r.losses };
   }
 

@@ -10,6 +10,7 @@ import type { GlobalTrainingOptions, MetaTrainingOptions, NeuralModelOptions } f
 import { DEFAULT_GLOBAL_TRAINING_OPTIONS, DEFAULT_META_TRAINING_OPTIONS, DEFAULT_NEURAL_MODEL_OPTIONS } from './neural-options.js';
 import { adaptAndScore } from './neural-scorer.js';
 import { metaTrainParams } from './neural-training.js';
+import type { GlobalNetworkCache } from './global-network-cache.js';
 import type { RowEncoder } from './row-encoder.js';
 
 /** Options of {@link MetaRecommender}. */
@@ -21,6 +22,8 @@ export interface MetaRecommenderOptions {
   readonly meta?: MetaTrainingOptions;
   /** Pre-training settings (epochs come from `meta.pretrainEpochs`). */
   readonly pretraining?: Omit<GlobalTrainingOptions, 'epochs'>;
+  /** Reuses a global network the run already trained with the same settings (pre-training). */
+  readonly cache?: GlobalNetworkCache;
 }
 
 /**
@@ -54,7 +57,7 @@ export class MetaRecommender implements Recommender {
       this.model,
       { ...DEFAULT_GLOBAL_TRAINING_OPTIONS, ...this.options.pretraining, epochs: m.pretrainEpochs },
       { seed: context.seed, onProgress: (f) => context.onProgress?.(0.3 * f, 'pre-training') },
-      { metaSgd, metaSgdInitLr: m.innerLr },
+      { metaSgd, metaSgdInitLr: m.innerLr, cache: this.options.cache },
     );
     const r = metaTrainParams(pre.model, pre.params, train.tasks, pre.encoder, {
       algorithm: metaSgd ? (m.metaSgdFirstOrder ? 'fomaml' : 'maml') : m.algorithm,

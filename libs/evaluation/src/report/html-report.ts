@@ -83,6 +83,9 @@ function curveCharts(results: EvaluationResults, scenario: Scenario): string {
   }
   const methods = Object.keys(curve);
   const first = curve[methods[0]] ?? [];
+  if (first.length === 0) {
+    return '';
+  }
   const labels = first.map((p) => String(p.supportSize));
   const users = first[0]?.users.mean ?? 0;
   const chart = (metric: 'mae' | 'ndcg10', title: string): string =>

@@ -42,6 +42,8 @@ export interface RunEvaluationOptions {
   readonly split?: ColdStartSplitOptions;
   /** Support sizes of the cold-start curve; its users are those with at least max(sizes) support items. @defaultValue [0, 1, 2, 5, 10, 20] */
   readonly supportSizes?: readonly number[];
+  /** Scenarios that get the cold-start curve (it costs one adaptation per user and support size). @defaultValue all of `scenarios` */
+  readonly curveScenarios?: readonly Scenario[];
   /** @defaultValue 4 */
   readonly positiveThreshold?: number;
   /** Top-10 lists over each scenario's catalogue for coverage and novelty. @defaultValue true */
@@ -107,7 +109,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
           report({ phase: 'score', scenario });
           const t1 = now();
           const catalogue = o.catalogueMetrics ? { pool: SCENARIOS[scenario].coldItem ? split.itemPools.new : split.itemPools.existing, raters, trainingUsers } : undefined;
-          scenarios[scenario] = await scoreScenario(rec, split, scenario, metricOptions, o.supportSizes, catalogue);
+          scenarios[scenario] = await scoreScenario(rec, split, scenario, metricOptions, (o.curveScenarios ?? o.scenarios).includes(scenario) ? o.supportSizes : [], catalogue);
           scenarios[scenario] = { ...scenarios[scenario], scoreMs: now() - t1 };
           done++;
         }
@@ -125,7 +127,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
     schemaVersion: 1,
     createdAt: o.createdAt ?? new Date().toISOString(),
     dataset: { name: o.datasetName, users: o.table.userCount, items: o.table.itemCount, ratings: o.table.users.length },
-    config: { split: o.split ?? {}, supportSizes: o.supportSizes, positiveThreshold: o.positiveThreshold, rankCutoff: RANK_CUTOFF, queryNdcgCutoff: QUERY_NDCG_CUTOFF, ...o.config },
+    config: { split: o.split ?? {}, supportSizes: o.supportSizes, curveScenarios: o.curveScenarios ?? o.scenarios, positiveThreshold: o.positiveThreshold, rankCutoff: RANK_CUTOFF, queryNdcgCutoff: QUERY_NDCG_CUTOFF, ...o.config },
     seeds: o.seeds,
     scenarios: o.scenarios,
     methods: methodNames,
