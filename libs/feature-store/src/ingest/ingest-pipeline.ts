@@ -264,6 +264,9 @@ export class IngestPipeline {
     try {
       for (const { buffer, entries } of snapshot) {
         const result = await this.options.offline.write(buffer.kind, buffer.topic, buffer.partition, entries, { stillOwned: () => owned(buffer) });
+        if (result.skipped > 0) {
+          this.options.logger?.info({ topic: buffer.topic, partition: buffer.partition, skipped: result.skipped }, 'replayed records already durable were skipped');
+        }
         for (const file of result.written) {
           this.options.metrics?.filesWritten.inc({ kind: buffer.kind });
           this.options.metrics?.bytesWritten.inc({ kind: buffer.kind }, file.bytes);

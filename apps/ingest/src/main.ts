@@ -1,0 +1,107 @@
+// Composition root of the ingest app: config, clients, pipeline, probes, shutdown order.
+import { mkdir } from 'node:fs/promises';
+
+import { IngestMetrics, IngestPipeline, OfflineWriter, OnlineStore, type DeadLetterSink } from '@metarec/feature-store';
+import { createLogger, createMetricsRegistry, GracefulShutdown, loadConfig, type ShutdownReport } from '@metarec/runtime';
+import { createManualCommitConsumer, KafkaJsClient } from '@metarec/streaming';
+import { Redis } from 'ioredis';
+
+import { buildApp } from './app.js';
+import { ingestConfigSchema } from './config.js';
+
+const config = loadConfig(ingestConfigSchema);
+const logger = createLogger({ name: 'ingest', level: config.LOG_LEVEL, redactPaths: ['config.REDIS_URL'] });
+logger.info({ config }, 'ingest starting');
+const registry = createMetricsRegistry({ collectDefaultMetrics: true, defaultMetricsPrefix: 'metarec_ingest_', defaultLabels: { app: 'ingest' } });
+const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS, logger });
+
+const topics = { interactions: config.TOPIC_INTERACTIONS, userProfiles: config.TOPIC_USER_PROFILES, itemProfiles: config.TOPIC_ITEM_PROFILES };
+const clientOptions = { brokers: config.KAFKA_BROKERS, clientId: config.INGEST_CLIENT_ID, logger };
+const kafka = new KafkaJsClient(clientOptions);
+
+if (config.CREATE_TOPICS) {
+  const admin = await kafka.createTopicAdmin();
+  const configs = { 'max.message.bytes': String(config.TOPIC_MAX_MESSAGE_BYTES) };
+  try {
+    const names = [...Object.values(topics), config.TOPIC_DEAD_LETTER];
+    await admin.ensureTopics(names.map((topic) => ({ topic, partitions: config.TOPIC_PARTITIONS, configs })));
+  } finally {
+    await admin.close();
+  }
+}
+await mkdir(config.OFFLINE_STORE_DIR, { recursive: true });
+
+const redis = new Redis(config.REDIS_URL, { lazyConnect: true });
+await redis.connect();
+const producer = await kafka.createProducer();
+const deadLetters: DeadLetterSink = {
+  send: async (records) => {
+    await producer.send(config.TOPIC_DEAD_LETTER, records);
+  },
+};
+
+let kafkaUp = false;
+let alive = true;
+// The callbacks run only once the consumer is running, after `pipeline` exists.
+const running = await createManualCommitConsumer(clientOptions, {
+  groupId: config.INGEST_GROUP_ID,
+  partitionsConsumedConcurrently: config.PARTITIONS_CONSUMED_CONCURRENTLY,
+  sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+  heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+  onPartitionsRevoked: (partitions) => pipeline.revoke(partitions),
+  onCrash: (_error, restarting) => {
+    kafkaUp = restarting;
+  },
+});
+const pipeline = new IngestPipeline({
+  topics,
+  offline: new OfflineWriter({ root: config.OFFLINE_STORE_DIR }),
+  online: new OnlineStore({
+    redis,
+    keyPrefix: config.ONLINE_KEY_PREFIX,
+    recentLimit: config.RECENT_LIMIT,
+    coOccurrenceWindow: config.CO_OCCURRENCE_WINDOW,
+    popularityWindowMs: config.POPULARITY_WINDOW_MS,
+    popularityBucketMs: config.POPULARITY_BUCKET_MS,
+  }),
+  deadLetters,
+  committer: running,
+  logger,
+  metrics: new IngestMetrics(registry),
+  flushRows: config.FLUSH_ROWS,
+  flushAgeMs: config.FLUSH_AGE_MS,
+  maxBufferedRows: config.MAX_BUFFERED_ROWS,
+  maxMessageBytes: config.MAX_MESSAGE_BYTES,
+  onFatal: () => {
+    alive = false;
+    void shutdown.run('pipeline failed').then(() => process.exit(1));
+  },
+});
+
+await running.subscribe(pipeline.topicNames(), { fromBeginning: true });
+pipeline.start();
+await running.run((batch, context) => pipeline.handleBatch(batch, context));
+kafkaUp = true;
+
+const app = buildApp({
+  registry,
+  alive: () => alive,
+  readiness: { kafka: () => kafkaUp, redis: () => redis.status === 'ready' },
+});
+await app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT });
+
+// Closing order (STYLE.md): readiness off, HTTP, stop intake, flush + commit, leave the group, then clients.
+shutdown
+  .add('readiness', () => {
+    kafkaUp = false;
+  })
+  .add('http', () => app.close())
+  .add('kafka-intake', () => running.drain())
+  .add('offline-flush-and-commit', () => pipeline.close())
+  .add('kafka-consumer', () => running.close())
+  .add('dead-letter-producer', () => producer.close())
+  .add('redis', async () => {
+    await redis.quit();
+  });
+shutdown.onSignals((report: ShutdownReport) => process.exit(report.ok ? 0 : 1));
+logger.info({ topics: pipeline.topicNames(), port: config.INGEST_PORT }, 'ingest started');
