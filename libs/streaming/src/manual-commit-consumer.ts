@@ -4,7 +4,7 @@
 // contracts); this file keeps the contract and the standalone factory the ingest app uses.
 import type { BatchHandler, TopicPartition, TopicPartitions } from './event-consumer.js';
 import { KafkaJsClient, type KafkaClientOptions } from './kafkajs/kafka-js-client.js';
-import type { ConsumerOptions } from './kafkajs/kafka-js-consumer.js';
+import type { ConsumerOptions } from './kafkajs/consumer-options.js';
 
 /** The offset to resume a partition from (the next one to read), as committed to the group. */
 export interface CommitOffset extends TopicPartition {

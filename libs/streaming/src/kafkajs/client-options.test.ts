@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { StreamingError } from '../errors.js';
 import { parseBrokerList, validateBrokers } from './client-options.js';
 import { KafkaJsClient, resolveKafkaClientOptions } from './kafka-js-client.js';
-import { resolveConsumerOptions } from './kafka-js-consumer.js';
+import { resolveConsumerOptions } from './consumer-options.js';
 import { resolveProducerOptions } from './kafka-js-producer.js';
 import { validateTopicSpecs } from './kafka-js-topic-admin.js';
 

@@ -9,7 +9,7 @@ import type { TopicAdmin } from '../topic-admin.js';
 import { StreamingError } from '../errors.js';
 import { parseBrokerList } from './client-options.js';
 import { KafkaJsClient } from './kafka-js-client.js';
-import type { ConsumerOptions } from './kafka-js-consumer.js';
+import type { ConsumerOptions } from './consumer-options.js';
 
 const kafka = await checkService('kafka');
 if (!kafka.available) {

@@ -3,7 +3,8 @@ import { Kafka } from 'kafkajs';
 
 import { CLIENT_LOG_LEVELS, kafkaJsLogCreator, type ClientLogLevel } from './log-creator.js';
 import { requireIntInRange, requireNonBlank, validateBrokers } from './client-options.js';
-import { KafkaJsConsumer, type ConsumerOptions } from './kafka-js-consumer.js';
+import type { ConsumerOptions } from './consumer-options.js';
+import { KafkaJsConsumer } from './kafka-js-consumer.js';
 import { KafkaJsProducer, type ProducerOptions } from './kafka-js-producer.js';
 import { KafkaJsTopicAdmin } from './kafka-js-topic-admin.js';
 import type { EventConsumer } from '../event-consumer.js';

@@ -1,8 +1,8 @@
 import type { ConsumedMessage, EventConsumer } from '../event-consumer.js';
 import type { EventProducer, OutgoingMessage, SendReceipt } from '../event-producer.js';
 import { StreamingError } from '../errors.js';
-import type { ConsumerOptions } from '../kafkajs/kafka-js-consumer.js';
-import { resolveConsumerOptions } from '../kafkajs/kafka-js-consumer.js';
+import type { ConsumerOptions } from '../kafkajs/consumer-options.js';
+import { resolveConsumerOptions } from '../kafkajs/consumer-options.js';
 import { validateTopicSpecs } from '../kafkajs/kafka-js-topic-admin.js';
 import type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from '../topic-admin.js';
 import { InMemoryConsumer } from './in-memory-consumer.js';
