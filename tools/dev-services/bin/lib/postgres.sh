@@ -2,7 +2,26 @@
 # with a METAREC_PG_USER role owning database METAREC_PG_DB. PostgreSQL refuses to run as root,
 # so when we are root every pg command runs as the `postgres` OS user that Debian's package creates.
 
-PG_DIR="$METAREC_DATA_DIR/postgres"
+# nearest_existing DIR: DIR or its closest existing ancestor.
+nearest_existing() {
+  local dir="$1"
+  while [[ ! -e "$dir" && "$dir" != "/" ]]; do dir="$(dirname "$dir")"; done
+  echo "$dir"
+}
+
+# The cluster lives in $METAREC_DATA_DIR/postgres, unless we are root and the `postgres` OS user
+# cannot reach that folder (a checkout under a 0700 home or CI work dir): then a per-checkout
+# folder under /var/tmp, named after the data dir, so status/down find it again.
+pg_dir() {
+  local wanted="$METAREC_DATA_DIR/postgres"
+  if [[ $EUID -ne 0 ]] || runuser -u postgres -- test -x "$(nearest_existing "$wanted")" 2>/dev/null; then
+    echo "$wanted"
+    return 0
+  fi
+  echo "/var/tmp/metarec-postgres-$(printf '%s' "$METAREC_DATA_DIR" | sha1sum | cut -c1-12)"
+}
+
+PG_DIR="$(pg_dir)"
 PG_DATA="$PG_DIR/data"
 PG_SOCKET_DIR="$PG_DIR/run"
 PG_LOG="$PG_DIR/postgres.log"
@@ -64,6 +83,8 @@ pg_up() {
   pg_find_bin || { apt_install postgresql && pg_find_bin; } || die "postgres: no pg_ctl found after install"
   [[ $EUID -eq 0 ]] && ! id postgres >/dev/null 2>&1 &&
     die "postgres: running as root needs the 'postgres' OS user (apt-get install postgresql creates it)"
+  [[ "$PG_DIR" == "$METAREC_DATA_DIR/postgres" ]] ||
+    log "postgres: the 'postgres' user cannot reach $METAREC_DATA_DIR, so the cluster lives in $PG_DIR"
   pg_init_cluster
   mkdir -p "$PG_SOCKET_DIR"
   [[ $EUID -eq 0 ]] && chown postgres:postgres "$PG_SOCKET_DIR" "$PG_DIR"
