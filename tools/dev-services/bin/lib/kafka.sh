@@ -89,6 +89,8 @@ kafka_format_once() {
 }
 
 kafka_metadata_ok() {
+  [[ -d "$REPO_ROOT/node_modules/kafkajs" && -d "$REPO_ROOT/node_modules/tsx" ]] ||
+    die "kafka: the readiness probe needs the npm dependencies; run 'npm ci' first"
   (cd "$REPO_ROOT" && KAFKA_BROKERS="localhost:$METAREC_KAFKA_PORT" \
     node --conditions=@metarec/source --import tsx "$DEV_SERVICES_DIR/src/wait-for-kafka.ts")
 }
