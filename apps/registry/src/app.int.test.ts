@@ -46,6 +46,10 @@ describe.skipIf(!postgres.available)(`registry HTTP API ${postgres.available ? '
     expect(move.json()).toMatchObject({ moved: true, event: { actor: 'alice', kind: 'promote', toVersion: 1 } });
     const manifest = await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models/melu/refs/production/manifest` });
     expect(manifest.json()).toMatchObject({ version: 1, manifest: { schemaFingerprint: 'schema-fp-test-v1' } });
+    expect(manifest.headers['cache-control']).toBe('no-cache');
+    const pinned = await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models/melu/refs/1/manifest` });
+    expect(pinned.headers['cache-control']).toContain('immutable');
+    expect(pinned.headers['etag']).toBe(`"${(manifest.json() as { contentSha256: string }).contentSha256}"`);
     const models = await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models` });
     expect(models.json()).toMatchObject({ models: [{ name: 'melu', versionCount: 1, latestVersion: 1 }] });
   });

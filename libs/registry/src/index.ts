@@ -32,7 +32,7 @@ export { createTokenVerifier, MIN_TOKEN_LENGTH } from './auth/token-verifier.js'
 export type { GateDecision, GateSide, PromotionGatePolicy } from './gate/promotion-gate.js';
 export { decidePromotion, DEFAULT_PROMOTION_GATE_POLICY, describeGateDecision } from './gate/promotion-gate.js';
 export type { AliasEvent, AliasEventKind, AliasRecord, ModelRecord, VersionRecord, VersionStatus } from './registry/records.js';
-export type { ModelRegistryOptions, RegisterVersionInput, RegisterVersionResult, VersionFile } from './registry/model-registry.js';
+export type { ModelRegistryOptions, RegisterVersionInput, RegisterVersionResult, VersionFile, VersionManifest } from './registry/model-registry.js';
 export { DEFAULT_MODEL_REGISTRY_OPTIONS, ModelRegistry } from './registry/model-registry.js';
 export type { AliasManagerOptions, MoveAliasInput, MoveAliasResult } from './registry/alias-manager.js';
 export { AliasManager, DEFAULT_ALIAS_MANAGER_OPTIONS } from './registry/alias-manager.js';

@@ -76,12 +76,14 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
       return result;
     },
     getVersion: (request) => registry.getVersion(model(request), version(request)),
-    getManifest: async (request) => {
+    getManifest: async (request, reply) => {
       const name = model(request);
       const ref = parseVersionRef(param(request.params, 'ref'), 'ref');
       const number = ref.kind === 'version' ? ref.version : (await aliases.resolve(name, ref.alias)).version;
-      const record = await registry.getVersion(name, number);
-      return { model: name, version: number, contentSha256: record.contentSha256, manifest: record.manifest };
+      const entry = await registry.getManifest(name, number);
+      // A version number names immutable content; an alias may move at any time.
+      reply.header('etag', `"${entry.contentSha256}"`).header('cache-control', ref.kind === 'version' ? 'public, max-age=31536000, immutable' : 'no-cache');
+      return entry;
     },
     archiveVersion: async (request) => {
       parseInput(archiveBodySchema, request.body, 'body');

@@ -9,8 +9,7 @@ export function localBundleSource(registry: ModelRegistry, aliases: AliasManager
     async resolveManifest(model, ref) {
       const parsed = parseVersionRef(ref);
       const version = parsed.kind === 'version' ? parsed.version : (await aliases.resolve(model, parsed.alias)).version;
-      const record = await registry.getVersion(model, version);
-      return { version, manifest: record.manifest };
+      return { version, manifest: (await registry.getManifest(model, version)).manifest };
     },
     readBlob: (sha256) => registry.readBlob(sha256),
   };

@@ -30,10 +30,24 @@ export interface ModelRegistryOptions {
    * @defaultValue `true`
    */
   readonly createModelOnRegister?: boolean;
+  /**
+   * Manifests kept in memory, most recently used first. Versions are immutable, so a cached
+   * manifest never goes stale; this takes PostgreSQL off the serving pods' hot read path.
+   * @defaultValue `512`
+   */
+  readonly manifestCacheSize?: number;
 }
 
 /** Defaults laid under `ModelRegistryOptions`. */
-export const DEFAULT_MODEL_REGISTRY_OPTIONS = { createModelOnRegister: true } as const;
+export const DEFAULT_MODEL_REGISTRY_OPTIONS = { createModelOnRegister: true, manifestCacheSize: 512 } as const;
+
+/** The immutable part of a version: what `getManifest` returns. */
+export interface VersionManifest {
+  readonly model: string;
+  readonly version: number;
+  readonly contentSha256: string;
+  readonly manifest: BundleManifest;
+}
 
 /** Input of `ModelRegistry.registerVersion`. */
 export interface RegisterVersionInput {
@@ -71,9 +85,17 @@ export class ModelRegistry {
   private readonly store: ArtifactStore;
   private readonly logger: Logger | undefined;
   private readonly createModelOnRegister: boolean;
+  private readonly manifestCacheSize: number;
+  // Map iteration order is insertion order: re-inserting on hit makes it an LRU.
+  private readonly manifests = new Map<string, VersionManifest>();
 
+  /** @throws RegistryError (`REG_OPTIONS_INVALID`) when `manifestCacheSize` is not a non-negative integer. */
   constructor(options: ModelRegistryOptions) {
     const merged = { ...DEFAULT_MODEL_REGISTRY_OPTIONS, ...options };
+    if (!Number.isInteger(merged.manifestCacheSize) || merged.manifestCacheSize < 0) {
+      throw new RegistryError('REG_OPTIONS_INVALID', `manifestCacheSize must be a non-negative integer, got ${merged.manifestCacheSize}`, { field: 'manifestCacheSize' });
+    }
+    this.manifestCacheSize = merged.manifestCacheSize;
     this.pool = merged.pool;
     this.store = merged.store;
     this.logger = merged.logger;
@@ -124,6 +146,32 @@ export class ModelRegistry {
       throw new RegistryError('REG_VERSION_NOT_FOUND', `model "${model}" has no version ${version}`, { field: 'version' });
     }
     return toVersionRecord(row);
+  }
+
+  /**
+   * The immutable manifest of a version, from memory after the first read (see `manifestCacheSize`).
+   * @throws RegistryError `REG_MODEL_NOT_FOUND`, `REG_VERSION_NOT_FOUND`.
+   */
+  async getManifest(model: string, version: number): Promise<VersionManifest> {
+    const key = `${model}@${version}`;
+    const cached = this.manifests.get(key);
+    if (cached !== undefined) {
+      this.manifests.delete(key);
+      this.manifests.set(key, cached);
+      return cached;
+    }
+    const record = await this.getVersion(model, version);
+    const entry: VersionManifest = { model: record.model, version: record.version, contentSha256: record.contentSha256, manifest: record.manifest };
+    if (this.manifestCacheSize > 0) {
+      this.manifests.set(key, entry);
+      if (this.manifests.size > this.manifestCacheSize) {
+        const oldest = this.manifests.keys().next().value;
+        if (oldest !== undefined) {
+          this.manifests.delete(oldest);
+        }
+      }
+    }
+    return entry;
   }
 
   /**
