@@ -16,7 +16,7 @@ const opts = new Command('compare-reference')
   .option('--python <path>', 'python with torch', path.resolve(REPO, '..', '.venv-ref', 'bin', 'python'))
   .option('--reference <path>', 'melu_ref.py', path.resolve(REPO, '..', 'shared', 'reference', 'melu_ref.py'))
   .option('--threads <n>', 'torch intra-op threads', '1')
-  .option('--steps <n>', 'timed meta-steps, both sides', '20')
+  .option('--steps <n>', 'timed meta-steps, both sides (melu_ref.py needs >= 30)', '30')
   .option('--skip-torch', 'reuse results/torch-reference.json')
   .parse()
   .opts<{ python: string; reference: string; threads: string; steps: string; skipTorch?: boolean }>();

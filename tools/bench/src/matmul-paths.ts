@@ -24,9 +24,11 @@ printTable(
 const mlp = probeMatMulGradient({ repeats: 30, warmup: 3 });
 const mlpBuiltin = timingStats(mlp.builtinKernelMs);
 const mlpDispatcher = timingStats(mlp.dispatcherKernelMs);
+const mlpCustomGrad = timingStats(mlp.customGradExplicitTransposeMs);
 printTable('MLP 256→64→64→1 value + gradients, 512 rows, on wasm (ms)', ['BatchMatMul kernel', 'p50', 'p90'], [
   ['wasm built-in', mlpBuiltin.p50_ms, mlpBuiltin.p90_ms],
   ['dispatcher (registerWasmMatMulKernel)', mlpDispatcher.p50_ms, mlpDispatcher.p90_ms],
+  ['dispatcher + customGrad explicit transposes', mlpCustomGrad.p50_ms, mlpCustomGrad.p90_ms],
 ]);
 const tidy = probeTidyDataSync({ repeats: 200, warmup: 20 });
 const inside = timingStats(tidy.readInsideTidyMs);
@@ -39,7 +41,7 @@ await selectBackend({ preferred: 'cpu', logger: stderrLogger });
 const cpu = summarise(probeMatMulPaths({ repeats: 5, warmup: 1 }));
 printTable('matMul paths on cpu (reference), p50 ms', ['variant', 'shapes', 'p50'], cpu.map((r) => [r.name, r.shapes, r.p50_ms]));
 const results = {
-  wasm: { builtinKernel: builtin, dispatcherKernel: dispatcher, mlpGradient: { builtinKernel: mlpBuiltin, dispatcherKernel: mlpDispatcher }, tidyDataSync: { readInsideTidy: inside, readOutsideTidy: outside } },
+  wasm: { builtinKernel: builtin, dispatcherKernel: dispatcher, mlpGradient: { builtinKernel: mlpBuiltin, dispatcherKernel: mlpDispatcher, dispatcherCustomGradExplicitTranspose: mlpCustomGrad }, tidyDataSync: { readInsideTidy: inside, readOutsideTidy: outside } },
   cpu: { matMulPaths: cpu },
 };
 console.log(`\nwrote ${writeResult('matmul-paths', env, results)}`);

@@ -156,7 +156,25 @@ export interface MatMulGradientProbe {
   readonly builtinKernelMs: Timings;
   /** Same with `registerWasmMatMulKernel`'s dispatcher (the backward pass uses transposed products). */
   readonly dispatcherKernelMs: Timings;
+  /**
+   * Dispatcher kernel, every matMul wrapped in a `tf.customGrad` whose gradient uses explicit
+   * `tf.transpose` and plain products (the work-around without the dispatcher).
+   */
+  readonly customGradExplicitTransposeMs: Timings;
 }
+
+/** 2-D product whose gradient is built from explicit transposes and itself (the customGrad work-around). */
+const explicitTransposeMatMul = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [a, b] = args as [tf.Tensor2D, tf.Tensor2D];
+  (args[2] as tf.GradSaveFunc)([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [explicitTransposeMatMul(dy, tf.transpose(sb)), explicitTransposeMatMul(tf.transpose(sa), dy)];
+    },
+  };
+});
 
 /** Times an MLP's value-and-gradients with wasm's own BatchMatMul and with the dispatcher (wasm only). */
 export function probeMatMulGradient(options: ProbeOptions & { readonly rows?: number } = {}): MatMulGradientProbe {
@@ -164,16 +182,20 @@ export function probeMatMulGradient(options: ProbeOptions & { readonly rows?: nu
   const x = tf.randomNormal([rows, 256], 0, 1, 'float32', 21);
   const y = tf.randomNormal([rows, 1], 0, 1, 'float32', 22);
   const ws = [tf.randomNormal([256, 64], 0, 0.1, 'float32', 23), tf.randomNormal([64, 64], 0, 0.1, 'float32', 24), tf.randomNormal([64, 1], 0, 0.1, 'float32', 25)];
-  const loss = (w0: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor): tf.Scalar =>
-    tf.squaredDifference(tf.matMul(tf.relu(tf.matMul(tf.relu(tf.matMul(x, w0)), w1)), w2), y).mean();
-  const step = (): void => run(() => tf.addN(tf.grads(loss)(ws).map((g) => tf.sum(g))));
+  const lossWith =
+    (mm: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) =>
+    (w0: tf.Tensor, w1: tf.Tensor, w2: tf.Tensor): tf.Scalar =>
+      tf.squaredDifference(mm(tf.relu(mm(tf.relu(mm(x, w0)), w1)), w2), y).mean();
+  const stepWith = (mm: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (): void => run(() => tf.addN(tf.grads(lossWith(mm))(ws).map((g) => tf.sum(g))));
+  const step = stepWith((a, b) => tf.matMul(a, b));
   const wasOurs = isWasmMatMulKernelRegistered();
   try {
     restoreWasmMatMulKernel();
     const builtinKernelMs = timeIt(step, options);
     registerWasmMatMulKernel();
     const dispatcherKernelMs = timeIt(step, options);
-    return { builtinKernelMs, dispatcherKernelMs };
+    const customGradExplicitTransposeMs = timeIt(stepWith((a, b) => explicitTransposeMatMul(a, b)), options);
+    return { builtinKernelMs, dispatcherKernelMs, customGradExplicitTransposeMs };
   } finally {
     if (!wasOurs) {
       restoreWasmMatMulKernel();

@@ -17,6 +17,17 @@ interface ReadWriteBackend {
   write(values: Values, shape: number[], dtype: DataType): DataId;
 }
 
+/** The wasm backend's heap access: lets the loop read inputs and write its output in place. */
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Values;
+}
+
+function isHeapBackend(b: unknown): b is HeapBackend {
+  const o = b as Partial<HeapBackend> | null;
+  return typeof o?.makeOutput === 'function' && typeof o.typedArrayFromHeap === 'function';
+}
+
 function isReadWriteBackend(b: unknown): b is ReadWriteBackend {
   const o = b as Partial<ReadWriteBackend> | null;
   return typeof o?.readSync === 'function' && typeof o.write === 'function';
@@ -79,6 +90,15 @@ const segmentSumKernel: KernelFunc = ({ inputs, backend, attrs }) => {
   const rowShape = x.shape.slice(ids.shape.length);
   const rowSize = product(rowShape);
   const outShape = [numSegments, ...rowShape];
+  if (isHeapBackend(backend)) {
+    // wasm: no copies out of and back into the heap. Views are taken after the allocation,
+    // which may grow (and so detach) the heap.
+    const info = backend.makeOutput(outShape, x.dtype);
+    const view = backend.typedArrayFromHeap(info) as Float32Array | Int32Array;
+    view.fill(0);
+    segmentSumInto(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(ids), rowSize, numSegments, view);
+    return info;
+  }
   const out = x.dtype === 'int32' ? new Int32Array(numSegments * rowSize) : new Float32Array(numSegments * rowSize);
   const xValues = backend.readSync(x.dataId) as Values;
   const idValues = backend.readSync(ids.dataId) as Values;

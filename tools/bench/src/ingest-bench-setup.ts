@@ -1,0 +1,141 @@
+// Shared set-up of the ingest benches: an isolated topic set, the ingest pipeline wired in-process
+// exactly as apps/ingest wires it (so the figure is the pipeline's, not tsx start-up), and a
+// counting-only consumer over the same streaming interface for the bare-Kafka baseline.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { IngestPipeline, OfflineWriter, OnlineStore, type OnlineBatch, type OnlineSink } from '@metarec/feature-store';
+import { createManualCommitConsumer, KafkaJsClient, type EventProducer, type ManualCommitConsumer, type TopicAdmin } from '@metarec/streaming';
+import { Redis } from 'ioredis';
+
+/** Addresses from the environment, defaults of tools/dev-services. */
+export const BROKERS = (process.env['KAFKA_BROKERS'] ?? 'localhost:9092').split(',');
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://localhost:6380';
+/** Same as apps/ingest's default. */
+export const PARTITIONS_CONSUMED_CONCURRENTLY = 3;
+
+/** Topics of one bench run. */
+export interface BenchTopics {
+  readonly id: string;
+  readonly interactions: string;
+  readonly userProfiles: string;
+  readonly itemProfiles: string;
+  readonly deadLetter: string;
+}
+
+/** Creates fresh topics with `partitions` partitions. */
+export async function benchTopics(admin: TopicAdmin, name: string, partitions: number): Promise<BenchTopics> {
+  const id = `bench-${name}-${randomUUID().slice(0, 8)}`;
+  const topics = { id, interactions: `${id}.interactions`, userProfiles: `${id}.users`, itemProfiles: `${id}.items`, deadLetter: `${id}.dlq` };
+  await admin.ensureTopics([topics.interactions, topics.userProfiles, topics.itemProfiles, topics.deadLetter].map((topic) => ({ topic, partitions })));
+  return topics;
+}
+
+/** The Kafka client of the benches. */
+export function benchKafka(): KafkaJsClient {
+  return new KafkaJsClient({ brokers: BROKERS, clientId: 'metarec-bench' });
+}
+
+/** A running in-process ingest: consumer → pipeline → offline dir + Redis prefix. */
+export interface RunningIngest {
+  readonly consumer: ManualCommitConsumer;
+  readonly pipeline: IngestPipeline;
+  readonly root: string;
+  readonly prefix: string;
+  /** Records applied to the online store so far. */
+  applied(): number;
+  /** Stops intake, flushes, commits, disconnects, and removes the offline dir and Redis keys. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startIngest}. */
+export interface StartIngestOptions {
+  readonly topics: BenchTopics;
+  readonly redis: Redis;
+  readonly producer: EventProducer;
+  readonly flushRows?: number;
+  readonly flushAgeMs?: number;
+  /** Observes every online batch once Redis acknowledged it. */
+  readonly onApplied?: (batches: readonly OnlineBatch[], ackMs: number) => void;
+}
+
+/** Starts the pipeline in this process, as apps/ingest's main.ts does. */
+export async function startIngest(options: StartIngestOptions): Promise<RunningIngest> {
+  const { topics, redis } = options;
+  const root = await mkdtemp(join(tmpdir(), `${topics.id}-`));
+  const prefix = `${topics.id}:${randomUUID().slice(0, 6)}:`;
+  const store = new OnlineStore({ redis, keyPrefix: prefix });
+  let applied = 0;
+  const online: OnlineSink = {
+    apply: async (batches) => {
+      const n = await store.apply(batches);
+      const ackMs = Date.now();
+      applied += batches.reduce((sum, b) => sum + b.entries.length, 0);
+      options.onApplied?.(batches, ackMs);
+      return n;
+    },
+  };
+  const consumer = await createManualCommitConsumer(
+    { brokers: BROKERS, clientId: 'metarec-bench-ingest' },
+    {
+      groupId: `${topics.id}-ingest-${randomUUID().slice(0, 6)}`,
+      partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+      onPartitionsRevoked: (partitions) => pipeline.revoke(partitions),
+    },
+  );
+  const pipeline = new IngestPipeline({
+    topics: { interactions: topics.interactions, userProfiles: topics.userProfiles, itemProfiles: topics.itemProfiles },
+    offline: new OfflineWriter({ root }),
+    online,
+    deadLetters: { send: async (records) => void (await options.producer.send(topics.deadLetter, records)) },
+    committer: consumer,
+    flushRows: options.flushRows,
+    flushAgeMs: options.flushAgeMs,
+  });
+  await consumer.subscribe(pipeline.topicNames(), { fromBeginning: true });
+  pipeline.start();
+  await consumer.run((batch, context) => pipeline.handleBatch(batch, context));
+  return {
+    consumer,
+    pipeline,
+    root,
+    prefix,
+    applied: () => applied,
+    close: async () => {
+      await consumer.drain();
+      await pipeline.close();
+      await consumer.close();
+      await rm(root, { recursive: true, force: true });
+      const keys = await redis.keys(`${prefix}*`);
+      for (let i = 0; i < keys.length; i += 1_000) {
+        await redis.del(...keys.slice(i, i + 1_000));
+      }
+    },
+  };
+}
+
+/** Sorted-array percentiles for large samples (no argument spreading). */
+export function percentiles(values: Float64Array, ps: readonly number[]): Record<string, number> {
+  const sorted = Float64Array.from(values).sort();
+  const out: Record<string, number> = {};
+  for (const p of ps) {
+    const rank = (p / 100) * (sorted.length - 1);
+    const lo = Math.floor(rank);
+    const hi = Math.ceil(rank);
+    out[`p${p}`] = Math.round((sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo)) * 10) / 10;
+  }
+  return out;
+}
+
+/** Resolves once `done()` holds, polling every `everyMs`; rejects after `timeoutMs`. */
+export async function until(done: () => boolean, timeoutMs: number, everyMs = 20): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

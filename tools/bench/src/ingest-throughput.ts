@@ -1,0 +1,104 @@
+// End-to-end ingest throughput (Kafka → validation → Redis + Arrow files, committed) against a
+// bare consumer that only counts the same messages, in the same run, alternating.
+// Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-throughput.ts [--events 200000] [--rounds 2]
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+
+import { EventSource, pacedSend } from '@metarec/loadgen';
+import { createManualCommitConsumer, type OutgoingMessage } from '@metarec/streaming';
+import { Redis } from 'ioredis';
+
+import { benchEnvironment, printTable, writeResult } from './bench-report.js';
+import { benchKafka, benchTopics, BROKERS, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until } from './ingest-bench-setup.js';
+
+const { values } = parseArgs({ options: { events: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '2' }, partitions: { type: 'string', default: '6' } } });
+const EVENTS = Number(values.events);
+const ROUNDS = Number(values.rounds);
+const PARTITIONS = Number(values.partitions);
+const env = benchEnvironment();
+const kafka = benchKafka();
+const admin = await kafka.createTopicAdmin();
+const producer = await kafka.createProducer();
+const redis = new Redis(REDIS_URL);
+const topics = await benchTopics(admin, 'throughput', PARTITIONS);
+
+const source = new EventSource({ synthetic: { users: 5_000, items: 2_000 } });
+const produced = await pacedSend<OutgoingMessage>({
+  count: EVENTS,
+  ratePerSec: Infinity,
+  batchSize: 1_000,
+  next: (n) => source.next(n).map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+  send: async (batch) => void (await producer.send(topics.interactions, batch)),
+});
+console.error(`produced ${produced.sent} events at ${Math.round(produced.ratePerSec)}/s`);
+
+/** Events per second from the first handled batch to the last (group join excluded), and wall time incl. join. */
+interface Rate {
+  readonly eventsPerSec: number;
+  readonly steadyMs: number;
+  readonly wallMs: number;
+}
+
+async function bare(round: number): Promise<Rate> {
+  let count = 0;
+  let first = 0;
+  const started = performance.now();
+  const consumer = await createManualCommitConsumer(
+    { brokers: BROKERS, clientId: 'metarec-bench-bare' },
+    { groupId: `${topics.id}-bare-${round}`, partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY },
+  );
+  await consumer.subscribe([topics.interactions]);
+  await consumer.run(async (batch) => {
+    first ||= performance.now();
+    for (const message of batch.messages) {
+      count += message.value === null ? 0 : 1;
+    }
+  });
+  await until(() => count >= EVENTS, 600_000, 5);
+  const end = performance.now();
+  await consumer.close();
+  return { eventsPerSec: (EVENTS * 1000) / (end - first), steadyMs: end - first, wallMs: end - started };
+}
+
+async function full(): Promise<Rate> {
+  let first = 0;
+  const started = performance.now();
+  const ingest = await startIngest({ topics, redis, producer, onApplied: () => void (first ||= performance.now()) });
+  await until(() => ingest.applied() >= EVENTS, 600_000, 5);
+  await ingest.pipeline.flush(); // durable and committed: the end of "into both stores"
+  const end = performance.now();
+  await ingest.close();
+  return { eventsPerSec: (EVENTS * 1000) / (end - first), steadyMs: end - first, wallMs: end - started };
+}
+
+const bareRates: Rate[] = [];
+const fullRates: Rate[] = [];
+for (let round = 0; round < ROUNDS; round += 1) {
+  bareRates.push(await bare(round));
+  fullRates.push(await full());
+  console.error(`round ${round}: bare ${Math.round(bareRates[round].eventsPerSec)}/s, ingest ${Math.round(fullRates[round].eventsPerSec)}/s, load ${os.loadavg()[0].toFixed(2)}`);
+}
+const median = (rates: Rate[]): number => {
+  const s = rates.map((r) => r.eventsPerSec).sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ratio = median(fullRates) / median(bareRates);
+printTable(`ingest throughput, ${EVENTS} events, ${PARTITIONS} partitions, ${ROUNDS} rounds (median)`, ['consumer', 'events/s', 'per round'], [
+  ['bare (count only)', Math.round(median(bareRates)), bareRates.map((r) => Math.round(r.eventsPerSec)).join(' ')],
+  ['ingest (both stores, committed)', Math.round(median(fullRates)), fullRates.map((r) => Math.round(r.eventsPerSec)).join(' ')],
+  ['ratio (target >= 0.8)', Number(ratio.toFixed(3)), ''],
+]);
+const file = writeResult('ingest-throughput', env, {
+  events: EVENTS,
+  partitions: PARTITIONS,
+  partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+  produced: { eventsPerSec: Math.round(produced.ratePerSec) },
+  bare: { medianEventsPerSec: Math.round(median(bareRates)), rounds: bareRates },
+  ingest: { medianEventsPerSec: Math.round(median(fullRates)), rounds: fullRates },
+  ratio: Number(ratio.toFixed(3)),
+  target: 0.8,
+});
+console.log(`wrote ${file}`);
+await admin.deleteTopics([topics.interactions, topics.userProfiles, topics.itemProfiles, topics.deadLetter]);
+await Promise.all([admin.close(), producer.close()]);
+await redis.quit();
