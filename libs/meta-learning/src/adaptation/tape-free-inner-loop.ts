@@ -19,7 +19,11 @@ export function tapeFreeDecisionLoop(model: MetaModel, params: NamedTensors, hs:
   for (const name of model.decisionNames) {
     fast[name] = params[name];
   }
-  const y = tf.reshape(labels, [n, 1]) as tf.Tensor2D;
+  // Loop invariants, hoisted: the label column (shifted by the output offset) and hsᵀ. With a plain
+  // step size the output gradient is pre-scaled by lr, so every parameter update is one subtraction.
+  const target = targetColumn(model, labels, n);
+  const hsT = tf.transpose(hs);
+  const prescale = spec.learnedLr ? 1 : spec.lr;
   for (let step = 0; step < spec.steps; step++) {
     // Forward, keeping each layer's input a_k and (softplus) pre-activation z_k.
     const inputs: tf.Tensor2D[] = [hs];
@@ -39,10 +43,10 @@ export function tapeFreeDecisionLoop(model: MetaModel, params: NamedTensors, hs:
         inputs.push(a);
       }
     }
-    let dz: tf.Tensor2D = outputGradient(model, a, y, n);
+    let dz: tf.Tensor2D = outputGradient(model, a, target, prescale / n);
     const grads: NamedTensors = {};
     for (let k = L - 1; k >= 0; k--) {
-      grads[weightName(k)] = tf.matMul(tf.transpose(inputs[k]), dz);
+      grads[weightName(k)] = tf.matMul(k === 0 ? hsT : tf.transpose(inputs[k]), dz);
       grads[biasName(k)] = tf.sum(dz, 0);
       if (k > 0) {
         const da = tf.matMul(dz, tf.transpose(fast[weightName(k)] as tf.Tensor2D));
@@ -50,22 +54,32 @@ export function tapeFreeDecisionLoop(model: MetaModel, params: NamedTensors, hs:
       }
     }
     for (const name of model.decisionNames) {
-      let g = grads[name];
-      if (spec.l2 > 0) {
-        g = tf.add(g, tf.mul(2 * spec.l2, fast[name]));
-      }
-      const learned = spec.learnedLr ? params[LR_PREFIX + name] : undefined;
-      fast[name] = tf.sub(fast[name], learned !== undefined ? tf.mul(learned, g) : tf.mul(spec.lr, g));
+      fast[name] = tf.sub(fast[name], scaledStep(spec, params[LR_PREFIX + name], fast[name], grads[name]));
     }
   }
   return fast;
 }
 
-/** ∂loss/∂(raw output) as `[n, 1]`: 2(ŷ − y)/n for MSE (ŷ includes `outputOffset`), (σ(z) − y)/n for BCE. */
-function outputGradient(model: MetaModel, out: tf.Tensor2D, y: tf.Tensor2D, n: number): tf.Tensor2D {
-  if (model.config.task === 'binary') {
-    return tf.mul(tf.sub(tf.sigmoid(out), y), 1 / n);
+/** The update Δθ from a gradient `g` that is already × lr for a plain step size, raw for Meta-SGD rates. */
+function scaledStep(spec: InnerLoopSpec, learned: tf.Tensor | undefined, theta: tf.Tensor, g: tf.Tensor): tf.Tensor {
+  if (spec.learnedLr && learned !== undefined) {
+    return tf.mul(learned, spec.l2 > 0 ? tf.add(g, tf.mul(2 * spec.l2, theta)) : g);
   }
-  const residual = model.config.outputOffset !== 0 ? tf.sub(tf.add(out, model.config.outputOffset), y) : tf.sub(out, y);
-  return tf.mul(residual, 2 / n);
+  const lr = spec.learnedLr ? spec.lr : 1;
+  const scaled = lr === 1 ? g : tf.mul(lr, g);
+  return spec.l2 > 0 ? tf.add(scaled, tf.mul(2 * spec.l2 * spec.lr, theta)) : scaled;
+}
+
+/** Labels as `[n, 1]`, minus the regression output offset so the residual is one subtraction. */
+function targetColumn(model: MetaModel, labels: tf.Tensor1D, n: number): tf.Tensor2D {
+  const y = tf.reshape(labels, [n, 1]) as tf.Tensor2D;
+  return model.config.task === 'regression' && model.config.outputOffset !== 0 ? tf.sub(y, model.config.outputOffset) : y;
+}
+
+/** ∂loss/∂(raw output) × `scale·n` as `[n, 1]`: 2(z − y′)·scale for MSE, (σ(z) − y)·scale for BCE. */
+function outputGradient(model: MetaModel, out: tf.Tensor2D, target: tf.Tensor2D, scale: number): tf.Tensor2D {
+  if (model.config.task === 'binary') {
+    return tf.mul(tf.sub(tf.sigmoid(out), target), scale);
+  }
+  return tf.mul(tf.sub(out, target), 2 * scale);
 }
