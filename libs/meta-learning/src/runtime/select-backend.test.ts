@@ -14,10 +14,23 @@ function recordingLogger(): BackendLogger & { lines: { level: string; message: s
   };
 }
 
+/** What Node throws for an absent package (so these tests also hold where tfjs-node is installed). */
+function notInstalled(specifier: string): Error {
+  return Object.assign(new Error(`Cannot find package '${specifier}' imported from /app/x.js`), { code: 'ERR_MODULE_NOT_FOUND' });
+}
+const withoutTfjsNode = (s: string): Promise<unknown> => (s.startsWith('@tensorflow/tfjs-node') ? Promise.reject(notInstalled(s)) : import(s));
+
 describe('selectBackend', () => {
+  it('chooses tensorflow when tfjs-node is importable here, otherwise logs it as not installed', async () => {
+    const sel = await selectBackend();
+    const first = sel.attempts[0];
+    expect(first.name).toBe('tensorflow');
+    expect(first.outcome === 'selected' || first.outcome === 'not-installed').toBe(true);
+  });
+
   it('falls back from the missing tfjs-node packages to wasm with SIMD and logs why', async () => {
     const logger = recordingLogger();
-    const sel = await selectBackend({ logger });
+    const sel = await selectBackend({ logger, importModule: withoutTfjsNode });
     expect(sel.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(sel.simd).toBe(true);
@@ -39,7 +52,7 @@ describe('selectBackend', () => {
     const broken = new Error('libtensorflow.so.2: cannot open shared object file');
     const sel = await selectBackend({
       logger,
-      importModule: (s) => (s === '@tensorflow/tfjs-node-gpu' ? Promise.reject(broken) : import(s)),
+      importModule: (s) => (s === '@tensorflow/tfjs-node-gpu' ? Promise.reject(broken) : withoutTfjsNode(s)),
     });
     expect(sel.name).toBe('wasm');
     expect(sel.attempts[0]).toMatchObject({ name: 'tensorflow', outcome: 'failed' });
@@ -47,13 +60,13 @@ describe('selectBackend', () => {
   });
 
   it('rejects a tfjs-node that loads but registers no tensorflow backend (another tfjs-core copy)', async () => {
-    const sel = await selectBackend({ importModule: (s) => (s === '@tensorflow/tfjs-node-gpu' ? Promise.resolve({}) : import(s)) });
+    const sel = await selectBackend({ importModule: (s) => (s === '@tensorflow/tfjs-node-gpu' ? Promise.resolve({}) : withoutTfjsNode(s)) });
     expect(sel.attempts[0]).toMatchObject({ name: 'tensorflow', outcome: 'failed' });
     expect(sel.name).toBe('wasm');
   });
 
   it('fails with ML_BACKEND_UNAVAILABLE when the preferred backend is not installed', async () => {
-    const err = await selectBackend({ preferred: 'tensorflow' }).catch((e: unknown) => e);
+    const err = await selectBackend({ preferred: 'tensorflow', importModule: withoutTfjsNode }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RuntimeError);
     expect((err as RuntimeError).code).toBe('ML_BACKEND_UNAVAILABLE');
   });
