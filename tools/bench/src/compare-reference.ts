@@ -17,9 +17,10 @@ const opts = new Command('compare-reference')
   .option('--reference <path>', 'melu_ref.py', path.resolve(REPO, '..', 'shared', 'reference', 'melu_ref.py'))
   .option('--threads <n>', 'torch intra-op threads', '1')
   .option('--steps <n>', 'timed meta-steps, both sides (melu_ref.py needs >= 30)', '30')
+  .option('--cpu-steps <n>', 'timed meta-steps on the cpu backend, for reference (0 = skip)', '2')
   .option('--skip-torch', 'reuse results/torch-reference.json')
   .parse()
-  .opts<{ python: string; reference: string; threads: string; steps: string; skipTorch?: boolean }>();
+  .opts<{ python: string; reference: string; threads: string; steps: string; cpuSteps: string; skipTorch?: boolean }>();
 
 interface Stats {
   p50_ms: number;
@@ -45,7 +46,7 @@ const tsx = (script: string, ...args: string[]): void => {
   console.error(`running ${script} ${args.join(' ')}`);
   execFileSync('npx', ['tsx', '--conditions=@metarec/source', path.join('tools', 'bench', 'src', script), ...args], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
 };
-tsx('meta-step.ts', '--steps', opts.steps, '--cpu-steps', '0');
+tsx('meta-step.ts', '--steps', opts.steps, '--cpu-steps', opts.cpuSteps);
 tsx('adapt-score.ts');
 
 const read = <T>(name: string): T => (JSON.parse(readFileSync(path.join(RESULTS_DIR, `${name}.json`), 'utf8')) as { results: T }).results;
