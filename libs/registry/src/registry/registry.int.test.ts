@@ -105,7 +105,7 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
   });
 
   it('serializes concurrent promotions: one audit entry per real move, a consistent chain and final state', async () => {
-    const versions = [];
+    const versions: number[] = [];
     for (let i = 0; i < 4; i += 1) {
       versions.push(await register('race', { seed: 10 + i, metrics: { ndcg10: 0.3 } }));
     }
