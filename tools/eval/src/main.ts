@@ -3,10 +3,9 @@ import { execFileSync } from 'node:child_process';
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 
-import { importMovieLens } from '@metarec/datasets';
+import { generateSynthetic, importMovieLens } from '@metarec/datasets';
 import type { RatingsTable, Scenario } from '@metarec/evaluation';
 import { ALL_SCENARIOS, isScenario, runEvaluation } from '@metarec/evaluation';
-import { syntheticRatingsTable } from '@metarec/evaluation/testing';
 import { parseBackendName, selectBackend } from '@metarec/meta-learning';
 
 import { ratingsTableFromDataset } from './dataset-table.js';
@@ -88,6 +87,7 @@ program.action(async (o: {
   let table: RatingsTable;
   let datasetName: string;
   let newItemsFrom = o.newItemsFrom;
+  let newItemFromMs: number | undefined;
   let dataset: MethodContext['dataset'];
   if (o.dataset === 'movielens') {
     if (!o.movielensDir) {
@@ -100,8 +100,12 @@ program.action(async (o: {
     dataset = ml;
     newItemsFrom ??= ml.format === 'ml-100k' ? 1997 : 2000;
   } else {
-    table = syntheticRatingsTable({ users: 600, items: 800, ratingsPerUser: [15, 110], seed: 42 });
-    datasetName = 'synthetic (evaluation testing table: 600 users, 800 items, rank 3)';
+    const synthetic = generateSynthetic({ seed: 42, users: 1000, items: 500, interactionsPerUser: { min: 20, max: 120 } });
+    // Synthetic items carry their "new" flag directly: date them before/at the cold-start time.
+    table = { ...ratingsTableFromDataset(synthetic), itemReleaseMs: Float64Array.from(synthetic.isNewItem, (f) => (f ? synthetic.coldStartFromMs : synthetic.coldStartFromMs - 1)) };
+    newItemFromMs = synthetic.coldStartFromMs;
+    datasetName = 'synthetic (datasets generator, seed 42: 1000 users, 500 items)';
+    dataset = synthetic;
   }
   const seeds = Array.from({ length: o.seeds }, (_, k) => o.firstSeed + k);
   const context: MethodContext = { algorithm: o.algorithm, epochs: o.epochs, metaEpochs: o.metaEpochs ?? o.epochs, dataset, table, globalItemId: o.globalItemId };
@@ -116,7 +120,7 @@ program.action(async (o: {
     supportSizes: o.supportSizes.map(Number),
     catalogueMetrics: o.catalogue,
     curveScenarios: o.curveScenarios.filter(isScenario),
-    split: newItemsFrom === undefined ? {} : { newItemFromMs: Date.UTC(newItemsFrom, 0, 1) },
+    split: { newItemFromMs: newItemFromMs ?? (newItemsFrom === undefined ? undefined : Date.UTC(newItemsFrom, 0, 1)) },
     config: { command, commit: commitInfo(), backend: backend.reason, algorithm: o.algorithm, epochs: o.epochs, metaEpochs: o.metaEpochs ?? o.epochs, globalItemId: o.globalItemId, newItemsFrom: newItemsFrom ?? 'quantile 0.2', node: process.version },
     onProgress: bar.update,
   }).finally(() => bar.stop());
