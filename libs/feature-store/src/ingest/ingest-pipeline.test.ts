@@ -139,6 +139,10 @@ describe('IngestPipeline', () => {
     expect(commits).toEqual([]);
   });
 
+  it('keeps a default when an option is passed as undefined', () => {
+    expect(() => pipeline({ flushRows: undefined })).not.toThrow();
+  });
+
   it('rejects invalid options', () => {
     expect(() => pipeline({ flushRows: 0 })).toThrow(expect.objectContaining({ code: 'FS_OPTIONS_INVALID' }));
   });

@@ -1,4 +1,5 @@
 import { FeatureStoreError, invalidOption } from '../errors.js';
+import { mergeOptions } from '../merge-options.js';
 import type { OffsetRecord } from '../offline/offline-writer.js';
 import type { RecordKind } from '../offline/record-kinds.js';
 import type { OnlineBatch } from '../online/online-store.js';
@@ -48,7 +49,7 @@ export class IngestPipeline {
 
   /** @throws FeatureStoreError `FS_OPTIONS_INVALID` before any I/O. */
   constructor(options: IngestPipelineOptions) {
-    const merged = { ...DEFAULT_INGEST_PIPELINE_OPTIONS, ...options };
+    const merged = mergeOptions(DEFAULT_INGEST_PIPELINE_OPTIONS, options);
     for (const name of ['flushRows', 'flushAgeMs', 'maxBufferedRows', 'maxMessageBytes', 'logIntervalMs'] as const) {
       if (!Number.isSafeInteger(merged[name]) || merged[name] < 1) {
         throw invalidOption(name, `must be a positive integer, got ${merged[name]}`);

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { FeatureStoreError, invalidOption } from '../errors.js';
+import { mergeOptions } from '../merge-options.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { dateDir, offlineFileName, unionRanges, type OfflineFile, type OffsetRange } from './offline-layout.js';
 import { encodeOfflineFile, offlineRecords, readOfflineFile } from './offline-table.js';
@@ -71,7 +72,7 @@ async function remove(paths: readonly string[]): Promise<void> {
  * @throws FeatureStoreError `FS_OPTIONS_INVALID`, `FS_READ_FAILED`, `FS_WRITE_FAILED`.
  */
 export async function compactOfflineStore(options: CompactOptions): Promise<CompactReport> {
-  const merged = { ...DEFAULT_COMPACT_OPTIONS, ...options };
+  const merged = mergeOptions(DEFAULT_COMPACT_OPTIONS, options);
   if (!Number.isSafeInteger(merged.minFiles) || merged.minFiles < 2) {
     throw invalidOption('minFiles', `must be an integer >= 2, got ${merged.minFiles}`);
   }

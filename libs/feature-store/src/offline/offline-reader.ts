@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Table, type RecordBatch } from 'apache-arrow';
 
 import { FeatureStoreError, invalidOption } from '../errors.js';
+import { mergeOptions } from '../merge-options.js';
 import { checkDate, type OfflineFile } from './offline-layout.js';
 import { decodeOfflineFile } from './offline-table.js';
 import { recordKindSpec, type RecordKind } from './record-kinds.js';
@@ -62,7 +63,7 @@ export class OfflineReader {
 
   /** @throws FeatureStoreError `FS_OPTIONS_INVALID`. */
   constructor(options: OfflineReaderOptions) {
-    const merged = { ...DEFAULT_OFFLINE_READER_OPTIONS, ...options };
+    const merged = mergeOptions(DEFAULT_OFFLINE_READER_OPTIONS, options);
     if (typeof merged.root !== 'string' || merged.root.trim() === '') {
       throw invalidOption('root', 'must be a non-empty directory path');
     }

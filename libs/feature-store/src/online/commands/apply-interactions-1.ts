@@ -3,6 +3,11 @@
  * exactly once: events at or below the partition's high-water offset were applied before (a
  * replay after a crash or a rebalance) and are skipped, so counters never double.
  *
+ * The batch is folded in Lua memory first (a user's latest items loaded once, counters summed),
+ * then written with one command per user, bucket and distinct item pair: the result is the same
+ * as event-by-event application whatever the batch boundaries (sums commute; the latest-items
+ * list is ordered by offset, which has no ties), so a replay with other batch cuts converges.
+ *
  * KEYS[1]  hash of high-water offsets (`<prefix>hwm`), field ARGV[1].
  * ARGV[1]  high-water field: `<kind>|<topic>|<partition>`.
  * ARGV[2]  key prefix (keys below are built from it: one Redis node, not cluster-safe).
@@ -13,7 +18,7 @@
  * ARGV[7..] groups of 5: offset, user_id, item_id, timestamp_ms, member (the event's JSON).
  *
  * Keys written: `<prefix>recent:<user>` (zset member→timestamp, newest N kept),
- * `<prefix>ritems:<user>` (zset item→latest timestamp, newest `window` kept),
+ * `<prefix>ritems:<user>` (zset item→offset of its latest event, latest `window` kept),
  * `<prefix>co:<item>` (zset item→count), `<prefix>pop:<bucketStartMs>` (zset item→count).
  * Returns the number of events applied (the rest were at or below the high-water offset).
  */
@@ -26,35 +31,91 @@ local coWindow = tonumber(ARGV[4])
 local bucketMs = tonumber(ARGV[5])
 local windowMs = tonumber(ARGV[6])
 local hwm = tonumber(redis.call('HGET', hwmKey, hwmField) or '-1')
+local users = {}
+local userOrder = {}
+local pop = {}
+local co = {}
 local applied = 0
+
+local function add(counts, key, member)
+  local inner = counts[key]
+  if inner == nil then
+    inner = {}
+    counts[key] = inner
+  end
+  inner[member] = (inner[member] or 0) + 1
+end
+
 for i = 7, #ARGV, 5 do
   local offset = tonumber(ARGV[i])
   if offset > hwm then
     local user = ARGV[i + 1]
     local item = ARGV[i + 2]
     local ts = tonumber(ARGV[i + 3])
-    local recentKey = prefix .. 'recent:' .. user
-    redis.call('ZADD', recentKey, ts, ARGV[i + 4])
-    redis.call('ZREMRANGEBYRANK', recentKey, 0, -recentMax - 1)
-    local itemsKey = prefix .. 'ritems:' .. user
+    local u = users[user]
+    if u == nil then
+      local latest = {}
+      if coWindow > 0 then
+        latest = redis.call('ZREVRANGE', prefix .. 'ritems:' .. user, 0, coWindow - 1, 'WITHSCORES')
+      end
+      local items = {}
+      for k = 1, #latest, 2 do
+        items[#items + 1] = { latest[k], latest[k + 1] }
+      end
+      u = { items = items, recent = {} }
+      users[user] = u
+      userOrder[#userOrder + 1] = user
+    end
+    local recent = u.recent
+    recent[#recent + 1] = ts
+    recent[#recent + 1] = ARGV[i + 4]
     if coWindow > 0 then
-      local previous = redis.call('ZREVRANGE', itemsKey, 0, coWindow - 1)
-      for _, other in ipairs(previous) do
-        if other ~= item then
-          redis.call('ZINCRBY', prefix .. 'co:' .. item, 1, other)
-          redis.call('ZINCRBY', prefix .. 'co:' .. other, 1, item)
+      local kept = { { item, ARGV[i] } }
+      for _, entry in ipairs(u.items) do
+        if entry[1] ~= item then
+          add(co, item, entry[1])
+          add(co, entry[1], item)
+          if #kept < coWindow then
+            kept[#kept + 1] = entry
+          end
         end
       end
-      redis.call('ZADD', itemsKey, 'GT', ts, item)
-      redis.call('ZREMRANGEBYRANK', itemsKey, 0, -coWindow - 1)
+      u.items = kept
     end
-    local bucket = ts - (ts % bucketMs)
-    local popKey = prefix .. 'pop:' .. bucket
-    redis.call('ZINCRBY', popKey, 1, item)
-    redis.call('PEXPIREAT', popKey, bucket + bucketMs + windowMs)
+    add(pop, ts - (ts % bucketMs), item)
     hwm = offset
     applied = applied + 1
   end
+end
+
+for _, user in ipairs(userOrder) do
+  local u = users[user]
+  local recentKey = prefix .. 'recent:' .. user
+  redis.call('ZADD', recentKey, unpack(u.recent))
+  redis.call('ZREMRANGEBYRANK', recentKey, 0, -recentMax - 1)
+  if coWindow > 0 then
+    local itemsKey = prefix .. 'ritems:' .. user
+    local args = {}
+    for _, entry in ipairs(u.items) do
+      args[#args + 1] = entry[2]
+      args[#args + 1] = entry[1]
+    end
+    redis.call('DEL', itemsKey)
+    redis.call('ZADD', itemsKey, unpack(args))
+  end
+end
+for item, others in pairs(co) do
+  local key = prefix .. 'co:' .. item
+  for other, count in pairs(others) do
+    redis.call('ZINCRBY', key, count, other)
+  end
+end
+for bucket, items in pairs(pop) do
+  local key = prefix .. 'pop:' .. string.format('%d', bucket)
+  for item, count in pairs(items) do
+    redis.call('ZINCRBY', key, count, item)
+  end
+  redis.call('PEXPIREAT', key, bucket + bucketMs + windowMs)
 end
 if applied > 0 then
   redis.call('HSET', hwmKey, hwmField, string.format('%d', hwm))
