@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { loadBundle } from '@metarec/registry';
+import { loadBundle, RegistryClient } from '@metarec/registry';
 import { TEST_SCHEMA_FINGERPRINT, writeTestBundle } from '@metarec/registry/testing';
 import { checkService } from '@metarec/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,5 +63,57 @@ describe.skipIf(!postgres.available)(`registry CLI against a listening server ${
     const noToken = buildCli({ write: (text) => (out += text), env: { REGISTRY_URL: url } });
     await expect(noToken.parseAsync(['node', 'registry', 'promote', 'melu', '2'])).rejects.toMatchObject({ code: 'REG_AUTH_MISSING' });
     expect(out).toBe('');
+  });
+
+  it('watchAlias delivers each promotion by long-poll, and by polling while long-polls fail', async () => {
+    await writeTestBundle(join(work, 'w1'), { seed: 61 });
+    await writeTestBundle(join(work, 'w2'), { seed: 62 });
+    const writer = new RegistryClient({ baseUrl: url, token: TEST_TOKENS.alice });
+    const v1 = (await writer.registerBundleDir('watched', join(work, 'w1'))).version.version;
+    const v2 = (await writer.registerBundleDir('watched', join(work, 'w2'))).version.version;
+    const start = await writer.moveAlias('watched', 'staging', v1);
+
+    const watch = async (client: RegistryClient, target: number): Promise<number[]> => {
+      const seen: number[] = [];
+      const stop = new AbortController();
+      const watching = client.watchAlias('watched', 'staging', {
+        afterEventId: start.alias.eventId,
+        signal: stop.signal,
+        longPollMs: 5_000,
+        pollIntervalMs: 100,
+        onChange: (alias) => {
+          seen.push(alias.version);
+          stop.abort();
+        },
+      });
+      await new Promise((r) => setTimeout(r, 150));
+      await writer.moveAlias('watched', 'staging', target);
+      await watching;
+      return seen;
+    };
+    expect(await watch(new RegistryClient({ baseUrl: url }), v2)).toEqual([v2]);
+
+    // A proxy that cuts every long-poll: the client falls back to plain polling.
+    const errors: unknown[] = [];
+    const cutting: typeof fetch = (input, init) =>
+      String(input).includes('/wait?') ? Promise.reject(new Error('connection reset by proxy')) : fetch(input, init);
+    const seen: number[] = [];
+    const stop = new AbortController();
+    const after = (await writer.resolveAlias('watched', 'staging')).eventId;
+    const watching = new RegistryClient({ baseUrl: url, fetch: cutting }).watchAlias('watched', 'staging', {
+      afterEventId: after,
+      signal: stop.signal,
+      pollIntervalMs: 100,
+      onError: (error) => errors.push(error),
+      onChange: (alias) => {
+        seen.push(alias.version);
+        stop.abort();
+      },
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    await writer.moveAlias('watched', 'staging', v1);
+    await watching;
+    expect(seen).toEqual([v1]);
+    expect(errors.length).toBeGreaterThan(0);
   });
 });
