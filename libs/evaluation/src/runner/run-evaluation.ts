@@ -104,6 +104,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
         const fitMs = now() - t0;
         assertHealthyLoss(rec.name, fit.losses);
         done++;
+        await yieldToEventLoop();
         const scenarios: Partial<Record<Scenario, MethodScenarioResult>> = {};
         for (const scenario of o.scenarios) {
           report({ phase: 'score', scenario });
@@ -112,6 +113,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
           scenarios[scenario] = await scoreScenario(rec, split, scenario, metricOptions, (o.curveScenarios ?? o.scenarios).includes(scenario) ? o.supportSizes : [], catalogue);
           scenarios[scenario] = { ...scenarios[scenario], scoreMs: now() - t1 };
           done++;
+          await yieldToEventLoop();
         }
         methods[rec.name] = { fit: { ...fit, fitMs }, scenarios };
       } finally {
@@ -136,6 +138,11 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
     perSeed,
     ...summaries,
   };
+}
+
+/** Lets timers and signal handlers run between long synchronous units (training and scoring are CPU-bound). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function validate(o: { seeds: readonly number[]; methods: readonly RecommenderFactory[]; scenarios: readonly Scenario[]; supportSizes: readonly number[] }): void {
