@@ -19,6 +19,8 @@ export interface RegistryAppDeps {
   readonly auth: AuthSettings;
   /** Largest accepted blob upload, bytes. */
   readonly maxUploadBytes: number;
+  /** Directory bundles may be imported from by relative path; `undefined` disables it. */
+  readonly importRoot: string | undefined;
   /** Cap on a long-poll's `timeoutMs`, ms. */
   readonly longPollMaxMs: number;
   /** Readiness flag owned by `main.ts` (false once shutdown starts). */
@@ -70,6 +72,7 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     auth: deps.auth,
     maxUploadBytes: deps.maxUploadBytes,
     longPollMaxMs: deps.longPollMaxMs,
+    importRoot: deps.importRoot,
     closing: closing.signal,
   });
   registerWebRoutes(app, { registry: deps.registry, aliases: deps.aliases, auth: deps.auth });

@@ -9,6 +9,7 @@ export const registryConfigSchema = z.object({
   REGISTRY_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier').default('public').describe('schema holding the registry tables'),
   REGISTRY_DB_POOL_MAX: env.int('max pooled pg connections', { min: 1, max: 200 }).default(10),
   REGISTRY_ARTIFACT_DIR: env.string('directory of the content-addressed artifact store').default('.data/registry/artifacts'),
+  REGISTRY_IMPORT_ROOT: env.string('directory (a volume the trainer writes to) bundles may be registered from by relative path; unset disables it').optional(),
   REGISTRY_TOKENS: env.list('write tokens as principal:token, comma-separated (the principal is the audit actor)').optional(),
   REGISTRY_READ_AUTH: env.boolean('require a bearer token for reads too').default(false),
   REGISTRY_MAX_UPLOAD_BYTES: env.int('largest accepted blob upload, bytes', { min: 1024 }).default(512 * 1024 * 1024),

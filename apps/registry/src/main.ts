@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     auth: { verifier, readAuth: config.REGISTRY_READ_AUTH },
     maxUploadBytes: config.REGISTRY_MAX_UPLOAD_BYTES,
     longPollMaxMs: config.REGISTRY_LONG_POLL_MAX_MS,
+    importRoot: config.REGISTRY_IMPORT_ROOT,
     isReady: () => ready,
     version: APP_VERSION,
   });

@@ -42,6 +42,8 @@ export type { BundleSource } from './bundle/bundle-source.js';
 export { localBundleSource } from './bundle/local-bundle-source.js';
 export type { CollectedBundle, ExportBundleOptions, ExportBundleResult } from './bundle/export-bundle.js';
 export { bundleTarball, collectBundle, exportBundle } from './bundle/export-bundle.js';
+export type { ImportBundleDirOptions } from './bundle/import-bundle-dir.js';
+export { importBundleDir } from './bundle/import-bundle-dir.js';
 export type { LoadBundleOptions, LoadedBundle } from './bundle/load-bundle.js';
 export { loadBundle } from './bundle/load-bundle.js';
 export type { TarEntry } from './bundle/tar-writer.js';
@@ -54,6 +56,7 @@ export {
   createModelBodySchema,
   errorBodySchema,
   historyQuerySchema,
+  importVersionBodySchema,
   moveAliasBodySchema,
   registerVersionBodySchema,
   rollbackBodySchema,

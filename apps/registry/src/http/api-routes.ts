@@ -7,6 +7,8 @@ import {
   collectBundle,
   createModelBodySchema,
   historyQuerySchema,
+  importBundleDir,
+  importVersionBodySchema,
   localBundleSource,
   type ModelRegistry,
   moveAliasBodySchema,
@@ -36,6 +38,8 @@ export interface ApiRoutesDeps {
   readonly auth: AuthSettings;
   readonly maxUploadBytes: number;
   readonly longPollMaxMs: number;
+  /** Directory bundles may be imported from by path; `undefined` disables server-side import. */
+  readonly importRoot: string | undefined;
   /** Aborts when the server starts closing, so long-polls return at once. */
   readonly closing: AbortSignal;
 }
@@ -72,6 +76,24 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
       const name = model(request);
       const body = parseInput(registerVersionBodySchema, request.body, 'body');
       const result = await registry.registerVersion({ model: name, manifest: body.manifest, actor: request.principal, ...(body.version === undefined ? {} : { version: body.version }) });
+      reply.status(result.created ? 201 : 200);
+      return result;
+    },
+    importVersion: async (request, reply) => {
+      const name = model(request);
+      const body = parseInput(importVersionBodySchema, request.body, 'body');
+      if (deps.importRoot === undefined) {
+        throw new RegistryError('REG_INVALID_INPUT', 'server-side import is disabled (REGISTRY_IMPORT_ROOT is not set); upload the bundle instead', { field: 'path' });
+      }
+      const result = await importBundleDir({
+        registry,
+        store: deps.store,
+        root: deps.importRoot,
+        path: body.path,
+        model: name,
+        actor: request.principal,
+        ...(body.version === undefined ? {} : { version: body.version }),
+      });
       reply.status(result.created ? 201 : 200);
       return result;
     },

@@ -24,7 +24,7 @@ export interface TestRegistry {
 }
 
 /** Builds the real app (real pg schema, real directory store, LISTEN watcher); does not listen. */
-export async function startTestRegistry(databaseUrl: string, options: { readonly readAuth?: boolean; readonly maxUploadBytes?: number } = {}): Promise<TestRegistry> {
+export async function startTestRegistry(databaseUrl: string, options: { readonly readAuth?: boolean; readonly maxUploadBytes?: number; readonly importRoot?: string } = {}): Promise<TestRegistry> {
   const db = await createTestDatabase(databaseUrl);
   const artifactDir = await mkdtemp(join(tmpdir(), 'registry-app-'));
   const store = new DirectoryArtifactStore({ root: artifactDir });
@@ -46,6 +46,7 @@ export async function startTestRegistry(databaseUrl: string, options: { readonly
     auth: { verifier: createTokenVerifier(Object.entries(TEST_TOKENS).map(([who, token]) => `${who}:${token}`)), readAuth: options.readAuth ?? false },
     maxUploadBytes: options.maxUploadBytes ?? 64 * 1024 * 1024,
     longPollMaxMs: 30_000,
+    importRoot: options.importRoot,
     isReady: () => ready,
     version: 'test',
   });

@@ -70,6 +70,10 @@ export const registerVersionBodySchema = z.object({
   manifest: z.unknown().describe('a bundle manifest (see BundleManifest); every file must be PUT to /blobs first'),
   version: z.number().int().positive().optional().describe('expected version number: idempotent retry'),
 });
+export const importVersionBodySchema = z.object({
+  path: z.string().describe('bundle directory relative to the server\'s REGISTRY_IMPORT_ROOT (no "..", not absolute)'),
+  version: z.number().int().positive().optional().describe('expected version number: idempotent retry'),
+});
 export const archiveBodySchema = z.object({ reason: z.string().max(2000).default('') });
 export const moveAliasBodySchema = z.object({
   version: z.number().int().positive(),
@@ -130,6 +134,16 @@ export const ROUTES = {
     access: 'write',
     params: ['model'],
     body: registerVersionBodySchema,
+    response: registerResultSchema,
+    status: 201,
+  },
+  importVersion: {
+    method: 'POST',
+    path: '/models/:model/versions/import',
+    summary: 'Register a version from a bundle directory on the server\'s import volume',
+    access: 'write',
+    params: ['model'],
+    body: importVersionBodySchema,
     response: registerResultSchema,
     status: 201,
   },

@@ -127,6 +127,11 @@ export class RegistryClient implements BundleSource {
     return { ...(await this.registerVersion(model, manifest, options)), uploadedBytes };
   }
 
+  /** Registers a bundle the trainer wrote on the registry's import volume (`path` relative to its root). */
+  async importBundle(model: string, path: string, options: { readonly version?: number } = {}): Promise<{ created: boolean; version: VersionRecordDto }> {
+    return this.json('POST', `/models/${enc(model)}/versions/import`, registerResultSchema, { path, ...(options.version === undefined ? {} : { version: options.version }) });
+  }
+
   async hasBlob(sha: string): Promise<boolean> {
     const response = await this.request('HEAD', `/blobs/${enc(sha)}`);
     if (response.status === 404) {
