@@ -16,6 +16,7 @@ const depConstraints = [
   { sourceTag: 'floor:use-case', onlyDependOnLibsWithTags: ['floor:base', 'floor:core', 'floor:domain'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:registry', notDependOnLibsWithTags: ['kind:model'] },
+  { sourceTag: 'scope:trainer', onlyDependOnLibsWithTags: ['scope:shared', 'scope:trainer'] },
 ];
 
 export default [
@@ -56,7 +57,7 @@ export default [
   // Third-party fences (STYLE.md): each engine's client lives in exactly one lib.
   {
     files: TS_FILES,
-    ignores: ['libs/streaming/**', 'tools/dev-services/**'],
+    ignores: ['libs/streaming/**', 'tools/dev-services/**', 'libs/training/**'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [

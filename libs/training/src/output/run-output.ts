@@ -1,0 +1,62 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { saveModelDir, type MetaModel } from '@metarec/meta-learning';
+
+import type { DataWatermark } from '../data/task-set.js';
+import type { RunSpec } from '../spec/run-spec.js';
+import type { RunEvaluation } from './evaluate-model.js';
+
+/** Where a run's artefacts go: `<output.dir>/<runId>/{model,lineage.json,checkpoints}`. */
+export function runPaths(spec: RunSpec, runId: string): { root: string; modelDir: string; lineagePath: string; checkpointDir: string } {
+  const root = path.resolve(spec.output.dir, runId);
+  return { root, modelDir: path.join(root, 'model'), lineagePath: path.join(root, 'lineage.json'), checkpointDir: path.join(root, 'checkpoints') };
+}
+
+/** What produced a model: enough to reproduce it and to judge it (stored beside it and in its bundle). */
+export interface RunLineage {
+  readonly runId: string;
+  readonly spec: RunSpec;
+  readonly dataVersion: string;
+  readonly watermarks: readonly DataWatermark[];
+  readonly schemaFingerprint: string;
+  readonly gitCommit: string;
+  readonly steps: number;
+  readonly bestStep: number;
+  readonly bestValidationLoss: number | null;
+  readonly stoppedEarly: boolean;
+  readonly finalLoss: number | null;
+  readonly evaluation: RunEvaluation | null;
+  readonly startedAtMs: number;
+  readonly finishedAtMs: number;
+}
+
+/**
+ * Saves the model with meta-learning's `saveModelDir` (lineage in its `extra.json`) and writes
+ * `lineage.json` beside it (temp + rename). A re-run of the final step overwrites both.
+ */
+export async function writeRunOutput(args: {
+  readonly spec: RunSpec;
+  readonly model: MetaModel;
+  readonly params: Float32Array;
+  readonly vocabularies: unknown;
+  readonly lineage: RunLineage;
+}): Promise<{ modelDir: string; lineagePath: string }> {
+  const paths = runPaths(args.spec, args.lineage.runId);
+  await mkdir(paths.root, { recursive: true });
+  await saveModelDir(
+    paths.modelDir,
+    {
+      layout: args.model.layout,
+      params: args.params,
+      config: { model: args.model.config, featureLayout: args.model.featureLayout },
+      vocabularies: args.vocabularies,
+      extra: { lineage: args.lineage },
+    },
+    { overwrite: true },
+  );
+  const tmp = `${paths.lineagePath}.tmp-${process.pid}`;
+  await writeFile(tmp, JSON.stringify(args.lineage, null, 2) + '\n');
+  await rename(tmp, paths.lineagePath);
+  return { modelDir: paths.modelDir, lineagePath: paths.lineagePath };
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+import { TrainingError } from '../errors.js';
+
+/** Queue of shard jobs (one meta-gradient over a few tasks each). */
+export const SHARD_QUEUE = 'metarec-train-shards';
+/** Queue of whole runs (scheduled or submitted); processed by workers that take the coordinator role. */
+export const RUN_QUEUE = 'metarec-train-runs';
+/** Version of the payloads below; a worker rejects another version as unrecoverable. */
+export const JOB_SCHEMA_VERSION = 1;
+/**
+ * Cap of a job's data or return value as JSON, bytes. BullMQ stores both in the job hash and
+ * copies them through every event; keys and counts fit in a few hundred bytes, a tensor never does.
+ */
+export const MAX_JOB_JSON_BYTES = 64 * 1024;
+
+/** A shard job: which tasks of which step, and where the parameters are (never the parameters). */
+export const shardJobSchema = z.object({
+  v: z.literal(JOB_SCHEMA_VERSION),
+  runId: z.string().min(1),
+  step: z.number().int().nonnegative(),
+  shard: z.number().int().nonnegative(),
+  /** Indices into the run's training tasks. */
+  taskIndices: z.array(z.number().int().nonnegative()).min(1),
+  /** Redis key of the parameter blob, and its version (= step). */
+  paramsKey: z.string().min(1),
+  paramsVersion: z.number().int().nonnegative(),
+  /** The data version the coordinator built; a worker that builds another one refuses. */
+  dataVersion: z.string().min(1),
+});
+/** Payload of a shard job. */
+export type ShardJobData = z.output<typeof shardJobSchema>;
+
+/** What a shard job returns: counts and the blob key, nothing large. */
+export const shardResultSchema = z.object({
+  v: z.literal(JOB_SCHEMA_VERSION),
+  gradientKey: z.string(),
+  taskCount: z.number().int().positive(),
+  loss: z.number(),
+  /** False when another attempt's result had already been accepted (this one was ignored). */
+  accepted: z.boolean(),
+  gradientBytes: z.number().int().nonnegative(),
+  computeMs: z.number().nonnegative(),
+});
+/** Return value of a shard job. */
+export type ShardJobResult = z.output<typeof shardResultSchema>;
+
+/** A run job: a spec (small JSON) and, for scheduled runs, no run id (one is minted per firing). */
+export const runJobSchema = z.object({
+  v: z.literal(JOB_SCHEMA_VERSION),
+  spec: z.unknown(),
+  runId: z.string().min(1).optional(),
+});
+/** Payload of a run job. */
+export type RunJobData = z.output<typeof runJobSchema>;
+
+/**
+ * Throws when `value` is larger than {@link MAX_JOB_JSON_BYTES} as JSON.
+ * @throws TrainingError `TRAIN_PAYLOAD_TOO_LARGE` naming `what`.
+ */
+export function assertSmallJson(value: unknown, what: string, maxBytes: number = MAX_JOB_JSON_BYTES): void {
+  const bytes = Buffer.byteLength(JSON.stringify(value) ?? '');
+  if (bytes > maxBytes) {
+    throw new TrainingError('TRAIN_PAYLOAD_TOO_LARGE', `${what} is ${bytes} bytes of JSON (cap ${maxBytes}): put large data under a key`, { field: what, bytes });
+  }
+}
+
+/**
+ * Parses `raw` with `schema`, after the size cap.
+ * @throws TrainingError `TRAIN_PAYLOAD_TOO_LARGE`, `TRAIN_PAYLOAD_INVALID` naming the field.
+ */
+export function parsePayload<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.output<S> {
+  assertSmallJson(raw, what);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TrainingError('TRAIN_PAYLOAD_INVALID', `${what}.${issue.path.join('.')}: ${issue.message}`, { field: issue.path.join('.') });
+  }
+  return parsed.data;
+}

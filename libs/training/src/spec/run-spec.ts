@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+import { TrainingError } from '../errors.js';
+
+/** Version of the run-spec JSON; bump on an incompatible change. */
+export const RUN_SPEC_VERSION = 1;
+
+const positiveInt = z.number().int().positive();
+const nonNegativeInt = z.number().int().nonnegative();
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+
+/** Deterministic synthetic tasks (meta-learning's generator): tests and benchmarks. */
+const syntheticTasksData = z.object({
+  kind: z.literal('synthetic-tasks'),
+  trainTasks: positiveInt,
+  validationTasks: nonNegativeInt.default(0),
+  testTasks: nonNegativeInt.default(0),
+  support: positiveInt.default(16),
+  query: positiveInt.default(16),
+  userFields: positiveInt.default(4),
+  itemFields: positiveInt.default(4),
+  cardinality: positiveInt.default(1000),
+  labels: z.enum(['random-ratings', 'planted']).default('planted'),
+  seed: z.number().int().default(0),
+});
+
+/** The offline feature store: interactions of a date range (default: every partition up to the latest watermark). */
+const offlineStoreData = z.object({
+  kind: z.literal('offline-store'),
+  root: z.string().min(1),
+  fromDate: isoDate.optional(),
+  toDate: isoDate.optional(),
+  queryCount: positiveInt.default(10),
+  minRatings: positiveInt.default(13),
+  maxRatings: positiveInt.default(100),
+  /** Share of eligible users held out for validation / test (by hashed user id). */
+  validationFraction: z.number().min(0).max(0.5).default(0.1),
+  testFraction: z.number().min(0).max(0.5).default(0.1),
+  splitSeed: z.number().int().default(0),
+});
+
+const modelSchema = z
+  .object({
+    embeddingDim: positiveInt.optional(),
+    hidden: z.array(positiveInt).min(1).optional(),
+    task: z.enum(['regression', 'binary']).optional(),
+    adapt: z.enum(['decision-layers', 'all']).optional(),
+    activation: z.enum(['relu', 'softplus']).optional(),
+    initSeed: z.number().int().optional(),
+    outputOffset: z.number().optional(),
+    metaSgdInitLr: z.number().positive().optional(),
+  })
+  .default({});
+
+const scheduleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('constant') }),
+  z.object({ kind: z.literal('cosine'), totalSteps: positiveInt, warmupSteps: nonNegativeInt.optional(), minLr: z.number().nonnegative().optional() }),
+  z.object({ kind: z.literal('step'), stepSize: positiveInt, gamma: z.number().positive() }),
+]);
+
+/** The zod schema of a run spec (JSON in, {@link RunSpec} out, defaults filled). */
+export const runSpecSchema = z.object({
+  specVersion: z.literal(RUN_SPEC_VERSION).default(RUN_SPEC_VERSION),
+  name: z.string().min(1).max(100).default('melu'),
+  data: z.discriminatedUnion('kind', [syntheticTasksData, offlineStoreData]),
+  model: modelSchema,
+  /** `meta-sgd` = second-order MAML on a model with learned per-element inner rates. */
+  algorithm: z.enum(['maml', 'fomaml', 'reptile', 'meta-sgd']).default('maml'),
+  inner: z.object({ steps: nonNegativeInt.default(5), lr: z.number().nonnegative().default(0.01), l2: z.number().nonnegative().default(0) }).default({ steps: 5, lr: 0.01, l2: 0 }),
+  outer: z
+    .object({
+      lr: z.number().positive().default(1e-3),
+      schedule: scheduleSchema.default({ kind: 'constant' }),
+      clipValue: z.number().nonnegative().default(0),
+      clipNorm: z.number().nonnegative().default(0),
+      l2: z.number().nonnegative().default(0),
+      weightDecay: z.number().nonnegative().default(0),
+    })
+    .default({ lr: 1e-3, schedule: { kind: 'constant' }, clipValue: 0, clipNorm: 0, l2: 0, weightDecay: 0 }),
+  metaBatchSize: positiveInt.default(32),
+  epochs: positiveInt.default(1),
+  /** Stop after this many meta-steps even mid-epoch (0 = no limit). */
+  maxSteps: nonNegativeInt.default(0),
+  /** Tasks per shard job: fixed by the spec (not by the worker count), so any number of workers gives the same shards. */
+  shardSize: positiveInt.default(8),
+  seed: z.number().int().default(0),
+  /** Meta-steps between validations (0 = only at the end). */
+  validateEvery: nonNegativeInt.default(0),
+  /** Validations without improvement before stopping early (0 = never). */
+  patience: nonNegativeInt.default(0),
+  /** Meta-steps between checkpoints. */
+  checkpointEvery: positiveInt.default(10),
+  /** Attempts of a shard job before the run fails. */
+  attempts: positiveInt.max(20).default(3),
+  /** First retry delay of a failed shard job (exponential). */
+  backoffMs: nonNegativeInt.default(1000),
+  output: z.object({ dir: z.string().min(1) }),
+});
+
+/** A validated run spec with defaults applied. */
+export type RunSpec = z.output<typeof runSpecSchema>;
+/** A run spec as written in JSON (defaults optional). */
+export type RunSpecInput = z.input<typeof runSpecSchema>;
+/** The data section of a run spec. */
+export type RunDataSpec = RunSpec['data'];
+
+/**
+ * Validates `raw` (parsed JSON) as a run spec and fills defaults.
+ * @throws TrainingError `TRAIN_SPEC_INVALID` naming the first offending field.
+ */
+export function parseRunSpec(raw: unknown): RunSpec {
+  const parsed = runSpecSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue.path.join('.') || '(root)';
+    throw new TrainingError('TRAIN_SPEC_INVALID', `run spec ${field}: ${issue.message}`, { field });
+  }
+  return parsed.data;
+}

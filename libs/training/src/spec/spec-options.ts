@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+
+import type { AdamOptions, MetaStepOptions, ModelConfig } from '@metarec/meta-learning';
+
+import type { RunSpec } from './run-spec.js';
+
+/** The model config a spec asks for (`meta-sgd` turns on learned inner rates). */
+export function modelConfigOf(spec: RunSpec): Partial<ModelConfig> {
+  return { ...spec.model, metaSgd: spec.algorithm === 'meta-sgd' };
+}
+
+/** The inner-loop options of every shard's meta-step. */
+export function metaStepOptionsOf(spec: RunSpec): MetaStepOptions {
+  return { algorithm: spec.algorithm === 'meta-sgd' ? 'maml' : spec.algorithm, innerSteps: spec.inner.steps, innerLr: spec.inner.lr, innerL2: spec.inner.l2 };
+}
+
+/** Adam settings other than the scheduled lr. */
+export function adamOptionsOf(spec: RunSpec): Partial<Omit<AdamOptions, 'lr'>> {
+  return { clipValue: spec.outer.clipValue, clipNorm: spec.outer.clipNorm, l2: spec.outer.l2, weightDecay: spec.outer.weightDecay };
+}
+
+/** `sha256:<hex>` of the spec's canonical JSON: a checkpoint resumes only the spec it was written for. */
+export function specHash(spec: RunSpec): string {
+  return `sha256:${createHash('sha256').update(JSON.stringify(spec)).digest('hex')}`;
+}

@@ -1,0 +1,111 @@
+import type { UserTask } from '@metarec/schemas';
+
+import type { RunStore } from '../blobs/run-store.js';
+import { trainingKeys } from '../blobs/training-keys.js';
+import type { ComputePool } from '../compute/compute-pool.js';
+import type { TaskSetLoader } from '../data/load-task-set.js';
+import type { TaskSet } from '../data/task-set.js';
+import { TrainingError } from '../errors.js';
+import { JOB_SCHEMA_VERSION, type ShardJobData, type ShardJobResult } from '../queue/job-contracts.js';
+import { metaStepOptionsOf, modelConfigOf } from '../spec/spec-options.js';
+import type { RunSpec } from '../spec/run-spec.js';
+
+/** Options of {@link ShardProcessor}. */
+export interface ShardProcessorOptions {
+  readonly store: RunStore;
+  readonly pool: ComputePool;
+  readonly loadTaskSet: TaskSetLoader;
+  /** Parameter versions kept in memory (a worker usually needs only the current step's). @defaultValue 2 */
+  readonly paramsCacheSize?: number;
+  /** Task sets kept in memory, by data version. @defaultValue 2 */
+  readonly taskSetCacheSize?: number;
+}
+
+/** Defaults of {@link ShardProcessorOptions}. */
+export const DEFAULT_SHARD_PROCESSOR_OPTIONS = { paramsCacheSize: 2, taskSetCacheSize: 2 } as const;
+
+/** A tiny insertion-ordered LRU of promises (concurrent jobs of one step share one load). */
+class PromiseCache<T> {
+  private readonly entries = new Map<string, Promise<T>>();
+  constructor(private readonly size: number) {}
+
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit;
+    }
+    const loading = load();
+    this.entries.set(key, loading);
+    // A failed load must not be served from the cache on the retry.
+    loading.catch(() => this.entries.delete(key));
+    while (this.entries.size > this.size) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+    return loading;
+  }
+}
+
+/**
+ * The work of one shard job, free of BullMQ: spec and tasks (cached by data version), parameters
+ * (cached by version), the meta-step in a compute thread, the gradient accepted once per
+ * (run, step, shard) under its key. Errors keep their codes (the worker maps unrecoverable ones).
+ */
+export class ShardProcessor {
+  private readonly store: RunStore;
+  private readonly pool: ComputePool;
+  private readonly loadTaskSet: TaskSetLoader;
+  private readonly specs = new PromiseCache<RunSpec>(8);
+  private readonly taskSets: PromiseCache<TaskSet>;
+  private readonly params: PromiseCache<Float32Array>;
+
+  constructor(options: ShardProcessorOptions) {
+    const o = { ...DEFAULT_SHARD_PROCESSOR_OPTIONS, ...options };
+    for (const field of ['paramsCacheSize', 'taskSetCacheSize'] as const) {
+      if (!Number.isInteger(o[field]) || o[field] < 1) {
+        throw new TrainingError('TRAIN_OPTIONS_INVALID', `ShardProcessorOptions.${field} must be an integer >= 1`, { field });
+      }
+    }
+    this.store = o.store;
+    this.pool = o.pool;
+    this.loadTaskSet = o.loadTaskSet;
+    this.taskSets = new PromiseCache(o.taskSetCacheSize);
+    this.params = new PromiseCache(o.paramsCacheSize);
+  }
+
+  /**
+   * Computes and stores one shard's gradient.
+   * @throws TrainingError `TRAIN_DATA_VERSION_MISMATCH`, `TRAIN_PAYLOAD_INVALID` (task index out of range),
+   * `TRAIN_BLOB_MISSING`, `TRAIN_BLOB_CORRUPT`, `TRAIN_RUN_NOT_FOUND`, `TRAIN_COMPUTE_FAILED`; meta-learning's `ML_*`.
+   */
+  async process(job: ShardJobData): Promise<ShardJobResult> {
+    const spec = await this.specs.get(job.runId, () => this.store.getSpec(job.runId));
+    const taskSet = await this.taskSets.get(job.dataVersion, () => this.loadTaskSet(spec.data));
+    if (taskSet.dataVersion !== job.dataVersion) {
+      throw new TrainingError('TRAIN_DATA_VERSION_MISMATCH', `worker built data ${taskSet.dataVersion}, run ${job.runId} trains on ${job.dataVersion}`, {
+        field: 'dataVersion',
+      });
+    }
+    const tasks: UserTask[] = job.taskIndices.map((i) => {
+      const task = taskSet.train[i];
+      if (task === undefined) {
+        throw new TrainingError('TRAIN_PAYLOAD_INVALID', `task index ${i} is out of range (${taskSet.train.length} training tasks)`, { field: 'taskIndices' });
+      }
+      return task;
+    });
+    const params = await this.params.get(job.paramsKey, () => this.store.getParams(job.runId, job.paramsVersion));
+    const out = await this.pool.run({ featureLayout: taskSet.featureLayout, modelConfig: modelConfigOf(spec), params, tasks, step: metaStepOptionsOf(spec) });
+    const accepted = await this.store.acceptGradient(job.runId, job.step, job.shard, out.gradient, out.taskCount, out.loss);
+    return {
+      v: JOB_SCHEMA_VERSION,
+      gradientKey: trainingKeys.gradient(job.runId, job.step, job.shard),
+      taskCount: out.taskCount,
+      loss: out.loss,
+      accepted,
+      gradientBytes: out.gradient.byteLength,
+      computeMs: out.computeMs,
+    };
+  }
+}
