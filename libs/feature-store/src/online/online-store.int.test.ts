@@ -63,7 +63,7 @@ describe.skipIf(!redisService.available)('OnlineStore (real Redis)', () => {
     expect((await s.userContext('nobody')).profile).toBeNull();
   });
 
-  it('counts popularity over the trailing window and co-occurrence within the recent window', async () => {
+  it('counts popularity over the trailing window and which items followed which within the recent window', async () => {
     const prefix = `${RUN}${randomUUID()}:`;
     const s = store(prefix);
     await s.apply([
@@ -75,11 +75,17 @@ describe.skipIf(!redisService.available)('OnlineStore (real Redis)', () => {
       { itemId: 'b', score: 2 },
     ]);
     expect((await s.topPopular(10, NOW)).map((x) => x.itemId)).not.toContain('old');
-    expect(await s.coOccurring('b', 5)).toEqual([
-      { itemId: 'a', score: 2 },
+    // Directed: after a, users went to b (twice), then c and old; after b, to c and old.
+    expect(await s.coOccurring('a', 5)).toEqual([
+      { itemId: 'b', score: 2 },
       { itemId: 'old', score: 1 },
       { itemId: 'c', score: 1 },
     ]);
+    expect(await s.coOccurring('b', 5)).toEqual([
+      { itemId: 'old', score: 1 },
+      { itemId: 'c', score: 1 },
+    ]);
+    expect(await s.coOccurring('c', 5)).toEqual([]);
   });
 
   it('stores the newest profile only and reads item profiles in bulk', async () => {

@@ -25,8 +25,8 @@ export interface OnlineStoreOptions {
   readonly recentLimit?: number;
   /**
    * A new interaction pairs with this many of the user's latest distinct items for co-occurrence.
-   * Each pair costs two sorted-set increments, the bulk of the write cost: 5 keeps ingest near
-   * 2x the rate of 10 (measured, see tools/bench ingest-throughput); 0 turns co-occurrence off.
+   * Each new interaction increments one sorted set per earlier item in the window, the bulk of
+   * the online write cost (see tools/bench ingest-throughput); 0 turns co-occurrence off.
    * @defaultValue `5`
    */
   readonly coOccurrenceWindow?: number;
@@ -216,7 +216,10 @@ export class OnlineStore {
     return topOf(flat, k);
   }
 
-  /** The `k` items that most often co-occur with `itemId` in users' recent windows. */
+  /**
+   * The `k` items users most often interacted with after `itemId`, within their latest
+   * `coOccurrenceWindow` distinct items (directed counts: "after X, users went to Y").
+   */
   async coOccurring(itemId: string, k: number): Promise<ScoredItem[]> {
     const flat = await this.run(() => this.redis.zrevrange(this.keys.coOccurrence(itemId), 0, k - 1, 'WITHSCORES'));
     return pairs(flat);

@@ -12,7 +12,7 @@
  * ARGV[1]  high-water field: `<kind>|<topic>|<partition>`.
  * ARGV[2]  key prefix (keys below are built from it: one Redis node, not cluster-safe).
  * ARGV[3]  recent-interactions cap per user (N).
- * ARGV[4]  co-occurrence window: how many of the user's latest distinct items pair with a new one.
+ * ARGV[4]  co-occurrence window: how many of the user's latest distinct items a new one counts as following.
  * ARGV[5]  popularity bucket length, ms.
  * ARGV[6]  popularity window, ms (a bucket expires once no window can include it).
  * ARGV[7..] groups of 5: offset, user_id, item_id, timestamp_ms, member (the event's JSON).
@@ -73,7 +73,6 @@ for i = 7, #ARGV, 5 do
       local kept = { { item, ARGV[i] } }
       for _, entry in ipairs(u.items) do
         if entry[1] ~= item then
-          add(co, item, entry[1])
           add(co, entry[1], item)
           if #kept < coWindow then
             kept[#kept + 1] = entry
