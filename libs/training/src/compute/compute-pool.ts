@@ -61,15 +61,16 @@ export class ComputePool {
     if (!Number.isInteger(this.options.threads) || this.options.threads < 1 || this.options.threads > 64) {
       throw new TrainingError('TRAIN_OPTIONS_INVALID', 'ComputePoolOptions.threads must be an integer in 1..64', { field: 'threads' });
     }
-    for (let i = 0; i < this.options.threads; i++) {
-      this.slots.push(this.spawn());
-    }
   }
 
   /** Computes one meta-step in a thread. @throws TrainingError `TRAIN_COMPUTE_FAILED`, `TRAIN_CLOSED`; the step's own error (with its code). */
   run(input: ComputeInput): Promise<ComputeOutput> {
     if (this.closing !== null) {
       return Promise.reject(new TrainingError('TRAIN_CLOSED', 'compute pool is closed'));
+    }
+    // Threads start on first use: a coordinator that never validates never pays their start-up (~1-3 s: tfjs + wasm).
+    while (this.slots.length < this.options.threads) {
+      this.slots.push(this.spawn());
     }
     return new Promise((resolve, reject) => {
       this.waiting.push({ input, resolve, reject });

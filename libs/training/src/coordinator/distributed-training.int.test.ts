@@ -1,0 +1,157 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { createMetaModel, initParams, loadModelDir, metaTrain, selectBackend } from '@metarec/meta-learning';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { syntheticTaskSet } from '../data/synthetic-task-set.js';
+import { adamOptionsOf, metaStepOptionsOf, modelConfigOf } from '../spec/spec-options.js';
+import type { RunSpec } from '../spec/run-spec.js';
+import { localRedisAvailable, startLocalRedis, type LocalRedis } from '../testing/local-redis.js';
+import { tinyRunSpec } from '../testing/tiny-run-spec.js';
+import { TrainingHarness } from '../testing/training-harness.js';
+
+const available = localRedisAvailable();
+if (!available && process.env['CI'] === 'true') {
+  throw new Error('redis-server is not installed; CI runs every integration test');
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    m = Math.max(m, Math.abs(a[i] - b[i]));
+  }
+  return m;
+}
+
+describe.skipIf(!available)('distributed meta-training on a private Redis', () => {
+  let redis: LocalRedis;
+  let out: string;
+  let h: TrainingHarness;
+
+  beforeAll(async () => {
+    await selectBackend({ preferred: 'wasm' });
+    redis = await startLocalRedis();
+    out = await mkdtemp(path.join(tmpdir(), 'metarec-train-'));
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    await rm(out, { recursive: true, force: true });
+  });
+
+  function spec(overrides: Parameters<typeof tinyRunSpec>[1] = {}): RunSpec {
+    return tinyRunSpec(out, overrides);
+  }
+
+  it('matches the in-process metaTrain with 1 worker, and 2 workers reach bit-identical parameters', async () => {
+    h = new TrainingHarness(redis.url);
+    const base = spec();
+    // No validation users: metaTrain without `validate` returns its last parameters.
+    const s2 = { ...base, data: { ...base.data, validationTasks: 0 } } as RunSpec;
+    h.worker();
+    const one = await h.coordinator().run(s2, { runId: 'eq-1' });
+    h.worker();
+    const two = await h.coordinator().run(s2, { runId: 'eq-2' });
+
+    const set = syntheticTaskSet(s2.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
+    const model = createMetaModel(set.featureLayout, modelConfigOf(s2));
+    const local = metaTrain(model, initParams(model), set.train, {
+      metaBatchSize: s2.metaBatchSize,
+      epochs: s2.epochs,
+      seed: s2.seed,
+      step: metaStepOptionsOf(s2),
+      outerLr: s2.outer.lr,
+      adam: adamOptionsOf(s2),
+    });
+    expect(one.steps).toBe(local.steps);
+    expect(one.steps).toBe(6);
+    // Shards are fixed by the spec (not by the worker count), so 1 and 2 workers agree exactly.
+    expect(maxAbsDiff(one.lastParams, two.lastParams)).toBe(0);
+    // Against the single-process loop only the float summation order differs (shard means re-weighted in float64).
+    const diff = maxAbsDiff(one.lastParams, local.lastParams);
+    console.log(`distributed vs in-process metaTrain after ${one.steps} steps: max |Δθ| = ${diff.toExponential(2)}`);
+    expect(diff).toBeLessThan(1e-5);
+    expect(Array.from(one.losses)).toEqual(Array.from(local.losses).map((l) => expect.closeTo(l, 5)));
+
+    const saved = await loadModelDir(one.modelDir);
+    expect(maxAbsDiff(saved.params, one.params)).toBe(0);
+    const lineage = JSON.parse(await readFile(one.lineagePath, 'utf8')) as Record<string, unknown>;
+    expect(lineage).toMatchObject({ runId: 'eq-1', steps: 6, dataVersion: set.dataVersion, schemaFingerprint: expect.stringMatching(/^sha256:/) });
+    expect((lineage['evaluation'] as { baselines: object }).baselines).toHaveProperty('itemMean');
+  });
+
+  it('a resumed run (coordinator stopped mid-run) equals an uninterrupted one', async () => {
+    h = new TrainingHarness(redis.url);
+    h.worker();
+    const s = spec({ validateEvery: 2 });
+    const full = await h.coordinator().run(s, { runId: 'full' });
+
+    let stopAt: Promise<void> | null = null;
+    const first = h.coordinator({
+      onStatus: (st) => {
+        if (st.status === 'running' && st.step === 3) {
+          stopAt ??= first.close();
+        }
+      },
+    });
+    await expect(first.run(s, { runId: 'resumed' })).rejects.toMatchObject({ code: 'TRAIN_CLOSED' });
+    const resumed = await h.coordinator().run(s, { runId: 'resumed' });
+    expect(h.logger.lines.some((l) => l.message === 'resuming from checkpoint' && l.fields['step'] === 2)).toBe(true);
+    expect(resumed.steps).toBe(full.steps);
+    expect(maxAbsDiff(resumed.lastParams, full.lastParams)).toBe(0);
+    expect(maxAbsDiff(resumed.params, full.params)).toBe(0);
+    expect(resumed.lineage.bestStep).toBe(full.lineage.bestStep);
+  });
+
+  it('survives a Redis restart mid-run and reaches the uninterrupted parameters', async () => {
+    h = new TrainingHarness(redis.url);
+    h.worker();
+    const s = spec({ maxSteps: 5 });
+    const full = await h.coordinator().run(s, { runId: 'redis-full' });
+    let restarted: Promise<void> | null = null;
+    const c = h.coordinator({
+      onStatus: (st) => {
+        if (st.status === 'running' && st.step === 2) {
+          restarted ??= redis.restart(300);
+        }
+      },
+    });
+    const r = await c.run(s, { runId: 'redis-restart' });
+    await restarted;
+    expect(restarted).not.toBeNull();
+    expect(r.steps).toBe(5);
+    expect(maxAbsDiff(r.lastParams, full.lastParams)).toBe(0);
+  });
+
+  it('fails the run with the shard error after the configured attempts (retryable) or at once (poison data)', async () => {
+    h = new TrainingHarness(redis.url);
+    let loads = 0;
+    h.worker({
+      loadTaskSet: () => {
+        loads += 1;
+        return Promise.reject(new Error('offline store partition unreadable'));
+      },
+    });
+    const s = spec({ attempts: 3, backoffMs: 50 });
+    const failure = h.coordinator().run(s, { runId: 'flaky' });
+    await expect(failure).rejects.toMatchObject({ code: 'TRAIN_SHARD_FAILED' });
+    await expect(failure).rejects.toThrow(/after 3 attempt\(s\): offline store partition unreadable/);
+    expect(loads).toBeGreaterThanOrEqual(3);
+    await h.close();
+
+    h = new TrainingHarness(redis.url);
+    h.worker({
+      loadTaskSet: async (data) => {
+        const set = syntheticTaskSet(data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
+        const broken = set.train.map((t) => ({ ...t, support: { ...t.support, count: 0 } }));
+        return { ...set, train: broken };
+      },
+    });
+    const poison = h.coordinator().run(spec({ attempts: 5 }), { runId: 'poison' });
+    await expect(poison).rejects.toThrow(/after 1 attempt\(s\): ML_ROWS_INVALID/);
+  });
+});

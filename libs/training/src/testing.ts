@@ -1,0 +1,5 @@
+// Second entry point, `@metarec/training/testing`: fixtures for this lib's and the trainer app's tests.
+export type { LocalRedis, LocalRedisOptions } from './testing/local-redis.js';
+export { localRedisAvailable, startLocalRedis } from './testing/local-redis.js';
+export { tinyRunSpec } from './testing/tiny-run-spec.js';
+export { MemoryLogger, TrainingHarness } from './testing/training-harness.js';
