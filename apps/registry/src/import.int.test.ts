@@ -28,7 +28,7 @@ describe.skipIf(!postgres.available)(`register from a path on the import volume 
     await rm(outside, { recursive: true, force: true });
   });
 
-  const post = (path: unknown, version?: number): ReturnType<TestRegistry['app']['inject']> =>
+  const post = (path: unknown, version?: number): Promise<Awaited<ReturnType<TestRegistry['app']['inject']>>> =>
     t.app.inject({ method: 'POST', url: `${API_PREFIX}/models/imported/versions/import`, headers: WRITE, payload: { path, ...(version === undefined ? {} : { version }) } });
 
   it('registers a bundle the trainer wrote, verified file by file, idempotently', async () => {
