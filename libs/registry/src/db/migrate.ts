@@ -4,7 +4,7 @@ import type { Logger } from '@metarec/runtime';
 import type { Pool } from 'pg';
 
 import { RegistryError } from '../errors.js';
-import { type MigrationFile, readMigrationFiles } from './sql-files.js';
+import { execQuery, type MigrationFile, readMigrationFiles } from './sql-files.js';
 
 /** Options of `migrate`. */
 export interface MigrateOptions {
@@ -46,26 +46,21 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const client = await options.pool.connect();
   // The lock key is per schema, so test files in their own schemas do not wait on each other.
   // current_schema() is null until the schema exists, hence the explicit name when creating it.
-  const lockKey = "hashtext('metarec-registry-migrate:' || coalesce($1::text, current_schema()))";
   const lockParams = [options.createSchema ?? null];
   try {
     if (options.createSchema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.createSchema)) {
       throw new RegistryError('REG_MIGRATION_FAILED', `invalid schema name "${options.createSchema}"`);
     }
-    await client.query(`SELECT pg_advisory_lock(${lockKey})`, lockParams);
+    await execQuery(client, 'migrations-lock', lockParams);
     try {
       await client.query('BEGIN');
       if (options.createSchema !== undefined) {
         // An identifier cannot be a bind parameter; the name was checked above.
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${options.createSchema}`);
       }
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS registry_schema_migrations (
-           id integer PRIMARY KEY, name text NOT NULL, sha256 text NOT NULL,
-           applied_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
-      );
-      const recorded = await client.query<{ id: number; sha256: string }>('SELECT id, sha256 FROM registry_schema_migrations ORDER BY id');
-      const known = new Map(recorded.rows.map((row) => [row.id, row.sha256]));
+      await execQuery(client, 'migrations-create-table');
+      const recorded = await execQuery<{ id: number; sha256: string }>(client, 'migrations-list');
+      const known = new Map(recorded.map((row) => [row.id, row.sha256]));
       const applied: number[] = [];
       for (const migration of migrations) {
         const sum = checksum(migration.sql);
@@ -81,7 +76,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
         } catch (error) {
           throw new RegistryError('REG_MIGRATION_FAILED', `migration ${migration.id}_${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
-        await client.query('INSERT INTO registry_schema_migrations (id, name, sha256) VALUES ($1, $2, $3)', [migration.id, migration.name, sum]);
+        await execQuery(client, 'migrations-record', [migration.id, migration.name, sum]);
         applied.push(migration.id);
         options.logger?.info({ migration: `${migration.id}_${migration.name}` }, 'registry migration applied');
       }
@@ -91,7 +86,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
       await client.query('ROLLBACK');
       throw error instanceof RegistryError ? error : new RegistryError('REG_MIGRATION_FAILED', `migrations failed: ${String(error)}`, { cause: error });
     } finally {
-      await client.query(`SELECT pg_advisory_unlock(${lockKey})`, lockParams);
+      await execQuery(client, 'migrations-unlock', lockParams);
     }
   } finally {
     client.release();

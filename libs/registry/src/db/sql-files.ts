@@ -30,6 +30,11 @@ export const QUERY_NAMES = [
   'last-alias-event',
   'notify-alias',
   'ping',
+  'migrations-lock',
+  'migrations-unlock',
+  'migrations-create-table',
+  'migrations-list',
+  'migrations-record',
 ] as const;
 
 /** One query file's name. */
