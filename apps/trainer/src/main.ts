@@ -1,0 +1,236 @@
+#!/usr/bin/env node
+// trainer: composition root. Parses argv and env, creates the Redis connection, builds objects from
+// @metarec/training, runs one command and closes what it opened.
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+
+import { parseBackendName, selectBackend } from '@metarec/meta-learning';
+import { createLogger, createMetricsRegistry, GracefulShutdown, loadConfig, type Logger } from '@metarec/runtime';
+import {
+  assertNoEviction,
+  ComputePool,
+  Coordinator,
+  createRunJobHandler,
+  loadTaskSet,
+  parseRunSpec,
+  readRunStatus,
+  RunScheduler,
+  RunStore,
+  ShardProcessor,
+  TrainingWorker,
+  WorkerMetrics,
+  type RunStatus,
+} from '@metarec/training';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { Redis } from 'ioredis';
+
+import { buildProbeServer } from './app.js';
+import { trainerConfigSchema, type TrainerConfig } from './config.js';
+
+const config: TrainerConfig = loadConfig(trainerConfigSchema);
+// Logs go to stderr so stdout carries only command results (JSON), for scripts and tests.
+const logger: Logger = createLogger({ name: 'trainer', level: config.LOG_LEVEL, redactPaths: ['config.REDIS_URL'], destination: process.stderr });
+const backend = config.METAREC_BACKEND === undefined ? undefined : parseBackendName(config.METAREC_BACKEND);
+
+function gitCommit(): string {
+  if (config.GIT_COMMIT !== undefined) {
+    return config.GIT_COMMIT;
+  }
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch (e) {
+    logger.info({ err: (e as Error).message }, 'git rev-parse failed; lineage records commit unknown');
+    return 'unknown';
+  }
+}
+
+/** BullMQ needs `maxRetriesPerRequest: null`: commands wait through a Redis restart instead of failing. */
+async function connect(): Promise<Redis> {
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true });
+  await redis.connect();
+  await assertNoEviction(redis);
+  return redis;
+}
+
+async function readSpec(file: string): Promise<ReturnType<typeof parseRunSpec>> {
+  return parseRunSpec(JSON.parse(await readFile(file, 'utf8')) as unknown);
+}
+
+async function selectMainBackend(): Promise<void> {
+  const selection = await selectBackend({ ...(backend ? { preferred: backend } : {}), logger: { info: (m, f) => logger.info(f ?? {}, m), warn: (m, f) => logger.warn(f ?? {}, m) } });
+  logger.info({ backend: selection.name, reason: selection.reason }, 'tfjs backend selected');
+}
+
+function progressBar(enabled: boolean): { onStatus: (s: RunStatus) => void; stop: () => void } {
+  const bar = new SingleBar({ format: 'step {value}/{total} |{bar}| loss {loss} val {val} eta {eta_s}s', hideCursor: true, noTTYOutput: enabled, notTTYSchedule: 2000 });
+  let started = false;
+  return {
+    onStatus: (s) => {
+      if (!enabled || s.status !== 'running') {
+        return;
+      }
+      const payload = { loss: s.loss?.toFixed(4) ?? '-', val: s.validationLoss?.toFixed(4) ?? '-' };
+      if (!started) {
+        bar.start(s.totalSteps, s.step, payload);
+        started = true;
+      }
+      bar.update(s.step, payload);
+    },
+    stop: () => {
+      if (started) {
+        bar.stop();
+      }
+    },
+  };
+}
+
+async function runCommand(options: { spec: string; runId?: string; progress: boolean }): Promise<void> {
+  const spec = await readSpec(options.spec);
+  await selectMainBackend();
+  const redis = await connect();
+  const pool = new ComputePool({ threads: 1, ...(backend ? { backend } : {}) });
+  const bar = progressBar(options.progress);
+  const coordinator = new Coordinator({ connection: redis, store: new RunStore({ redis }), pool, logger, gitCommit: gitCommit(), onStatus: bar.onStatus });
+  const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS, logger });
+  shutdown
+    .add('coordinator', () => coordinator.close())
+    .add('compute-pool', () => pool.close())
+    .add('redis', async () => {
+      await redis.quit();
+    });
+  // SIGTERM stops the run between polls; `trainer run --run-id <id>` resumes it from its last checkpoint.
+  shutdown.onSignals((report) => process.exit(report.ok ? 130 : 1));
+  let code = 0;
+  try {
+    const result = await coordinator.run(spec, options.runId === undefined ? {} : { runId: options.runId });
+    bar.stop();
+    process.stdout.write(`${JSON.stringify({ runId: result.runId, steps: result.steps, modelDir: result.modelDir, lineagePath: result.lineagePath, evaluation: result.lineage.evaluation })}\n`);
+  } catch (e) {
+    bar.stop();
+    logger.error({ code: (e as { code?: string }).code, err: (e as Error).message }, 'run failed');
+    code = 1;
+  }
+  const report = await shutdown.run('run finished');
+  process.exit(report.ok ? code : 1);
+}
+
+async function workerCommand(options: { concurrency: number; runs: boolean; name?: string }): Promise<void> {
+  const registry = createMetricsRegistry({ collectDefaultMetrics: true, defaultMetricsPrefix: 'metarec_trainer_', defaultLabels: { app: 'trainer' } });
+  const redis = await connect();
+  const store = new RunStore({ redis });
+  const pool = new ComputePool({
+    threads: options.concurrency,
+    ...(backend ? { backend } : {}),
+    onReady: (info) => logger.info(info, 'compute thread ready'),
+  });
+  let runHandlerParts: { coordinator: Coordinator; pool: ComputePool } | null = null;
+  if (options.runs) {
+    await selectMainBackend();
+    const validationPool = new ComputePool({ threads: 1, ...(backend ? { backend } : {}) });
+    runHandlerParts = { pool: validationPool, coordinator: new Coordinator({ connection: redis, store, pool: validationPool, logger, gitCommit: gitCommit() }) };
+  }
+  const worker = new TrainingWorker({
+    connection: redis,
+    processor: new ShardProcessor({ store, pool, loadTaskSet }),
+    logger,
+    metrics: new WorkerMetrics(registry),
+    concurrency: options.concurrency,
+    lockDurationMs: config.LOCK_DURATION_MS,
+    stalledIntervalMs: config.STALLED_INTERVAL_MS,
+    maxStalledCount: config.MAX_STALLED_COUNT,
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(runHandlerParts ? { runHandler: createRunJobHandler(runHandlerParts.coordinator) } : {}),
+  });
+  await worker.waitUntilReady();
+  let accepting = true;
+  const app = buildProbeServer({ registry, healthy: () => accepting && worker.isHealthy() });
+  await app.listen({ host: config.TRAINER_HOST, port: config.TRAINER_PORT });
+  // Closing order (STYLE.md): health off, HTTP, BullMQ workers (active shards finish), the run role, compute threads, Redis.
+  const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS, logger });
+  shutdown
+    .add('health', () => {
+      accepting = false;
+    })
+    .add('http', () => app.close())
+    .add('bullmq-workers', () => worker.close())
+    .add('coordinator', async () => {
+      await runHandlerParts?.coordinator.close();
+      await runHandlerParts?.pool.close();
+    })
+    .add('compute-pool', () => pool.close())
+    .add('redis', async () => {
+      await redis.quit();
+    });
+  shutdown.onSignals((report) => process.exit(report.ok ? 0 : 1));
+  logger.info({ concurrency: options.concurrency, runs: options.runs, port: config.TRAINER_PORT, pid: process.pid }, 'trainer worker started');
+}
+
+async function withScheduler<T>(fn: (scheduler: RunScheduler) => Promise<T>): Promise<T> {
+  const redis = await connect();
+  const scheduler = new RunScheduler({ connection: redis });
+  try {
+    return await fn(scheduler);
+  } finally {
+    await scheduler.close();
+    await redis.quit();
+  }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+const program = new Command('trainer').description('metarec distributed meta-training (BullMQ on Redis)');
+program
+  .command('run')
+  .description('coordinate a run: enqueue shard jobs per meta-step, aggregate, checkpoint, write model + lineage')
+  .requiredOption('--spec <file>', 'run spec JSON')
+  .option('--run-id <id>', 'resume this run from its last checkpoint (or start it under this id)')
+  .option('--no-progress', 'no progress bar')
+  .action((o: { spec: string; runId?: string; progress: boolean }) => runCommand(o));
+program
+  .command('worker')
+  .description('process shard jobs (and, with --runs, scheduled run jobs); /healthz and /metrics on TRAINER_PORT')
+  .option('--concurrency <n>', 'shard jobs at once (one compute thread each)', (v) => Number.parseInt(v, 10), 1)
+  .option('--runs', 'also take run jobs (the coordinator role for scheduled runs)', false)
+  .option('--name <name>', 'worker name stored on jobs')
+  .action((o: { concurrency: number; runs: boolean; name?: string }) => workerCommand(o));
+program
+  .command('schedule')
+  .description('create or replace a cron schedule of a run spec (workers started with --runs execute it)')
+  .requiredOption('--cron <pattern>', 'cron pattern (5 fields, or 6 with seconds first)')
+  .requiredOption('--spec <file>', 'run spec JSON')
+  .option('--id <id>', 'schedule id', 'nightly')
+  .option('--tz <zone>', 'time zone of the pattern, e.g. Europe/Berlin')
+  .action(async (o: { cron: string; spec: string; id: string; tz?: string }) => {
+    const spec = await readSpec(o.spec);
+    print(await withScheduler((s) => s.upsert(o.id, o.cron, spec, o.tz)));
+  });
+const schedules = program.command('schedules').description('list or remove schedules');
+schedules.command('list').action(async () => print(await withScheduler((s) => s.list())));
+schedules
+  .command('remove <id>')
+  .action(async (id: string) => {
+    const removed = await withScheduler((s) => s.remove(id));
+    print({ id, removed });
+    process.exitCode = removed ? 0 : 1;
+  });
+program
+  .command('status <runId>')
+  .description("print a run's status (step, loss, validation, ETA; or its result or failure)")
+  .action(async (runId: string) => {
+    const redis = await connect();
+    try {
+      print(await readRunStatus(new RunStore({ redis }), runId));
+    } finally {
+      await redis.quit();
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  logger.error({ code: (e as { code?: string }).code, err: (e as Error).message }, 'trainer command failed');
+  process.exit(1);
+}
