@@ -57,6 +57,8 @@ export interface StartIngestOptions {
   readonly producer: EventProducer;
   readonly flushRows?: number;
   readonly flushAgeMs?: number;
+  /** Online co-occurrence window. @defaultValue the store's default */
+  readonly coOccurrenceWindow?: number;
   /** Observes every online batch once Redis acknowledged it. */
   readonly onApplied?: (batches: readonly OnlineBatch[], ackMs: number) => void;
 }
@@ -66,7 +68,7 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
   const { topics, redis } = options;
   const root = await mkdtemp(join(tmpdir(), `${topics.id}-`));
   const prefix = `${topics.id}:${randomUUID().slice(0, 6)}:`;
-  const store = new OnlineStore({ redis, keyPrefix: prefix });
+  const store = new OnlineStore({ redis, keyPrefix: prefix, coOccurrenceWindow: options.coOccurrenceWindow });
   let applied = 0;
   const online: OnlineSink = {
     apply: async (batches) => {

@@ -1,6 +1,6 @@
 // End-to-end ingest throughput (Kafka → validation → Redis + Arrow files, committed) against a
 // bare consumer that only counts the same messages, in the same run, alternating.
-// Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-throughput.ts [--events 200000] [--rounds 2]
+// Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-throughput.ts [--events 100000] [--rounds 2] [--co-window 5]
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
@@ -11,7 +11,16 @@ import { Redis } from 'ioredis';
 import { benchEnvironment, printTable, writeResult } from './bench-report.js';
 import { benchKafka, benchTopics, BROKERS, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until } from './ingest-bench-setup.js';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '200000' }, rounds: { type: 'string', default: '2' }, partitions: { type: 'string', default: '6' } } });
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '100000' },
+    rounds: { type: 'string', default: '2' },
+    partitions: { type: 'string', default: '6' },
+    'co-window': { type: 'string' },
+    out: { type: 'string', default: 'ingest-throughput' },
+  },
+});
+const CO_WINDOW = values['co-window'] === undefined ? undefined : Number(values['co-window']);
 const EVENTS = Number(values.events);
 const ROUNDS = Number(values.rounds);
 const PARTITIONS = Number(values.partitions);
@@ -63,7 +72,7 @@ async function bare(round: number): Promise<Rate> {
 async function full(): Promise<Rate> {
   let first = 0;
   const started = performance.now();
-  const ingest = await startIngest({ topics, redis, producer, onApplied: () => void (first ||= performance.now()) });
+  const ingest = await startIngest({ topics, redis, producer, coOccurrenceWindow: CO_WINDOW, onApplied: () => void (first ||= performance.now()) });
   await until(() => ingest.applied() >= EVENTS, 600_000, 5);
   await ingest.pipeline.flush(); // durable and committed: the end of "into both stores"
   const end = performance.now();
@@ -83,12 +92,13 @@ const median = (rates: Rate[]): number => {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const ratio = median(fullRates) / median(bareRates);
-printTable(`ingest throughput, ${EVENTS} events, ${PARTITIONS} partitions, ${ROUNDS} rounds (median)`, ['consumer', 'events/s', 'per round'], [
+printTable(`ingest throughput, ${EVENTS} events, ${PARTITIONS} partitions, co-occurrence window ${CO_WINDOW ?? 'default'}, ${ROUNDS} rounds (median)`, ['consumer', 'events/s', 'per round'], [
   ['bare (count only)', Math.round(median(bareRates)), bareRates.map((r) => Math.round(r.eventsPerSec)).join(' ')],
   ['ingest (both stores, committed)', Math.round(median(fullRates)), fullRates.map((r) => Math.round(r.eventsPerSec)).join(' ')],
   ['ratio (target >= 0.8)', Number(ratio.toFixed(3)), ''],
 ]);
-const file = writeResult('ingest-throughput', env, {
+const file = writeResult(values.out, env, {
+  coOccurrenceWindow: CO_WINDOW ?? 'default (5)',
   events: EVENTS,
   partitions: PARTITIONS,
   partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
