@@ -69,9 +69,11 @@ describe.skipIf(!postgres.available)(`registry HTTP API ${postgres.available ? '
       ['GET', '/models/melu/versions/99', {}, undefined, 404, 'REG_VERSION_NOT_FOUND', 'version'],
       ['GET', '/models/melu/aliases/staging', {}, undefined, 404, 'REG_ALIAS_NOT_FOUND', 'alias'],
       ['GET', '/models/nope/aliases/production', {}, undefined, 404, 'REG_ALIAS_NOT_FOUND', 'alias'],
+      ['GET', '/no/such/route', {}, undefined, 404, 'REG_ROUTE_NOT_FOUND', 'url'],
+      ['POST', '/models', { ...WRITE, 'content-type': 'application/json' }, '{not json', 400, 'REG_INVALID_INPUT', 'body'],
     ];
     for (const [method, path, headers, payload, status, code, field] of cases) {
-      const res = await t.app.inject({ method: method as 'GET', url: `${API_PREFIX}${path}`, headers, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
+      const res = await t.app.inject({ method: method as 'GET', url: `${API_PREFIX}${path}`, headers, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> | string }) });
       expect({ path, status: res.statusCode, code: (res.json() as { code: string }).code, field: (res.json() as { field?: string }).field }).toEqual({ path, status, code, field });
     }
   });

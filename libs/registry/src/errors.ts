@@ -7,6 +7,7 @@
  * - `REG_INVALID_NAME`: a model, alias or file name breaks the naming rules (`field` names it).
  * - `REG_MANIFEST_INVALID`: a bundle manifest failed its schema.
  * - `REG_MODEL_NOT_FOUND` / `REG_VERSION_NOT_FOUND` / `REG_ALIAS_NOT_FOUND`: unknown name or number.
+ * - `REG_ROUTE_NOT_FOUND`: no such HTTP route (server side only).
  * - `REG_MODEL_EXISTS`: a model of that name is already registered.
  * - `REG_VERSION_IMMUTABLE`: a write would change the bytes of an existing version.
  * - `REG_VERSION_ARCHIVED`: an alias may not point to an archived version.
@@ -33,6 +34,7 @@ export type RegistryErrorCode =
   | 'REG_MODEL_NOT_FOUND'
   | 'REG_VERSION_NOT_FOUND'
   | 'REG_ALIAS_NOT_FOUND'
+  | 'REG_ROUTE_NOT_FOUND'
   | 'REG_MODEL_EXISTS'
   | 'REG_VERSION_IMMUTABLE'
   | 'REG_VERSION_ARCHIVED'
@@ -61,6 +63,7 @@ export const REGISTRY_ERROR_CODES = [
   'REG_MODEL_NOT_FOUND',
   'REG_VERSION_NOT_FOUND',
   'REG_ALIAS_NOT_FOUND',
+  'REG_ROUTE_NOT_FOUND',
   'REG_MODEL_EXISTS',
   'REG_VERSION_IMMUTABLE',
   'REG_VERSION_ARCHIVED',

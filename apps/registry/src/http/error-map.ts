@@ -14,6 +14,7 @@ export const HTTP_STATUS_BY_CODE = {
   REG_MODEL_NOT_FOUND: 404,
   REG_VERSION_NOT_FOUND: 404,
   REG_ALIAS_NOT_FOUND: 404,
+  REG_ROUTE_NOT_FOUND: 404,
   REG_MODEL_EXISTS: 409,
   REG_VERSION_IMMUTABLE: 409,
   REG_VERSION_ARCHIVED: 409,
@@ -46,6 +47,9 @@ function fromFastifyError(error: FastifyError): { status: number; code: Registry
  * as an error (someone must repair the store); internal errors hide their message from clients.
  */
 export function installErrorHandler(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ code: 'REG_ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`, field: 'url' }),
+  );
   app.setErrorHandler((error, request, reply) => {
     if (isRegistryError(error)) {
       const status = HTTP_STATUS_BY_CODE[error.code];
