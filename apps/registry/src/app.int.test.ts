@@ -168,6 +168,9 @@ describe.skipIf(!postgres.available)(`registry HTTP API ${postgres.available ? '
     const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toContain('metarec_registry_http_request_duration_seconds_bucket');
     expect(metrics).toMatch(/metarec_registry_http_errors_total\{code="REG_ARTIFACT_CORRUPT"\} [1-9]/);
+    expect(metrics).toMatch(/metarec_registry_alias_moves_total\{kind="override"\} 1/);
+    expect(metrics).toMatch(/metarec_registry_gate_refusals_total\{reason="worse-beyond-tolerance"\} 1/);
+    expect(metrics).toMatch(/metarec_registry_long_polls 0/);
   });
 });
 

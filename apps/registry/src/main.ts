@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     pool,
     logger,
     watcher,
+    metrics,
     notifyChannel: config.REGISTRY_NOTIFY_CHANNEL,
     gatedAliases: config.REGISTRY_GATED_ALIASES,
     gatePolicy: { scenario: config.REGISTRY_GATE_SCENARIO, metric: config.REGISTRY_GATE_METRIC, better: config.REGISTRY_GATE_BETTER, tolerance: config.REGISTRY_GATE_TOLERANCE },

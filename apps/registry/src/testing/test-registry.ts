@@ -35,14 +35,15 @@ export async function startTestRegistry(databaseUrl: string, options: { readonly
   await watcher.start();
   const logger = createLogger({ name: 'registry-test', level: 'silent' });
   const registry = new ModelRegistry({ pool: db.pool, store, logger });
-  const aliases = new AliasManager({ pool: db.pool, logger, watcher, notifyChannel: channel, gatePolicy: { scenario: 'new_user', metric: 'ndcg10', better: 'higher', tolerance: 0.01 } });
+  const metrics = createMetricsRegistry();
+  const aliases = new AliasManager({ pool: db.pool, logger, watcher, metrics, notifyChannel: channel, gatePolicy: { scenario: 'new_user', metric: 'ndcg10', better: 'higher', tolerance: 0.01 } });
   let ready = true;
   const app = await buildApp({
     registry,
     aliases,
     store,
     logger,
-    metrics: createMetricsRegistry(),
+    metrics,
     auth: { verifier: createTokenVerifier(Object.entries(TEST_TOKENS).map(([who, token]) => `${who}:${token}`)), readAuth: options.readAuth ?? false },
     maxUploadBytes: options.maxUploadBytes ?? 64 * 1024 * 1024,
     longPollMaxMs: 30_000,

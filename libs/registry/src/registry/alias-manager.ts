@@ -1,5 +1,6 @@
 import type { Logger } from '@metarec/runtime';
 import type { Pool } from 'pg';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 import { execQuery, type Queryable } from '../db/sql-files.js';
 import { withTransaction } from '../db/transaction.js';
@@ -34,6 +35,25 @@ export interface AliasManagerOptions {
   readonly watcher?: AliasChangeWaiter;
   /** How often `waitForChange` re-reads the alias even without a notification, in ms. @defaultValue `1_000` */
   readonly pollIntervalMs?: number;
+  /**
+   * Registers `metarec_registry_alias_moves_total{kind}`, `metarec_registry_gate_refusals_total{reason}`
+   * and `metarec_registry_long_polls` (waiting now) here. @defaultValue none (no metrics)
+   */
+  readonly metrics?: Registry;
+}
+
+interface AliasMetrics {
+  readonly moves: Counter<'kind'>;
+  readonly refusals: Counter<'reason'>;
+  readonly longPolls: Gauge;
+}
+
+function aliasMetrics(registry: Registry): AliasMetrics {
+  return {
+    moves: new Counter({ name: 'metarec_registry_alias_moves_total', help: 'Alias moves by kind (set, promote, override, rollback)', labelNames: ['kind'], registers: [registry] }),
+    refusals: new Counter({ name: 'metarec_registry_gate_refusals_total', help: 'Promotions refused by the gate, by reason', labelNames: ['reason'], registers: [registry] }),
+    longPolls: new Gauge({ name: 'metarec_registry_long_polls', help: 'Long-poll requests waiting for an alias move', registers: [registry] }),
+  };
 }
 
 /** Defaults laid under `AliasManagerOptions`. */
@@ -85,6 +105,7 @@ export class AliasManager {
   private readonly notifyChannel: string;
   private readonly watcher: AliasChangeWaiter | undefined;
   private readonly pollIntervalMs: number;
+  private readonly metrics: AliasMetrics | undefined;
 
   /** @throws RegistryError (`REG_OPTIONS_INVALID`) on a negative tolerance or a non-positive poll interval. */
   constructor(options: AliasManagerOptions) {
@@ -103,6 +124,7 @@ export class AliasManager {
     this.notifyChannel = merged.notifyChannel;
     this.watcher = merged.watcher;
     this.pollIntervalMs = merged.pollIntervalMs;
+    this.metrics = merged.metrics === undefined ? undefined : aliasMetrics(merged.metrics);
   }
 
   /** The policy gated moves are checked against. */
@@ -174,6 +196,7 @@ export class AliasManager {
         kind = 'promote';
         if (gate.outcome === 'refuse') {
           if (!override) {
+            this.metrics?.refusals.inc({ reason: gate.reason });
             throw new RegistryError(GATE_REFUSAL_CODE[gate.reason] ?? 'REG_GATE_REFUSED', `promotion of ${input.model} v${input.version} to ${input.alias} refused: ${describeGateDecision(gate)}`, {
               field: 'version',
               details: { gate },
@@ -186,6 +209,7 @@ export class AliasManager {
       return { alias: { model: input.model, alias: input.alias, version: input.version, eventId: event.id, updatedAt: event.at }, moved: true, event, gate };
     });
     if (result.event !== null) {
+      this.metrics?.moves.inc({ kind: result.event.kind });
       const level = result.event.kind === 'override' ? 'warn' : 'info';
       this.logger?.[level]({ event: result.event }, `alias ${input.model}@${input.alias} moved ${String(result.event.fromVersion)} -> ${result.event.toVersion} (${result.event.kind})`);
     }
@@ -215,6 +239,7 @@ export class AliasManager {
       const event = await this.record(client, { modelId, model: input.model, alias: input.alias, from: current.version, to: previous, kind: 'rollback', actor: input.actor, reason: input.reason, gate: null });
       return { alias: { model: input.model, alias: input.alias, version: previous, eventId: event.id, updatedAt: event.at }, moved: true, event, gate: null };
     });
+    this.metrics?.moves.inc({ kind: 'rollback' });
     this.logger?.warn({ event: result.event }, `alias ${input.model}@${input.alias} rolled back to ${result.alias.version}`);
     return result;
   }
@@ -228,6 +253,7 @@ export class AliasManager {
   async waitForChange(input: { readonly model: string; readonly alias: string; readonly afterEventId: number; readonly timeoutMs: number; readonly signal?: AbortSignal }): Promise<{ readonly changed: boolean; readonly alias: AliasRecord | undefined }> {
     const deadline = Date.now() + input.timeoutMs;
     const subscription = this.watcher?.subscribe(input.model, input.alias);
+    this.metrics?.longPolls.inc();
     try {
       for (;;) {
         const alias = await this.find(input.model, input.alias);
@@ -242,6 +268,7 @@ export class AliasManager {
         await (subscription === undefined ? sleep(pause) : subscription.next(pause, input.signal));
       }
     } finally {
+      this.metrics?.longPolls.dec();
       subscription?.close();
     }
   }
