@@ -116,4 +116,21 @@ describe.skipIf(!postgres.available)(`registry CLI against a listening server ${
     expect(seen).toEqual([v1]);
     expect(errors.length).toBeGreaterThan(0);
   });
+
+  it('holds a long-poll until its timeout when nothing moves, and releases it when the client goes away', async () => {
+    const started = Date.now();
+    const idle = (await (await fetch(`${url}/api/v1/models/watched/aliases/staging/wait?after=1000000&timeoutMs=800`)).json()) as { changed: boolean };
+    expect(idle.changed).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(750);
+
+    const gone = new AbortController();
+    const pending = fetch(`${url}/api/v1/models/watched/aliases/staging/wait?after=1000000&timeoutMs=20000`, { signal: gone.signal }).catch(() => 'aborted');
+    await new Promise((r) => setTimeout(r, 200));
+    const waiting = async (): Promise<string | undefined> => /metarec_registry_long_polls (\d+)/.exec(await (await fetch(`${url}/metrics`)).text())?.[1];
+    expect(await waiting()).toBe('1');
+    gone.abort();
+    expect(await pending).toBe('aborted');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await waiting()).toBe('0');
+  });
 });
