@@ -19,6 +19,8 @@ export {
   manifestContentHash,
   parseBundleManifest,
 } from './manifest/bundle-manifest.js';
+export type { WriteBundleManifestOptions } from './manifest/write-bundle-manifest.js';
+export { writeBundleManifest } from './manifest/write-bundle-manifest.js';
 export type { ArtifactStore, StoredArtifact } from './artifacts/artifact-store.js';
 export { SHA256_HEX } from './artifacts/artifact-store.js';
 export type { DirectoryArtifactStoreOptions } from './artifacts/directory-artifact-store.js';
