@@ -17,6 +17,7 @@ const depConstraints = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:registry', notDependOnLibsWithTags: ['kind:model'] },
   { sourceTag: 'scope:trainer', onlyDependOnLibsWithTags: ['scope:shared', 'scope:trainer'] },
+  { sourceTag: 'scope:serving', onlyDependOnLibsWithTags: ['scope:shared', 'scope:serving'] },
 ];
 
 export default [

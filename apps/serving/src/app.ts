@@ -1,0 +1,68 @@
+import type { ServingService } from '@metarec/serving';
+import { fastify, type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+
+import { errorHandler, parseOr400 } from './errors.js';
+import { DEFAULT_K, kQuerySchema, recommendBodySchema, userParamsSchema } from './request-schemas.js';
+
+/** Probe and API paths (the deployment manifests' probes are checked against these). */
+export const ROUTES = {
+  healthz: '/healthz',
+  readyz: '/readyz',
+  metrics: '/metrics',
+  recommendations: '/v1/users/:userId/recommendations',
+  onboarding: '/v1/users/:userId/onboarding',
+  feedback: '/v1/feedback',
+} as const;
+
+/** What the HTTP server is built from (created in `main.ts`, or by tests). */
+export interface ServingAppDeps {
+  readonly service: ServingService;
+  readonly registry: Registry;
+  /** `/readyz` is 200 only while this holds and a model is loaded (false from SIGTERM on). */
+  readonly accepting: () => boolean;
+  /** Largest JSON body, bytes. @defaultValue 1 MiB */
+  readonly bodyLimitBytes?: number;
+}
+
+/** The serving app's HTTP surface: routes translate HTTP to `ServingService` calls and back. Never listens. */
+export function buildApp(deps: ServingAppDeps): FastifyInstance {
+  const { service } = deps;
+  // No per-request logging: at thousands of requests per second it would cost more than the ranking.
+  const app = fastify({ logger: false, bodyLimit: deps.bodyLimitBytes ?? 1_048_576, return503OnClosing: true });
+  app.setErrorHandler(errorHandler);
+  app.addHook('onResponse', async (request, reply) => {
+    service.metrics?.httpDuration.observe(
+      { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.get(ROUTES.healthz, async () => ({ status: 'ok' }));
+  app.get(ROUTES.readyz, async (_request, reply) => {
+    const ready = deps.accepting() && service.ready;
+    return reply.code(ready ? 200 : 503).send({ ready, modelVersion: service.modelVersion });
+  });
+  app.get(ROUTES.metrics, async (_request, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()));
+
+  app.get(ROUTES.recommendations, async (request) => {
+    const { userId } = parseOr400(userParamsSchema, request.params, 'params');
+    const { k } = parseOr400(kQuerySchema, request.query, 'query');
+    return service.recommender.recommend({ userId, k: k ?? DEFAULT_K });
+  });
+  app.post(ROUTES.recommendations, async (request) => {
+    const { userId } = parseOr400(userParamsSchema, request.params, 'params');
+    const body = parseOr400(recommendBodySchema, request.body ?? {}, 'body');
+    return service.recommender.recommend({ userId, k: body.k ?? DEFAULT_K, exclude: body.exclude ?? [] });
+  });
+  app.get(ROUTES.onboarding, async (request) => {
+    const { userId } = parseOr400(userParamsSchema, request.params, 'params');
+    const { k } = parseOr400(kQuerySchema, request.query, 'query');
+    return service.onboarding.onboarding(userId, k ?? Math.min(DEFAULT_K, service.onboarding.maxK));
+  });
+  app.post(ROUTES.feedback, async (request, reply) => {
+    const receipt = await service.feedback.submit(request.body);
+    return reply.code(202).send({ accepted: true, partition: receipt.partition, offset: receipt.offset });
+  });
+  return app;
+}

@@ -1,0 +1,46 @@
+import { env } from '@metarec/runtime';
+import { z } from 'zod';
+
+const float = (description: string): z.ZodPipe<z.ZodString, z.ZodTransform<number, string>> =>
+  env.string(description).transform((text, ctx) => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < 0) {
+      ctx.addIssue({ code: 'custom', message: `expected a non-negative number, got "${text}"` });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+/** Every environment variable of the serving app, with its default (printed by `describeConfig`). */
+export const servingConfigSchema = z.object({
+  SERVING_HOST: env.string('interface the HTTP server listens on').default('0.0.0.0'),
+  SERVING_PORT: env.port('port of the API, /healthz, /readyz and /metrics').default(8080),
+  REDIS_URL: env.url('Redis URL of the online store (read only)', ['redis:', 'rediss:']).default('redis://localhost:6380'),
+  ONLINE_KEY_PREFIX: env.string('prefix of every online-store key (as ingest writes them)').default('metarec:fs:'),
+  KAFKA_BROKERS: env.list('Kafka bootstrap brokers, host:port, comma-separated').default(['localhost:9092']),
+  SERVING_CLIENT_ID: env.string('Kafka client id').default('metarec-serving'),
+  TOPIC_INTERACTIONS: env.string('topic feedback events are produced to (ingest consumes it)').default('metarec.interactions'),
+  REGISTRY_URL: env.url('registry base URL', ['http:', 'https:']).default('http://localhost:8081'),
+  REGISTRY_TOKEN: env.string('bearer token for the registry, if reads are guarded').optional(),
+  MODEL_NAME: env.string('registry model served').default('melu'),
+  MODEL_ALIAS: env.string('alias followed; its moves are hot-swapped').default('production'),
+  MODEL_DIR: env.string('serve this local model directory instead of the registry (dev, baked images)').optional(),
+  BUNDLE_CACHE_DIR: env.string('scratch directory for downloaded bundles').default('.data/serving-bundles'),
+  REGISTRY_RETRY_MS: env.int('retry interval of the first model load while the registry has none, ms', { min: 100 }).default(5_000),
+  CANDIDATES: env.int('candidates ranked per request', { min: 1, max: 100_000 }).default(500),
+  MAX_K: env.int('largest k a caller may ask for', { min: 1, max: 10_000 }).default(100),
+  ADAPT_STEPS: env.int('inner SGD steps at request time', { min: 0, max: 100 }).default(5),
+  ADAPT_LR: float('inner step size (Meta-SGD models use their learned rates)').default(0.01),
+  ADAPT_RATE_PER_SEC: env.int('sustained adaptations per second per process', { min: 1 }).default(200),
+  ADAPT_BURST: env.int('adaptations allowed above the rate in a burst', { min: 1 }).default(20),
+  ADAPT_MAX_QUEUED: env.int('adaptations waiting their turn before new ones are served from the prior', { min: 1 }).default(16),
+  USER_CACHE_MAX: env.int('adapted users kept in memory', { min: 1 }).default(2_000),
+  USER_CACHE_TTL_MS: env.int('an adapted user is recomputed after this long, ms', { min: 1 }).default(300_000),
+  STORE_TIMEOUT_MS: env.int('an online-store read slower than this degrades the answer, ms', { min: 1 }).default(50),
+  METAREC_BACKEND: env.oneOf(['tensorflow', 'wasm', 'cpu'], 'tfjs backend (unset: the best available)').optional(),
+  SHUTDOWN_DEADLINE_MS: env.int('SIGTERM drain deadline, ms', { min: 100 }).default(10_000),
+  LOG_LEVEL: env.oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'log level').default('info'),
+});
+
+/** The serving app's typed configuration. */
+export type ServingConfig = z.output<typeof servingConfigSchema>;

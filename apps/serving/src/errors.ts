@@ -1,0 +1,64 @@
+import { ServingError, type ServingErrorCode } from '@metarec/serving';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodError } from 'zod';
+
+/** The one table from error codes to HTTP statuses (STYLE.md). */
+export const STATUS_OF: Readonly<Record<ServingErrorCode, number>> = {
+  SERVING_INPUT_INVALID: 400,
+  SERVING_NOT_READY: 503,
+  SERVING_FEEDBACK_UNAVAILABLE: 503,
+  SERVING_CLOSED: 503,
+  SERVING_BUNDLE_REFUSED: 500,
+  SERVING_OPTIONS_INVALID: 500,
+};
+
+/** Body of every error response. */
+export interface ErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly field?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** A zod failure as a 400 naming the first offending field, prefixed by where it was (`query.k`). */
+export function fromZod(error: ZodError, where: 'params' | 'query' | 'body'): ServingError {
+  const issue = error.issues[0];
+  const keys = issue?.code === 'unrecognized_keys' ? issue.keys : [];
+  const path = [...(issue?.path ?? []), ...keys.slice(0, 1)].map(String).join('.');
+  const field = path === '' ? where : where === 'params' ? path : `${where}.${path}`;
+  const reason = issue?.code === 'unrecognized_keys' ? `unknown field "${keys.join('", "')}"` : (issue?.message ?? 'invalid');
+  return new ServingError('SERVING_INPUT_INVALID', `${field}: ${reason}`, { field, cause: error });
+}
+
+/** Parses with zod or throws a 400 naming the field. */
+export function parseOr400<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: ZodError } }, value: unknown, where: 'params' | 'query' | 'body'): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw fromZod(result.error, where);
+  }
+  return result.data;
+}
+
+/** fastify `setErrorHandler`: codes through the table; fastify's own 4xx (bad JSON, media type) as 400 on `body`; the rest 500. */
+export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof ServingError) {
+    const status = STATUS_OF[error.code];
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    }
+    const body: ErrorBody = {
+      code: error.code,
+      message: error.message,
+      ...(error.field === undefined ? {} : { field: error.field }),
+      ...(Object.keys(error.details).length === 0 ? {} : { details: error.details }),
+    };
+    return reply.code(status).send(body);
+  }
+  const statusCode = (error as FastifyError).statusCode;
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
+    const body: ErrorBody = { code: 'SERVING_INPUT_INVALID', message: error.message, field: 'body' };
+    return reply.code(400).send(body);
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return reply.code(500).send({ code: 'SERVING_INTERNAL', message: 'internal error' } satisfies ErrorBody);
+}

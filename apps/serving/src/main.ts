@@ -1,0 +1,97 @@
+// Composition root of the serving app: config, backend, clients, use cases, model loading, HTTP, shutdown order.
+import { OnlineStore } from '@metarec/feature-store';
+import { selectBackend } from '@metarec/meta-learning';
+import { RegistryClient } from '@metarec/registry';
+import { createLogger, createMetricsRegistry, GracefulShutdown, loadConfig, type ShutdownReport } from '@metarec/runtime';
+import { InteractionSchema } from '@metarec/schemas';
+import { loadServingModel, ModelUpdater, registryAliasFollower, ServingService } from '@metarec/serving';
+import { KafkaJsClient } from '@metarec/streaming';
+import { Redis } from 'ioredis';
+
+import { buildApp } from './app.js';
+import { servingConfigSchema } from './config.js';
+
+const config = loadConfig(servingConfigSchema);
+const logger = createLogger({ name: 'serving', level: config.LOG_LEVEL, redactPaths: ['config.REDIS_URL', 'config.REGISTRY_TOKEN'] });
+logger.info({ config }, 'serving starting');
+const backend = await selectBackend({
+  ...(config.METAREC_BACKEND === undefined ? {} : { preferred: config.METAREC_BACKEND }),
+  logger: { info: (message, fields) => logger.info(fields ?? {}, message), warn: (message, fields) => logger.warn(fields ?? {}, message) },
+});
+logger.info({ backend: backend.name, reason: backend.reason }, 'tfjs backend selected');
+const registry = createMetricsRegistry({ collectDefaultMetrics: true, defaultMetricsPrefix: 'metarec_serving_', defaultLabels: { app: 'serving' } });
+const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS, logger });
+
+// Fail fast while Redis is away (no offline queue, one retry, a command timeout): the request
+// path degrades to the cold path instead of queueing behind a reconnect.
+const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: config.STORE_TIMEOUT_MS * 4 });
+redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
+await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis unavailable at start; serving degraded until it is back'));
+const online = new OnlineStore({ redis, keyPrefix: config.ONLINE_KEY_PREFIX });
+const kafka = new KafkaJsClient({ brokers: config.KAFKA_BROKERS, clientId: config.SERVING_CLIENT_ID, logger });
+const producer = await kafka.createProducer();
+
+const service = new ServingService({
+  reader: online,
+  producer,
+  interactionsTopic: config.TOPIC_INTERACTIONS,
+  logger,
+  registry,
+  candidates: { size: config.CANDIDATES, timeoutMs: config.STORE_TIMEOUT_MS },
+  itemProfiles: { timeoutMs: config.STORE_TIMEOUT_MS * 2 },
+  userCache: { maxEntries: config.USER_CACHE_MAX, ttlMs: config.USER_CACHE_TTL_MS },
+  adaptationGate: { ratePerSec: config.ADAPT_RATE_PER_SEC, burst: config.ADAPT_BURST, maxQueued: config.ADAPT_MAX_QUEUED },
+  recommender: { adaptSteps: config.ADAPT_STEPS, adaptLr: config.ADAPT_LR, maxK: config.MAX_K, timeoutMs: config.STORE_TIMEOUT_MS },
+});
+
+let accepting = true;
+const follow = new AbortController();
+if (config.MODEL_DIR !== undefined) {
+  service.install(await loadServingModel(config.MODEL_DIR, 0));
+  logger.info({ dir: config.MODEL_DIR }, 'serving a local model directory (no registry)');
+} else {
+  const client = new RegistryClient({ baseUrl: config.REGISTRY_URL, ...(config.REGISTRY_TOKEN === undefined ? {} : { token: config.REGISTRY_TOKEN }) });
+  const updater = new ModelUpdater({
+    holder: service.holder,
+    source: client,
+    modelName: config.MODEL_NAME,
+    cacheDir: config.BUNDLE_CACHE_DIR,
+    readableFingerprints: new Set([InteractionSchema.fingerprint]),
+    logger,
+    onSwap: service.onSwap,
+  });
+  // First load in the background: /readyz stays 503 until it succeeds, /healthz is 200 meanwhile.
+  const firstLoad = async (): Promise<void> => {
+    while (!follow.signal.aborted && !service.ready) {
+      try {
+        await updater.loadRef(config.MODEL_ALIAS);
+      } catch (error) {
+        service.metrics?.modelSwaps.inc({ outcome: 'refused' });
+        logger.warn({ err: error, retryMs: config.REGISTRY_RETRY_MS }, 'no model loaded yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, config.REGISTRY_RETRY_MS));
+      }
+    }
+  };
+  void firstLoad().then(() =>
+    updater.follow(registryAliasFollower({ client, modelName: config.MODEL_NAME, alias: config.MODEL_ALIAS, logger }), follow.signal),
+  );
+}
+
+const app = buildApp({ service, registry, accepting: () => accepting });
+await app.listen({ host: config.SERVING_HOST, port: config.SERVING_PORT });
+
+// Closing order (STYLE.md): readiness off, HTTP drain (503 to newcomers), stop following the
+// registry, free models and caches, then the clients.
+shutdown
+  .add('readiness', () => {
+    accepting = false;
+  })
+  .add('http', () => app.close())
+  .add('registry-follow', () => follow.abort())
+  .add('serving', () => service.close())
+  .add('feedback-producer', () => producer.close())
+  .add('redis', async () => {
+    await redis.quit();
+  });
+shutdown.onSignals((report: ShutdownReport) => process.exit(report.ok ? 0 : 1));
+logger.info({ port: config.SERVING_PORT, modelAlias: config.MODEL_ALIAS }, 'serving started');

@@ -1,0 +1,106 @@
+import type { AdaptedUser } from '@metarec/meta-learning';
+
+import { requireInt } from '../errors.js';
+
+/** Options of {@link UserModelCache}. */
+export interface UserModelCacheOptions {
+  /** Adapted users kept (LRU beyond). MeLU adapts ~21 k floats per user: 10 000 users ≈ 850 MB of float32 would be too many; 2 000 ≈ 170 MB. @defaultValue 2_000 */
+  readonly maxEntries?: number;
+  /** An entry older than this is adapted again (bounds staleness when an event missed the invalidation). @defaultValue 300_000 (5 min) */
+  readonly ttlMs?: number;
+  /** Clock, epoch ms. @defaultValue `Date.now` */
+  readonly now?: () => number;
+}
+
+/** Defaults laid under {@link UserModelCacheOptions}. */
+export const DEFAULT_USER_MODEL_CACHE_OPTIONS: Required<Omit<UserModelCacheOptions, 'now'>> = { maxEntries: 2_000, ttlMs: 300_000 };
+
+interface Entry {
+  readonly modelVersion: number;
+  /** Fingerprint of the support rows it was adapted on: new interactions change it. */
+  readonly stateKey: string;
+  readonly user: AdaptedUser;
+  readonly expiresAtMs: number;
+}
+
+/**
+ * Per-user adapted parameters, valid for one model version and one state of the user's
+ * interactions, with a TTL and an LRU bound. Every entry that leaves the cache (evicted,
+ * expired, invalidated, replaced, purged) is disposed here, so device memory stays flat.
+ * Callers use an entry synchronously right after `get` (no await in between), so an entry is
+ * never disposed while scoring with it.
+ */
+export class UserModelCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxEntries: number;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
+  constructor(options: UserModelCacheOptions = {}) {
+    this.maxEntries = options.maxEntries ?? DEFAULT_USER_MODEL_CACHE_OPTIONS.maxEntries;
+    this.ttlMs = options.ttlMs ?? DEFAULT_USER_MODEL_CACHE_OPTIONS.ttlMs;
+    this.now = options.now ?? Date.now;
+    requireInt('maxEntries', this.maxEntries, 1);
+    requireInt('ttlMs', this.ttlMs, 1);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The adapted user if cached for this model version and interaction state and not expired. */
+  get(userId: string, modelVersion: number, stateKey: string): AdaptedUser | null {
+    const entry = this.entries.get(userId);
+    if (entry === undefined) {
+      return null;
+    }
+    if (entry.modelVersion !== modelVersion || entry.stateKey !== stateKey || entry.expiresAtMs <= this.now()) {
+      this.delete(userId);
+      return null;
+    }
+    // Re-insert: Map iteration order is the LRU order.
+    this.entries.delete(userId);
+    this.entries.set(userId, entry);
+    return entry.user;
+  }
+
+  /** Stores `user` (the cache owns it from now on), evicting the least recently used beyond the bound. */
+  set(userId: string, modelVersion: number, stateKey: string, user: AdaptedUser): void {
+    this.delete(userId);
+    this.entries.set(userId, { modelVersion, stateKey, user, expiresAtMs: this.now() + this.ttlMs });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value as string;
+      this.delete(oldest);
+    }
+  }
+
+  /** Drops a user's entry (new feedback arrived). */
+  invalidate(userId: string): void {
+    this.delete(userId);
+  }
+
+  /** Drops every entry not adapted from `modelVersion` (after a swap). */
+  retainVersion(modelVersion: number): void {
+    for (const [userId, entry] of this.entries) {
+      if (entry.modelVersion !== modelVersion) {
+        this.delete(userId);
+      }
+    }
+  }
+
+  /** Disposes everything. */
+  clear(): void {
+    for (const userId of [...this.entries.keys()]) {
+      this.delete(userId);
+    }
+  }
+
+  private delete(userId: string): void {
+    const entry = this.entries.get(userId);
+    if (entry !== undefined) {
+      this.entries.delete(userId);
+      entry.user.dispose();
+    }
+  }
+}

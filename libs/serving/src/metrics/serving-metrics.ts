@@ -1,0 +1,56 @@
+import { liveTensorCount } from '@metarec/meta-learning';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** Which model answered: the prior (cold), a fresh adaptation, or a cached one. */
+export type ServingPath = 'cold' | 'adapted' | 'cached';
+
+/** Latency buckets, seconds: dense between 1 and 20 ms where the targets are. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1];
+
+/**
+ * The serving metrics, registered on the app's registry (never the global one). Cache hit rate is
+ * `rate(metarec_serving_user_cache_total{result="hit"}[5m]) / rate(metarec_serving_user_cache_total[5m])`.
+ */
+export class ServingMetrics {
+  readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
+  readonly recommendations: Counter<'path' | 'endpoint'>;
+  readonly userCache: Counter<'result'>;
+  readonly userCacheEntries: Gauge;
+  readonly adaptationSteps: Counter;
+  readonly adaptationDuration: Histogram;
+  readonly adaptationRefused: Counter<'refusal'>;
+  readonly degraded: Counter<'source'>;
+  readonly modelVersion: Gauge;
+  readonly modelSwaps: Counter<'outcome'>;
+  readonly feedback: Counter<'outcome'>;
+  readonly liveTensors: Gauge;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.httpDuration = new Histogram({
+      name: 'metarec_serving_http_request_duration_seconds',
+      help: 'HTTP request latency by route template, method and status',
+      labelNames: ['route', 'method', 'status'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.recommendations = new Counter({ name: 'metarec_serving_responses_total', help: 'Ranked responses by model path', labelNames: ['path', 'endpoint'], registers });
+    this.userCache = new Counter({ name: 'metarec_serving_user_cache_total', help: 'Adapted-user cache lookups of users with interactions, hit or miss', labelNames: ['result'], registers });
+    this.userCacheEntries = new Gauge({ name: 'metarec_serving_user_cache_entries', help: 'Adapted users held in memory', registers });
+    this.adaptationSteps = new Counter({ name: 'metarec_serving_adaptation_steps_total', help: 'Inner SGD steps run at request time', registers });
+    this.adaptationDuration = new Histogram({ name: 'metarec_serving_adaptation_duration_seconds', help: 'adapt() wall time per user', buckets: LATENCY_BUCKETS, registers });
+    this.adaptationRefused = new Counter({ name: 'metarec_serving_adaptation_refused_total', help: 'Adaptations refused by the per-process bound (served from the prior)', labelNames: ['refusal'], registers });
+    this.degraded = new Counter({ name: 'metarec_serving_degraded_total', help: 'Responses served degraded, by failing dependency', labelNames: ['source'], registers });
+    this.modelVersion = new Gauge({ name: 'metarec_serving_model_version', help: 'Registry version of the serving model (0: none loaded)', registers });
+    this.modelSwaps = new Counter({ name: 'metarec_serving_model_loads_total', help: 'Bundle loads by outcome (loaded, refused)', labelNames: ['outcome'], registers });
+    this.feedback = new Counter({ name: 'metarec_serving_feedback_total', help: 'Feedback events by outcome (accepted, invalid, unavailable)', labelNames: ['outcome'], registers });
+    this.liveTensors = new Gauge({
+      name: 'metarec_serving_live_tensors',
+      help: 'tf.memory().numTensors: flat under steady load, growth is a leak',
+      registers,
+      collect(): void {
+        this.set(liveTensorCount());
+      },
+    });
+  }
+}

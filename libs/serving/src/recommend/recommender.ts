@@ -1,0 +1,227 @@
+import { RateLimitedLog } from '@metarec/feature-store';
+import { adapt, score, type AdaptedUser } from '@metarec/meta-learning';
+import type { Logger } from '@metarec/runtime';
+import type { Interaction, UserProfile } from '@metarec/schemas';
+
+import type { AdaptationGate } from '../adaptation/adaptation-gate.js';
+import type { UserModelCache } from '../cache/user-model-cache.js';
+import type { ItemProfileCache } from '../cache/item-profile-cache.js';
+import type { CandidateGenerator } from '../candidates/candidate-generator.js';
+import { reasonOf, requireInt, requireNumber, ServingError } from '../errors.js';
+import { withTimeout, type FeatureReader } from '../features/feature-reader.js';
+import type { PendingInteractions } from '../feedback/pending-interactions.js';
+import { mergeOptions } from '../options/merge-options.js';
+import type { ServingMetrics, ServingPath } from '../metrics/serving-metrics.js';
+import type { ModelHolder } from '../model/model-holder.js';
+import type { ServingModel } from '../model/serving-model.js';
+import { encodeItems, encodeUser, itemRowsOf, supportRows } from './encode-request.js';
+import { topK, type ScoredItem } from './rank.js';
+import { supportSet } from './support-set.js';
+
+/** Options of {@link Recommender}. */
+export interface RecommenderOptions {
+  readonly holder: ModelHolder<ServingModel>;
+  readonly reader: FeatureReader;
+  readonly candidates: CandidateGenerator;
+  readonly items: ItemProfileCache;
+  readonly cache: UserModelCache;
+  readonly gate: AdaptationGate;
+  readonly pending: PendingInteractions;
+  readonly logger: Logger;
+  readonly metrics?: ServingMetrics;
+  /** Inner steps at request time (MeLU: 5). @defaultValue 5 */
+  readonly adaptSteps?: number;
+  /** Inner step size (Meta-SGD models use their learned rates). @defaultValue 0.01 */
+  readonly adaptLr?: number;
+  /** Ratings adapted on at most (the newest). @defaultValue 50 */
+  readonly maxSupportRows?: number;
+  /** Recent events read per user. @defaultValue 100 */
+  readonly recentLimit?: number;
+  /** Largest `k` a caller may ask for. @defaultValue 100 */
+  readonly maxK?: number;
+  /** A user-context read slower than this counts as failed. @defaultValue 50 */
+  readonly timeoutMs?: number;
+}
+
+/** Defaults laid under {@link RecommenderOptions}. */
+export const DEFAULT_RECOMMENDER_OPTIONS: Required<Pick<RecommenderOptions, 'adaptSteps' | 'adaptLr' | 'maxSupportRows' | 'recentLimit' | 'maxK' | 'timeoutMs'>> = {
+  adaptSteps: 5,
+  adaptLr: 0.01,
+  maxSupportRows: 50,
+  recentLimit: 100,
+  maxK: 100,
+  timeoutMs: 50,
+};
+
+/** One recommendation request. */
+export interface RecommendRequest {
+  readonly userId: string;
+  /** Items to return, 1..maxK. */
+  readonly k: number;
+  /** Items not to return (already on screen, in the basket). */
+  readonly exclude?: readonly string[];
+}
+
+/** What a user gets and how it was computed. */
+export interface Recommendation {
+  readonly userId: string;
+  readonly modelVersion: number;
+  /** `cold`: the meta-learned prior (no ratings, or adaptation refused); `adapted`: adapted now; `cached`: adapted earlier. */
+  readonly path: ServingPath;
+  readonly items: readonly ScoredItem[];
+  readonly candidateCount: number;
+  /** Ratings the user model was adapted on. */
+  readonly supportCount: number;
+  /** Why the answer may be worse than usual (a dependency failed); empty normally. */
+  readonly degraded: readonly string[];
+}
+
+/** What a request knows about its user once the store (and the overlay) answered. */
+export interface UserView {
+  readonly recent: readonly Interaction[];
+  readonly profile: UserProfile | null;
+}
+
+/** Throws `SERVING_INPUT_INVALID` naming `k` unless 1 <= k <= maxK. */
+export function checkK(k: number, maxK: number): void {
+  if (!Number.isInteger(k) || k < 1 || k > maxK) {
+    throw new ServingError('SERVING_INPUT_INVALID', `k must be an integer in [1, ${maxK}], got ${k}`, { field: 'k' });
+  }
+}
+
+/**
+ * The request path: candidates from the online store, the user's ratings and profile, the
+ * per-user model (prior for cold users, `adapt` on the ratings, cached per user and model
+ * version until the ratings change), one batched `score`, top k. A failing store degrades the
+ * answer (prior, cached popularity) with a logged reason; it never fails the request.
+ */
+export class Recommender {
+  private readonly o: typeof DEFAULT_RECOMMENDER_OPTIONS & RecommenderOptions;
+  private readonly degradedLog = new RateLimitedLog(10_000);
+
+  /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
+  constructor(options: RecommenderOptions) {
+    this.o = mergeOptions(DEFAULT_RECOMMENDER_OPTIONS, options);
+    requireInt('adaptSteps', this.o.adaptSteps, 0, 100);
+    requireNumber('adaptLr', this.o.adaptLr, 0);
+    requireInt('maxSupportRows', this.o.maxSupportRows, 1, 10_000);
+    requireInt('recentLimit', this.o.recentLimit, 1, 10_000);
+    requireInt('maxK', this.o.maxK, 1, 10_000);
+    requireInt('timeoutMs', this.o.timeoutMs, 1);
+  }
+
+  get maxK(): number {
+    return this.o.maxK;
+  }
+
+  /**
+   * Top `k` items for a user.
+   * @throws ServingError `SERVING_INPUT_INVALID` (field `k` or `userId`), `SERVING_NOT_READY` before the first model.
+   */
+  async recommend(request: RecommendRequest): Promise<Recommendation> {
+    checkK(request.k, this.o.maxK);
+    const lease = this.o.holder.acquire();
+    if (lease === null) {
+      throw new ServingError('SERVING_NOT_READY', 'no model loaded yet');
+    }
+    try {
+      const model = lease.model;
+      const degraded: string[] = [];
+      const user = await this.userView(request.userId, degraded);
+      const candidates = await this.o.candidates.generate({
+        recent: user.recent,
+        exclude: new Set(request.exclude ?? []),
+        isNewItem: (id) => !model.knowsItem(id),
+      });
+      degraded.push(...candidates.degraded);
+      const support = supportSet(user.recent, this.o.maxSupportRows);
+      const ids = candidates.itemIds;
+      const profiles = await this.o.items.get([...ids, ...support.ratings.map((r) => r.item_id)]);
+      if (profiles.degraded !== null) {
+        degraded.push(profiles.degraded);
+      }
+      const itemTable = encodeItems(model, ids, profiles.profiles.slice(0, ids.length));
+      const userFields = encodeUser(model, request.userId, user.profile);
+      const rank = (adapted: AdaptedUser): Float32Array => score(adapted, userFields, itemRowsOf(itemTable));
+      let path: ServingPath = 'cold';
+      let scores: Float32Array | null = null;
+      if (support.ratings.length > 0) {
+        const cached = this.o.cache.get(request.userId, model.version, support.stateKey);
+        this.o.metrics?.userCache.inc({ result: cached === null ? 'miss' : 'hit' });
+        if (cached !== null) {
+          path = 'cached';
+          scores = rank(cached);
+        } else {
+          const rows = supportRows(model, request.userId, user.profile, support.ratings, profiles.profiles.slice(ids.length));
+          const result = await this.o.gate.run(() => {
+            const started = performance.now();
+            const adapted = adapt(model.params, rows, { steps: this.o.adaptSteps, lr: this.o.adaptLr });
+            this.o.metrics?.adaptationDuration.observe((performance.now() - started) / 1000);
+            this.o.metrics?.adaptationSteps.inc(this.o.adaptSteps);
+            try {
+              return { adapted, scores: rank(adapted) };
+            } catch (error) {
+              adapted.dispose();
+              throw error;
+            }
+          });
+          if (result.ok) {
+            path = 'adapted';
+            scores = result.value.scores;
+            this.keep(request.userId, model, support.stateKey, result.value.adapted);
+          } else {
+            this.o.metrics?.adaptationRefused.inc({ refusal: result.refusal });
+            degraded.push(`adaptation refused (${result.refusal}): served from the prior`);
+          }
+        }
+      }
+      scores ??= rank(model.prior);
+      this.report(degraded, request.userId);
+      this.o.metrics?.recommendations.inc({ path, endpoint: 'recommendations' });
+      return {
+        userId: request.userId,
+        modelVersion: model.version,
+        path,
+        items: topK(ids, scores, request.k),
+        candidateCount: ids.length,
+        supportCount: path === 'cold' ? 0 : support.ratings.length,
+        degraded,
+      };
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** The user's recent events (store + accepted feedback) and profile; empty when the store fails. */
+  async userView(userId: string, degraded: string[]): Promise<UserView> {
+    let stored: UserView = { recent: [], profile: null };
+    try {
+      stored = await withTimeout(this.o.reader.userContext(userId, this.o.recentLimit), this.o.timeoutMs, 'user context');
+    } catch (error) {
+      degraded.push(`user context unavailable (${reasonOf(error)}): cold path`);
+    }
+    return { recent: this.o.pending.merge(userId, stored.recent), profile: stored.profile };
+  }
+
+  /** Caches an adapted user if its model still serves; otherwise frees it now. */
+  private keep(userId: string, model: ServingModel, stateKey: string, adapted: AdaptedUser): void {
+    if (this.o.holder.model !== model) {
+      adapted.dispose();
+      return;
+    }
+    this.o.cache.set(userId, model.version, stateKey, adapted);
+    this.o.metrics?.userCacheEntries.set(this.o.cache.size);
+  }
+
+  /** Logs degradations at most once per 10 s per reason kind, and counts each. */
+  report(degraded: readonly string[], userId: string): void {
+    for (const reason of degraded) {
+      const source = reason.slice(0, reason.indexOf(' ') > 0 ? reason.indexOf(' ') : reason.length);
+      this.o.metrics?.degraded.inc({ source });
+      const decision = this.degradedLog.admit(source);
+      if (decision.log) {
+        this.o.logger.warn({ reason, userId, suppressed: decision.suppressed }, 'serving degraded');
+      }
+    }
+  }
+}
