@@ -50,7 +50,7 @@ const program = new Command('metarec-eval')
   .option('--meta-epochs <n>', 'meta-training epochs of melu (default: --epochs)', int('--meta-epochs'))
   .option('--curve-scenarios <list>', 'scenarios that get the cold-start curve', list, ['new_user', 'new_item'])
   .option('--backend <name>', 'tfjs backend: tensorflow | wasm | cpu (default: first that loads)')
-  .option('--merge <dirs>', 'merge the results.json of these run directories (disjoint seeds) instead of running', list)
+  .option('--merge <dirs>', 'merge the results.json of these run directories (disjoint seeds and/or methods) instead of running', list)
   .option('--out <dir>', 'output directory', 'eval-out');
 
 program.action(async (o: {
