@@ -3,3 +3,6 @@ export type { TestWorld } from './testing/test-world.js';
 export { buildTestWorld, writeBundleManifest, writeTestModelDir } from './testing/test-world.js';
 export type { InMemoryFeatureReaderOptions } from './testing/in-memory-feature-reader.js';
 export { InMemoryFeatureReader } from './testing/in-memory-feature-reader.js';
+export type { TestServing, TestServingOptions } from './testing/test-serving.js';
+export { buildTestServing } from './testing/test-serving.js';
+export { InMemoryBundleSource } from './testing/in-memory-bundle-source.js';

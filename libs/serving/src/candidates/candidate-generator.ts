@@ -33,6 +33,9 @@ export const DEFAULT_CANDIDATE_GENERATOR_OPTIONS: Required<Omit<CandidateGenerat
   timeoutMs: 50,
 };
 
+/** The popularity list is read this many times `size` deep. */
+const POPULAR_DEPTH_FACTOR = 4;
+
 /** One request's input to candidate generation. */
 export interface CandidateRequest {
   /** The user's interactions, newest first (seeds and the seen set). */
@@ -141,11 +144,12 @@ export class CandidateGenerator {
     }
   }
 
-  /** The shared popularity list (size × 2 deep, so exclusions still leave enough), stale on error. */
+  /** The shared popularity list, stale on error. */
   private async popularItems(size: number, degraded: string[]): Promise<readonly ItemCount[]> {
     const now = this.o.now();
     const cached = this.popular;
-    const depth = size * 2;
+    // Deep enough that exclusions leave `size`, and that new items (few events yet) are found.
+    const depth = size * POPULAR_DEPTH_FACTOR;
     if (cached !== null && now - cached.fetchedAtMs < this.o.popularTtlMs && cached.depth >= depth) {
       return cached.items;
     }

@@ -1,0 +1,51 @@
+import type { AdaptedUser } from '@metarec/meta-learning';
+import type { EventProducer } from '@metarec/streaming';
+import { InMemoryKafka } from '@metarec/streaming/testing';
+import { describe, expect, it } from 'vitest';
+
+import { UserModelCache } from '../cache/user-model-cache.js';
+import { FeedbackService } from './feedback-service.js';
+import { PendingInteractions } from './pending-interactions.js';
+
+async function setup(producer?: EventProducer): Promise<{ service: FeedbackService; kafka: InMemoryKafka; cache: UserModelCache; pending: PendingInteractions }> {
+  const kafka = new InMemoryKafka();
+  const admin = await kafka.createTopicAdmin();
+  await admin.ensureTopics([{ topic: 'interactions', partitions: 2 }]);
+  const cache = new UserModelCache();
+  const pending = new PendingInteractions();
+  const service = new FeedbackService({ producer: producer ?? (await kafka.createProducer()), topic: 'interactions', cache, pending });
+  return { service, kafka, cache, pending };
+}
+
+const valid = { user_id: 'u1', item_id: 'i1', event_type: 'click', timestamp_ms: Date.now() };
+
+describe('FeedbackService', () => {
+  it('produces a valid event keyed by user with the schema-version header, and drops the cached user model', async () => {
+    const { service, kafka, cache, pending } = await setup();
+    let disposed = 0;
+    cache.set('u1', 1, 's', { base: {} as AdaptedUser['base'], overrides: {}, tableRows: null, dispose: () => void (disposed += 1) });
+    const receipt = await service.submit(valid);
+    const [message] = kafka.messages('interactions');
+    expect(message.key?.toString()).toBe('u1');
+    expect(message.headers['metarec-schema-version']).toBe('1');
+    expect(JSON.parse(message.value?.toString() ?? '')).toMatchObject({ user_id: 'u1', item_id: 'i1', event_type: 'click', value: null });
+    expect(receipt.offset).toBe('0');
+    expect(disposed).toBe(1);
+    expect(pending.merge('u1', []).map((e) => e.item_id)).toEqual(['i1']);
+  });
+
+  it('rejects unknown fields and bad values naming the field', async () => {
+    const { service, kafka } = await setup();
+    await expect(service.submit({ ...valid, colour: 'red' })).rejects.toMatchObject({ code: 'SERVING_INPUT_INVALID', field: 'colour' });
+    await expect(service.submit({ ...valid, event_type: 'rating', value: 9 })).rejects.toMatchObject({ code: 'SERVING_INPUT_INVALID', field: 'value' });
+    await expect(service.submit('not an object')).rejects.toMatchObject({ code: 'SERVING_INPUT_INVALID', field: 'body' });
+    expect(kafka.messages('interactions')).toHaveLength(0);
+  });
+
+  it('reports Kafka failures as unavailable and applies nothing', async () => {
+    const failing: EventProducer = { send: () => Promise.reject(new Error('broker down')), close: async () => undefined };
+    const { service, pending } = await setup(failing);
+    await expect(service.submit(valid)).rejects.toMatchObject({ code: 'SERVING_FEEDBACK_UNAVAILABLE' });
+    expect(pending.merge('u1', [])).toEqual([]);
+  });
+});

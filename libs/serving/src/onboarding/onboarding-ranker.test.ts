@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildTestServing, type TestServing } from '../testing.js';
+
+let t: TestServing;
+
+beforeAll(async () => {
+  t = await buildTestServing();
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('OnboardingRanker', () => {
+  it('returns k popular, discriminative items ordered by evidence', async () => {
+    const result = await t.service.onboarding.onboarding('newcomer', 10);
+    expect(result.items).toHaveLength(10);
+    expect(result.modelVersion).toBe(1);
+    const evidence = result.items.map((i) => i.evidence);
+    expect([...evidence].sort((a, b) => b - a)).toEqual(evidence);
+    expect(result.items.every((i) => i.discrimination > 0 && i.popularity > 0 && i.popularity <= 1)).toBe(true);
+  });
+
+  it('leaves out items the user already interacted with', async () => {
+    const userId = t.world.warmUserIds[0];
+    const seen = new Set(t.world.interactions.filter((e) => e.user_id === userId).map((e) => e.item_id));
+    const result = await t.service.onboarding.onboarding(userId, 20);
+    expect(result.items.some((i) => seen.has(i.itemId))).toBe(false);
+  });
+
+  it('rejects k out of range naming the field', async () => {
+    await expect(t.service.onboarding.onboarding('x', 51)).rejects.toMatchObject({ code: 'SERVING_INPUT_INVALID', field: 'k' });
+  });
+});
