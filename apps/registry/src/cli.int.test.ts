@@ -54,6 +54,9 @@ describe.skipIf(!postgres.available)(`registry CLI against a listening server ${
     expect(out).toMatch(/^exported melu v1 to .*exported \(\d+ bytes; .*exported.tar.gz \d+ bytes\)/);
     const loaded = await loadBundle({ dir: join(work, 'exported'), readableFingerprints: new Set([TEST_SCHEMA_FINGERPRINT]) });
     expect(loaded.files.get('weights.bin')).toEqual(await readFile(join(work, 'b1', 'weights.bin')));
+    expect(loaded.files.has('report.html')).toBe(false);
+    await run('export', 'melu@1', '--out', join(work, 'with-report'), '--with-report');
+    expect((await readFile(join(work, 'with-report', 'report.html'), 'utf8'))).toContain('Evaluation report');
   });
 
   it('reports the server code and field on failure', async () => {

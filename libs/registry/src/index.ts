@@ -10,7 +10,7 @@ export {
   validateBundlePath,
   validateModelName,
 } from './names/validate-name.js';
-export type { BundleFile, BundleLineage, BundleManifest, BundleManifestInput, BundleMetrics } from './manifest/bundle-manifest.js';
+export type { BundleFile, BundleFilePurpose, BundleLineage, BundleManifest, BundleManifestInput, BundleMetrics } from './manifest/bundle-manifest.js';
 export {
   BUNDLE_MANIFEST_FILE,
   BUNDLE_MANIFEST_VERSION,

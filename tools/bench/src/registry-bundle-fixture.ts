@@ -37,7 +37,12 @@ export async function writeMeluSizeBundle(dir: string, seed: number, ndcg10: num
     manifestVersion: 1,
     format: 'metarec-model-dir/1',
     schemaFingerprint: TEST_SCHEMA_FINGERPRINT,
-    files: [...files].map(([p, bytes]) => ({ path: p, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length })),
+    files: [...files].map(([p, bytes]) => ({
+      path: p,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      bytes: bytes.length,
+      ...(p === 'report.html' ? { contentType: 'text/html', purpose: 'report' as const } : {}),
+    })),
     metrics: { evaluationSetId: TEST_EVALUATION_SET_ID, method: 'melu', scenarios: { new_user: { melu: { ndcg10 } } } },
     lineage: { trainingRunId: `bench-${seed}`, trainingSpec: {}, dataWatermark: '2026-11-01T00:00:00Z', gitCommit: 'abeb7d4', parentVersion: null },
   };

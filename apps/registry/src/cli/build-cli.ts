@@ -147,9 +147,17 @@ export function buildCli(io: CliIo): Command {
     .description('write model@ref (version or alias, default production) as a bundle directory and optional .tar.gz')
     .requiredOption('--out <dir>', 'directory to create')
     .option('--tar <file>', 'also write a gzipped tarball')
-    .action(async (modelRef: string, opts: { out: string; tar?: string }) => {
+    .option('--with-report', 'include the evaluation report (left out by default: pods do not need it)')
+    .action(async (modelRef: string, opts: { out: string; tar?: string; withReport?: boolean }) => {
       const { model, ref } = splitRef(modelRef);
-      const result = await exportBundle({ source: client(), model, ref, outDir: opts.out, ...(opts.tar === undefined ? {} : { tarballPath: opts.tar }) });
+      const result = await exportBundle({
+        source: client(),
+        model,
+        ref,
+        outDir: opts.out,
+        purposes: opts.withReport === true ? ['serving', 'report'] : ['serving'],
+        ...(opts.tar === undefined ? {} : { tarballPath: opts.tar }),
+      });
       const summary = { model, version: result.version, dir: result.dir, bytes: result.bytes, tarball: result.tarball ?? null };
       print(summary, () => `exported ${model} v${result.version} to ${result.dir} (${result.bytes} bytes${result.tarball === undefined ? '' : `; ${result.tarball.path} ${result.tarball.bytes} bytes`})\n`);
     });

@@ -34,7 +34,7 @@ function metricsTable(version: VersionRecord): SafeHtml {
 function versionsTable(model: string, versions: readonly VersionRecord[], aliases: readonly AliasRecord[]): SafeHtml {
   const rows = versions.map((v) => {
     const tags = aliases.filter((a) => a.version === v.version).map((a) => html`<span class="alias" data-testid="alias-${a.alias}">${a.alias}</span>`);
-    const report = v.manifest.files.find((f) => f.path === 'report.html' || f.contentType === 'text/html');
+    const report = v.manifest.files.find((f) => f.purpose === 'report' && f.contentType === 'text/html');
     const lineage = v.manifest.lineage;
     return html`<tr data-testid="version-row-${v.version}" class="${v.status.state === 'archived' ? 'archived' : ''}">
       <td class="num">v${v.version}</td><td>${tags}</td><td>${v.status.state}</td>

@@ -33,15 +33,24 @@ describe('exportBundle / loadBundle (real filesystem, system tar)', () => {
   it('writes the files, the manifest and a tarball that tar can list and extract identically', async () => {
     const result = await exportBundle({ source, model: 'm', ref: 'production', outDir: join(root, 'out'), tarballPath: join(root, 'out.tar.gz') });
     expect(result.version).toBe(3);
-    expect(result.bytes).toBe([...bundle.files.values()].reduce((s, b) => s + b.length, 0));
+    // What a pod needs and nothing else: the evaluation report stays in the registry.
+    const serving = [...bundle.files.keys()].filter((path) => path !== 'report.html');
+    expect(result.bytes).toBe(serving.reduce((s, path) => s + (bundle.files.get(path)?.length ?? 0), 0));
     const listed = execFileSync('tar', ['-tzf', join(root, 'out.tar.gz')], { encoding: 'utf8' }).trim().split('\n').sort();
-    expect(listed).toEqual([BUNDLE_MANIFEST_FILE, ...bundle.files.keys()].sort());
+    expect(listed).toEqual([BUNDLE_MANIFEST_FILE, ...serving].sort());
+    expect(result.manifest.files.map((f) => f.path).sort()).toEqual([...serving].sort());
     await mkdir(join(root, 'untar'));
     execFileSync('tar', ['-xzf', join(root, 'out.tar.gz'), '-C', join(root, 'untar')]);
     const fromDir = await loadBundle({ dir: result.dir, readableFingerprints: new Set([TEST_SCHEMA_FINGERPRINT]) });
     const fromTar = await loadBundle({ dir: join(root, 'untar'), readableFingerprints: new Set([TEST_SCHEMA_FINGERPRINT]) });
     expect(fromTar.files.get('weights.bin')).toEqual(fromDir.files.get('weights.bin'));
     expect(fromDir.files.get('weights.bin')).toEqual(bundle.files.get('weights.bin'));
+  });
+
+  it('includes the report when asked', async () => {
+    const all = await exportBundle({ source, model: 'm', ref: '3', outDir: join(root, 'all'), purposes: ['serving', 'report'] });
+    expect(all.manifest.files.map((f) => f.path)).toContain('report.html');
+    expect((await loadBundle({ dir: all.dir, readableFingerprints: new Set([TEST_SCHEMA_FINGERPRINT]) })).files.size).toBe(bundle.files.size);
   });
 
   it('refuses a bundle whose schema fingerprint the loader cannot read', async () => {

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 import { RegistryError } from '../errors.js';
-import { BUNDLE_MANIFEST_FILE, type BundleManifest } from '../manifest/bundle-manifest.js';
+import { BUNDLE_MANIFEST_FILE, type BundleFilePurpose, type BundleManifest } from '../manifest/bundle-manifest.js';
 import { validateBundlePath } from '../names/validate-name.js';
 import type { BundleSource } from './bundle-source.js';
 import { writeTar } from './tar-writer.js';
@@ -19,6 +19,8 @@ export interface ExportBundleOptions {
   readonly outDir: string;
   /** Also write a gzipped tarball of the same files here. @defaultValue none */
   readonly tarballPath?: string;
+  /** Which files to include. @defaultValue `['serving']` (what a pod needs and nothing else) */
+  readonly purposes?: readonly BundleFilePurpose[];
 }
 
 /** What `exportBundle` wrote. */
@@ -40,12 +42,14 @@ export interface CollectedBundle {
 }
 
 /**
- * Reads every file of `model@ref` from `source` and checks each against the manifest's sha256
+ * Reads the files of `model@ref` whose purpose is in `purposes` (default: serving only) from `source` and checks each against the manifest's sha256
  * and size (end to end: a source that verified on its side is checked again here).
  * @throws RegistryError `REG_CHECKSUM_MISMATCH` (field = path), `REG_ARTIFACT_CORRUPT` from the source.
  */
-export async function collectBundle(source: BundleSource, model: string, ref: string): Promise<CollectedBundle> {
-  const { version, manifest } = await source.resolveManifest(model, ref);
+export async function collectBundle(source: BundleSource, model: string, ref: string, purposes: readonly BundleFilePurpose[] = ['serving']): Promise<CollectedBundle> {
+  const { version, manifest: registered } = await source.resolveManifest(model, ref);
+  // The exported manifest lists exactly the exported files, so loadBundle checks them all.
+  const manifest: BundleManifest = { ...registered, files: registered.files.filter((file) => purposes.includes(file.purpose)) };
   const entries: { path: string; bytes: Buffer }[] = [];
   for (const file of manifest.files) {
     validateBundlePath(file.path);
@@ -72,7 +76,7 @@ export function bundleTarball(bundle: CollectedBundle): Buffer {
  * @throws RegistryError `REG_ARTIFACT_CORRUPT` / `REG_CHECKSUM_MISMATCH` (nothing is left behind), `REG_INVALID_INPUT` (field `outDir`: exists).
  */
 export async function exportBundle(options: ExportBundleOptions): Promise<ExportBundleResult> {
-  const bundle = await collectBundle(options.source, options.model, options.ref);
+  const bundle = await collectBundle(options.source, options.model, options.ref, options.purposes);
   const dir = resolve(options.outDir);
   const staging = `${dir}.partial-${process.pid}`;
   await rm(staging, { recursive: true, force: true });

@@ -26,6 +26,11 @@ export const bundleFileSchema = z.object({
   bytes: z.number().int().nonnegative(),
   /** Media type served with the file (`text/html` for the report). */
   contentType: z.string().min(1).max(100).optional(),
+  /**
+   * `serving`: a pod needs it (topology, weights, layout, vocabularies, config); `report`: for
+   * people (the evaluation report), kept in the registry but left out of exported bundles.
+   */
+  purpose: z.enum(['serving', 'report']).default('serving'),
 });
 
 /**
@@ -89,6 +94,8 @@ export type BundleManifest = z.output<typeof bundleManifestSchema>;
 export type BundleManifestInput = z.input<typeof bundleManifestSchema>;
 /** One file entry of a manifest. */
 export type BundleFile = z.output<typeof bundleFileSchema>;
+/** What a file is for. */
+export type BundleFilePurpose = BundleFile['purpose'];
 /** The metrics block of a manifest. */
 export type BundleMetrics = z.output<typeof bundleMetricsSchema>;
 /** The lineage block of a manifest. */

@@ -28,8 +28,8 @@ describe('writeBundleManifest (real filesystem)', () => {
     await writeFile(join(dir, 'report', 'index.html'), '<h1>report</h1>');
     const manifest = await writeBundleManifest({ dir, format: 'metarec-model-dir/1', schemaFingerprint: 'fp-1', lineage });
     expect(manifest.files.map((f) => f.path)).toEqual(['manifest.json', 'report/index.html', 'weights.bin']);
-    expect(manifest.files.find((f) => f.path === 'weights.bin')).toEqual({ path: 'weights.bin', bytes: 4, sha256: createHash('sha256').update(Buffer.from([1, 2, 3, 4])).digest('hex') });
-    expect(manifest.files.find((f) => f.path === 'report/index.html')?.contentType).toBe('text/html');
+    expect(manifest.files.find((f) => f.path === 'weights.bin')).toEqual({ path: 'weights.bin', bytes: 4, purpose: 'serving', sha256: createHash('sha256').update(Buffer.from([1, 2, 3, 4])).digest('hex') });
+    expect(manifest.files.find((f) => f.path === 'report/index.html')).toMatchObject({ contentType: 'text/html', purpose: 'report' });
     expect(JSON.parse(await readFile(join(dir, BUNDLE_MANIFEST_FILE), 'utf8'))).toEqual(manifest);
     // Writing again (manifest present) gives the same manifest: it never lists itself.
     expect(await writeBundleManifest({ dir, format: 'metarec-model-dir/1', schemaFingerprint: 'fp-1', lineage })).toEqual(manifest);

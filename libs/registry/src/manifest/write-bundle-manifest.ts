@@ -60,7 +60,9 @@ export async function writeBundleManifest(options: WriteBundleManifestOptions): 
     validateBundlePath(path, 'dir');
     const bytes = await readFile(join(options.dir, path));
     const contentType = CONTENT_TYPES[extname(path).toLowerCase()];
-    files.push({ path, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, ...(contentType === undefined ? {} : { contentType }) });
+    // HTML is the evaluation report: people read it in the registry, pods never load it.
+    const purpose = contentType === 'text/html' ? 'report' : 'serving';
+    files.push({ path, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, ...(contentType === undefined ? {} : { contentType }), purpose });
   }
   const manifest = parseBundleManifest({
     manifestVersion: BUNDLE_MANIFEST_VERSION,

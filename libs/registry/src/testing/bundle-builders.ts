@@ -71,7 +71,7 @@ export function buildTestBundleFiles(options: TestBundleOptions = {}): TestBundl
     manifestVersion: 1,
     format: 'metarec-model-dir/1',
     schemaFingerprint: options.schemaFingerprint ?? TEST_SCHEMA_FINGERPRINT,
-    files: [...files].map(([path, bytes]) => ({ path, sha256: sha256(bytes), bytes: bytes.length, ...(contentTypes[path] === undefined ? {} : { contentType: contentTypes[path] }) })),
+    files: [...files].map(([path, bytes]) => ({ path, sha256: sha256(bytes), bytes: bytes.length, ...(contentTypes[path] === undefined ? {} : { contentType: contentTypes[path] }), purpose: path === 'report.html' ? 'report' : 'serving' })),
     ...(options.withoutMetrics === true
       ? {}
       : {
