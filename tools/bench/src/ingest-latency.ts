@@ -1,7 +1,7 @@
 // Event → online-store latency at a steady rate: metarec-loadgen (a separate process) sends
 // events stamped with their send time; the pipeline (in this process, wired as apps/ingest)
 // records Redis-acknowledged time minus the event's timestamp for every event.
-// Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-latency.ts [--rate 10000] [--seconds 30] [--warmup-seconds 5]
+// Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-latency.ts [--rate 10000] [--seconds 30] [--warmup-seconds 5] [--co-window 5] [--out name]
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,8 +20,11 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     'warmup-seconds': { type: 'string', default: '5' },
     partitions: { type: 'string', default: '6' },
+    'co-window': { type: 'string' },
+    out: { type: 'string', default: 'ingest-latency' },
   },
 });
+const CO_WINDOW = values['co-window'] === undefined ? undefined : Number(values['co-window']);
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const WARMUP_MS = Number(values['warmup-seconds']) * 1000;
@@ -33,6 +36,8 @@ const redis = new Redis(REDIS_URL);
 const topics = await benchTopics(admin, 'latency', Number(values.partitions));
 
 const latencies = new Float64Array(RATE * SECONDS * 2);
+/** Worst latency per second of send time, to tell steady queueing from periodic stalls. */
+const worstPerSecond = new Map<number, number>();
 let n = 0;
 let startedMs = 0;
 let appliedTotal = 0;
@@ -40,6 +45,7 @@ const ingest = await startIngest({
   topics,
   redis,
   producer,
+  coOccurrenceWindow: CO_WINDOW,
   onApplied: (batches, ackMs) => {
     for (const batch of batches) {
       for (const { record } of batch.entries) {
@@ -48,6 +54,8 @@ const ingest = await startIngest({
         if (startedMs > 0 && sentMs >= startedMs + WARMUP_MS && n < latencies.length) {
           latencies[n] = ackMs - sentMs;
           n += 1;
+          const second = Math.floor((sentMs - startedMs) / 1000);
+          worstPerSecond.set(second, Math.max(worstPerSecond.get(second) ?? 0, ackMs - sentMs));
         }
       }
     }
@@ -85,7 +93,8 @@ const maxMs = sample.reduce((a, b) => Math.max(a, b), 0);
 printTable(`event → online-store latency at ${RATE}/s for ${SECONDS} s (first ${WARMUP_MS / 1000} s dropped), ms`, ['events', 'achieved rate', 'p50', 'p90', 'p99', 'p99.9', 'max'], [
   [n, loadgen.ratePerSec, stats['p50'], stats['p90'], stats['p99'], stats['p99.9'], Math.round(maxMs)],
 ]);
-const file = writeResult('ingest-latency', env, {
+const file = writeResult(values.out, env, {
+  coOccurrenceWindow: CO_WINDOW ?? 'default (5)',
   targetRatePerSec: RATE,
   achievedRatePerSec: loadgen.ratePerSec,
   seconds: SECONDS,
@@ -94,6 +103,7 @@ const file = writeResult('ingest-latency', env, {
   applied: appliedTotal,
   measured: n,
   latencyMs: { ...stats, max: Math.round(maxMs) },
+  worstMsPerSecondOfSendTime: [...worstPerSecond.entries()].sort((a, b) => a[0] - b[0]).map(([, ms]) => Math.round(ms)),
   targetP99Ms: 1000,
   note: 'latency = Redis acknowledgement of the online write minus the event timestamp set by loadgen when building the send batch (one send per 50 ms)',
   loadavgEnd: os.loadavg(),
