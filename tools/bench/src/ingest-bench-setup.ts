@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import { IngestPipeline, OfflineWriter, OnlineStore, type OnlineBatch, type OnlineSink } from '@metarec/feature-store';
 import { createManualCommitConsumer, KafkaJsClient, type EventProducer, type ManualCommitConsumer, type TopicAdmin } from '@metarec/streaming';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /** Addresses from the environment, defaults of tools/dev-services. */
 export const BROKERS = (process.env['KAFKA_BROKERS'] ?? 'localhost:9092').split(',');
