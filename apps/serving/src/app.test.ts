@@ -1,0 +1,106 @@
+import { createLogger } from '@metarec/runtime';
+import { ServingService } from '@metarec/serving';
+import { buildTestServing, InMemoryFeatureReader, type TestServing } from '@metarec/serving/testing';
+import { InMemoryKafka } from '@metarec/streaming/testing';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { buildApp } from './app.js';
+
+let t: TestServing;
+let accepting = true;
+let app: ReturnType<typeof buildApp>;
+
+beforeAll(async () => {
+  t = await buildTestServing();
+  app = buildApp({ service: t.service, registry: t.registry, accepting: () => accepting });
+});
+
+afterAll(async () => {
+  await app.close();
+  await t.close();
+});
+
+describe('serving app', () => {
+  it('answers recommendations with the path and the model version', async () => {
+    const response = await app.inject({ method: 'GET', url: `/v1/users/${t.world.warmUserIds[0]}/recommendations?k=7` });
+    expect(response.statusCode).toBe(200);
+    const body = response.json<{ items: unknown[]; path: string; modelVersion: number }>();
+    expect(body.items).toHaveLength(7);
+    expect(body.path).toBe('adapted');
+    expect(body.modelVersion).toBe(1);
+  });
+
+  it('takes context in the POST form and defaults k to 20', async () => {
+    const first = await app.inject({ method: 'POST', url: '/v1/users/new-user/recommendations', payload: {} });
+    expect(first.json<{ items: { itemId: string }[] }>().items).toHaveLength(20);
+    const top = first.json<{ items: { itemId: string }[] }>().items[0].itemId;
+    const second = await app.inject({ method: 'POST', url: '/v1/users/new-user/recommendations', payload: { k: 5, exclude: [top] } });
+    expect(second.statusCode).toBe(200);
+    expect(second.json<{ items: { itemId: string }[] }>().items.map((i) => i.itemId)).not.toContain(top);
+  });
+
+  it.each([
+    ['GET', '/v1/users/u1/recommendations?k=0', undefined, 'k'],
+    ['GET', '/v1/users/u1/recommendations?k=abc', undefined, 'query.k'],
+    ['GET', '/v1/users/u1/recommendations?k=5&colour=red', undefined, 'query.colour'],
+    ['GET', `/v1/users/${'x'.repeat(300)}/recommendations`, undefined, 'userId'],
+    ['POST', '/v1/users/u1/recommendations', { k: 5, extra: true }, 'body.extra'],
+    ['POST', '/v1/users/u1/recommendations', { exclude: 'i1' }, 'body.exclude'],
+    ['GET', '/v1/users/u1/onboarding?k=1000', undefined, 'k'],
+    ['POST', '/v1/feedback', { user_id: 'u1', item_id: 'i1', event_type: 'click', timestamp_ms: Date.now(), colour: 'red' }, 'colour'],
+    ['POST', '/v1/feedback', { user_id: 'u1', item_id: 'i1', event_type: 'rating', value: 7, timestamp_ms: Date.now() }, 'value'],
+    ['POST', '/v1/feedback', { item_id: 'i1', event_type: 'click', timestamp_ms: Date.now() }, 'user_id'],
+  ] as const)('%s %s %j → 400 naming %s', async (method, url, payload, field) => {
+    const response = await app.inject({ method, url, ...(payload === undefined ? {} : { payload }) });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'SERVING_INPUT_INVALID', field });
+  });
+
+  it('answers 400 on a body that is not JSON', async () => {
+    const response = await app.inject({ method: 'POST', url: '/v1/feedback', headers: { 'content-type': 'application/json' }, payload: '{"user_id":' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'SERVING_INPUT_INVALID', field: 'body' });
+  });
+
+  it('accepts feedback with 202 and the Kafka offset, then adapts the next answer', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/feedback',
+      payload: { user_id: 'fresh', item_id: t.world.dataset.items[0].item_id, event_type: 'rating', value: 4, timestamp_ms: Date.now() },
+    });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toMatchObject({ accepted: true, offset: '0' });
+    const next = await app.inject({ method: 'GET', url: '/v1/users/fresh/recommendations?k=3' });
+    expect(next.json()).toMatchObject({ path: 'adapted', supportCount: 1 });
+  });
+
+  it('answers onboarding with evidence candidates', async () => {
+    const response = await app.inject({ method: 'GET', url: '/v1/users/newcomer/onboarding?k=5' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json<{ items: unknown[] }>().items).toHaveLength(5);
+  });
+
+  it('exposes latency histograms per route, cache, model version and adaptation metrics', async () => {
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(text).toMatch(/metarec_serving_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/users\/:userId\/recommendations"/);
+    expect(text).toMatch(/metarec_serving_user_cache_total\{result="miss"\} \d+/);
+    expect(text).toMatch(/metarec_serving_model_version 1/);
+    expect(text).toMatch(/metarec_serving_adaptation_steps_total [1-9]/);
+    expect(text).toMatch(/metarec_serving_live_tensors \d+/);
+  });
+
+  it('is healthy always, ready only with a model and while accepting', async () => {
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    accepting = false;
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+    accepting = true;
+    const kafka = new InMemoryKafka();
+    const empty = new ServingService({ reader: new InMemoryFeatureReader(), producer: await kafka.createProducer(), logger: createLogger({ name: 't', level: 'silent' }), registry: new Registry() });
+    const bare = buildApp({ service: empty, registry: new Registry(), accepting: () => true });
+    expect((await bare.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ ready: false, modelVersion: null });
+    expect((await bare.inject({ method: 'GET', url: '/v1/users/u/recommendations' })).statusCode).toBe(503);
+    await bare.close();
+  });
+});
