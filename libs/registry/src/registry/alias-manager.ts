@@ -36,6 +36,13 @@ export interface AliasManagerOptions {
   /** How often `waitForChange` re-reads the alias even without a notification, in ms. @defaultValue `1_000` */
   readonly pollIntervalMs?: number;
   /**
+   * Cache resolved aliases in memory while the watcher is listening; a move on any replica
+   * evicts the entry when its NOTIFY arrives (milliseconds after commit), a move on this replica
+   * at once. Takes PostgreSQL off the serving pods' resolve path. Off without a watcher.
+   * @defaultValue `true`
+   */
+  readonly cacheAliases?: boolean;
+  /**
    * Registers `metarec_registry_alias_moves_total{kind}`, `metarec_registry_gate_refusals_total{reason}`
    * and `metarec_registry_long_polls` (waiting now) here. @defaultValue none (no metrics)
    */
@@ -62,7 +69,11 @@ export const DEFAULT_ALIAS_MANAGER_OPTIONS = {
   gatePolicy: DEFAULT_PROMOTION_GATE_POLICY,
   notifyChannel: 'metarec_registry_alias',
   pollIntervalMs: 1_000,
+  cacheAliases: true,
 } as const;
+
+/** Entries beyond this empty the alias cache (aliases are few; this only bounds a pathological case). */
+const MAX_CACHED_ALIASES = 10_000;
 
 /** Input of `AliasManager.move`. */
 export interface MoveAliasInput {
@@ -106,6 +117,11 @@ export class AliasManager {
   private readonly watcher: AliasChangeWaiter | undefined;
   private readonly pollIntervalMs: number;
   private readonly metrics: AliasMetrics | undefined;
+  private readonly cache = new Map<string, AliasRecord>();
+  // Bumped on every eviction of a key: a read that started before an eviction must not fill the
+  // cache with what it read (it may be the value the eviction was about).
+  private readonly generations = new Map<string, number>();
+  private readonly cacheAliases: boolean;
 
   /** @throws RegistryError (`REG_OPTIONS_INVALID`) on a negative tolerance or a non-positive poll interval. */
   constructor(options: AliasManagerOptions) {
@@ -125,6 +141,14 @@ export class AliasManager {
     this.watcher = merged.watcher;
     this.pollIntervalMs = merged.pollIntervalMs;
     this.metrics = merged.metrics === undefined ? undefined : aliasMetrics(merged.metrics);
+    this.cacheAliases = merged.cacheAliases && merged.watcher !== undefined;
+    merged.watcher?.onAnyChange((change) => {
+      if (change === null) {
+        this.cache.clear();
+      } else {
+        this.evict(change.model, change.alias);
+      }
+    });
   }
 
   /** The policy gated moves are checked against. */
@@ -132,9 +156,12 @@ export class AliasManager {
     return this.gatePolicy;
   }
 
-  /** @throws RegistryError `REG_ALIAS_NOT_FOUND` (field `alias`), `REG_INVALID_NAME`. */
+  /**
+   * Where an alias points now (from the cache when enabled and listening).
+   * @throws RegistryError `REG_ALIAS_NOT_FOUND` (field `alias`), `REG_INVALID_NAME`.
+   */
   async resolve(model: string, alias: string): Promise<AliasRecord> {
-    const found = await this.find(model, alias);
+    const found = await this.findCached(model, alias);
     if (found === undefined) {
       throw new RegistryError('REG_ALIAS_NOT_FOUND', `model "${model}" has no alias "${alias}"`, { field: 'alias' });
     }
@@ -209,6 +236,7 @@ export class AliasManager {
       return { alias: { model: input.model, alias: input.alias, version: input.version, eventId: event.id, updatedAt: event.at }, moved: true, event, gate };
     });
     if (result.event !== null) {
+      this.evict(input.model, input.alias);
       this.metrics?.moves.inc({ kind: result.event.kind });
       const level = result.event.kind === 'override' ? 'warn' : 'info';
       this.logger?.[level]({ event: result.event }, `alias ${input.model}@${input.alias} moved ${String(result.event.fromVersion)} -> ${result.event.toVersion} (${result.event.kind})`);
@@ -239,6 +267,7 @@ export class AliasManager {
       const event = await this.record(client, { modelId, model: input.model, alias: input.alias, from: current.version, to: previous, kind: 'rollback', actor: input.actor, reason: input.reason, gate: null });
       return { alias: { model: input.model, alias: input.alias, version: previous, eventId: event.id, updatedAt: event.at }, moved: true, event, gate: null };
     });
+    this.evict(input.model, input.alias);
     this.metrics?.moves.inc({ kind: 'rollback' });
     this.logger?.warn({ event: result.event }, `alias ${input.model}@${input.alias} rolled back to ${result.alias.version}`);
     return result;
@@ -271,6 +300,32 @@ export class AliasManager {
       this.metrics?.longPolls.dec();
       subscription?.close();
     }
+  }
+
+  private async findCached(model: string, alias: string): Promise<AliasRecord | undefined> {
+    if (!this.cacheAliases || this.watcher?.listening !== true) {
+      return this.find(model, alias);
+    }
+    const key = `${model}\u0000${alias}`;
+    const hit = this.cache.get(key);
+    if (hit !== undefined) {
+      return hit;
+    }
+    const generation = this.generations.get(key) ?? 0;
+    const found = await this.find(model, alias);
+    if (found !== undefined && (this.generations.get(key) ?? 0) === generation && this.watcher.listening) {
+      if (this.cache.size >= MAX_CACHED_ALIASES) {
+        this.cache.clear();
+      }
+      this.cache.set(key, found);
+    }
+    return found;
+  }
+
+  private evict(model: string, alias: string): void {
+    const key = `${model}\u0000${alias}`;
+    this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+    this.cache.delete(key);
   }
 
   private async find(model: string, alias: string): Promise<AliasRecord | undefined> {

@@ -11,9 +11,16 @@ export interface AliasSubscription {
   close(): void;
 }
 
-/** What `AliasManager.waitForChange` needs: a way to be woken when an alias moves. */
+/** What `AliasManager` needs: a way to be woken when an alias moves, on any replica. */
 export interface AliasChangeWaiter {
   subscribe(model: string, alias: string): AliasSubscription;
+  /**
+   * Calls `listener` for every move, and with `null` when notifications stop (connection lost,
+   * closed), after which moves may go unseen. Returns a function that removes the listener.
+   */
+  onAnyChange(listener: (change: { readonly model: string; readonly alias: string } | null) => void): () => void;
+  /** True while notifications are being received: only then may resolved aliases be cached. */
+  readonly listening: boolean;
 }
 
 /** Options of `AliasWatcher`. */
@@ -51,6 +58,8 @@ export class AliasWatcher implements AliasChangeWaiter {
   private readonly logger: Logger | undefined;
   private readonly subscribers = new Map<string, Set<Subscriber>>();
   private readonly onNotification = (message: Notification): void => this.dispatch(message);
+  private readonly listeners = new Set<(change: { readonly model: string; readonly alias: string } | null) => void>();
+  private readonly onConnectionLost = (): void => this.lost();
   private started = false;
   private closing: Promise<void> | undefined;
 
@@ -71,8 +80,19 @@ export class AliasWatcher implements AliasChangeWaiter {
       return;
     }
     this.client.on('notification', this.onNotification);
+    this.client.on('error', this.onConnectionLost);
+    this.client.on('end', this.onConnectionLost);
     await this.client.query(`LISTEN ${this.channel}`);
     this.started = true;
+  }
+
+  get listening(): boolean {
+    return this.started;
+  }
+
+  onAnyChange(listener: (change: { readonly model: string; readonly alias: string } | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   subscribe(model: string, alias: string): AliasSubscription {
@@ -108,16 +128,33 @@ export class AliasWatcher implements AliasChangeWaiter {
     return this.closing;
   }
 
+  private lost(): void {
+    if (!this.started) {
+      return;
+    }
+    this.started = false;
+    this.logger?.error({ channel: this.channel }, 'alias LISTEN connection lost: long-polls fall back to polling, alias cache off');
+    for (const listener of this.listeners) {
+      listener(null);
+    }
+  }
+
   private async stop(): Promise<void> {
     this.client.off('notification', this.onNotification);
+    this.client.off('error', this.onConnectionLost);
+    this.client.off('end', this.onConnectionLost);
+    const wasListening = this.started;
     for (const set of this.subscribers.values()) {
       // Wake waiters so they re-read now; with no more notifications they fall back to polling.
       for (const subscriber of set) {
         subscriber.wake?.();
       }
     }
-    if (this.started) {
+    if (wasListening) {
       this.started = false;
+      for (const listener of this.listeners) {
+        listener(null);
+      }
       await this.client.query(`UNLISTEN ${this.channel}`);
     }
   }
@@ -156,7 +193,11 @@ export class AliasWatcher implements AliasChangeWaiter {
       this.logger?.warn({ payload: message.payload }, 'ignoring an alias notification without model/alias');
       return;
     }
-    const set = this.subscribers.get(`${String(parsed.model)}\u0000${String(parsed.alias)}`);
+    const change = { model: String(parsed.model), alias: String(parsed.alias) };
+    for (const listener of this.listeners) {
+      listener(change);
+    }
+    const set = this.subscribers.get(`${change.model}\u0000${change.alias}`);
     for (const subscriber of set ?? []) {
       subscriber.pending = true;
       subscriber.wake?.();

@@ -176,4 +176,41 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
       await listener.end();
     }
   });
+
+  it('caches resolved aliases while listening, evicts them when any replica moves one, and stops caching when LISTEN stops', async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    const channel = `reg_cache_${db.schema}`;
+    const watcher = new AliasWatcher({ client: listener, channel });
+    await watcher.start();
+    const replicaA = new AliasManager({ pool: db.pool, watcher, notifyChannel: channel });
+    const replicaB = new AliasManager({ pool: db.pool, notifyChannel: channel });
+    const bypass = (version: number): Promise<unknown> =>
+      db.pool.query(`UPDATE registry_aliases SET version = $1 WHERE alias = 'staging' AND model_id = (SELECT id FROM registry_models WHERE name = 'cached')`, [version]);
+    try {
+      const v1 = await register('cached', { seed: 1 });
+      const v2 = await register('cached', { seed: 2 });
+      await replicaA.move({ model: 'cached', alias: 'staging', version: v1, actor: 'a', reason: '' });
+      expect((await replicaA.resolve('cached', 'staging')).version).toBe(v1);
+      // A write behind the registry's back (no NOTIFY) is not seen: the answer comes from memory.
+      await bypass(v2);
+      expect((await replicaA.resolve('cached', 'staging')).version).toBe(v1);
+      // A move on another replica reaches this one by NOTIFY and evicts the entry.
+      const moved = await replicaB.move({ model: 'cached', alias: 'staging', version: v1, actor: 'b', reason: 'from replica B' });
+      const deadline = Date.now() + 2_000;
+      let seen = await replicaA.resolve('cached', 'staging');
+      while (seen.eventId !== moved.alias.eventId && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 10));
+        seen = await replicaA.resolve('cached', 'staging');
+      }
+      expect(seen).toMatchObject({ version: v1, eventId: moved.alias.eventId });
+      // Without notifications nothing may be cached.
+      await watcher.close();
+      await bypass(v2);
+      expect((await replicaA.resolve('cached', 'staging')).version).toBe(v2);
+    } finally {
+      await watcher.close();
+      await listener.end();
+    }
+  });
 });
