@@ -117,13 +117,13 @@ export async function offlineInteractions(root: string): Promise<{ rows: number;
   return { rows: table.numRows, distinct: new Set(sessions).size, sessions };
 }
 
-/** Every key under `prefix` with its content (zsets with scores, hashes), the prefix stripped. */
+/** Every key under `prefix` with its content (zsets with scores, strings, hashes), the prefix stripped. */
 export async function dumpOnline(redis: Redis, prefix: string): Promise<Record<string, unknown>> {
   const keys = (await redis.keys(`${prefix}*`)).sort();
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     const type = await redis.type(key);
-    out[key.slice(prefix.length)] = type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES') : await redis.hgetall(key);
+    out[key.slice(prefix.length)] = type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES') : type === 'string' ? await redis.get(key) : await redis.hgetall(key);
   }
   return out;
 }

@@ -30,7 +30,7 @@ async function dump(redis: Redis, prefix: string): Promise<Record<string, unknow
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     const type = await redis.type(key);
-    out[key] = type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES') : await redis.hgetall(key);
+    out[key] = type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES') : type === 'string' ? await redis.get(key) : await redis.hgetall(key);
   }
   return out;
 }

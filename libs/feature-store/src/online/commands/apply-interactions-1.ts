@@ -6,7 +6,8 @@
  * The batch is folded in Lua memory first (a user's latest items loaded once, counters summed),
  * then written with one command per user, bucket and distinct item pair: the result is the same
  * as event-by-event application whatever the batch boundaries (sums commute; the latest-items
- * list is ordered by offset, which has no ties), so a replay with other batch cuts converges.
+ * list is kept in arrival order, i.e. offset order, which has no ties), so a replay with other
+ * batch cuts converges.
  *
  * KEYS[1]  hash of high-water offsets (`<prefix>hwm`), field ARGV[1].
  * ARGV[1]  high-water field: `<kind>|<topic>|<partition>`.
@@ -18,8 +19,12 @@
  * ARGV[7..] groups of 5: offset, user_id, item_id, timestamp_ms, member (the event's JSON).
  *
  * Keys written: `<prefix>recent:<user>` (zset member→timestamp, newest N kept),
- * `<prefix>ritems:<user>` (zset item→offset of its latest event, latest `window` kept),
- * `<prefix>co:<item>` (zset item→count), `<prefix>pop:<bucketStartMs>` (zset item→count).
+ * `<prefix>ritems:<user>` (string: the user's latest `window` distinct item ids, newest first,
+ * newline-separated; ids hold no control characters; one GET and one SET per user and call),
+ * `<prefix>co:<item>` (zset: items that followed <item> within a user's latest items → count;
+ * directed, so one increment per pair, half the cost of symmetric counts; "what comes after
+ * what the user just did" is the candidate signal serving wants),
+ * `<prefix>pop:<bucketStartMs>` (zset item→count).
  * Returns the number of events applied (the rest were at or below the high-water offset).
  */
 export const APPLY_INTERACTIONS_LUA = `
@@ -54,13 +59,14 @@ for i = 7, #ARGV, 5 do
     local ts = tonumber(ARGV[i + 3])
     local u = users[user]
     if u == nil then
-      local latest = {}
-      if coWindow > 0 then
-        latest = redis.call('ZREVRANGE', prefix .. 'ritems:' .. user, 0, coWindow - 1, 'WITHSCORES')
-      end
       local items = {}
-      for k = 1, #latest, 2 do
-        items[#items + 1] = { latest[k], latest[k + 1] }
+      if coWindow > 0 then
+        local stored = redis.call('GET', prefix .. 'ritems:' .. user)
+        if stored then
+          for id in string.gmatch(stored, '[^\\n]+') do
+            items[#items + 1] = id
+          end
+        end
       end
       u = { items = items, recent = {} }
       users[user] = u
@@ -70,12 +76,12 @@ for i = 7, #ARGV, 5 do
     recent[#recent + 1] = ts
     recent[#recent + 1] = ARGV[i + 4]
     if coWindow > 0 then
-      local kept = { { item, ARGV[i] } }
-      for _, entry in ipairs(u.items) do
-        if entry[1] ~= item then
-          add(co, entry[1], item)
+      local kept = { item }
+      for _, other in ipairs(u.items) do
+        if other ~= item then
+          add(co, other, item)
           if #kept < coWindow then
-            kept[#kept + 1] = entry
+            kept[#kept + 1] = other
           end
         end
       end
@@ -93,14 +99,7 @@ for _, user in ipairs(userOrder) do
   redis.call('ZADD', recentKey, unpack(u.recent))
   redis.call('ZREMRANGEBYRANK', recentKey, 0, -recentMax - 1)
   if coWindow > 0 then
-    local itemsKey = prefix .. 'ritems:' .. user
-    local args = {}
-    for _, entry in ipairs(u.items) do
-      args[#args + 1] = entry[2]
-      args[#args + 1] = entry[1]
-    end
-    redis.call('DEL', itemsKey)
-    redis.call('ZADD', itemsKey, unpack(args))
+    redis.call('SET', prefix .. 'ritems:' .. user, table.concat(u.items, '\\n'))
   end
 end
 for item, others in pairs(co) do
