@@ -9,7 +9,8 @@ export async function writeOutputs(outDir: string, results: EvaluationResults, c
   await mkdir(outDir, { recursive: true });
   const json = join(outDir, 'results.json');
   const html = join(outDir, 'report.html');
-  await writeFile(json, `${JSON.stringify(results, null, 1)}\n`);
+  // Compact: a 5-seed, 9-method run is ~200 KB this way; pretty-print with `jq` to read it.
+  await writeFile(json, `${JSON.stringify(results)}\n`);
   await writeFile(html, renderHtmlReport(results, { title: `metarec evaluation — ${results.dataset.name}`, note: command }));
   return { json, html };
 }
