@@ -1,0 +1,254 @@
+// Distributed meta-training throughput at MeLU size (4+4 fields × 1,000 ids, 32-d embeddings,
+// [64, 64] MLP, meta-batch 32 of 16+16 rows, 5 inner steps): in-process metaTrain vs coordinator +
+// 1 worker vs coordinator + 2 workers, all in ONE process (coordinator on the main thread, each
+// worker's meta-steps in its own compute thread), plus the gradient blob's size and Redis round trip.
+// Needs redis-server (a private one is started). Run:
+//   npx tsx --conditions=@metarec/source tools/bench/src/trainer-throughput.ts [--steps 4] [--algorithm maml]
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { Command } from 'commander';
+import { Redis } from 'ioredis';
+
+import { createMetaModel, initParams, metaTrain, selectBackend } from '@metarec/meta-learning';
+import {
+  ComputePool,
+  Coordinator,
+  decodeBlob,
+  encodeBlob,
+  loadTaskSet,
+  metaStepOptionsOf,
+  modelConfigOf,
+  adamOptionsOf,
+  parseRunSpec,
+  RunStore,
+  ShardProcessor,
+  syntheticTaskSet,
+  TrainingWorker,
+  type RunSpec,
+  type TrainingLogger,
+} from '@metarec/training';
+import { startLocalRedis } from '@metarec/training/testing';
+
+import { timingStats } from './bench-stats.js';
+import { benchEnvironment, printTable, stderrLogger, writeResult } from './bench-report.js';
+import { MELU_BENCH } from './melu-bench-setup.js';
+
+const opts = new Command('trainer-throughput')
+  .option('--steps <n>', 'timed meta-steps per configuration and round (after one warm-up step)', (v) => Number(v), 3)
+  .option('--rounds <n>', 'rounds; each runs the three configurations in turn, so load drift hits all alike', (v) => Number(v), 3)
+  .option('--algorithm <a>', 'maml | fomaml', 'maml')
+  .option('--round-trips <n>', 'gradient blob SET+GET round trips timed', (v) => Number(v), 20)
+  .parse()
+  .opts<{ steps: number; rounds: number; algorithm: 'maml' | 'fomaml'; roundTrips: number }>();
+
+const quiet: TrainingLogger = { info: () => undefined, warn: (f, m) => console.error(`WARN ${m}`, f), error: (f, m) => console.error(`ERROR ${m}`, f) };
+
+function meluSpec(out: string, steps: number): RunSpec {
+  return parseRunSpec({
+    name: 'melu-bench',
+    data: {
+      kind: 'synthetic-tasks',
+      trainTasks: MELU_BENCH.metaBatch * (steps + 1),
+      support: MELU_BENCH.support,
+      query: MELU_BENCH.query,
+      userFields: MELU_BENCH.userFields,
+      itemFields: MELU_BENCH.itemFields,
+      cardinality: MELU_BENCH.idsPerField,
+      labels: 'random-ratings',
+      seed: 1,
+    },
+    model: { embeddingDim: MELU_BENCH.embeddingDim, hidden: [...MELU_BENCH.hidden] },
+    algorithm: opts.algorithm,
+    inner: { steps: MELU_BENCH.innerSteps, lr: MELU_BENCH.innerLr, l2: 0 },
+    outer: { lr: MELU_BENCH.outerLr, clipValue: MELU_BENCH.clipValue },
+    metaBatchSize: MELU_BENCH.metaBatch,
+    // Two shards per step: one per worker in the 2-worker configuration.
+    shardSize: MELU_BENCH.metaBatch / 2,
+    epochs: 1,
+    maxSteps: steps + 1,
+    checkpointEvery: 1000,
+    output: { dir: out },
+  });
+}
+
+/** In-process metaTrain; per-step wall times from its progress callback (first step = warm-up). */
+function inProcess(spec: RunSpec): number[] {
+  const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
+  const model = createMetaModel(set.featureLayout, modelConfigOf(spec));
+  const times: number[] = [];
+  let last = performance.now();
+  metaTrain(model, initParams(model), set.train, {
+    metaBatchSize: spec.metaBatchSize,
+    epochs: 1,
+    maxSteps: spec.maxSteps,
+    seed: spec.seed,
+    step: metaStepOptionsOf(spec),
+    outerLr: spec.outer.lr,
+    adam: adamOptionsOf(spec),
+    onProgress: () => {
+      const now = performance.now();
+      times.push(now - last);
+      last = now;
+    },
+  });
+  return times.slice(1);
+}
+
+async function distributed(url: string, spec: RunSpec, workers: number, runId: string): Promise<{ stepMs: number[]; computeMs: number[] }> {
+  const closers: Array<() => Promise<unknown>> = [];
+  const computeMs: number[] = [];
+  try {
+    for (let w = 0; w < workers; w++) {
+      const redis = new Redis(url, { maxRetriesPerRequest: null });
+      const pool = new ComputePool({ threads: 1, backend: 'wasm' });
+      const store = new RunStore({ redis });
+      const inner = new ShardProcessor({ store, pool, loadTaskSet });
+      const processor = {
+        process: async (...args: Parameters<ShardProcessor['process']>) => {
+          const r = await inner.process(...args);
+          computeMs.push(r.computeMs);
+          return r;
+        },
+      } as ShardProcessor;
+      const worker = new TrainingWorker({ connection: redis, processor, logger: quiet, concurrency: 1 });
+      closers.push(() => redis.quit(), () => pool.close(), () => worker.close());
+    }
+    const redis = new Redis(url, { maxRetriesPerRequest: null });
+    const pool = new ComputePool({ threads: 1, backend: 'wasm' });
+    const stamps: number[] = [];
+    const coordinator = new Coordinator({
+      connection: redis,
+      store: new RunStore({ redis }),
+      pool,
+      logger: quiet,
+      pollIntervalMs: 50,
+      onStatus: (s) => {
+        if (s.status === 'running') {
+          stamps.push(performance.now());
+        }
+      },
+    });
+    closers.push(() => redis.quit(), () => pool.close(), () => coordinator.close());
+    await coordinator.run(spec, { runId });
+    // stamps[0] ends the warm-up step (thread start-up, first parameter load).
+    return { stepMs: stamps.slice(1).map((t, i) => t - stamps[i]), computeMs: computeMs.slice(2) };
+  } finally {
+    for (const close of closers.reverse()) {
+      await close();
+    }
+  }
+}
+
+/** The queue's own cost per step: a 1-worker run of a tiny model (compute of a few ms), step time minus shard compute. */
+async function tinyOverhead(url: string, out: string, steps: number): Promise<{ stepMs: number; computeMs: number; overheadMs: number }> {
+  const spec = parseRunSpec({
+    name: 'overhead',
+    data: { kind: 'synthetic-tasks', trainTasks: 8 * (steps + 1), support: 4, query: 4, userFields: 2, itemFields: 2, cardinality: 10, seed: 2 },
+    model: { embeddingDim: 4, hidden: [4] },
+    algorithm: 'fomaml',
+    inner: { steps: 1, lr: 0.01, l2: 0 },
+    metaBatchSize: 8,
+    shardSize: 4,
+    epochs: 1,
+    checkpointEvery: 1000,
+    output: { dir: out },
+  });
+  const r = await distributed(url, spec, 1, 'bench-overhead');
+  const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
+  return { stepMs: mean(r.stepMs), computeMs: mean(r.computeMs), overheadMs: mean(r.stepMs) - 2 * mean(r.computeMs) };
+}
+
+async function blobRoundTrip(url: string, values: Float32Array, n: number): Promise<{ bytes: number; encodeMs: number; roundTripMs: ReturnType<typeof timingStats> }> {
+  const redis = new Redis(url);
+  try {
+    const t0 = performance.now();
+    const bytes = encodeBlob({ kind: 'gradient', values, taskCount: 16, loss: 1 });
+    const encodeMs = performance.now() - t0;
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const start = performance.now();
+      await redis.set('bench:grad', bytes, 'PX', 60_000);
+      const back = await redis.getBuffer('bench:grad');
+      decodeBlob(back ?? Buffer.alloc(0), 'gradient', 'bench:grad');
+      times.push(performance.now() - start);
+    }
+    return { bytes: bytes.length, encodeMs, roundTripMs: timingStats(times) };
+  } finally {
+    await redis.quit();
+  }
+}
+
+const env = benchEnvironment();
+const selection = await selectBackend({ preferred: 'wasm', logger: stderrLogger });
+const redisServer = await startLocalRedis();
+const out = await mkdtemp(path.join(tmpdir(), 'metarec-trainer-bench-'));
+try {
+  const spec = meluSpec(out, opts.steps);
+  const tasksPerStep = spec.metaBatchSize;
+  const local: number[] = [];
+  const one = { stepMs: [] as number[], computeMs: [] as number[] };
+  const two = { stepMs: [] as number[], computeMs: [] as number[] };
+  for (let round = 0; round < opts.rounds; round++) {
+    console.error(`round ${round + 1}/${opts.rounds}: in-process (${opts.algorithm}), coordinator + 1 worker, coordinator + 2 workers …`);
+    local.push(...inProcess(spec));
+    const r1 = await distributed(redisServer.url, spec, 1, `bench-1w-${round}`);
+    one.stepMs.push(...r1.stepMs);
+    one.computeMs.push(...r1.computeMs);
+    const r2 = await distributed(redisServer.url, spec, 2, `bench-2w-${round}`);
+    two.stepMs.push(...r2.stepMs);
+    two.computeMs.push(...r2.computeMs);
+  }
+  const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
+  const paramCount = createMetaModel(set.featureLayout, modelConfigOf(spec)).layout.totalSize;
+  const blob = await blobRoundTrip(redisServer.url, new Float32Array(paramCount).fill(0.5), opts.roundTrips);
+  console.error('queue overhead with a tiny model …');
+  const tiny = await tinyOverhead(redisServer.url, out, 10);
+
+  const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
+  const rows = [
+    { config: 'in-process metaTrain', stepMs: local },
+    { config: 'coordinator + 1 worker', stepMs: one.stepMs },
+    { config: 'coordinator + 2 workers', stepMs: two.stepMs },
+  ].map((r) => ({ ...r, stats: timingStats(r.stepMs), tasksPerSec: (tasksPerStep * 1000) / mean(r.stepMs) }));
+  const ratio1 = rows[1].tasksPerSec / rows[0].tasksPerSec;
+  const ratio2 = rows[2].tasksPerSec / rows[1].tasksPerSec;
+  // Queue overhead: the 1-worker step minus the shard compute it waited for (2 shards in sequence).
+  const overheadMs = mean(one.stepMs) - 2 * mean(one.computeMs);
+  printTable(
+    `Trainer throughput, ${opts.algorithm}, MeLU size (${paramCount} params), ${opts.rounds} rounds x ${opts.steps} timed steps of ${tasksPerStep} tasks, backend ${selection.name}`,
+    ['configuration', 'mean ms/step', 'p50', 'tasks/s'],
+    rows.map((r) => [r.config, mean(r.stepMs), r.stats.p50_ms, r.tasksPerSec]),
+  );
+  printTable('Ratios and overhead', ['figure', 'value', 'target'], [
+    ['1 worker / in-process', ratio1, '>= 0.85'],
+    ['2 workers / 1 worker', ratio2, '>= 1.7'],
+    ['MeLU step overhead, 1 worker (ms): step - 2 x shard compute', overheadMs, ''],
+    ['queue overhead per step, tiny model (ms)', tiny.overheadMs, ''],
+    ['mean shard compute (ms, 1 worker)', mean(one.computeMs), ''],
+    ['gradient blob (bytes)', blob.bytes, ''],
+    ['blob encode incl. sha256 (ms)', blob.encodeMs, ''],
+    ['blob SET+GET+decode p50 (ms)', blob.roundTripMs.p50_ms, ''],
+  ]);
+  console.log(`\nloadavg at start ${env.loadavgStart.join(' ')}; ${env.cpuCount} cores. The coordinator shares the process (main thread) with the workers' compute threads; it is idle during the barrier, but with 2 workers on 2 cores any other load (loadavg above) steals from them.`);
+  const file = writeResult('trainer-throughput', env, {
+    algorithm: opts.algorithm,
+    rounds: opts.rounds,
+    stepsPerRound: opts.steps,
+    backend: selection.name,
+    paramCount,
+    tasksPerStep,
+    shardsPerStep: 2,
+    configurations: rows.map((r) => ({ config: r.config, stepMs: r.stepMs, ...r.stats, tasksPerSec: r.tasksPerSec })),
+    ratios: { oneWorkerOverInProcess: ratio1, twoWorkersOverOne: ratio2, targets: { oneWorkerOverInProcess: 0.85, twoWorkersOverOne: 1.7 } },
+    meluStepOverheadMs: overheadMs,
+    tinyModelQueueOverhead: tiny,
+    meanShardComputeMs: mean(one.computeMs),
+    gradientBlob: blob,
+  });
+  console.log(`\nwrote ${file}`);
+} finally {
+  await redisServer.stop();
+  await rm(out, { recursive: true, force: true });
+}
