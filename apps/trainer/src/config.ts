@@ -11,6 +11,7 @@ export const trainerConfigSchema = z.object({
   STALLED_INTERVAL_MS: env.int("how often workers look for jobs whose worker died, ms (a killed worker's shard restarts within lock + this)", { min: 500 }).default(15_000),
   MAX_STALLED_COUNT: env.int('times a shard may lose its worker before it fails', { min: 1 }).default(2),
   SHUTDOWN_DEADLINE_MS: env.int('SIGTERM: active shard jobs get this long to finish, ms', { min: 100 }).default(60_000),
+  REGISTRY_TOKEN: env.string('bearer token for `trainer run --register` (registry writes)').optional(),
   GIT_COMMIT: env.string('commit recorded in lineage (default: git rev-parse HEAD, else unknown)').optional(),
   LOG_LEVEL: env.oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'log level').default('info'),
 });

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
 import { parseBackendName, selectBackend } from '@metarec/meta-learning';
+import { RegistryClient } from '@metarec/registry';
 import { createLogger, createMetricsRegistry, GracefulShutdown, loadConfig, type Logger } from '@metarec/runtime';
 import {
   assertNoEviction,
@@ -14,6 +15,7 @@ import {
   loadTaskSet,
   parseRunSpec,
   readRunStatus,
+  registerRun,
   RunScheduler,
   RunStore,
   ShardProcessor,
@@ -85,7 +87,15 @@ function progressBar(enabled: boolean): { onStatus: (s: RunStatus) => void; stop
   };
 }
 
-async function runCommand(options: { spec: string; runId?: string; progress: boolean }): Promise<void> {
+interface RunCommandOptions {
+  readonly spec: string;
+  readonly runId?: string;
+  readonly progress: boolean;
+  readonly register?: string;
+  readonly model: string;
+}
+
+async function runCommand(options: RunCommandOptions): Promise<void> {
   const spec = await readSpec(options.spec);
   await selectMainBackend();
   const redis = await connect();
@@ -105,7 +115,17 @@ async function runCommand(options: { spec: string; runId?: string; progress: boo
   try {
     const result = await coordinator.run(spec, options.runId === undefined ? {} : { runId: options.runId });
     bar.stop();
-    process.stdout.write(`${JSON.stringify({ runId: result.runId, steps: result.steps, modelDir: result.modelDir, lineagePath: result.lineagePath, evaluation: result.lineage.evaluation })}\n`);
+    const registered =
+      options.register === undefined
+        ? null
+        : await registerRun({
+            client: new RegistryClient({ baseUrl: options.register, ...(config.REGISTRY_TOKEN === undefined ? {} : { token: config.REGISTRY_TOKEN }) }),
+            model: options.model,
+            modelDir: result.modelDir,
+            lineage: result.lineage,
+          });
+    const summary = { runId: result.runId, steps: result.steps, modelDir: result.modelDir, lineagePath: result.lineagePath, evaluation: result.lineage.evaluation, registered };
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
   } catch (e) {
     bar.stop();
     logger.error({ code: (e as { code?: string }).code, err: (e as Error).message }, 'run failed');
@@ -188,7 +208,9 @@ program
   .requiredOption('--spec <file>', 'run spec JSON')
   .option('--run-id <id>', 'resume this run from its last checkpoint (or start it under this id)')
   .option('--no-progress', 'no progress bar')
-  .action((o: { spec: string; runId?: string; progress: boolean }) => runCommand(o));
+  .option('--register <registryUrl>', 'register the model in the registry when the run succeeds (token: REGISTRY_TOKEN)')
+  .option('--model <name>', 'registry model name for --register', 'melu')
+  .action((o: RunCommandOptions) => runCommand(o));
 program
   .command('worker')
   .description('process shard jobs (and, with --runs, scheduled run jobs); /healthz and /metrics on TRAINER_PORT')

@@ -75,3 +75,5 @@ export type { EvaluateModelOptions, MethodMetrics, RunEvaluation } from './outpu
 export { evaluateModel } from './output/evaluate-model.js';
 export type { RunLineage } from './output/run-output.js';
 export { runPaths, writeRunOutput } from './output/run-output.js';
+export type { RegisterRunOptions } from './output/register-run.js';
+export { HELD_OUT_SCENARIO, registerRun } from './output/register-run.js';

@@ -305,6 +305,7 @@ export class Coordinator {
       spec,
       dataVersion: taskSet.dataVersion,
       watermarks: taskSet.watermarks,
+      dataWatermarkMs: taskSet.dataWatermarkMs,
       schemaFingerprint: taskSet.schemaFingerprint,
       gitCommit: this.o.gitCommit,
       steps: st.step,

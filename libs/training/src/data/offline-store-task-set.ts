@@ -101,12 +101,17 @@ export async function offlineStoreTaskSet(spec: OfflineStoreSpec): Promise<TaskS
       field: 'data',
     });
   }
+  let newestMs: number | null = null;
+  for (const k of keep) {
+    newestMs = newestMs === null ? columns.timestampsMs[k] : Math.max(newestMs, columns.timestampsMs[k]);
+  }
   const version = createHash('sha256').update(JSON.stringify({ spec: { ...spec, ...bounds }, watermarks })).digest('hex');
   return {
     featureLayout: encoder.layout(),
     ...split,
     dataVersion: `sha256:${version}`,
     watermarks,
+    dataWatermarkMs: newestMs,
     schemaFingerprint: InteractionSchema.fingerprint,
     vocabularies: encoder.toJSON(),
   };

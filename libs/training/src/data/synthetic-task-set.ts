@@ -30,6 +30,7 @@ export function syntheticTaskSet(spec: SyntheticTasksSpec): TaskSet {
     test: tasks.slice(t),
     dataVersion: `sha256:${createHash('sha256').update(JSON.stringify(spec)).digest('hex')}`,
     watermarks: [],
+    dataWatermarkMs: null,
     schemaFingerprint: InteractionSchema.fingerprint,
     vocabularies: { synthetic: featureLayout },
   };

@@ -19,6 +19,8 @@ export interface TaskSet {
   /** Content id of the data: `sha256:<hex>` over the source description and its watermarks. */
   readonly dataVersion: string;
   readonly watermarks: readonly DataWatermark[];
+  /** Newest event time among the interactions trained on, epoch ms (null for synthetic data). */
+  readonly dataWatermarkMs: number | null;
   /** Fingerprint of the record schema the rows were read with. */
   readonly schemaFingerprint: string;
   /** Encoder state needed to encode requests like training did (saved in the model bundle). */

@@ -19,6 +19,8 @@ export interface RunLineage {
   readonly spec: RunSpec;
   readonly dataVersion: string;
   readonly watermarks: readonly DataWatermark[];
+  /** Newest interaction time trained on, epoch ms (null for synthetic data). */
+  readonly dataWatermarkMs: number | null;
   readonly schemaFingerprint: string;
   readonly gitCommit: string;
   readonly steps: number;

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+
+import { MODEL_DIR_FORMAT, MODEL_DIR_FORMAT_VERSION } from '@metarec/meta-learning';
+import { writeBundleManifest, type BundleMetrics, type RegistryClient } from '@metarec/registry';
+
+import { TrainingError } from '../errors.js';
+import type { MethodMetrics } from './evaluate-model.js';
+import type { RunLineage } from './run-output.js';
+
+/** Options of {@link registerRun}. */
+export interface RegisterRunOptions {
+  readonly client: RegistryClient;
+  /** Registry model name, e.g. `melu`. */
+  readonly model: string;
+  /** The run's model directory and lineage (`RunResult`). */
+  readonly modelDir: string;
+  readonly lineage: RunLineage;
+}
+
+/** Scenario name of the trainer's held-out-user evaluation in the registry's metrics block. */
+export const HELD_OUT_SCENARIO = 'held-out-users';
+
+function metricsOf(lineage: RunLineage): BundleMetrics | undefined {
+  const e = lineage.evaluation;
+  if (e === null) {
+    return undefined;
+  }
+  const m = (x: MethodMetrics): Record<string, number> => ({ mae: x.mae, rmse: x.rmse, [`ndcg@${e.k}`]: x.ndcg });
+  return {
+    // The held-out users are fixed by the data section of the spec (source, split seed, fractions) and the data version.
+    evaluationSetId: `sha256:${createHash('sha256').update(JSON.stringify([lineage.dataVersion, lineage.spec.data])).digest('hex')}`,
+    method: 'melu',
+    scenarios: {
+      [HELD_OUT_SCENARIO]: {
+        melu: m(e.model),
+        global_mean: m(e.baselines.globalMean),
+        user_mean: m(e.baselines.userMean),
+        item_mean: m(e.baselines.itemMean),
+      },
+    },
+  };
+}
+
+/**
+ * Registers a finished run: writes the registry's `bundle-manifest.json` into the model directory
+ * (files, schema fingerprint, lineage, metrics) and uploads it with `registerBundleDir`.
+ * @throws TrainingError `TRAIN_OPTIONS_INVALID` when the lineage has no git commit hash; RegistryError codes of the client.
+ */
+export async function registerRun(options: RegisterRunOptions): Promise<{ created: boolean; version: number; uploadedBytes: number }> {
+  const l = options.lineage;
+  if (!/^[0-9a-f]{7,40}$/.test(l.gitCommit)) {
+    throw new TrainingError('TRAIN_OPTIONS_INVALID', `registration needs the git commit of the trainer (got '${l.gitCommit}'; set GIT_COMMIT)`, { field: 'gitCommit' });
+  }
+  const metrics = metricsOf(l);
+  await writeBundleManifest({
+    dir: options.modelDir,
+    format: `${MODEL_DIR_FORMAT}/${MODEL_DIR_FORMAT_VERSION}`,
+    schemaFingerprint: l.schemaFingerprint,
+    lineage: {
+      trainingRunId: l.runId,
+      trainingSpec: l.spec as unknown as Record<string, unknown>,
+      // Synthetic data has no event times: the run's start stands in.
+      dataWatermark: new Date(l.dataWatermarkMs ?? l.startedAtMs).toISOString(),
+      gitCommit: l.gitCommit,
+      parentVersion: null,
+    },
+    ...(metrics === undefined ? {} : { metrics }),
+    labels: { runId: l.runId },
+  });
+  const r = await options.client.registerBundleDir(options.model, options.modelDir);
+  return { created: r.created, version: r.version.version, uploadedBytes: r.uploadedBytes };
+}
