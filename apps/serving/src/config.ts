@@ -38,6 +38,7 @@ export const servingConfigSchema = z.object({
   USER_CACHE_TTL_MS: env.int('an adapted user is recomputed after this long, ms', { min: 1 }).default(300_000),
   STORE_TIMEOUT_MS: env.int('an online-store read slower than this degrades the answer, ms', { min: 1 }).default(50),
   METAREC_BACKEND: env.oneOf(['tensorflow', 'wasm', 'cpu'], 'tfjs backend (unset: the best available)').optional(),
+  SHUTDOWN_READINESS_GRACE_MS: env.int('after SIGTERM, keep serving this long with /readyz at 503 before closing the listener, ms', { min: 0 }).default(2_000),
   SHUTDOWN_DEADLINE_MS: env.int('SIGTERM drain deadline, ms', { min: 100 }).default(10_000),
   LOG_LEVEL: env.oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'log level').default('info'),
 });

@@ -83,15 +83,29 @@ await app.listen({ host: config.SERVING_HOST, port: config.SERVING_PORT });
 // Closing order (STYLE.md): readiness off, HTTP drain (503 to newcomers), stop following the
 // registry, free models and caches, then the clients.
 shutdown
-  .add('readiness', () => {
+  .add('readiness', async (signal) => {
     accepting = false;
+    // Keep answering while the load balancer notices /readyz went 503 (Kubernetes removes the
+    // endpoint asynchronously); only then stop listening, so no request is cut mid-flight.
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, config.SHUTDOWN_READINESS_GRACE_MS);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      });
+    });
   })
   .add('http', () => app.close())
   .add('registry-follow', () => follow.abort())
   .add('serving', () => service.close())
   .add('feedback-producer', () => producer.close())
   .add('redis', async () => {
-    await redis.quit();
+    // quit() needs a live connection; a client still reconnecting is just disconnected.
+    if (redis.status === 'ready') {
+      await redis.quit();
+    } else {
+      redis.disconnect();
+    }
   });
 shutdown.onSignals((report: ShutdownReport) => process.exit(report.ok ? 0 : 1));
 logger.info({ port: config.SERVING_PORT, modelAlias: config.MODEL_ALIAS }, 'serving started');

@@ -69,7 +69,8 @@ export class ModelUpdater {
       try {
         await this.loadRef(String(version));
       } catch (error) {
-        this.options.logger.error({ err: error, version }, 'alias moved to a bundle that was refused; still serving the previous model');
+        // loadNow logged the error with its cause; one line here says what it means for the pod.
+        this.options.logger.warn({ version, code: (error as { code?: unknown }).code }, 'alias moved to a bundle that was refused; still serving the previous model');
       }
     }, signal);
   }

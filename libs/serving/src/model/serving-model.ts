@@ -10,7 +10,7 @@ import {
 } from '@metarec/meta-learning';
 import type { FeatureLayout } from '@metarec/schemas';
 
-import { ServingError } from '../errors.js';
+import { reasonOf, ServingError } from '../errors.js';
 
 /** Identity of a loaded model, as reported in responses and metrics. */
 export interface ModelIdentity {
@@ -113,7 +113,7 @@ export async function loadServingModel(dir: string, version: number): Promise<Se
       throw error;
     }
     const field = (error as { field?: unknown; details?: { file?: unknown } }).details?.file ?? (error as { field?: unknown }).field;
-    throw new ServingError('SERVING_BUNDLE_REFUSED', `model directory ${dir} refused: ${(error as Error).message}`, {
+    throw new ServingError('SERVING_BUNDLE_REFUSED', `model directory ${dir} refused: ${reasonOf(error)}`, {
       cause: error,
       ...(typeof field === 'string' ? { field } : {}),
     });
