@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { MODEL_DIR_FORMAT, MODEL_DIR_FORMAT_VERSION } from '@metarec/meta-learning';
 import { writeBundleManifest, type BundleMetrics, type RegistryClient } from '@metarec/registry';
 
-import { TrainingError } from '../errors.js';
+import { errorCodeOf, TrainingError } from '../errors.js';
 import type { MethodMetrics } from './evaluate-model.js';
 import type { RunLineage } from './run-output.js';
 
@@ -41,8 +41,24 @@ function metricsOf(lineage: RunLineage): BundleMetrics | undefined {
   };
 }
 
+/** Creates the registry model on first use (a concurrent creator winning the race is fine). */
+async function ensureModel(client: RegistryClient, model: string): Promise<void> {
+  try {
+    await client.getModel(model);
+  } catch (e) {
+    if (errorCodeOf(e) !== 'REG_MODEL_NOT_FOUND') {
+      throw e;
+    }
+    await client.createModel(model, 'MeLU meta-learned recommender (trainer)').catch((c: unknown) => {
+      if (errorCodeOf(c) !== 'REG_MODEL_EXISTS') {
+        throw c;
+      }
+    });
+  }
+}
+
 /**
- * Registers a finished run: writes the registry's `bundle-manifest.json` into the model directory
+ * Registers a finished run (creating the registry model if needed): writes the registry's `bundle-manifest.json` into the model directory
  * (files, schema fingerprint, lineage, metrics) and uploads it with `registerBundleDir`.
  * @throws TrainingError `TRAIN_OPTIONS_INVALID` when the lineage has no git commit hash; RegistryError codes of the client.
  */
@@ -51,6 +67,7 @@ export async function registerRun(options: RegisterRunOptions): Promise<{ create
   if (!/^[0-9a-f]{7,40}$/.test(l.gitCommit)) {
     throw new TrainingError('TRAIN_OPTIONS_INVALID', `registration needs the git commit of the trainer (got '${l.gitCommit}'; set GIT_COMMIT)`, { field: 'gitCommit' });
   }
+  await ensureModel(options.client, options.model);
   const metrics = metricsOf(l);
   await writeBundleManifest({
     dir: options.modelDir,

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { RegistryClient } from '@metarec/registry';
+import { createTestDatabase, type TestDatabase } from '@metarec/registry/testing';
+import { checkService } from '@metarec/runtime/testing';
+import { localRedisAvailable, startLocalRedis, type LocalRedis } from '@metarec/training/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { TrainerProcess } from './testing/trainer-process.js';
+
+const postgres = await checkService('postgres');
+const redisAvailable = localRedisAvailable();
+if (!redisAvailable && process.env['CI'] === 'true') {
+  throw new Error('redis-server is not installed; CI runs every integration test');
+}
+const REGISTRY_ROOT = fileURLToPath(new URL('../../registry', import.meta.url));
+const TOKEN = 'trainer-token-0123456789abcdef';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
+    });
+  });
+}
+
+describe.skipIf(!postgres.available || !redisAvailable)(`trainer run --register ${postgres.available ? '' : `(skipped: ${postgres.skipReason})`}`, () => {
+  let db: TestDatabase;
+  let redis: LocalRedis;
+  let dir: string;
+  let registry: ChildProcess;
+  let registryUrl: string;
+  const procs: TrainerProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await startLocalRedis();
+    // A private, migrated schema (dropped after), served by the registry process below.
+    db = await createTestDatabase(postgres.address);
+    dir = await mkdtemp(path.join(tmpdir(), 'trainer-register-'));
+    const port = await freePort();
+    registryUrl = `http://127.0.0.1:${port}`;
+    // The real registry app as its own process (apps never import apps).
+    registry = spawn(process.execPath, ['--conditions=@metarec/source', '--import', 'tsx', 'src/main.ts'], {
+      cwd: REGISTRY_ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: postgres.address,
+        REGISTRY_DB_SCHEMA: db.schema,
+        REGISTRY_HOST: '127.0.0.1',
+        REGISTRY_PORT: String(port),
+        REGISTRY_ARTIFACT_DIR: path.join(dir, 'artifacts'),
+        REGISTRY_TOKENS: `trainer:${TOKEN}`,
+        REGISTRY_NOTIFY_CHANNEL: db.schema,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const ok = await fetch(`${registryUrl}/readyz`).then((r) => r.status === 200, () => false);
+      if (ok) {
+        break;
+      }
+      if (Date.now() > deadline || registry.exitCode !== null) {
+        throw new Error(`registry did not become ready (exit ${registry.exitCode})`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(procs.map((p) => p.stop()));
+    registry?.kill('SIGKILL');
+    await redis?.stop();
+    await db?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('registers the trained model with its lineage and held-out metrics', async () => {
+    const specFile = path.join(dir, 'spec.json');
+    await writeFile(
+      specFile,
+      JSON.stringify({
+        data: { kind: 'synthetic-tasks', trainTasks: 8, testTasks: 4, support: 4, query: 4, userFields: 2, itemFields: 2, cardinality: 20, seed: 1 },
+        model: { embeddingDim: 4, hidden: [8] },
+        inner: { steps: 1, lr: 0.05 },
+        metaBatchSize: 4,
+        shardSize: 2,
+        maxSteps: 2,
+        output: { dir: path.join(dir, 'runs') },
+      }),
+    );
+    const env = { REDIS_URL: redis.url, METAREC_BACKEND: 'wasm', REGISTRY_TOKEN: TOKEN, GIT_COMMIT: 'abcdef1234567' };
+    const worker = new TrainerProcess(['worker', '--concurrency', '1'], { ...env, TRAINER_PORT: String(await freePort()) });
+    procs.push(worker);
+    await worker.waitForLog('trainer worker started');
+    const run = new TrainerProcess(['run', '--spec', specFile, '--run-id', 'reg-run', '--no-progress', '--register', registryUrl, '--model', 'melu'], env);
+    procs.push(run);
+    expect((await run.exited).code, run.stderr.slice(-2000)).toBe(0);
+    const summary = JSON.parse(run.stdout.trim()) as { registered: { version: number; created: boolean } };
+    expect(summary.registered).toMatchObject({ version: 1, created: true });
+
+    const client = new RegistryClient({ baseUrl: registryUrl });
+    const version = await client.getVersion('melu', 1);
+    expect(version).toMatchObject({ manifest: { lineage: { trainingRunId: 'reg-run', gitCommit: 'abcdef1234567' }, metrics: { method: 'melu' } } });
+    const manifest = (version as unknown as { manifest: { metrics: { scenarios: Record<string, Record<string, unknown>> } } }).manifest;
+    expect(Object.keys(manifest.metrics.scenarios['held-out-users'] ?? {}).sort()).toEqual(['global_mean', 'item_mean', 'melu', 'user_mean']);
+  });
+});
