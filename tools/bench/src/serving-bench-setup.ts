@@ -1,0 +1,142 @@
+// Shared set-up of the serving benches: a MeLU-size synthetic world in the real online store
+// (Redis), a model directory (and registry bundle files), and the serving app as a real process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { OnlineStore, type OnlineBatch } from '@metarec/feature-store';
+import type { Interaction } from '@metarec/schemas';
+import { buildTestWorld, writeBundleManifest, writeTestModelDir, type TestWorld } from '@metarec/serving/testing';
+import { Redis } from 'ioredis';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/**
+ * MeLU size: 1000 users and 1000 items (id tables of 1001 × 32, attribute tables, categories and
+ * numeric attributes), MLP [64, 64]; 20 ratings per user; 500 candidates; k = 20.
+ */
+export const SERVING_BENCH = { users: 1000, items: 1000, ratingsPerUser: 20, candidates: 500, k: 20, adaptSteps: 5 } as const;
+
+/** Everything a serving bench runs against. */
+export interface ServingBenchWorld {
+  readonly world: TestWorld;
+  readonly dir: string;
+  readonly redisUrl: string;
+  readonly keyPrefix: string;
+  /** Writes model version `version` (its own initial weights) with bundle files; returns its directory. */
+  writeModel(version: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+/** Builds the world and writes it into Redis under a fresh prefix, events inside the popularity window. */
+export async function setUpServingWorld(): Promise<ServingBenchWorld> {
+  const redisUrl = process.env['REDIS_URL'] ?? 'redis://localhost:6380';
+  const keyPrefix = `serving-bench-${process.pid}:`;
+  const world = buildTestWorld({ seed: 11, users: SERVING_BENCH.users, items: SERVING_BENCH.items, interactionsPerUser: { min: SERVING_BENCH.ratingsPerUser, max: SERVING_BENCH.ratingsPerUser } });
+  const dir = await mkdtemp(path.join(tmpdir(), 'serving-bench-'));
+  const redis = new Redis(redisUrl);
+  const now = Date.now();
+  const times = world.interactions.map((e) => e.timestamp_ms);
+  const [first, last] = [Math.min(...times), Math.max(...times)];
+  const shift = (e: Interaction): Interaction => ({ ...e, timestamp_ms: Math.round(now - 3_600_000 + ((e.timestamp_ms - first) / Math.max(1, last - first)) * 3_500_000) });
+  const events = [...world.interactions].sort((a, b) => a.timestamp_ms - b.timestamp_ms).map(shift);
+  const batches: OnlineBatch[] = [
+    { kind: 'user_profiles', topic: 'bench-users', partition: 0, entries: world.dataset.users.map((record, i) => ({ offset: BigInt(i), record })) },
+    { kind: 'item_profiles', topic: 'bench-items', partition: 0, entries: world.dataset.items.map((record, i) => ({ offset: BigInt(i), record })) },
+    { kind: 'interactions', topic: 'bench-events', partition: 0, entries: events.map((record, i) => ({ offset: BigInt(i), record })) },
+  ];
+  await new OnlineStore({ redis, keyPrefix }).apply(batches);
+  return {
+    world,
+    dir,
+    redisUrl,
+    keyPrefix,
+    async writeModel(version: number): Promise<string> {
+      const modelDir = path.join(dir, `model-v${version}`);
+      await writeTestModelDir(modelDir, world, { initSeed: version });
+      await writeBundleManifest(modelDir, `bench-${version}`);
+      return modelDir;
+    },
+    async close(): Promise<void> {
+      const keys = await redis.keys(`${keyPrefix}*`);
+      for (let i = 0; i < keys.length; i += 1000) {
+        await redis.del(...keys.slice(i, i + 1000));
+      }
+      await redis.quit();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A running serving process. */
+export interface BenchServing {
+  readonly url: string;
+  readonly child: ChildProcess;
+  logs(): string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts apps/serving (wasm backend) with `env` over the bench world; resolves once /readyz is 200. */
+export async function startServing(world: ServingBenchWorld, env: Readonly<Record<string, string>>): Promise<BenchServing> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--conditions=@metarec/source', '--import', 'tsx', 'apps/serving/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      SERVING_HOST: '127.0.0.1',
+      SERVING_PORT: String(port),
+      REDIS_URL: world.redisUrl,
+      ONLINE_KEY_PREFIX: world.keyPrefix,
+      CANDIDATES: String(SERVING_BENCH.candidates),
+      ADAPT_STEPS: String(SERVING_BENCH.adaptSteps),
+      METAREC_BACKEND: 'wasm',
+      SHUTDOWN_READINESS_GRACE_MS: '0',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) !== 200) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`serving not ready (exit ${child.exitCode}):\n${output.slice(-3000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    url,
+    child,
+    logs: () => output,
+    async stop(): Promise<number | null> {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+      }
+      return exited;
+    },
+  };
+}
+
+/** One metric's value from a Prometheus text page (first sample of that name). */
+export function metricValue(text: string, name: string): number {
+  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)`, 'm').exec(text);
+  return match === null ? Number.NaN : Number(match[1]);
+}

@@ -1,0 +1,115 @@
+// Serving request latency over loopback against the real serving process (wasm backend, Redis
+// online store): cold path (prior), adaptation path (5 steps on 20 ratings + rank of 500
+// candidates), cached path, onboarding; memory and live tensors over a 10,000-request soak;
+// throughput of one process at p99 <= 20 ms (autocannon). Targets (issue 8): adaptation p99 <= 15 ms,
+// cached p99 <= 3 ms.
+// Run: npm run services:up && npx tsx --conditions=@metarec/source tools/bench/src/serving-latency.ts [--requests 1000] [--soak 10000]
+import os from 'node:os';
+
+import autocannon from 'autocannon';
+import { Command } from 'commander';
+
+import { benchEnvironment, printTable, writeResult } from './bench-report.js';
+import { timingStats, type TimingStats } from './bench-stats.js';
+import { metricValue, SERVING_BENCH, setUpServingWorld, startServing } from './serving-bench-setup.js';
+
+const opts = new Command('serving-latency')
+  .option('--requests <n>', 'timed requests per path (cold, adapted, onboarding)', (v) => Number(v), 1000)
+  .option('--soak <n>', 'cached-path requests of the memory/tensor soak', (v) => Number(v), 10_000)
+  .option('--duration <s>', 'seconds per autocannon run', (v) => Number(v), 10)
+  .option('--connections <list>', 'autocannon connection counts', (v) => v.split(',').map(Number), [1, 2, 4, 8])
+  .parse()
+  .opts<{ requests: number; soak: number; duration: number; connections: number[] }>();
+
+const TARGETS = { adaptedP99Ms: 15, cachedP99Ms: 3, throughputP99Ms: 20 } as const;
+
+interface Timed {
+  readonly stats: TimingStats;
+  readonly paths: Record<string, number>;
+}
+
+async function timeRequests(url: string, paths: readonly string[]): Promise<Timed> {
+  const times: number[] = [];
+  const seen: Record<string, number> = {};
+  for (const path of paths) {
+    const t0 = performance.now();
+    const response = await fetch(`${url}${path}`);
+    const body = (await response.json()) as { path?: string };
+    times.push(performance.now() - t0);
+    if (response.status !== 200) {
+      throw new Error(`${path} → ${response.status}: ${JSON.stringify(body)}`);
+    }
+    const key = body.path ?? 'onboarding';
+    seen[key] = (seen[key] ?? 0) + 1;
+  }
+  return { stats: timingStats(times), paths: seen };
+}
+
+async function metrics(url: string): Promise<{ rssMiB: number; tensors: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return { rssMiB: Math.round(metricValue(text, 'metarec_serving_process_resident_memory_bytes') / 2 ** 20), tensors: metricValue(text, 'metarec_serving_live_tensors') };
+}
+
+const env = benchEnvironment();
+const world = await setUpServingWorld();
+const modelDir = await world.writeModel(1);
+// The adaptation gate is opened wide: this bench measures the request path, not the limiter.
+const serving = await startServing(world, { MODEL_DIR: modelDir, ADAPT_RATE_PER_SEC: '100000', ADAPT_BURST: '100000', ADAPT_MAX_QUEUED: '1000', USER_CACHE_MAX: '5000' });
+try {
+  const users = world.world.warmUserIds;
+  const n = Math.min(opts.requests, users.length);
+  const recs = (u: string): string => `/v1/users/${encodeURIComponent(u)}/recommendations?k=${SERVING_BENCH.k}`;
+  await timeRequests(serving.url, Array.from({ length: 200 }, (_, i) => recs(`warmup-${i}`)));
+  const cold = await timeRequests(serving.url, Array.from({ length: opts.requests }, (_, i) => recs(`new-user-${i}`)));
+  const adapted = await timeRequests(serving.url, users.slice(0, n).map(recs));
+  const cached = await timeRequests(serving.url, users.slice(0, n).map(recs));
+  const onboarding = await timeRequests(serving.url, Array.from({ length: opts.requests }, (_, i) => `/v1/users/onboard-${i}/onboarding?k=10`));
+
+  const before = await metrics(serving.url);
+  const soakStart = performance.now();
+  const soak = await timeRequests(serving.url, Array.from({ length: opts.soak }, (_, i) => recs(users[i % n])));
+  const soakSeconds = (performance.now() - soakStart) / 1000;
+  const after = await metrics(serving.url);
+
+  const throughput = [];
+  for (const connections of opts.connections) {
+    let i = 0;
+    const result = await autocannon({
+      url: serving.url,
+      connections,
+      duration: opts.duration,
+      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: recs(users[i++ % n]) }) }],
+    });
+    throughput.push({ connections, reqPerSec: Math.round(result.requests.average), p50Ms: result.latency.p50, p99Ms: result.latency.p99, errors: result.errors, non2xx: result.non2xx });
+  }
+  const withinTarget = throughput.filter((t) => t.p99Ms <= TARGETS.throughputP99Ms && t.errors === 0 && t.non2xx === 0);
+  const best = withinTarget.sort((a, b) => b.reqPerSec - a.reqPerSec)[0] ?? null;
+
+  const rows = [
+    ['cold (prior, no ratings)', cold.stats.p50_ms, cold.stats.p99_ms, JSON.stringify(cold.paths)],
+    ['adapted (5 steps, 20 ratings)', adapted.stats.p50_ms, adapted.stats.p99_ms, JSON.stringify(adapted.paths)],
+    ['cached', cached.stats.p50_ms, cached.stats.p99_ms, JSON.stringify(cached.paths)],
+    ['onboarding (k=10)', onboarding.stats.p50_ms, onboarding.stats.p99_ms, ''],
+    [`soak cached x${opts.soak}`, soak.stats.p50_ms, soak.stats.p99_ms, JSON.stringify(soak.paths)],
+  ] as const;
+  printTable(`serving latency over loopback (${SERVING_BENCH.candidates} candidates, k=${SERVING_BENCH.k}, load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`, ['path', 'p50 ms', 'p99 ms', 'paths seen'], rows);
+  printTable('soak', ['', 'rss MiB', 'live tensors'], [['before', before.rssMiB, before.tensors], ['after', after.rssMiB, after.tensors]]);
+  printTable('throughput (autocannon, cached path)', ['connections', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non2xx'], throughput.map((t) => [t.connections, t.reqPerSec, t.p50Ms, t.p99Ms, t.errors, t.non2xx]));
+  console.log(`\nbest throughput at p99 <= ${TARGETS.throughputP99Ms} ms: ${best === null ? 'none' : `${best.reqPerSec} req/s (${best.connections} connections)`}`);
+  const file = writeResult('serving-latency', env, {
+    config: SERVING_BENCH,
+    targets: TARGETS,
+    cold: cold.stats,
+    adapted: adapted.stats,
+    cached: cached.stats,
+    onboarding: onboarding.stats,
+    soak: { requests: opts.soak, seconds: Math.round(soakSeconds * 10) / 10, latency: soak.stats, before, after },
+    throughput,
+    bestThroughputWithinTarget: best,
+    paths: { cold: cold.paths, adapted: adapted.paths, cached: cached.paths },
+  });
+  console.log(`wrote ${file}`);
+} finally {
+  await serving.stop();
+  await world.close();
+}
