@@ -48,10 +48,32 @@ function bucketOf(userId: string, spec: OfflineStoreSpec): 'train' | 'validation
 }
 
 /**
+ * The data version: sha256 over what the tasks are built from (the split settings, the encoder
+ * state fitted on the profiles, every kept rating in canonical order), so it is stable under
+ * compaction and under new data outside a pinned date range, and changes with anything trained on.
+ */
+function contentVersion(
+  spec: OfflineStoreSpec,
+  bounds: { fromDate: string; toDate: string },
+  encoder: unknown,
+  keep: readonly number[],
+  columns: { readonly userRows: Int32Array; readonly itemRows: Int32Array; readonly values: Float32Array; readonly timestampsMs: Float64Array },
+  userIds: readonly string[],
+  itemIds: readonly string[],
+): string {
+  const { root: _root, ...split } = spec;
+  const hash = createHash('sha256').update(JSON.stringify({ split, bounds, encoder }));
+  for (const k of keep) {
+    hash.update(`${userIds[columns.userRows[k]]}\t${itemIds[columns.itemRows[k]]}\t${columns.values[k]}\t${columns.timestampsMs[k]}\n`);
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/**
  * Builds MeLU tasks from the offline store: the latest user and item profiles (every date up to
  * `toDate`), the rating interactions of `[fromDate, toDate]` (default: every partition, i.e. the
  * latest watermark), the feature encoder fitted on the profiles, one task per eligible user.
- * The data version hashes the spec and the store's watermarks.
+ * The data version hashes the content (see `contentVersion`); the watermarks are recorded beside it.
  * @throws TrainingError `TRAIN_DATA_EMPTY`; FeatureStoreError `FS_READ_FAILED`, `FS_PATH_INVALID`.
  */
 export async function offlineStoreTaskSet(spec: OfflineStoreSpec): Promise<TaskSet> {
@@ -73,6 +95,14 @@ export async function offlineStoreTaskSet(spec: OfflineStoreSpec): Promise<TaskS
       keep.push(k);
     }
   }
+  // Canonical order (user, time, item, value): file order changes with compaction, the tasks must not.
+  keep.sort(
+    (a, b) =>
+      columns.userRows[a] - columns.userRows[b] ||
+      columns.timestampsMs[a] - columns.timestampsMs[b] ||
+      columns.itemRows[a] - columns.itemRows[b] ||
+      columns.values[a] - columns.values[b],
+  );
   const pick = <A extends Int32Array | Float32Array | Float64Array>(src: A, out: A): A => {
     keep.forEach((k, r) => {
       out[r] = src[k];
@@ -105,11 +135,11 @@ export async function offlineStoreTaskSet(spec: OfflineStoreSpec): Promise<TaskS
   for (const k of keep) {
     newestMs = newestMs === null ? columns.timestampsMs[k] : Math.max(newestMs, columns.timestampsMs[k]);
   }
-  const version = createHash('sha256').update(JSON.stringify({ spec: { ...spec, ...bounds }, watermarks })).digest('hex');
+  const version = contentVersion(spec, bounds, encoder.toJSON(), keep, columns, userTable.ids, itemTable.ids);
   return {
     featureLayout: encoder.layout(),
     ...split,
-    dataVersion: `sha256:${version}`,
+    dataVersion: version,
     watermarks,
     dataWatermarkMs: newestMs,
     schemaFingerprint: InteractionSchema.fingerprint,
