@@ -190,7 +190,17 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
     try {
       const v1 = await register('cached', { seed: 1 });
       const v2 = await register('cached', { seed: 2 });
+      // This replica's own NOTIFY evicts once more when it arrives; wait for it before priming.
+      const ownNotification = new Promise<void>((resolve) => {
+        const off = watcher.onAnyChange((change) => {
+          if (change?.model === 'cached') {
+            off();
+            resolve();
+          }
+        });
+      });
       await replicaA.move({ model: 'cached', alias: 'staging', version: v1, actor: 'a', reason: '' });
+      await ownNotification;
       expect((await replicaA.resolve('cached', 'staging')).version).toBe(v1);
       // A write behind the registry's back (no NOTIFY) is not seen: the answer comes from memory.
       await bypass(v2);
