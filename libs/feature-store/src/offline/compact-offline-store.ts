@@ -1,10 +1,10 @@
-import { rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { FeatureStoreError, invalidOption } from '../errors.js';
 import { mergeOptions } from '../merge-options.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { dateDir, offlineFileName, unionRanges, type OfflineFile, type OffsetRange } from './offline-layout.js';
+import { dateDir, kindDir, offlineFileName, parseDateDir, unionRanges, type OfflineFile, type OffsetRange } from './offline-layout.js';
 import { encodeOfflineFile, offlineRecords, readOfflineFile } from './offline-table.js';
 import type { RecordKind, StoreRecord } from './record-kinds.js';
 import { listOfflineFiles, visibleFiles } from './store-files.js';
@@ -18,10 +18,17 @@ export interface CompactOptions {
   readonly date?: string;
   /** A date and topic-partition is compacted once it has at least this many files. @defaultValue 2 */
   readonly minFiles?: number;
+  /**
+   * Temp files (`.<name>.tmp-*`) older than this are leftovers of a writer killed mid-write and
+   * are deleted; a live writer holds one for milliseconds. @defaultValue `3_600_000` (1 h)
+   */
+  readonly staleTempMs?: number;
+  /** Clock, epoch ms. @defaultValue `Date.now` */
+  readonly now?: () => number;
 }
 
 /** Defaults laid under {@link CompactOptions}. */
-export const DEFAULT_COMPACT_OPTIONS = { minFiles: 2 } as const;
+export const DEFAULT_COMPACT_OPTIONS = { minFiles: 2, staleTempMs: 3_600_000 } as const;
 
 /** What {@link compactOfflineStore} did. */
 export interface CompactReport {
@@ -29,6 +36,8 @@ export interface CompactReport {
   readonly written: readonly string[];
   /** Input files deleted after their compacted file was durable (plus leftovers of an interrupted compaction). */
   readonly deleted: readonly string[];
+  /** Stale temp files removed. */
+  readonly tempFilesRemoved: readonly string[];
   readonly rows: number;
 }
 
@@ -63,12 +72,39 @@ async function remove(paths: readonly string[]): Promise<void> {
   }
 }
 
+const TEMP_PATTERN = /^\..+\.tmp-[0-9a-f]+$/;
+
+async function removeStaleTemps(root: string, kind: RecordKind, date: string | undefined, olderThanMs: number): Promise<string[]> {
+  const base = kindDir(root, kind);
+  const removed: string[] = [];
+  let dirs: string[];
+  try {
+    dirs = (await readdir(base)).filter((name) => parseDateDir(name) !== undefined && (date === undefined || parseDateDir(name) === date));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') {
+      return removed;
+    }
+    throw new FeatureStoreError('FS_READ_FAILED', `cannot list ${base}`, { cause: error });
+  }
+  for (const dir of dirs) {
+    for (const name of await readdir(join(base, dir))) {
+      const path = join(base, dir, name);
+      if (TEMP_PATTERN.test(name) && (await stat(path)).mtimeMs < olderThanMs) {
+        await remove([path]);
+        removed.push(path);
+      }
+    }
+  }
+  return removed;
+}
+
 /**
  * Merges the small files of each date and topic-partition into one file whose name spans the
  * merged range and whose metadata lists the exact union of the inputs' ranges. The merged file
  * is published (atomically) before the inputs are deleted; in between, readers hide the inputs
  * because the merged range contains theirs, so no reader sees a row twice or misses one.
- * Re-running after a crash finishes the deletions. Run it from one process at a time.
+ * Re-running after a crash finishes the deletions; temp files a killed writer left behind are
+ * removed once stale. Run it from one process at a time (e.g. a CronJob, `apps/ingest` compact).
  * @throws FeatureStoreError `FS_OPTIONS_INVALID`, `FS_READ_FAILED`, `FS_WRITE_FAILED`.
  */
 export async function compactOfflineStore(options: CompactOptions): Promise<CompactReport> {
@@ -76,6 +112,10 @@ export async function compactOfflineStore(options: CompactOptions): Promise<Comp
   if (!Number.isSafeInteger(merged.minFiles) || merged.minFiles < 2) {
     throw invalidOption('minFiles', `must be an integer >= 2, got ${merged.minFiles}`);
   }
+  if (!Number.isSafeInteger(merged.staleTempMs) || merged.staleTempMs < 0) {
+    throw invalidOption('staleTempMs', `must be a non-negative integer, got ${merged.staleTempMs}`);
+  }
+  const tempFilesRemoved = await removeStaleTemps(merged.root, merged.kind, merged.date, (merged.now ?? Date.now)() - merged.staleTempMs);
   const filter = merged.date === undefined ? {} : { dates: new Set([merged.date]) };
   const all = await listOfflineFiles(merged.root, merged.kind, filter);
   const visible = visibleFiles(all);
@@ -99,5 +139,5 @@ export async function compactOfflineStore(options: CompactOptions): Promise<Comp
     await remove(inputs);
     deleted.push(...inputs);
   }
-  return { written, deleted, rows };
+  return { written, deleted, tempFilesRemoved, rows };
 }

@@ -137,6 +137,17 @@ describe('offline store', () => {
     expect((await readdir(dir)).map((n) => parseOfflineFileName(n))).toEqual([{ topic: 't', partition: 0, first: 0n, last: 3n }]);
   });
 
+  it('removes temp files a killed writer left behind once they are stale, not fresh ones', async () => {
+    await new OfflineWriter({ root }).write('interactions', 't', 0, entries(0, 1));
+    const dir = join(root, 'interactions', 'date=2026-03-01');
+    await writeFile(join(dir, '.t-0-2-3.arrow.tmp-0a1b'), 'partial');
+    const fresh = await compactOfflineStore({ root, kind: 'interactions' });
+    expect(fresh.tempFilesRemoved).toEqual([]);
+    const later = await compactOfflineStore({ root, kind: 'interactions', now: () => Date.now() + 2 * 3_600_000 });
+    expect(later.tempFilesRemoved.map((p) => p.split('/').pop())).toEqual(['.t-0-2-3.arrow.tmp-0a1b']);
+    expect(await readdir(dir)).toEqual(['t-0-0-1.arrow']);
+  });
+
   it('rejects a bad topic name and a bad date', async () => {
     await expect(new OfflineWriter({ root }).write('interactions', 'a/b', 0, entries(0, 0))).rejects.toMatchObject({ code: 'FS_PATH_INVALID' });
     await expect(new OfflineReader({ root }).readRange('interactions', { fromDate: '2026-13-01', toDate: '2026-12-01' })).rejects.toMatchObject({
