@@ -96,7 +96,7 @@ describe.skipIf(!postgres.available)(`registry process (main.ts) ${postgres.avai
       expect(code).toBe(0);
       expect(Date.now() - stopAt).toBeLessThan(5_000);
       const lines = logs.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; step?: string; steps?: string[]; ok?: boolean });
-      const order = ['readiness', 'http', 'alias-watcher', 'pg-listener', 'pg-pool'];
+      const order = ['readiness', 'http', 'alias-watcher', 'pg-pool'];
       // GracefulShutdown runs steps in this order (tested in libs/runtime); here: the app added them so, and all closed.
       expect(lines.find((l) => l.msg === 'shutdown started')?.steps).toEqual(order);
       const closed = lines.filter((l) => l.msg === 'shutdown step closed').map((l) => l.step ?? '');

@@ -33,14 +33,19 @@ async function main(): Promise<void> {
   const url = withSearchPath(config.DATABASE_URL, config.REGISTRY_DB_SCHEMA);
   const pool = new pg.Pool({ connectionString: url, max: config.REGISTRY_DB_POOL_MAX });
   pool.on('error', (error) => logger.error({ err: error }, 'idle pg client failed'));
-  const listener = new pg.Client({ connectionString: url });
-  listener.on('error', (error) => logger.error({ err: error }, 'pg LISTEN connection failed; long-polls fall back to polling'));
   let ready = false;
   const shutdown = new GracefulShutdown({ deadlineMs: config.REGISTRY_SHUTDOWN_DEADLINE_MS, logger });
 
   await migrate({ pool, logger, createSchema: config.REGISTRY_DB_SCHEMA });
-  await listener.connect();
-  const watcher = new AliasWatcher({ client: listener, channel: config.REGISTRY_NOTIFY_CHANNEL, logger });
+  const watcher = new AliasWatcher({
+    connect: async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      return client;
+    },
+    channel: config.REGISTRY_NOTIFY_CHANNEL,
+    logger,
+  });
   await watcher.start();
   await mkdir(config.REGISTRY_ARTIFACT_DIR, { recursive: true });
   const store = new DirectoryArtifactStore({
@@ -74,14 +79,14 @@ async function main(): Promise<void> {
     version: APP_VERSION,
   });
 
-  // Closing order (STYLE.md): readiness, HTTP (503 to newcomers, long-polls released, drain), then pg.
+  // Closing order (STYLE.md): readiness, HTTP (503 to newcomers, long-polls released, drain), then
+  // the LISTEN connection (owned by the watcher), then the pool.
   shutdown
     .add('readiness', () => {
       ready = false;
     })
     .add('http', () => app.close())
     .add('alias-watcher', () => watcher.close())
-    .add('pg-listener', () => listener.end())
     .add('pg-pool', () => pool.end());
   shutdown.onSignals((report) => process.exit(report.ok ? 0 : 1));
 

@@ -38,7 +38,7 @@ export type { ModelRegistryOptions, RegisterVersionInput, RegisterVersionResult,
 export { DEFAULT_MODEL_REGISTRY_OPTIONS, ModelRegistry } from './registry/model-registry.js';
 export type { AliasManagerOptions, MoveAliasInput, MoveAliasResult } from './registry/alias-manager.js';
 export { AliasManager, DEFAULT_ALIAS_MANAGER_OPTIONS } from './registry/alias-manager.js';
-export type { AliasChangeWaiter, AliasSubscription, AliasWatcherOptions } from './registry/alias-watcher.js';
+export type { AliasChange, AliasChangeWaiter, AliasSubscription, AliasWatcherOptions } from './registry/alias-watcher.js';
 export { AliasWatcher, DEFAULT_ALIAS_WATCHER_OPTIONS } from './registry/alias-watcher.js';
 export type { BundleSource } from './bundle/bundle-source.js';
 export { localBundleSource } from './bundle/local-bundle-source.js';

@@ -28,10 +28,15 @@ export async function startTestRegistry(databaseUrl: string, options: { readonly
   const db = await createTestDatabase(databaseUrl);
   const artifactDir = await mkdtemp(join(tmpdir(), 'registry-app-'));
   const store = new DirectoryArtifactStore({ root: artifactDir });
-  const listener = new pg.Client({ connectionString: db.url });
-  await listener.connect();
   const channel = `reg_${db.schema}`;
-  const watcher = new AliasWatcher({ client: listener, channel });
+  const watcher = new AliasWatcher({
+    connect: async () => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      return client;
+    },
+    channel,
+  });
   await watcher.start();
   const logger = createLogger({ name: 'registry-test', level: 'silent' });
   const registry = new ModelRegistry({ pool: db.pool, store, logger });
@@ -62,7 +67,6 @@ export async function startTestRegistry(databaseUrl: string, options: { readonly
     async close() {
       await app.close();
       await watcher.close();
-      await listener.end();
       await db.drop();
       await rm(artifactDir, { recursive: true, force: true });
     },

@@ -122,6 +122,7 @@ export class AliasManager {
   // cache with what it read (it may be the value the eviction was about).
   private readonly generations = new Map<string, number>();
   private readonly cacheAliases: boolean;
+  private epoch = 0;
 
   /** @throws RegistryError (`REG_OPTIONS_INVALID`) on a negative tolerance or a non-positive poll interval. */
   constructor(options: AliasManagerOptions) {
@@ -144,7 +145,10 @@ export class AliasManager {
     this.cacheAliases = merged.cacheAliases && merged.watcher !== undefined;
     merged.watcher?.onAnyChange((change) => {
       if (change === null) {
+        // Notifications stopped or resumed: moves in between went unseen, so nothing cached or
+        // being read now can be trusted.
         this.cache.clear();
+        this.epoch += 1;
       } else {
         this.evict(change.model, change.alias);
       }
@@ -312,8 +316,9 @@ export class AliasManager {
       return hit;
     }
     const generation = this.generations.get(key) ?? 0;
+    const epoch = this.epoch;
     const found = await this.find(model, alias);
-    if (found !== undefined && (this.generations.get(key) ?? 0) === generation && this.watcher.listening) {
+    if (found !== undefined && (this.generations.get(key) ?? 0) === generation && this.epoch === epoch && this.watcher.listening) {
       if (this.cache.size >= MAX_CACHED_ALIASES) {
         this.cache.clear();
       }

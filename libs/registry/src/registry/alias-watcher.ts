@@ -11,14 +11,18 @@ export interface AliasSubscription {
   close(): void;
 }
 
+/** A move heard on the channel, or `null` when notifications stopped (moves may go unseen). */
+export type AliasChange = { readonly model: string; readonly alias: string } | null;
+
 /** What `AliasManager` needs: a way to be woken when an alias moves, on any replica. */
 export interface AliasChangeWaiter {
   subscribe(model: string, alias: string): AliasSubscription;
   /**
-   * Calls `listener` for every move, and with `null` when notifications stop (connection lost,
-   * closed), after which moves may go unseen. Returns a function that removes the listener.
+   * Calls `listener` for every move, and with `null` whenever notifications stop or resume
+   * (connection lost, reconnected, closed): moves in between may have gone unseen. Returns a
+   * function that removes the listener.
    */
-  onAnyChange(listener: (change: { readonly model: string; readonly alias: string } | null) => void): () => void;
+  onAnyChange(listener: (change: AliasChange) => void): () => void;
   /** True while notifications are being received: only then may resolved aliases be cached. */
   readonly listening: boolean;
 }
@@ -26,18 +30,23 @@ export interface AliasChangeWaiter {
 /** Options of `AliasWatcher`. */
 export interface AliasWatcherOptions {
   /**
-   * A connected pg client used only for LISTEN (a pooled connection would be handed to other
-   * queries and lose the subscription). Created and closed by the app, never by the watcher.
+   * Opens a dedicated, connected pg client for LISTEN (a pooled connection would be handed to
+   * other queries and lose the subscription). Called at start and after a lost connection; the
+   * watcher owns the clients it gets this way and ends them on `close()`.
    */
-  readonly client: Client;
+  readonly connect: () => Promise<Client>;
   /** Channel `AliasManager` NOTIFYs on. @defaultValue `'metarec_registry_alias'` */
   readonly channel?: string;
+  /** First delay before reconnecting after a lost connection, doubled up to `maxReconnectDelayMs`. @defaultValue `500` */
+  readonly reconnectDelayMs?: number;
+  /** @defaultValue `30_000` */
+  readonly maxReconnectDelayMs?: number;
   /** @defaultValue none */
   readonly logger?: Logger;
 }
 
 /** Defaults laid under `AliasWatcherOptions`. */
-export const DEFAULT_ALIAS_WATCHER_OPTIONS = { channel: 'metarec_registry_alias' } as const;
+export const DEFAULT_ALIAS_WATCHER_OPTIONS = { channel: 'metarec_registry_alias', reconnectDelayMs: 500, maxReconnectDelayMs: 30_000 } as const;
 
 /** LISTEN takes an identifier, not a parameter, so the channel name is checked before use. */
 const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -51,48 +60,55 @@ interface Subscriber {
  * Wakes long-polling requests when an alias moves, from PostgreSQL LISTEN/NOTIFY: the move's
  * transaction NOTIFYs on commit, every registry replica LISTENing hears it, so a serving pod's
  * long-poll returns within milliseconds of a promotion on any replica. No Redis is needed.
+ * A lost connection is reopened with backoff; meanwhile waiters poll and caches stay off.
  */
 export class AliasWatcher implements AliasChangeWaiter {
-  private readonly client: Client;
+  private readonly connect: () => Promise<Client>;
   private readonly channel: string;
+  private readonly reconnectDelayMs: number;
+  private readonly maxReconnectDelayMs: number;
   private readonly logger: Logger | undefined;
   private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private readonly listeners = new Set<(change: AliasChange) => void>();
   private readonly onNotification = (message: Notification): void => this.dispatch(message);
-  private readonly listeners = new Set<(change: { readonly model: string; readonly alias: string } | null) => void>();
-  private readonly onConnectionLost = (): void => this.lost();
-  private started = false;
+  private client: Client | undefined;
+  private connected = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
 
-  /** @throws RegistryError (`REG_OPTIONS_INVALID`) on an invalid channel name. */
+  /** @throws RegistryError (`REG_OPTIONS_INVALID`) on an invalid channel name or delays. */
   constructor(options: AliasWatcherOptions) {
     const merged = { ...DEFAULT_ALIAS_WATCHER_OPTIONS, ...options };
     if (!CHANNEL_NAME.test(merged.channel)) {
       throw new RegistryError('REG_OPTIONS_INVALID', `invalid NOTIFY channel "${merged.channel}"`, { field: 'channel' });
     }
-    this.client = merged.client;
+    if (!(merged.reconnectDelayMs > 0) || !(merged.maxReconnectDelayMs >= merged.reconnectDelayMs)) {
+      throw new RegistryError('REG_OPTIONS_INVALID', 'reconnect delays must be > 0 and max >= first', { field: 'reconnectDelayMs' });
+    }
+    this.connect = merged.connect;
     this.channel = merged.channel;
+    this.reconnectDelayMs = merged.reconnectDelayMs;
+    this.maxReconnectDelayMs = merged.maxReconnectDelayMs;
     this.logger = merged.logger;
   }
 
-  /** Starts listening. */
+  /** Opens the connection and starts listening; a failure here is thrown (the app cannot start). */
   async start(): Promise<void> {
-    if (this.started) {
+    if (this.connected || this.closing !== undefined) {
       return;
     }
-    this.client.on('notification', this.onNotification);
-    this.client.on('error', this.onConnectionLost);
-    this.client.on('end', this.onConnectionLost);
-    await this.client.query(`LISTEN ${this.channel}`);
-    this.started = true;
+    await this.open();
   }
 
   get listening(): boolean {
-    return this.started;
+    return this.connected;
   }
 
-  onAnyChange(listener: (change: { readonly model: string; readonly alias: string } | null) => void): () => void {
+  onAnyChange(listener: (change: AliasChange) => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   subscribe(model: string, alias: string): AliasSubscription {
@@ -122,40 +138,93 @@ export class AliasWatcher implements AliasChangeWaiter {
     return count;
   }
 
-  /** Stops listening and wakes every waiter; leaves the client open for its owner. Safe to call twice. */
+  /** Stops listening, wakes every waiter and ends the connection. Safe to call twice. */
   close(): Promise<void> {
     this.closing ??= this.stop();
     return this.closing;
   }
 
-  private lost(): void {
-    if (!this.started) {
+  private async open(): Promise<void> {
+    const client = await this.connect();
+    const lost = (error?: Error): void => this.lost(client, error);
+    client.on('notification', this.onNotification);
+    client.on('error', lost);
+    client.on('end', lost);
+    try {
+      await client.query(`LISTEN ${this.channel}`);
+    } catch (error) {
+      client.off('error', lost);
+      client.off('end', lost);
+      await client.end().catch((endError: unknown) => this.logger?.warn({ err: endError }, 'could not end a failed LISTEN connection'));
+      throw error;
+    }
+    this.client = client;
+    this.connected = true;
+    this.emit(null);
+  }
+
+  private lost(client: Client, error: Error | undefined): void {
+    if (client !== this.client || !this.connected) {
       return;
     }
-    this.started = false;
-    this.logger?.error({ channel: this.channel }, 'alias LISTEN connection lost: long-polls fall back to polling, alias cache off');
-    for (const listener of this.listeners) {
-      listener(null);
+    this.connected = false;
+    this.client = undefined;
+    client.removeAllListeners('notification');
+    this.emit(null);
+    if (this.closing !== undefined) {
+      return;
     }
+    this.logger?.error({ err: error, channel: this.channel }, 'alias LISTEN connection lost: long-polls poll and the alias cache is off until it is back');
+    client.end().catch((endError: unknown) => this.logger?.warn({ err: endError }, 'could not end the lost LISTEN connection'));
+    this.scheduleReconnect(this.reconnectDelayMs);
+  }
+
+  private scheduleReconnect(delayMs: number): void {
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.closing !== undefined) {
+        return;
+      }
+      this.open().then(
+        () => this.logger?.info({ channel: this.channel }, 'alias LISTEN connection restored'),
+        (error: unknown) => {
+          this.logger?.error({ err: error, retryInMs: Math.min(delayMs * 2, this.maxReconnectDelayMs) }, 'alias LISTEN reconnect failed');
+          this.scheduleReconnect(Math.min(delayMs * 2, this.maxReconnectDelayMs));
+        },
+      );
+    }, delayMs);
   }
 
   private async stop(): Promise<void> {
-    this.client.off('notification', this.onNotification);
-    this.client.off('error', this.onConnectionLost);
-    this.client.off('end', this.onConnectionLost);
-    const wasListening = this.started;
+    clearTimeout(this.reconnectTimer);
+    // Wake waiters so they re-read now; with no more notifications they fall back to polling.
     for (const set of this.subscribers.values()) {
-      // Wake waiters so they re-read now; with no more notifications they fall back to polling.
       for (const subscriber of set) {
         subscriber.wake?.();
       }
     }
-    if (wasListening) {
-      this.started = false;
-      for (const listener of this.listeners) {
-        listener(null);
+    const client = this.client;
+    const wasConnected = this.connected;
+    this.connected = false;
+    this.client = undefined;
+    if (wasConnected) {
+      this.emit(null);
+    }
+    if (client !== undefined) {
+      client.removeAllListeners('notification');
+      try {
+        if (wasConnected) {
+          await client.query(`UNLISTEN ${this.channel}`);
+        }
+      } finally {
+        await client.end();
       }
-      await this.client.query(`UNLISTEN ${this.channel}`);
+    }
+  }
+
+  private emit(change: AliasChange): void {
+    for (const listener of this.listeners) {
+      listener(change);
     }
   }
 
@@ -194,11 +263,8 @@ export class AliasWatcher implements AliasChangeWaiter {
       return;
     }
     const change = { model: String(parsed.model), alias: String(parsed.alias) };
-    for (const listener of this.listeners) {
-      listener(change);
-    }
-    const set = this.subscribers.get(`${change.model}\u0000${change.alias}`);
-    for (const subscriber of set ?? []) {
+    this.emit(change);
+    for (const subscriber of this.subscribers.get(`${change.model}\u0000${change.alias}`) ?? []) {
       subscriber.pending = true;
       subscriber.wake?.();
     }

@@ -33,6 +33,12 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
     return result.version.version;
   }
 
+  async function connectListener(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    return client;
+  }
+
   beforeAll(async () => {
     db = await createTestDatabase(postgres.address);
     root = await mkdtemp(join(tmpdir(), 'registry-int-'));
@@ -149,10 +155,8 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
   });
 
   it('wakes a long-poll through LISTEN/NOTIFY within milliseconds of a move', async () => {
-    const listener = new pg.Client({ connectionString: db.url });
-    await listener.connect();
     const channel = `reg_${db.schema}`;
-    const watcher = new AliasWatcher({ client: listener, channel });
+    const watcher = new AliasWatcher({ connect: connectListener, channel });
     await watcher.start();
     // A long poll interval: only the notification can wake the waiter quickly.
     const watched = new AliasManager({ pool: db.pool, watcher, notifyChannel: channel, pollIntervalMs: 20_000 });
@@ -173,15 +177,12 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
       expect(watcher.subscriberCount).toBe(0);
     } finally {
       await watcher.close();
-      await listener.end();
     }
   });
 
   it('caches resolved aliases while listening, evicts them when any replica moves one, and stops caching when LISTEN stops', async () => {
-    const listener = new pg.Client({ connectionString: db.url });
-    await listener.connect();
     const channel = `reg_cache_${db.schema}`;
-    const watcher = new AliasWatcher({ client: listener, channel });
+    const watcher = new AliasWatcher({ connect: connectListener, channel });
     await watcher.start();
     const replicaA = new AliasManager({ pool: db.pool, watcher, notifyChannel: channel });
     const replicaB = new AliasManager({ pool: db.pool, notifyChannel: channel });
@@ -220,7 +221,49 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
       expect((await replicaA.resolve('cached', 'staging')).version).toBe(v2);
     } finally {
       await watcher.close();
-      await listener.end();
+    }
+  });
+
+  it('reconnects a lost LISTEN connection: caching stops meanwhile, long-polls wake again after', async () => {
+    const channel = `reg_reconnect_${db.schema}`;
+    const pids: number[] = [];
+    const watcher = new AliasWatcher({
+      connect: async () => {
+        const client = await connectListener();
+        pids.push(Number((await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid));
+        return client;
+      },
+      channel,
+      reconnectDelayMs: 50,
+    });
+    await watcher.start();
+    const manager = new AliasManager({ pool: db.pool, watcher, notifyChannel: channel, pollIntervalMs: 20_000 });
+    const changes: (string | null)[] = [];
+    watcher.onAnyChange((change) => changes.push(change === null ? null : change.model));
+    try {
+      const v1 = await register('reconnect', { seed: 1 });
+      const v2 = await register('reconnect', { seed: 2 });
+      const first = await manager.move({ model: 'reconnect', alias: 'staging', version: v1, actor: 'a', reason: '' });
+      await db.pool.query('SELECT pg_terminate_backend($1)', [pids[0]]);
+      const lostBy = Date.now() + 2_000;
+      while (watcher.listening && Date.now() < lostBy) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const restoredBy = Date.now() + 3_000;
+      while (!watcher.listening && Date.now() < restoredBy) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(watcher.listening).toBe(true);
+      expect(pids).toHaveLength(2);
+      expect(changes.filter((c) => c === null).length).toBeGreaterThanOrEqual(2);
+      const started = Date.now();
+      const waiting = manager.waitForChange({ model: 'reconnect', alias: 'staging', afterEventId: first.alias.eventId, timeoutMs: 10_000 });
+      await new Promise((r) => setTimeout(r, 50));
+      await manager.move({ model: 'reconnect', alias: 'staging', version: v2, actor: 'a', reason: '' });
+      expect((await waiting).alias?.version).toBe(v2);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await watcher.close();
     }
   });
 });
