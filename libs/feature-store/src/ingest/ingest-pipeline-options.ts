@@ -44,13 +44,23 @@ export interface IngestPipelineOptions {
   readonly flushAgeMs?: number;
   /** Back-pressure: a batch waits for a flush once this many records are buffered. @defaultValue `200_000` */
   readonly maxBufferedRows?: number;
+  /**
+   * Back-pressure on the online store: a batch waits once this many events are queued for Redis
+   * and not yet acknowledged (the handler otherwise returns before its online write finished).
+   * @defaultValue `20_000`
+   */
+  readonly maxPendingOnlineEvents?: number;
   /** Payloads above this go to the dead-letter topic (`FS_MESSAGE_TOO_LARGE`). @defaultValue `1_048_576` */
   readonly maxMessageBytes?: number;
   /** One log line per dead-letter reason per interval. @defaultValue `10_000` */
   readonly logIntervalMs?: number;
   /** Clock, epoch ms. @defaultValue `Date.now` */
   readonly now?: () => number;
-  /** Called once when a flush failed: records left the buffer without becoming durable, so the process must restart from the committed offsets. */
+  /**
+   * Called once when a flush or an online write failed: records left the buffer without becoming
+   * durable, or a partition's online writes stopped, so the process must restart from the
+   * committed offsets (replays are idempotent).
+   */
   readonly onFatal?: (error: FeatureStoreError) => void;
 }
 
@@ -59,6 +69,7 @@ export const DEFAULT_INGEST_PIPELINE_OPTIONS = {
   flushRows: 50_000,
   flushAgeMs: 5_000,
   maxBufferedRows: 200_000,
+  maxPendingOnlineEvents: 20_000,
   maxMessageBytes: 1_048_576,
   logIntervalMs: 10_000,
 } as const;

@@ -139,6 +139,63 @@ describe('IngestPipeline', () => {
     expect(commits).toEqual([]);
   });
 
+  it('returns before the online write is acknowledged, keeps a partition\'s writes in order, and commits only after they are', async () => {
+    const releases: (() => void)[] = [];
+    const applied: bigint[] = [];
+    const p = new IngestPipeline({
+      topics: TOPICS,
+      offline: new OfflineWriter({ root }),
+      online: {
+        apply: (b) =>
+          new Promise<number>((resolve) => {
+            releases.push(() => {
+              applied.push(...b.flatMap((x) => x.entries.map((e) => e.offset)));
+              resolve(1);
+            });
+          }),
+      },
+      deadLetters: { send: async () => undefined },
+      committer: { commit: async (offsets) => void commits.push([...offsets]) },
+    });
+    await p.handleBatch(batch(0, 0, 1));
+    await p.handleBatch(batch(0, 2, 3));
+    await vi.waitFor(() => expect(releases).toHaveLength(1)); // the second waits behind the first
+    const flushed = p.flush();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(commits).toEqual([]);
+    releases[0]();
+    await vi.waitFor(() => expect(releases).toHaveLength(2));
+    releases[1]();
+    await flushed;
+    expect(applied).toEqual([0n, 1n, 2n, 3n]);
+    expect(commits).toEqual([[{ topic: 'events', partition: 0, offset: 4n }]]);
+  });
+
+  it('stops a partition\'s online writes after one failed, fails the pipeline and commits nothing', async () => {
+    const fatal: unknown[] = [];
+    let calls = 0;
+    const p = new IngestPipeline({
+      topics: TOPICS,
+      offline: new OfflineWriter({ root }),
+      online: {
+        apply: async () => {
+          calls += 1;
+          throw new Error('redis down');
+        },
+      },
+      deadLetters: { send: async () => undefined },
+      committer: { commit: async (offsets) => void commits.push([...offsets]) },
+      onFatal: (error) => fatal.push(error),
+    });
+    await p.handleBatch(batch(0, 0, 1));
+    await p.onlineSettled();
+    await expect(p.handleBatch(batch(0, 2, 3))).rejects.toMatchObject({ code: 'FS_REDIS_FAILED' });
+    await expect(p.flush()).rejects.toMatchObject({ code: 'FS_REDIS_FAILED' });
+    expect(calls).toBe(1);
+    expect(fatal).toHaveLength(1);
+    expect(commits).toEqual([]);
+  });
+
   it('keeps a default when an option is passed as undefined', () => {
     expect(() => pipeline({ flushRows: undefined })).not.toThrow();
   });

@@ -7,6 +7,7 @@ import { toDeadLetterRecord, type DeadLetter } from './dead-letter.js';
 import type { IngestBatch, IngestMessage } from './ingest-message.js';
 import { DEFAULT_INGEST_PIPELINE_OPTIONS, type IngestPipelineOptions } from './ingest-pipeline-options.js';
 import { decodeMessage } from './message-decoder.js';
+import { OnlineWriteQueue } from './online-write-queue.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 
 type PipelineState = { readonly status: 'running' } | { readonly status: 'failed'; readonly error: FeatureStoreError } | { readonly status: 'closed' };
@@ -46,11 +47,12 @@ export class IngestPipeline {
   private flushChain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
+  private readonly onlineQueue: OnlineWriteQueue;
 
   /** @throws FeatureStoreError `FS_OPTIONS_INVALID` before any I/O. */
   constructor(options: IngestPipelineOptions) {
     const merged = mergeOptions(DEFAULT_INGEST_PIPELINE_OPTIONS, options);
-    for (const name of ['flushRows', 'flushAgeMs', 'maxBufferedRows', 'maxMessageBytes', 'logIntervalMs'] as const) {
+    for (const name of ['flushRows', 'flushAgeMs', 'maxBufferedRows', 'maxPendingOnlineEvents', 'maxMessageBytes', 'logIntervalMs'] as const) {
       if (!Number.isSafeInteger(merged[name]) || merged[name] < 1) {
         throw invalidOption(name, `must be a positive integer, got ${merged[name]}`);
       }
@@ -71,6 +73,9 @@ export class IngestPipeline {
     this.kinds = kinds;
     this.now = merged.now ?? Date.now;
     this.deadLetterLog = new RateLimitedLog(merged.logIntervalMs, this.now);
+    this.onlineQueue = new OnlineWriteQueue(merged.online, (error) =>
+      this.fail(new FeatureStoreError('FS_REDIS_FAILED', 'online write failed; later writes of its partition were not sent', { cause: error })),
+    );
   }
 
   /** Topics to subscribe to. */
@@ -113,10 +118,10 @@ export class IngestPipeline {
     this.options.metrics?.consumed.inc({ topic: batch.topic }, fresh.length);
     const { accepted, letters } = this.decode(kind, fresh);
     await this.sendDeadLetters(letters);
-    await this.applyOnline(kind, batch, accepted);
     if (context.isStale() || this.partitions.get(key) !== buffer || this.state.status !== 'running') {
       return; // revoked while we worked: dropped here, re-read by the new owner from the last commit
     }
+    this.queueOnline(key, kind, batch, accepted);
     buffer.entries.push(...accepted.map(({ message, record }) => ({ offset: message.offset, record })));
     buffer.handledThrough = fresh[fresh.length - 1].offset;
     buffer.pendingSinceMs ??= this.now();
@@ -127,6 +132,14 @@ export class IngestPipeline {
     } else if (this.bufferedRows >= this.options.flushRows) {
       this.flushInBackground();
     }
+    if (this.onlineQueue.pending() > this.options.maxPendingOnlineEvents) {
+      await this.onlineQueue.settled([key]);
+    }
+  }
+
+  /** Resolves once every online write queued so far was acknowledged (or failed). */
+  onlineSettled(): Promise<void> {
+    return this.onlineQueue.settled();
   }
 
   /** Drops buffered records and progress of partitions this instance no longer owns. */
@@ -214,12 +227,16 @@ export class IngestPipeline {
     }
   }
 
-  private async applyOnline(kind: RecordKind, batch: IngestBatch, accepted: readonly { message: IngestMessage; record: OffsetRecord['record'] }[]): Promise<void> {
+  private queueOnline(key: string, kind: RecordKind, batch: IngestBatch, accepted: readonly { message: IngestMessage; record: OffsetRecord['record'] }[]): void {
     if (accepted.length === 0) {
       return;
     }
     const entries = accepted.map(({ message, record }) => ({ offset: message.offset, record }));
-    await this.options.online.apply([{ kind, topic: batch.topic, partition: batch.partition, entries } as OnlineBatch]);
+    const online = { kind, topic: batch.topic, partition: batch.partition, entries } as OnlineBatch;
+    this.onlineQueue.enqueue(key, online, () => this.observeOnline(kind, accepted));
+  }
+
+  private observeOnline(kind: RecordKind, accepted: readonly { message: IngestMessage }[]): void {
     this.options.metrics?.accepted.inc({ kind }, accepted.length);
     const ackMs = this.now();
     const histogram = this.options.metrics?.eventToOnlineSeconds;
@@ -274,14 +291,31 @@ export class IngestPipeline {
         }
       }
     } catch (error) {
-      const fatal = new FeatureStoreError('FS_WRITE_FAILED', 'offline flush failed; records left the buffer without becoming durable', { cause: error });
-      this.state = { status: 'failed', error: fatal };
-      this.options.logger?.error({ err: fatal }, fatal.message);
-      this.options.onFatal?.(fatal);
-      throw fatal;
+      throw this.fail(new FeatureStoreError('FS_WRITE_FAILED', 'offline flush failed; records left the buffer without becoming durable', { cause: error }));
+    }
+    // Online writes of these records must be acknowledged too before their offsets are committed.
+    await this.onlineQueue.settled(snapshot.map(({ buffer }) => keyOf(buffer.topic, buffer.partition)));
+    const failure = this.failure();
+    if (failure !== undefined) {
+      throw failure;
     }
     await this.commit(snapshot.filter(({ buffer }) => owned(buffer)).map(({ buffer, through }) => ({ topic: buffer.topic, partition: buffer.partition, offset: through + 1n })));
     stopTimer?.();
+  }
+
+  private failure(): FeatureStoreError | undefined {
+    return this.state.status === 'failed' ? this.state.error : undefined;
+  }
+
+  /** Fails the pipeline for good (first failure wins), reports it once, and returns the error. */
+  private fail(error: FeatureStoreError): FeatureStoreError {
+    if (this.state.status === 'failed') {
+      return this.state.error;
+    }
+    this.state = { status: 'failed', error };
+    this.options.logger?.error({ err: error }, error.message);
+    this.options.onFatal?.(error);
+    return error;
   }
 
   private async commit(offsets: readonly { topic: string; partition: number; offset: bigint }[]): Promise<void> {
