@@ -34,6 +34,6 @@ declare module 'autocannon' {
     requests?: AutocannonRequest[];
   }
   function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
-  export default autocannon;
-  export type { AutocannonOptions, AutocannonResult };
+  // CommonJS `module.exports = autocannon`.
+  export = autocannon;
 }

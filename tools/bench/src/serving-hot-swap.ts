@@ -1,0 +1,89 @@
+// Hot swap under load: autocannon drives the serving process (registry-backed, following
+// `production`) while the alias moves twice; counts failed requests and the p99 during the swaps.
+// Target (issue 8): 0 failed requests.
+// Run: npm run services:up && npx tsx --conditions=@metarec/source tools/bench/src/serving-hot-swap.ts [--duration 20]
+import { RegistryClient } from '@metarec/registry';
+import autocannon from 'autocannon';
+import { Command } from 'commander';
+
+import { benchEnvironment, printTable, writeResult } from './bench-report.js';
+import { BENCH_TOKEN, startBenchRegistry } from './registry-bench-server.js';
+import { SERVING_BENCH, setUpServingWorld, startServing } from './serving-bench-setup.js';
+
+const opts = new Command('serving-hot-swap')
+  .option('--duration <s>', 'seconds of load', (v) => Number(v), 20)
+  .option('--connections <n>', 'autocannon connections', (v) => Number(v), 4)
+  .parse()
+  .opts<{ duration: number; connections: number }>();
+
+const MODEL = 'melu-swap-bench';
+
+async function modelVersion(url: string): Promise<number | null> {
+  return ((await (await fetch(`${url}/readyz`)).json()) as { modelVersion: number | null }).modelVersion;
+}
+
+async function waitForVersion(url: string, version: number): Promise<number> {
+  const t0 = performance.now();
+  while ((await modelVersion(url)) !== version) {
+    if (performance.now() - t0 > 60_000) {
+      throw new Error(`serving did not reach v${version}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return performance.now() - t0;
+}
+
+const env = benchEnvironment();
+const world = await setUpServingWorld();
+const registry = await startBenchRegistry();
+const client = new RegistryClient({ baseUrl: registry.url, token: BENCH_TOKEN });
+await client.createModel(MODEL);
+for (const version of [1, 2, 3]) {
+  await client.registerBundleDir(MODEL, await world.writeModel(version));
+}
+await client.moveAlias(MODEL, 'production', 1, { override: true, reason: 'bench start' });
+const serving = await startServing(world, { REGISTRY_URL: registry.url, MODEL_NAME: MODEL, BUNDLE_CACHE_DIR: `${world.dir}/bundles` });
+try {
+  const users = world.world.warmUserIds;
+  let i = 0;
+  const load = autocannon({
+    url: serving.url,
+    connections: opts.connections,
+    duration: opts.duration,
+    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/v1/users/${users[i++ % users.length]}/recommendations?k=${SERVING_BENCH.k}` }) }],
+  });
+  const swaps: { version: number; movedAtS: number; servingAfterMs: number }[] = [];
+  const t0 = performance.now();
+  for (const [version, atFraction] of [[2, 0.3], [3, 0.65]] as const) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, opts.duration * 1000 * atFraction - (performance.now() - t0))));
+    const movedAtS = (performance.now() - t0) / 1000;
+    await client.moveAlias(MODEL, 'production', version, { override: true, reason: 'bench swap' });
+    swaps.push({ version, movedAtS: Math.round(movedAtS * 10) / 10, servingAfterMs: Math.round(await waitForVersion(serving.url, version)) });
+  }
+  const result = await load;
+  const failed = result.errors + result.non2xx;
+  printTable(
+    `hot swap under load (${opts.connections} connections, ${opts.duration} s, two alias moves)`,
+    ['requests', 'failed', 'req/s', 'p50 ms', 'p99 ms', 'max ms'],
+    [[result.requests.total, failed, Math.round(result.requests.average), result.latency.p50, result.latency.p99, result.latency.max]],
+  );
+  printTable('swaps', ['to version', 'moved at s', 'serving it after ms'], swaps.map((s) => [s.version, s.movedAtS, s.servingAfterMs]));
+  const file = writeResult('serving-hot-swap', env, {
+    config: { ...SERVING_BENCH, connections: opts.connections, durationS: opts.duration },
+    requests: result.requests.total,
+    failed,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    reqPerSec: Math.round(result.requests.average),
+    latency: { p50Ms: result.latency.p50, p90Ms: result.latency.p90, p99Ms: result.latency.p99, maxMs: result.latency.max },
+    swaps,
+  });
+  console.log(`wrote ${file}`);
+  if (failed > 0) {
+    process.exitCode = 1;
+  }
+} finally {
+  await serving.stop();
+  await registry.stop();
+  await world.close();
+}
