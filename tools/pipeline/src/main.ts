@@ -11,15 +11,20 @@ import { z } from 'zod';
 
 import { createLogger, env, loadConfig } from '@metarec/runtime';
 import { KafkaJsClient } from '@metarec/streaming';
+import { localRedisAvailable, startLocalRedis } from '@metarec/training/testing';
 
 import { formatSummary } from './format-summary.js';
+import { formatWholeSummary } from './whole/format-whole-summary.js';
+import { runWholePipeline } from './whole/run-whole-pipeline.js';
 import { runPipeline, type PipelineStage } from './run-pipeline.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const ConfigSchema = z.object({
   KAFKA_BROKERS: env.list('Kafka bootstrap brokers, host:port,...').default(['localhost:9092']),
-  METAREC_PIPELINE_OUT_DIR: env.string('where the Arrow file goes').default(resolve(REPO_ROOT, '.data/pipeline')),
+  METAREC_PIPELINE_OUT_DIR: env.string('where the Arrow file (and each whole-pipeline run directory) goes').default(resolve(REPO_ROOT, '.data/pipeline')),
+  REDIS_URL: env.url('Redis of the online store', ['redis:', 'rediss:']).default('redis://localhost:6380'),
+  DATABASE_URL: env.url('PostgreSQL of the registry (a private schema per run)', ['postgres:', 'postgresql:']).default('postgres://metarec:metarec@localhost:55432/metarec'),
   LOG_LEVEL: env.oneOf(['debug', 'info', 'warn', 'error'], 'log level of the Kafka client').default('warn'),
 });
 
@@ -66,18 +71,79 @@ function progressReporter(): Progress {
   };
 }
 
+interface PipelineCliOptions {
+  users: number;
+  items: number;
+  seed: number;
+  partitions: number;
+  keepTopic: boolean;
+  json: boolean;
+  trainSteps: number;
+  latencyRequests: number;
+  keepRunning: boolean;
+  schemaOnly: boolean;
+}
+
+/** The whole pipeline; BullMQ gets a private Redis when `redis-server` is installed (queues of other runs stay apart). */
+async function wholePipeline(streaming: KafkaJsClient, config: z.output<typeof ConfigSchema>, opts: PipelineCliOptions): Promise<number> {
+  const trainingRedis = localRedisAvailable() ? await startLocalRedis() : null;
+  try {
+    const summary = await runWholePipeline({
+      streaming,
+      brokers: config.KAFKA_BROKERS,
+      redisUrl: config.REDIS_URL,
+      trainingRedisUrl: trainingRedis?.url ?? config.REDIS_URL,
+      databaseUrl: config.DATABASE_URL,
+      workDir: config.METAREC_PIPELINE_OUT_DIR,
+      users: opts.users,
+      items: opts.items,
+      seed: opts.seed,
+      trainSteps: opts.trainSteps,
+      latencyRequests: opts.latencyRequests,
+      keepRunning: opts.keepRunning,
+      log: (line) => console.error(line),
+    });
+    console.log(opts.json ? JSON.stringify({ ...summary, apps: undefined }, null, 2) : formatWholeSummary(summary).join('\n'));
+    if (opts.keepRunning) {
+      console.error('apps running; Ctrl-C stops them');
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      for (const app of [...summary.apps].reverse()) {
+        await app.stop();
+      }
+    }
+    return summary.newUser.after.path === 'adapted' && summary.existingUser.response.items.length > 0 ? 0 : 1;
+  } catch (error) {
+    console.error(`metarec-pipeline failed: ${(error as Error).message}`);
+    console.error('are the dev services up? npm run services:up');
+    return 1;
+  } finally {
+    await trainingRedis?.stop();
+  }
+}
+
 const program = new Command('metarec-pipeline')
-  .description('Synthetic interactions → Kafka → consume → validate against the schema → one Arrow IPC file with the fingerprint')
-  .option('--users <n>', 'synthetic users', positiveInt('--users'), 200)
-  .option('--items <n>', 'synthetic items', positiveInt('--items'), 100)
+  .description(
+    'The whole pipeline: synthetic world → Kafka → ingest → distributed meta-training + baselines → registry (gate, promote) → serving → ' +
+      'an existing user, a new user (onboarding, feedback, adapted), a new item. --schema-only: interactions → Kafka → validated Arrow file.',
+  )
+  .option('--users <n>', 'synthetic users', positiveInt('--users'), 300)
+  .option('--items <n>', 'synthetic items', positiveInt('--items'), 200)
+  .option('--train-steps <n>', 'meta-steps of the training run', positiveInt('--train-steps'), 40)
+  .option('--latency-requests <n>', 'requests of the serving latency sample', positiveInt('--latency-requests'), 300)
+  .option('--keep-running', 'leave registry, ingest and serving up after the summary (Ctrl-C stops them)', false)
+  .option('--schema-only', 'only the schema round trip (no ingest, training or serving)', false)
   .option('--seed <n>', 'generator seed', positiveInt('--seed'), 7)
   .option('--partitions <n>', 'partitions of the run topic', positiveInt('--partitions'), 3)
   .option('--keep-topic', 'keep the run topic afterwards', false)
   .option('--json', 'print the summary as JSON on stdout', false)
-  .action(async (opts: { users: number; items: number; seed: number; partitions: number; keepTopic: boolean; json: boolean }) => {
+  .action(async (opts: PipelineCliOptions) => {
     const config = loadConfig(ConfigSchema);
     const logger = createLogger({ name: 'metarec-pipeline', level: config.LOG_LEVEL, destination: process.stderr });
     const streaming = new KafkaJsClient({ brokers: config.KAFKA_BROKERS, clientId: 'metarec-pipeline', logger });
+    if (!opts.schemaOnly) {
+      process.exitCode = await wholePipeline(streaming, config, opts);
+      return;
+    }
     const bars = progressReporter();
     try {
       const summary = await runPipeline({

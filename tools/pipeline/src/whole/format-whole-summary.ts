@@ -1,0 +1,43 @@
+import type { WholePipelineSummary } from './run-whole-pipeline.js';
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+}
+
+function top(items: readonly { itemId: string; score: number }[], n: number): string {
+  return items
+    .slice(0, n)
+    .map((i) => `${i.itemId} ${i.score.toFixed(2)}`)
+    .join(', ');
+}
+
+/** The whole pipeline's summary as terminal lines. */
+export function formatWholeSummary(s: WholePipelineSummary): string[] {
+  const t = s.timingsMs;
+  const train = t['train (coordinator + 2 workers) + evaluate + register'] ?? 0;
+  const lines = [
+    `run ${s.runId}`,
+    `data        ${s.data.users} users (${s.data.newUsers} arriving late), ${s.data.items} items (${s.data.newItems} released late), ${s.data.events} events; produced ${mib(s.data.producedBytes)}, offline store ${mib(s.data.offlineStoreBytes)}`,
+    `training    ${s.training.steps} meta-steps, coordinator + 2 workers, ${(train / 1000).toFixed(1)} s (run ${s.training.runId})`,
+  ];
+  if (s.coldUserMae === null) {
+    lines.push('cold users  no held-out evaluation in this run');
+  } else {
+    const c = s.coldUserMae;
+    const verdict = c.model < c.bestBaseline.mae ? 'better' : 'NOT better';
+    lines.push(`cold users  held-out MAE ${c.model.toFixed(3)} vs best baseline ${c.bestBaseline.name} ${c.bestBaseline.mae.toFixed(3)} (${verdict}; ${s.training.evaluation?.users ?? 0} users)`);
+  }
+  lines.push(
+    `registry    v${s.promotion.version} promoted to production; gate: ${s.promotion.decision}`,
+    `existing    ${s.existingUser.userId}: path ${s.existingUser.response.path} (v${s.existingUser.response.modelVersion}, ${s.existingUser.response.supportCount} ratings): ${top(s.existingUser.response.items, 3)}`,
+    `new user    ${s.newUser.userId}: ${s.newUser.before.path} → onboarding asks ${s.newUser.onboarding.join(', ')}`,
+    `            rated ${s.newUser.rated.map((r) => `${r.itemId}=${r.value}`).join(', ')} → path ${s.newUser.after.path} (${s.newUser.after.supportCount} ratings): ${top(s.newUser.after.items, 3)}`,
+    `new item    ${s.newItem.itemId}: ${s.newItem.rank === null ? 'not among the ranked candidates' : `rank ${s.newItem.rank} for ${s.newItem.userId}, score ${s.newItem.score?.toFixed(2)} (from content features, no id embedding)`}`,
+    `serving     p50 ${s.latency.p50Ms} ms, p99 ${s.latency.p99Ms} ms over loopback (${Object.entries(s.latency.paths).map(([p, n]) => `${p} ${n}`).join(', ')})`,
+    `stages      ${Object.entries(t).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(' | ')}`,
+    `urls        registry page ${s.urls.registryPage}`,
+    `            serving ${s.urls.serving}/v1/users/<id>/recommendations`,
+    `            report (run lineage + evaluation) ${s.urls.report}`,
+  );
+  return lines;
+}

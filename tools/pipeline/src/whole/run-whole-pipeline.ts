@@ -1,0 +1,193 @@
+// The README's main job: synthetic world → Kafka → ingest (offline + online stores) → distributed
+// meta-training (coordinator + 2 workers) with baselines → registry (register, gate, promote) →
+// serving → an existing user, a brand-new user (onboarding, feedback, adapted answer), a new item.
+import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+import { RegistryClient } from '@metarec/registry';
+import type { KafkaJsClient } from '@metarec/streaming';
+
+import type { AppProcess } from './app-process.js';
+import { generateWorld, produceWorld, publishNewItem, type WorldTopics } from './produce-world.js';
+import { latencySample, newUserJourney, recommend, type NewUserJourney, type RecsResponse } from './serving-probe.js';
+import { runCoordinator, startIngest, startRegistry, startServing, startTrainerWorkers, waitIngested, type StackSettings, type TrainerRunSummary } from './stack.js';
+
+/** Options of {@link runWholePipeline}. */
+export interface WholePipelineOptions {
+  readonly streaming: KafkaJsClient;
+  readonly brokers: readonly string[];
+  readonly redisUrl: string;
+  /** Redis for BullMQ (noeviction; a private one keeps other runs' queues apart). */
+  readonly trainingRedisUrl: string;
+  readonly databaseUrl: string;
+  readonly workDir: string;
+  readonly users: number;
+  readonly items: number;
+  readonly seed: number;
+  /** Meta-steps of the training run. */
+  readonly trainSteps: number;
+  /** Requests of the serving latency sample. */
+  readonly latencyRequests: number;
+  /** Leave registry, ingest and serving running (the caller stops them). @defaultValue false */
+  readonly keepRunning?: boolean;
+  readonly log: (line: string) => void;
+  readonly logLevel?: string;
+}
+
+/** What the run did, for the summary. */
+export interface WholePipelineSummary {
+  readonly runId: string;
+  readonly data: { readonly users: number; readonly items: number; readonly events: number; readonly newUsers: number; readonly newItems: number; readonly producedBytes: number; readonly offlineStoreBytes: number };
+  readonly timingsMs: Readonly<Record<string, number>>;
+  readonly training: TrainerRunSummary;
+  readonly coldUserMae: { readonly model: number; readonly bestBaseline: { readonly name: string; readonly mae: number } } | null;
+  readonly promotion: { readonly version: number; readonly decision: string };
+  readonly existingUser: { readonly userId: string; readonly response: RecsResponse };
+  readonly newUser: NewUserJourney;
+  readonly newItem: { readonly itemId: string; readonly rank: number | null; readonly score: number | null; readonly userId: string };
+  readonly latency: { readonly p50Ms: number; readonly p99Ms: number; readonly paths: Record<string, number> };
+  readonly urls: { readonly registryPage: string; readonly serving: string; readonly report: string };
+  /** Running apps when `keepRunning` (else already stopped). */
+  readonly apps: readonly AppProcess[];
+}
+
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = path.join(dir, entry.name);
+    total += entry.isDirectory() ? await dirBytes(p) : (await stat(p)).size;
+  }
+  return total;
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '0000000';
+  }
+}
+
+/** Runs every stage; stops what it started (unless `keepRunning`) even when a stage fails. */
+export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePipelineSummary> {
+  const runId = `${new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14)}-${randomUUID().slice(0, 6)}`;
+  const workDir = path.resolve(o.workDir, runId);
+  await mkdir(workDir, { recursive: true });
+  const topics: WorldTopics = { interactions: `metarec.${runId}.interactions`, userProfiles: `metarec.${runId}.user-profiles`, itemProfiles: `metarec.${runId}.item-profiles` };
+  const s: StackSettings = {
+    runId,
+    workDir,
+    brokers: o.brokers,
+    redisUrl: o.redisUrl,
+    trainingRedisUrl: o.trainingRedisUrl,
+    databaseUrl: o.databaseUrl,
+    topics,
+    keyPrefix: `metarec:pipeline:${runId}:`,
+    token: `pipeline-${randomUUID()}`,
+    logLevel: o.logLevel ?? 'warn',
+  };
+  process.env['GIT_COMMIT'] ??= gitCommit();
+  const apps: AppProcess[] = [];
+  const timings: Record<string, number> = {};
+  const time = async <T>(stage: string, run: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    o.log(`${stage}…`);
+    const value = await run();
+    timings[stage] = Math.round(performance.now() - t0);
+    o.log(`${stage}: ${timings[stage]} ms`);
+    return value;
+  };
+  const admin = await o.streaming.createTopicAdmin();
+  const producer = await o.streaming.createProducer();
+  try {
+    const world = await time('generate', async () => generateWorld(o.users, o.items, o.seed));
+    await admin.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 3 })));
+    const produced = await time('produce', () => produceWorld(producer, topics, world));
+    const registry = await time('start registry', () => startRegistry(s));
+    apps.push(registry.app);
+    const ingest = await time('ingest', async () => {
+      const started = await startIngest(s);
+      apps.push(started.app);
+      await waitIngested(admin, started.groupId, Object.values(topics), 300_000);
+      return started;
+    });
+    const specPath = path.join(workDir, 'run-spec.json');
+    await writeFile(
+      specPath,
+      JSON.stringify({
+        name: 'melu',
+        data: { kind: 'offline-store', root: ingest.offlineDir, queryCount: 10, minRatings: 13, maxRatings: 100, testFraction: 0.2, validationFraction: 0.1 },
+        model: { outputOffset: 3.5 },
+        metaBatchSize: 16,
+        // Epochs over the training users until maxSteps: small worlds have few tasks per epoch.
+        epochs: 1_000,
+        maxSteps: o.trainSteps,
+        shardSize: 8,
+        checkpointEvery: 10,
+        output: { dir: path.join(workDir, 'runs') },
+      }),
+    );
+    const workers = await time('start trainer workers', () => startTrainerWorkers(s, 2));
+    apps.push(...workers);
+    const training = await time('train (coordinator + 2 workers) + evaluate + register', () => runCoordinator(s, specPath, registry.url, 'melu'));
+    await Promise.all(workers.map((w) => w.stop()));
+    if (training.registered === null) {
+      throw new Error('the trainer did not register the model');
+    }
+    const client = new RegistryClient({ baseUrl: registry.url, token: s.token });
+    const promotion = await time('gate + promote', async () => {
+      const moved = await client.moveAlias('melu', 'production', training.registered?.version ?? 0, { reason: `pipeline ${runId}` });
+      return { version: moved.alias.version, decision: moved.gate === null ? 'not gated' : JSON.stringify(moved.gate) };
+    });
+    const serving = await time('start serving', () => startServing(s, registry.url, 'melu'));
+    apps.push(serving.app);
+
+    const warm = produced.dataset.users.filter((_, u) => produced.dataset.isNewUser[u] === 0).map((u) => u.user_id);
+    const existingUser = { userId: warm[0], response: await recommend(serving.url, warm[0], 10) };
+    const newUser = await time('new user: onboarding → feedback → adapted', () => newUserJourney(serving.url, `newcomer-${runId}`, 10));
+    const newItem = await time('new item', async () => {
+      const template = produced.dataset.items[0];
+      const itemId = await publishNewItem(producer, topics, { categories: template.categories, release_year: template.release_year }, warm.slice(1, 31));
+      await waitIngested(admin, ingest.groupId, [topics.interactions, topics.itemProfiles], 60_000);
+      const userId = warm[40];
+      const response = await recommend(serving.url, userId, 500);
+      const rank = response.items.findIndex((i) => i.itemId === itemId);
+      return { itemId, userId, rank: rank < 0 ? null : rank + 1, score: rank < 0 ? null : response.items[rank].score };
+    });
+    const latency = await time('serving latency sample', () => latencySample(serving.url, warm, o.latencyRequests, 20));
+    const e = training.evaluation;
+    const best = e === null ? null : Object.entries(e.baselines).sort((a, b) => a[1].mae - b[1].mae)[0];
+    return {
+      runId,
+      data: {
+        users: produced.dataset.users.length,
+        items: produced.dataset.items.length,
+        events: produced.events.length,
+        newUsers: produced.newUsers,
+        newItems: produced.newItems,
+        producedBytes: produced.bytes,
+        offlineStoreBytes: await dirBytes(ingest.offlineDir),
+      },
+      timingsMs: timings,
+      training,
+      coldUserMae: e === null || best === undefined || best === null ? null : { model: e.model.mae, bestBaseline: { name: best[0], mae: best[1].mae } },
+      promotion,
+      existingUser,
+      newUser,
+      newItem,
+      latency,
+      urls: { registryPage: `${registry.url}/ui/models/melu`, serving: serving.url, report: training.lineagePath },
+      apps: o.keepRunning === true ? apps : [],
+    };
+  } finally {
+    await producer.close();
+    await admin.close();
+    if (o.keepRunning !== true) {
+      for (const app of [...apps].reverse()) {
+        await app.stop();
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+// Starting and waiting on the apps of the whole pipeline: registry, ingest, trainer, serving.
+import type { TopicAdmin } from '@metarec/streaming';
+
+import { freePort, startApp, waitFor200, type AppProcess } from './app-process.js';
+import type { WorldTopics } from './produce-world.js';
+
+/** Settings every app of a run shares. */
+export interface StackSettings {
+  readonly runId: string;
+  readonly workDir: string;
+  readonly brokers: readonly string[];
+  /** Online store Redis (ingest writes, serving reads). */
+  readonly redisUrl: string;
+  /** BullMQ / training Redis (noeviction). */
+  readonly trainingRedisUrl: string;
+  readonly databaseUrl: string;
+  readonly topics: WorldTopics;
+  readonly keyPrefix: string;
+  readonly token: string;
+  readonly logLevel: string;
+}
+
+/** Starts the registry on a private PostgreSQL schema; resolves once /readyz is 200. */
+export async function startRegistry(s: StackSettings): Promise<{ app: AppProcess; url: string; schema: string }> {
+  const port = await freePort();
+  const schema = `pipeline_${s.runId.replaceAll('-', '_')}`;
+  const app = startApp('registry', 'registry', [], {
+    DATABASE_URL: s.databaseUrl,
+    REGISTRY_DB_SCHEMA: schema,
+    REGISTRY_NOTIFY_CHANNEL: schema,
+    REGISTRY_HOST: '127.0.0.1',
+    REGISTRY_PORT: String(port),
+    REGISTRY_ARTIFACT_DIR: `${s.workDir}/registry-artifacts`,
+    REGISTRY_TOKENS: `pipeline:${s.token}`,
+    LOG_LEVEL: s.logLevel,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor200(app, `${url}/readyz`, 90_000);
+  return { app, url, schema };
+}
+
+/** Starts ingest (its own consumer group) into the run's offline store and key prefix. */
+export async function startIngest(s: StackSettings): Promise<{ app: AppProcess; groupId: string; offlineDir: string }> {
+  const port = await freePort();
+  const groupId = `pipeline-ingest-${s.runId}`;
+  const offlineDir = `${s.workDir}/offline-store`;
+  const app = startApp('ingest', 'ingest', [], {
+    KAFKA_BROKERS: s.brokers.join(','),
+    REDIS_URL: s.redisUrl,
+    INGEST_GROUP_ID: groupId,
+    TOPIC_INTERACTIONS: s.topics.interactions,
+    TOPIC_USER_PROFILES: s.topics.userProfiles,
+    TOPIC_ITEM_PROFILES: s.topics.itemProfiles,
+    TOPIC_DEAD_LETTER: `${s.topics.interactions}.dead-letter`,
+    TOPIC_PARTITIONS: '3',
+    OFFLINE_STORE_DIR: offlineDir,
+    ONLINE_KEY_PREFIX: s.keyPrefix,
+    FLUSH_AGE_MS: '1000',
+    INGEST_HOST: '127.0.0.1',
+    INGEST_PORT: String(port),
+    LOG_LEVEL: s.logLevel,
+  });
+  await waitFor200(app, `http://127.0.0.1:${port}/readyz`, 90_000);
+  return { app, groupId, offlineDir };
+}
+
+/** Resolves once `groupId` has committed every topic up to its end offsets (everything ingested and flushed). */
+export async function waitIngested(admin: TopicAdmin, groupId: string, topics: readonly string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let done = true;
+    for (const topic of topics) {
+      const [end, committed] = await Promise.all([admin.endOffsets(topic), admin.committedOffsets(groupId, topic)]);
+      for (const [partition, offset] of end) {
+        if (offset > 0n && (committed.get(partition) ?? -1n) < offset) {
+          done = false;
+        }
+      }
+    }
+    if (done) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`ingest did not commit ${topics.join(', ')} within ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Starts `count` trainer workers on the training Redis. */
+export async function startTrainerWorkers(s: StackSettings, count: number): Promise<AppProcess[]> {
+  const workers: AppProcess[] = [];
+  for (let k = 1; k <= count; k++) {
+    const port = await freePort();
+    const app = startApp(`trainer-worker-${k}`, 'trainer', ['worker', '--concurrency', '1', '--name', `pipeline-w${k}`], {
+      REDIS_URL: s.trainingRedisUrl,
+      TRAINER_HOST: '127.0.0.1',
+      TRAINER_PORT: String(port),
+      METAREC_BACKEND: 'wasm',
+      LOG_LEVEL: s.logLevel,
+    });
+    await waitFor200(app, `http://127.0.0.1:${port}/healthz`, 90_000);
+    workers.push(app);
+  }
+  return workers;
+}
+
+/** What `trainer run` prints on stdout when it finishes. */
+export interface TrainerRunSummary {
+  readonly runId: string;
+  readonly steps: number;
+  readonly modelDir: string;
+  readonly lineagePath: string;
+  readonly evaluation: {
+    readonly users: number;
+    readonly model: { readonly mae: number; readonly rmse: number };
+    readonly baselines: Readonly<Record<string, { readonly mae: number; readonly rmse: number }>>;
+  } | null;
+  readonly registered: { readonly version: number } | null;
+}
+
+/** Runs the coordinator (`trainer run --register`) to completion and parses its summary line. */
+export async function runCoordinator(s: StackSettings, specPath: string, registryUrl: string, model: string): Promise<TrainerRunSummary> {
+  const app = startApp('trainer-coordinator', 'trainer', ['run', '--spec', specPath, '--no-progress', '--register', registryUrl, '--model', model], {
+    REDIS_URL: s.trainingRedisUrl,
+    REGISTRY_TOKEN: s.token,
+    METAREC_BACKEND: 'wasm',
+    LOG_LEVEL: s.logLevel,
+  });
+  const code = await app.exited;
+  const line = app
+    .stdout()
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{') && l.includes('"runId"') && l.includes('"modelDir"'));
+  if (code !== 0 || line === undefined) {
+    throw new Error(`trainer run exited with ${code}:\n${app.output().slice(-4000)}`);
+  }
+  return JSON.parse(line) as TrainerRunSummary;
+}
+
+/** Starts serving on the registry's `production` alias; resolves once a model is loaded. */
+export async function startServing(s: StackSettings, registryUrl: string, model: string): Promise<{ app: AppProcess; url: string }> {
+  const port = await freePort();
+  const app = startApp('serving', 'serving', [], {
+    SERVING_HOST: '127.0.0.1',
+    SERVING_PORT: String(port),
+    REDIS_URL: s.redisUrl,
+    ONLINE_KEY_PREFIX: s.keyPrefix,
+    KAFKA_BROKERS: s.brokers.join(','),
+    TOPIC_INTERACTIONS: s.topics.interactions,
+    REGISTRY_URL: registryUrl,
+    MODEL_NAME: model,
+    BUNDLE_CACHE_DIR: `${s.workDir}/serving-bundles`,
+    MAX_K: '500',
+    METAREC_BACKEND: 'wasm',
+    SHUTDOWN_READINESS_GRACE_MS: '0',
+    LOG_LEVEL: s.logLevel,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor200(app, `${url}/readyz`, 120_000);
+  return { app, url };
+}
