@@ -1,7 +1,8 @@
 // Event → online-store latency at a steady rate: metarec-loadgen (a separate process) sends
 // events stamped with their send time; the pipeline (in this process, wired as apps/ingest)
 // records Redis-acknowledged time minus the event's timestamp for every event.
-// Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-latency.ts [--rate 10000] [--seconds 30] [--warmup-seconds 5] [--co-window 5] [--out name]
+// Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-latency.ts [--rate 10000] [--seconds 30] [--warmup-seconds 5]
+//          [--co-window 5] [--flush-rows 50000] [--flush-age-ms 5000] [--out name]
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     'warmup-seconds': { type: 'string', default: '5' },
     partitions: { type: 'string', default: '6' },
     'co-window': { type: 'string' },
+    'flush-rows': { type: 'string' },
+    'flush-age-ms': { type: 'string' },
     out: { type: 'string', default: 'ingest-latency' },
   },
 });
@@ -46,6 +49,8 @@ const ingest = await startIngest({
   redis,
   producer,
   coOccurrenceWindow: CO_WINDOW,
+  flushRows: values['flush-rows'] === undefined ? undefined : Number(values['flush-rows']),
+  flushAgeMs: values['flush-age-ms'] === undefined ? undefined : Number(values['flush-age-ms']),
   onApplied: (batches, ackMs) => {
     for (const batch of batches) {
       for (const { record } of batch.entries) {
@@ -95,6 +100,8 @@ printTable(`event → online-store latency at ${RATE}/s for ${SECONDS} s (first 
 ]);
 const file = writeResult(values.out, env, {
   coOccurrenceWindow: CO_WINDOW ?? 'default (5)',
+  flushRows: values['flush-rows'] ?? 'default (50000)',
+  flushAgeMs: values['flush-age-ms'] ?? 'default (5000)',
   targetRatePerSec: RATE,
   achievedRatePerSec: loadgen.ratePerSec,
   seconds: SECONDS,
