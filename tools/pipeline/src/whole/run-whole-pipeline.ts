@@ -49,6 +49,8 @@ export interface WholePipelineSummary {
   readonly newItem: { readonly itemId: string; readonly rank: number | null; readonly score: number | null; readonly userId: string };
   readonly latency: { readonly p50Ms: number; readonly p99Ms: number; readonly paths: Record<string, number> };
   readonly urls: { readonly registryPage: string; readonly serving: string; readonly report: string };
+  /** What the run left behind in the shared services (for cleanup). */
+  readonly resources: { readonly topics: readonly string[]; readonly keyPrefix: string; readonly registrySchema: string };
   /** Running apps when `keepRunning` (else already stopped). */
   readonly apps: readonly AppProcess[];
 }
@@ -179,6 +181,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
       newItem,
       latency,
       urls: { registryPage: `${registry.url}/ui/models/melu`, serving: serving.url, report: training.lineagePath },
+      resources: { topics: [...Object.values(topics), `${topics.interactions}.dead-letter`], keyPrefix: s.keyPrefix, registrySchema: registry.schema },
       apps: o.keepRunning === true ? apps : [],
     };
   } finally {
