@@ -1,12 +1,14 @@
 import type { Logger } from '@metarec/runtime';
 import type { Pool } from 'pg';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 import { execQuery, type Queryable } from '../db/sql-files.js';
 import { withTransaction } from '../db/transaction.js';
 import { RegistryError, type RegistryErrorCode } from '../errors.js';
 import { decidePromotion, DEFAULT_PROMOTION_GATE_POLICY, describeGateDecision, type GateDecision, type PromotionGatePolicy } from '../gate/promotion-gate.js';
 import { validateAliasName, validateModelName } from '../names/validate-name.js';
+import { AliasCache } from './alias-cache.js';
+import { type AliasMetrics, createAliasMetrics } from './alias-metrics.js';
 import type { AliasChangeWaiter } from './alias-watcher.js';
 import { lockModel } from './lock-model.js';
 import {
@@ -49,20 +51,6 @@ export interface AliasManagerOptions {
   readonly metrics?: Registry;
 }
 
-interface AliasMetrics {
-  readonly moves: Counter<'kind'>;
-  readonly refusals: Counter<'reason'>;
-  readonly longPolls: Gauge;
-}
-
-function aliasMetrics(registry: Registry): AliasMetrics {
-  return {
-    moves: new Counter({ name: 'metarec_registry_alias_moves_total', help: 'Alias moves by kind (set, promote, override, rollback)', labelNames: ['kind'], registers: [registry] }),
-    refusals: new Counter({ name: 'metarec_registry_gate_refusals_total', help: 'Promotions refused by the gate, by reason', labelNames: ['reason'], registers: [registry] }),
-    longPolls: new Gauge({ name: 'metarec_registry_long_polls', help: 'Long-poll requests waiting for an alias move', registers: [registry] }),
-  };
-}
-
 /** Defaults laid under `AliasManagerOptions`. */
 export const DEFAULT_ALIAS_MANAGER_OPTIONS = {
   gatedAliases: ['production'],
@@ -72,8 +60,6 @@ export const DEFAULT_ALIAS_MANAGER_OPTIONS = {
   cacheAliases: true,
 } as const;
 
-/** Entries beyond this empty the alias cache (aliases are few; this only bounds a pathological case). */
-const MAX_CACHED_ALIASES = 10_000;
 
 /** Input of `AliasManager.move`. */
 export interface MoveAliasInput {
@@ -117,12 +103,7 @@ export class AliasManager {
   private readonly watcher: AliasChangeWaiter | undefined;
   private readonly pollIntervalMs: number;
   private readonly metrics: AliasMetrics | undefined;
-  private readonly cache = new Map<string, AliasRecord>();
-  // Bumped on every eviction of a key: a read that started before an eviction must not fill the
-  // cache with what it read (it may be the value the eviction was about).
-  private readonly generations = new Map<string, number>();
-  private readonly cacheAliases: boolean;
-  private epoch = 0;
+  private readonly cache: AliasCache | undefined;
 
   /** @throws RegistryError (`REG_OPTIONS_INVALID`) on a negative tolerance or a non-positive poll interval. */
   constructor(options: AliasManagerOptions) {
@@ -141,18 +122,8 @@ export class AliasManager {
     this.notifyChannel = merged.notifyChannel;
     this.watcher = merged.watcher;
     this.pollIntervalMs = merged.pollIntervalMs;
-    this.metrics = merged.metrics === undefined ? undefined : aliasMetrics(merged.metrics);
-    this.cacheAliases = merged.cacheAliases && merged.watcher !== undefined;
-    merged.watcher?.onAnyChange((change) => {
-      if (change === null) {
-        // Notifications stopped or resumed: moves in between went unseen, so nothing cached or
-        // being read now can be trusted.
-        this.cache.clear();
-        this.epoch += 1;
-      } else {
-        this.evict(change.model, change.alias);
-      }
-    });
+    this.metrics = merged.metrics === undefined ? undefined : createAliasMetrics(merged.metrics);
+    this.cache = merged.cacheAliases && merged.watcher !== undefined ? new AliasCache(merged.watcher) : undefined;
   }
 
   /** The policy gated moves are checked against. */
@@ -240,7 +211,7 @@ export class AliasManager {
       return { alias: { model: input.model, alias: input.alias, version: input.version, eventId: event.id, updatedAt: event.at }, moved: true, event, gate };
     });
     if (result.event !== null) {
-      this.evict(input.model, input.alias);
+      this.cache?.evict(input.model, input.alias);
       this.metrics?.moves.inc({ kind: result.event.kind });
       const level = result.event.kind === 'override' ? 'warn' : 'info';
       this.logger?.[level]({ event: result.event }, `alias ${input.model}@${input.alias} moved ${String(result.event.fromVersion)} -> ${result.event.toVersion} (${result.event.kind})`);
@@ -271,7 +242,7 @@ export class AliasManager {
       const event = await this.record(client, { modelId, model: input.model, alias: input.alias, from: current.version, to: previous, kind: 'rollback', actor: input.actor, reason: input.reason, gate: null });
       return { alias: { model: input.model, alias: input.alias, version: previous, eventId: event.id, updatedAt: event.at }, moved: true, event, gate: null };
     });
-    this.evict(input.model, input.alias);
+    this.cache?.evict(input.model, input.alias);
     this.metrics?.moves.inc({ kind: 'rollback' });
     this.logger?.warn({ event: result.event }, `alias ${input.model}@${input.alias} rolled back to ${result.alias.version}`);
     return result;
@@ -307,30 +278,7 @@ export class AliasManager {
   }
 
   private async findCached(model: string, alias: string): Promise<AliasRecord | undefined> {
-    if (!this.cacheAliases || this.watcher?.listening !== true) {
-      return this.find(model, alias);
-    }
-    const key = `${model}\u0000${alias}`;
-    const hit = this.cache.get(key);
-    if (hit !== undefined) {
-      return hit;
-    }
-    const generation = this.generations.get(key) ?? 0;
-    const epoch = this.epoch;
-    const found = await this.find(model, alias);
-    if (found !== undefined && (this.generations.get(key) ?? 0) === generation && this.epoch === epoch && this.watcher.listening) {
-      if (this.cache.size >= MAX_CACHED_ALIASES) {
-        this.cache.clear();
-      }
-      this.cache.set(key, found);
-    }
-    return found;
-  }
-
-  private evict(model: string, alias: string): void {
-    const key = `${model}\u0000${alias}`;
-    this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
-    this.cache.delete(key);
+    return this.cache === undefined ? this.find(model, alias) : this.cache.resolve(model, alias, () => this.find(model, alias));
   }
 
   private async find(model: string, alias: string): Promise<AliasRecord | undefined> {
