@@ -47,6 +47,11 @@ export class RunStore {
     await this.redis.set(trainingKeys.spec(runId), JSON.stringify(spec), 'PX', this.metaTtlMs);
   }
 
+  /** Stores the spec unless present (after a Redis restart that lost the last second of writes). */
+  async ensureSpec(runId: string, spec: RunSpec): Promise<void> {
+    await this.redis.set(trainingKeys.spec(runId), JSON.stringify(spec), 'PX', this.metaTtlMs, 'NX');
+  }
+
   /** @throws TrainingError `TRAIN_RUN_NOT_FOUND`, `TRAIN_SPEC_INVALID`. */
   async getSpec(runId: string): Promise<RunSpec> {
     const text = await this.redis.get(trainingKeys.spec(runId));

@@ -219,6 +219,7 @@ export class Coordinator {
       step: st.step,
       jobs,
       params: st.params,
+      ensureSpec: () => this.o.store.ensureSpec(runId, spec),
       logger: this.o.logger,
       wait: (ms) => this.waitForEvent(ms),
       pollIntervalMs: this.o.pollIntervalMs,

@@ -20,6 +20,8 @@ export interface AwaitShardsArgs {
   readonly jobs: ReadonlyArray<{ readonly name: string; readonly data: ShardJobData; readonly opts: JobsOptions }>;
   /** The step's parameters, republished when Redis lost them. */
   readonly params: Float32Array;
+  /** Re-stores the run spec when Redis lost it (workers read it by run id). */
+  readonly ensureSpec: () => Promise<void>;
   readonly logger: TrainingLogger;
   /** Sleeps up to `ms` or until a queue event wakes it. */
   readonly wait: (ms: number) => Promise<void>;
@@ -57,6 +59,7 @@ export async function awaitShards(a: AwaitShardsArgs): Promise<DecodedBlob[]> {
 }
 
 async function collect(a: AwaitShardsArgs): Promise<DecodedBlob[] | null> {
+  await a.ensureSpec();
   const present = await a.store.presentGradients(a.runId, a.step, a.jobs.length);
   if (present.every(Boolean)) {
     const blobs = await Promise.all(a.jobs.map((_, shard) => a.store.getGradient(a.runId, a.step, shard)));

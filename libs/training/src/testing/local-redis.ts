@@ -8,13 +8,18 @@ import path from 'node:path';
 export interface LocalRedisOptions {
   /** `redis-server` binary. @defaultValue 'redis-server' */
   readonly binary?: string;
+  /**
+   * AOF fsync policy. `everysec` is the dev-services (and Redis) default: a SIGKILL may lose the
+   * last second of writes, which the trainer must survive. @defaultValue 'everysec'
+   */
+  readonly appendfsync?: 'always' | 'everysec';
 }
 
 /** A private redis-server (AOF on, `noeviction`) in a temp dir: destructive tests never touch the shared one. */
 export interface LocalRedis {
   readonly url: string;
   readonly port: number;
-  /** SIGKILL then start again on the same port and directory (AOF replayed). */
+  /** SIGKILL then start again on the same port and directory (AOF replayed; with `everysec` up to ~1 s of writes lost). */
   restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -51,12 +56,12 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   throw new Error(`redis-server on ${port} did not answer PING within 10 s`);
 }
 
-/** Starts a private redis-server with AOF (`appendfsync always`, so a restart loses nothing acknowledged). */
+/** Starts a private redis-server with AOF and `noeviction` on a free port, in a temp dir. */
 export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
   const binary = options.binary ?? 'redis-server';
   const dir = await mkdtemp(path.join(tmpdir(), 'metarec-train-redis-'));
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec', '--save', '', '--maxmemory-policy', 'noeviction'];
   let child: ChildProcess;
   const start = async (): Promise<void> => {
     child = spawn(binary, args, { stdio: 'ignore' });
