@@ -27,7 +27,13 @@ const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS,
 const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: config.STORE_TIMEOUT_MS * 4 });
 redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
 await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis unavailable at start; serving degraded until it is back'));
-const online = new OnlineStore({ redis, keyPrefix: config.ONLINE_KEY_PREFIX });
+const online = new OnlineStore({
+  redis,
+  keyPrefix: config.ONLINE_KEY_PREFIX,
+  recentLimit: config.RECENT_LIMIT,
+  popularityWindowMs: config.POPULARITY_WINDOW_MS,
+  popularityBucketMs: config.POPULARITY_BUCKET_MS,
+});
 const kafka = new KafkaJsClient({ brokers: config.KAFKA_BROKERS, clientId: config.SERVING_CLIENT_ID, logger });
 const producer = await kafka.createProducer();
 
@@ -41,7 +47,7 @@ const service = new ServingService({
   itemProfiles: { timeoutMs: config.STORE_TIMEOUT_MS * 2 },
   userCache: { maxEntries: config.USER_CACHE_MAX, ttlMs: config.USER_CACHE_TTL_MS },
   adaptationGate: { ratePerSec: config.ADAPT_RATE_PER_SEC, burst: config.ADAPT_BURST, maxQueued: config.ADAPT_MAX_QUEUED },
-  recommender: { adaptSteps: config.ADAPT_STEPS, adaptLr: config.ADAPT_LR, maxK: config.MAX_K, timeoutMs: config.STORE_TIMEOUT_MS },
+  recommender: { adaptSteps: config.ADAPT_STEPS, adaptLr: config.ADAPT_LR, maxK: config.MAX_K, timeoutMs: config.STORE_TIMEOUT_MS, recentLimit: config.RECENT_LIMIT },
 });
 
 let accepting = true;

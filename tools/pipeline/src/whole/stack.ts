@@ -32,6 +32,10 @@ export async function startRegistry(s: StackSettings): Promise<{ app: AppProcess
     REGISTRY_PORT: String(port),
     REGISTRY_ARTIFACT_DIR: `${s.workDir}/registry-artifacts`,
     REGISTRY_TOKENS: `pipeline:${s.token}`,
+    // The trainer's held-out evaluation (libs/training registerRun): gate on cold-user MAE.
+    REGISTRY_GATE_SCENARIO: 'held-out-users',
+    REGISTRY_GATE_METRIC: 'mae',
+    REGISTRY_GATE_BETTER: 'lower',
     LOG_LEVEL: s.logLevel,
   });
   const url = `http://127.0.0.1:${port}`;
