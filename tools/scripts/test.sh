@@ -6,6 +6,17 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/ensure-setup.sh"
 
+# The registry's browser test drives Debian's chromium through playwright-core (playwright's own
+# browser download cannot work on machines without internet), so install it when missing.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  echo "[setup] installing Debian's chromium for the browser tests" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends chromium >&2 ||
+    { apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends chromium >&2; }
+}
+ensure_chromium
+
 export NX_DAEMON=false NX_TUI=false NX_NO_CLOUD=true FORCE_COLOR=0
 LOG_DIR="$REPO_ROOT/.data/test-logs"
 mkdir -p "$LOG_DIR"
