@@ -65,6 +65,7 @@ if (config.MODEL_DIR !== undefined) {
     readableFingerprints: new Set([InteractionSchema.fingerprint]),
     logger,
     onSwap: service.onSwap,
+    onRefused: () => service.metrics?.modelSwaps.inc({ outcome: 'refused' }),
   });
   // First load in the background: /readyz stays 503 until it succeeds, /healthz is 200 meanwhile.
   const firstLoad = async (): Promise<void> => {
@@ -72,15 +73,14 @@ if (config.MODEL_DIR !== undefined) {
       try {
         await updater.loadRef(config.MODEL_ALIAS);
       } catch (error) {
-        service.metrics?.modelSwaps.inc({ outcome: 'refused' });
         logger.warn({ err: error, retryMs: config.REGISTRY_RETRY_MS }, 'no model loaded yet; retrying');
         await new Promise((resolve) => setTimeout(resolve, config.REGISTRY_RETRY_MS));
       }
     }
   };
-  void firstLoad().then(() =>
-    updater.follow(registryAliasFollower({ client, modelName: config.MODEL_NAME, alias: config.MODEL_ALIAS, logger }), follow.signal),
-  );
+  void firstLoad()
+    .then(() => updater.follow(registryAliasFollower({ client, modelName: config.MODEL_NAME, alias: config.MODEL_ALIAS, logger }), follow.signal))
+    .catch((error: unknown) => logger.error({ err: error }, 'following the registry stopped; serving the loaded model without hot swaps'));
 }
 
 const app = buildApp({ service, registry, accepting: () => accepting });

@@ -25,6 +25,8 @@ export interface ModelUpdaterOptions {
   readonly logger: Logger;
   /** Called after each successful swap (metrics, cache purge). @defaultValue none */
   readonly onSwap?: (model: ServingModel, previousVersion: number | null) => void;
+  /** Called when a bundle is refused (metrics). @defaultValue none */
+  readonly onRefused?: (error: ServingError) => void;
   /** Turns a verified bundle directory into a model. @defaultValue `loadServingModel` */
   readonly load?: (dir: string, version: number) => Promise<ServingModel>;
 }
@@ -99,12 +101,15 @@ export class ModelUpdater {
     } catch (error) {
       const field = (error as { field?: unknown }).field;
       o.logger.error({ err: error, model: o.modelName, version }, 'bundle refused; the serving model is unchanged');
-      throw error instanceof ServingError
-        ? error
-        : new ServingError('SERVING_BUNDLE_REFUSED', `${o.modelName} v${version} refused: ${reasonOf(error)}`, {
-            cause: error,
-            ...(typeof field === 'string' ? { field } : {}),
-          });
+      const refused =
+        error instanceof ServingError
+          ? error
+          : new ServingError('SERVING_BUNDLE_REFUSED', `${o.modelName} v${version} refused: ${reasonOf(error)}`, {
+              cause: error,
+              ...(typeof field === 'string' ? { field } : {}),
+            });
+      o.onRefused?.(refused);
+      throw refused;
     } finally {
       // The weights are in memory now (or the bundle was refused): the files are not needed.
       await rm(dir, { recursive: true, force: true });
