@@ -65,6 +65,15 @@ export class UserModelCache {
     return entry.user;
   }
 
+  /**
+   * The user's entry for this model version whatever the interaction state, if not expired: what
+   * to serve when the store cannot say whether the ratings changed.
+   */
+  peek(userId: string, modelVersion: number): AdaptedUser | null {
+    const entry = this.entries.get(userId);
+    return entry !== undefined && entry.modelVersion === modelVersion && entry.expiresAtMs > this.now() ? entry.user : null;
+  }
+
   /** Stores `user` (the cache owns it from now on), evicting the least recently used beyond the bound. */
   set(userId: string, modelVersion: number, stateKey: string, user: AdaptedUser): void {
     this.delete(userId);

@@ -88,6 +88,19 @@ describe('Recommender', () => {
     }
   });
 
+  it('serves a user’s cached model while the store is down', async () => {
+    const userId = t.world.warmUserIds[2];
+    expect((await t.service.recommender.recommend({ userId, k: 5 })).path).toBe('adapted');
+    t.reader.failWith = new Error('ECONNREFUSED 127.0.0.1:6380');
+    try {
+      const result = await t.service.recommender.recommend({ userId, k: 5 });
+      expect(result.path).toBe('cached');
+      expect(result.degraded[0]).toMatch(/^user context unavailable/);
+    } finally {
+      t.reader.failWith = null;
+    }
+  });
+
   it('rejects k out of range naming the field', async () => {
     await expect(t.service.recommender.recommend({ userId: 'u', k: 0 })).rejects.toMatchObject({ code: 'SERVING_INPUT_INVALID', field: 'k' });
     await expect(t.service.recommender.recommend({ userId: 'u', k: 501 })).rejects.toMatchObject({ code: 'SERVING_INPUT_INVALID', field: 'k' });

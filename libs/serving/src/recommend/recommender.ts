@@ -80,6 +80,8 @@ export interface Recommendation {
 export interface UserView {
   readonly recent: readonly Interaction[];
   readonly profile: UserProfile | null;
+  /** True when the store could not be read (the view holds only this pod's accepted feedback). */
+  readonly storeFailed: boolean;
 }
 
 /** Throws `SERVING_INPUT_INVALID` naming `k` unless 1 <= k <= maxK. */
@@ -145,7 +147,12 @@ export class Recommender {
       const rank = (adapted: AdaptedUser): Float32Array => score(adapted, userFields, itemRowsOf(itemTable));
       let path: ServingPath = 'cold';
       let scores: Float32Array | null = null;
-      if (support.ratings.length > 0) {
+      const stale = user.storeFailed && support.ratings.length === 0 ? this.o.cache.peek(request.userId, model.version) : null;
+      if (stale !== null) {
+        // The store is away: the user's last adapted model beats the prior.
+        path = 'cached';
+        scores = rank(stale);
+      } else if (support.ratings.length > 0) {
         const cached = this.o.cache.get(request.userId, model.version, support.stateKey);
         this.o.metrics?.userCache.inc({ result: cached === null ? 'miss' : 'hit' });
         if (cached !== null) {
@@ -194,13 +201,13 @@ export class Recommender {
 
   /** The user's recent events (store + accepted feedback) and profile; empty when the store fails. */
   async userView(userId: string, degraded: string[]): Promise<UserView> {
-    let stored: UserView = { recent: [], profile: null };
     try {
-      stored = await withTimeout(this.o.reader.userContext(userId, this.o.recentLimit), this.o.timeoutMs, 'user context');
+      const stored = await withTimeout(this.o.reader.userContext(userId, this.o.recentLimit), this.o.timeoutMs, 'user context');
+      return { recent: this.o.pending.merge(userId, stored.recent), profile: stored.profile, storeFailed: false };
     } catch (error) {
-      degraded.push(`user context unavailable (${reasonOf(error)}): cold path`);
+      degraded.push(`user context unavailable (${reasonOf(error)}): cached user model or cold path`);
+      return { recent: this.o.pending.merge(userId, []), profile: null, storeFailed: true };
     }
-    return { recent: this.o.pending.merge(userId, stored.recent), profile: stored.profile };
   }
 
   /** Caches an adapted user if its model still serves; otherwise frees it now. */
