@@ -24,7 +24,7 @@ export const ingestConfigSchema = z.object({
   PARTITIONS_CONSUMED_CONCURRENTLY: env.int('partitions handled concurrently by one instance', { min: 1, max: 100 }).default(3),
   ONLINE_KEY_PREFIX: env.string('prefix of every online-store Redis key').default('metarec:fs:'),
   RECENT_LIMIT: env.int('latest interactions kept per user (N)', { min: 1 }).default(100),
-  CO_OCCURRENCE_WINDOW: env.int("a new interaction pairs with this many of the user's latest items (0: off)", { min: 0 }).default(5),
+  CO_OCCURRENCE_WINDOW: env.int("per-event co-occurrence: a new interaction pairs with this many of the user's latest items (0: off; the co-occurrence job rebuilds it instead)", { min: 0 }).default(0),
   POPULARITY_WINDOW_MS: env.int('popularity counts this trailing window, ms', { min: 1 }).default(86_400_000),
   POPULARITY_BUCKET_MS: env.int('popularity bucket length (divides the window), ms', { min: 1 }).default(3_600_000),
   INGEST_HOST: env.string('interface the probe/metrics server listens on').default('0.0.0.0'),

@@ -23,6 +23,12 @@ export { offlineRecords, readOfflineFile } from './offline/offline-table.js';
 export type { OnlineBatch, OnlineStoreOptions, ScoredItem, UserContext } from './online/online-store.js';
 export { DEFAULT_ONLINE_STORE_OPTIONS, OnlineStore } from './online/online-store.js';
 
+// Co-occurrence rebuild job (offline store → online `co:<item>` sets; replaces per-event counting).
+export type { CoOccurrenceCounts } from './co-occurrence/count-co-occurrence.js';
+export { countCoOccurrence } from './co-occurrence/count-co-occurrence.js';
+export type { RebuildCoOccurrenceOptions, RebuildCoOccurrenceReport } from './co-occurrence/rebuild-co-occurrence.js';
+export { DEFAULT_REBUILD_CO_OCCURRENCE_OPTIONS, rebuildCoOccurrence } from './co-occurrence/rebuild-co-occurrence.js';
+
 // Ingest: Kafka batches → validation → dead letters, online store, offline store, commits.
 export type { IngestBatch, IngestMessage } from './ingest/ingest-message.js';
 export type { DecodeOptions, DecodeResult, DeadLetterReason } from './ingest/message-decoder.js';

@@ -44,6 +44,11 @@ export class OnlineKeys {
     return `${this.prefix}co:${itemId}`;
   }
 
+  /** Zset being built by the co-occurrence rebuild, renamed to {@link coOccurrence} when complete. */
+  coOccurrenceBuilding(itemId: string): string {
+    return `${this.prefix}co-build:${itemId}`;
+  }
+
   /** Zset item → interactions within the bucket starting at `bucketStartMs`. */
   popularity(bucketStartMs: number): string {
     return `${this.prefix}pop:${bucketStartMs}`;

@@ -24,10 +24,12 @@ export interface OnlineStoreOptions {
   /** Latest interactions kept per user for request-time adaptation (N). @defaultValue `100` */
   readonly recentLimit?: number;
   /**
-   * A new interaction pairs with this many of the user's latest distinct items for co-occurrence.
-   * Each new interaction increments one sorted set per earlier item in the window, the bulk of
-   * the online write cost (see tools/bench ingest-throughput); 0 turns co-occurrence off.
-   * @defaultValue `5`
+   * Per-event co-occurrence: a new interaction pairs with this many of the user's latest distinct
+   * items. Each new interaction then increments one sorted set per earlier item in the window
+   * (~4.5 ZINCRBY per event, which are hardly ever repeated within a batch), the bulk of the
+   * online write cost (ingest throughput 10k vs 36k events/s, see tools/bench). 0 (the default)
+   * leaves co-occurrence to the periodic `rebuildCoOccurrence` job over the offline store.
+   * @defaultValue `0`
    */
   readonly coOccurrenceWindow?: number;
   /** Popularity counts events of this trailing window. @defaultValue `86_400_000` (1 day) */
@@ -42,7 +44,7 @@ export interface OnlineStoreOptions {
 export const DEFAULT_ONLINE_STORE_OPTIONS = {
   keyPrefix: 'metarec:fs:',
   recentLimit: 100,
-  coOccurrenceWindow: 5,
+  coOccurrenceWindow: 0,
   popularityWindowMs: 86_400_000,
   popularityBucketMs: 3_600_000,
   maxEventsPerCall: 500,
