@@ -25,6 +25,7 @@ const TARGETS = { adaptedP99Ms: 15, cachedP99Ms: 3, throughputP99Ms: 20 } as con
 
 interface Timed {
   readonly stats: TimingStats;
+  readonly times: number[];
   readonly paths: Record<string, number>;
 }
 
@@ -42,12 +43,28 @@ async function timeRequests(url: string, paths: readonly string[]): Promise<Time
     const key = body.path ?? 'onboarding';
     seen[key] = (seen[key] ?? 0) + 1;
   }
-  return { stats: timingStats(times), paths: seen };
+  return { stats: timingStats(times), times, paths: seen };
 }
 
-async function metrics(url: string): Promise<{ rssMiB: number; tensors: number }> {
+interface MemorySample {
+  readonly requests: number;
+  readonly rssMiB: number;
+  readonly heapUsedMiB: number;
+  readonly externalMiB: number;
+  readonly tensors: number;
+}
+
+async function metrics(url: string, requests: number): Promise<MemorySample> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return { rssMiB: Math.round(metricValue(text, 'metarec_serving_process_resident_memory_bytes') / 2 ** 20), tensors: metricValue(text, 'metarec_serving_live_tensors') };
+  const mib = (name: string): number => Math.round(metricValue(text, name) / 2 ** 20);
+  return {
+    requests,
+    rssMiB: mib('metarec_serving_process_resident_memory_bytes'),
+    heapUsedMiB: mib('metarec_serving_nodejs_heap_size_used_bytes'),
+    // wasm memory (the tfjs backend's heap) counts as external and never shrinks once grown.
+    externalMiB: mib('metarec_serving_nodejs_external_memory_bytes'),
+    tensors: metricValue(text, 'metarec_serving_live_tensors'),
+  };
 }
 
 const env = benchEnvironment();
@@ -65,11 +82,23 @@ try {
   const cached = await timeRequests(serving.url, users.slice(0, n).map(recs));
   const onboarding = await timeRequests(serving.url, Array.from({ length: opts.requests }, (_, i) => `/v1/users/onboard-${i}/onboarding?k=10`));
 
-  const before = await metrics(serving.url);
+  // The soak in five slices, memory sampled between them: growth that plateaus is heap/wasm
+  // sizing, growth that keeps going is a leak.
+  const samples: MemorySample[] = [await metrics(serving.url, 0)];
   const soakStart = performance.now();
-  const soak = await timeRequests(serving.url, Array.from({ length: opts.soak }, (_, i) => recs(users[i % n])));
+  const soakTimes: number[] = [];
+  const soakPaths: Record<string, number> = {};
+  const slice = Math.ceil(opts.soak / 5);
+  for (let done = 0; done < opts.soak; done += slice) {
+    const part = await timeRequests(serving.url, Array.from({ length: Math.min(slice, opts.soak - done) }, (_, i) => recs(users[(done + i) % n])));
+    soakTimes.push(...part.times);
+    Object.entries(part.paths).forEach(([p, c]) => (soakPaths[p] = (soakPaths[p] ?? 0) + c));
+    samples.push(await metrics(serving.url, Math.min(opts.soak, done + slice)));
+  }
   const soakSeconds = (performance.now() - soakStart) / 1000;
-  const after = await metrics(serving.url);
+  const soak = { stats: timingStats(soakTimes), paths: soakPaths };
+  const before = samples[0];
+  const after = samples[samples.length - 1];
 
   const throughput = [];
   for (const connections of opts.connections) {
@@ -93,7 +122,7 @@ try {
     [`soak cached x${opts.soak}`, soak.stats.p50_ms, soak.stats.p99_ms, JSON.stringify(soak.paths)],
   ] as const;
   printTable(`serving latency over loopback (${SERVING_BENCH.candidates} candidates, k=${SERVING_BENCH.k}, load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`, ['path', 'p50 ms', 'p99 ms', 'paths seen'], rows);
-  printTable('soak', ['', 'rss MiB', 'live tensors'], [['before', before.rssMiB, before.tensors], ['after', after.rssMiB, after.tensors]]);
+  printTable('soak memory', ['after requests', 'rss MiB', 'heap used MiB', 'external MiB', 'live tensors'], samples.map((m) => [m.requests, m.rssMiB, m.heapUsedMiB, m.externalMiB, m.tensors]));
   printTable('throughput (autocannon, cached path)', ['connections', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non2xx'], throughput.map((t) => [t.connections, t.reqPerSec, t.p50Ms, t.p99Ms, t.errors, t.non2xx]));
   console.log(`\nbest throughput at p99 <= ${TARGETS.throughputP99Ms} ms: ${best === null ? 'none' : `${best.reqPerSec} req/s (${best.connections} connections)`}`);
   const file = writeResult('serving-latency', env, {
@@ -103,7 +132,7 @@ try {
     adapted: adapted.stats,
     cached: cached.stats,
     onboarding: onboarding.stats,
-    soak: { requests: opts.soak, seconds: Math.round(soakSeconds * 10) / 10, latency: soak.stats, before, after },
+    soak: { requests: opts.soak, seconds: Math.round(soakSeconds * 10) / 10, latency: soak.stats, paths: soak.paths, before, after, samples },
     throughput,
     bestThroughputWithinTarget: best,
     paths: { cold: cold.paths, adapted: adapted.paths, cached: cached.paths },
