@@ -99,7 +99,7 @@ printTable(`event → online-store latency at ${RATE}/s for ${SECONDS} s (first 
   [n, loadgen.ratePerSec, stats['p50'], stats['p90'], stats['p99'], stats['p99.9'], Math.round(maxMs)],
 ]);
 const file = writeResult(values.out, env, {
-  coOccurrenceWindow: CO_WINDOW ?? 'default (5)',
+  coOccurrenceWindow: CO_WINDOW ?? 'default (0: periodic rebuild job)',
   flushRows: values['flush-rows'] ?? 'default (50000)',
   flushAgeMs: values['flush-age-ms'] ?? 'default (5000)',
   targetRatePerSec: RATE,

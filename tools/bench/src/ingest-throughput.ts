@@ -1,9 +1,13 @@
 // End-to-end ingest throughput (Kafka → validation → Redis + Arrow files, committed) against a
-// bare consumer that only counts the same messages, in the same run, alternating.
+// bare consumer that only counts the same messages and a parse-only consumer that also runs the
+// ingest's decode + validation on each (the ceiling for any ingest that validates), in the same
+// run, alternating. With per-event co-occurrence off (the default) it also times the periodic
+// co-occurrence rebuild over the offline store the run wrote.
 // Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-throughput.ts [--events 100000] [--rounds 2] [--co-window 5]
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
+import { decodeMessage, OfflineReader, rebuildCoOccurrence, utcDateOf } from '@metarec/feature-store';
 import { EventSource, pacedSend } from '@metarec/loadgen';
 import { createManualCommitConsumer, type OutgoingMessage } from '@metarec/streaming';
 import { Redis } from 'ioredis';
@@ -17,10 +21,12 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     partitions: { type: 'string', default: '6' },
     'co-window': { type: 'string' },
+    'flush-rows': { type: 'string' },
     out: { type: 'string', default: 'ingest-throughput' },
   },
 });
 const CO_WINDOW = values['co-window'] === undefined ? undefined : Number(values['co-window']);
+const FLUSH_ROWS = values['flush-rows'] === undefined ? undefined : Number(values['flush-rows']);
 const EVENTS = Number(values.events);
 const ROUNDS = Number(values.rounds);
 const PARTITIONS = Number(values.partitions);
@@ -48,17 +54,25 @@ interface Rate {
   readonly wallMs: number;
 }
 
-async function bare(round: number): Promise<Rate> {
+/** A consumer that counts (`parse` false) or also decodes and validates (`parse` true) each message. */
+async function bare(round: number, parse = false): Promise<Rate> {
   let count = 0;
   let first = 0;
   const started = performance.now();
   const consumer = await createManualCommitConsumer(
     { brokers: BROKERS, clientId: 'metarec-bench-bare' },
-    { groupId: `${topics.id}-bare-${round}`, partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY },
+    { groupId: `${topics.id}-${parse ? 'parse' : 'bare'}-${round}`, partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY },
   );
   await consumer.subscribe([topics.interactions]);
   await consumer.run(async (batch) => {
     first ||= performance.now();
+    if (parse) {
+      const nowMs = Date.now();
+      for (const message of batch.messages) {
+        count += decodeMessage(message, 'interactions', { maxMessageBytes: 1_048_576, nowMs }).ok ? 1 : 0;
+      }
+      return;
+    }
     for (const message of batch.messages) {
       count += message.value === null ? 0 : 1;
     }
@@ -72,40 +86,65 @@ async function bare(round: number): Promise<Rate> {
 async function full(): Promise<Rate> {
   let first = 0;
   const started = performance.now();
-  const ingest = await startIngest({ topics, redis, producer, coOccurrenceWindow: CO_WINDOW, onApplied: () => void (first ||= performance.now()) });
+  const ingest = await startIngest({ topics, redis, producer, coOccurrenceWindow: CO_WINDOW, flushRows: FLUSH_ROWS, onApplied: () => void (first ||= performance.now()) });
   await until(() => ingest.applied() >= EVENTS, 600_000, 5);
+  const flushStart = performance.now();
   await ingest.pipeline.flush(); // durable and committed: the end of "into both stores"
   const end = performance.now();
+  finalFlushMs.push(Math.round(end - flushStart));
+  if (CO_WINDOW === undefined || CO_WINDOW === 0) {
+    const t0 = performance.now();
+    const today = utcDateOf(Date.now());
+    const report = await rebuildCoOccurrence({ reader: new OfflineReader({ root: ingest.root }), redis, range: { fromDate: today, toDate: today }, keyPrefix: ingest.prefix });
+    rebuilds.push({ ms: Math.round(performance.now() - t0), ...report });
+  }
   await ingest.close();
   return { eventsPerSec: (EVENTS * 1000) / (end - first), steadyMs: end - first, wallMs: end - started };
 }
 
+const finalFlushMs: number[] = [];
+const rebuilds: { ms: number; interactions: number; items: number; pairs: number }[] = [];
+
 const bareRates: Rate[] = [];
+const parseRates: Rate[] = [];
 const fullRates: Rate[] = [];
 for (let round = 0; round < ROUNDS; round += 1) {
   bareRates.push(await bare(round));
+  parseRates.push(await bare(round, true));
   fullRates.push(await full());
-  console.error(`round ${round}: bare ${Math.round(bareRates[round].eventsPerSec)}/s, ingest ${Math.round(fullRates[round].eventsPerSec)}/s, load ${os.loadavg()[0].toFixed(2)}`);
+  console.error(
+    `round ${round}: bare ${Math.round(bareRates[round].eventsPerSec)}/s, parse-only ${Math.round(parseRates[round].eventsPerSec)}/s, ingest ${Math.round(fullRates[round].eventsPerSec)}/s, load ${os.loadavg()[0].toFixed(2)}`,
+  );
 }
 const median = (rates: Rate[]): number => {
   const s = rates.map((r) => r.eventsPerSec).sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const ratio = median(fullRates) / median(bareRates);
-printTable(`ingest throughput, ${EVENTS} events, ${PARTITIONS} partitions, co-occurrence window ${CO_WINDOW ?? 'default'}, ${ROUNDS} rounds (median)`, ['consumer', 'events/s', 'per round'], [
+const parseRatio = median(fullRates) / median(parseRates);
+printTable(`ingest throughput, ${EVENTS} events, ${PARTITIONS} partitions, online co-occurrence window ${CO_WINDOW ?? 'default (0)'}, ${ROUNDS} rounds (median)`, ['consumer', 'events/s', 'per round'], [
   ['bare (count only)', Math.round(median(bareRates)), bareRates.map((r) => Math.round(r.eventsPerSec)).join(' ')],
+  ['parse-only (decode + validate)', Math.round(median(parseRates)), parseRates.map((r) => Math.round(r.eventsPerSec)).join(' ')],
   ['ingest (both stores, committed)', Math.round(median(fullRates)), fullRates.map((r) => Math.round(r.eventsPerSec)).join(' ')],
-  ['ratio (target >= 0.8)', Number(ratio.toFixed(3)), ''],
+  ['ratio to bare (target >= 0.8)', Number(ratio.toFixed(3)), ''],
+  ['ratio to parse-only', Number(parseRatio.toFixed(3)), ''],
+  ['final flush (in ingest time), ms', finalFlushMs.join(' '), ''],
+  ['co-occurrence rebuild, ms', rebuilds.length === 0 ? '-' : rebuilds.map((r) => r.ms).join(' '), ''],
 ]);
 const file = writeResult(values.out, env, {
-  coOccurrenceWindow: CO_WINDOW ?? 'default (5)',
+  coOccurrenceWindow: CO_WINDOW ?? 'default (0: periodic rebuild job)',
   events: EVENTS,
   partitions: PARTITIONS,
   partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
   produced: { eventsPerSec: Math.round(produced.ratePerSec) },
   bare: { medianEventsPerSec: Math.round(median(bareRates)), rounds: bareRates },
+  parseOnly: { medianEventsPerSec: Math.round(median(parseRates)), rounds: parseRates },
   ingest: { medianEventsPerSec: Math.round(median(fullRates)), rounds: fullRates },
   ratio: Number(ratio.toFixed(3)),
+  ratioToParseOnly: Number(parseRatio.toFixed(3)),
+  finalFlushMs,
+  flushRows: FLUSH_ROWS ?? 'default',
+  coOccurrenceRebuilds: rebuilds,
   target: 0.8,
 });
 console.log(`wrote ${file}`);
