@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { UserTask } from '@metarec/schemas';
 
-import type { InnerLoopSpec } from '../adaptation/inner-loop.js';
+import { adaptsDecisionLayersOnly, type InnerLoopSpec } from '../adaptation/inner-loop.js';
 import { MetaLearningError } from '../errors.js';
 import { scatterAddTableRows } from '../model/host-embeddings.js';
 import { PARAM_NAMES, type MetaModel } from '../model/meta-model.js';
 import { concatInputs, disposeInputs, prepareTaskInputs, type ModelInputs } from '../model/model-inputs.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import { assertFlatSize, layoutEntry, type FlatParams } from '../params/param-layout.js';
+import { groupGradients } from './batched-task-gradients.js';
 import {
   fomamlTaskGradients,
   mamlTaskGradients,
@@ -30,10 +31,16 @@ export interface MetaStepOptions {
   readonly innerLr: number;
   /** L2 coefficient on the adapted parameters inside the support loss. @defaultValue 0 */
   readonly innerL2: number;
+  /**
+   * Run tasks of equal support and query sizes as one stacked computation (decision-layer
+   * adaptation, MAML and FOMAML; FOMAML with Meta-SGD rates stays task by task). Same result up to
+   * float rounding; `false` forces the task-by-task loop (tests compare the two). @defaultValue true
+   */
+  readonly batchTasks: boolean;
 }
 
 /** Defaults as MeLU's PyTorch port: 5 steps at 0.01, second order. */
-export const DEFAULT_META_STEP_OPTIONS: MetaStepOptions = { algorithm: 'maml', innerSteps: 5, innerLr: 0.01, innerL2: 0 };
+export const DEFAULT_META_STEP_OPTIONS: MetaStepOptions = { algorithm: 'maml', innerSteps: 5, innerLr: 0.01, innerL2: 0, batchTasks: true };
 
 /** What a worker returns: the mean meta-gradient over its tasks in the model's layout, and their loss. */
 export interface MetaStepResult {
@@ -73,10 +80,12 @@ function innerSpec(model: MetaModel, o: MetaStepOptions): InnerLoopSpec {
 
 function taskGradients(ctx: TaskContext, o: MetaStepOptions, s: ModelInputs, q: ModelInputs): TaskGradients {
   const spec = innerSpec(ctx.model, o);
-  if (o.algorithm === 'maml') {
+  // Without inner steps MAML's meta-gradient is ∇L_q(θ), which is first order's; the second-order
+  // form would differentiate with respect to support embeddings the loss never reads (tf.grads throws).
+  if (o.algorithm === 'maml' && o.innerSteps > 0) {
     return mamlTaskGradients(ctx, s, q, spec);
   }
-  if (o.algorithm === 'fomaml') {
+  if (o.algorithm === 'fomaml' || o.algorithm === 'maml') {
     return fomamlTaskGradients(ctx, s, q, spec);
   }
   const all = concatInputs(s, q);
@@ -101,7 +110,7 @@ export function deviceParams(model: MetaModel, params: FlatParams): NamedTensors
 /**
  * The pure meta-step `(params, tasks) → (gradient, taskCount, loss)`: same inputs, same bytes out,
  * no state, every tensor released (so workers can run it and the trainer averages gradients weighted
- * by `taskCount`). Tasks run one by one, each in its own `tf.tidy`; dense gradients accumulate on
+ * by `taskCount`). Tasks of equal sizes run stacked (`batchTasks`), others one by one, each group in its own `tf.tidy`; dense gradients accumulate on
  * device, table-row gradients are scattered on the host, and everything is read once at the end
  * (never `dataSync` inside a tidy).
  * @throws MetaLearningError `ML_TASKS_EMPTY`, `ML_SIZE_MISMATCH`, `ML_CONFIG_INVALID`, `ML_ROWS_INVALID`, `ML_NON_FINITE`.
@@ -116,8 +125,17 @@ export function metaStep(model: MetaModel, params: FlatParams, tasks: readonly U
   const inputs: Array<{ s: ModelInputs; q: ModelInputs }> = [];
   const ctx: TaskContext = { model, flat: params, p: deviceParams(model, params) };
   let acc: tf.Tensor[] | null = null;
-  const losses: tf.Scalar[] = [];
+  const losses: Array<{ at: readonly number[]; loss: tf.Tensor }> = [];
   const table: TableRowGradient[] = [];
+  const accumulate = (grads: tf.Tensor[]): void => {
+    if (acc === null) {
+      acc = grads;
+    } else {
+      const prev: tf.Tensor[] = acc;
+      acc = tf.tidy(() => prev.map((a, i) => tf.add(a, grads[i])));
+      tf.dispose([...prev, ...grads]);
+    }
+  };
   try {
     for (const t of tasks) {
       if (t.support.count === 0 || t.query.count === 0) {
@@ -128,26 +146,26 @@ export function metaStep(model: MetaModel, params: FlatParams, tasks: readonly U
       }
       inputs.push(prepareTaskInputs(model, t.support, t.query));
     }
-    for (const { s, q } of inputs) {
+    for (const group of taskGroups(model, o, inputs)) {
       let rows: Int32Array[] = [];
       const r = tf.tidy(() => {
-        const g = taskGradients(ctx, o, s, q);
+        const g =
+          group.length > 1
+            ? groupGradients(ctx, group.map((i) => inputs[i]), { steps: o.innerSteps, lr: o.innerLr, l2: o.innerL2, learnedLr: model.config.metaSgd }, o.algorithm === 'maml')
+            : (() => {
+                const t = taskGradients(ctx, o, inputs[group[0]].s, inputs[group[0]].q);
+                return { perTaskLoss: t.loss, grads: t.grads, table: t.table };
+              })();
         rows = g.table.map((x) => x.rows);
-        return { loss: g.loss, grads: names.map((n) => g.grads[n]), table: g.table.map((x) => x.grad) };
+        return { loss: g.perTaskLoss, grads: names.map((n) => g.grads[n]), table: g.table.map((x) => x.grad) };
       });
-      losses.push(r.loss);
+      losses.push({ at: group, loss: r.loss });
       rows.forEach((rr, i) => table.push({ rows: rr, grad: r.table[i] }));
-      if (acc === null) {
-        acc = r.grads;
-      } else {
-        const prev: tf.Tensor[] = acc;
-        acc = tf.tidy(() => prev.map((a, i) => tf.add(a, r.grads[i])));
-        tf.dispose([...prev, ...r.grads]);
-      }
+      accumulate(r.grads);
     }
     return readResult(model, names, acc ?? [], table, losses, tasks.length);
   } finally {
-    tf.dispose([...Object.values(ctx.p), ...(acc ?? []), ...losses, ...table.map((x) => x.grad)]);
+    tf.dispose([...Object.values(ctx.p), ...(acc ?? []), ...losses.map((x) => x.loss), ...table.map((x) => x.grad)]);
     inputs.forEach(({ s, q }) => {
       disposeInputs(s);
       disposeInputs(q);
@@ -155,12 +173,39 @@ export function metaStep(model: MetaModel, params: FlatParams, tasks: readonly U
   }
 }
 
+/**
+ * Task indices in groups run together: with `batchTasks`, decision-layer adaptation and MAML (or
+ * FOMAML without Meta-SGD rates) and at least one inner step, tasks of equal support and query sizes form one group (first
+ * appearance order); everything else runs alone.
+ */
+function taskGroups(model: MetaModel, o: MetaStepOptions, inputs: ReadonlyArray<{ s: ModelInputs; q: ModelInputs }>): number[][] {
+  const stackable =
+    o.batchTasks &&
+    o.innerSteps > 0 &&
+    adaptsDecisionLayersOnly(model, model.adaptedNames) &&
+    (o.algorithm === 'maml' || (o.algorithm === 'fomaml' && !model.config.metaSgd));
+  if (!stackable) {
+    return inputs.map((_, i) => [i]);
+  }
+  const groups = new Map<string, number[]>();
+  inputs.forEach(({ s, q }, i) => {
+    const key = `${s.count}/${q.count}`;
+    const g = groups.get(key);
+    if (g === undefined) {
+      groups.set(key, [i]);
+    } else {
+      g.push(i);
+    }
+  });
+  return [...groups.values()];
+}
+
 function readResult(
   model: MetaModel,
   names: readonly string[],
   acc: readonly tf.Tensor[],
   table: readonly TableRowGradient[],
-  losses: readonly tf.Scalar[],
+  losses: ReadonlyArray<{ at: readonly number[]; loss: tf.Tensor }>,
   taskCount: number,
 ): MetaStepResult {
   const gradient = new Float32Array(model.layout.totalSize);
@@ -175,9 +220,13 @@ function readResult(
   for (const t of table) {
     scatterAddTableRows(model, gradient, t.rows, t.grad.dataSync() as Float32Array, inv);
   }
-  const stacked = tf.stack(losses as tf.Scalar[]);
-  const perTaskLoss = Float32Array.from(stacked.dataSync());
-  stacked.dispose();
+  const perTaskLoss = new Float32Array(taskCount);
+  for (const { at, loss } of losses) {
+    const values = loss.dataSync();
+    at.forEach((task, k) => {
+      perTaskLoss[task] = values[k];
+    });
+  }
   const loss = perTaskLoss.reduce((a, b) => a + b, 0) / taskCount;
   if (!Number.isFinite(loss) || !gradient.every(Number.isFinite)) {
     throw new MetaLearningError('ML_NON_FINITE', `meta-step produced a non-finite ${Number.isFinite(loss) ? 'gradient' : 'loss'}`, { loss });

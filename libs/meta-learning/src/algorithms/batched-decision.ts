@@ -1,0 +1,183 @@
+import * as tf from '@tensorflow/tfjs';
+
+import { activate, layerCount, withItemSide } from '../model/forward.js';
+import { fieldEmbeddingTensor } from '../model/host-embeddings.js';
+import { biasName, LR_PREFIX, weightName, type MetaModel } from '../model/meta-model.js';
+import type { ModelInputs } from '../model/model-inputs.js';
+import type { NamedTensors } from '../params/flat-params.js';
+import type { FlatParams } from '../params/param-layout.js';
+
+// The decision MLP over a stack of T tasks with per-task weights: activations `[T, n, width]`,
+// weights `[T, in, out]`, biases `[T, 1, out]`. Every product is a 3-D matMul with *equal* batch
+// dimensions (no broadcast: tfjs's broadcast gradient defect does not apply), which the runtime's
+// wasm BatchMatMul dispatcher runs as T plain 2-D XNNPACK products inside one kernel call. One op
+// per layer for all tasks instead of one per task: the per-op dispatch overhead (the cost of this
+// tiny MLP on wasm) is paid once per meta-batch. Tasks are independent, so the gradient of the summed
+// loss with respect to a task's copy is that task's gradient.
+
+/** Stacked inputs of T tasks of equal row count `n`; the caller disposes `categories`, `numeric`, `labels`. */
+export interface StackedRows {
+  readonly tasks: number;
+  readonly n: number;
+  /** Global table rows of all tasks, task-major: `[T·n × fields]`. */
+  readonly tableRows: Int32Array;
+  readonly categories: tf.Tensor2D | null;
+  readonly numeric: tf.Tensor2D | null;
+  /** `[T, n]`. */
+  readonly labels: tf.Tensor2D;
+}
+
+/** Stacks batches that all have `n` rows. */
+export function stackRows(batches: readonly ModelInputs[]): StackedRows {
+  const n = batches[0].count;
+  const width = batches[0].tableRows.length;
+  const tableRows = new Int32Array(width * batches.length);
+  batches.forEach((b, i) => tableRows.set(b.tableRows, i * width));
+  const cat = (xs: Array<tf.Tensor2D | null>): tf.Tensor2D | null => (xs[0] === null ? null : tf.concat(xs as tf.Tensor2D[], 0));
+  return {
+    tasks: batches.length,
+    n,
+    tableRows,
+    categories: cat(batches.map((b) => b.categories)),
+    numeric: cat(batches.map((b) => b.numeric)),
+    labels: tf.stack(batches.map((b) => b.labels)) as tf.Tensor2D,
+  };
+}
+
+/** Disposes the tensors of `stackRows`. */
+export function disposeStacked(x: StackedRows): void {
+  tf.dispose([x.labels, ...(x.categories ? [x.categories] : []), ...(x.numeric ? [x.numeric] : [])]);
+}
+
+/** Host lookup of the stacked rows' field embeddings, `[T·n, fields·d]`. */
+export function stackedFieldEmbeddings(model: MetaModel, flat: FlatParams, x: StackedRows): tf.Tensor2D {
+  return fieldEmbeddingTensor(model, flat, x.tableRows, x.tasks * x.n);
+}
+
+/** MLP input `[T, n, inputDim]` from the field embeddings (a leaf) plus the item side computed from `p`. */
+export function stackedHidden(model: MetaModel, p: NamedTensors, x: StackedRows, fieldEmb: tf.Tensor2D): tf.Tensor3D {
+  const h = withItemSide(model, p, x, [fieldEmb]);
+  return tf.reshape(h, [x.tasks, x.n, model.inputDim]) as tf.Tensor3D;
+}
+
+/** Every decision tensor copied per task: `[T, …shape]` weights and `[T, 1, out]` biases (broadcastTo: its gradient sums the copies). */
+export function perTaskCopies(model: MetaModel, p: NamedTensors, tasks: number): NamedTensors {
+  const out: NamedTensors = {};
+  for (const name of model.decisionNames) {
+    const t = p[name];
+    out[name] = t.rank === 1 ? tf.broadcastTo(t, [tasks, 1, t.shape[0]]) : tf.broadcastTo(t, [tasks, ...t.shape]);
+  }
+  return out;
+}
+
+/** Raw outputs `[T, n]` of the per-task MLPs `w` on `h` (`[T, n, inputDim]`). */
+export function stackedDecide(model: MetaModel, w: NamedTensors, h: tf.Tensor3D): tf.Tensor2D {
+  const L = layerCount(model);
+  let a: tf.Tensor = h;
+  for (let k = 0; k < L; k++) {
+    const z = tf.add(tf.matMul(a as tf.Tensor3D, w[weightName(k)] as tf.Tensor3D), w[biasName(k)]);
+    a = k + 1 < L ? activate(model, z as tf.Tensor2D) : z;
+  }
+  const out = tf.reshape(a, [h.shape[0], h.shape[1]]) as tf.Tensor2D;
+  return model.config.task === 'regression' && model.config.outputOffset !== 0 ? tf.add(out, model.config.outputOffset) : out;
+}
+
+/** Per-task mean loss `[T]`: MSE, or BCE from logits as softplus(z) − y·z (second-order safe, as `rowsLoss`). */
+export function stackedLoss(model: MetaModel, out: tf.Tensor2D, labels: tf.Tensor2D): tf.Tensor1D {
+  const e = model.config.task === 'regression' ? tf.square(tf.sub(out, labels)) : tf.sub(tf.softplus(out), tf.mul(labels, out));
+  return tf.mean(e, 1) as tf.Tensor1D;
+}
+
+/** Step sizes: plain `lr`, or Meta-SGD's `lr/<name>` (broadcasts over the task axis). */
+function stepOf(params: NamedTensors, name: string, lr: number, learnedLr: boolean): number | tf.Tensor {
+  return learnedLr ? (params[LR_PREFIX + name] ?? lr) : lr;
+}
+
+/** Per-task inner-loop settings (as `InnerLoopSpec`, decision layers only). */
+export interface StackedInnerSpec {
+  readonly steps: number;
+  readonly lr: number;
+  readonly l2: number;
+  readonly learnedLr: boolean;
+}
+
+/**
+ * k SGD steps of every task's MLP on its support loss, with `tf.grads` of the summed loss (one tape
+ * for all tasks). Inside an outer tape this is exact second-order MAML, as `innerLoop`.
+ */
+export function stackedInnerLoop(model: MetaModel, params: NamedTensors, hs: tf.Tensor3D, labels: tf.Tensor2D, spec: StackedInnerSpec): NamedTensors {
+  const names = model.decisionNames;
+  let fast = perTaskCopies(model, params, hs.shape[0]);
+  for (let k = 0; k < spec.steps; k++) {
+    const current = fast;
+    const grads = tf.grads((...ws: tf.Tensor[]) => {
+      const f: NamedTensors = {};
+      names.forEach((n, i) => {
+        f[n] = ws[i];
+      });
+      let loss: tf.Scalar = tf.sum(stackedLoss(model, stackedDecide(model, f, hs), labels));
+      if (spec.l2 > 0) {
+        loss = tf.add(loss, tf.mul(spec.l2, tf.addN(ws.map((w) => tf.sum(tf.square(w))))));
+      }
+      return loss;
+    })(names.map((n) => current[n]));
+    const next: NamedTensors = {};
+    names.forEach((n, i) => {
+      next[n] = tf.sub(current[n], tf.mul(stepOf(params, n, spec.lr, spec.learnedLr), grads[i]));
+    });
+    fast = next;
+  }
+  return fast;
+}
+
+/**
+ * The same inner loop off-tape with the MLP backward written by hand (first order, plain step size):
+ * no tape bookkeeping, the output gradient pre-scaled by lr so each update is one subtraction.
+ * Same math as `stackedInnerLoop` (checked against it in tests).
+ */
+export function stackedTapeFreeLoop(model: MetaModel, params: NamedTensors, hs: tf.Tensor3D, labels: tf.Tensor2D, spec: StackedInnerSpec): NamedTensors {
+  const L = layerCount(model);
+  const [T, n] = hs.shape;
+  const relu = model.config.activation === 'relu';
+  let fast = perTaskCopies(model, params, T);
+  const offset = model.config.task === 'regression' ? model.config.outputOffset : 0;
+  const target = tf.reshape(offset !== 0 ? tf.sub(labels, offset) : labels, [T, n, 1]);
+  for (let step = 0; step < spec.steps; step++) {
+    const inputs: tf.Tensor[] = [hs];
+    const pre: tf.Tensor[] = [];
+    let a: tf.Tensor = hs;
+    for (let k = 0; k < L; k++) {
+      const z = tf.add(tf.matMul(a as tf.Tensor3D, fast[weightName(k)] as tf.Tensor3D), fast[biasName(k)]);
+      if (k + 1 < L) {
+        pre.push(z);
+        a = relu ? tf.relu(z) : tf.softplus(z);
+        inputs.push(a);
+      } else {
+        a = z;
+      }
+    }
+    const scale = spec.lr / n;
+    let dz: tf.Tensor = model.config.task === 'binary' ? tf.mul(tf.sub(tf.sigmoid(a), target), scale) : tf.mul(tf.sub(a, target), 2 * scale);
+    const grads: NamedTensors = {};
+    for (let k = L - 1; k >= 0; k--) {
+      grads[weightName(k)] = tf.matMul(inputs[k] as tf.Tensor3D, dz as tf.Tensor3D, true, false);
+      grads[biasName(k)] = tf.sum(dz, 1, true);
+      if (k > 0) {
+        const da = tf.matMul(dz as tf.Tensor3D, fast[weightName(k)] as tf.Tensor3D, false, true);
+        dz = tf.mul(da, relu ? tf.step(pre[k - 1]) : tf.sigmoid(pre[k - 1]));
+      }
+    }
+    const next: NamedTensors = {};
+    for (const name of model.decisionNames) {
+      const g = spec.l2 > 0 ? tf.add(grads[name], tf.mul(2 * spec.l2 * spec.lr, fast[name])) : grads[name];
+      next[name] = tf.sub(fast[name], g);
+    }
+    fast = next;
+  }
+  return fast;
+}
+
+/** `g` (`[T, …]`, one gradient per task copy) summed over tasks, in the shape of the shared `like`. */
+export function sumOverTasks(g: tf.Tensor, like: tf.Tensor): tf.Tensor {
+  return tf.reshape(tf.sum(g, g.rank === 3 && like.rank === 1 ? [0, 1] : 0), like.shape);
+}

@@ -1,0 +1,124 @@
+import * as tf from '@tensorflow/tfjs';
+
+import { biasName, PARAM_NAMES, weightName, type MetaModel } from '../model/meta-model.js';
+import type { ModelInputs } from '../model/model-inputs.js';
+import type { NamedTensors } from '../params/flat-params.js';
+import {
+  disposeStacked,
+  stackedDecide,
+  stackedFieldEmbeddings,
+  stackedHidden,
+  stackedInnerLoop,
+  stackedLoss,
+  stackedTapeFreeLoop,
+  stackRows,
+  sumOverTasks,
+  type StackedInnerSpec,
+} from './batched-decision.js';
+import { decideFromFirst, firstLayer, firstLayerBase, gramApplies, gramInnerLoop, gramKernel, gramTapeFreeLoop } from './gram-decision.js';
+import type { TableRowGradient, TaskContext } from './task-gradients.js';
+
+/** A group's contribution: each task's query loss `[T]`, dense gradients summed over its tasks, table-row gradients. */
+export interface GroupGradients {
+  readonly perTaskLoss: tf.Tensor1D;
+  readonly grads: NamedTensors;
+  readonly table: readonly TableRowGradient[];
+}
+
+function named(names: readonly string[], tensors: readonly tf.Tensor[]): NamedTensors {
+  const out: NamedTensors = {};
+  names.forEach((n, i) => {
+    out[n] = tensors[i];
+  });
+  return out;
+}
+
+/** Device parameter names (all but the categorical table), `lr/*` included when `withLr`. */
+function deviceNames(model: MetaModel, withLr: boolean): string[] {
+  return model.layout.entries.map((e) => e.name).filter((n) => n !== PARAM_NAMES.categoricalTable && (withLr || !model.lrNames.includes(n)));
+}
+
+/**
+ * MAML / FOMAML for a group of tasks with equal support sizes and equal query sizes under
+ * decision-layer adaptation, all tasks in one stacked computation (see batched-decision.ts).
+ * Same result as summing `mamlTaskGradients` / `fomamlTaskGradients` over the tasks (tests compare
+ * them and check the second-order result against finite differences).
+ * `secondOrder`: the inner loop on the outer tape (exact MAML, Meta-SGD rates included); otherwise
+ * the hand-written off-tape loop (plain step size only; Meta-SGD first order uses the task loop).
+ */
+export function groupGradients(ctx: TaskContext, tasks: ReadonlyArray<{ s: ModelInputs; q: ModelInputs }>, spec: StackedInnerSpec, secondOrder: boolean): GroupGradients {
+  const { model, flat, p } = ctx;
+  const S = stackRows(tasks.map((t) => t.s));
+  const Q = stackRows(tasks.map((t) => t.q));
+  try {
+    const es = stackedFieldEmbeddings(model, flat, S);
+    const eq = stackedFieldEmbeddings(model, flat, Q);
+    const ones = tf.ones([tasks.length]) as tf.Tensor1D;
+    const gram = gramApplies(model, spec.learnedLr);
+    if (secondOrder) {
+      const names = deviceNames(model, spec.steps > 0);
+      const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
+        const q = named(names, xs);
+        const hs = stackedHidden(model, q, S, xs[names.length] as tf.Tensor2D);
+        const hq = stackedHidden(model, q, Q, xs[names.length + 1] as tf.Tensor2D);
+        if (gram) {
+          const st = gramInnerLoop(model, q, hs, S.labels, spec);
+          const zq = firstLayer(firstLayerBase(model, q, hq), gramKernel(hq, hs), st, spec.lr);
+          return stackedLoss(model, decideFromFirst(model, st.upper, zq), Q.labels);
+        }
+        const fast = stackedInnerLoop(model, q, hs, S.labels, spec);
+        return stackedLoss(model, stackedDecide(model, fast, hq), Q.labels);
+      })([...names.map((n) => p[n]), es, eq], ones);
+      const out = named(names, grads);
+      for (const n of model.lrNames) {
+        out[n] ??= tf.zerosLike(p[n]);
+      }
+      return {
+        perTaskLoss: value as tf.Tensor1D,
+        grads: out,
+        table: [
+          { rows: S.tableRows, grad: grads[names.length] },
+          { rows: Q.tableRows, grad: grads[names.length + 1] },
+        ],
+      };
+    }
+    // First order: support embeddings detached (as the PyTorch reference); only the query loss is taped.
+    const hsConst = stackedHidden(model, p, S, es);
+    const decision = new Set(model.decisionNames);
+    const outer = deviceNames(model, false).filter((n) => !decision.has(n));
+    if (gram) {
+      // The adapted first layer enters as the leaves cˢ·θ₀, cˢ·β₀ (plus the constant −lr·hsᵀ·Aₛ part
+      // through the kernel), so their gradient is Σ_t ∂L_q/∂W₀′ at the adapted weights.
+      const st = gramTapeFreeLoop(model, p, hsConst, S.labels, spec);
+      const upper = model.decisionNames.slice(2);
+      const first = [weightName(0), biasName(0)];
+      const leaves = [...outer, ...first, ...upper];
+      const firstValues = first.map((n) => (st.decay === 1 ? p[n] : tf.mul(p[n], st.decay)));
+      const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
+        const q = named(leaves, xs);
+        const hq = stackedHidden(model, q, Q, xs[leaves.length] as tf.Tensor2D);
+        const zq = firstLayer(firstLayerBase(model, q, hq), gramKernel(hq, hsConst), { acc: st.acc, decay: 1 }, 1);
+        return stackedLoss(model, decideFromFirst(model, q, zq), Q.labels);
+      })([...outer.map((n) => p[n]), ...firstValues, ...upper.map((n) => st.upper[n]), eq], ones);
+      const out = named(leaves, grads);
+      for (const n of upper) {
+        out[n] = sumOverTasks(out[n], p[n]);
+      }
+      return { perTaskLoss: value as tf.Tensor1D, grads: out, table: [{ rows: Q.tableRows, grad: grads[leaves.length] }] };
+    }
+    const fast = stackedTapeFreeLoop(model, p, hsConst, S.labels, spec);
+    const leaves = [...outer, ...model.decisionNames];
+    const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
+      const q = named(leaves, xs);
+      return stackedLoss(model, stackedDecide(model, q, stackedHidden(model, q, Q, xs[leaves.length] as tf.Tensor2D)), Q.labels);
+    })([...outer.map((n) => p[n]), ...model.decisionNames.map((n) => fast[n]), eq], ones);
+    const out = named(leaves, grads);
+    for (const n of model.decisionNames) {
+      out[n] = sumOverTasks(out[n], p[n]);
+    }
+    return { perTaskLoss: value as tf.Tensor1D, grads: out, table: [{ rows: Q.tableRows, grad: grads[leaves.length] }] };
+  } finally {
+    disposeStacked(S);
+    disposeStacked(Q);
+  }
+}
