@@ -79,7 +79,7 @@ export function gramInnerLoop(model: MetaModel, params: NamedTensors, hs: tf.Ten
   const c = 1 - 2 * spec.lr * spec.l2;
   const base = firstLayerBase(model, params, hs);
   const kernel = gramKernel(hs, hs);
-  const copies = perTaskCopies(model, params, hs.shape[0]);
+  const copies = perTaskCopies(model, params, hs.shape[0], names);
   let state: GramState = { upper: Object.fromEntries(names.map((n) => [n, copies[n]])), acc: null, decay: 1 };
   for (let s = 0; s < spec.steps; s++) {
     const { upper, acc, decay } = state;
@@ -111,7 +111,7 @@ export function gramTapeFreeLoop(model: MetaModel, params: NamedTensors, hs: tf.
   const kernel = gramKernel(hs, hs);
   const offset = model.config.task === 'regression' ? model.config.outputOffset : 0;
   const target = tf.reshape(offset !== 0 ? tf.sub(labels, offset) : labels, [T, n, 1]);
-  const copies = perTaskCopies(model, params, T);
+  const copies = perTaskCopies(model, params, T, names);
   let state: GramState = { upper: Object.fromEntries(names.map((name) => [name, copies[name]])), acc: null, decay: 1 };
   for (let s = 0; s < spec.steps; s++) {
     const { upper, acc, decay } = state;
