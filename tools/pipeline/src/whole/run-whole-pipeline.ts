@@ -14,6 +14,9 @@ import { generateWorld, produceWorld, publishNewItem, type WorldTopics } from '.
 import { latencySample, newUserJourney, recommend, type NewUserJourney, type RecsResponse } from './serving-probe.js';
 import { runCoordinator, startIngest, startRegistry, startServing, startTrainerWorkers, waitIngested, type StackSettings, type TrainerRunSummary } from './stack.js';
 
+/** A new item reaches serving's candidates within ingest lag + the shared popularity list's TTL (2 s). */
+const NEW_ITEM_VISIBLE_WITHIN_MS = 10_000;
+
 /** Options of {@link runWholePipeline}. */
 export interface WholePipelineOptions {
   readonly streaming: KafkaJsClient;
@@ -154,9 +157,16 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
       const itemId = await publishNewItem(producer, topics, { categories: template.categories, release_year: template.release_year }, warm.slice(1, 31));
       await waitIngested(admin, ingest.groupId, [topics.interactions, topics.itemProfiles], 60_000);
       const userId = warm[40];
-      const response = await recommend(serving.url, userId, 500);
-      const rank = response.items.findIndex((i) => i.itemId === itemId);
-      return { itemId, userId, rank: rank < 0 ? null : rank + 1, score: rank < 0 ? null : response.items[rank].score };
+      // Serving shares the popularity list for 2 s (CandidateGenerator.popularTtlMs): poll until it shows.
+      const deadline = Date.now() + NEW_ITEM_VISIBLE_WITHIN_MS;
+      for (;;) {
+        const response = await recommend(serving.url, userId, 500);
+        const rank = response.items.findIndex((i) => i.itemId === itemId);
+        if (rank >= 0 || Date.now() > deadline) {
+          return { itemId, userId, rank: rank < 0 ? null : rank + 1, score: rank < 0 ? null : response.items[rank].score };
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
     });
     const latency = await time('serving latency sample', () => latencySample(serving.url, warm, o.latencyRequests, 20));
     const e = training.evaluation;
