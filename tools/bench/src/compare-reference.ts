@@ -50,26 +50,28 @@ tsx('meta-step.ts', '--steps', opts.steps, '--cpu-steps', opts.cpuSteps);
 tsx('adapt-score.ts');
 
 const read = <T>(name: string): T => (JSON.parse(readFileSync(path.join(RESULTS_DIR, `${name}.json`), 'utf8')) as { results: T }).results;
-const ours = read<{ modes: Array<{ backend: string; algorithm: string } & Stats> }>('meta-step');
+const ours = read<{ modes: Array<{ backend: string; tasks: string; algorithm: string } & Stats> }>('meta-step');
 const serving = read<{ latency: Stats }>('adapt-score');
 const t = torch.results[`threads_${opts.threads}`];
-const mode = (algorithm: string): Stats => {
-  const m = ours.modes.find((x) => x.backend === 'wasm' && x.algorithm === algorithm);
+const mode = (algorithm: string, tasks: 'stacked' | 'loop'): Stats => {
+  const m = ours.modes.find((x) => x.backend === 'wasm' && x.algorithm === algorithm && x.tasks === tasks);
   if (m === undefined) {
-    throw new Error(`meta-step.json has no wasm ${algorithm} result`);
+    throw new Error(`meta-step.json has no wasm ${tasks} ${algorithm} result`);
   }
   return m;
 };
 const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
 const rows = [
-  { what: 'meta-step second order (ms, p50)', ours: mode('maml').p50_ms, loop: t.meta_step_second_order_loop.p50_ms, batched: t.meta_step_second_order_batched.p50_ms },
-  { what: 'meta-step first order (ms, p50)', ours: mode('fomaml').p50_ms, loop: t.meta_step_first_order_loop.p50_ms, batched: t.meta_step_first_order_batched.p50_ms },
-  { what: 'adapt 5 + score 1,000 (ms, p50)', ours: serving.latency.p50_ms, loop: t.adapt5_score1000.p50_ms, batched: Number.NaN },
-  { what: 'adapt 5 + score 1,000 (ms, p99)', ours: serving.latency.p99_ms ?? Number.NaN, loop: t.adapt5_score1000.p99_ms ?? Number.NaN, batched: Number.NaN },
-].map((r) => ({ ...r, oursOverLoop: ratio(r.ours, r.loop), oursOverBatched: ratio(r.ours, r.batched) }));
+  { what: 'meta-step 2nd order, stacked vs batched (ms, p50)', ours: mode('maml', 'stacked').p50_ms, torch: t.meta_step_second_order_batched.p50_ms },
+  { what: 'meta-step 1st order, stacked vs batched (ms, p50)', ours: mode('fomaml', 'stacked').p50_ms, torch: t.meta_step_first_order_batched.p50_ms },
+  { what: 'meta-step 2nd order, task by task (ms, p50)', ours: mode('maml', 'loop').p50_ms, torch: t.meta_step_second_order_loop.p50_ms },
+  { what: 'meta-step 1st order, task by task (ms, p50)', ours: mode('fomaml', 'loop').p50_ms, torch: t.meta_step_first_order_loop.p50_ms },
+  { what: 'adapt 5 + score 1,000 (ms, p50)', ours: serving.latency.p50_ms, torch: t.adapt5_score1000.p50_ms },
+  { what: 'adapt 5 + score 1,000 (ms, p99)', ours: serving.latency.p99_ms ?? Number.NaN, torch: t.adapt5_score1000.p99_ms ?? Number.NaN },
+].map((r) => ({ ...r, ratio: ratio(r.ours, r.torch) }));
 printTable(
-  `tfjs wasm (task by task) vs PyTorch ${String(torch['torch'])} CPU, ${opts.threads} thread(s), same machine, one run`,
-  ['figure', 'tfjs wasm', 'torch loop', 'torch batched', 'tfjs / loop', 'tfjs / batched'],
-  rows.map((r) => [r.what, r.ours, r.loop, Number.isNaN(r.batched) ? '-' : r.batched, r.oursOverLoop, Number.isNaN(r.oursOverBatched) ? '-' : r.oursOverBatched]),
+  `tfjs wasm vs PyTorch ${String(torch['torch'])} CPU, ${opts.threads} thread(s), same machine, one run (wall time)`,
+  ['figure', 'tfjs wasm', 'torch', 'tfjs / torch'],
+  rows.map((r) => [r.what, r.ours, r.torch, r.ratio]),
 );
 console.log(`\nwrote ${writeResult('compare-reference', env, { torchThreads: Number(opts.threads), torch: torch.results, rows })}`);

@@ -1,5 +1,6 @@
 // One meta-step of the MeLU-size problem (lookups, 5 inner steps per task, meta-gradient, clamp ±10,
-// Adam), task by task, second order (MAML) and first order (FOMAML), on wasm and, for reference, cpu.
+// Adam), second order (MAML) and first order (FOMAML), tasks stacked (metaStep's default `batchTasks`)
+// and task by task (`batchTasks: false`), on wasm and, for reference, cpu.
 // Figures: process CPU time per step (process.cpuUsage deltas) and wall time; loadavg is in the JSON.
 // Run: npx tsx --conditions=@metarec/source tools/bench/src/meta-step.ts [--steps 20] [--cpu-steps 3]
 import { Command } from 'commander';
@@ -22,6 +23,8 @@ const TARGETS_MS: Record<MetaAlgorithm, number> = { maml: 290, fomaml: 130, rept
 
 interface ModeResult extends TimingStats {
   readonly backend: string;
+  /** `stacked`: metaStep's `batchTasks: true` (like the reference's batched mode); `loop`: task by task. */
+  readonly tasks: 'stacked' | 'loop';
   /** Process CPU time (user + system, `process.cpuUsage()` deltas) per meta-step: the honest figure on a shared, loaded machine. */
   readonly cpu: TimingStats;
   readonly algorithm: MetaAlgorithm;
@@ -30,7 +33,7 @@ interface ModeResult extends TimingStats {
   readonly tensorsLeaked: number;
 }
 
-function runMode(backend: string, algorithm: MetaAlgorithm, warmup: number, steps: number): ModeResult {
+function runMode(backend: string, algorithm: MetaAlgorithm, tasks: 'stacked' | 'loop', warmup: number, steps: number): ModeResult {
   const { model, params: init } = meluBenchModel(0);
   const pool = metaBatchPool(model);
   let params = init;
@@ -45,7 +48,7 @@ function runMode(backend: string, algorithm: MetaAlgorithm, warmup: number, step
     }
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    const r = metaStep(model, params, pool[k % pool.length], { algorithm, innerSteps: MELU_BENCH.innerSteps, innerLr: MELU_BENCH.innerLr });
+    const r = metaStep(model, params, pool[k % pool.length], { algorithm, innerSteps: MELU_BENCH.innerSteps, innerLr: MELU_BENCH.innerLr, batchTasks: tasks === 'stacked' });
     const u = applyUpdate(params, state, r.gradient, { lr: MELU_BENCH.outerLr, clipValue: MELU_BENCH.clipValue });
     params = u.params;
     state = u.state;
@@ -59,6 +62,7 @@ function runMode(backend: string, algorithm: MetaAlgorithm, warmup: number, step
   const stats = timingStats(times);
   return {
     backend,
+    tasks,
     algorithm,
     ...stats,
     cpu: timingStats(cpuTimes),
@@ -78,16 +82,18 @@ for (const [backend, steps, warmup] of [
     continue;
   }
   const sel = await selectBackend({ preferred: backend, logger: stderrLogger });
-  for (const algorithm of ['maml', 'fomaml'] as const) {
-    const r = runMode(sel.name, algorithm, warmup, steps);
-    console.error(`${backend} ${algorithm}: median ${r.p50_ms} wall-ms (${r.cpu.p50_ms} cpu-ms), p90 ${r.p90_ms} ms`);
-    results.push(r);
+  for (const tasks of ['stacked', 'loop'] as const) {
+    for (const algorithm of ['maml', 'fomaml'] as const) {
+      const r = runMode(sel.name, algorithm, tasks, warmup, steps);
+      console.error(`${backend} ${tasks} ${algorithm}: median ${r.p50_ms} wall-ms (${r.cpu.p50_ms} cpu-ms), p90 ${r.p90_ms} ms`);
+      results.push(r);
+    }
   }
 }
 printTable(
-  `meta-step, MeLU size (${MELU_BENCH.metaBatch} tasks × ${MELU_BENCH.support}+${MELU_BENCH.query}, ${MELU_BENCH.innerSteps} inner steps), task by task (ms)`,
-  ['backend', 'order', 'n', 'cpu p50', 'cpu p90', 'wall p50', 'wall p90', 'tasks/s (wall)', 'target', 'leaked tensors'],
-  results.map((r) => [r.backend, r.algorithm === 'maml' ? 'second' : 'first', r.n, r.cpu.p50_ms, r.cpu.p90_ms, r.p50_ms, r.p90_ms, r.tasksPerSec, r.backend === 'wasm' ? `≤ ${TARGETS_MS[r.algorithm]}` : '-', r.tensorsLeaked]),
+  `meta-step, MeLU size (${MELU_BENCH.metaBatch} tasks × ${MELU_BENCH.support}+${MELU_BENCH.query}, ${MELU_BENCH.innerSteps} inner steps) (ms)`,
+  ['backend', 'tasks', 'order', 'n', 'cpu p50', 'cpu p90', 'wall p50', 'wall p90', 'tasks/s (wall)', 'target', 'leaked tensors'],
+  results.map((r) => [r.backend, r.tasks, r.algorithm === 'maml' ? 'second' : 'first', r.n, r.cpu.p50_ms, r.cpu.p90_ms, r.p50_ms, r.p90_ms, r.tasksPerSec, r.backend === 'wasm' ? `≤ ${TARGETS_MS[r.algorithm]}` : '-', r.tensorsLeaked]),
 );
 console.log(`\nwrote ${writeResult('meta-step', env, {
   config: MELU_BENCH,
