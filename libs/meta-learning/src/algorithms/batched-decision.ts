@@ -75,12 +75,42 @@ export function perTaskCopies(model: MetaModel, p: NamedTensors, tasks: number, 
   return out;
 }
 
+/**
+ * `a·w` per task (`[T, n, in]·[T, in, out]`). A one-unit layer (the output) is an element-wise
+ * product and a sum instead: one wasm kernel each, where the 3-D matMul dispatches T tiny products.
+ */
+export function stackedLinear(a: tf.Tensor, w: tf.Tensor): tf.Tensor {
+  const [T, inDim, out] = w.shape;
+  if (out === 1) {
+    return tf.sum(tf.mul(a, tf.reshape(w, [T, 1, inDim])), -1, true);
+  }
+  return tf.matMul(a as tf.Tensor3D, w as tf.Tensor3D);
+}
+
+/** `xᵀ·dz` per task (the weight gradient of `stackedLinear`), element-wise for a one-unit layer. */
+export function stackedWeightGrad(x: tf.Tensor, dz: tf.Tensor): tf.Tensor {
+  if (dz.shape[2] === 1) {
+    const [T, , inDim] = x.shape;
+    return tf.reshape(tf.sum(tf.mul(x, dz), 1), [T, inDim, 1]);
+  }
+  return tf.matMul(x as tf.Tensor3D, dz as tf.Tensor3D, true, false);
+}
+
+/** `dz·wᵀ` per task (the input gradient of `stackedLinear`), a broadcast product for a one-unit layer. */
+export function stackedInputGrad(dz: tf.Tensor, w: tf.Tensor): tf.Tensor {
+  const [T, inDim, out] = w.shape;
+  if (out === 1) {
+    return tf.mul(dz, tf.reshape(w, [T, 1, inDim]));
+  }
+  return tf.matMul(dz as tf.Tensor3D, w as tf.Tensor3D, false, true);
+}
+
 /** Raw outputs `[T, n]` of the per-task MLPs `w` on `h` (`[T, n, inputDim]`). */
 export function stackedDecide(model: MetaModel, w: NamedTensors, h: tf.Tensor3D): tf.Tensor2D {
   const L = layerCount(model);
   let a: tf.Tensor = h;
   for (let k = 0; k < L; k++) {
-    const z = tf.add(tf.matMul(a as tf.Tensor3D, w[weightName(k)] as tf.Tensor3D), w[biasName(k)]);
+    const z = tf.add(stackedLinear(a, w[weightName(k)]), w[biasName(k)]);
     a = k + 1 < L ? activate(model, z as tf.Tensor2D) : z;
   }
   const out = tf.reshape(a, [h.shape[0], h.shape[1]]) as tf.Tensor2D;
@@ -152,7 +182,7 @@ export function stackedTapeFreeLoop(model: MetaModel, params: NamedTensors, hs: 
     const pre: tf.Tensor[] = [];
     let a: tf.Tensor = hs;
     for (let k = 0; k < L; k++) {
-      const z = tf.add(tf.matMul(a as tf.Tensor3D, fast[weightName(k)] as tf.Tensor3D), fast[biasName(k)]);
+      const z = tf.add(stackedLinear(a, fast[weightName(k)]), fast[biasName(k)]);
       if (k + 1 < L) {
         pre.push(z);
         a = relu ? tf.relu(z) : tf.softplus(z);
@@ -165,10 +195,10 @@ export function stackedTapeFreeLoop(model: MetaModel, params: NamedTensors, hs: 
     let dz: tf.Tensor = model.config.task === 'binary' ? tf.mul(tf.sub(tf.sigmoid(a), target), scale) : tf.mul(tf.sub(a, target), 2 * scale);
     const grads: NamedTensors = {};
     for (let k = L - 1; k >= 0; k--) {
-      grads[weightName(k)] = tf.matMul(inputs[k] as tf.Tensor3D, dz as tf.Tensor3D, true, false);
+      grads[weightName(k)] = stackedWeightGrad(inputs[k], dz);
       grads[biasName(k)] = tf.sum(dz, 1, true);
       if (k > 0) {
-        const da = tf.matMul(dz as tf.Tensor3D, fast[weightName(k)] as tf.Tensor3D, false, true);
+        const da = stackedInputGrad(dz, fast[weightName(k)]);
         dz = tf.mul(da, relu ? tf.step(pre[k - 1]) : tf.sigmoid(pre[k - 1]));
       }
     }

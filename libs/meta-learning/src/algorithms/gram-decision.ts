@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { activate, layerCount } from '../model/forward.js';
 import { biasName, weightName, type MetaModel } from '../model/meta-model.js';
 import type { NamedTensors } from '../params/flat-params.js';
-import { perTaskCopies, stackedLoss, type StackedInnerSpec } from './batched-decision.js';
+import { perTaskCopies, stackedInputGrad, stackedLinear, stackedLoss, stackedWeightGrad, type StackedInnerSpec } from './batched-decision.js';
 
 // The first decision layer in closed form across inner steps. Its input hs (support embeddings) is
 // the same at every inner step, so every update of a task's first layer lies in the span of hs:
@@ -40,7 +40,7 @@ export function decideFromFirst(model: MetaModel, upper: NamedTensors, z0: tf.Te
   const L = layerCount(model);
   let a: tf.Tensor = activate(model, z0 as unknown as tf.Tensor2D);
   for (let k = 1; k < L; k++) {
-    const z = tf.add(tf.matMul(a as tf.Tensor3D, upper[weightName(k)] as tf.Tensor3D), upper[biasName(k)]);
+    const z = tf.add(stackedLinear(a, upper[weightName(k)]), upper[biasName(k)]);
     a = k + 1 < L ? activate(model, z as tf.Tensor2D) : z;
   }
   const out = tf.reshape(a, [z0.shape[0], z0.shape[1]]) as tf.Tensor2D;
@@ -119,7 +119,7 @@ export function gramTapeFreeLoop(model: MetaModel, params: NamedTensors, hs: tf.
     const inputs: tf.Tensor[] = [relu ? tf.relu(pre[0]) : tf.softplus(pre[0])];
     let a: tf.Tensor = inputs[0];
     for (let k = 1; k < L; k++) {
-      const z = tf.add(tf.matMul(a as tf.Tensor3D, upper[weightName(k)] as tf.Tensor3D), upper[biasName(k)]);
+      const z = tf.add(stackedLinear(a, upper[weightName(k)]), upper[biasName(k)]);
       if (k + 1 < L) {
         pre.push(z);
         a = relu ? tf.relu(z) : tf.softplus(z);
@@ -133,9 +133,9 @@ export function gramTapeFreeLoop(model: MetaModel, params: NamedTensors, hs: tf.
     const next: NamedTensors = {};
     for (let k = L - 1; k >= 1; k--) {
       const w = upper[weightName(k)];
-      const gw = tf.matMul(inputs[k - 1] as tf.Tensor3D, dz as tf.Tensor3D, true, false);
+      const gw = stackedWeightGrad(inputs[k - 1], dz);
       const gb = tf.sum(dz, 1, true);
-      const da = tf.matMul(dz as tf.Tensor3D, w as tf.Tensor3D, false, true);
+      const da = stackedInputGrad(dz, w);
       dz = tf.mul(da, relu ? tf.step(pre[k - 1]) : tf.sigmoid(pre[k - 1]));
       next[weightName(k)] = tf.sub(c === 1 ? w : tf.mul(w, c), gw);
       const b = upper[biasName(k)];
