@@ -164,7 +164,8 @@ async function workerCommand(options: { concurrency: number; runs: boolean; name
   });
   await worker.waitUntilReady();
   let accepting = true;
-  const app = buildProbeServer({ registry, healthy: () => accepting && worker.isHealthy() });
+  const healthy = (): boolean => accepting && worker.isHealthy();
+  const app = buildProbeServer({ registry, healthy, ready: () => healthy() && redis.status === 'ready' });
   await app.listen({ host: config.TRAINER_HOST, port: config.TRAINER_PORT });
   // Closing order (STYLE.md): health off, HTTP, BullMQ workers (active shards finish), the run role, compute threads, Redis.
   const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS, logger });
@@ -213,7 +214,7 @@ program
   .action((o: RunCommandOptions) => runCommand(o));
 program
   .command('worker')
-  .description('process shard jobs (and, with --runs, scheduled run jobs); /healthz and /metrics on TRAINER_PORT')
+  .description('process shard jobs (and, with --runs, scheduled run jobs); /healthz, /readyz and /metrics on TRAINER_PORT')
   .option('--concurrency <n>', 'shard jobs at once (one compute thread each)', (v) => Number.parseInt(v, 10), 1)
   .option('--runs', 'also take run jobs (the coordinator role for scheduled runs)', false)
   .option('--name <name>', 'worker name stored on jobs')

@@ -115,6 +115,7 @@ describe.skipIf(!available)('trainer processes on a private Redis', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ status: 'completed', steps: 4 });
     const port = (w1.logs('trainer worker started')[0]?.['port'] as number) ?? 0;
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/metarec_trainer_jobs_total\{queue="metarec-train-shards",outcome="completed",app="trainer"\} [1-9]/);
     expect(metrics).toMatch(/metarec_trainer_shard_step_seconds_sum\{app="trainer"\} [0-9.]+/);
