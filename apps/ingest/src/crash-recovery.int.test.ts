@@ -47,7 +47,8 @@ describe.skipIf(!available)('ingest app: crashes and rebalances (real Kafka, Red
   });
 
   async function start(env: Record<string, string>): Promise<IngestProcess> {
-    const p = await startIngest({ KAFKA_BROKERS: kafkaService.address, REDIS_URL: redisService.address, ...env });
+    // Per-event co-occurrence on (off by default; the rebuild job replaces it), so its idempotent replay is covered too.
+    const p = await startIngest({ KAFKA_BROKERS: kafkaService.address, REDIS_URL: redisService.address, CO_OCCURRENCE_WINDOW: '5', ...env });
     running.add(p);
     history.push(p);
     void p.exited.then(() => running.delete(p));
