@@ -14,9 +14,9 @@ export const registryConfigSchema = z.object({
   REGISTRY_READ_AUTH: env.boolean('require a bearer token for reads too').default(false),
   REGISTRY_MAX_UPLOAD_BYTES: env.int('largest accepted blob upload, bytes', { min: 1024 }).default(512 * 1024 * 1024),
   REGISTRY_GATED_ALIASES: env.list('aliases whose moves go through the promotion gate').default(['production']),
-  REGISTRY_GATE_SCENARIO: env.string('scenario the gate compares').default('new_user'),
-  REGISTRY_GATE_METRIC: env.string('metric the gate compares').default('ndcg10'),
-  REGISTRY_GATE_BETTER: env.oneOf(['higher', 'lower'], 'direction of improvement of the gate metric').default('higher'),
+  REGISTRY_GATE_SCENARIO: env.string('scenario the gate compares (the trainer records its held-out users as held-out-users)').default('held-out-users'),
+  REGISTRY_GATE_METRIC: env.string('metric the gate compares').default('mae'),
+  REGISTRY_GATE_BETTER: env.oneOf(['higher', 'lower'], 'direction of improvement of the gate metric').default('lower'),
   REGISTRY_GATE_TOLERANCE: z
     .string()
     .regex(/^[0-9]*\.?[0-9]+$/, 'expected a non-negative number')
