@@ -4,10 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './select-backend.js';
 import { isWasmMatMulKernelRegistered, registerWasmMatMulKernel, restoreWasmMatMulKernel } from './wasm-mat-mul-kernel.js';
 
-type Case = [number[], number[], boolean, boolean];
-const [M, K, N] = [5, 7, 3];
-const shapeA = (batch: number[], t: boolean): number[] => [...batch, ...(t ? [K, M] : [M, K])];
-const shapeB = (batch: number[], t: boolean): number[] => [...batch, ...(t ? [N, K] : [K, N])];
+type Case = [number[], number[], boolean, boolean, number[]];
+// [M, K, N]: a narrow output (N < M) and a wide one (N > M, where the dispatcher swaps operands).
+const DIMS = [
+  [5, 7, 3],
+  [3, 7, 5],
+];
+const shapeA = (batch: number[], t: boolean, [M, K]: number[]): number[] => [...batch, ...(t ? [K, M] : [M, K])];
+const shapeB = (batch: number[], t: boolean, [, K, N]: number[]): number[] => [...batch, ...(t ? [N, K] : [K, N])];
 
 const CASES: Case[] = [];
 for (const [ba, bb] of [
@@ -21,13 +25,15 @@ for (const [ba, bb] of [
 ]) {
   for (const tA of [false, true]) {
     for (const tB of [false, true]) {
-      CASES.push([ba, bb, tA, tB]);
+      for (const dims of DIMS) {
+        CASES.push([ba, bb, tA, tB, dims]);
+      }
     }
   }
 }
 
 /** Product computed in plain JS, the reference for both kernels. */
-function reference(a: tf.Tensor, b: tf.Tensor, tA: boolean, tB: boolean): Float32Array {
+function reference(a: tf.Tensor, b: tf.Tensor, tA: boolean, tB: boolean, [M, K, N]: number[]): Float32Array {
   const av = a.dataSync();
   const bv = b.dataSync();
   const batchA = a.size / (M * K);
@@ -66,16 +72,16 @@ describe('wasm BatchMatMul dispatcher to the 2-D fast path', () => {
     expect(registerWasmMatMulKernel()).toBe(true);
   });
 
-  it.each(CASES)('a batch %j × b batch %j, transposeA %s, transposeB %s: same values and shape as the reference', (ba, bb, tA, tB) => {
-    const a = tf.randomNormal(shapeA(ba, tA), 0, 1, 'float32', 1);
-    const b = tf.randomNormal(shapeB(bb, tB), 0, 1, 'float32', 2);
+  it.each(CASES)('a batch %j × b batch %j, transposeA %s, transposeB %s, [M, K, N] %j: same values and shape as the reference', (ba, bb, tA, tB, dims) => {
+    const a = tf.randomNormal(shapeA(ba, tA, dims), 0, 1, 'float32', 1);
+    const b = tf.randomNormal(shapeB(bb, tB, dims), 0, 1, 'float32', 2);
     const before = tf.memory().numTensors;
     const got = tf.matMul(a, b, tA, tB);
     restoreWasmMatMulKernel();
     const theirs = tf.matMul(a, b, tA, tB);
     registerWasmMatMulKernel();
     expect(got.shape).toEqual(theirs.shape);
-    const want = reference(a, b, tA, tB);
+    const want = reference(a, b, tA, tB, dims);
     const values = got.dataSync();
     expect(values.every((v, i) => Math.abs(v - want[i]) < 1e-4)).toBe(true);
     tf.dispose([got, theirs]);
@@ -88,7 +94,7 @@ describe('wasm BatchMatMul dispatcher to the 2-D fast path', () => {
     const b = tf.randomNormal([8, 64, 32]);
     const shared = tf.randomNormal([1, 64, 32]);
     const run = (): void => {
-      tf.dispose([tf.matMul(a, b), tf.matMul(a, shared), tf.matMul(a, shared, false, false), tf.matMul(b, a, true, true)]);
+      tf.dispose([tf.matMul(a, b), tf.matMul(a, shared), tf.matMul(a, shared, false, false), tf.matMul(b, a, true, true), tf.matMul(b, b, true, false)]);
     };
     run();
     const bytes = tf.memory().numBytes;

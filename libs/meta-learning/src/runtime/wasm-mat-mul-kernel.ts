@@ -82,6 +82,22 @@ const fastBatchMatMul: KernelFunc = (args) => {
       return { dataId: r.dataId, shape: outShape, dtype: 'float32' };
     }
     const out = backend.makeOutput(outShape, 'float32');
+    if (sharedB === null && n > m) {
+      // XNNPACK packs the right operand of every product whose right tensor is new (each batch
+      // element here): packing dominated small products (32 × [16,64]·[64,64]: ~150 µs per element
+      // vs ~30 µs with a fresh left operand). With the wider output, compute Cᵢᵀ = op(B)ᵢᵀ·op(A)ᵢᵀ,
+      // which packs the smaller op(A)ᵢᵀ, and transpose the [n, m] result back on the way out.
+      for (let i = 0; i < batch; i++) {
+        const x = backend.makeOutput([n, k], 'float32', undefined, matrix(heapOf(backend, b), batchB === 1 ? 0 : i, rb, cb, !tB));
+        temps.push(x);
+        const y = backend.makeOutput([k, m], 'float32', undefined, matrix(heapOf(backend, a), batchA === 1 ? 0 : i, ra, ca, !tA));
+        temps.push(y);
+        const r = call(x, y);
+        temps.push(r);
+        heapOf(backend, out).set(matrix(heapOf(backend, r), 0, n, m, true), i * m * n);
+      }
+      return out;
+    }
     for (let i = 0; i < batch; i++) {
       const x = backend.makeOutput([m, k], 'float32', undefined, matrix(heapOf(backend, a), batchA === 1 ? 0 : i, ra, ca, tA));
       temps.push(x);
