@@ -14,8 +14,9 @@ const opts = new Command('adapt-score')
   .option('--warmup <n>', 'untimed calls first (the reference uses 20)', (v) => Number(v), 20)
   .option('--soak <n>', 'calls for the leak check (0 = skip)', (v) => Number(v), 10000)
   .option('--backend <name>', 'wasm | cpu', 'wasm')
+  .option('--out <name>', 'results file name (compare-reference uses its own, so parallel runs do not mix)', 'adapt-score')
   .parse()
-  .opts<{ users: number; warmup: number; soak: number; backend: 'wasm' | 'cpu' }>();
+  .opts<{ users: number; warmup: number; soak: number; backend: 'wasm' | 'cpu'; out: string }>();
 
 /** The issue's target for p99 (ms): the PyTorch reference's p99 on this kind of machine. */
 const P99_TARGET_MS = 9.5;
@@ -82,4 +83,4 @@ printTable(
   ['users', 'p50', 'p90', 'p99', 'cpu p50', 'cpu p99', 'p99 target', 'tensors before→after soak', 'RSS MiB before→after'],
   [[stats.n, stats.p50_ms, stats.p90_ms, stats.p99_ms, cpu.p50_ms, cpu.p99_ms, `≤ ${P99_TARGET_MS}`, soak ? `${soak.tensorsBefore}→${soak.tensorsAfter} (${soak.calls} calls)` : '-', soak ? `${soak.rssBeforeMiB}→${soak.rssAfterMiB}` : '-']],
 );
-console.log(`\nwrote ${writeResult('adapt-score', env, { backend: sel.name, config: MELU_BENCH, latency: stats, cpuTimePerCall: cpu, p99TargetMs: P99_TARGET_MS, soak })}`);
+console.log(`\nwrote ${writeResult(opts.out, env, { backend: sel.name, config: MELU_BENCH, latency: stats, cpuTimePerCall: cpu, p99TargetMs: P99_TARGET_MS, soak })}`);

@@ -46,12 +46,12 @@ const tsx = (script: string, ...args: string[]): void => {
   console.error(`running ${script} ${args.join(' ')}`);
   execFileSync('npx', ['tsx', '--conditions=@metarec/source', path.join('tools', 'bench', 'src', script), ...args], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
 };
-tsx('meta-step.ts', '--steps', opts.steps, '--cpu-steps', opts.cpuSteps);
-tsx('adapt-score.ts');
+tsx('meta-step.ts', '--steps', opts.steps, '--cpu-steps', opts.cpuSteps, '--out', 'compare-meta-step');
+tsx('adapt-score.ts', '--out', 'compare-adapt-score');
 
 const read = <T>(name: string): T => (JSON.parse(readFileSync(path.join(RESULTS_DIR, `${name}.json`), 'utf8')) as { results: T }).results;
-const ours = read<{ modes: Array<{ backend: string; tasks: string; algorithm: string } & Stats> }>('meta-step');
-const serving = read<{ latency: Stats }>('adapt-score');
+const ours = read<{ modes: Array<{ backend: string; tasks: string; algorithm: string } & Stats> }>('compare-meta-step');
+const serving = read<{ latency: Stats }>('compare-adapt-score');
 const t = torch.results[`threads_${opts.threads}`];
 const mode = (algorithm: string, tasks: 'stacked' | 'loop'): Stats => {
   const m = ours.modes.find((x) => x.backend === 'wasm' && x.algorithm === algorithm && x.tasks === tasks);

@@ -15,8 +15,9 @@ const opts = new Command('meta-step')
   .option('--steps <n>', 'timed meta-steps per mode on wasm', (v) => Number(v), 20)
   .option('--warmup <n>', 'untimed meta-steps first', (v) => Number(v), 5)
   .option('--cpu-steps <n>', 'timed meta-steps on cpu (0 = skip)', (v) => Number(v), 3)
+  .option('--out <name>', 'results file name (compare-reference uses its own, so parallel runs do not mix)', 'meta-step')
   .parse()
-  .opts<{ steps: number; warmup: number; cpuSteps: number }>();
+  .opts<{ steps: number; warmup: number; cpuSteps: number; out: string }>();
 
 /** Targets from the issue (ms, median): PyTorch task-by-task figures rounded down. */
 const TARGETS_MS: Record<MetaAlgorithm, number> = { maml: 290, fomaml: 130, reptile: Number.NaN };
@@ -95,7 +96,7 @@ printTable(
   ['backend', 'tasks', 'order', 'n', 'cpu p50', 'cpu p90', 'wall p50', 'wall p90', 'tasks/s (wall)', 'target', 'leaked tensors'],
   results.map((r) => [r.backend, r.tasks, r.algorithm === 'maml' ? 'second' : 'first', r.n, r.cpu.p50_ms, r.cpu.p90_ms, r.p50_ms, r.p90_ms, r.tasksPerSec, r.backend === 'wasm' ? `≤ ${TARGETS_MS[r.algorithm]}` : '-', r.tensorsLeaked]),
 );
-console.log(`\nwrote ${writeResult('meta-step', env, {
+console.log(`\nwrote ${writeResult(opts.out, env, {
   config: MELU_BENCH,
   note: 'cpu = process CPU ms (user+system) per step, the honest figure while the 2-core machine is shared; wall = performance.now()',
   modes: results,
