@@ -165,53 +165,6 @@ export function stackedInnerLoop(model: MetaModel, params: NamedTensors, hs: tf.
   return fast;
 }
 
-/**
- * The same inner loop off-tape with the MLP backward written by hand (first order, plain step size):
- * no tape bookkeeping, the output gradient pre-scaled by lr so each update is one subtraction.
- * Same math as `stackedInnerLoop` (checked against it in tests).
- */
-export function stackedTapeFreeLoop(model: MetaModel, params: NamedTensors, hs: tf.Tensor3D, labels: tf.Tensor2D, spec: StackedInnerSpec): NamedTensors {
-  const L = layerCount(model);
-  const [T, n] = hs.shape;
-  const relu = model.config.activation === 'relu';
-  let fast = perTaskCopies(model, params, T);
-  const offset = model.config.task === 'regression' ? model.config.outputOffset : 0;
-  const target = tf.reshape(offset !== 0 ? tf.sub(labels, offset) : labels, [T, n, 1]);
-  for (let step = 0; step < spec.steps; step++) {
-    const inputs: tf.Tensor[] = [hs];
-    const pre: tf.Tensor[] = [];
-    let a: tf.Tensor = hs;
-    for (let k = 0; k < L; k++) {
-      const z = tf.add(stackedLinear(a, fast[weightName(k)]), fast[biasName(k)]);
-      if (k + 1 < L) {
-        pre.push(z);
-        a = relu ? tf.relu(z) : tf.softplus(z);
-        inputs.push(a);
-      } else {
-        a = z;
-      }
-    }
-    const scale = spec.lr / n;
-    let dz: tf.Tensor = model.config.task === 'binary' ? tf.mul(tf.sub(tf.sigmoid(a), target), scale) : tf.mul(tf.sub(a, target), 2 * scale);
-    const grads: NamedTensors = {};
-    for (let k = L - 1; k >= 0; k--) {
-      grads[weightName(k)] = stackedWeightGrad(inputs[k], dz);
-      grads[biasName(k)] = tf.sum(dz, 1, true);
-      if (k > 0) {
-        const da = stackedInputGrad(dz, fast[weightName(k)]);
-        dz = tf.mul(da, relu ? tf.step(pre[k - 1]) : tf.sigmoid(pre[k - 1]));
-      }
-    }
-    const next: NamedTensors = {};
-    for (const name of model.decisionNames) {
-      const g = spec.l2 > 0 ? tf.add(grads[name], tf.mul(2 * spec.l2 * spec.lr, fast[name])) : grads[name];
-      next[name] = tf.sub(fast[name], g);
-    }
-    fast = next;
-  }
-  return fast;
-}
-
 /** `g` (`[T, …]`, one gradient per task copy) summed over tasks, in the shape of the shared `like`. */
 export function sumOverTasks(g: tf.Tensor, like: tf.Tensor): tf.Tensor {
   return tf.reshape(tf.sum(g, g.rank === 3 && like.rank === 1 ? [0, 1] : 0), like.shape);

@@ -10,7 +10,6 @@ import {
   stackedHidden,
   stackedInnerLoop,
   stackedLoss,
-  stackedTapeFreeLoop,
   stackRows,
   sumOverTasks,
   type StackedInnerSpec,
@@ -43,8 +42,9 @@ function deviceNames(model: MetaModel, withLr: boolean): string[] {
  * decision-layer adaptation, all tasks in one stacked computation (see batched-decision.ts).
  * Same result as summing `mamlTaskGradients` / `fomamlTaskGradients` over the tasks (tests compare
  * them and check the second-order result against finite differences).
- * `secondOrder`: the inner loop on the outer tape (exact MAML, Meta-SGD rates included); otherwise
- * the hand-written off-tape loop (plain step size only; Meta-SGD first order uses the task loop).
+ * `secondOrder`: the inner loop on the outer tape (exact MAML; Meta-SGD rates use the explicit stacked
+ * loop, the first layer in closed form otherwise); else the hand-written off-tape closed-form loop
+ * (plain step size only: first-order Meta-SGD runs task by task).
  */
 export function groupGradients(ctx: TaskContext, tasks: ReadonlyArray<{ s: ModelInputs; q: ModelInputs }>, spec: StackedInnerSpec, secondOrder: boolean): GroupGradients {
   const { model, flat, p } = ctx;
@@ -86,34 +86,22 @@ export function groupGradients(ctx: TaskContext, tasks: ReadonlyArray<{ s: Model
     const hsConst = stackedHidden(model, p, S, es);
     const decision = new Set(model.decisionNames);
     const outer = deviceNames(model, false).filter((n) => !decision.has(n));
-    if (gram) {
-      // The adapted first layer enters as the leaves cˢ·θ₀, cˢ·β₀ (plus the constant −lr·hsᵀ·Aₛ part
-      // through the kernel), so their gradient is Σ_t ∂L_q/∂W₀′ at the adapted weights.
-      const st = gramTapeFreeLoop(model, p, hsConst, S.labels, spec);
-      const upper = model.decisionNames.slice(2);
-      const first = [weightName(0), biasName(0)];
-      const leaves = [...outer, ...first, ...upper];
-      const firstValues = first.map((n) => (st.decay === 1 ? p[n] : tf.mul(p[n], st.decay)));
-      const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
-        const q = named(leaves, xs);
-        const hq = stackedHidden(model, q, Q, xs[leaves.length] as tf.Tensor2D);
-        const zq = firstLayer(firstLayerBase(model, q, hq), gramKernel(hq, hsConst), { acc: st.acc, decay: 1 }, 1);
-        return stackedLoss(model, decideFromFirst(model, q, zq), Q.labels);
-      })([...outer.map((n) => p[n]), ...firstValues, ...upper.map((n) => st.upper[n]), eq], ones);
-      const out = named(leaves, grads);
-      for (const n of upper) {
-        out[n] = sumOverTasks(out[n], p[n]);
-      }
-      return { perTaskLoss: value as tf.Tensor1D, grads: out, table: [{ rows: Q.tableRows, grad: grads[leaves.length] }] };
-    }
-    const fast = stackedTapeFreeLoop(model, p, hsConst, S.labels, spec);
-    const leaves = [...outer, ...model.decisionNames];
+    // taskGroups sends FOMAML here only without Meta-SGD rates, and configs always have a hidden layer,
+    // so the closed form applies. The adapted first layer enters as the leaves cˢ·θ₀, cˢ·β₀ (plus the
+    // constant −lr·hsᵀ·Aₛ part through the kernel): their gradient is Σ_t ∂L_q/∂W₀′ at the adapted weights.
+    const st = gramTapeFreeLoop(model, p, hsConst, S.labels, spec);
+    const upper = model.decisionNames.slice(2);
+    const first = [weightName(0), biasName(0)];
+    const leaves = [...outer, ...first, ...upper];
+    const firstValues = first.map((n) => (st.decay === 1 ? p[n] : tf.mul(p[n], st.decay)));
     const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
       const q = named(leaves, xs);
-      return stackedLoss(model, stackedDecide(model, q, stackedHidden(model, q, Q, xs[leaves.length] as tf.Tensor2D)), Q.labels);
-    })([...outer.map((n) => p[n]), ...model.decisionNames.map((n) => fast[n]), eq], ones);
+      const hq = stackedHidden(model, q, Q, xs[leaves.length] as tf.Tensor2D);
+      const zq = firstLayer(firstLayerBase(model, q, hq), gramKernel(hq, hsConst), { acc: st.acc, decay: 1 }, 1);
+      return stackedLoss(model, decideFromFirst(model, q, zq), Q.labels);
+    })([...outer.map((n) => p[n]), ...firstValues, ...upper.map((n) => st.upper[n]), eq], ones);
     const out = named(leaves, grads);
-    for (const n of model.decisionNames) {
+    for (const n of upper) {
       out[n] = sumOverTasks(out[n], p[n]);
     }
     return { perTaskLoss: value as tf.Tensor1D, grads: out, table: [{ rows: Q.tableRows, grad: grads[leaves.length] }] };
