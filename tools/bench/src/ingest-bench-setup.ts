@@ -13,8 +13,8 @@ import type { Redis } from 'ioredis';
 /** Addresses from the environment, defaults of tools/dev-services. */
 export const BROKERS = (process.env['KAFKA_BROKERS'] ?? 'localhost:9092').split(',');
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://localhost:6380';
-/** Same as apps/ingest's default. */
-export const PARTITIONS_CONSUMED_CONCURRENTLY = 3;
+/** Same as apps/ingest's default (3); env BENCH_PARTITIONS_CONSUMED_CONCURRENTLY overrides it for tuning. */
+export const PARTITIONS_CONSUMED_CONCURRENTLY = Number(process.env['BENCH_PARTITIONS_CONSUMED_CONCURRENTLY'] ?? 3);
 
 /** Topics of one bench run. */
 export interface BenchTopics {
