@@ -5,7 +5,8 @@ import { selectBackend } from './select-backend.js';
 import { isWasmMatMulKernelRegistered, registerWasmMatMulKernel, restoreWasmMatMulKernel } from './wasm-mat-mul-kernel.js';
 
 type Case = [number[], number[], boolean, boolean, number[]];
-// [M, K, N]: a narrow output (N < M) and a wide one (N > M, where the dispatcher swaps operands).
+// [M, K, N]: a narrow output and a wide one; by its cost rule the dispatcher swaps operands for some
+// flag combinations of each (e.g. [3, 7, 5] with transposeB, [5, 7, 3] with both flags), so both paths run.
 const DIMS = [
   [5, 7, 3],
   [3, 7, 5],
