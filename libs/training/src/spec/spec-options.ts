@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import type { AdamOptions, MetaStepOptions, ModelConfig } from '@metarec/meta-learning';
+import { DEFAULT_META_STEP_OPTIONS, type AdamOptions, type MetaStepOptions, type ModelConfig } from '@metarec/meta-learning';
 
 import type { RunSpec } from './run-spec.js';
 
@@ -9,9 +9,18 @@ export function modelConfigOf(spec: RunSpec): Partial<ModelConfig> {
   return { ...spec.model, metaSgd: spec.algorithm === 'meta-sgd' };
 }
 
-/** The inner-loop options of every shard's meta-step. */
+/**
+ * The inner-loop options of every shard's meta-step. Task stacking keeps the core's default, so a
+ * shard computes exactly what the in-process `metaTrain` would for the same tasks.
+ */
 export function metaStepOptionsOf(spec: RunSpec): MetaStepOptions {
-  return { algorithm: spec.algorithm === 'meta-sgd' ? 'maml' : spec.algorithm, innerSteps: spec.inner.steps, innerLr: spec.inner.lr, innerL2: spec.inner.l2 };
+  return {
+    algorithm: spec.algorithm === 'meta-sgd' ? 'maml' : spec.algorithm,
+    innerSteps: spec.inner.steps,
+    innerLr: spec.inner.lr,
+    innerL2: spec.inner.l2,
+    batchTasks: DEFAULT_META_STEP_OPTIONS.batchTasks,
+  };
 }
 
 /** Adam settings other than the scheduled lr. */
