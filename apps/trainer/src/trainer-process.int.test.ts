@@ -31,7 +31,8 @@ function slowSpec(out: string, extra: Partial<RunSpecInput> = {}): RunSpecInput 
     name: 'process-test',
     data: { kind: 'synthetic-tasks', trainTasks: 16, validationTasks: 0, testTasks: 4, support: 6, query: 6, userFields: 2, itemFields: 2, cardinality: 40, seed: 3 },
     model: { embeddingDim: 8, hidden: [16], activation: 'softplus' },
-    inner: { steps: 80, lr: 0.02, l2: 0 },
+    // Enough inner steps that one shard outlasts the 1 s job lock (the stacked meta-step made 80 too quick).
+    inner: { steps: 240, lr: 0.02, l2: 0 },
     outer: { lr: 0.01 },
     metaBatchSize: 8,
     shardSize: 4,
