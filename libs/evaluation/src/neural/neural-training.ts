@@ -1,39 +1,11 @@
 import type { FlatParams, MetaAlgorithm, MetaModel } from '@metarec/meta-learning';
-import { applyUpdate, createOptimizerState, metaStep } from '@metarec/meta-learning';
+import { applyUpdate, createOptimizerState, metaStep, selectRows } from '@metarec/meta-learning';
 import type { EncodedRows, UserTask } from '@metarec/schemas';
 
 import type { EvalTask } from '../protocol/eval-task.js';
 import type { TrainingRows } from '../protocol/leak-guard.js';
 import { SeededRandom } from '../protocol/seeded-random.js';
 import type { RowEncoder } from './row-encoder.js';
-
-/** Rows `idx` of `rows` as a new batch. */
-export function sliceRows(rows: EncodedRows, idx: ArrayLike<number>): EncodedRows {
-  const U = rows.userIndices.length / Math.max(1, rows.count);
-  const I = rows.itemIndices.length / Math.max(1, rows.count);
-  const C = rows.itemCategories.length / Math.max(1, rows.count);
-  const N = rows.itemNumeric.length / Math.max(1, rows.count);
-  const n = idx.length;
-  const out = {
-    count: n,
-    userIndices: new Int32Array(n * U),
-    itemIndices: new Int32Array(n * I),
-    itemCategories: new Float32Array(n * C),
-    itemNumeric: new Float32Array(n * N),
-    labels: new Float32Array(n),
-    itemIds: new Array<string>(n),
-  };
-  for (let k = 0; k < n; k++) {
-    const r = idx[k];
-    out.userIndices.set(rows.userIndices.subarray(r * U, r * U + U), k * U);
-    out.itemIndices.set(rows.itemIndices.subarray(r * I, r * I + I), k * I);
-    out.itemCategories.set(rows.itemCategories.subarray(r * C, r * C + C), k * C);
-    out.itemNumeric.set(rows.itemNumeric.subarray(r * N, r * N + N), k * N);
-    out.labels[k] = rows.labels[r];
-    out.itemIds[k] = rows.itemIds[r];
-  }
-  return out;
-}
 
 /** Progress of a training loop: epoch (1-based) of `epochs` and the epoch's mean loss. */
 export type EpochCallback = (epoch: number, epochs: number, loss: number) => void;
@@ -59,8 +31,8 @@ export function trainGlobalParams(
     let sum = 0;
     let batches = 0;
     for (let b = 0; b < rows.count; b += o.batchSize) {
-      const batch = sliceRows(rows, perm.subarray(b, b + o.batchSize));
-      const task: UserTask = { userId: 'batch', support: sliceRows(batch, [0]), query: batch };
+      const batch = selectRows(rows, perm.subarray(b, b + o.batchSize), model.featureLayout);
+      const task: UserTask = { userId: 'batch', support: selectRows(batch, [0], model.featureLayout), query: batch };
       const r = metaStep(model, params, [task], { algorithm: 'fomaml', innerSteps: 0 });
       const u = applyUpdate(params, state, r.gradient, { lr: o.lr });
       params = u.params;
