@@ -2,7 +2,7 @@
 // adapt-score benchmarks one after the other on this machine, and writes the ratios.
 // Needs a Python with numpy + torch OUTSIDE the repo (see shared/reference/README.md).
 // Run: npx tsx --conditions=@metarec/source tools/bench/src/compare-reference.ts \
-//        [--python /work/.venv-ref/bin/python] [--reference ../shared/reference/melu_ref.py] [--threads 1]
+//        [--python ../.venv-ref/bin/python] [--reference ../shared/reference/melu_ref.py] [--threads 1]
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
