@@ -17,3 +17,5 @@ export type {
   ShutdownStepResult,
 } from './shutdown/graceful-shutdown.js';
 export { DEFAULT_GRACEFUL_SHUTDOWN_OPTIONS, GracefulShutdown } from './shutdown/graceful-shutdown.js';
+export type { WriteFileDurablyOptions } from './durable/durable-write.js';
+export { syncDirectory, writeFileDurably } from './durable/durable-write.js';

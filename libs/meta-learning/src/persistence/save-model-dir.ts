@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+
+import { syncDirectory, writeFileDurably } from '@metarec/runtime';
 
 import { assertFlatSize, createParamLayout, assertLayoutsEqual } from '../params/param-layout.js';
 import { contentSha256, type ModelBundle, sha256Hex } from './model-bundle.js';
@@ -39,26 +41,6 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-/** Writes and fsyncs, so a crash after the rename cannot leave a renamed directory of empty files. */
-async function writeDurable(file: string, bytes: Uint8Array | string): Promise<void> {
-  const handle = await open(file, 'wx');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Renames `tmp` to `target`; an existing `target` (overwrite) moves to `old` first and comes back if the swap fails. */
 async function swapInto(tmp: string, target: string, old: string, overwrite: boolean): Promise<void> {
   const replacing = overwrite && (await exists(target));
@@ -73,7 +55,7 @@ async function swapInto(tmp: string, target: string, old: string, overwrite: boo
     }
     throw e;
   }
-  await syncDir(path.dirname(target));
+  await syncDirectory(path.dirname(target));
   if (replacing) {
     await rm(old, { recursive: true, force: true });
   }
@@ -136,10 +118,10 @@ export async function saveModelDir(dir: string, bundle: ModelBundle, options: Sa
     await mkdir(parent, { recursive: true });
     await mkdir(tmp);
     for (const [name, bytes] of files) {
-      await writeDurable(path.join(tmp, name), bytes);
+      await writeFileDurably(path.join(tmp, name), bytes, { exclusive: true });
     }
-    await writeDurable(path.join(tmp, MODEL_DIR_FILES.manifest), toJson(manifest, MODEL_DIR_FILES.manifest));
-    await syncDir(tmp);
+    await writeFileDurably(path.join(tmp, MODEL_DIR_FILES.manifest), toJson(manifest, MODEL_DIR_FILES.manifest), { exclusive: true });
+    await syncDirectory(tmp);
     await swapInto(tmp, target, old, options.overwrite === true);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+
+import { syncDirectory, writeFileDurably } from '@metarec/runtime';
 
 import { z } from 'zod';
 
@@ -43,25 +45,6 @@ function bytesOf(a: Float32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-async function writeDurable(file: string, bytes: Uint8Array | string): Promise<void> {
-  const handle = await open(file, 'w');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /**
  * Checkpoints on the filesystem: each in its own directory written to a temp name, fsynced and
  * renamed, then `LATEST` replaced atomically (temp + rename), so a crash leaves the previous
@@ -96,7 +79,7 @@ export class CheckpointStore {
     const files: Record<string, { sha256: string; bytes: number }> = {};
     for (const [key, values] of Object.entries(arrays)) {
       const bytes = bytesOf(values);
-      await writeDurable(path.join(tmp, `${key}.bin`), bytes);
+      await writeFileDurably(path.join(tmp, `${key}.bin`), bytes);
       files[key] = { sha256: sha256(bytes), bytes: bytes.byteLength };
     }
     const state: z.input<typeof stateSchema> = {
@@ -114,14 +97,14 @@ export class CheckpointStore {
       specHash: checkpoint.specHash,
       files,
     };
-    await writeDurable(path.join(tmp, STATE), JSON.stringify(state));
-    await syncDir(tmp);
+    await writeFileDurably(path.join(tmp, STATE), JSON.stringify(state));
+    await syncDirectory(tmp);
     await rm(path.join(this.dir, name), { recursive: true, force: true });
     await rename(tmp, path.join(this.dir, name));
     const latestTmp = path.join(this.dir, `.${LATEST}.tmp-${randomUUID()}`);
-    await writeDurable(latestTmp, name);
+    await writeFileDurably(latestTmp, name);
     await rename(latestTmp, path.join(this.dir, LATEST));
-    await syncDir(this.dir);
+    await syncDirectory(this.dir);
     await this.prune();
   }
 
