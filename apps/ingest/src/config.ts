@@ -27,6 +27,7 @@ export const ingestConfigSchema = z.object({
   CO_OCCURRENCE_WINDOW: env.int("per-event co-occurrence: a new interaction pairs with this many of the user's latest items (0: off; the co-occurrence job rebuilds it instead)", { min: 0 }).default(0),
   POPULARITY_WINDOW_MS: env.int('popularity counts this trailing window, ms', { min: 1 }).default(86_400_000),
   POPULARITY_BUCKET_MS: env.int('popularity bucket length (divides the window), ms', { min: 1 }).default(3_600_000),
+  NEWEST_ITEMS_LIMIT: env.int('items kept in the newest-items list (by first profile seen; oldest trimmed)', { min: 1 }).default(1000),
   INGEST_HOST: env.string('interface the probe/metrics server listens on').default('0.0.0.0'),
   INGEST_PORT: env.port('port of /healthz, /readyz, /metrics').default(9464),
   SHUTDOWN_DEADLINE_MS: env.int('SIGTERM drain deadline (flush + commit included), ms', { min: 100 }).default(20_000),

@@ -63,6 +63,7 @@ const pipeline = new IngestPipeline({
     coOccurrenceWindow: config.CO_OCCURRENCE_WINDOW,
     popularityWindowMs: config.POPULARITY_WINDOW_MS,
     popularityBucketMs: config.POPULARITY_BUCKET_MS,
+    newestItemsLimit: config.NEWEST_ITEMS_LIMIT,
   }),
   deadLetters,
   committer: running,

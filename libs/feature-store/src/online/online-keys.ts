@@ -39,6 +39,11 @@ export class OnlineKeys {
     return `${this.itemProfilePrefix()}${itemId}`;
   }
 
+  /** Zset item id → `updated_at_ms` of its first profile seen; capped, oldest trimmed. */
+  newestItems(): string {
+    return `${this.prefix}newest-items`;
+  }
+
   /** Zset item → times it followed or preceded `itemId` in a user's recent window. */
   coOccurrence(itemId: string): string {
     return `${this.prefix}co:${itemId}`;

@@ -122,8 +122,55 @@ describe.skipIf(!redisService.available)('OnlineStore (real Redis)', () => {
     expect(await s.highWaterOffsets('interactions')).toEqual(new Map([['events|0', 39n]]));
   });
 
+  function items(partition: number, profiles: readonly [item: string, minutesAgo: number][], firstOffset = 0): OnlineBatch<'item_profiles'> {
+    return {
+      kind: 'item_profiles',
+      topic: 'items',
+      partition,
+      entries: profiles.map(([item, minutesAgo], i) => ({
+        offset: BigInt(firstOffset + i),
+        record: makeItemProfile({ item_id: item, updated_at_ms: NOW - minutesAgo * 60_000 }),
+      })),
+    };
+  }
+
+  it('lists items newest first by their first profile, and a replay from an older offset changes nothing', async () => {
+    const profiles: [string, number][] = [['a', 50], ['b', 10], ['c', 30], ['d', 20], ['e', 40]];
+    const clean = `${RUN}${randomUUID()}:`;
+    await store(clean).apply([items(0, profiles)]);
+    const replayed = `${RUN}${randomUUID()}:`;
+    const s = new OnlineStore({ redis, keyPrefix: replayed });
+    await s.apply([items(0, profiles.slice(0, 4))]);
+    await s.apply([items(0, profiles.slice(1), 1)]); // crash after 4, resume from committed 1
+    await s.apply([items(0, profiles)]); // whole partition again
+    expect(await s.newestItems(10)).toEqual(['b', 'd', 'c', 'e', 'a']);
+    expect(await s.newestItems(2)).toEqual(['b', 'd']);
+    const strip = (state: Record<string, unknown>, prefix: string): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(state).map(([k, v]) => [k.slice(prefix.length), v]));
+    expect(strip(await dump(redis, replayed), replayed)).toEqual(strip(await dump(redis, clean), clean));
+    expect(await redis.zscore(`${replayed}newest-items`, 'b')).toBe(String(NOW - 10 * 60_000));
+  });
+
+  it('keeps at most newestItemsLimit items, trims the oldest, and never re-lists a known item on update', async () => {
+    const prefix = `${RUN}${randomUUID()}:`;
+    const s = new OnlineStore({ redis, keyPrefix: prefix, newestItemsLimit: 3 });
+    await s.apply([items(0, [['a', 50], ['b', 40], ['c', 30]])]);
+    await s.apply([items(1, [['d', 20], ['e', 45]])]);
+    expect(await s.newestItems(10)).toEqual(['d', 'c', 'b']);
+    // An update of a trimmed item (a, newer time) and of a listed one (b) keeps first-seen times;
+    // so does a late older version of c.
+    await s.apply([items(0, [['a', 1], ['b', 2], ['c', 90]], 3)]);
+    expect(await s.newestItems(10)).toEqual(['d', 'c', 'b']);
+    expect(await redis.zcard(`${prefix}newest-items`)).toBe(3);
+    // User profiles never enter the list.
+    await s.apply([{ kind: 'user_profiles', topic: 'users', partition: 0, entries: [{ offset: 0n, record: makeUserProfile({ user_id: 'zz' }) }] }]);
+    expect(await s.newestItems(10)).toEqual(['d', 'c', 'b']);
+    await expect(s.newestItems(0)).rejects.toMatchObject({ code: 'FS_OPTIONS_INVALID' });
+  });
+
   it('rejects invalid options before touching Redis', () => {
     expect(() => new OnlineStore({ redis, popularityWindowMs: 5_000, popularityBucketMs: 3_000 })).toThrow(/must divide/);
     expect(() => new OnlineStore({ redis, recentLimit: 0 })).toThrow(expect.objectContaining({ code: 'FS_OPTIONS_INVALID' }));
+    expect(() => new OnlineStore({ redis, newestItemsLimit: 0 })).toThrow(expect.objectContaining({ code: 'FS_OPTIONS_INVALID' }));
   });
 });

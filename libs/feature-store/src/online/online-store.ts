@@ -38,6 +38,13 @@ export interface OnlineStoreOptions {
   readonly popularityBucketMs?: number;
   /** Events per script call; bounds how long one call holds Redis. @defaultValue `500` */
   readonly maxEventsPerCall?: number;
+  /**
+   * Size of the newest-items list ({@link OnlineStore.newestItems}): items by the time their
+   * first profile was seen, the oldest trimmed beyond this many. Candidate generation reads a
+   * few dozen; 1,000 leaves room for filtering at ~50 KB of Redis memory.
+   * @defaultValue `1000`
+   */
+  readonly newestItemsLimit?: number;
 }
 
 /** Defaults laid under {@link OnlineStoreOptions}. */
@@ -48,6 +55,7 @@ export const DEFAULT_ONLINE_STORE_OPTIONS = {
   popularityWindowMs: 86_400_000,
   popularityBucketMs: 3_600_000,
   maxEventsPerCall: 500,
+  newestItemsLimit: 1000,
 } as const;
 
 /** Records of one kind read from one topic-partition, in offset order. */
@@ -113,6 +121,7 @@ export class OnlineStore {
     requireInt('popularityBucketMs', merged.popularityBucketMs, 1);
     requireInt('popularityWindowMs', merged.popularityWindowMs, merged.popularityBucketMs);
     requireInt('maxEventsPerCall', merged.maxEventsPerCall, 1);
+    requireInt('newestItemsLimit', merged.newestItemsLimit, 1);
     if (merged.popularityWindowMs % merged.popularityBucketMs !== 0) {
       throw invalidOption('popularityBucketMs', 'must divide popularityWindowMs');
     }
@@ -171,7 +180,9 @@ export class OnlineStore {
       return;
     }
     const isUser = batch.kind === 'user_profiles';
-    const args: (string | number)[] = [...hwm, isUser ? this.keys.userProfilePrefix() : this.keys.itemProfilePrefix()];
+    const args: (string | number)[] = isUser
+      ? [...hwm, this.keys.userProfilePrefix(), '', 0]
+      : [...hwm, this.keys.itemProfilePrefix(), this.keys.newestItems(), this.options.newestItemsLimit];
     for (const { offset, record } of batch.entries) {
       const profile = record as UserProfile | ItemProfile;
       const id = 'user_id' in profile ? profile.user_id : profile.item_id;
@@ -204,6 +215,19 @@ export class OnlineStore {
     }
     const results = (await this.exec(pipeline)) as (string | null)[];
     return results.map((json) => (json === null ? null : this.decode(json, (v) => validateItemProfile(v, LENIENT))));
+  }
+
+  /**
+   * Ids of the `limit` items whose first profile arrived last, newest first (at most
+   * `newestItemsLimit`). "First seen" is the `updated_at_ms` of the first profile version
+   * ingested, not `release_year`: a film from 1999 added to the catalogue today is new to this
+   * platform's users and has no interactions yet, which is what candidate generation must make
+   * up for; a year is also too coarse to order by and may be null. Ties: higher id first.
+   * @throws FeatureStoreError `FS_REDIS_FAILED`, `FS_OPTIONS_INVALID` when `limit` is not a positive integer.
+   */
+  async newestItems(limit: number): Promise<string[]> {
+    requireInt('limit', limit, 1);
+    return this.run(() => this.redis.zrevrange(this.keys.newestItems(), 0, limit - 1));
   }
 
   /** The `k` items with the most interactions over the trailing window ending at `nowMs`. */
