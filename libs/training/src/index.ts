@@ -77,3 +77,7 @@ export type { RunLineage } from './output/run-output.js';
 export { runPaths, writeRunOutput } from './output/run-output.js';
 export type { RegisterRunOptions } from './output/register-run.js';
 export { HELD_OUT_SCENARIO, registerRun } from './output/register-run.js';
+
+// trace/
+export type { TraceSink, TraceSpan } from './trace/step-trace.js';
+export { traced, wallMs } from './trace/step-trace.js';

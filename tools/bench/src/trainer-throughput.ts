@@ -27,6 +27,7 @@ import {
   syntheticTaskSet,
   TrainingWorker,
   type RunSpec,
+  type TraceSpan,
   type TrainingLogger,
 } from '@metarec/training';
 import { startLocalRedis } from '@metarec/training/testing';
@@ -34,6 +35,7 @@ import { startLocalRedis } from '@metarec/training/testing';
 import { timingStats } from './bench-stats.js';
 import { benchEnvironment, printTable, stderrLogger, writeResult } from './bench-report.js';
 import { MELU_BENCH } from './melu-bench-setup.js';
+import { summarizeSteps, type StepBreakdown } from './trainer-trace-summary.js';
 
 const opts = new Command('trainer-throughput')
   .option('--steps <n>', 'timed meta-steps per configuration and round (after one warm-up step)', (v) => Number(v), 3)
@@ -96,15 +98,19 @@ function inProcess(spec: RunSpec): number[] {
   return times.slice(1);
 }
 
-async function distributed(url: string, spec: RunSpec, workers: number, runId: string): Promise<{ stepMs: number[]; computeMs: number[] }> {
+async function distributed(url: string, spec: RunSpec, workers: number, runId: string): Promise<{ stepMs: number[]; computeMs: number[]; spans: TraceSpan[] }> {
   const closers: Array<() => Promise<unknown>> = [];
   const computeMs: number[] = [];
+  const spans: TraceSpan[] = [];
+  const trace = (s: TraceSpan): void => {
+    spans.push(s);
+  };
   try {
     for (let w = 0; w < workers; w++) {
       const redis = new Redis(url, { maxRetriesPerRequest: null });
       const pool = new ComputePool({ threads: 1, backend: 'wasm' });
       const store = new RunStore({ redis });
-      const inner = new ShardProcessor({ store, pool, loadTaskSet });
+      const inner = new ShardProcessor({ store, pool, loadTaskSet, trace });
       const processor = {
         process: async (...args: Parameters<ShardProcessor['process']>) => {
           const r = await inner.process(...args);
@@ -112,7 +118,7 @@ async function distributed(url: string, spec: RunSpec, workers: number, runId: s
           return r;
         },
       } as ShardProcessor;
-      const worker = new TrainingWorker({ connection: redis, processor, logger: quiet, concurrency: 1 });
+      const worker = new TrainingWorker({ connection: redis, processor, logger: quiet, concurrency: 1, trace });
       closers.push(() => redis.quit(), () => pool.close(), () => worker.close());
     }
     const redis = new Redis(url, { maxRetriesPerRequest: null });
@@ -124,6 +130,7 @@ async function distributed(url: string, spec: RunSpec, workers: number, runId: s
       pool,
       logger: quiet,
       pollIntervalMs: 50,
+      trace,
       onStatus: (s) => {
         if (s.status === 'running') {
           stamps.push(performance.now());
@@ -133,7 +140,7 @@ async function distributed(url: string, spec: RunSpec, workers: number, runId: s
     closers.push(() => redis.quit(), () => pool.close(), () => coordinator.close());
     await coordinator.run(spec, { runId });
     // stamps[0] ends the warm-up step (thread start-up, first parameter load).
-    return { stepMs: stamps.slice(1).map((t, i) => t - stamps[i]), computeMs: computeMs.slice(2) };
+    return { stepMs: stamps.slice(1).map((t, i) => t - stamps[i]), computeMs: computeMs.slice(2), spans };
   } finally {
     for (const close of closers.reverse()) {
       await close();
@@ -188,17 +195,19 @@ try {
   const spec = meluSpec(out, opts.steps);
   const tasksPerStep = spec.metaBatchSize;
   const local: number[] = [];
-  const one = { stepMs: [] as number[], computeMs: [] as number[] };
-  const two = { stepMs: [] as number[], computeMs: [] as number[] };
+  const one = { stepMs: [] as number[], computeMs: [] as number[], spans: [] as TraceSpan[] };
+  const two = { stepMs: [] as number[], computeMs: [] as number[], spans: [] as TraceSpan[] };
   for (let round = 0; round < opts.rounds; round++) {
     console.error(`round ${round + 1}/${opts.rounds}: in-process (${opts.algorithm}), coordinator + 1 worker, coordinator + 2 workers …`);
     local.push(...inProcess(spec));
     const r1 = await distributed(redisServer.url, spec, 1, `bench-1w-${round}`);
     one.stepMs.push(...r1.stepMs);
     one.computeMs.push(...r1.computeMs);
+    one.spans.push(...r1.spans);
     const r2 = await distributed(redisServer.url, spec, 2, `bench-2w-${round}`);
     two.stepMs.push(...r2.stepMs);
     two.computeMs.push(...r2.computeMs);
+    two.spans.push(...r2.spans);
   }
   const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
   const paramCount = createMetaModel(set.featureLayout, modelConfigOf(spec)).layout.totalSize;
@@ -231,6 +240,10 @@ try {
     ['blob encode incl. sha256 (ms)', blob.encodeMs, ''],
     ['blob SET+GET+decode p50 (ms)', blob.roundTripMs.p50_ms, ''],
   ]);
+  const breakdowns: Record<string, StepBreakdown> = { oneWorker: summarizeSteps(one.spans), twoWorkers: summarizeSteps(two.spans) };
+  const names = [...new Set(Object.values(breakdowns).flatMap((b) => [...Object.keys(b.spanMs), ...Object.keys(b.derivedMs).map((k) => `= ${k}`)]))];
+  const cell = (b: StepBreakdown, n: string): number | string => (n.startsWith('= ') ? b.derivedMs[n.slice(2)] : b.spanMs[n]) ?? '';
+  printTable('Per-step breakdown, mean ms (spans: coordinator coord.*, workers worker.*; = derived gaps)', ['span', '1 worker', '2 workers'], names.map((n) => [n, cell(breakdowns.oneWorker, n), cell(breakdowns.twoWorkers, n)]));
   console.log(`\nloadavg at start ${env.loadavgStart.join(' ')}; ${env.cpuCount} cores. The coordinator shares the process (main thread) with the workers' compute threads; it is idle during the barrier, but with 2 workers on 2 cores any other load (loadavg above) steals from them.`);
   const file = writeResult('trainer-throughput', env, {
     algorithm: opts.algorithm,
@@ -246,6 +259,7 @@ try {
     tinyModelQueueOverhead: tiny,
     meanShardComputeMs: mean(one.computeMs),
     gradientBlob: blob,
+    stepBreakdownMs: breakdowns,
   });
   console.log(`\nwrote ${file}`);
 } finally {

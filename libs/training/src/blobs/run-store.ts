@@ -80,11 +80,21 @@ export class RunStore {
   /**
    * Stores a shard's gradient unless one is already stored for (run, step, shard): the first
    * result wins and a late or repeated one (a retried or stalled-and-rerun job) is ignored.
+   * In the same round trip, announces the shard on {@link trainingKeys.shardDone} (also when
+   * ignored: the announcement only wakes the coordinator, which reads the key).
    * @returns true when this call's result was accepted.
    */
   async acceptGradient(runId: string, step: number, shard: number, gradient: Float32Array, taskCount: number, loss: number): Promise<boolean> {
     const bytes = encodeBlob({ kind: 'gradient', values: gradient, taskCount, loss });
-    const reply = await this.redis.set(trainingKeys.gradient(runId, step, shard), bytes, 'PX', this.blobTtlMs, 'NX');
+    const replies = await this.redis
+      .pipeline()
+      .set(trainingKeys.gradient(runId, step, shard), bytes, 'PX', this.blobTtlMs, 'NX')
+      .publish(trainingKeys.shardDone(runId), `${step}:${shard}`)
+      .exec();
+    const [error, reply] = replies?.[0] ?? [new Error('empty pipeline reply'), null];
+    if (error !== null) {
+      throw error;
+    }
     return reply === 'OK';
   }
 
@@ -93,6 +103,34 @@ export class RunStore {
     const key = trainingKeys.gradient(runId, step, shard);
     const bytes = await this.redis.getBuffer(key);
     return bytes === null ? null : decodeBlob(bytes, 'gradient', key);
+  }
+
+  /**
+   * The accepted gradients of `shards` (null where none is stored yet), in one round trip.
+   * @throws TrainingError `TRAIN_BLOB_CORRUPT`; the Redis error of a failed read.
+   */
+  async getGradients(runId: string, step: number, shards: readonly number[]): Promise<Array<DecodedBlob | null>> {
+    if (shards.length === 0) {
+      return [];
+    }
+    const keys = shards.map((s) => trainingKeys.gradient(runId, step, s));
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) {
+      pipeline.getBuffer(key);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return keys.map((key, i) => {
+      const [error, value] = replies[i] ?? [new Error(`no reply for ${key}`), null];
+      if (error !== null) {
+        throw error;
+      }
+      return value === null ? null : decodeBlob(value as Buffer, 'gradient', key);
+    });
+  }
+
+  /** Whether a shard has an accepted gradient (without reading it). */
+  async hasGradient(runId: string, step: number, shard: number): Promise<boolean> {
+    return (await this.redis.exists(trainingKeys.gradient(runId, step, shard))) === 1;
   }
 
   /** Which of `shards` have an accepted gradient (one round trip). */

@@ -29,6 +29,7 @@ import { assertSmallJson, JOB_SCHEMA_VERSION, SHARD_QUEUE, type ShardJobData } f
 import { adamOptionsOf, metaStepOptionsOf, modelConfigOf, specHash } from '../spec/spec-options.js';
 import type { RunSpec } from '../spec/run-spec.js';
 import type { RunStatus } from '../status/run-status.js';
+import { traced, wallMs, type TraceSink } from '../trace/step-trace.js';
 import type { TrainingLogger } from '../worker/training-worker.js';
 import { awaitShards, shardJobId } from './shard-barrier.js';
 import { aggregateShards, planShards } from './shard-plan.js';
@@ -52,6 +53,8 @@ export interface CoordinatorOptions {
   /** Receives every status written. */
   readonly onStatus?: (status: RunStatus) => void;
   readonly now?: () => number;
+  /** Receives timing spans of every step (`coord.*`), for profiling. @defaultValue undefined (none) */
+  readonly trace?: TraceSink;
 }
 
 /** Defaults of {@link CoordinatorOptions}. */
@@ -111,7 +114,11 @@ export class Coordinator {
   private readonly o: CoordinatorOptions & typeof DEFAULT_COORDINATOR_OPTIONS;
   private readonly queue: Queue;
   private readonly events: QueueEvents;
+  /** Subscribed to the running run's {@link trainingKeys.shardDone} channel (created here, quit in close). */
+  private readonly subscriber: Redis;
   private readonly wakers = new Set<() => void>();
+  /** A wake-up that came while no barrier was waiting (e.g. during a read): the next wait returns at once. */
+  private pendingWake = false;
   private closing: Promise<void> | null = null;
 
   /** @throws TrainingError `TRAIN_OPTIONS_INVALID`. */
@@ -121,17 +128,20 @@ export class Coordinator {
       throw new TrainingError('TRAIN_OPTIONS_INVALID', 'CoordinatorOptions.pollIntervalMs must be >= 10 and keepJobsSec >= 1', { field: 'pollIntervalMs' });
     }
     this.queue = new Queue(SHARD_QUEUE, { connection: this.o.connection });
+    // Completions wake the barrier through the workers' shard-done announcements (sent with the
+    // gradient, before BullMQ even marks the job completed); failures through the queue's events.
     this.events = new QueueEvents(SHARD_QUEUE, { connection: this.o.connection });
-    const wake = (): void => this.wakers.forEach((w) => w());
-    this.events.on('completed', wake);
-    this.events.on('failed', wake);
+    this.subscriber = this.o.connection.duplicate();
+    this.events.on('failed', () => this.wake());
+    this.subscriber.on('message', () => this.wake());
     this.events.on('error', (e) => this.o.logger.warn({ err: e.message }, 'queue events connection error'));
+    this.subscriber.on('error', (e: Error) => this.o.logger.warn({ err: e.message }, 'shard-done subscriber connection error'));
     this.queue.on('error', (e) => this.o.logger.warn({ err: e.message }, 'queue connection error'));
   }
 
   /** Waits until the queue and its event stream are connected. */
   async waitUntilReady(): Promise<void> {
-    await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
+    await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady(), this.subscriber.ping()]);
   }
 
   /**
@@ -155,9 +165,21 @@ export class Coordinator {
       }
       await this.o.store.putSpec(runId, spec);
       const loop = new StepLoop(this, spec, runId, taskSet, st, checkpoints, startedAtMs, options);
-      const outcome = await loop.run(() => {
-        step = st.step;
-      });
+      const channel = trainingKeys.shardDone(runId);
+      await this.subscriber.subscribe(channel);
+      let outcome: LoopOutcome;
+      try {
+        outcome = await loop.run(() => {
+          step = st.step;
+        });
+      } catch (error) {
+        // A checkpoint still being written finishes (a closed coordinator keeps its last step).
+        await loop.settle().catch((e: unknown) => this.o.logger.error({ runId, err: String(e) }, 'checkpoint write failed while the run failed'));
+        throw error;
+      } finally {
+        await this.subscriber.unsubscribe(channel).catch((e: unknown) => this.o.logger.warn({ runId, err: String(e) }, 'unsubscribing from shard-done failed'));
+      }
+      await loop.settle();
       return await this.finish(spec, runId, model, taskSet, st, outcome, startedAtMs);
     } catch (error) {
       const code = errorCodeOf(error) ?? 'TRAIN_UNKNOWN';
@@ -169,11 +191,11 @@ export class Coordinator {
     }
   }
 
-  /** Closes the queue and its event stream (not the connection). Safe to call twice. */
+  /** Closes the queue, its event stream and the shard-done subscriber (not the connection). Safe to call twice. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.wakers.forEach((w) => w());
-      const results = await Promise.allSettled([this.events.close(), this.queue.close()]);
+      this.wake();
+      const results = await Promise.allSettled([this.events.close(), this.queue.close(), this.subscriber.quit()]);
       for (const r of results) {
         if (r.status === 'rejected') {
           this.o.logger.error({ err: String(r.reason) }, 'closing the coordinator queue failed');
@@ -185,8 +207,10 @@ export class Coordinator {
 
   /** @internal one meta-step: publish, enqueue, barrier, aggregate, Adam. */
   async metaStep(spec: RunSpec, runId: string, taskSet: TaskSet, st: LoopState, batch: readonly number[]): Promise<number> {
+    const at = { runId, step: st.step };
+    const trace = this.o.trace;
     const shards = planShards(batch, spec.shardSize);
-    await this.o.store.publishParams(runId, st.step, st.params);
+    await traced(trace, 'coord.publish', at, () => this.o.store.publishParams(runId, st.step, st.params));
     const jobs = shards.map((taskIndices, shard) => {
       const data: ShardJobData = {
         v: JOB_SCHEMA_VERSION,
@@ -211,24 +235,27 @@ export class Coordinator {
         },
       };
     });
-    await this.queue.addBulk(jobs);
-    const blobs = await awaitShards({
-      queue: this.queue,
-      store: this.o.store,
-      runId,
-      step: st.step,
-      jobs,
-      params: st.params,
-      ensureSpec: () => this.o.store.ensureSpec(runId, spec),
-      logger: this.o.logger,
-      wait: (ms) => this.waitForEvent(ms),
-      pollIntervalMs: this.o.pollIntervalMs,
-      closed: () => this.closing !== null,
-    });
-    const agg = aggregateShards(blobs);
+    await traced(trace, 'coord.enqueue', at, () => this.queue.addBulk(jobs));
+    const blobs = await traced(trace, 'coord.barrier', at, () =>
+      awaitShards({
+        queue: this.queue,
+        store: this.o.store,
+        runId,
+        step: st.step,
+        jobs,
+        params: st.params,
+        ensureSpec: () => this.o.store.ensureSpec(runId, spec),
+        logger: this.o.logger,
+        wait: (ms) => this.waitForEvent(ms),
+        pollIntervalMs: this.o.pollIntervalMs,
+        closed: () => this.closing !== null,
+        ...(trace === undefined ? {} : { trace }),
+      }),
+    );
+    const agg = await traced(trace, 'coord.aggregate', at, () => aggregateShards(blobs));
     const lr = learningRateAt(spec.outer.lr, spec.outer.schedule, st.step);
-    const u = applyUpdate(st.params, st.optimizer, agg.gradient, { ...adamOptionsOf(spec), lr });
-    await this.o.store.deleteStep(runId, st.step, shards.length);
+    const u = await traced(trace, 'coord.adam', at, () => applyUpdate(st.params, st.optimizer, agg.gradient, { ...adamOptionsOf(spec), lr }));
+    await traced(trace, 'coord.cleanup', at, () => this.o.store.deleteStep(runId, st.step, shards.length));
     st.params = u.params;
     st.optimizer = u.state;
     return agg.loss;
@@ -248,11 +275,28 @@ export class Coordinator {
   }
 
   /** @internal */
+  get trace(): TraceSink | undefined {
+    return this.o.trace;
+  }
+
+  /** @internal */
   nowMs(): number {
     return (this.o.now ?? Date.now)();
   }
 
+  private wake(): void {
+    if (this.wakers.size === 0) {
+      this.pendingWake = true;
+      return;
+    }
+    this.wakers.forEach((w) => w());
+  }
+
   private waitForEvent(ms: number): Promise<void> {
+    if (this.pendingWake) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -331,6 +375,8 @@ interface LoopOutcome {
 
 /** The epoch/batch loop of one run (metaTrain's control flow, with checkpoints and status). */
 class StepLoop {
+  private pendingCheckpoint: Promise<void> | null = null;
+
   constructor(
     private readonly c: Coordinator,
     private readonly spec: RunSpec,
@@ -363,7 +409,7 @@ class StepLoop {
         onStep();
         let validationLoss: number | null = null;
         if (spec.validateEvery > 0 && st.step % spec.validateEvery === 0 && this.taskSet.validation.length > 0) {
-          validationLoss = await this.validate();
+          validationLoss = await traced(this.c.trace, 'coord.validate', { runId: this.runId, step: st.step }, () => this.validate());
           validated = true;
         }
         stoppedEarly = spec.patience > 0 && st.sinceBest >= spec.patience;
@@ -374,8 +420,9 @@ class StepLoop {
           st.rngAtEpochStart = rngAfterShuffle;
         }
         if (st.step % spec.checkpointEvery === 0 || stopped || st.epoch >= spec.epochs) {
-          await this.checkpoint();
+          await traced(this.c.trace, 'coord.checkpoint', { runId: this.runId, step: st.step }, () => this.checkpoint());
         }
+        const statusStartMs = this.c.trace === undefined ? 0 : wallMs();
         const elapsed = (this.c.nowMs() - sessionStart.ms) / 1000;
         const done = st.step - sessionStart.step;
         await this.c.putStatus(
@@ -393,6 +440,7 @@ class StepLoop {
           },
           this.options,
         );
+        this.c.trace?.({ name: 'coord.status', runId: this.runId, step: st.step, startMs: statusStartMs, endMs: wallMs() });
         if (stopped || st.batchInEpoch === 0) {
           break;
         }
@@ -417,9 +465,27 @@ class StepLoop {
     return loss;
   }
 
+  /**
+   * Waits for the checkpoint being written in the background (if any); its error surfaces here.
+   * Called before the next checkpoint starts and before the run's output is written.
+   */
+  async settle(): Promise<void> {
+    const pending = this.pendingCheckpoint;
+    this.pendingCheckpoint = null;
+    await pending;
+  }
+
+  /**
+   * Starts writing a checkpoint of the current state and returns once the previous one is
+   * durable: the write (fsyncs of ~4 parameter-sized files) overlaps the next step's shards
+   * instead of stalling them. Safe because every array it holds is replaced, never mutated, by
+   * later steps (Adam returns new arrays; losses are copied). A coordinator killed before the
+   * write lands resumes from the checkpoint before: the same steps are recomputed identically.
+   */
   private async checkpoint(): Promise<void> {
+    await this.settle();
     const st = this.st;
-    await this.checkpoints.save({
+    const checkpoint: Checkpoint = {
       runId: this.runId,
       step: st.step,
       epoch: st.epoch,
@@ -427,11 +493,16 @@ class StepLoop {
       rngAtEpochStart: st.rngAtEpochStart,
       params: st.params,
       optimizer: st.optimizer,
-      best: st.best,
+      best: st.best === null ? null : { ...st.best },
       sinceBest: st.sinceBest,
-      losses: st.losses,
+      losses: [...st.losses],
       dataVersion: this.taskSet.dataVersion,
       specHash: specHash(this.spec),
-    });
+    };
+    const at = { runId: this.runId, step: st.step };
+    const write = traced(this.c.trace, 'bg.checkpoint', at, () => this.checkpoints.save(checkpoint));
+    // Observed by settle(); until then a failure must not become an unhandled rejection.
+    write.catch(() => undefined);
+    this.pendingCheckpoint = write;
   }
 }

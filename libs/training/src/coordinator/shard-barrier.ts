@@ -4,6 +4,7 @@ import type { DecodedBlob } from '../blobs/blob-codec.js';
 import type { RunStore } from '../blobs/run-store.js';
 import { errorCodeOf, TrainingError } from '../errors.js';
 import type { ShardJobData } from '../queue/job-contracts.js';
+import { traced, type TraceSink } from '../trace/step-trace.js';
 import type { TrainingLogger } from '../worker/training-worker.js';
 
 /** BullMQ job id of a shard: deterministic, so re-adding after a coordinator restart is a no-op. */
@@ -27,25 +28,29 @@ export interface AwaitShardsArgs {
   readonly wait: (ms: number) => Promise<void>;
   readonly pollIntervalMs: number;
   readonly closed: () => boolean;
+  /** Receives `coord.fetch` spans (each read of the shards not read yet, with decoding). */
+  readonly trace?: TraceSink;
 }
 
 /**
  * The per-step barrier: resolves with every shard's accepted gradient (in shard order). Results
  * are read from their keys, not from job return values, so a result counts once whichever attempt
- * wrote it. Each poll also repairs what a Redis restart or a lost job can leave behind: a job that
- * is gone, or completed while its result key is gone, is added again (and the step's parameters
- * republished if they are missing). A job that failed for good fails the step.
+ * wrote it. Each shard is read (and its checksum verified) as soon as it is stored, so with
+ * shards finishing at different times only the last one's read is on the critical path. Each
+ * poll also repairs what a Redis restart or a lost job can leave behind: a job that is gone, or
+ * completed while its result key is gone, is added again (and the step's parameters republished
+ * if they are missing). A job that failed for good fails the step.
  * @throws TrainingError `TRAIN_SHARD_FAILED` with the job's failure reason and attempts, `TRAIN_CLOSED`.
  */
 export async function awaitShards(a: AwaitShardsArgs): Promise<DecodedBlob[]> {
+  const got: Array<DecodedBlob | null> = a.jobs.map(() => null);
   for (;;) {
     if (a.closed()) {
       throw new TrainingError('TRAIN_CLOSED', `coordinator closed while waiting for step ${a.step}`, { step: a.step });
     }
     try {
-      const done = await collect(a);
-      if (done !== null) {
-        return done;
+      if (await collect(a, got)) {
+        return got as DecodedBlob[];
       }
     } catch (error) {
       if (error instanceof TrainingError) {
@@ -58,22 +63,24 @@ export async function awaitShards(a: AwaitShardsArgs): Promise<DecodedBlob[]> {
   }
 }
 
-async function collect(a: AwaitShardsArgs): Promise<DecodedBlob[] | null> {
+/** Reads the shards not read yet into `got`; repairs the ones still missing. True when all are in. */
+async function collect(a: AwaitShardsArgs, got: Array<DecodedBlob | null>): Promise<boolean> {
   await a.ensureSpec();
-  const present = await a.store.presentGradients(a.runId, a.step, a.jobs.length);
-  if (present.every(Boolean)) {
-    const blobs = await Promise.all(a.jobs.map((_, shard) => a.store.getGradient(a.runId, a.step, shard)));
-    if (blobs.every((b): b is DecodedBlob => b !== null)) {
-      return blobs;
+  const missing = got.flatMap((g, shard) => (g === null ? [shard] : []));
+  const read = await traced(a.trace, 'coord.fetch', { runId: a.runId, step: a.step }, () => a.store.getGradients(a.runId, a.step, missing));
+  const stillMissing: number[] = [];
+  missing.forEach((shard, i) => {
+    const blob = read[i];
+    if (blob === null) {
+      stillMissing.push(shard);
+    } else {
+      got[shard] = blob;
     }
-    return null;
+  });
+  for (const shard of stillMissing) {
+    await repair(a, shard);
   }
-  for (let shard = 0; shard < a.jobs.length; shard++) {
-    if (!present[shard]) {
-      await repair(a, shard);
-    }
-  }
-  return null;
+  return stillMissing.length === 0;
 }
 
 async function repair(a: AwaitShardsArgs, shard: number): Promise<void> {
@@ -93,8 +100,8 @@ async function repair(a: AwaitShardsArgs, shard: number): Promise<void> {
   if (state !== 'completed' && state !== 'unknown') {
     return;
   }
-  // Completed just after the presence check: its result is there now.
-  if ((await a.store.getGradient(a.runId, a.step, shard)) !== null) {
+  // Completed just after the read: its result is there now (read on the next poll).
+  if (await a.store.hasGradient(a.runId, a.step, shard)) {
     return;
   }
   if (state === 'completed') {

@@ -9,6 +9,7 @@ import { TrainingError } from '../errors.js';
 import { JOB_SCHEMA_VERSION, type ShardJobData, type ShardJobResult } from '../queue/job-contracts.js';
 import { metaStepOptionsOf, modelConfigOf } from '../spec/spec-options.js';
 import type { RunSpec } from '../spec/run-spec.js';
+import { traced, wallMs, type TraceSink } from '../trace/step-trace.js';
 
 /** Options of {@link ShardProcessor}. */
 export interface ShardProcessorOptions {
@@ -19,6 +20,8 @@ export interface ShardProcessorOptions {
   readonly paramsCacheSize?: number;
   /** Task sets kept in memory, by data version. @defaultValue 2 */
   readonly taskSetCacheSize?: number;
+  /** Receives timing spans of every shard (`worker.*`), for profiling. @defaultValue undefined (none) */
+  readonly trace?: TraceSink;
 }
 
 /** Defaults of {@link ShardProcessorOptions}. */
@@ -60,6 +63,7 @@ export class ShardProcessor {
   private readonly specs = new PromiseCache<RunSpec>(8);
   private readonly taskSets: PromiseCache<TaskSet>;
   private readonly params: PromiseCache<Float32Array>;
+  private readonly trace: TraceSink | undefined;
 
   constructor(options: ShardProcessorOptions) {
     const o = { ...DEFAULT_SHARD_PROCESSOR_OPTIONS, ...options };
@@ -73,6 +77,7 @@ export class ShardProcessor {
     this.loadTaskSet = o.loadTaskSet;
     this.taskSets = new PromiseCache(o.taskSetCacheSize);
     this.params = new PromiseCache(o.paramsCacheSize);
+    this.trace = o.trace;
   }
 
   /**
@@ -95,9 +100,17 @@ export class ShardProcessor {
       }
       return task;
     });
-    const params = await this.params.get(job.paramsKey, () => this.store.getParams(job.runId, job.paramsVersion));
+    const at = { runId: job.runId, step: job.step, shard: job.shard };
+    const params = await traced(this.trace, 'worker.params', at, () => this.params.get(job.paramsKey, () => this.store.getParams(job.runId, job.paramsVersion)));
+    const computeStartMs = this.trace === undefined ? 0 : wallMs();
     const out = await this.pool.run({ featureLayout: taskSet.featureLayout, modelConfig: modelConfigOf(spec), params, tasks, step: metaStepOptionsOf(spec) });
-    const accepted = await this.store.acceptGradient(job.runId, job.step, job.shard, out.gradient, out.taskCount, out.loss);
+    if (this.trace !== undefined) {
+      const endMs = wallMs();
+      this.trace({ name: 'worker.compute', ...at, startMs: computeStartMs, endMs });
+      // The meta-step itself, as timed inside the compute thread (the rest is messaging).
+      this.trace({ name: 'worker.compute.thread', ...at, startMs: endMs - out.computeMs, endMs });
+    }
+    const accepted = await traced(this.trace, 'worker.store', at, () => this.store.acceptGradient(job.runId, job.step, job.shard, out.gradient, out.taskCount, out.loss));
     return {
       v: JOB_SCHEMA_VERSION,
       gradientKey: trainingKeys.gradient(job.runId, job.step, job.shard),

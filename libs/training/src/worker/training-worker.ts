@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 
 import { errorCodeOf, TrainingError, UNRECOVERABLE_CODES } from '../errors.js';
 import { parsePayload, RUN_QUEUE, runJobSchema, SHARD_QUEUE, shardJobSchema, assertSmallJson, type RunJobData, type ShardJobResult } from '../queue/job-contracts.js';
+import { wallMs, type TraceSink } from '../trace/step-trace.js';
 import type { ShardProcessor } from './shard-processor.js';
 import type { WorkerMetrics } from './worker-metrics.js';
 
@@ -38,6 +39,8 @@ export interface TrainingWorkerOptions {
   readonly runHandler?: RunJobHandler;
   /** Worker name stored on jobs (which pod ran it). */
   readonly name?: string;
+  /** Receives `worker.pickup` (job added → processing starts) and `worker.job` spans. @defaultValue undefined (none) */
+  readonly trace?: TraceSink;
 }
 
 /** Defaults of {@link TrainingWorkerOptions}. */
@@ -118,8 +121,12 @@ export class TrainingWorker {
 
   private async processShard(job: Job): Promise<ShardJobResult> {
     try {
+      const startMs = wallMs();
       const data = parsePayload(shardJobSchema, job.data, 'shard job data');
+      const at = { runId: data.runId, step: data.step, shard: data.shard };
+      this.o.trace?.({ name: 'worker.pickup', ...at, startMs: job.timestamp, endMs: startMs });
       const result = await this.o.processor.process(data);
+      this.o.trace?.({ name: 'worker.job', ...at, startMs, endMs: wallMs() });
       assertSmallJson(result, 'shard job result');
       this.o.metrics?.stepSeconds.observe(result.computeMs / 1000);
       this.o.metrics?.gradientBytes.inc(result.gradientBytes);
