@@ -31,6 +31,16 @@ describe('serving app', () => {
     expect(body.modelVersion).toBe(1);
   });
 
+  it('reports per-stage timings in a Server-Timing header, not in the body', async () => {
+    const response = await app.inject({ method: 'GET', url: `/v1/users/${t.world.warmUserIds[1]}/recommendations?k=3` });
+    expect(response.statusCode).toBe(200);
+    const header = String(response.headers['server-timing']);
+    for (const stage of ['user', 'candidates', 'profiles', 'adapt', 'score', 'rank', 'handler']) {
+      expect(header).toMatch(new RegExp(`(^|, )${stage};dur=\\d+\\.\\d{3}`));
+    }
+    expect(Object.keys(response.json<Record<string, unknown>>()).sort()).toEqual(['candidateCount', 'degraded', 'items', 'modelVersion', 'path', 'supportCount', 'userId']);
+  });
+
   it('takes context in the POST form and defaults k to 20', async () => {
     const first = await app.inject({ method: 'POST', url: '/v1/users/new-user/recommendations', payload: {} });
     expect(first.json<{ items: { itemId: string }[] }>().items).toHaveLength(20);

@@ -1,9 +1,10 @@
 import { ID_MAX_LENGTH } from '@metarec/schemas';
-import type { ServingService } from '@metarec/serving';
-import { fastify, type FastifyInstance } from 'fastify';
+import { serverTimingHeader, type Recommendation, type ServingService } from '@metarec/serving';
+import { fastify, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 
 import { errorHandler, parseOr400 } from './errors.js';
+import { ONBOARDING_RESPONSE, RECOMMENDATION_RESPONSE } from './response-schemas.js';
 import { DEFAULT_K, kQuerySchema, recommendBodySchema, userParamsSchema } from './request-schemas.js';
 
 /** Probe and API paths (the deployment manifests' probes are checked against these). */
@@ -47,17 +48,17 @@ export function buildApp(deps: ServingAppDeps): FastifyInstance {
   });
   app.get(ROUTES.metrics, async (_request, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()));
 
-  app.get(ROUTES.recommendations, async (request) => {
+  app.get(ROUTES.recommendations, { schema: { response: { 200: RECOMMENDATION_RESPONSE } } }, async (request, reply) => {
     const { userId } = parseOr400(userParamsSchema, request.params, 'params');
     const { k } = parseOr400(kQuerySchema, request.query, 'query');
-    return service.recommender.recommend({ userId, k: k ?? DEFAULT_K });
+    return withServerTiming(reply, await service.recommender.recommend({ userId, k: k ?? DEFAULT_K }));
   });
-  app.post(ROUTES.recommendations, async (request) => {
+  app.post(ROUTES.recommendations, { schema: { response: { 200: RECOMMENDATION_RESPONSE } } }, async (request, reply) => {
     const { userId } = parseOr400(userParamsSchema, request.params, 'params');
     const body = parseOr400(recommendBodySchema, request.body ?? {}, 'body');
-    return service.recommender.recommend({ userId, k: body.k ?? DEFAULT_K, exclude: body.exclude ?? [] });
+    return withServerTiming(reply, await service.recommender.recommend({ userId, k: body.k ?? DEFAULT_K, exclude: body.exclude ?? [] }));
   });
-  app.get(ROUTES.onboarding, async (request) => {
+  app.get(ROUTES.onboarding, { schema: { response: { 200: ONBOARDING_RESPONSE } } }, async (request) => {
     const { userId } = parseOr400(userParamsSchema, request.params, 'params');
     const { k } = parseOr400(kQuerySchema, request.query, 'query');
     return service.onboarding.onboarding(userId, k ?? Math.min(DEFAULT_K, service.onboarding.maxK));
@@ -67,4 +68,13 @@ export function buildApp(deps: ServingAppDeps): FastifyInstance {
     return reply.code(202).send({ accepted: true, partition: receipt.partition, offset: receipt.offset });
   });
   return app;
+}
+
+/**
+ * Puts the per-stage timings in a `Server-Timing` header (plus `handler`: fastify's time up to the
+ * end of the handler). The body's serializer (the response schema) leaves `timings` out.
+ */
+function withServerTiming(reply: FastifyReply, recommendation: Recommendation): Recommendation {
+  reply.header('server-timing', `${serverTimingHeader(recommendation.timings)}, handler;dur=${reply.elapsedTime.toFixed(3)}`);
+  return recommendation;
 }

@@ -37,6 +37,8 @@ export type { Recommendation, RecommenderOptions, RecommendRequest, UserView } f
 export { checkK, DEFAULT_RECOMMENDER_OPTIONS, Recommender } from './recommend/recommender.js';
 export type { ScoredItem } from './recommend/rank.js';
 export { topK } from './recommend/rank.js';
+export type { RequestStage, StageTimings } from './recommend/request-timings.js';
+export { REQUEST_STAGES, RequestTimer, serverTimingHeader } from './recommend/request-timings.js';
 export type { SupportSet } from './recommend/support-set.js';
 export { supportSet } from './recommend/support-set.js';
 

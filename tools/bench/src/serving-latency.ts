@@ -17,7 +17,7 @@ const opts = new Command('serving-latency')
   .option('--requests <n>', 'timed requests per path (cold, adapted, onboarding)', (v) => Number(v), 1000)
   .option('--soak <n>', 'cached-path requests of the memory/tensor soak', (v) => Number(v), 10_000)
   .option('--duration <s>', 'seconds per autocannon run', (v) => Number(v), 10)
-  .option('--connections <list>', 'autocannon connection counts', (v) => v.split(',').map(Number), [1, 2, 4, 8])
+  .option('--connections <list>', 'autocannon connection counts', (v) => v.split(',').map(Number).filter((n) => n > 0), [1, 2, 4, 8])
   .parse()
   .opts<{ requests: number; soak: number; duration: number; connections: number[] }>();
 
@@ -27,23 +27,57 @@ interface Timed {
   readonly stats: TimingStats;
   readonly times: number[];
   readonly paths: Record<string, number>;
+  /** Per stage (the server's `Server-Timing` header, ms), plus `outside`: client wall time minus the handler's. */
+  readonly stages: Record<string, number[]>;
+}
+
+/** `a;dur=1.2, b;dur=0.3` → { a: 1.2, b: 0.3 }. */
+function parseServerTiming(header: string | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (header ?? '').split(',')) {
+    const match = /^\s*([\w-]+);dur=([0-9.]+)/.exec(part);
+    if (match !== null) {
+      out[match[1]] = Number(match[2]);
+    }
+  }
+  return out;
 }
 
 async function timeRequests(url: string, paths: readonly string[]): Promise<Timed> {
   const times: number[] = [];
   const seen: Record<string, number> = {};
+  const stages: Record<string, number[]> = {};
   for (const path of paths) {
     const t0 = performance.now();
     const response = await fetch(`${url}${path}`);
     const body = (await response.json()) as { path?: string };
-    times.push(performance.now() - t0);
+    const ms = performance.now() - t0;
+    times.push(ms);
     if (response.status !== 200) {
       throw new Error(`${path} → ${response.status}: ${JSON.stringify(body)}`);
     }
-    const key = body.path ?? 'onboarding';
+    const key = body.path ?? 'other';
     seen[key] = (seen[key] ?? 0) + 1;
+    const timing = parseServerTiming(response.headers.get('server-timing'));
+    if (timing['handler'] !== undefined) {
+      timing['outside'] = ms - timing['handler'];
+    }
+    for (const [stage, value] of Object.entries(timing)) {
+      (stages[stage] ??= []).push(value);
+    }
   }
-  return { stats: timingStats(times), times, paths: seen };
+  return { stats: timingStats(times), times, paths: seen, stages };
+}
+
+/** p50/p99 per stage; a stage a request skipped counts as 0 for it. */
+function stageTable(timed: Timed): Record<string, { p50_ms: number; p99_ms: number; mean_ms: number }> {
+  const out: Record<string, { p50_ms: number; p99_ms: number; mean_ms: number }> = {};
+  for (const [stage, values] of Object.entries(timed.stages)) {
+    const padded = [...values, ...new Array<number>(Math.max(0, timed.times.length - values.length)).fill(0)];
+    const s = timingStats(padded);
+    out[stage] = { p50_ms: s.p50_ms, p99_ms: s.p99_ms, mean_ms: s.mean_ms };
+  }
+  return out;
 }
 
 interface MemorySample {
@@ -81,6 +115,8 @@ try {
   const adapted = await timeRequests(serving.url, users.slice(0, n).map(recs));
   const cached = await timeRequests(serving.url, users.slice(0, n).map(recs));
   const onboarding = await timeRequests(serving.url, Array.from({ length: opts.requests }, (_, i) => `/v1/users/onboard-${i}/onboarding?k=10`));
+  // The HTTP floor: the same client against /healthz (no work): what loopback + fastify + fetch cost.
+  const floor = await timeRequests(serving.url, Array.from({ length: opts.requests }, () => '/healthz'));
 
   // The soak in five slices, memory sampled between them: growth that plateaus is heap/wasm
   // sizing, growth that keeps going is a leak.
@@ -119,9 +155,17 @@ try {
     ['adapted (5 steps, 20 ratings)', adapted.stats.p50_ms, adapted.stats.p99_ms, JSON.stringify(adapted.paths)],
     ['cached', cached.stats.p50_ms, cached.stats.p99_ms, JSON.stringify(cached.paths)],
     ['onboarding (k=10)', onboarding.stats.p50_ms, onboarding.stats.p99_ms, ''],
+    ['HTTP floor (/healthz)', floor.stats.p50_ms, floor.stats.p99_ms, ''],
     [`soak cached x${opts.soak}`, soak.stats.p50_ms, soak.stats.p99_ms, JSON.stringify(soak.paths)],
   ] as const;
   printTable(`serving latency over loopback (${SERVING_BENCH.candidates} candidates, k=${SERVING_BENCH.k}, load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`, ['path', 'p50 ms', 'p99 ms', 'paths seen'], rows);
+  const stageNames = ['user', 'candidates', 'profiles', 'encode', 'queue', 'adapt', 'score', 'rank', 'handler', 'outside'];
+  const breakdown = { cold: stageTable(cold), adapted: stageTable(adapted), cached: stageTable(cached), floor: stageTable(floor) };
+  printTable(
+    'per-stage breakdown, mean / p99 ms (Server-Timing; handler = fastify time to the end of the handler; outside = client wall − handler: HTTP, serialization, client)',
+    ['path', ...stageNames],
+    Object.entries(breakdown).map(([p, t]) => [p, ...stageNames.map((n) => (t[n] === undefined ? '-' : `${t[n].mean_ms.toFixed(2)}/${t[n].p99_ms.toFixed(2)}`))]),
+  );
   printTable('soak memory', ['after requests', 'rss MiB', 'heap used MiB', 'external MiB', 'live tensors'], samples.map((m) => [m.requests, m.rssMiB, m.heapUsedMiB, m.externalMiB, m.tensors]));
   printTable('throughput (autocannon, cached path)', ['connections', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non2xx'], throughput.map((t) => [t.connections, t.reqPerSec, t.p50Ms, t.p99Ms, t.errors, t.non2xx]));
   console.log(`\nbest throughput at p99 <= ${TARGETS.throughputP99Ms} ms: ${best === null ? 'none' : `${best.reqPerSec} req/s (${best.connections} connections)`}`);
@@ -132,6 +176,8 @@ try {
     adapted: adapted.stats,
     cached: cached.stats,
     onboarding: onboarding.stats,
+    httpFloor: floor.stats,
+    stages: breakdown,
     soak: { requests: opts.soak, seconds: Math.round(soakSeconds * 10) / 10, latency: soak.stats, paths: soak.paths, before, after, samples },
     throughput,
     bestThroughputWithinTarget: best,

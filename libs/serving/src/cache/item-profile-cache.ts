@@ -10,7 +10,10 @@ export interface ItemProfileCacheOptions {
   readonly reader: FeatureReader;
   /** Profiles kept in memory (LRU beyond). @defaultValue 200_000 */
   readonly maxEntries?: number;
-  /** A profile is re-read after this long (item metadata changes rarely). @defaultValue 60_000 */
+  /**
+   * A profile older than this is re-read in the background while the request uses the cached one
+   * (item metadata changes rarely; a request never waits for a refresh). @defaultValue 60_000
+   */
   readonly ttlMs?: number;
   /** A read slower than this counts as failed. @defaultValue 100 */
   readonly timeoutMs?: number;
@@ -34,13 +37,20 @@ export interface ItemProfilesResult {
 }
 
 /**
- * Item profiles in front of the online store: one pipelined read for the ids missing or expired,
- * the rest from memory. When the store fails, expired profiles are served stale and unknown ones
- * as null (scored from the id embedding only), with the reason returned for the response/log.
+ * The item catalog held in process in front of the online store. Ids never seen are read in one
+ * pipelined call the request waits for; expired ones are served as they are and re-read in the
+ * background (one refresh in flight), so a warm request reads nothing from Redis. `epoch` changes
+ * whenever a held profile changes or leaves (a refresh found new content, an eviction), so
+ * anything derived from profiles (encoded rows, memoised scores) knows when it went stale. When
+ * the store fails, unknown profiles are null (scored from the id embedding only) and the reason
+ * is returned for the response/log.
  */
 export class ItemProfileCache {
   private readonly entries = new Map<string, Entry>();
   private readonly o: Required<Omit<ItemProfileCacheOptions, 'reader' | 'now'>> & Pick<ItemProfileCacheOptions, 'reader'> & { now: () => number };
+  private contentEpoch = 0;
+  private refreshing: Promise<void> | null = null;
+  private lastRefreshError: unknown = undefined;
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
   constructor(options: ItemProfileCacheOptions) {
@@ -50,33 +60,103 @@ export class ItemProfileCache {
     requireInt('timeoutMs', this.o.timeoutMs, 1);
   }
 
-  /** Profiles of `itemIds` (null where unknown), reading the store only for missing/expired ids. */
+  /** Changes whenever a held profile changed or was evicted (never when one is merely re-read unchanged or first read). */
+  get epoch(): number {
+    return this.contentEpoch;
+  }
+
+  /** Profiles held. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Profiles of `itemIds` (null where unknown): only ids never seen are read before answering. */
   async get(itemIds: readonly string[]): Promise<ItemProfilesResult> {
     const now = this.o.now();
     const missing: string[] = [];
-    for (const id of new Set(itemIds)) {
+    const expired: string[] = [];
+    for (const id of itemIds) {
       const entry = this.entries.get(id);
-      if (entry === undefined || now - entry.fetchedAtMs >= this.o.ttlMs) {
+      if (entry === undefined) {
         missing.push(id);
+      } else if (now - entry.fetchedAtMs >= this.o.ttlMs) {
+        expired.push(id);
       }
+    }
+    if (expired.length > 0) {
+      this.refreshInBackground(expired);
     }
     let degraded: string | null = null;
     if (missing.length > 0) {
+      const unique = [...new Set(missing)];
       try {
-        const fetched = await withTimeout(this.o.reader.itemProfiles(missing), this.o.timeoutMs, 'item profiles');
-        missing.forEach((id, k) => this.put(id, { profile: fetched[k] ?? null, fetchedAtMs: now }));
+        const fetched = await withTimeout(this.o.reader.itemProfiles(unique), this.o.timeoutMs, 'item profiles');
+        const at = this.o.now();
+        unique.forEach((id, k) => this.put(id, fetched[k] ?? null, at));
       } catch (error) {
-        degraded = `item profiles unavailable (${reasonOf(error)}): stale or missing profiles used`;
+        degraded = `item profiles unavailable (${reasonOf(error)}): missing profiles scored from the id embedding`;
       }
     }
-    return { profiles: itemIds.map((id) => this.entries.get(id)?.profile ?? null), degraded };
+    const profiles = new Array<ItemProfile | null>(itemIds.length);
+    for (let i = 0; i < itemIds.length; i++) {
+      profiles[i] = this.entries.get(itemIds[i])?.profile ?? null;
+    }
+    return { profiles, degraded };
   }
 
-  private put(id: string, entry: Entry): void {
+  /** Resolves once no background refresh is in flight (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.refreshing;
+  }
+
+  /** The last background refresh failure, if the latest one failed (for logs and tests). */
+  get refreshError(): unknown {
+    return this.lastRefreshError;
+  }
+
+  private refreshInBackground(ids: readonly string[]): void {
+    if (this.refreshing !== null) {
+      return;
+    }
+    const unique = [...new Set(ids)];
+    this.refreshing = withTimeout(this.o.reader.itemProfiles(unique), this.o.timeoutMs, 'item profile refresh')
+      .then(
+        (fetched) => {
+          const at = this.o.now();
+          unique.forEach((id, k) => this.put(id, fetched[k] ?? null, at));
+          this.lastRefreshError = undefined;
+        },
+        (error: unknown) => {
+          // Expired profiles keep serving; the next request past the TTL tries again.
+          this.lastRefreshError = error;
+        },
+      )
+      .finally(() => {
+        this.refreshing = null;
+      });
+  }
+
+  private put(id: string, profile: ItemProfile | null, fetchedAtMs: number): void {
+    const previous = this.entries.get(id);
     this.entries.delete(id);
-    this.entries.set(id, entry);
+    if (previous !== undefined && sameVersion(previous.profile, profile)) {
+      // Same version: keep the object, so whatever was derived from it stays valid.
+      this.entries.set(id, { profile: previous.profile, fetchedAtMs });
+      return;
+    }
+    if (previous !== undefined) {
+      this.contentEpoch += 1;
+    }
+    this.entries.set(id, { profile, fetchedAtMs });
     if (this.entries.size > this.o.maxEntries) {
       this.entries.delete(this.entries.keys().next().value as string);
+      // A profile that left may have changed by the time it is read again.
+      this.contentEpoch += 1;
     }
   }
+}
+
+/** A profile changes only with its `updated_at_ms` (the store keeps the latest by it). */
+function sameVersion(a: ItemProfile | null, b: ItemProfile | null): boolean {
+  return a === null || b === null ? a === b : a.updated_at_ms === b.updated_at_ms;
 }

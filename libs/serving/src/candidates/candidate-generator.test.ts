@@ -1,8 +1,12 @@
-import type { Interaction } from '@metarec/schemas';
+import type { Interaction, ItemProfile } from '@metarec/schemas';
 import { describe, expect, it } from 'vitest';
 
 import { InMemoryFeatureReader } from '../testing/in-memory-feature-reader.js';
 import { CandidateGenerator } from './candidate-generator.js';
+
+function item(id: string, publishedAtMs: number): ItemProfile {
+  return { item_id: id, title: id, categories: [], release_year: null, numeric_attributes: {}, updated_at_ms: publishedAtMs };
+}
 
 function event(user: string, item: string, t: number): Interaction {
   return { user_id: user, item_id: item, event_type: 'rating', value: 4, timestamp_ms: t, session_id: null, device: null };
@@ -32,11 +36,44 @@ describe('CandidateGenerator', () => {
     expect(result.counts.newItems).toBe(1);
   });
 
-  it('takes new items from the reader when it lists them', async () => {
+  it('fills the new-item share (default 10 %) with the store’s newest items, newest first, minus seen and excluded', async () => {
+    const reader = new InMemoryFeatureReader({ interactions: events, items: [item('old', 1), item('n1', 100), item('n2', 200), item('n3', 300), item('n4', 400)] });
+    const generator = new CandidateGenerator({ reader, size: 20 });
+    const result = await generator.generate({ recent: [event('me', 'n4', 20)], exclude: new Set(['n3']), isNewItem: () => false });
+    // 10 % of 20 = 2 slots: n4 was seen, n3 excluded, so n2 and n1; the rest from popularity.
+    expect(result.itemIds.slice(0, 2)).toEqual(['n2', 'n1']);
+    expect(result.counts.newItems).toBe(2);
+    expect(result.itemIds).not.toContain('n4');
+    expect(result.itemIds).not.toContain('n3');
+    expect(result.itemIds).toContain('p1');
+    expect(result.itemIds.filter((id) => id.startsWith('n') && id !== 'new1')).toHaveLength(2);
+  });
+
+  it('sees an item published after the list was read once the newest list expires', async () => {
+    let now = 0;
+    const reader = new InMemoryFeatureReader({ interactions: events, items: [item('n1', 100)] });
+    const generator = new CandidateGenerator({ reader, size: 10, newestTtlMs: 1_000, now: () => now });
+    expect((await generator.generate({ recent: [], isNewItem: () => false })).itemIds[0]).toBe('n1');
+    reader.addItem(item('n2', 200));
+    expect((await generator.generate({ recent: [], isNewItem: () => false })).itemIds[0]).toBe('n1');
+    now = 1_000;
+    expect((await generator.generate({ recent: [], isNewItem: () => false })).itemIds[0]).toBe('n2');
+  });
+
+  it('reads a seed’s co-occurrence list once per TTL and serves the last good copy when the store fails', async () => {
+    let now = 0;
     const reader = new InMemoryFeatureReader({ interactions: events });
-    const withNew = Object.assign(reader, { newItems: async () => [{ itemId: 'fresh', score: 0 }] });
-    const result = await new CandidateGenerator({ reader: withNew, size: 10 }).generate({ recent: [], isNewItem: () => false });
-    expect(result.itemIds[0]).toBe('fresh');
+    const generator = new CandidateGenerator({ reader, size: 10, newItemShare: 0, coOccurrenceTtlMs: 1_000, popularTtlMs: 100_000, now: () => now });
+    const request = { recent: [event('me', 'a', 20)], isNewItem: (): boolean => false };
+    const first = await generator.generate(request);
+    const reads = reader.reads;
+    expect((await generator.generate(request)).itemIds).toEqual(first.itemIds);
+    expect(reader.reads).toBe(reads);
+    now = 1_000;
+    reader.failWith = new Error('redis down');
+    const stale = await generator.generate(request);
+    expect(stale.itemIds).toEqual(first.itemIds);
+    expect(stale.degraded).toEqual([expect.stringMatching(/^co-occurrence unavailable \(.*redis down.*\): 1 of 1 seeds from the last good copy/)]);
   });
 
   it('falls back to the last good popular list with a reason when the store fails', async () => {

@@ -1,8 +1,10 @@
 import type { Interaction } from '@metarec/schemas';
 
 import { invalidOption, reasonOf, requireInt } from '../errors.js';
+import { TtlLru } from '../cache/ttl-lru.js';
 import { withTimeout, type FeatureReader, type ItemCount } from '../features/feature-reader.js';
 import { mergeOptions } from '../options/merge-options.js';
+import { SharedList } from './shared-list.js';
 
 /** Options of {@link CandidateGenerator}. */
 export interface CandidateGeneratorOptions {
@@ -13,10 +15,26 @@ export interface CandidateGeneratorOptions {
   readonly coOccurrenceSeeds?: number;
   /** Co-occurring items read per seed. @defaultValue 50 */
   readonly coOccurrencePerSeed?: number;
-  /** Share of `size` reserved for items the model has no id embedding for (new items get a chance). @defaultValue 0.1 */
+  /**
+   * A seed's co-occurrence list is kept in process this long. The lists are rebuilt by a periodic
+   * job over the offline store (per-event counting is off by default), so a minute of staleness
+   * loses nothing and saves one Redis read per seed per request. @defaultValue 60_000
+   */
+  readonly coOccurrenceTtlMs?: number;
+  /** Seeds whose lists are kept in process (LRU beyond; ~50 ids each). @defaultValue 50_000 */
+  readonly coOccurrenceCacheEntries?: number;
+  /**
+   * Share of `size` reserved for new items, so they can be shown before they have any history:
+   * filled first from the store's newest items (by first profile seen), then from popular items
+   * the model has no id embedding for. 0.1 (50 of 500) keeps exploration small next to the
+   * personalised and popular sources; the ranking still decides whether they reach the top k.
+   * @defaultValue 0.1
+   */
   readonly newItemShare?: number;
   /** The popularity list is shared by all requests and re-read after this long. @defaultValue 2_000 */
   readonly popularTtlMs?: number;
+  /** The newest-items list is shared by all requests and re-read after this long. @defaultValue 5_000 */
+  readonly newestTtlMs?: number;
   /** A store read slower than this counts as failed. @defaultValue 50 */
   readonly timeoutMs?: number;
   /** Clock, epoch ms. @defaultValue `Date.now` */
@@ -28,13 +46,18 @@ export const DEFAULT_CANDIDATE_GENERATOR_OPTIONS: Required<Omit<CandidateGenerat
   size: 500,
   coOccurrenceSeeds: 5,
   coOccurrencePerSeed: 50,
+  coOccurrenceTtlMs: 60_000,
+  coOccurrenceCacheEntries: 50_000,
   newItemShare: 0.1,
   popularTtlMs: 2_000,
+  newestTtlMs: 5_000,
   timeoutMs: 50,
 };
 
 /** The popularity list is read this many times `size` deep. */
 const POPULAR_DEPTH_FACTOR = 4;
+/** The newest list is read this many times the new-item quota deep (some are seen or excluded). */
+const NEWEST_DEPTH_FACTOR = 4;
 
 /** One request's input to candidate generation. */
 export interface CandidateRequest {
@@ -46,6 +69,8 @@ export interface CandidateRequest {
   readonly isNewItem: (itemId: string) => boolean;
   /** Override of `size` for this request. */
   readonly size?: number;
+  /** Override of `newItemShare` for this request (onboarding asks about known items only: 0). */
+  readonly newItemShare?: number;
 }
 
 /** Candidate ids with where they came from. */
@@ -57,15 +82,18 @@ export interface Candidates {
 }
 
 /**
- * Candidates from the online store: items co-occurring with the user's latest ones, items new to
- * the model (a reserved share, so they can be shown before they have history), then the popular
- * items of the window; everything the user interacted with or the caller excluded is removed.
- * A failing source is skipped with a reason; the popular list falls back to its last good copy.
+ * Candidates from the online store: a reserved share of new items (the store's newest, then
+ * popular items unknown to the model), items co-occurring with the user's latest ones, then the
+ * popular items of the window; everything the user interacted with or the caller excluded is
+ * removed. The popular and newest lists are shared by all requests (short TTL) and co-occurrence
+ * lists are kept per seed, so a warm request reads nothing from Redis here. A failing source is
+ * skipped with a reason; shared lists and cached seeds fall back to their last good copy.
  */
 export class CandidateGenerator {
   private readonly o: typeof DEFAULT_CANDIDATE_GENERATOR_OPTIONS & { reader: FeatureReader; now: () => number };
-  private popular: { items: readonly ItemCount[]; depth: number; fetchedAtMs: number } | null = null;
-  private popularRead: Promise<readonly ItemCount[]> | null = null;
+  private readonly popular: SharedList<ItemCount>;
+  private readonly newest: SharedList<string>;
+  private readonly coLists: TtlLru<string, readonly ItemCount[]>;
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
   constructor(options: CandidateGeneratorOptions) {
@@ -73,25 +101,34 @@ export class CandidateGenerator {
     requireInt('size', this.o.size, 1, 100_000);
     requireInt('coOccurrenceSeeds', this.o.coOccurrenceSeeds, 0, 100);
     requireInt('coOccurrencePerSeed', this.o.coOccurrencePerSeed, 1, 10_000);
+    requireInt('coOccurrenceTtlMs', this.o.coOccurrenceTtlMs, 0);
+    requireInt('coOccurrenceCacheEntries', this.o.coOccurrenceCacheEntries, 1);
     requireInt('popularTtlMs', this.o.popularTtlMs, 0);
+    requireInt('newestTtlMs', this.o.newestTtlMs, 0);
     requireInt('timeoutMs', this.o.timeoutMs, 1);
     if (!(this.o.newItemShare >= 0 && this.o.newItemShare <= 1)) {
       throw invalidOption('newItemShare', `must be within [0, 1], got ${this.o.newItemShare}`);
     }
+    const reader = this.o.reader;
+    this.popular = new SharedList((depth, nowMs) => reader.topPopular(depth, nowMs), 'popular items', this.o.popularTtlMs, this.o.timeoutMs);
+    this.newest = new SharedList((depth) => reader.newestItems(depth), 'newest items', this.o.newestTtlMs, this.o.timeoutMs);
+    this.coLists = new TtlLru(this.o.coOccurrenceCacheEntries, this.o.coOccurrenceTtlMs);
   }
 
   /** Candidates for one request, at most `size`. */
   async generate(request: CandidateRequest): Promise<Candidates> {
     const size = request.size ?? this.o.size;
+    const now = this.o.now();
     const degraded: string[] = [];
     const blocked = new Set<string>(request.exclude ?? []);
     for (const event of request.recent) {
       blocked.add(event.item_id);
     }
-    const [coOccurring, popular, published] = await Promise.all([
-      this.coOccurring(request.recent, degraded),
-      this.popularItems(size, degraded),
-      this.newItems(size, degraded),
+    const newQuota = Math.round(size * (request.newItemShare ?? this.o.newItemShare));
+    const [coOccurring, popular, newest] = await Promise.all([
+      this.coOccurring(request.recent, now, degraded),
+      this.shared(this.popular, size * POPULAR_DEPTH_FACTOR, now, degraded),
+      newQuota === 0 ? [] : this.shared(this.newest, newQuota * NEWEST_DEPTH_FACTOR, now, degraded),
     ]);
     const out: string[] = [];
     const taken = new Set<string>();
@@ -103,10 +140,15 @@ export class CandidateGenerator {
       out.push(id);
       return true;
     };
-    const newQuota = Math.round(size * this.o.newItemShare);
     let newItems = 0;
-    for (const id of [...published.map((i) => i.itemId), ...popular.filter((i) => request.isNewItem(i.itemId)).map((i) => i.itemId)]) {
+    for (const id of newest) {
       newItems += take(id, newQuota) ? 1 : 0;
+    }
+    for (let i = 0; i < popular.length && out.length < newQuota; i++) {
+      const id = popular[i].itemId;
+      if (request.isNewItem(id)) {
+        newItems += take(id, newQuota) ? 1 : 0;
+      }
     }
     let co = 0;
     for (const item of coOccurring) {
@@ -119,64 +161,73 @@ export class CandidateGenerator {
     return { itemIds: out, counts: { coOccurring: co, newItems, popular: pop }, degraded };
   }
 
+  /** Forgets the cached co-occurrence lists (after a rebuild, in tests). */
+  clearCoOccurrence(): void {
+    this.coLists.clear();
+  }
+
   /** Sums co-occurrence counts over the latest distinct seed items, highest first. */
-  private async coOccurring(recent: readonly Interaction[], degraded: string[]): Promise<ItemCount[]> {
-    const seeds = [...new Set(recent.map((e) => e.item_id))].slice(0, this.o.coOccurrenceSeeds);
+  private async coOccurring(recent: readonly Interaction[], now: number, degraded: string[]): Promise<ItemCount[]> {
+    const seeds = latestDistinctItems(recent, this.o.coOccurrenceSeeds);
     if (seeds.length === 0) {
       return [];
     }
-    try {
-      const lists = await withTimeout(
-        Promise.all(seeds.map((seed) => this.o.reader.coOccurring(seed, this.o.coOccurrencePerSeed))),
-        this.o.timeoutMs,
-        'co-occurrence',
-      );
-      const sums = new Map<string, number>();
-      for (const list of lists) {
-        for (const { itemId, score } of list) {
-          sums.set(itemId, (sums.get(itemId) ?? 0) + score);
-        }
+    const lists: (readonly ItemCount[])[] = [];
+    const missing: string[] = [];
+    for (const seed of seeds) {
+      const list = this.coLists.fresh(seed, now);
+      if (list === undefined) {
+        missing.push(seed);
+      } else {
+        lists.push(list);
       }
-      return [...sums].map(([itemId, score]) => ({ itemId, score })).sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : 1));
-    } catch (error) {
-      degraded.push(`co-occurrence unavailable: ${reasonOf(error)}`);
-      return [];
     }
+    if (missing.length > 0) {
+      try {
+        const read = await withTimeout(
+          Promise.all(missing.map((seed) => this.o.reader.coOccurring(seed, this.o.coOccurrencePerSeed))),
+          this.o.timeoutMs,
+          'co-occurrence',
+        );
+        read.forEach((list, k) => {
+          this.coLists.set(missing[k], list, now);
+          lists.push(list);
+        });
+      } catch (error) {
+        const stale = missing.map((seed) => this.coLists.stale(seed)).filter((list) => list !== undefined);
+        lists.push(...stale);
+        degraded.push(`co-occurrence unavailable (${reasonOf(error)}): ${stale.length} of ${missing.length} seeds from the last good copy`);
+      }
+    }
+    if (lists.length === 1) {
+      return [...lists[0]];
+    }
+    const sums = new Map<string, number>();
+    for (const list of lists) {
+      for (const { itemId, score } of list) {
+        sums.set(itemId, (sums.get(itemId) ?? 0) + score);
+      }
+    }
+    return [...sums].map(([itemId, score]) => ({ itemId, score })).sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : 1));
   }
 
-  /** The shared popularity list, stale on error. */
-  private async popularItems(size: number, degraded: string[]): Promise<readonly ItemCount[]> {
-    const now = this.o.now();
-    const cached = this.popular;
-    // Deep enough that exclusions leave `size`, and that new items (few events yet) are found.
-    const depth = size * POPULAR_DEPTH_FACTOR;
-    if (cached !== null && now - cached.fetchedAtMs < this.o.popularTtlMs && cached.depth >= depth) {
-      return cached.items;
+  private async shared<T>(list: SharedList<T>, depth: number, now: number, degraded: string[]): Promise<readonly T[]> {
+    const result = await list.get(depth, now);
+    if (result.failure !== undefined) {
+      degraded.push(`${list === this.popular ? 'popular' : 'newest'} items unavailable (${reasonOf(result.failure)}): ${result.empty ? 'no copy yet' : 'last good copy used'}`);
     }
-    // One read in flight at a time: a burst at expiry shares it instead of stampeding Redis.
-    this.popularRead ??= withTimeout(this.o.reader.topPopular(depth, now), this.o.timeoutMs, 'popular items').finally(() => {
-      this.popularRead = null;
-    });
-    try {
-      const items = await this.popularRead;
-      this.popular = { items, depth, fetchedAtMs: now };
-      return items;
-    } catch (error) {
-      degraded.push(`popular items unavailable (${reasonOf(error)}): ${cached === null ? 'no copy yet' : 'last good copy used'}`);
-      return cached?.items ?? [];
-    }
+    return result.items;
   }
+}
 
-  private async newItems(size: number, degraded: string[]): Promise<readonly ItemCount[]> {
-    const read = this.o.reader.newItems;
-    if (read === undefined) {
-      return [];
-    }
-    try {
-      return await withTimeout(read.call(this.o.reader, size), this.o.timeoutMs, 'new items');
-    } catch (error) {
-      degraded.push(`new items unavailable: ${reasonOf(error)}`);
-      return [];
+/** The first `n` distinct item ids of `recent` (newest first). */
+function latestDistinctItems(recent: readonly Interaction[], n: number): string[] {
+  const seeds: string[] = [];
+  for (let i = 0; i < recent.length && seeds.length < n; i++) {
+    const id = recent[i].item_id;
+    if (!seeds.includes(id)) {
+      seeds.push(id);
     }
   }
+  return seeds;
 }

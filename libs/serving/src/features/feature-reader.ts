@@ -21,11 +21,10 @@ export interface FeatureReader {
   /** The `k` items most often co-occurring with `itemId`. */
   coOccurring(itemId: string, k: number): Promise<ItemCount[]>;
   /**
-   * The `k` most recently published items (no interactions needed). Optional: the online store
-   * does not index item publication yet; without it, new items enter candidates through the
-   * popularity list only (see `CandidateGenerator`).
+   * Ids of the `limit` items whose first profile arrived last, newest first (no interactions
+   * needed): how new items enter the candidates before they have any history.
    */
-  newItems?(k: number): Promise<ItemCount[]>;
+  newestItems(limit: number): Promise<string[]>;
 }
 
 /**

@@ -1,8 +1,13 @@
 import { liveTensorCount } from '@metarec/meta-learning';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+import { REQUEST_STAGES, type StageTimings } from '../recommend/request-timings.js';
+
 /** Which model answered: the prior (cold), a fresh adaptation, or a cached one. */
 export type ServingPath = 'cold' | 'adapted' | 'cached';
+
+/** Stage buckets, seconds: most stages take 10 µs to a few ms. */
+const STAGE_BUCKETS = [0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.05];
 
 /** Latency buckets, seconds: dense between 1 and 20 ms where the targets are. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1];
@@ -24,6 +29,7 @@ export class ServingMetrics {
   readonly modelSwaps: Counter<'outcome'>;
   readonly feedback: Counter<'outcome'>;
   readonly liveTensors: Gauge;
+  readonly stageDuration: Histogram<'stage'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -44,6 +50,13 @@ export class ServingMetrics {
     this.modelVersion = new Gauge({ name: 'metarec_serving_model_version', help: 'Registry version of the serving model (0: none loaded)', registers });
     this.modelSwaps = new Counter({ name: 'metarec_serving_model_loads_total', help: 'Bundle loads by outcome (loaded, refused)', labelNames: ['outcome'], registers });
     this.feedback = new Counter({ name: 'metarec_serving_feedback_total', help: 'Feedback events by outcome (accepted, invalid, unavailable)', labelNames: ['outcome'], registers });
+    this.stageDuration = new Histogram({
+      name: 'metarec_serving_stage_duration_seconds',
+      help: 'Time per stage of a recommendation request (user, candidates, profiles, encode, queue, adapt, score, rank)',
+      labelNames: ['stage'],
+      buckets: STAGE_BUCKETS,
+      registers,
+    });
     this.liveTensors = new Gauge({
       name: 'metarec_serving_live_tensors',
       help: 'tf.memory().numTensors: flat under steady load, growth is a leak',
@@ -52,5 +65,15 @@ export class ServingMetrics {
         this.set(liveTensorCount());
       },
     });
+  }
+
+  /** Observes every stage a request ran. */
+  observeStages(timings: StageTimings): void {
+    for (const stage of REQUEST_STAGES) {
+      const ms = timings[stage];
+      if (ms !== undefined) {
+        this.stageDuration.observe({ stage }, ms / 1000);
+      }
+    }
   }
 }

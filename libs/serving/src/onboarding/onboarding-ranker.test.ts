@@ -29,6 +29,13 @@ describe('OnboardingRanker', () => {
     expect(result.items.some((i) => seen.has(i.itemId))).toBe(false);
   });
 
+  it('asks about popular items only (not the newest, which nobody knows yet), and answers a repeat from the memo identically', async () => {
+    t.reader.addItem({ item_id: 'just-published', title: 'x', categories: [], release_year: null, numeric_attributes: {}, updated_at_ms: Date.now() });
+    const first = await t.service.onboarding.onboarding('newcomer-2', 50);
+    expect(first.items.map((i) => i.itemId)).not.toContain('just-published');
+    expect(await t.service.onboarding.onboarding('newcomer-2', 50)).toEqual(first);
+  });
+
   it('rejects k out of range naming the field', async () => {
     await expect(t.service.onboarding.onboarding('x', 51)).rejects.toMatchObject({ code: 'SERVING_INPUT_INVALID', field: 'k' });
   });

@@ -1,4 +1,5 @@
 import { score } from '@metarec/meta-learning';
+import type { ItemProfile } from '@metarec/schemas';
 
 import type { ItemProfileCache } from '../cache/item-profile-cache.js';
 import type { CandidateGenerator } from '../candidates/candidate-generator.js';
@@ -10,6 +11,9 @@ import type { ServingModel } from '../model/serving-model.js';
 import { encodeItems, itemRowsOf } from '../recommend/encode-request.js';
 import { checkK, type Recommender } from '../recommend/recommender.js';
 import { referenceUsers } from './reference-users.js';
+
+/** Discriminations memoised: this many pools' worth before the memo restarts (bounds memory as popularity drifts). */
+const SPREAD_MEMO_FACTOR = 10;
 
 /** Options of {@link OnboardingRanker}. */
 export interface OnboardingRankerOptions {
@@ -58,6 +62,7 @@ export interface Onboarding {
 export class OnboardingRanker {
   private readonly o: typeof DEFAULT_ONBOARDING_RANKER_OPTIONS & OnboardingRankerOptions;
   private reference: { model: ServingModel; fields: Int32Array[] } | null = null;
+  private spreadMemo: { model: ServingModel; epoch: number; values: Map<string, number> } | null = null;
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
   constructor(options: OnboardingRankerOptions) {
@@ -82,15 +87,14 @@ export class OnboardingRanker {
       const model = lease.model;
       const degraded: string[] = [];
       const user = await this.o.recommender.userView(userId, degraded);
-      const pool = await this.o.candidates.generate({ recent: user.recent, isNewItem: () => false, size: this.o.poolSize });
+      const pool = await this.o.candidates.generate({ recent: user.recent, isNewItem: () => false, size: this.o.poolSize, newItemShare: 0 });
       degraded.push(...pool.degraded);
       const ids = pool.itemIds;
       const profiles = await this.o.items.get(ids);
       if (profiles.degraded !== null) {
         degraded.push(profiles.degraded);
       }
-      const items = itemRowsOf(encodeItems(model, ids, profiles.profiles));
-      const spread = this.spread(model, items, ids.length);
+      const spread = this.spreadOf(model, ids, profiles.profiles);
       const maxSpread = Math.max(...spread, Number.MIN_VALUE);
       const ranked = ids.map((itemId, i) => {
         const popularity = 1 - i / Math.max(1, ids.length);
@@ -103,6 +107,43 @@ export class OnboardingRanker {
     } finally {
       lease.release();
     }
+  }
+
+  /**
+   * Per item, its discrimination: memoised per model and item-catalog epoch (it depends on neither
+   * the user nor the request), so only items not seen before are scored, 16 forward passes each.
+   */
+  private spreadOf(model: ServingModel, ids: readonly string[], profiles: readonly (ItemProfile | null)[]): Float64Array {
+    const epoch = this.o.items.epoch;
+    if (this.spreadMemo?.model !== model || this.spreadMemo.epoch !== epoch || this.spreadMemo.values.size > SPREAD_MEMO_FACTOR * this.o.poolSize) {
+      this.spreadMemo = { model, epoch, values: new Map() };
+    }
+    const values = this.spreadMemo.values;
+    const out = new Float64Array(ids.length);
+    const missing: number[] = [];
+    ids.forEach((id, i) => {
+      const known = values.get(id);
+      if (known === undefined) {
+        missing.push(i);
+      } else {
+        out[i] = known;
+      }
+    });
+    if (missing.length > 0) {
+      const items = itemRowsOf(
+        encodeItems(
+          model,
+          missing.map((i) => ids[i]),
+          missing.map((i) => profiles[i]),
+        ),
+      );
+      const fresh = this.spread(model, items, missing.length);
+      missing.forEach((i, k) => {
+        out[i] = fresh[k];
+        values.set(ids[i], fresh[k]);
+      });
+    }
+    return out;
   }
 
   /** Per item, the standard deviation of the prior's predictions across the reference users. */

@@ -1,9 +1,10 @@
 import { RateLimitedLog } from '@metarec/feature-store';
 import { adapt, score, type AdaptedUser } from '@metarec/meta-learning';
 import type { Logger } from '@metarec/runtime';
-import type { Interaction, UserProfile } from '@metarec/schemas';
+import type { Interaction, ItemProfile, UserProfile } from '@metarec/schemas';
 
 import type { AdaptationGate } from '../adaptation/adaptation-gate.js';
+import { TtlLru } from '../cache/ttl-lru.js';
 import type { UserModelCache } from '../cache/user-model-cache.js';
 import type { ItemProfileCache } from '../cache/item-profile-cache.js';
 import type { CandidateGenerator } from '../candidates/candidate-generator.js';
@@ -15,7 +16,9 @@ import type { ServingMetrics, ServingPath } from '../metrics/serving-metrics.js'
 import type { ModelHolder } from '../model/model-holder.js';
 import type { ServingModel } from '../model/serving-model.js';
 import { encodeItems, encodeUser, itemRowsOf, supportRows } from './encode-request.js';
+import { ScoreMemo, userFieldsKey } from './score-memo.js';
 import { topK, type ScoredItem } from './rank.js';
+import { RequestTimer, type StageTimings } from './request-timings.js';
 import { supportSet } from './support-set.js';
 
 /** Options of {@link Recommender}. */
@@ -41,16 +44,36 @@ export interface RecommenderOptions {
   readonly maxK?: number;
   /** A user-context read slower than this counts as failed. @defaultValue 50 */
   readonly timeoutMs?: number;
+  /** Distinct user-feature combinations whose prior scores are memoised (cold users; LRU beyond). 0: off. @defaultValue 256 */
+  readonly priorMemoUsers?: number;
+  /** Scores memoised per prior memo (see `ScoreMemo`). 0: off. @defaultValue 2_000 */
+  readonly scoreMemoEntries?: number;
+}
+
+/** What scoring one request's candidates needs. */
+interface ScoringInput {
+  readonly model: ServingModel;
+  readonly ids: readonly string[];
+  /** Profiles of `ids`, same order. */
+  readonly profiles: readonly (ItemProfile | null)[];
+  readonly userFields: Int32Array;
+  /** The item catalog's content epoch the profiles were read under. */
+  readonly epoch: number;
+  readonly timer: RequestTimer;
 }
 
 /** Defaults laid under {@link RecommenderOptions}. */
-export const DEFAULT_RECOMMENDER_OPTIONS: Required<Pick<RecommenderOptions, 'adaptSteps' | 'adaptLr' | 'maxSupportRows' | 'recentLimit' | 'maxK' | 'timeoutMs'>> = {
+export const DEFAULT_RECOMMENDER_OPTIONS: Required<
+  Pick<RecommenderOptions, 'adaptSteps' | 'adaptLr' | 'maxSupportRows' | 'recentLimit' | 'maxK' | 'timeoutMs' | 'priorMemoUsers' | 'scoreMemoEntries'>
+> = {
   adaptSteps: 5,
   adaptLr: 0.01,
   maxSupportRows: 50,
   recentLimit: 100,
   maxK: 100,
   timeoutMs: 50,
+  priorMemoUsers: 256,
+  scoreMemoEntries: 2_000,
 };
 
 /** One recommendation request. */
@@ -74,6 +97,8 @@ export interface Recommendation {
   readonly supportCount: number;
   /** Why the answer may be worse than usual (a dependency failed); empty normally. */
   readonly degraded: readonly string[];
+  /** Time per stage of this request, ms (for the `Server-Timing` header and the stage histogram; not part of the JSON body). */
+  readonly timings: StageTimings;
 }
 
 /** What a request knows about its user once the store (and the overlay) answered. */
@@ -100,6 +125,7 @@ export function checkK(k: number, maxK: number): void {
 export class Recommender {
   private readonly o: typeof DEFAULT_RECOMMENDER_OPTIONS & RecommenderOptions;
   private readonly degradedLog = new RateLimitedLog(10_000);
+  private priorMemos: { model: ServingModel; memos: TtlLru<string, ScoreMemo> } | null = null;
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
   constructor(options: RecommenderOptions) {
@@ -110,6 +136,8 @@ export class Recommender {
     requireInt('recentLimit', this.o.recentLimit, 1, 10_000);
     requireInt('maxK', this.o.maxK, 1, 10_000);
     requireInt('timeoutMs', this.o.timeoutMs, 1);
+    requireInt('priorMemoUsers', this.o.priorMemoUsers, 0);
+    requireInt('scoreMemoEntries', this.o.scoreMemoEntries, 0);
   }
 
   get maxK(): number {
@@ -128,45 +156,58 @@ export class Recommender {
     }
     try {
       const model = lease.model;
+      const timer = new RequestTimer();
       const degraded: string[] = [];
       const user = await this.userView(request.userId, degraded);
+      timer.lap('user');
       const candidates = await this.o.candidates.generate({
         recent: user.recent,
-        exclude: new Set(request.exclude ?? []),
+        exclude: request.exclude === undefined ? undefined : new Set(request.exclude),
         isNewItem: (id) => !model.knowsItem(id),
       });
       degraded.push(...candidates.degraded);
+      timer.lap('candidates');
       const support = supportSet(user.recent, this.o.maxSupportRows);
       const ids = candidates.itemIds;
-      const profiles = await this.o.items.get([...ids, ...support.ratings.map((r) => r.item_id)]);
+      const profiles = await this.o.items.get(support.ratings.length === 0 ? ids : [...ids, ...support.ratings.map((r) => r.item_id)]);
       if (profiles.degraded !== null) {
         degraded.push(profiles.degraded);
       }
-      const itemTable = encodeItems(model, ids, profiles.profiles.slice(0, ids.length));
-      const userFields = encodeUser(model, request.userId, user.profile);
-      const rank = (adapted: AdaptedUser): Float32Array => score(adapted, userFields, itemRowsOf(itemTable));
+      timer.lap('profiles');
+      // From here to the end no await but the adaptation gate's: a cached user model cannot be
+      // disposed (invalidated, evicted) between being looked up and being scored with.
+      const input: ScoringInput = {
+        model,
+        ids,
+        profiles: profiles.profiles.slice(0, ids.length),
+        userFields: encodeUser(model, request.userId, user.profile),
+        epoch: this.o.items.epoch,
+        timer,
+      };
       let path: ServingPath = 'cold';
       let scores: Float32Array | null = null;
       const stale = user.storeFailed && support.ratings.length === 0 ? this.o.cache.peek(request.userId, model.version) : null;
       if (stale !== null) {
         // The store is away: the user's last adapted model beats the prior.
         path = 'cached';
-        scores = rank(stale);
+        scores = this.scoreWith(stale, this.o.cache.memo(request.userId), input);
       } else if (support.ratings.length > 0) {
         const cached = this.o.cache.get(request.userId, model.version, support.stateKey);
         this.o.metrics?.userCache.inc({ result: cached === null ? 'miss' : 'hit' });
         if (cached !== null) {
           path = 'cached';
-          scores = rank(cached);
+          scores = this.scoreWith(cached, this.o.cache.memo(request.userId), input);
         } else {
           const rows = supportRows(model, request.userId, user.profile, support.ratings, profiles.profiles.slice(ids.length));
+          timer.lap('encode');
           const result = await this.o.gate.run(() => {
-            const started = performance.now();
+            timer.lap('queue');
             const adapted = adapt(model.params, rows, { steps: this.o.adaptSteps, lr: this.o.adaptLr });
-            this.o.metrics?.adaptationDuration.observe((performance.now() - started) / 1000);
+            timer.lap('adapt');
+            this.o.metrics?.adaptationDuration.observe((timer.ms.adapt ?? 0) / 1000);
             this.o.metrics?.adaptationSteps.inc(this.o.adaptSteps);
             try {
-              return { adapted, scores: rank(adapted) };
+              return { adapted, scores: this.scoreWith(adapted, null, input) };
             } catch (error) {
               adapted.dispose();
               throw error;
@@ -175,28 +216,75 @@ export class Recommender {
           if (result.ok) {
             path = 'adapted';
             scores = result.value.scores;
-            this.keep(request.userId, model, support.stateKey, result.value.adapted);
+            this.keep(request.userId, model, support.stateKey, result.value.adapted, input, scores);
           } else {
             this.o.metrics?.adaptationRefused.inc({ refusal: result.refusal });
             degraded.push(`adaptation refused (${result.refusal}): served from the prior`);
           }
         }
       }
-      scores ??= rank(model.prior);
+      scores ??= this.scoreWith(model.prior, this.priorMemo(model, input.userFields), input);
+      const items = topK(ids, scores, request.k);
+      timer.lap('rank');
       this.report(degraded, request.userId);
       this.o.metrics?.recommendations.inc({ path, endpoint: 'recommendations' });
+      this.o.metrics?.observeStages(timer.ms);
       return {
         userId: request.userId,
         modelVersion: model.version,
         path,
-        items: topK(ids, scores, request.k),
+        items,
         candidateCount: ids.length,
         supportCount: path === 'cold' ? 0 : support.ratings.length,
         degraded,
+        timings: timer.ms,
       };
     } finally {
       lease.release();
     }
+  }
+
+  /**
+   * Scores every candidate with `user`: memoised scores where the memo has them, one batched
+   * `score` over the rest (encoded only then).
+   */
+  private scoreWith(user: AdaptedUser, memo: ScoreMemo | null, input: ScoringInput): Float32Array {
+    const { model, ids, profiles, timer } = input;
+    const scores = new Float32Array(ids.length);
+    const missing = memo === null ? null : memo.lookup(userFieldsKey(input.userFields), input.epoch, ids, scores);
+    if (missing !== null && missing.length === 0) {
+      timer.lap('score');
+      return scores;
+    }
+    const toScore = missing === null ? ids : missing.map((i) => ids[i]);
+    const table = encodeItems(model, toScore, missing === null ? profiles : missing.map((i) => profiles[i]));
+    timer.lap('encode');
+    const fresh = score(user, input.userFields, itemRowsOf(table));
+    if (missing === null) {
+      scores.set(fresh);
+    } else {
+      missing.forEach((i, k) => (scores[i] = fresh[k]));
+      memo?.store(ids, missing, fresh);
+    }
+    timer.lap('score');
+    return scores;
+  }
+
+  /** The prior's score memo for users with these features (cold users mostly share one: no profile, unknown id). */
+  private priorMemo(model: ServingModel, userFields: Int32Array): ScoreMemo | null {
+    if (this.o.priorMemoUsers === 0 || this.o.scoreMemoEntries === 0) {
+      return null;
+    }
+    if (this.priorMemos?.model !== model) {
+      this.priorMemos = { model, memos: new TtlLru(this.o.priorMemoUsers, Number.POSITIVE_INFINITY) };
+    }
+    const key = userFieldsKey(userFields);
+    let memo = this.priorMemos.memos.fresh(key, 0);
+    if (memo === undefined) {
+      memo = new ScoreMemo(this.o.scoreMemoEntries);
+      this.priorMemos.memos.set(key, memo, 0);
+    }
+    return memo;
   }
 
   /** The user's recent events (store + accepted feedback) and profile; empty when the store fails. */
@@ -210,13 +298,14 @@ export class Recommender {
     }
   }
 
-  /** Caches an adapted user if its model still serves; otherwise frees it now. */
-  private keep(userId: string, model: ServingModel, stateKey: string, adapted: AdaptedUser): void {
+  /** Caches an adapted user (and the scores just computed) if its model still serves; otherwise frees it now. */
+  private keep(userId: string, model: ServingModel, stateKey: string, adapted: AdaptedUser, input: ScoringInput, scores: Float32Array): void {
     if (this.o.holder.model !== model) {
       adapted.dispose();
       return;
     }
-    this.o.cache.set(userId, model.version, stateKey, adapted);
+    const memo = this.o.cache.set(userId, model.version, stateKey, adapted);
+    memo?.fill(userFieldsKey(input.userFields), input.epoch, input.ids, scores);
     this.o.metrics?.userCacheEntries.set(this.o.cache.size);
   }
 

@@ -22,6 +22,7 @@ export class InMemoryFeatureReader implements FeatureReader {
   reads = 0;
   private readonly users = new Map<string, UserProfile>();
   private readonly items = new Map<string, ItemProfile>();
+  private readonly firstSeen = new Map<string, number>();
   private readonly recent = new Map<string, Interaction[]>();
   private readonly popularity = new Map<string, number>();
   private readonly pairs = new Map<string, Map<string, number>>();
@@ -30,7 +31,7 @@ export class InMemoryFeatureReader implements FeatureReader {
   constructor(options: InMemoryFeatureReaderOptions = {}) {
     this.window = options.coOccurrenceWindow ?? 5;
     options.users?.forEach((u) => this.users.set(u.user_id, u));
-    options.items?.forEach((i) => this.items.set(i.item_id, i));
+    options.items?.forEach((i) => this.addItem(i));
     [...(options.interactions ?? [])].sort((a, b) => a.timestamp_ms - b.timestamp_ms).forEach((e) => this.add(e));
   }
 
@@ -62,6 +63,23 @@ export class InMemoryFeatureReader implements FeatureReader {
   async topPopular(k: number): Promise<ItemCount[]> {
     this.check();
     return sorted(this.popularity).slice(0, k);
+  }
+
+  /** Items by the `updated_at_ms` of their first profile seen (as the store lists them), newest first, ties by higher id. */
+  async newestItems(limit: number): Promise<string[]> {
+    this.check();
+    return [...this.firstSeen]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1))
+      .slice(0, limit)
+      .map(([itemId]) => itemId);
+  }
+
+  /** Adds or replaces an item profile as ingest would (a newly published item joins the newest list; an update does not). */
+  addItem(profile: ItemProfile): void {
+    this.items.set(profile.item_id, profile);
+    if (!this.firstSeen.has(profile.item_id)) {
+      this.firstSeen.set(profile.item_id, profile.updated_at_ms);
+    }
   }
 
   async coOccurring(itemId: string, k: number): Promise<ItemCount[]> {
