@@ -33,9 +33,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `apps/<app>/src/main.ts` with `args` and `env` added to this process's environment. */
-export function startApp(name: string, app: string, args: readonly string[], env: Readonly<Record<string, string>>): AppProcess {
-  const child = spawn(process.execPath, ['--conditions=@metarec/source', '--import', 'tsx', `apps/${app}/src/main.ts`, ...args], {
+/**
+ * Starts `apps/<app>/src/<entry>` (default `main.ts`; e.g. ingest's `co-occurrence.ts` job) with
+ * `args` and `env` added to this process's environment.
+ */
+export function startApp(name: string, app: string, args: readonly string[], env: Readonly<Record<string, string>>, entry = 'main.ts'): AppProcess {
+  const child = spawn(process.execPath, ['--conditions=@metarec/source', '--import', 'tsx', `apps/${app}/src/${entry}`, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,6 +18,7 @@ const summary: WholePipelineSummary = {
   runId: 'r1',
   data: { users: 300, items: 200, events: 11_000, newUsers: 60, newItems: 20, producedBytes: 1_500_000, offlineStoreBytes: 450_000 },
   timingsMs: { 'train (coordinator + 2 workers) + evaluate + register': 34_400, ingest: 5_000 },
+  coOccurrence: { interactions: 11_000, items: 190, pairs: 9_500, removed: 0, ms: 800 },
   training: { runId: 'run-1', steps: 40, modelDir: '/m', lineagePath: '/m/lineage.json', evaluation: { users: 38, model: { mae: 0.7, rmse: 0.9 }, baselines: { itemMean: { mae: 0.77, rmse: 1 } } }, registered: { version: 1 } },
   coldUserMae: { model: 0.7, bestBaseline: { name: 'itemMean', mae: 0.77 } },
   promotion: { version: 1, decision: 'pass' },
@@ -34,6 +35,7 @@ describe('formatWholeSummary', () => {
   it('prints data sizes, training time, cold-user MAE against the best baseline, serving latency and the URLs', () => {
     const text = formatWholeSummary(summary).join('\n');
     expect(text).toContain('300 users (60 arriving late), 200 items (20 released late), 11000 events');
+    expect(text).toContain('rebuild job: 9500 item pairs for 190 items from 11000 interactions in 0.8 s');
     expect(text).toContain('40 meta-steps, coordinator + 2 workers, 34.4 s');
     expect(text).toContain('held-out MAE 0.700 vs best baseline itemMean 0.770 (better; 38 users)');
     expect(text).toContain('rated a=5 → path adapted (1 ratings)');

@@ -18,6 +18,7 @@ export function formatWholeSummary(s: WholePipelineSummary): string[] {
   const lines = [
     `run ${s.runId}`,
     `data        ${s.data.users} users (${s.data.newUsers} arriving late), ${s.data.items} items (${s.data.newItems} released late), ${s.data.events} events; produced ${mib(s.data.producedBytes)}, offline store ${mib(s.data.offlineStoreBytes)}`,
+    `co-occur    rebuild job: ${s.coOccurrence.pairs} item pairs for ${s.coOccurrence.items} items from ${s.coOccurrence.interactions} interactions in ${(s.coOccurrence.ms / 1000).toFixed(1)} s`,
     `training    ${s.training.steps} meta-steps, coordinator + 2 workers, ${(train / 1000).toFixed(1)} s (run ${s.training.runId})`,
   ];
   if (s.coldUserMae === null) {

@@ -64,6 +64,9 @@ describe.skipIf(!available)(`whole pipeline ${available ? '' : `(skipped: ${why}
     });
     expect(summary.data.events).toBeGreaterThan(1000);
     expect(summary.data.offlineStoreBytes).toBeGreaterThan(0);
+    // The co-occurrence rebuild job counted the offline store and wrote the online co:<item> sets.
+    expect(summary.coOccurrence.interactions).toBe(summary.data.events);
+    expect(summary.coOccurrence.pairs).toBeGreaterThan(0);
     expect(summary.training.steps).toBe(4);
     expect(summary.training.registered?.version).toBe(1);
     expect(summary.coldUserMae?.model).toBeGreaterThan(0);

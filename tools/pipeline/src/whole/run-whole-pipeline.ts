@@ -12,7 +12,7 @@ import type { KafkaJsClient } from '@metarec/streaming';
 import type { AppProcess } from './app-process.js';
 import { generateWorld, produceWorld, publishNewItem, type WorldTopics } from './produce-world.js';
 import { latencySample, newUserJourney, recommend, type NewUserJourney, type RecsResponse } from './serving-probe.js';
-import { runCoordinator, startIngest, startRegistry, startServing, startTrainerWorkers, waitIngested, type StackSettings, type TrainerRunSummary } from './stack.js';
+import { runCoOccurrenceJob, runCoordinator, startIngest, startRegistry, startServing, startTrainerWorkers, waitIngested, type CoOccurrenceReport, type StackSettings, type TrainerRunSummary } from './stack.js';
 
 /** A new item reaches serving's candidates within ingest lag + the shared popularity list's TTL (2 s). */
 const NEW_ITEM_VISIBLE_WITHIN_MS = 10_000;
@@ -44,6 +44,8 @@ export interface WholePipelineSummary {
   readonly runId: string;
   readonly data: { readonly users: number; readonly items: number; readonly events: number; readonly newUsers: number; readonly newItems: number; readonly producedBytes: number; readonly offlineStoreBytes: number };
   readonly timingsMs: Readonly<Record<string, number>>;
+  /** Ingest's co-occurrence rebuild job, run once after ingest. */
+  readonly coOccurrence: CoOccurrenceReport;
   readonly training: TrainerRunSummary;
   readonly coldUserMae: { readonly model: number; readonly bestBaseline: { readonly name: string; readonly mae: number } } | null;
   readonly promotion: { readonly version: number; readonly decision: string };
@@ -118,6 +120,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
       await waitIngested(admin, started.groupId, Object.values(topics), 300_000);
       return started;
     });
+    const coOccurrence = await time('co-occurrence rebuild', () => runCoOccurrenceJob(s, ingest.offlineDir));
     const specPath = path.join(workDir, 'run-spec.json');
     await writeFile(
       specPath,
@@ -183,6 +186,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
         offlineStoreBytes: await dirBytes(ingest.offlineDir),
       },
       timingsMs: timings,
+      coOccurrence,
       training,
       coldUserMae: e === null || best === undefined || best === null ? null : { model: e.model.mae, bestBaseline: { name: best[0], mae: best[1].mae } },
       promotion,

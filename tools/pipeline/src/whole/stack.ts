@@ -91,6 +91,45 @@ export async function waitIngested(admin: TopicAdmin, groupId: string, topics: r
   }
 }
 
+/** What ingest's co-occurrence rebuild job reports (its `co-occurrence rebuilt` log line). */
+export interface CoOccurrenceReport {
+  readonly interactions: number;
+  /** Items with at least one follower (online `co:<item>` keys written). */
+  readonly items: number;
+  /** Item pairs written (after the per-item cap). */
+  readonly pairs: number;
+  /** Stale keys removed. */
+  readonly removed: number;
+  /** Wall time of the rebuild inside the job, ms. */
+  readonly ms: number;
+}
+
+/**
+ * Runs ingest's co-occurrence rebuild job (`apps/ingest/src/co-occurrence.ts`, a CronJob in
+ * production) once over the run's offline store, so serving's co-occurrence candidates exist
+ * (ingest's per-event counting is off by default). Resolves with the job's report.
+ */
+export async function runCoOccurrenceJob(s: StackSettings, offlineDir: string): Promise<CoOccurrenceReport> {
+  const app = startApp(
+    'ingest-co-occurrence',
+    'ingest',
+    [],
+    { OFFLINE_STORE_DIR: offlineDir, REDIS_URL: s.redisUrl, ONLINE_KEY_PREFIX: s.keyPrefix, LOG_LEVEL: 'info' },
+    'co-occurrence.ts',
+  );
+  const code = await app.exited;
+  const report = app
+    .stdout()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Partial<CoOccurrenceReport> & { msg?: string })
+    .find((l) => l.msg === 'co-occurrence rebuilt');
+  if (code !== 0 || report === undefined) {
+    throw new Error(`co-occurrence job exited with ${code}:\n${app.output().slice(-4000)}`);
+  }
+  return { interactions: report.interactions ?? 0, items: report.items ?? 0, pairs: report.pairs ?? 0, removed: report.removed ?? 0, ms: report.ms ?? 0 };
+}
+
 /** Starts `count` trainer workers on the training Redis. */
 export async function startTrainerWorkers(s: StackSettings, count: number): Promise<AppProcess[]> {
   const workers: AppProcess[] = [];
