@@ -18,7 +18,7 @@ export { offlineStoreTaskSet } from './data/offline-store-task-set.js';
 
 // blobs/
 export type { BlobKind, DecodedBlob } from './blobs/blob-codec.js';
-export { decodeBlob, encodeBlob } from './blobs/blob-codec.js';
+export { decodeBlob, encodeBlob, ZERO_BLOCK_FLOATS } from './blobs/blob-codec.js';
 export { TRAINING_KEY_PREFIX, trainingKeys } from './blobs/training-keys.js';
 export type { RunStoreOptions } from './blobs/run-store.js';
 export { DEFAULT_RUN_STORE_OPTIONS, RunStore } from './blobs/run-store.js';

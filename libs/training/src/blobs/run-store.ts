@@ -80,11 +80,18 @@ export class RunStore {
   /**
    * Stores a shard's gradient unless one is already stored for (run, step, shard): the first
    * result wins and a late or repeated one (a retried or stalled-and-rerun job) is ignored.
-   * In the same round trip, announces the shard on {@link trainingKeys.shardDone} (also when
-   * ignored: the announcement only wakes the coordinator, which reads the key).
    * @returns true when this call's result was accepted.
    */
   async acceptGradient(runId: string, step: number, shard: number, gradient: Float32Array, taskCount: number, loss: number): Promise<boolean> {
+    return (await this.storeGradient(runId, step, shard, gradient, taskCount, loss)).accepted;
+  }
+
+  /**
+   * {@link acceptGradient}, also telling the stored blob's size. In the same round trip, announces
+   * the shard on {@link trainingKeys.shardDone} (also when ignored: the announcement only wakes the
+   * coordinator, which reads the key).
+   */
+  async storeGradient(runId: string, step: number, shard: number, gradient: Float32Array, taskCount: number, loss: number): Promise<{ accepted: boolean; bytes: number }> {
     const bytes = encodeBlob({ kind: 'gradient', values: gradient, taskCount, loss });
     const replies = await this.redis
       .pipeline()
@@ -95,7 +102,7 @@ export class RunStore {
     if (error !== null) {
       throw error;
     }
-    return reply === 'OK';
+    return { accepted: reply === 'OK', bytes: bytes.length };
   }
 
   /** The accepted gradient of a shard, or null when none is stored yet. @throws TrainingError `TRAIN_BLOB_CORRUPT`. */

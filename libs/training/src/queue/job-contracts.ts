@@ -39,6 +39,7 @@ export const shardResultSchema = z.object({
   loss: z.number(),
   /** False when another attempt's result had already been accepted (this one was ignored). */
   accepted: z.boolean(),
+  /** Size of the stored gradient blob (zero blocks elided), bytes. */
   gradientBytes: z.number().int().nonnegative(),
   computeMs: z.number().nonnegative(),
 });

@@ -110,14 +110,14 @@ export class ShardProcessor {
       // The meta-step itself, as timed inside the compute thread (the rest is messaging).
       this.trace({ name: 'worker.compute.thread', ...at, startMs: endMs - out.computeMs, endMs });
     }
-    const accepted = await traced(this.trace, 'worker.store', at, () => this.store.acceptGradient(job.runId, job.step, job.shard, out.gradient, out.taskCount, out.loss));
+    const stored = await traced(this.trace, 'worker.store', at, () => this.store.storeGradient(job.runId, job.step, job.shard, out.gradient, out.taskCount, out.loss));
     return {
       v: JOB_SCHEMA_VERSION,
       gradientKey: trainingKeys.gradient(job.runId, job.step, job.shard),
       taskCount: out.taskCount,
       loss: out.loss,
-      accepted,
-      gradientBytes: out.gradient.byteLength,
+      accepted: stored.accepted,
+      gradientBytes: stored.bytes,
       computeMs: out.computeMs,
     };
   }
