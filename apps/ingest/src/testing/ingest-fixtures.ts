@@ -123,7 +123,7 @@ export async function dumpOnline(redis: Redis, prefix: string): Promise<Record<s
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     const type = await redis.type(key);
-    out[key.slice(prefix.length)] = type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES') : type === 'string' ? await redis.get(key) : await redis.hgetall(key);
+    out[key.slice(prefix.length)] = type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES') : type === 'list' ? await redis.lrange(key, 0, -1) : type === 'string' ? await redis.get(key) : await redis.hgetall(key);
   }
   return out;
 }

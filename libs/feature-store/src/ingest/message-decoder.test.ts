@@ -13,9 +13,16 @@ function message(value: Buffer | string | null, headers: Record<string, string> 
 }
 
 describe('decodeMessage', () => {
-  it('accepts a valid interaction', () => {
-    const result = decodeMessage(message(JSON.stringify(makeInteraction())), 'interactions', OPTIONS);
-    expect(result).toEqual({ ok: true, record: makeInteraction() });
+  it('accepts a valid interaction and hands back the text it parsed', () => {
+    const text = JSON.stringify(makeInteraction());
+    const result = decodeMessage(message(text), 'interactions', OPTIONS);
+    expect(result).toEqual({ ok: true, record: makeInteraction(), json: text });
+  });
+
+  it('drops a UTF-8 byte-order mark from the text it hands back (stored as is, it would break JSON.parse)', () => {
+    const text = JSON.stringify(makeInteraction());
+    const result = decodeMessage(message(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])), 'interactions', OPTIONS);
+    expect(result).toMatchObject({ ok: true, json: text });
   });
 
   it.each([

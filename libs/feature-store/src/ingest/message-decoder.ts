@@ -20,7 +20,12 @@ export type DeadLetterReason =
 
 /** The outcome of decoding one message. */
 export type DecodeResult =
-  | { readonly ok: true; readonly record: StoreRecord }
+  | {
+      readonly ok: true;
+      readonly record: StoreRecord;
+      /** The payload text `record` was parsed from (UTF-8 decoded, BOM dropped). */
+      readonly json: string;
+    }
   | { readonly ok: false; readonly reason: DeadLetterReason; readonly field: string; readonly detail: string };
 
 /** Options of {@link decodeMessage}. */
@@ -71,5 +76,5 @@ export function decodeMessage(message: IngestMessage, kind: RecordKind, options:
   if (!result.ok) {
     return fail(result.error.code, result.error.field, result.error.message);
   }
-  return { ok: true, record: result.record as unknown as StoreRecord };
+  return { ok: true, record: result.record as unknown as StoreRecord, json: text };
 }

@@ -36,8 +36,19 @@ export interface OfflineFile extends OfflineFileId {
 
 /** `YYYY-MM-DD` of an epoch-ms time, in UTC. */
 export function utcDateOf(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
+  // Memo of the last day: ingest asks once per record and a batch is almost always one day;
+  // Date#toISOString cost 0.5 µs per record (3% of ingest CPU, tools/bench ingest-profile).
+  const day = Math.floor(epochMs / MS_PER_DAY);
+  if (day === lastDay.day) {
+    return lastDay.date;
+  }
+  const date = new Date(epochMs).toISOString().slice(0, 10);
+  lastDay = { day, date };
+  return date;
 }
+
+const MS_PER_DAY = 86_400_000;
+let lastDay = { day: Number.NaN, date: '' };
 
 /** @throws FeatureStoreError `FS_PATH_INVALID` unless `topic` is a legal Kafka topic name. */
 export function checkTopic(topic: string): void {

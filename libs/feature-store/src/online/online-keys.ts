@@ -16,9 +16,13 @@ export class OnlineKeys {
     return `${kind}|${topic}|${partition}`;
   }
 
-  /** Zset of a user's latest interactions (member: event JSON, score: event time). */
-  recent(userId: string): string {
-    return `${this.prefix}recent:${userId}`;
+  /**
+   * List of a user's latest interactions (event JSON), newest first by arrival. A list, not the
+   * zset by event time it once was (`recent:<user>`): LPUSH+LTRIM of a user's events costs Redis
+   * a fraction of ZADD into a skiplist of ~250-byte members (see apps/ingest README, Performance).
+   */
+  recentEvents(userId: string): string {
+    return `${this.prefix}recent-events:${userId}`;
   }
 
   /** Hash of a user's profile. */

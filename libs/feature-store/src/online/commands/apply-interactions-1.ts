@@ -1,31 +1,37 @@
 /**
- * `apply-interactions` (1 key). Applies one topic-partition's interactions in offset order,
- * exactly once: events at or below the partition's high-water offset were applied before (a
- * replay after a crash or a rebalance) and are skipped, so counters never double.
+ * `apply-interactions` (1 key). Applies one chunk of a topic-partition's interactions, folded by
+ * the caller (one group per user, one count per bucket and item), exactly once: a chunk wholly
+ * at or below the partition's high-water offset was applied before (a replay after a crash or a
+ * rebalance) and is skipped, so counters never double.
  *
- * The batch is folded in Lua memory first (a user's latest items loaded once, counters summed),
- * then written with one command per user, bucket and distinct item pair: the result is the same
- * as event-by-event application whatever the batch boundaries (sums commute; the latest-items
- * list is kept in arrival order, i.e. offset order, which has no ties), so a replay with other
- * batch cuts converges.
+ * A chunk is all or nothing, because its counts are pre-summed and cannot be split per event. A
+ * chunk that straddles the high-water offset (a replay resuming mid-chunk), or that follows a
+ * chunk of the same call not applied (`ARGV[8]` above the high-water offset), is refused with
+ * {@link APPLY_INTERACTIONS_REFUSED}; the caller re-reads the high-water offset and resends the
+ * events after it. The result is the same as event-by-event application whatever the chunk
+ * boundaries (sums commute; the latest-interactions list is pushed in offset order, which is the
+ * user's arrival order since interactions are keyed by user), so a replay with other cuts converges.
  *
  * KEYS[1]  hash of high-water offsets (`<prefix>hwm`), field ARGV[1].
  * ARGV[1]  high-water field: `<kind>|<topic>|<partition>`.
  * ARGV[2]  key prefix (keys below are built from it: one Redis node, not cluster-safe).
  * ARGV[3]  recent-interactions cap per user (N).
  * ARGV[4]  co-occurrence window: how many of the user's latest distinct items a new one counts as following.
- * ARGV[5]  popularity bucket length, ms.
- * ARGV[6]  popularity window, ms (a bucket expires once no window can include it).
- * ARGV[7..] groups of 5: offset, user_id, item_id, timestamp_ms, member (the event's JSON).
+ * ARGV[5]  popularity window, ms (a bucket expires once no window can include it).
+ * ARGV[6]  first offset of the chunk.
+ * ARGV[7]  last offset of the chunk (becomes the high-water offset).
+ * ARGV[8]  last offset of the previous chunk of the same call, or -1 for the first chunk.
+ * ARGV[9]  number of user groups U, then U groups: user id, event count k, k event JSONs in
+ *          offset order, and when ARGV[4] > 0 the k item ids in the same order.
+ * then     bucket length ms, number of buckets B, then B groups: bucket start ms, item count n,
+ *          n pairs of item id, interactions.
  *
- * Keys written: `<prefix>recent:<user>` (zset member→timestamp, newest N kept),
+ * Keys written: `<prefix>recent-events:<user>` (list of event JSONs, newest first, N kept),
  * `<prefix>ritems:<user>` (string: the user's latest `window` distinct item ids, newest first,
- * newline-separated; ids hold no control characters; one GET and one SET per user and call),
+ * newline-separated; ids hold no control characters; only when the window is on),
  * `<prefix>co:<item>` (zset: items that followed <item> within a user's latest items → count;
- * directed, so one increment per pair, half the cost of symmetric counts; "what comes after
- * what the user just did" is the candidate signal serving wants),
- * `<prefix>pop:<bucketStartMs>` (zset item→count).
- * Returns the number of events applied (the rest were at or below the high-water offset).
+ * directed), `<prefix>pop:<bucketStartMs>` (zset item → count).
+ * Returns the number of events applied (0 for a replayed chunk) or {@link APPLY_INTERACTIONS_REFUSED}.
  */
 export const APPLY_INTERACTIONS_LUA = `
 local hwmKey = KEYS[1]
@@ -33,73 +39,59 @@ local hwmField = ARGV[1]
 local prefix = ARGV[2]
 local recentMax = tonumber(ARGV[3])
 local coWindow = tonumber(ARGV[4])
-local bucketMs = tonumber(ARGV[5])
-local windowMs = tonumber(ARGV[6])
+local windowMs = tonumber(ARGV[5])
+local first = tonumber(ARGV[6])
+local last = tonumber(ARGV[7])
+local previous = tonumber(ARGV[8])
 local hwm = tonumber(redis.call('HGET', hwmKey, hwmField) or '-1')
-local users = {}
-local userOrder = {}
-local pop = {}
-local co = {}
-local applied = 0
-
-local function add(counts, key, member)
-  local inner = counts[key]
-  if inner == nil then
-    inner = {}
-    counts[key] = inner
-  end
-  inner[member] = (inner[member] or 0) + 1
+if hwm >= last then
+  return 0
+end
+if hwm >= first or (previous >= 0 and hwm < previous) then
+  return -1
 end
 
-for i = 7, #ARGV, 5 do
-  local offset = tonumber(ARGV[i])
-  if offset > hwm then
-    local user = ARGV[i + 1]
-    local item = ARGV[i + 2]
-    local ts = tonumber(ARGV[i + 3])
-    local u = users[user]
-    if u == nil then
-      local items = {}
-      if coWindow > 0 then
-        local stored = redis.call('GET', prefix .. 'ritems:' .. user)
-        if stored then
-          for id in string.gmatch(stored, '[^\\n]+') do
-            items[#items + 1] = id
-          end
-        end
+local applied = 0
+local co = {}
+local i = 10
+for _ = 1, tonumber(ARGV[9]) do
+  local user = ARGV[i]
+  local k = tonumber(ARGV[i + 1])
+  local from = i + 2
+  local key = prefix .. 'recent-events:' .. user
+  redis.call('LPUSH', key, unpack(ARGV, from, from + k - 1))
+  redis.call('LTRIM', key, 0, recentMax - 1)
+  applied = applied + k
+  i = from + k
+  if coWindow > 0 then
+    local itemsKey = prefix .. 'ritems:' .. user
+    local items = {}
+    local stored = redis.call('GET', itemsKey)
+    if stored then
+      for id in string.gmatch(stored, '[^\\n]+') do
+        items[#items + 1] = id
       end
-      u = { items = items, recent = {} }
-      users[user] = u
-      userOrder[#userOrder + 1] = user
     end
-    local recent = u.recent
-    recent[#recent + 1] = ts
-    recent[#recent + 1] = ARGV[i + 4]
-    if coWindow > 0 then
+    for j = i, i + k - 1 do
+      local item = ARGV[j]
       local kept = { item }
-      for _, other in ipairs(u.items) do
+      for _, other in ipairs(items) do
         if other ~= item then
-          add(co, other, item)
+          local inner = co[other]
+          if inner == nil then
+            inner = {}
+            co[other] = inner
+          end
+          inner[item] = (inner[item] or 0) + 1
           if #kept < coWindow then
             kept[#kept + 1] = other
           end
         end
       end
-      u.items = kept
+      items = kept
     end
-    add(pop, ts - (ts % bucketMs), item)
-    hwm = offset
-    applied = applied + 1
-  end
-end
-
-for _, user in ipairs(userOrder) do
-  local u = users[user]
-  local recentKey = prefix .. 'recent:' .. user
-  redis.call('ZADD', recentKey, unpack(u.recent))
-  redis.call('ZREMRANGEBYRANK', recentKey, 0, -recentMax - 1)
-  if coWindow > 0 then
-    redis.call('SET', prefix .. 'ritems:' .. user, table.concat(u.items, '\\n'))
+    redis.call('SET', itemsKey, table.concat(items, '\\n'))
+    i = i + k
   end
 end
 for item, others in pairs(co) do
@@ -108,15 +100,22 @@ for item, others in pairs(co) do
     redis.call('ZINCRBY', key, count, other)
   end
 end
-for bucket, items in pairs(pop) do
-  local key = prefix .. 'pop:' .. string.format('%d', bucket)
-  for item, count in pairs(items) do
-    redis.call('ZINCRBY', key, count, item)
+
+local bucketMs = tonumber(ARGV[i])
+i = i + 2
+for _ = 1, tonumber(ARGV[i - 1]) do
+  local bucket = ARGV[i]
+  local n = tonumber(ARGV[i + 1])
+  local key = prefix .. 'pop:' .. bucket
+  for j = i + 2, i + 2 * n, 2 do
+    redis.call('ZINCRBY', key, ARGV[j + 1], ARGV[j])
   end
-  redis.call('PEXPIREAT', key, bucket + bucketMs + windowMs)
+  redis.call('PEXPIREAT', key, tonumber(bucket) + bucketMs + windowMs)
+  i = i + 2 + 2 * n
 end
-if applied > 0 then
-  redis.call('HSET', hwmKey, hwmField, string.format('%d', hwm))
-end
+redis.call('HSET', hwmKey, hwmField, ARGV[7])
 return applied
 `;
+
+/** Returned by the script for a chunk it did not apply (see the script's header): resend after the high-water offset. */
+export const APPLY_INTERACTIONS_REFUSED = -1;
