@@ -43,11 +43,18 @@ const service = new ServingService({
   interactionsTopic: config.TOPIC_INTERACTIONS,
   logger,
   registry,
-  candidates: { size: config.CANDIDATES, timeoutMs: config.STORE_TIMEOUT_MS },
+  candidates: { size: config.CANDIDATES, timeoutMs: config.STORE_TIMEOUT_MS, newItemShare: config.NEW_ITEM_SHARE, coOccurrenceTtlMs: config.CO_OCCURRENCE_TTL_MS },
   itemProfiles: { timeoutMs: config.STORE_TIMEOUT_MS * 2 },
-  userCache: { maxEntries: config.USER_CACHE_MAX, ttlMs: config.USER_CACHE_TTL_MS },
+  userCache: { maxEntries: config.USER_CACHE_MAX, ttlMs: config.USER_CACHE_TTL_MS, scoreMemoEntries: config.SCORE_MEMO_ENTRIES },
   adaptationGate: { ratePerSec: config.ADAPT_RATE_PER_SEC, burst: config.ADAPT_BURST, maxQueued: config.ADAPT_MAX_QUEUED },
-  recommender: { adaptSteps: config.ADAPT_STEPS, adaptLr: config.ADAPT_LR, maxK: config.MAX_K, timeoutMs: config.STORE_TIMEOUT_MS, recentLimit: config.RECENT_LIMIT },
+  recommender: {
+    adaptSteps: config.ADAPT_STEPS,
+    adaptLr: config.ADAPT_LR,
+    maxK: config.MAX_K,
+    timeoutMs: config.STORE_TIMEOUT_MS,
+    recentLimit: config.RECENT_LIMIT,
+    scoreMemoEntries: config.SCORE_MEMO_ENTRIES,
+  },
 });
 
 let accepting = true;

@@ -90,10 +90,15 @@ export interface BenchServing {
   stop(): Promise<number | null>;
 }
 
-/** Starts apps/serving (wasm backend) with `env` over the bench world; resolves once /readyz is 200. */
+/**
+ * Starts apps/serving (wasm backend) with `env` over the bench world; resolves once /readyz is 200.
+ * `SERVING_NODE_FLAGS` (space-separated) adds node flags to the serving process only, e.g.
+ * `SERVING_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` (not allowed in NODE_OPTIONS) or `--trace-gc`.
+ */
 export async function startServing(world: ServingBenchWorld, env: Readonly<Record<string, string>>): Promise<BenchServing> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--conditions=@metarec/source', '--import', 'tsx', 'apps/serving/src/main.ts'], {
+  const flags = (process.env['SERVING_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
+  const child = spawn(process.execPath, [...flags, '--conditions=@metarec/source', '--import', 'tsx', 'apps/serving/src/main.ts'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -3,7 +3,10 @@
 // candidates), cached path, onboarding; memory and live tensors over a 10,000-request soak;
 // throughput of one process at p99 <= 20 ms (autocannon). Targets (issue 8): adaptation p99 <= 15 ms,
 // cached p99 <= 3 ms.
-// Run: npm run services:up && npx tsx --conditions=@metarec/source tools/bench/src/serving-latency.ts [--requests 1000] [--soak 10000]
+// Per stage: the server's Server-Timing header (user, candidates, profiles, encode, queue, adapt,
+// score, rank, handler) and `outside` = client wall time − handler (HTTP, serialization, client).
+// Run: npm run services:up && npx tsx --conditions=@metarec/source tools/bench/src/serving-latency.ts [--requests 1000] [--soak 10000] [--no-memo]
+// Profile the server: SERVING_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (same command).
 import os from 'node:os';
 
 import autocannon from 'autocannon';
@@ -17,9 +20,10 @@ const opts = new Command('serving-latency')
   .option('--requests <n>', 'timed requests per path (cold, adapted, onboarding)', (v) => Number(v), 1000)
   .option('--soak <n>', 'cached-path requests of the memory/tensor soak', (v) => Number(v), 10_000)
   .option('--duration <s>', 'seconds per autocannon run', (v) => Number(v), 10)
-  .option('--connections <list>', 'autocannon connection counts', (v) => v.split(',').map(Number).filter((n) => n > 0), [1, 2, 4, 8])
+  .option('--connections <list>', 'autocannon connection counts (0: no throughput runs)', (v) => v.split(',').map(Number).filter((n) => n > 0), [1, 2, 4, 8])
+  .option('--no-memo', 'serve with SCORE_MEMO_ENTRIES=0 (every request rescores all candidates); writes serving-latency-no-memo.json')
   .parse()
-  .opts<{ requests: number; soak: number; duration: number; connections: number[] }>();
+  .opts<{ requests: number; soak: number; duration: number; connections: number[]; memo: boolean }>();
 
 const TARGETS = { adaptedP99Ms: 15, cachedP99Ms: 3, throughputP99Ms: 20 } as const;
 
@@ -105,7 +109,14 @@ const env = benchEnvironment();
 const world = await setUpServingWorld();
 const modelDir = await world.writeModel(1);
 // The adaptation gate is opened wide: this bench measures the request path, not the limiter.
-const serving = await startServing(world, { MODEL_DIR: modelDir, ADAPT_RATE_PER_SEC: '100000', ADAPT_BURST: '100000', ADAPT_MAX_QUEUED: '1000', USER_CACHE_MAX: '5000' });
+const serving = await startServing(world, {
+  MODEL_DIR: modelDir,
+  ADAPT_RATE_PER_SEC: '100000',
+  ADAPT_BURST: '100000',
+  ADAPT_MAX_QUEUED: '1000',
+  USER_CACHE_MAX: '5000',
+  ...(opts.memo ? {} : { SCORE_MEMO_ENTRIES: '0' }),
+});
 try {
   const users = world.world.warmUserIds;
   const n = Math.min(opts.requests, users.length);
@@ -158,7 +169,7 @@ try {
     ['HTTP floor (/healthz)', floor.stats.p50_ms, floor.stats.p99_ms, ''],
     [`soak cached x${opts.soak}`, soak.stats.p50_ms, soak.stats.p99_ms, JSON.stringify(soak.paths)],
   ] as const;
-  printTable(`serving latency over loopback (${SERVING_BENCH.candidates} candidates, k=${SERVING_BENCH.k}, load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`, ['path', 'p50 ms', 'p99 ms', 'paths seen'], rows);
+  printTable(`serving latency over loopback (${SERVING_BENCH.candidates} candidates, k=${SERVING_BENCH.k}, score memo ${opts.memo ? 'on' : 'off'}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores)`, ['path', 'p50 ms', 'p99 ms', 'paths seen'], rows);
   const stageNames = ['user', 'candidates', 'profiles', 'encode', 'queue', 'adapt', 'score', 'rank', 'handler', 'outside'];
   const breakdown = { cold: stageTable(cold), adapted: stageTable(adapted), cached: stageTable(cached), floor: stageTable(floor) };
   printTable(
@@ -169,8 +180,8 @@ try {
   printTable('soak memory', ['after requests', 'rss MiB', 'heap used MiB', 'external MiB', 'live tensors'], samples.map((m) => [m.requests, m.rssMiB, m.heapUsedMiB, m.externalMiB, m.tensors]));
   printTable('throughput (autocannon, cached path)', ['connections', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non2xx'], throughput.map((t) => [t.connections, t.reqPerSec, t.p50Ms, t.p99Ms, t.errors, t.non2xx]));
   console.log(`\nbest throughput at p99 <= ${TARGETS.throughputP99Ms} ms: ${best === null ? 'none' : `${best.reqPerSec} req/s (${best.connections} connections)`}`);
-  const file = writeResult('serving-latency', env, {
-    config: SERVING_BENCH,
+  const file = writeResult(opts.memo ? 'serving-latency' : 'serving-latency-no-memo', env, {
+    config: { ...SERVING_BENCH, scoreMemo: opts.memo },
     targets: TARGETS,
     cold: cold.stats,
     adapted: adapted.stats,

@@ -67,6 +67,11 @@ export interface CandidateRequest {
   readonly exclude?: ReadonlySet<string>;
   /** True for an item the serving model has no id embedding for. */
   readonly isNewItem: (itemId: string) => boolean;
+  /**
+   * Identity of `isNewItem`'s answers (the serving model): the popular items it marks new are
+   * then found once per shared popular list instead of once per request.
+   */
+  readonly isNewItemKey?: object;
   /** Override of `size` for this request. */
   readonly size?: number;
   /** Override of `newItemShare` for this request (onboarding asks about known items only: 0). */
@@ -94,6 +99,7 @@ export class CandidateGenerator {
   private readonly popular: SharedList<ItemCount>;
   private readonly newest: SharedList<string>;
   private readonly coLists: TtlLru<string, readonly ItemCount[]>;
+  private newPopularMemo: { list: readonly ItemCount[]; key: object; ids: readonly string[] } | null = null;
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
   constructor(options: CandidateGeneratorOptions) {
@@ -144,9 +150,8 @@ export class CandidateGenerator {
     for (const id of newest) {
       newItems += take(id, newQuota) ? 1 : 0;
     }
-    for (let i = 0; i < popular.length && out.length < newQuota; i++) {
-      const id = popular[i].itemId;
-      if (request.isNewItem(id)) {
+    if (out.length < newQuota) {
+      for (const id of this.newInPopular(popular, request)) {
         newItems += take(id, newQuota) ? 1 : 0;
       }
     }
@@ -159,6 +164,19 @@ export class CandidateGenerator {
       pop += take(item.itemId, size) ? 1 : 0;
     }
     return { itemIds: out, counts: { coOccurring: co, newItems, popular: pop }, degraded };
+  }
+
+  /** Popular items `isNewItem` marks new, in popularity order; memoised per popular list and `isNewItemKey`. */
+  private newInPopular(popular: readonly ItemCount[], request: CandidateRequest): readonly string[] {
+    const memo = this.newPopularMemo;
+    if (memo !== null && memo.list === popular && request.isNewItemKey !== undefined && memo.key === request.isNewItemKey) {
+      return memo.ids;
+    }
+    const ids = popular.filter((item) => request.isNewItem(item.itemId)).map((item) => item.itemId);
+    if (request.isNewItemKey !== undefined) {
+      this.newPopularMemo = { list: popular, key: request.isNewItemKey, ids };
+    }
+    return ids;
   }
 
   /** Forgets the cached co-occurrence lists (after a rebuild, in tests). */

@@ -164,6 +164,7 @@ export class Recommender {
         recent: user.recent,
         exclude: request.exclude === undefined ? undefined : new Set(request.exclude),
         isNewItem: (id) => !model.knowsItem(id),
+        isNewItemKey: model,
       });
       degraded.push(...candidates.degraded);
       timer.lap('candidates');
