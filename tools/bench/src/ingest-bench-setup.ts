@@ -2,6 +2,7 @@
 // exactly as apps/ingest wires it (so the figure is the pipeline's, not tsx start-up), and a
 // counting-only consumer over the same streaming interface for the bare-Kafka baseline.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,4 +141,55 @@ export async function until(done: () => boolean, timeoutMs: number, everyMs = 20
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** CPU seconds used so far by this process, Redis and the Kafka broker (undefined where unreadable). */
+export interface CpuSnapshot {
+  readonly node: number;
+  readonly redis: number;
+  readonly broker: number | undefined;
+}
+
+/** CPU µs per event of each process between two snapshots. */
+export interface CpuPerEvent {
+  readonly node: number;
+  readonly redis: number;
+  readonly broker: number | null;
+}
+
+/** Where tools/dev-services writes the broker's pid (repo root as the working directory). */
+export const BROKER_PID_FILE = process.env['KAFKA_PID_FILE'] ?? '.data/services/kafka/kafka.pid';
+const CLOCK_TICKS_PER_SEC = 100; // USER_HZ on Linux
+
+function brokerCpuSec(): number | undefined {
+  try {
+    const pid = readFileSync(BROKER_PID_FILE, 'utf8').trim();
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC; // utime, stime
+  } catch (error) {
+    console.error(`broker CPU unavailable: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * CPU time per process, so a stage's cost can be stated per event independently of the other
+ * load on the box (events/s swing 2× with it, CPU µs per event far less). Redis's counter covers
+ * every client of that Redis, so other work using it at the same time inflates it.
+ */
+export async function cpuSnapshot(redis: Redis): Promise<CpuSnapshot> {
+  const info = await redis.info('cpu');
+  const get = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  const usage = process.cpuUsage();
+  return { node: (usage.user + usage.system) / 1e6, redis: get('used_cpu_user') + get('used_cpu_sys'), broker: brokerCpuSec() };
+}
+
+/** CPU µs per event between `from` and `to`. */
+export function cpuPerEvent(from: CpuSnapshot, to: CpuSnapshot, events: number): CpuPerEvent {
+  const us = (sec: number): number => Math.round(((sec * 1e6) / events) * 100) / 100;
+  return {
+    node: us(to.node - from.node),
+    redis: us(to.redis - from.redis),
+    broker: from.broker === undefined || to.broker === undefined ? null : us(to.broker - from.broker),
+  };
 }

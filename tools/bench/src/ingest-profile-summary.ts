@@ -42,6 +42,17 @@ const STAGES: readonly [stage: string, test: (url: string, fn: string) => boolea
 
 const profile = JSON.parse(readFileSync(positionals[0], 'utf8')) as CpuProfile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parentOf = new Map<number, number>();
+profile.nodes.forEach((n) => n.children?.forEach((child) => parentOf.set(child, n.id)));
+/** Frames under `node:inspector` are the profiler's own work (Profiler.stop building the profile), not ingest's. */
+function underInspector(id: number): boolean {
+  for (let cur: number | undefined = id; cur !== undefined; cur = parentOf.get(cur)) {
+    if ((byId.get(cur) as ProfileNode).callFrame.url === 'node:inspector') {
+      return true;
+    }
+  }
+  return false;
+}
 const selfUs = new Map<number, number>();
 profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 
@@ -49,16 +60,16 @@ const stages = new Map<string, number>();
 const functions = new Map<string, number>();
 for (const [id, us] of selfUs) {
   const { functionName, url, lineNumber } = (byId.get(id) as ProfileNode).callFrame;
-  const stage = (STAGES.find(([, test]) => test(url, functionName)) as (typeof STAGES)[number])[0];
+  const stage = underInspector(id) ? '(profiler)' : (STAGES.find(([, test]) => test(url, functionName)) as (typeof STAGES)[number])[0];
   stages.set(stage, (stages.get(stage) ?? 0) + us);
   const name = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|libs|tools)\//, '$1/')}:${lineNumber + 1}`;
   functions.set(name, (functions.get(name) ?? 0) + us);
 }
 const total = [...stages.values()].reduce((a, b) => a + b, 0);
-const busy = total - (stages.get('(idle)') ?? 0);
+const busy = total - (stages.get('(idle)') ?? 0) - (stages.get('(profiler)') ?? 0);
 const row = (label: string, us: number): string =>
   `${label.padEnd(70)} ${(us / 1000).toFixed(0).padStart(7)} ms ${((us / EVENTS) * 1).toFixed(2).padStart(7)} µs/ev ${((100 * us) / busy).toFixed(1).padStart(5)} %busy`;
-console.log(`profile ${(total / 1e6).toFixed(2)} s, busy ${(busy / 1e6).toFixed(2)} s, ${EVENTS} events → ${(busy / EVENTS).toFixed(2)} µs/event on the main thread`);
+console.log(`profile ${(total / 1e6).toFixed(2)} s, busy ${(busy / 1e6).toFixed(2)} s (idle and profiler excluded), ${EVENTS} events → ${(busy / EVENTS).toFixed(2)} µs/event on the main thread`);
 for (const [stage, us] of [...stages].sort((a, b) => b[1] - a[1])) {
   console.log(row(stage, us));
 }

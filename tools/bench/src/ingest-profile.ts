@@ -5,7 +5,7 @@
 // writes a V8 CPU profile of the consume phase only (set-up and produce excluded); summarise it
 // with ingest-profile-summary.ts for the split inside this process.
 // Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-profile.ts --mode full|parse|bare [--events 200000] [--cpu-prof /tmp/full.cpuprofile]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -15,14 +15,13 @@ import { EventSource, pacedSend } from '@metarec/loadgen';
 import { createManualCommitConsumer, type OutgoingMessage } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 
-import { benchKafka, benchTopics, BROKERS, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until } from './ingest-bench-setup.js';
+import { benchKafka, benchTopics, BROKERS, cpuPerEvent, cpuSnapshot, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until, type CpuSnapshot } from './ingest-bench-setup.js';
 
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '200000' },
     mode: { type: 'string', default: 'full' },
     partitions: { type: 'string', default: '6' },
-    'broker-pid-file': { type: 'string', default: '.data/services/kafka/kafka.pid' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -31,25 +30,6 @@ const MODE = values.mode;
 if (MODE !== 'full' && MODE !== 'parse' && MODE !== 'bare') {
   throw new Error(`--mode must be full, parse or bare, got ${MODE}`);
 }
-const CLOCK_TICKS_PER_SEC = 100; // USER_HZ on Linux
-
-function brokerCpuSec(): number | undefined {
-  try {
-    const pid = readFileSync(values['broker-pid-file'], 'utf8').trim();
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC; // utime, stime
-  } catch (error) {
-    console.error(`broker CPU unavailable: ${(error as Error).message}`);
-    return undefined;
-  }
-}
-
-async function redisCpuSec(redis: Redis): Promise<number> {
-  const info = await redis.info('cpu');
-  const get = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
-  return get('used_cpu_user') + get('used_cpu_sys');
-}
-
 const kafka = benchKafka();
 const admin = await kafka.createTopicAdmin();
 const producer = await kafka.createProducer();
@@ -66,9 +46,7 @@ await pacedSend<OutgoingMessage>({
 
 let count = 0;
 let first = 0;
-let cpu0 = process.cpuUsage();
-let redis0 = 0;
-let broker0: number | undefined;
+let cpu0: CpuSnapshot | undefined;
 const session = values['cpu-prof'] === undefined ? undefined : new Session();
 session?.connect();
 async function markStart(): Promise<void> {
@@ -78,8 +56,7 @@ async function markStart(): Promise<void> {
     await session.post('Profiler.setSamplingInterval', { interval: 200 });
     await session.post('Profiler.start');
   }
-  cpu0 = process.cpuUsage();
-  [redis0, broker0] = [await redisCpuSec(redis), brokerCpuSec()];
+  cpu0 = await cpuSnapshot(redis);
 }
 
 let finish: () => Promise<void> = async () => undefined;
@@ -107,26 +84,20 @@ if (MODE === 'full') {
   finish = () => consumer.close();
 }
 const end = performance.now();
-const cpu = process.cpuUsage(cpu0);
+const cpu1 = await cpuSnapshot(redis);
 if (session !== undefined) {
   const { profile } = await session.post('Profiler.stop');
   writeFileSync(values['cpu-prof'] as string, JSON.stringify(profile));
   session.disconnect();
 }
-const [redis1, broker1] = [await redisCpuSec(redis), brokerCpuSec()];
-const perEvent = (sec: number): number => Math.round(((sec * 1e6) / EVENTS) * 100) / 100;
 const report = {
   mode: MODE,
   events: EVENTS,
   eventsPerSec: Math.round((EVENTS * 1000) / (end - first)),
-  cpuUsPerEvent: {
-    node: perEvent((cpu.user + cpu.system) / 1e6),
-    redis: perEvent(redis1 - redis0),
-    broker: broker0 === undefined || broker1 === undefined ? null : perEvent(broker1 - broker0),
-  },
+  cpuUsPerEvent: cpuPerEvent(cpu0 as CpuSnapshot, cpu1, EVENTS),
   loadavg: os.loadavg().map((v) => Math.round(v * 100) / 100),
 };
-console.log(JSON.stringify(report), JSON.stringify((globalThis as unknown as { __w?: unknown }).__w));
+console.log(JSON.stringify(report));
 await finish();
 await admin.deleteTopics([topics.interactions, topics.userProfiles, topics.itemProfiles, topics.deadLetter]);
 await Promise.all([admin.close(), producer.close()]);

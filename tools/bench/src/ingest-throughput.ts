@@ -2,7 +2,8 @@
 // bare consumer that only counts the same messages and a parse-only consumer that also runs the
 // ingest's decode + validation on each (the ceiling for any ingest that validates), in the same
 // run, alternating. With per-event co-occurrence off (the default) it also times the periodic
-// co-occurrence rebuild over the offline store the run wrote.
+// co-occurrence rebuild over the offline store the run wrote. Each consumer's CPU µs per event
+// (this process, Redis, the broker) is recorded too: Redis and the broker share the 2 cores.
 // Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-throughput.ts [--events 100000] [--rounds 2] [--co-window 5]
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -13,7 +14,7 @@ import { createManualCommitConsumer, type OutgoingMessage } from '@metarec/strea
 import { Redis } from 'ioredis';
 
 import { benchEnvironment, printTable, writeResult } from './bench-report.js';
-import { benchKafka, benchTopics, BROKERS, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until } from './ingest-bench-setup.js';
+import { benchKafka, benchTopics, BROKERS, cpuPerEvent, cpuSnapshot, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until, type CpuPerEvent, type CpuSnapshot } from './ingest-bench-setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -47,17 +48,22 @@ const produced = await pacedSend<OutgoingMessage>({
 });
 console.error(`produced ${produced.sent} events at ${Math.round(produced.ratePerSec)}/s`);
 
-/** Events per second from the first handled batch to the last (group join excluded), and wall time incl. join. */
+/**
+ * Events per second from the first handled batch to the last (group join excluded), wall time
+ * incl. join, and CPU µs per event of this process, Redis and the broker over the same span.
+ */
 interface Rate {
   readonly eventsPerSec: number;
   readonly steadyMs: number;
   readonly wallMs: number;
+  readonly cpuUsPerEvent: CpuPerEvent;
 }
 
 /** A consumer that counts (`parse` false) or also decodes and validates (`parse` true) each message. */
 async function bare(round: number, parse = false): Promise<Rate> {
   let count = 0;
   let first = 0;
+  let cpu0: Promise<CpuSnapshot> | undefined;
   const started = performance.now();
   const consumer = await createManualCommitConsumer(
     { brokers: BROKERS, clientId: 'metarec-bench-bare' },
@@ -65,7 +71,10 @@ async function bare(round: number, parse = false): Promise<Rate> {
   );
   await consumer.subscribe([topics.interactions]);
   await consumer.run(async (batch) => {
-    first ||= performance.now();
+    if (first === 0) {
+      first = performance.now();
+      cpu0 = cpuSnapshot(redis);
+    }
     if (parse) {
       const nowMs = Date.now();
       for (const message of batch.messages) {
@@ -79,18 +88,27 @@ async function bare(round: number, parse = false): Promise<Rate> {
   });
   await until(() => count >= EVENTS, 600_000, 5);
   const end = performance.now();
+  const cpuUsPerEvent = cpuPerEvent(await (cpu0 as Promise<CpuSnapshot>), await cpuSnapshot(redis), EVENTS);
   await consumer.close();
-  return { eventsPerSec: (EVENTS * 1000) / (end - first), steadyMs: end - first, wallMs: end - started };
+  return { eventsPerSec: (EVENTS * 1000) / (end - first), steadyMs: end - first, wallMs: end - started, cpuUsPerEvent };
 }
 
 async function full(): Promise<Rate> {
   let first = 0;
+  let cpu0: Promise<CpuSnapshot> | undefined;
   const started = performance.now();
-  const ingest = await startIngest({ topics, redis, producer, coOccurrenceWindow: CO_WINDOW, flushRows: FLUSH_ROWS, onApplied: () => void (first ||= performance.now()) });
+  const onApplied = (): void => {
+    if (first === 0) {
+      first = performance.now();
+      cpu0 = cpuSnapshot(redis);
+    }
+  };
+  const ingest = await startIngest({ topics, redis, producer, coOccurrenceWindow: CO_WINDOW, flushRows: FLUSH_ROWS, onApplied });
   await until(() => ingest.applied() >= EVENTS, 600_000, 5);
   const flushStart = performance.now();
   await ingest.pipeline.flush(); // durable and committed: the end of "into both stores"
   const end = performance.now();
+  const cpuUsPerEvent = cpuPerEvent(await (cpu0 as Promise<CpuSnapshot>), await cpuSnapshot(redis), EVENTS);
   finalFlushMs.push(Math.round(end - flushStart));
   if (CO_WINDOW === undefined || CO_WINDOW === 0) {
     const t0 = performance.now();
@@ -99,12 +117,13 @@ async function full(): Promise<Rate> {
     rebuilds.push({ ms: Math.round(performance.now() - t0), ...report });
   }
   await ingest.close();
-  return { eventsPerSec: (EVENTS * 1000) / (end - first), steadyMs: end - first, wallMs: end - started };
+  return { eventsPerSec: (EVENTS * 1000) / (end - first), steadyMs: end - first, wallMs: end - started, cpuUsPerEvent };
 }
 
 const finalFlushMs: number[] = [];
 const rebuilds: { ms: number; interactions: number; items: number; pairs: number }[] = [];
 
+const cpu = (rates: Rate[]): string => rates.map((r) => `${r.cpuUsPerEvent.node}/${r.cpuUsPerEvent.redis}/${r.cpuUsPerEvent.broker ?? '-'}`).join(' ');
 const bareRates: Rate[] = [];
 const parseRates: Rate[] = [];
 const fullRates: Rate[] = [];
@@ -114,6 +133,7 @@ for (let round = 0; round < ROUNDS; round += 1) {
   fullRates.push(await full());
   console.error(
     `round ${round}: bare ${Math.round(bareRates[round].eventsPerSec)}/s, parse-only ${Math.round(parseRates[round].eventsPerSec)}/s, ingest ${Math.round(fullRates[round].eventsPerSec)}/s, load ${os.loadavg()[0].toFixed(2)}`,
+    `CPU µs/event node/redis/broker: bare ${cpu([bareRates[round]])}, parse-only ${cpu([parseRates[round]])}, ingest ${cpu([fullRates[round]])}`,
   );
 }
 const median = (rates: Rate[]): number => {
@@ -122,14 +142,14 @@ const median = (rates: Rate[]): number => {
 };
 const ratio = median(fullRates) / median(bareRates);
 const parseRatio = median(fullRates) / median(parseRates);
-printTable(`ingest throughput, ${EVENTS} events, ${PARTITIONS} partitions, online co-occurrence window ${CO_WINDOW ?? 'default (0)'}, ${ROUNDS} rounds (median)`, ['consumer', 'events/s', 'per round'], [
-  ['bare (count only)', Math.round(median(bareRates)), bareRates.map((r) => Math.round(r.eventsPerSec)).join(' ')],
-  ['parse-only (decode + validate)', Math.round(median(parseRates)), parseRates.map((r) => Math.round(r.eventsPerSec)).join(' ')],
-  ['ingest (both stores, committed)', Math.round(median(fullRates)), fullRates.map((r) => Math.round(r.eventsPerSec)).join(' ')],
-  ['ratio to bare (target >= 0.8)', Number(ratio.toFixed(3)), ''],
-  ['ratio to parse-only', Number(parseRatio.toFixed(3)), ''],
-  ['final flush (in ingest time), ms', finalFlushMs.join(' '), ''],
-  ['co-occurrence rebuild, ms', rebuilds.length === 0 ? '-' : rebuilds.map((r) => r.ms).join(' '), ''],
+printTable(`ingest throughput, ${EVENTS} events, ${PARTITIONS} partitions, online co-occurrence window ${CO_WINDOW ?? 'default (0)'}, ${ROUNDS} rounds (median)`, ['consumer', 'events/s', 'per round', 'CPU µs/event node/redis/broker'], [
+  ['bare (count only)', Math.round(median(bareRates)), bareRates.map((r) => Math.round(r.eventsPerSec)).join(' '), cpu(bareRates)],
+  ['parse-only (decode + validate)', Math.round(median(parseRates)), parseRates.map((r) => Math.round(r.eventsPerSec)).join(' '), cpu(parseRates)],
+  ['ingest (both stores, committed)', Math.round(median(fullRates)), fullRates.map((r) => Math.round(r.eventsPerSec)).join(' '), cpu(fullRates)],
+  ['ratio to bare (target >= 0.8)', Number(ratio.toFixed(3)), '', ''],
+  ['ratio to parse-only', Number(parseRatio.toFixed(3)), '', ''],
+  ['final flush (in ingest time), ms', finalFlushMs.join(' '), '', ''],
+  ['co-occurrence rebuild, ms', rebuilds.length === 0 ? '-' : rebuilds.map((r) => r.ms).join(' '), '', ''],
 ]);
 const file = writeResult(values.out, env, {
   coOccurrenceWindow: CO_WINDOW ?? 'default (0: periodic rebuild job)',
