@@ -60,4 +60,15 @@ describe('ItemProfileCache', () => {
     await cache.settled();
     expect(cache.refreshError).toBeInstanceOf(Error);
   });
+
+  it('moves the epoch once the store is back, so scores derived from the nulls served during the outage are dropped', async () => {
+    const reader = new InMemoryFeatureReader({ items: [item('a', 1)] });
+    const cache = new ItemProfileCache({ reader });
+    reader.failWith = new Error('redis down');
+    expect((await cache.get(['a'])).profiles).toEqual([null]);
+    const during = cache.epoch;
+    reader.failWith = null;
+    expect((await cache.get(['a'])).profiles[0]?.item_id).toBe('a');
+    expect(cache.epoch).not.toBe(during);
+  });
 });

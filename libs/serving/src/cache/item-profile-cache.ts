@@ -49,6 +49,8 @@ export class ItemProfileCache {
   private readonly entries = new Map<string, Entry>();
   private readonly o: Required<Omit<ItemProfileCacheOptions, 'reader' | 'now'>> & Pick<ItemProfileCacheOptions, 'reader'> & { now: () => number };
   private contentEpoch = 0;
+  /** Unknown ids were answered with null while the store failed: their first real read is a change. */
+  private servedMissing = false;
   private refreshing: Promise<void> | null = null;
   private lastRefreshError: unknown = undefined;
 
@@ -93,7 +95,13 @@ export class ItemProfileCache {
         const fetched = await withTimeout(this.o.reader.itemProfiles(unique), this.o.timeoutMs, 'item profiles');
         const at = this.o.now();
         unique.forEach((id, k) => this.put(id, fetched[k] ?? null, at));
+        if (this.servedMissing) {
+          // Scores derived from the nulls served during the outage must not outlive it.
+          this.servedMissing = false;
+          this.contentEpoch += 1;
+        }
       } catch (error) {
+        this.servedMissing = true;
         degraded = `item profiles unavailable (${reasonOf(error)}): missing profiles scored from the id embedding`;
       }
     }
