@@ -8,6 +8,7 @@ import { Command } from 'commander';
 
 import { benchEnvironment, printTable, writeResult } from './bench-report.js';
 import { BENCH_TOKEN, startBenchRegistry } from './registry-bench-server.js';
+import { timingStats } from './bench-stats.js';
 import { SERVING_BENCH, setUpServingWorld, startServing } from './serving-bench-setup.js';
 
 const opts = new Command('serving-hot-swap')
@@ -54,6 +55,23 @@ try {
   });
   const swaps: { version: number; movedAtS: number; servingAfterMs: number }[] = [];
   const t0 = performance.now();
+  // A probe beside autocannon: one request at a time, each timed, so the latency *during* a swap
+  // (from the alias move until one second after the new version serves) can be told apart.
+  const probes: { atS: number; ms: number; ok: boolean }[] = [];
+  let probing = true;
+  const probe = (async (): Promise<void> => {
+    let j = 0;
+    while (probing) {
+      const userId = users[(j++ * 7919) % users.length];
+      const start = performance.now();
+      const ok = await fetch(`${serving.url}/v1/users/${userId}/recommendations?k=${SERVING_BENCH.k}`).then(
+        async (r) => (await r.arrayBuffer(), r.status === 200),
+        () => false,
+      );
+      probes.push({ atS: (start - t0) / 1000, ms: performance.now() - start, ok });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
   for (const [version, atFraction] of [[2, 0.3], [3, 0.65]] as const) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, opts.duration * 1000 * atFraction - (performance.now() - t0))));
     const movedAtS = (performance.now() - t0) / 1000;
@@ -61,13 +79,33 @@ try {
     swaps.push({ version, movedAtS: Math.round(movedAtS * 10) / 10, servingAfterMs: Math.round(await waitForVersion(serving.url, version)) });
   }
   const result = await load;
+  probing = false;
+  await probe;
   const failed = result.errors + result.non2xx;
+  const inSwap = (p: { atS: number }): boolean => swaps.some((w) => p.atS >= w.movedAtS && p.atS <= w.movedAtS + w.servingAfterMs / 1000 + 1);
+  const during = timingStats(probes.filter(inSwap).map((p) => p.ms));
+  const outside = timingStats(probes.filter((p) => !inSwap(p)).map((p) => p.ms));
+  const probeFailures = probes.filter((p) => !p.ok).length;
+  const metricsText = await (await fetch(`${serving.url}/metrics`)).text();
+  const paths = Object.fromEntries(
+    [...metricsText.matchAll(/^metarec_serving_responses_total\{[^}]*path="(\w+)"[^}]*endpoint="recommendations"[^}]*\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]),
+  );
+  const refused = [...metricsText.matchAll(/^metarec_serving_adaptation_refused_total\{[^}]*refusal="([\w-]+)"[^}]*\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]);
   printTable(
     `hot swap under load (${opts.connections} connections, ${opts.duration} s, two alias moves)`,
     ['requests', 'failed', 'req/s', 'p50 ms', 'p99 ms', 'max ms'],
     [[result.requests.total, failed, Math.round(result.requests.average), result.latency.p50, result.latency.p99, result.latency.max]],
   );
   printTable('swaps', ['to version', 'moved at s', 'serving it after ms'], swaps.map((s) => [s.version, s.movedAtS, s.servingAfterMs]));
+  printTable(
+    'probe (one request at a time beside the load): during a swap = alias move .. new version serving + 1 s',
+    ['window', 'n', 'p50 ms', 'p99 ms', 'max ms', 'failed'],
+    [
+      ['during swaps', during.n, during.p50_ms, during.p99_ms, during.max_ms, probes.filter((p) => inSwap(p) && !p.ok).length],
+      ['outside swaps', outside.n, outside.p50_ms, outside.p99_ms, outside.max_ms, probes.filter((p) => !inSwap(p) && !p.ok).length],
+    ],
+  );
+  console.log(`paths served: ${JSON.stringify(paths)}; adaptations refused by the gate: ${JSON.stringify(Object.fromEntries(refused))}`);
   const file = writeResult('serving-hot-swap', env, {
     config: { ...SERVING_BENCH, connections: opts.connections, durationS: opts.duration },
     requests: result.requests.total,
@@ -77,6 +115,9 @@ try {
     reqPerSec: Math.round(result.requests.average),
     latency: { p50Ms: result.latency.p50, p90Ms: result.latency.p90, p99Ms: result.latency.p99, maxMs: result.latency.max },
     swaps,
+    probe: { duringSwaps: during, outsideSwaps: outside, failed: probeFailures },
+    paths,
+    adaptationsRefused: Object.fromEntries(refused),
   });
   console.log(`wrote ${file}`);
   if (failed > 0) {

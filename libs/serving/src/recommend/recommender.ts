@@ -4,6 +4,7 @@ import type { Logger } from '@metarec/runtime';
 import type { Interaction, ItemProfile, UserProfile } from '@metarec/schemas';
 
 import type { AdaptationGate } from '../adaptation/adaptation-gate.js';
+import { EncodedItemCache } from '../cache/encoded-item-cache.js';
 import { TtlLru } from '../cache/ttl-lru.js';
 import type { UserModelCache } from '../cache/user-model-cache.js';
 import type { ItemProfileCache } from '../cache/item-profile-cache.js';
@@ -15,7 +16,7 @@ import { mergeOptions } from '../options/merge-options.js';
 import type { ServingMetrics, ServingPath } from '../metrics/serving-metrics.js';
 import type { ModelHolder } from '../model/model-holder.js';
 import type { ServingModel } from '../model/serving-model.js';
-import { encodeItems, encodeUser, itemRowsOf, supportRows } from './encode-request.js';
+import { encodeUser, supportRows } from './encode-request.js';
 import { ScoreMemo, userFieldsKey } from './score-memo.js';
 import { topK, type ScoredItem } from './rank.js';
 import { RequestTimer, type StageTimings } from './request-timings.js';
@@ -48,6 +49,8 @@ export interface RecommenderOptions {
   readonly priorMemoUsers?: number;
   /** Scores memoised per prior memo (see `ScoreMemo`). 0: off. @defaultValue 2_000 */
   readonly scoreMemoEntries?: number;
+  /** Items whose encoded feature rows are kept per model and catalog epoch (see `EncodedItemCache`; ~120 B each). @defaultValue 200_000 */
+  readonly encodedItemRows?: number;
 }
 
 /** What scoring one request's candidates needs. */
@@ -64,7 +67,7 @@ interface ScoringInput {
 
 /** Defaults laid under {@link RecommenderOptions}. */
 export const DEFAULT_RECOMMENDER_OPTIONS: Required<
-  Pick<RecommenderOptions, 'adaptSteps' | 'adaptLr' | 'maxSupportRows' | 'recentLimit' | 'maxK' | 'timeoutMs' | 'priorMemoUsers' | 'scoreMemoEntries'>
+  Pick<RecommenderOptions, 'adaptSteps' | 'adaptLr' | 'maxSupportRows' | 'recentLimit' | 'maxK' | 'timeoutMs' | 'priorMemoUsers' | 'scoreMemoEntries' | 'encodedItemRows'>
 > = {
   adaptSteps: 5,
   adaptLr: 0.01,
@@ -74,6 +77,7 @@ export const DEFAULT_RECOMMENDER_OPTIONS: Required<
   timeoutMs: 50,
   priorMemoUsers: 256,
   scoreMemoEntries: 2_000,
+  encodedItemRows: 200_000,
 };
 
 /** One recommendation request. */
@@ -126,6 +130,7 @@ export class Recommender {
   private readonly o: typeof DEFAULT_RECOMMENDER_OPTIONS & RecommenderOptions;
   private readonly degradedLog = new RateLimitedLog(10_000);
   private priorMemos: { model: ServingModel; memos: TtlLru<string, ScoreMemo> } | null = null;
+  private readonly encoded: EncodedItemCache;
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
   constructor(options: RecommenderOptions) {
@@ -138,6 +143,8 @@ export class Recommender {
     requireInt('timeoutMs', this.o.timeoutMs, 1);
     requireInt('priorMemoUsers', this.o.priorMemoUsers, 0);
     requireInt('scoreMemoEntries', this.o.scoreMemoEntries, 0);
+    requireInt('encodedItemRows', this.o.encodedItemRows, 1);
+    this.encoded = new EncodedItemCache(this.o.encodedItemRows);
   }
 
   get maxK(): number {
@@ -258,9 +265,9 @@ export class Recommender {
       return scores;
     }
     const toScore = missing === null ? ids : missing.map((i) => ids[i]);
-    const table = encodeItems(model, toScore, missing === null ? profiles : missing.map((i) => profiles[i]));
+    const rows = this.encoded.rows(model, input.epoch, toScore, missing === null ? profiles : missing.map((i) => profiles[i]));
     timer.lap('encode');
-    const fresh = score(user, input.userFields, itemRowsOf(table));
+    const fresh = score(user, input.userFields, rows);
     if (missing === null) {
       scores.set(fresh);
     } else {

@@ -1,0 +1,107 @@
+import type { ItemRows } from '@metarec/meta-learning';
+import type { ItemProfile } from '@metarec/schemas';
+
+import type { ServingModel } from '../model/serving-model.js';
+
+/** Row storage grows by this factor when full (amortised O(1) appends). */
+const GROWTH = 2;
+/** Rows stored before the first growth. */
+const INITIAL_ROWS = 1024;
+
+/**
+ * Encoded feature rows of items (the model's `score` input), held in process per model and item
+ * catalog epoch: an item is encoded once, later requests copy its row. The encoding depends on the
+ * model's vocabularies and on the profile, so a new model or a catalog change (epoch) starts over;
+ * past `maxRows` it starts over too (bounds memory: MeLU's layout is ~30 numbers a row).
+ */
+export class EncodedItemCache {
+  private owner: { model: ServingModel; epoch: number } | null = null;
+  private readonly rowOf = new Map<string, number>();
+  private fields = new Int32Array(0);
+  private categories = new Float32Array(0);
+  private numeric = new Float32Array(0);
+  private widths = { fields: 0, categories: 0, numeric: 0 };
+  private capacity = 0;
+
+  /** @param maxRows items kept encoded before starting over. */
+  constructor(private readonly maxRows: number) {}
+
+  get size(): number {
+    return this.rowOf.size;
+  }
+
+  /**
+   * Rows of `ids` (profiles in the same order; null = unknown content) for `model`, encoding only
+   * items not held for this model and `epoch`.
+   */
+  rows(model: ServingModel, epoch: number, ids: readonly string[], profiles: readonly (ItemProfile | null)[]): ItemRows {
+    if (this.owner?.model !== model || this.owner.epoch !== epoch || this.rowOf.size + ids.length > this.maxRows) {
+      this.reset(model, epoch);
+    }
+    this.encodeMissing(model, ids, profiles);
+    const { fields: F, categories: C, numeric: N } = this.widths;
+    const out = { count: ids.length, itemIndices: new Int32Array(ids.length * F), itemCategories: new Float32Array(ids.length * C), itemNumeric: new Float32Array(ids.length * N) };
+    for (let i = 0; i < ids.length; i++) {
+      const row = this.rowOf.get(ids[i]) as number;
+      out.itemIndices.set(this.fields.subarray(row * F, row * F + F), i * F);
+      if (C > 0) {
+        out.itemCategories.set(this.categories.subarray(row * C, row * C + C), i * C);
+      }
+      if (N > 0) {
+        out.itemNumeric.set(this.numeric.subarray(row * N, row * N + N), i * N);
+      }
+    }
+    return out;
+  }
+
+  private reset(model: ServingModel, epoch: number): void {
+    this.owner = { model, epoch };
+    this.rowOf.clear();
+    const layout = model.encoder.layout();
+    this.widths = { fields: layout.itemFields.length, categories: layout.categoryCount, numeric: layout.numericCount };
+    this.capacity = INITIAL_ROWS;
+    this.fields = new Int32Array(INITIAL_ROWS * this.widths.fields);
+    this.categories = new Float32Array(INITIAL_ROWS * this.widths.categories);
+    this.numeric = new Float32Array(INITIAL_ROWS * this.widths.numeric);
+  }
+
+  private encodeMissing(model: ServingModel, ids: readonly string[], profiles: readonly (ItemProfile | null)[]): void {
+    const missing: number[] = [];
+    const queued = new Set<string>();
+    for (let i = 0; i < ids.length; i++) {
+      if (!this.rowOf.has(ids[i]) && !queued.has(ids[i])) {
+        queued.add(ids[i]);
+        missing.push(i);
+      }
+    }
+    if (missing.length === 0) {
+      return;
+    }
+    const table = model.encodeItems(missing.map((i) => profiles[i] ?? { item_id: ids[i] }));
+    this.ensureCapacity(this.rowOf.size + missing.length);
+    const { fields: F, categories: C, numeric: N } = this.widths;
+    missing.forEach((i, k) => {
+      const row = this.rowOf.size;
+      this.fields.set(table.fields.subarray(k * F, k * F + F), row * F);
+      this.categories.set(table.categories.subarray(k * C, k * C + C), row * C);
+      this.numeric.set(table.numeric.subarray(k * N, k * N + N), row * N);
+      this.rowOf.set(ids[i], row);
+    });
+  }
+
+  private ensureCapacity(rows: number): void {
+    if (rows <= this.capacity) {
+      return;
+    }
+    const next = Math.max(rows, Math.ceil(this.capacity * GROWTH));
+    this.capacity = next;
+    const grow = <T extends Int32Array | Float32Array>(old: T, width: number, make: (n: number) => T): T => {
+      const bigger = make(next * width);
+      bigger.set(old);
+      return bigger;
+    };
+    this.fields = grow(this.fields, this.widths.fields, (n) => new Int32Array(n));
+    this.categories = grow(this.categories, this.widths.categories, (n) => new Float32Array(n));
+    this.numeric = grow(this.numeric, this.widths.numeric, (n) => new Float32Array(n));
+  }
+}
