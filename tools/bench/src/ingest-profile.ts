@@ -4,7 +4,7 @@
 // (CPU time per event moves far less with load than events/s). With --cpu-prof <file> it also
 // writes a V8 CPU profile of the consume phase only (set-up and produce excluded); summarise it
 // with ingest-profile-summary.ts for the split inside this process.
-// Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-profile.ts --mode full|parse|bare [--events 200000] [--cpu-prof /tmp/full.cpuprofile]
+// Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-profile.ts --mode full|parse|bare [--events 200000] [--flush-rows 50000] [--cpu-prof /tmp/full.cpuprofile]
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     mode: { type: 'string', default: 'full' },
     partitions: { type: 'string', default: '6' },
     'cpu-prof': { type: 'string' },
+    'flush-rows': { type: 'string' },
   },
 });
 const EVENTS = Number(values.events);
@@ -61,7 +62,7 @@ async function markStart(): Promise<void> {
 
 let finish: () => Promise<void> = async () => undefined;
 if (MODE === 'full') {
-  const ingest = await startIngest({ topics, redis, producer, onApplied: () => void (first === 0 && markStart()) });
+  const ingest = await startIngest({ topics, redis, producer, flushRows: values['flush-rows'] === undefined ? undefined : Number(values['flush-rows']), onApplied: () => void (first === 0 && markStart()) });
   await until(() => ingest.applied() >= EVENTS, 600_000, 5);
   await ingest.pipeline.flush();
   finish = () => ingest.close();

@@ -57,6 +57,16 @@ describe('offline store', () => {
     expect(table.numRows).toBe(11);
   });
 
+  it('skips exactly the offsets durable files hold when a replay spans several files and the gaps between them', async () => {
+    const writer = new OfflineWriter({ root });
+    for (const [from, to] of [[0, 4], [5, 9], [20, 24], [40, 44]]) {
+      await writer.write('interactions', 't', 0, entries(from, to));
+    }
+    const replay = await writer.write('interactions', 't', 0, entries(3, 22));
+    expect(replay.skipped).toBe(10); // 3-4, 5-9, 20-22
+    expect(replay.written.map((f) => [f.first, f.last, f.rows])).toEqual([[10n, 19n, 10]]);
+  });
+
   it('counts an offset as durable only for the date whose file holds it', async () => {
     const writer = new OfflineWriter({ root });
     // Offset 11 belongs to the next day; the first day's file 10-12 does not hold it.

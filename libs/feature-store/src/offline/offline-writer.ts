@@ -55,6 +55,20 @@ function groupByDate(kind: RecordKind, entries: readonly OffsetRecord[]): Map<st
   return byDate;
 }
 
+/** Lowest and highest offset of non-empty `entries` (in whatever order). */
+function offsetBounds(entries: readonly OffsetRecord[]): [bigint, bigint] {
+  let low = entries[0].offset;
+  let high = low;
+  for (const { offset } of entries) {
+    if (offset < low) {
+      low = offset;
+    } else if (offset > high) {
+      high = offset;
+    }
+  }
+  return [low, high];
+}
+
 /**
  * Writes records of one topic-partition into the offline store, one file per event date, each
  * named by the partition and the first and last offset it holds and published atomically
@@ -94,8 +108,12 @@ export class OfflineWriter {
     const written: WrittenFile[] = [];
     let skipped = 0;
     for (const [date, dated] of [...byDate.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const durable = existing.filter((file) => file.date === date);
-      const fresh = dated.filter((entry) => !coveredBy(durable, entry.offset));
+      // Only files overlapping this batch's offsets can cover one of them: in steady state none
+      // does, and a day's files of a partition run into the thousands before compaction, so the
+      // per-entry check must not scan them all (entries × files BigInt comparisons per flush).
+      const [low, high] = offsetBounds(dated);
+      const durable = existing.filter((file) => file.date === date && file.last >= low && file.first <= high);
+      const fresh = durable.length === 0 ? dated : dated.filter((entry) => !coveredBy(durable, entry.offset));
       skipped += dated.length - fresh.length;
       if (fresh.length === 0) {
         continue;
@@ -117,9 +135,7 @@ export class OfflineWriter {
     entries: readonly OffsetRecord[],
     options: OfflineWriteOptions,
   ): Promise<WrittenFile | undefined> {
-    const offsets = entries.map((e) => e.offset);
-    const first = offsets.reduce((a, b) => (b < a ? b : a));
-    const last = offsets.reduce((a, b) => (b > a ? b : a));
+    const [first, last] = offsetBounds(entries);
     const bytes = encodeOfflineFile(kind, entries.map((e) => e.record), [{ first, last }]);
     const path = join(dateDir(this.root, kind, date), offlineFileName({ topic, partition, first, last }));
     const published = await writeFileAtomic(path, bytes, { beforePublish: options.stillOwned });
