@@ -23,6 +23,7 @@ export type { UserModelCacheOptions } from './cache/user-model-cache.js';
 export { DEFAULT_USER_MODEL_CACHE_OPTIONS, UserModelCache } from './cache/user-model-cache.js';
 export type { ItemProfileCacheOptions, ItemProfilesResult } from './cache/item-profile-cache.js';
 export { DEFAULT_ITEM_PROFILE_CACHE_OPTIONS, ItemProfileCache } from './cache/item-profile-cache.js';
+export { EncodedItemCache } from './cache/encoded-item-cache.js';
 
 // candidates/
 export type { CandidateGeneratorOptions, CandidateRequest, Candidates } from './candidates/candidate-generator.js';
@@ -37,6 +38,7 @@ export type { Recommendation, RecommenderOptions, RecommendRequest, UserView } f
 export { checkK, DEFAULT_RECOMMENDER_OPTIONS, Recommender } from './recommend/recommender.js';
 export type { ScoredItem } from './recommend/rank.js';
 export { topK } from './recommend/rank.js';
+export { ScoreMemo, userFieldsKey } from './recommend/score-memo.js';
 export type { RequestStage, StageTimings } from './recommend/request-timings.js';
 export { REQUEST_STAGES, RequestTimer, serverTimingHeader } from './recommend/request-timings.js';
 export type { SupportSet } from './recommend/support-set.js';
