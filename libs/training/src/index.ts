@@ -53,6 +53,8 @@ export { WorkerMetrics } from './worker/worker-metrics.js';
 export type { CoordinatorOptions, RunOptions, RunResult } from './coordinator/coordinator.js';
 export { Coordinator, DEFAULT_COORDINATOR_OPTIONS, newRunId } from './coordinator/coordinator.js';
 export { aggregateShards, planShards } from './coordinator/shard-plan.js';
+export type { OuterUpdate } from './coordinator/outer-update.js';
+export { aggregateAndUpdate } from './coordinator/outer-update.js';
 export type { AwaitShardsArgs } from './coordinator/shard-barrier.js';
 export { awaitShards, shardJobId } from './coordinator/shard-barrier.js';
 export { createRunJobHandler } from './coordinator/run-job-handler.js';

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
-  applyUpdate,
   createMetaModel,
   createOptimizerState,
   epochMetaBatches,
@@ -32,7 +31,8 @@ import type { RunStatus } from '../status/run-status.js';
 import { traced, wallMs, type TraceSink } from '../trace/step-trace.js';
 import type { TrainingLogger } from '../worker/training-worker.js';
 import { awaitShards, shardJobId } from './shard-barrier.js';
-import { aggregateShards, planShards } from './shard-plan.js';
+import { aggregateAndUpdate } from './outer-update.js';
+import { planShards } from './shard-plan.js';
 
 /** Options of {@link Coordinator}. */
 export interface CoordinatorOptions {
@@ -252,13 +252,13 @@ export class Coordinator {
         ...(trace === undefined ? {} : { trace }),
       }),
     );
-    const agg = await traced(trace, 'coord.aggregate', at, () => aggregateShards(blobs));
     const lr = learningRateAt(spec.outer.lr, spec.outer.schedule, st.step);
-    const u = await traced(trace, 'coord.adam', at, () => applyUpdate(st.params, st.optimizer, agg.gradient, { ...adamOptionsOf(spec), lr }));
+    // aggregateShards + applyUpdate, fused and bit-identical (outer-update.ts).
+    const u = await traced(trace, 'coord.update', at, () => aggregateAndUpdate(blobs, st.params, st.optimizer, { ...adamOptionsOf(spec), lr }));
     await traced(trace, 'coord.cleanup', at, () => this.o.store.deleteStep(runId, st.step, shards.length));
     st.params = u.params;
     st.optimizer = u.state;
-    return agg.loss;
+    return u.loss;
   }
 
   /** @internal mean query loss after adaptation on the validation users (in a compute thread). */
