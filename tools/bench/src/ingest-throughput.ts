@@ -141,6 +141,23 @@ const median = (rates: Rate[]): number => {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const ratio = median(fullRates) / median(bareRates);
+const medianOf = (xs: number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 === 1 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+const cpuMedian = (rates: Rate[]): { node: number; total: number } => ({
+  node: medianOf(rates.map((r) => r.cpuUsPerEvent.node)),
+  total: medianOf(rates.map((r) => r.cpuUsPerEvent.node + r.cpuUsPerEvent.redis + (r.cpuUsPerEvent.broker ?? 0))),
+});
+// Load-robust ceilings from CPU per event: a consumer's single main thread caps it at 1e6/node
+// events/s, and node + Redis + broker together share the box's 2 cores (2e6/total).
+const [bareCpu, fullCpu] = [cpuMedian(bareRates), cpuMedian(fullRates)];
+const ceilings = {
+  bareMainThreadEventsPerSec: Math.round(1e6 / bareCpu.node),
+  ingestMainThreadEventsPerSec: Math.round(1e6 / fullCpu.node),
+  ingestTwoCoresEventsPerSec: Math.round((os.cpus().length * 1e6) / fullCpu.total),
+  ratioOfCeilings: Number((Math.min(1e6 / fullCpu.node, (os.cpus().length * 1e6) / fullCpu.total) / (1e6 / bareCpu.node)).toFixed(3)),
+};
 const parseRatio = median(fullRates) / median(parseRates);
 printTable(`ingest throughput, ${EVENTS} events, ${PARTITIONS} partitions, online co-occurrence window ${CO_WINDOW ?? 'default (0)'}, ${ROUNDS} rounds (median)`, ['consumer', 'events/s', 'per round', 'CPU µs/event node/redis/broker'], [
   ['bare (count only)', Math.round(median(bareRates)), bareRates.map((r) => Math.round(r.eventsPerSec)).join(' '), cpu(bareRates)],
@@ -148,6 +165,9 @@ printTable(`ingest throughput, ${EVENTS} events, ${PARTITIONS} partitions, onlin
   ['ingest (both stores, committed)', Math.round(median(fullRates)), fullRates.map((r) => Math.round(r.eventsPerSec)).join(' '), cpu(fullRates)],
   ['ratio to bare (target >= 0.8)', Number(ratio.toFixed(3)), '', ''],
   ['ratio to parse-only', Number(parseRatio.toFixed(3)), '', ''],
+  ['CPU ceiling: bare main thread, events/s', ceilings.bareMainThreadEventsPerSec, '', `1e6 / ${bareCpu.node} µs`],
+  ['CPU ceiling: ingest, events/s', Math.min(ceilings.ingestMainThreadEventsPerSec, ceilings.ingestTwoCoresEventsPerSec), '', `min(main thread 1e6 / ${fullCpu.node} µs, ${os.cpus().length} cores / ${fullCpu.total.toFixed(2)} µs)`],
+  ['ratio of the CPU ceilings', ceilings.ratioOfCeilings, '', 'what the ratio tends to on an otherwise idle box'],
   ['final flush (in ingest time), ms', finalFlushMs.join(' '), '', ''],
   ['co-occurrence rebuild, ms', rebuilds.length === 0 ? '-' : rebuilds.map((r) => r.ms).join(' '), '', ''],
 ]);
@@ -162,6 +182,7 @@ const file = writeResult(values.out, env, {
   ingest: { medianEventsPerSec: Math.round(median(fullRates)), rounds: fullRates },
   ratio: Number(ratio.toFixed(3)),
   ratioToParseOnly: Number(parseRatio.toFixed(3)),
+  cpuCeilings: ceilings,
   finalFlushMs,
   flushRows: FLUSH_ROWS ?? 'default',
   coOccurrenceRebuilds: rebuilds,
