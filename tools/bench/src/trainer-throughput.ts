@@ -11,8 +11,10 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { Redis } from 'ioredis';
 
-import { createMetaModel, initParams, metaStep, metaTrain, selectBackend } from '@metarec/meta-learning';
+import { applyUpdate, createMetaModel, createOptimizerState, initParams, metaStep, metaTrain, selectBackend } from '@metarec/meta-learning';
 import {
+  aggregateAndUpdate,
+  aggregateShards,
   ComputePool,
   Coordinator,
   decodeBlob,
@@ -167,6 +169,32 @@ async function tinyOverhead(url: string, out: string, steps: number): Promise<{ 
   return { stepMs: mean(r.stepMs), computeMs: mean(r.computeMs), overheadMs: mean(r.stepMs) - 2 * mean(r.computeMs) };
 }
 
+/**
+ * The outer update at MeLU size, as metaTrain does it (applyUpdate on the mean gradient) and as
+ * the coordinator does it (aggregateAndUpdate over the 2 shard blobs; bit-identical, fused).
+ * Both in-process and distributed steps pay one per step, so the difference explains part of the
+ * distributed configurations' gain over in-process and is reported with the ratios.
+ */
+function outerUpdateMs(params: Float32Array, gradient: Float32Array, spec: RunSpec, n: number): { applyUpdateMs: number; fusedMs: number } {
+  const state = createOptimizerState({ entries: [], totalSize: params.length });
+  const shards = [0, 1].map((k) => ({ kind: 'gradient' as const, values: gradient.map((x) => x * (1 + k)), taskCount: spec.shardSize, loss: 1 }));
+  const adam = { ...adamOptionsOf(spec), lr: spec.outer.lr };
+  const time = (f: () => unknown): number => {
+    f();
+    const t: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const start = performance.now();
+      f();
+      t.push(performance.now() - start);
+    }
+    return timingStats(t).p50_ms;
+  };
+  return {
+    applyUpdateMs: time(() => applyUpdate(params, state, aggregateShards(shards).gradient, adam)),
+    fusedMs: time(() => aggregateAndUpdate(shards, params, state, adam)),
+  };
+}
+
 async function blobRoundTrip(url: string, values: Float32Array, n: number): Promise<{ bytes: number; encodeMs: number; roundTripMs: ReturnType<typeof timingStats> }> {
   const redis = new Redis(url);
   try {
@@ -217,6 +245,7 @@ try {
   const shardGradient = metaStep(model, initParams(model), set.train.slice(0, spec.shardSize), metaStepOptionsOf(spec)).gradient;
   const blob = await blobRoundTrip(redisServer.url, shardGradient, opts.roundTrips);
   const denseBlob = await blobRoundTrip(redisServer.url, new Float32Array(paramCount).fill(0.5), opts.roundTrips);
+  const update = outerUpdateMs(initParams(model), shardGradient, spec, 10);
   console.error('queue overhead with a tiny model …');
   const tiny = await tinyOverhead(redisServer.url, out, 10);
 
@@ -228,6 +257,8 @@ try {
   ].map((r) => ({ ...r, stats: timingStats(r.stepMs), tasksPerSec: (tasksPerStep * 1000) / mean(r.stepMs) }));
   const ratio1 = rows[1].tasksPerSec / rows[0].tasksPerSec;
   const ratio2 = rows[2].tasksPerSec / rows[1].tasksPerSec;
+  // What 1 worker / in-process would be if metaTrain's outer update were as fast as the coordinator's.
+  const ratio1SameUpdate = (mean(local) - (update.applyUpdateMs - update.fusedMs)) / mean(one.stepMs);
   // Queue overhead: the 1-worker step minus the shard compute it waited for (2 shards in sequence).
   const overheadMs = mean(one.stepMs) - 2 * mean(one.computeMs);
   printTable(
@@ -237,10 +268,12 @@ try {
   );
   printTable('Ratios and overhead', ['figure', 'value', 'target'], [
     ['1 worker / in-process', ratio1, '>= 0.85'],
+    ['  same, in-process charged the fused update instead of applyUpdate', ratio1SameUpdate, ''],
     ['2 workers / 1 worker', ratio2, '>= 1.7'],
     ['MeLU step overhead, 1 worker (ms): step - 2 x shard compute', overheadMs, ''],
     ['queue overhead per step, tiny model (ms)', tiny.overheadMs, ''],
     ['mean shard compute (ms, 1 worker)', mean(one.computeMs), ''],
+    ['outer update p50: applyUpdate (in-process) / fused (coordinator), ms', `${update.applyUpdateMs.toFixed(2)} / ${update.fusedMs.toFixed(2)}`, ''],
     ['shard gradient blob, zero blocks elided (bytes)', blob.bytes, ''],
     ['  encode incl. sha256 (ms)', blob.encodeMs, ''],
     ['  SET+GET+decode p50 (ms)', blob.roundTripMs.p50_ms, ''],
@@ -263,6 +296,8 @@ try {
     shardsPerStep: 2,
     configurations: rows.map((r) => ({ config: r.config, stepMs: r.stepMs, ...r.stats, tasksPerSec: r.tasksPerSec })),
     ratios: { oneWorkerOverInProcess: ratio1, twoWorkersOverOne: ratio2, targets: { oneWorkerOverInProcess: 0.85, twoWorkersOverOne: 1.7 } },
+    oneWorkerOverInProcessWithFusedUpdate: ratio1SameUpdate,
+    outerUpdateMs: update,
     meluStepOverheadMs: overheadMs,
     tinyModelQueueOverhead: tiny,
     meanShardComputeMs: mean(one.computeMs),
