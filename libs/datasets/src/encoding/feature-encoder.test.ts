@@ -17,7 +17,7 @@ const items: ItemFeatureSource[] = [
 ];
 
 describe('FeatureEncoder', () => {
-  const encoder = FeatureEncoder.fit({ users, items, trainingUserIds: ['u1', 'u2'], trainingItemIds: ['i1', 'i2'] });
+  const encoder = FeatureEncoder.fit({ users, items, trainingUserIds: ['u1', 'u2'], trainingItemIds: ['i1', 'i2'] }, { includeUserId: true });
 
   it('lays out user and item fields with one reserved unknown index each', () => {
     expect(encoder.layout()).toEqual({
@@ -97,6 +97,14 @@ describe('FeatureEncoder', () => {
     const u = encoder.encodeUsers(users);
     const i = encoder.encodeItems(items);
     expect(() => gatherRows({ users: u, items: i, userRows: Int32Array.of(2), itemRows: Int32Array.of(0) })).toThrow(expect.objectContaining({ code: 'DS_INVALID_INPUT' }) as Error);
+  });
+
+  it('gives users no id field by default, so a held-out user encodes like a training user with the same profile', () => {
+    const plain = FeatureEncoder.fit({ users, items });
+    expect(plain.layout().userFields.map((f) => f.name)).toEqual(['age_bucket', 'gender', 'occupation', 'region']);
+    expect(plain.layout().itemFields.map((f) => f.name)).toEqual(['item_id', 'release_year_bucket']);
+    const [trained, heldOut] = [plain.encodeUsers([users[0]]), plain.encodeUsers([{ ...users[0], user_id: 'never-seen' }])];
+    expect(Array.from(heldOut.fields)).toEqual(Array.from(trained.fields));
   });
 
   it('encodes any profiles identically after a JSON round trip, with every index inside its cardinality', () => {

@@ -26,8 +26,8 @@ describe('buildUserTasks', () => {
     const itemRow = splits[0].query[0];
     expect(task.query.itemIds[0]).toBe(`i${itemRow}`);
     expect(task.query.labels[0]).toBe(1 + (itemRow % 5));
-    // user b: id 2, gender M = 2 (F=1); the other user fields are unknown
-    expect(Array.from(task.query.userIndices.subarray(0, 5))).toEqual([2, 0, 2, 0, 0]);
+    // user b (no user_id field by default): gender M = 2 (F=1); the other user fields are unknown
+    expect(Array.from(task.query.userIndices.subarray(0, 4))).toEqual([0, 2, 0, 0]);
     expect(task.query.itemIndices[0]).toBe(encoder.vocabulary('item_id').indexOf(`i${itemRow}`));
   });
 
