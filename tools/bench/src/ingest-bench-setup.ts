@@ -59,6 +59,8 @@ export interface StartIngestOptions {
   readonly producer: EventProducer;
   readonly flushRows?: number;
   readonly flushAgeMs?: number;
+  /** Back-pressure bound of unacknowledged online writes. @defaultValue the pipeline's default */
+  readonly maxPendingOnlineEvents?: number;
   /** Online co-occurrence window. @defaultValue the store's default */
   readonly coOccurrenceWindow?: number;
   /** Observes every online batch once Redis acknowledged it. */
@@ -99,6 +101,7 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
     metrics: new IngestMetrics(createMetricsRegistry()),
     flushRows: options.flushRows,
     flushAgeMs: options.flushAgeMs,
+    maxPendingOnlineEvents: options.maxPendingOnlineEvents,
   });
   await consumer.subscribe(pipeline.topicNames(), { fromBeginning: true });
   pipeline.start();

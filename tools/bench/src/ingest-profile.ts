@@ -24,6 +24,7 @@ const { values } = parseArgs({
     partitions: { type: 'string', default: '6' },
     'cpu-prof': { type: 'string' },
     'flush-rows': { type: 'string' },
+    'max-pending-online': { type: 'string' },
   },
 });
 const EVENTS = Number(values.events);
@@ -62,7 +63,9 @@ async function markStart(): Promise<void> {
 
 let finish: () => Promise<void> = async () => undefined;
 if (MODE === 'full') {
-  const ingest = await startIngest({ topics, redis, producer, flushRows: values['flush-rows'] === undefined ? undefined : Number(values['flush-rows']), onApplied: () => void (first === 0 && markStart()) });
+  const ingest = await startIngest({ topics, redis, producer, flushRows: values['flush-rows'] === undefined ? undefined : Number(values['flush-rows']),
+    maxPendingOnlineEvents: values['max-pending-online'] === undefined ? undefined : Number(values['max-pending-online']),
+    onApplied: () => void (first === 0 && markStart()) });
   await until(() => ingest.applied() >= EVENTS, 600_000, 5);
   await ingest.pipeline.flush();
   finish = () => ingest.close();

@@ -155,7 +155,7 @@ export class IngestPipeline {
       this.flushInBackground();
     }
     if (this.onlineQueue.pending() > this.options.maxPendingOnlineEvents) {
-      await this.onlineQueue.settled([key]);
+      await this.onlineQueue.below(this.options.maxPendingOnlineEvents);
     }
   }
 

@@ -67,4 +67,33 @@ describe('OnlineWriteQueue', () => {
     expect(queue.failed()).toBe(true);
     expect(queue.pending()).toBe(0);
   });
+
+  it('lets a caller wait until pending events fall to a bound without draining the partition', async () => {
+    const gates = [gate(), gate()];
+    let calls = 0;
+    const apply = async (): Promise<number> => {
+      await gates[calls++].promise;
+      return 0;
+    };
+    const queue = new OnlineWriteQueue({ apply }, () => undefined);
+    queue.enqueue('p0', batch(0, [1, 2, 3]), () => undefined);
+    queue.enqueue('p0', batch(0, [4, 5]), () => undefined); // waits behind the first write
+    let woken = false;
+    const below = queue.below(2).then(() => (woken = true));
+    await Promise.resolve();
+    expect(woken).toBe(false);
+    gates[0].open(); // 3 acknowledged, 2 still pending: at the bound
+    await below;
+    expect(queue.pending()).toBe(2);
+    await expect(queue.below(5)).resolves.toBeUndefined();
+    gates[1].open();
+    await queue.settled();
+  });
+
+  it('wakes a waiting caller when a write fails', async () => {
+    const queue = new OnlineWriteQueue({ apply: async () => Promise.reject(new Error('redis down')) }, () => undefined);
+    queue.enqueue('p0', batch(0, [1, 2, 3]), () => undefined);
+    await expect(queue.below(0)).resolves.toBeUndefined();
+    expect(queue.failed()).toBe(true);
+  });
 });
