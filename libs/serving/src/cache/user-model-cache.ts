@@ -10,9 +10,10 @@ export interface UserModelCacheOptions {
   /** An entry older than this is adapted again (bounds staleness when an event missed the invalidation). @defaultValue 300_000 (5 min) */
   readonly ttlMs?: number;
   /**
-   * Candidate scores memoised per cached user (see `ScoreMemo`): a repeat request rescores only
-   * candidates it has not scored yet. 4 × the default 500 candidates, ~80 KB per user. 0 turns the
-   * memo off (every cached request rescores all candidates). @defaultValue 2_000
+   * Longest candidate list whose scores are memoised per cached user (see `ScoreMemo`: the last
+   * request's candidates and scores, ~6 KB per user at 500): a repeat request rescores only
+   * candidates it has not scored yet. 0 turns the memo off (every cached request rescores all
+   * candidates). @defaultValue 2_000
    */
   readonly scoreMemoEntries?: number;
   /** Clock, epoch ms. @defaultValue `Date.now` */

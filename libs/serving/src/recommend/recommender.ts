@@ -47,7 +47,7 @@ export interface RecommenderOptions {
   readonly timeoutMs?: number;
   /** Distinct user-feature combinations whose prior scores are memoised (cold users; LRU beyond). 0: off. @defaultValue 256 */
   readonly priorMemoUsers?: number;
-  /** Scores memoised per prior memo (see `ScoreMemo`). 0: off. @defaultValue 2_000 */
+  /** Longest candidate list memoised per prior memo (see `ScoreMemo`). 0: off. @defaultValue 2_000 */
   readonly scoreMemoEntries?: number;
   /** Items whose encoded feature rows are kept per model and catalog epoch (see `EncodedItemCache`; ~120 B each). @defaultValue 200_000 */
   readonly encodedItemRows?: number;
@@ -259,21 +259,20 @@ export class Recommender {
   private scoreWith(user: AdaptedUser, memo: ScoreMemo | null, input: ScoringInput): Float32Array {
     const { model, ids, profiles, timer } = input;
     const scores = new Float32Array(ids.length);
-    const missing = memo === null ? null : memo.lookup(userFieldsKey(input.userFields), input.epoch, ids, scores);
-    if (missing !== null && missing.length === 0) {
-      timer.lap('score');
-      return scores;
+    const userKey = memo === null ? '' : userFieldsKey(input.userFields);
+    const missing = memo === null ? null : memo.lookup(userKey, input.epoch, ids, scores);
+    if (missing === null || missing.length > 0) {
+      const toScore = missing === null ? ids : missing.map((i) => ids[i]);
+      const rows = this.encoded.rows(model, input.epoch, toScore, missing === null ? profiles : missing.map((i) => profiles[i]));
+      timer.lap('encode');
+      const fresh = score(user, input.userFields, rows);
+      if (missing === null) {
+        scores.set(fresh);
+      } else {
+        missing.forEach((i, k) => (scores[i] = fresh[k]));
+      }
     }
-    const toScore = missing === null ? ids : missing.map((i) => ids[i]);
-    const rows = this.encoded.rows(model, input.epoch, toScore, missing === null ? profiles : missing.map((i) => profiles[i]));
-    timer.lap('encode');
-    const fresh = score(user, input.userFields, rows);
-    if (missing === null) {
-      scores.set(fresh);
-    } else {
-      missing.forEach((i, k) => (scores[i] = fresh[k]));
-      memo?.store(ids, missing, fresh);
-    }
+    memo?.remember(userKey, input.epoch, ids, scores);
     timer.lap('score');
     return scores;
   }
@@ -313,7 +312,7 @@ export class Recommender {
       return;
     }
     const memo = this.o.cache.set(userId, model.version, stateKey, adapted);
-    memo?.fill(userFieldsKey(input.userFields), input.epoch, input.ids, scores);
+    memo?.remember(userFieldsKey(input.userFields), input.epoch, input.ids, scores);
     this.o.metrics?.userCacheEntries.set(this.o.cache.size);
   }
 

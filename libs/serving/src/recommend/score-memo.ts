@@ -1,22 +1,28 @@
 /**
- * Scores one user model gave to items, so a repeat request rescores only the candidates it has
- * not scored yet. A score is a pure function of (user parameters, user features, item features):
- * the memo lives beside the user parameters it was computed with (dropped with them on new
- * interactions, feedback or a model swap) and resets itself when the user's encoded features
- * (`userKey`) or the item catalog's content epoch differ from the ones it was filled under.
- * Memory: a Map of at most `maxEntries` numbers keyed by the (shared) item id strings, ~40 bytes
- * each, so ~80 KB per user at the 2,000 default, the size of MeLU's adapted parameters.
+ * The scores one user model gave its last request's candidates, so a repeat request rescores only
+ * candidates it has not scored yet. A score is a pure function of (user parameters, user features,
+ * item features): the memo lives beside the user parameters it was computed with (dropped with
+ * them on new interactions, feedback, TTL, eviction or a model swap) and empties itself when the
+ * user's encoded features (`userKey`) or the item catalog's content epoch differ from the ones it
+ * was filled under.
+ *
+ * It keeps the last candidate list as it came (an array of the shared id strings) and its scores
+ * (a Float32Array, off the JS heap): ~6 KB per user at 500 candidates, and few old-generation
+ * objects for the garbage collector to mark (a Map per user cost ~40 KB and 500 entries to mark).
+ * The common repeat (same candidates, same order) is one pass of string comparisons.
  */
 export class ScoreMemo {
-  private readonly scores = new Map<string, number>();
+  private ids: readonly string[] = [];
+  private scores: Float32Array = new Float32Array(0);
   private userKey = '';
   private epoch = -1;
 
-  /** @param maxEntries scores kept; past it the memo restarts from the current request's. */
+  /** @param maxEntries longest candidate list remembered (a longer one is not memoised). */
   constructor(private readonly maxEntries: number) {}
 
+  /** Scores held. */
   get size(): number {
-    return this.scores.size;
+    return this.ids.length;
   }
 
   /**
@@ -25,41 +31,58 @@ export class ScoreMemo {
    */
   lookup(userKey: string, epoch: number, ids: readonly string[], out: Float32Array): number[] {
     if (userKey !== this.userKey || epoch !== this.epoch) {
-      this.scores.clear();
-      this.userKey = userKey;
-      this.epoch = epoch;
+      this.forget(userKey, epoch);
     }
+    if (this.sameList(ids)) {
+      out.set(this.scores);
+      return [];
+    }
+    const known = new Map<string, number>();
+    this.ids.forEach((id, i) => known.set(id, i));
     const missing: number[] = [];
     for (let i = 0; i < ids.length; i++) {
-      const score = this.scores.get(ids[i]);
-      if (score === undefined) {
+      const at = known.get(ids[i]);
+      if (at === undefined) {
         missing.push(i);
       } else {
-        out[i] = score;
+        out[i] = this.scores[at];
       }
     }
     return missing;
   }
 
-  /** Replaces the memo's content with `scores` of `ids`, filled under `userKey` and `epoch`. */
-  fill(userKey: string, epoch: number, ids: readonly string[], scores: Float32Array): void {
-    this.scores.clear();
+  /**
+   * Remembers `scores` of `ids` (a request's full candidate list), filled under `userKey` and
+   * `epoch`. Keeps both by reference: the caller must not change them afterwards.
+   */
+  remember(userKey: string, epoch: number, ids: readonly string[], scores: Float32Array): void {
+    if (ids.length > this.maxEntries || scores.length !== ids.length) {
+      this.forget(userKey, epoch);
+      return;
+    }
     this.userKey = userKey;
     this.epoch = epoch;
-    const n = Math.min(ids.length, scores.length, this.maxEntries);
-    for (let i = 0; i < n; i++) {
-      this.scores.set(ids[i], scores[i]);
-    }
+    this.ids = ids;
+    this.scores = scores;
   }
 
-  /** Remembers `scores[k]` for `ids[indices[k]]` (call right after `lookup`, with its key and epoch). */
-  store(ids: readonly string[], indices: readonly number[], scores: Float32Array): void {
-    if (this.scores.size + indices.length > this.maxEntries) {
-      this.scores.clear();
+  private forget(userKey: string, epoch: number): void {
+    this.userKey = userKey;
+    this.epoch = epoch;
+    this.ids = [];
+    this.scores = new Float32Array(0);
+  }
+
+  private sameList(ids: readonly string[]): boolean {
+    if (ids.length !== this.ids.length || ids.length === 0) {
+      return false;
     }
-    for (let k = 0; k < indices.length && this.scores.size < this.maxEntries; k++) {
-      this.scores.set(ids[indices[k]], scores[k]);
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i] !== this.ids[i]) {
+        return false;
+      }
     }
+    return true;
   }
 }
 
