@@ -1,11 +1,9 @@
 import { RateLimitedLog } from '@metarec/feature-store';
-import { adapt, score, type AdaptedUser } from '@metarec/meta-learning';
+import { adapt, type AdaptedUser } from '@metarec/meta-learning';
 import type { Logger } from '@metarec/runtime';
-import type { Interaction, ItemProfile, UserProfile } from '@metarec/schemas';
+import type { Interaction, UserProfile } from '@metarec/schemas';
 
 import type { AdaptationGate } from '../adaptation/adaptation-gate.js';
-import { EncodedItemCache } from '../cache/encoded-item-cache.js';
-import { TtlLru } from '../cache/ttl-lru.js';
 import type { UserModelCache } from '../cache/user-model-cache.js';
 import type { ItemProfileCache } from '../cache/item-profile-cache.js';
 import type { CandidateGenerator } from '../candidates/candidate-generator.js';
@@ -17,7 +15,7 @@ import type { ServingMetrics, ServingPath } from '../metrics/serving-metrics.js'
 import type { ModelHolder } from '../model/model-holder.js';
 import type { ServingModel } from '../model/serving-model.js';
 import { encodeUser, supportRows } from './encode-request.js';
-import { ScoreMemo, userFieldsKey } from './score-memo.js';
+import { CandidateScorer, type ScoringInput } from './candidate-scorer.js';
 import { topK, type ScoredItem } from './rank.js';
 import { RequestTimer, type StageTimings } from './request-timings.js';
 import { supportSet } from './support-set.js';
@@ -51,18 +49,6 @@ export interface RecommenderOptions {
   readonly scoreMemoEntries?: number;
   /** Items whose encoded feature rows are kept per model and catalog epoch (see `EncodedItemCache`; ~120 B each). @defaultValue 200_000 */
   readonly encodedItemRows?: number;
-}
-
-/** What scoring one request's candidates needs. */
-interface ScoringInput {
-  readonly model: ServingModel;
-  readonly ids: readonly string[];
-  /** Profiles of `ids`, same order. */
-  readonly profiles: readonly (ItemProfile | null)[];
-  readonly userFields: Int32Array;
-  /** The item catalog's content epoch the profiles were read under. */
-  readonly epoch: number;
-  readonly timer: RequestTimer;
 }
 
 /** Defaults laid under {@link RecommenderOptions}. */
@@ -129,8 +115,7 @@ export function checkK(k: number, maxK: number): void {
 export class Recommender {
   private readonly o: typeof DEFAULT_RECOMMENDER_OPTIONS & RecommenderOptions;
   private readonly degradedLog = new RateLimitedLog(10_000);
-  private priorMemos: { model: ServingModel; memos: TtlLru<string, ScoreMemo> } | null = null;
-  private readonly encoded: EncodedItemCache;
+  private readonly scorer: CandidateScorer;
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
   constructor(options: RecommenderOptions) {
@@ -144,7 +129,7 @@ export class Recommender {
     requireInt('priorMemoUsers', this.o.priorMemoUsers, 0);
     requireInt('scoreMemoEntries', this.o.scoreMemoEntries, 0);
     requireInt('encodedItemRows', this.o.encodedItemRows, 1);
-    this.encoded = new EncodedItemCache(this.o.encodedItemRows);
+    this.scorer = new CandidateScorer(this.o);
   }
 
   get maxK(): number {
@@ -198,13 +183,13 @@ export class Recommender {
       if (stale !== null) {
         // The store is away: the user's last adapted model beats the prior.
         path = 'cached';
-        scores = this.scoreWith(stale, this.o.cache.memo(request.userId), input);
+        scores = this.scorer.scoreWith(stale, this.o.cache.memo(request.userId), input);
       } else if (support.ratings.length > 0) {
         const cached = this.o.cache.get(request.userId, model.version, support.stateKey);
         this.o.metrics?.userCache.inc({ result: cached === null ? 'miss' : 'hit' });
         if (cached !== null) {
           path = 'cached';
-          scores = this.scoreWith(cached, this.o.cache.memo(request.userId), input);
+          scores = this.scorer.scoreWith(cached, this.o.cache.memo(request.userId), input);
         } else {
           const rows = supportRows(model, request.userId, user.profile, support.ratings, profiles.profiles.slice(ids.length));
           timer.lap('encode');
@@ -215,7 +200,7 @@ export class Recommender {
             this.o.metrics?.adaptationDuration.observe((timer.ms.adapt ?? 0) / 1000);
             this.o.metrics?.adaptationSteps.inc(this.o.adaptSteps);
             try {
-              return { adapted, scores: this.scoreWith(adapted, null, input) };
+              return { adapted, scores: this.scorer.scoreWith(adapted, null, input) };
             } catch (error) {
               adapted.dispose();
               throw error;
@@ -231,7 +216,7 @@ export class Recommender {
           }
         }
       }
-      scores ??= this.scoreWith(model.prior, this.priorMemo(model, input.userFields), input);
+      scores ??= this.scorer.scoreWithPrior(input);
       const items = topK(ids, scores, request.k);
       timer.lap('rank');
       this.report(degraded, request.userId);
@@ -252,48 +237,6 @@ export class Recommender {
     }
   }
 
-  /**
-   * Scores every candidate with `user`: memoised scores where the memo has them, one batched
-   * `score` over the rest (encoded only then).
-   */
-  private scoreWith(user: AdaptedUser, memo: ScoreMemo | null, input: ScoringInput): Float32Array {
-    const { model, ids, profiles, timer } = input;
-    const scores = new Float32Array(ids.length);
-    const userKey = memo === null ? '' : userFieldsKey(input.userFields);
-    const missing = memo === null ? null : memo.lookup(userKey, input.epoch, ids, scores);
-    if (missing === null || missing.length > 0) {
-      const toScore = missing === null ? ids : missing.map((i) => ids[i]);
-      const rows = this.encoded.rows(model, input.epoch, toScore, missing === null ? profiles : missing.map((i) => profiles[i]));
-      timer.lap('encode');
-      const fresh = score(user, input.userFields, rows);
-      if (missing === null) {
-        scores.set(fresh);
-      } else {
-        missing.forEach((i, k) => (scores[i] = fresh[k]));
-      }
-    }
-    memo?.remember(userKey, input.epoch, ids, scores);
-    timer.lap('score');
-    return scores;
-  }
-
-  /** The prior's score memo for users with these features (cold users mostly share one: no profile, unknown id). */
-  private priorMemo(model: ServingModel, userFields: Int32Array): ScoreMemo | null {
-    if (this.o.priorMemoUsers === 0 || this.o.scoreMemoEntries === 0) {
-      return null;
-    }
-    if (this.priorMemos?.model !== model) {
-      this.priorMemos = { model, memos: new TtlLru(this.o.priorMemoUsers, Number.POSITIVE_INFINITY) };
-    }
-    const key = userFieldsKey(userFields);
-    let memo = this.priorMemos.memos.fresh(key, 0);
-    if (memo === undefined) {
-      memo = new ScoreMemo(this.o.scoreMemoEntries);
-      this.priorMemos.memos.set(key, memo, 0);
-    }
-    return memo;
-  }
-
   /** The user's recent events (store + accepted feedback) and profile; empty when the store fails. */
   async userView(userId: string, degraded: string[]): Promise<UserView> {
     try {
@@ -311,8 +254,7 @@ export class Recommender {
       adapted.dispose();
       return;
     }
-    const memo = this.o.cache.set(userId, model.version, stateKey, adapted);
-    memo?.remember(userFieldsKey(input.userFields), input.epoch, input.ids, scores);
+    this.scorer.remember(this.o.cache.set(userId, model.version, stateKey, adapted), input, scores);
     this.o.metrics?.userCacheEntries.set(this.o.cache.size);
   }
 
