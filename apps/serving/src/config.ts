@@ -33,7 +33,7 @@ export const servingConfigSchema = z.object({
   CANDIDATES: env.int('candidates ranked per request', { min: 1, max: 100_000 }).default(500),
   NEW_ITEM_SHARE: float('share of the candidates reserved for new items (the store\'s newest, then popular ones unknown to the model), 0..1').default(0.1),
   CO_OCCURRENCE_TTL_MS: env.int('a seed item\'s co-occurrence list is kept in process this long (the lists are rebuilt by a periodic job), ms', { min: 0 }).default(60_000),
-  SCORE_MEMO_ENTRIES: env.int('candidate scores memoised per cached user model and for the prior (0: off, every request rescores)', { min: 0 }).default(2_000),
+  SCORE_MEMO_ENTRIES: env.int('longest candidate list whose scores a cached user model (and the prior) remembers for the next request (0: off, every request rescores all candidates)', { min: 0 }).default(2_000),
   MAX_K: env.int('largest k a caller may ask for', { min: 1, max: 10_000 }).default(100),
   ADAPT_STEPS: env.int('inner SGD steps at request time', { min: 0, max: 100 }).default(5),
   ADAPT_LR: float('inner step size (Meta-SGD models use their learned rates)').default(0.01),
