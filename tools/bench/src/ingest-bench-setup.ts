@@ -59,6 +59,8 @@ export interface StartIngestOptions {
   readonly producer: EventProducer;
   readonly flushRows?: number;
   readonly flushAgeMs?: number;
+  /** Events per online-store script call. @defaultValue the store's default */
+  readonly maxEventsPerCall?: number;
   /** Back-pressure bound of unacknowledged online writes. @defaultValue the pipeline's default */
   readonly maxPendingOnlineEvents?: number;
   /** Online co-occurrence window. @defaultValue the store's default */
@@ -72,7 +74,7 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
   const { topics, redis } = options;
   const root = await mkdtemp(join(tmpdir(), `${topics.id}-`));
   const prefix = `${topics.id}:${randomUUID().slice(0, 6)}:`;
-  const store = new OnlineStore({ redis, keyPrefix: prefix, coOccurrenceWindow: options.coOccurrenceWindow });
+  const store = new OnlineStore({ redis, keyPrefix: prefix, coOccurrenceWindow: options.coOccurrenceWindow, maxEventsPerCall: options.maxEventsPerCall });
   let applied = 0;
   const online: OnlineSink = {
     apply: async (batches) => {

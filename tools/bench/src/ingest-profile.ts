@@ -25,6 +25,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     'flush-rows': { type: 'string' },
     'max-pending-online': { type: 'string' },
+    'max-events-per-call': { type: 'string' },
   },
 });
 const EVENTS = Number(values.events);
@@ -65,6 +66,7 @@ let finish: () => Promise<void> = async () => undefined;
 if (MODE === 'full') {
   const ingest = await startIngest({ topics, redis, producer, flushRows: values['flush-rows'] === undefined ? undefined : Number(values['flush-rows']),
     maxPendingOnlineEvents: values['max-pending-online'] === undefined ? undefined : Number(values['max-pending-online']),
+    maxEventsPerCall: values['max-events-per-call'] === undefined ? undefined : Number(values['max-events-per-call']),
     onApplied: () => void (first === 0 && markStart()) });
   await until(() => ingest.applied() >= EVENTS, 600_000, 5);
   await ingest.pipeline.flush();
