@@ -126,9 +126,9 @@ const program = new Command('metarec-pipeline')
     'The whole pipeline: synthetic world → Kafka → ingest → distributed meta-training + baselines → registry (gate, promote) → serving → ' +
       'an existing user, a new user (onboarding, feedback, adapted), a new item. --schema-only: interactions → Kafka → validated Arrow file.',
   )
-  .option('--users <n>', 'synthetic users', positiveInt('--users'), 300)
+  .option('--users <n>', 'synthetic users (1000: with 300, 215 training users are too few to meta-learn from and 38 held-out users too few to compare on)', positiveInt('--users'), 1000)
   .option('--items <n>', 'synthetic items', positiveInt('--items'), 200)
-  .option('--train-steps <n>', 'meta-steps of the training run', positiveInt('--train-steps'), 120)
+  .option('--train-steps <n>', 'meta-steps of the training run (at most: validation patience may stop it earlier)', positiveInt('--train-steps'), 400)
   .option('--latency-requests <n>', 'requests of the serving latency sample', positiveInt('--latency-requests'), 300)
   .option('--keep-running', 'leave registry, ingest and serving up after the summary (Ctrl-C stops them)', false)
   .option('--schema-only', 'only the schema round trip (no ingest, training or serving)', false)

@@ -7,6 +7,7 @@ const recs = (path: string, supportCount: number): WholePipelineSummary['existin
   path,
   modelVersion: 1,
   supportCount,
+  candidateCount: 150,
   items: [
     { itemId: 'i1', score: 4.5 },
     { itemId: 'i2', score: 4.25 },
@@ -19,12 +20,12 @@ const summary: WholePipelineSummary = {
   data: { users: 300, items: 200, events: 11_000, newUsers: 60, newItems: 20, producedBytes: 1_500_000, offlineStoreBytes: 450_000 },
   timingsMs: { 'train (coordinator + 2 workers) + evaluate + register': 34_400, ingest: 5_000 },
   coOccurrence: { interactions: 11_000, items: 190, pairs: 9_500, removed: 0, ms: 800 },
-  training: { runId: 'run-1', steps: 40, modelDir: '/m', lineagePath: '/m/lineage.json', evaluation: { users: 38, model: { mae: 0.7, rmse: 0.9 }, baselines: { itemMean: { mae: 0.77, rmse: 1 } } }, registered: { version: 1 } },
+  training: { runId: 'run-1', steps: 40, modelDir: '/m', lineagePath: '/m/lineage.json', evaluation: { users: 38, model: { mae: 0.7, rmse: 0.9 }, baselines: { itemMean: { mae: 0.77, rmse: 1 } } }, registered: { version: 1 }, bestStep: 30, stoppedEarly: false },
   coldUserMae: { model: 0.7, bestBaseline: { name: 'itemMean', mae: 0.77 } },
   promotion: { version: 1, decision: 'pass' },
   existingUser: { userId: 'u4', response: recs('adapted', 36) },
   newUser: { userId: 'n', onboarding: ['a', 'b', 'c'], rated: [{ itemId: 'a', value: 5 }], before: recs('cold', 0), after: recs('adapted', 1) },
-  newItem: { itemId: 'new-1', rank: 7, score: 3.5, userId: 'u57' },
+  newItem: { itemId: 'new-1', rank: 7, score: 3.5, userId: 'u57', ranked: 150, candidateCount: 150, twin: { itemId: 'i3', rank: 2, score: 4.1 } },
   latency: { p50Ms: 4.2, p99Ms: 20.5, paths: { cached: 200, adapted: 100 } },
   urls: { registryPage: 'http://r/ui/models/melu', serving: 'http://s', report: '/m/lineage.json' },
   resources: { topics: [], keyPrefix: 'p:', registrySchema: 's' },
@@ -36,10 +37,11 @@ describe('formatWholeSummary', () => {
     const text = formatWholeSummary(summary).join('\n');
     expect(text).toContain('300 users (60 arriving late), 200 items (20 released late), 11000 events');
     expect(text).toContain('rebuild job: 9500 item pairs for 190 items from 11000 interactions in 0.8 s');
-    expect(text).toContain('40 meta-steps, coordinator + 2 workers, 34.4 s');
+    expect(text).toContain('40 meta-steps, parameters of step 30 kept (best on validation users), coordinator + 2 workers, 34.4 s');
     expect(text).toContain('held-out MAE 0.700 vs best baseline itemMean 0.770 (better; 38 users)');
     expect(text).toContain('rated a=5 → path adapted (1 ratings)');
-    expect(text).toContain('new-1: rank 7 for u57');
+    expect(text).toContain('new-1: in the candidates, rank 7 of 150 for u57, score 3.50');
+    expect(text).toContain('its content twin i3 (trained id): rank 2, score 4.10');
     expect(text).toContain('p50 4.2 ms, p99 20.5 ms');
     expect(text).toContain('registry page http://r/ui/models/melu');
   });
@@ -47,5 +49,10 @@ describe('formatWholeSummary', () => {
   it('says so when the model does not beat the best baseline', () => {
     const worse = { ...summary, coldUserMae: { model: 0.8, bestBaseline: { name: 'itemMean', mae: 0.77 } } };
     expect(formatWholeSummary(worse).join('\n')).toContain('(NOT better;');
+  });
+
+  it('says so when the new item did not reach the candidates', () => {
+    const missing = { ...summary, newItem: { ...summary.newItem, rank: null, score: null } };
+    expect(formatWholeSummary(missing).join('\n')).toContain('new-1: NOT among the 150 candidates for u57');
   });
 });

@@ -11,6 +11,14 @@ function top(items: readonly { itemId: string; score: number }[], n: number): st
     .join(', ');
 }
 
+function newItemLine(n: WholePipelineSummary['newItem']): string {
+  const twin = `its content twin ${n.twin.itemId} (trained id): ${n.twin.rank === null ? 'not ranked' : `rank ${n.twin.rank}, score ${n.twin.score?.toFixed(2)}`}`;
+  if (n.rank === null) {
+    return `${n.itemId}: NOT among the ${n.candidateCount} candidates for ${n.userId}; ${twin}`;
+  }
+  return `${n.itemId}: in the candidates, rank ${n.rank} of ${n.ranked} for ${n.userId}, score ${n.score?.toFixed(2)} (content features, no id embedding); ${twin}`;
+}
+
 /** The whole pipeline's summary as terminal lines. */
 export function formatWholeSummary(s: WholePipelineSummary): string[] {
   const t = s.timingsMs;
@@ -19,7 +27,7 @@ export function formatWholeSummary(s: WholePipelineSummary): string[] {
     `run ${s.runId}`,
     `data        ${s.data.users} users (${s.data.newUsers} arriving late), ${s.data.items} items (${s.data.newItems} released late), ${s.data.events} events; produced ${mib(s.data.producedBytes)}, offline store ${mib(s.data.offlineStoreBytes)}`,
     `co-occur    rebuild job: ${s.coOccurrence.pairs} item pairs for ${s.coOccurrence.items} items from ${s.coOccurrence.interactions} interactions in ${(s.coOccurrence.ms / 1000).toFixed(1)} s`,
-    `training    ${s.training.steps} meta-steps, coordinator + 2 workers, ${(train / 1000).toFixed(1)} s (run ${s.training.runId})`,
+    `training    ${s.training.steps} meta-steps${s.training.stoppedEarly ? ' (stopped early)' : ''}, parameters of step ${s.training.bestStep} kept (best on validation users), coordinator + 2 workers, ${(train / 1000).toFixed(1)} s (run ${s.training.runId})`,
   ];
   if (s.coldUserMae === null) {
     lines.push('cold users  no held-out evaluation in this run');
@@ -33,7 +41,7 @@ export function formatWholeSummary(s: WholePipelineSummary): string[] {
     `existing    ${s.existingUser.userId}: path ${s.existingUser.response.path} (v${s.existingUser.response.modelVersion}, ${s.existingUser.response.supportCount} ratings): ${top(s.existingUser.response.items, 3)}`,
     `new user    ${s.newUser.userId}: ${s.newUser.before.path} → onboarding asks ${s.newUser.onboarding.join(', ')}`,
     `            rated ${s.newUser.rated.map((r) => `${r.itemId}=${r.value}`).join(', ')} → path ${s.newUser.after.path} (${s.newUser.after.supportCount} ratings): ${top(s.newUser.after.items, 3)}`,
-    `new item    ${s.newItem.itemId}: ${s.newItem.rank === null ? 'not among the ranked candidates' : `rank ${s.newItem.rank} for ${s.newItem.userId}, score ${s.newItem.score?.toFixed(2)} (from content features, no id embedding)`}`,
+    `new item    ${newItemLine(s.newItem)}`,
     `serving     p50 ${s.latency.p50Ms} ms, p99 ${s.latency.p99Ms} ms over loopback (${Object.entries(s.latency.paths).map(([p, n]) => `${p} ${n}`).join(', ')})`,
     `stages      ${Object.entries(t).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(' | ')}`,
     `urls        registry page ${s.urls.registryPage}`,

@@ -61,12 +61,17 @@ export async function produceWorld(producer: EventProducer, topics: WorldTopics,
   };
 }
 
-/** A brand-new item (published after training) and a few views of it, so it enters the popular list. */
-export async function publishNewItem(producer: EventProducer, topics: WorldTopics, template: { categories: readonly string[]; release_year: number | null }, viewers: readonly string[]): Promise<string> {
+/** A brand-new item (published after training) with `template`'s content, and a few views of it, so it enters the popular list. */
+export async function publishNewItem(
+  producer: EventProducer,
+  topics: WorldTopics,
+  template: { readonly categories: readonly string[]; readonly release_year: number | null; readonly numeric_attributes: Readonly<Record<string, number>> },
+  viewers: readonly string[],
+): Promise<string> {
   const itemId = `new-item-${Date.now()}`;
   const now = Date.now();
   await producer.send(topics.itemProfiles, [
-    { key: itemId, value: JSON.stringify({ item_id: itemId, title: 'A brand-new item', categories: template.categories, release_year: template.release_year, numeric_attributes: {}, updated_at_ms: now }), headers: HEADERS },
+    { key: itemId, value: JSON.stringify({ item_id: itemId, title: 'A brand-new item', categories: template.categories, release_year: template.release_year, numeric_attributes: template.numeric_attributes, updated_at_ms: now }), headers: HEADERS },
   ]);
   await producer.send(
     topics.interactions,

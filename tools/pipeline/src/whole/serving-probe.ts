@@ -6,6 +6,8 @@ export interface RecsResponse {
   readonly path: string;
   readonly modelVersion: number;
   readonly supportCount: number;
+  /** Candidates the ranking scored. */
+  readonly candidateCount: number;
   readonly items: readonly { readonly itemId: string; readonly score: number }[];
   readonly degraded: readonly string[];
 }

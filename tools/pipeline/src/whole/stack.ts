@@ -1,4 +1,6 @@
 // Starting and waiting on the apps of the whole pipeline: registry, ingest, trainer, serving.
+import { readFile } from 'node:fs/promises';
+
 import type { TopicAdmin } from '@metarec/streaming';
 
 import { freePort, startApp, waitFor200, type AppProcess } from './app-process.js';
@@ -160,6 +162,9 @@ export interface TrainerRunSummary {
     readonly baselines: Readonly<Record<string, { readonly mae: number; readonly rmse: number }>>;
   } | null;
   readonly registered: { readonly version: number } | null;
+  /** From the run's lineage: the meta-step whose (best-validated) parameters were saved, and whether patience stopped the run. */
+  readonly bestStep: number;
+  readonly stoppedEarly: boolean;
 }
 
 /** Runs the coordinator (`trainer run --register`) to completion and parses its summary line. */
@@ -179,11 +184,20 @@ export async function runCoordinator(s: StackSettings, specPath: string, registr
   if (code !== 0 || line === undefined) {
     throw new Error(`trainer run exited with ${code}:\n${app.output().slice(-4000)}`);
   }
-  return JSON.parse(line) as TrainerRunSummary;
+  const printed = JSON.parse(line) as Omit<TrainerRunSummary, 'bestStep' | 'stoppedEarly'>;
+  const lineage = JSON.parse(await readFile(printed.lineagePath, 'utf8')) as { bestStep?: unknown; stoppedEarly?: unknown };
+  return {
+    ...printed,
+    bestStep: typeof lineage.bestStep === 'number' ? lineage.bestStep : printed.steps,
+    stoppedEarly: lineage.stoppedEarly === true,
+  };
 }
 
-/** Starts serving on the registry's `production` alias; resolves once a model is loaded. */
-export async function startServing(s: StackSettings, registryUrl: string, model: string): Promise<{ app: AppProcess; url: string }> {
+/**
+ * Starts serving on the registry's `production` alias with the local update the model was
+ * meta-trained for (`adapt`: the run spec's inner steps and lr); resolves once a model is loaded.
+ */
+export async function startServing(s: StackSettings, registryUrl: string, model: string, adapt: { readonly steps: number; readonly lr: number }): Promise<{ app: AppProcess; url: string }> {
   const port = await freePort();
   const app = startApp('serving', 'serving', [], {
     SERVING_HOST: '127.0.0.1',
@@ -196,6 +210,8 @@ export async function startServing(s: StackSettings, registryUrl: string, model:
     MODEL_NAME: model,
     BUNDLE_CACHE_DIR: `${s.workDir}/serving-bundles`,
     MAX_K: '500',
+    ADAPT_STEPS: String(adapt.steps),
+    ADAPT_LR: String(adapt.lr),
     METAREC_BACKEND: 'wasm',
     SHUTDOWN_READINESS_GRACE_MS: '0',
     LOG_LEVEL: s.logLevel,
