@@ -36,6 +36,11 @@ export function formatWholeSummary(s: WholePipelineSummary): string[] {
     const verdict = c.model < c.bestBaseline.mae ? 'better' : 'NOT better';
     lines.push(`cold users  held-out MAE ${c.model.toFixed(3)} vs best baseline ${c.bestBaseline.name} ${c.bestBaseline.mae.toFixed(3)} (${verdict}; ${s.training.evaluation?.users ?? 0} users)`);
   }
+  const h = s.heldOut;
+  lines.push(
+    `            same ${h.users} users' query ratings: adapted ${h.adapted.toFixed(3)}, unadapted prior ${h.unadapted.toFixed(3)}; ` +
+      `baselines bias ${h.baselines.bias.toFixed(3)}, itemMean ${h.baselines.itemMean.toFixed(3)}, userMean ${h.baselines.userMean.toFixed(3)}, globalMean ${h.baselines.globalMean.toFixed(3)}`,
+  );
   lines.push(
     `registry    v${s.promotion.version} promoted to production; gate: ${s.promotion.decision}`,
     `existing    ${s.existingUser.userId}: path ${s.existingUser.response.path} (v${s.existingUser.response.modelVersion}, ${s.existingUser.response.supportCount} ratings): ${top(s.existingUser.response.items, 3)}`,

@@ -70,6 +70,10 @@ describe.skipIf(!available)(`whole pipeline ${available ? '' : `(skipped: ${why}
     expect(summary.training.steps).toBe(4);
     expect(summary.training.registered?.version).toBe(1);
     expect(summary.coldUserMae?.model).toBeGreaterThan(0);
+    // The pipeline's recomputation on the same held-out users agrees with the trainer's figures.
+    expect(summary.heldOut.users).toBe(summary.training.evaluation?.users);
+    expect(summary.heldOut.adapted).toBeCloseTo(summary.training.evaluation?.model.mae ?? Number.NaN, 3);
+    expect(summary.heldOut.baselines.itemMean).toBeCloseTo(summary.training.evaluation?.baselines['itemMean']?.mae ?? Number.NaN, 5);
     expect(summary.promotion.version).toBe(1);
     expect(summary.existingUser.response).toMatchObject({ path: 'adapted', modelVersion: 1 });
     expect(summary.newUser.before.path).toBe('cold');

@@ -6,10 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import { selectBackend } from '@metarec/meta-learning';
 import { RegistryClient } from '@metarec/registry';
 import type { KafkaJsClient } from '@metarec/streaming';
 
 import type { AppProcess } from './app-process.js';
+import { heldOutCheck, type HeldOutCheck } from './held-out-check.js';
 import { generateWorld, produceWorld, publishNewItem, type WorldTopics } from './produce-world.js';
 import { latencySample, newUserJourney, recommend, type NewUserJourney, type RecsResponse } from './serving-probe.js';
 import { runCoOccurrenceJob, runCoordinator, startIngest, startRegistry, startServing, startTrainerWorkers, waitIngested, type CoOccurrenceReport, type StackSettings, type TrainerRunSummary } from './stack.js';
@@ -63,7 +65,10 @@ export interface WholePipelineSummary {
   /** Ingest's co-occurrence rebuild job, run once after ingest. */
   readonly coOccurrence: CoOccurrenceReport;
   readonly training: TrainerRunSummary;
+  /** The trainer's held-out MAE against the best of its baselines and the pipeline's bias baseline (same ratings). */
   readonly coldUserMae: { readonly model: number; readonly bestBaseline: { readonly name: string; readonly mae: number } } | null;
+  /** The pipeline's recomputation on the trainer's held-out users: the prior without adaptation, every baseline. */
+  readonly heldOut: HeldOutCheck;
   readonly promotion: { readonly version: number; readonly decision: string };
   readonly existingUser: { readonly userId: string; readonly response: RecsResponse };
   readonly newUser: NewUserJourney;
@@ -150,25 +155,23 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
     });
     const coOccurrence = await time('co-occurrence rebuild', () => runCoOccurrenceJob(s, ingest.offlineDir));
     const specPath = path.join(workDir, 'run-spec.json');
-    await writeFile(
-      specPath,
-      JSON.stringify({
-        name: 'melu',
-        data: { kind: 'offline-store', root: ingest.offlineDir, queryCount: 10, minRatings: 13, maxRatings: 100, testFraction: 0.2, validationFraction: 0.1 },
-        model: { outputOffset: 3.5 },
-        algorithm: PIPELINE_TRAINING.algorithm,
-        inner: PIPELINE_TRAINING.inner,
-        metaBatchSize: 16,
-        // Epochs over the training users until maxSteps: small worlds have few tasks per epoch.
-        epochs: 1_000,
-        maxSteps: o.trainSteps,
-        validateEvery: PIPELINE_TRAINING.validateEvery,
-        patience: PIPELINE_TRAINING.patience,
-        shardSize: 8,
-        checkpointEvery: 10,
-        output: { dir: path.join(workDir, 'runs') },
-      }),
-    );
+    const spec = {
+      name: 'melu',
+      data: { kind: 'offline-store', root: ingest.offlineDir, queryCount: 10, minRatings: 13, maxRatings: 100, testFraction: 0.2, validationFraction: 0.1 },
+      model: { outputOffset: 3.5 },
+      algorithm: PIPELINE_TRAINING.algorithm,
+      inner: PIPELINE_TRAINING.inner,
+      metaBatchSize: 16,
+      // Epochs over the training users until maxSteps: small worlds have few tasks per epoch.
+      epochs: 1_000,
+      maxSteps: o.trainSteps,
+      validateEvery: PIPELINE_TRAINING.validateEvery,
+      patience: PIPELINE_TRAINING.patience,
+      shardSize: 8,
+      checkpointEvery: 10,
+      output: { dir: path.join(workDir, 'runs') },
+    };
+    await writeFile(specPath, JSON.stringify(spec));
     const workers = await time('start trainer workers', () => startTrainerWorkers(s, 2));
     apps.push(...workers);
     const training = await time('train (coordinator + 2 workers) + evaluate + register', () => runCoordinator(s, specPath, registry.url, 'melu'));
@@ -176,6 +179,10 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
     if (training.registered === null) {
       throw new Error('the trainer did not register the model');
     }
+    const heldOut = await time('held-out check (same users: unadapted prior, bias baseline)', async () => {
+      await selectBackend({ preferred: 'wasm' });
+      return heldOutCheck(spec, training.modelDir);
+    });
     const client = new RegistryClient({ baseUrl: registry.url, token: s.token });
     const promotion = await time('gate + promote', async () => {
       const moved = await client.moveAlias('melu', 'production', training.registered?.version ?? 0, { reason: `pipeline ${runId}` });
@@ -217,7 +224,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
     });
     const latency = await time('serving latency sample', () => latencySample(serving.url, warm, o.latencyRequests, 20));
     const e = training.evaluation;
-    const best = e === null ? null : Object.entries(e.baselines).sort((a, b) => a[1].mae - b[1].mae)[0];
+    const best = e === null ? null : [...Object.entries(e.baselines), ['bias', { mae: heldOut.baselines.bias }] as const].sort((a, b) => a[1].mae - b[1].mae)[0];
     return {
       runId,
       data: {
@@ -233,6 +240,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
       coOccurrence,
       training,
       coldUserMae: e === null || best === undefined || best === null ? null : { model: e.model.mae, bestBaseline: { name: best[0], mae: best[1].mae } },
+      heldOut,
       promotion,
       existingUser,
       newUser,
