@@ -53,6 +53,32 @@ describe('Recommender score memo', () => {
     close(second.items, (await plain.service.recommender.recommend({ userId: 'cold-2', k: 10 })).items);
   });
 
+  it('rescores an item whose profile changed (catalog epoch), instead of serving its memoised score', async () => {
+    const world = memo.world;
+    const fresh = await buildTestServing({ world, service: { itemProfiles: { ttlMs: 0 }, recommender: { maxK: 500 } } });
+    try {
+      const userId = world.warmUserIds[6];
+      await fresh.service.recommender.recommend({ userId, k: 50 });
+      const before = await fresh.service.recommender.recommend({ userId, k: 50 });
+      expect(before.path).toBe('cached');
+      const target = before.items[0].itemId;
+      const profile = world.dataset.items.find((i) => i.item_id === target);
+      expect(profile).toBeDefined();
+      const changed = { ...profile!, categories: [], numeric_attributes: Object.fromEntries(Object.keys(profile!.numeric_attributes).map((k) => [k, -1e3])), updated_at_ms: profile!.updated_at_ms + 1 };
+      fresh.reader.addItem(changed);
+      // The first request serves the held profile and refreshes it in the background.
+      await fresh.service.recommender.recommend({ userId, k: 50 });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const after = await fresh.service.recommender.recommend({ userId, k: 500 });
+      expect(after.path).toBe('cached');
+      expect(after.timings.encode).toBeGreaterThanOrEqual(0);
+      const scoreOf = (r: typeof after): number | undefined => r.items.find((i) => i.itemId === target)?.score;
+      expect(scoreOf(after)).not.toBeCloseTo(before.items[0].score, 4);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('re-adapts and rescores after feedback, never serving the memo of the old user model', async () => {
     const userId = memo.world.warmUserIds[5];
     await memo.service.recommender.recommend({ userId, k: 20 });
