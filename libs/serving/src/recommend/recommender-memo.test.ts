@@ -63,8 +63,11 @@ describe('Recommender score memo', () => {
       expect(before.path).toBe('cached');
       const target = before.items[0].itemId;
       const profile = world.dataset.items.find((i) => i.item_id === target);
-      expect(profile).toBeDefined();
-      const changed = { ...profile!, categories: [], numeric_attributes: Object.fromEntries(Object.keys(profile!.numeric_attributes).map((k) => [k, -1e3])), updated_at_ms: profile!.updated_at_ms + 1 };
+      if (profile === undefined) {
+        throw new Error(`item ${target} is not in the world`);
+      }
+      const numeric = Object.fromEntries(Object.keys(profile.numeric_attributes).map((k) => [k, -1e3]));
+      const changed = { ...profile, categories: [], numeric_attributes: numeric, updated_at_ms: profile.updated_at_ms + 1 };
       fresh.reader.addItem(changed);
       // The first request serves the held profile and refreshes it in the background.
       await fresh.service.recommender.recommend({ userId, k: 50 });
