@@ -20,12 +20,24 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
  */
 export const SERVING_BENCH = { users: 1000, items: 1000, ratingsPerUser: 20, candidates: 500, k: 20, adaptSteps: 5 } as const;
 
+/** Latest distinct items a new event pairs with when the bench world is written. */
+const CO_OCCURRENCE_WINDOW = 5;
+
+/** Warm-up users written beside the world (see {@link ServingBenchWorld.warmupUserIds}). */
+const WARMUP_USERS = 100;
+
 /** Everything a serving bench runs against. */
 export interface ServingBenchWorld {
   readonly world: TestWorld;
   readonly dir: string;
   readonly redisUrl: string;
   readonly keyPrefix: string;
+  /**
+   * Users outside the model's vocabulary with a copy of a warm user's profile and ratings (ids
+   * `bench-warmup-<n>`): a bench warms the adaptation path on them (JIT, kernels, caches) without
+   * spending the measured users' first adaptation.
+   */
+  readonly warmupUserIds: readonly string[];
   /** Writes model version `version` (its own initial weights) with bundle files; returns its directory. */
   writeModel(version: number): Promise<string>;
   close(): Promise<void>;
@@ -53,18 +65,31 @@ export async function setUpServingWorld(): Promise<ServingBenchWorld> {
   const times = world.interactions.map((e) => e.timestamp_ms);
   const [first, last] = [Math.min(...times), Math.max(...times)];
   const shift = (e: Interaction): Interaction => ({ ...e, timestamp_ms: Math.round(now - 3_600_000 + ((e.timestamp_ms - first) / Math.max(1, last - first)) * 3_500_000) });
-  const events = [...world.interactions].sort((a, b) => a.timestamp_ms - b.timestamp_ms).map(shift);
+  const warmupUserIds = world.warmUserIds.slice(0, WARMUP_USERS).map((_, i) => `bench-warmup-${i}`);
+  const warmupOf = new Map(world.warmUserIds.slice(0, WARMUP_USERS).map((id, i) => [id, warmupUserIds[i]]));
+  const copies = world.interactions.flatMap((e) => {
+    const copy = warmupOf.get(e.user_id);
+    return copy === undefined ? [] : [{ ...e, user_id: copy }];
+  });
+  const profileCopies = world.dataset.users.flatMap((u) => {
+    const copy = warmupOf.get(u.user_id);
+    return copy === undefined ? [] : [{ ...u, user_id: copy }];
+  });
+  const events = [...world.interactions, ...copies].sort((a, b) => a.timestamp_ms - b.timestamp_ms).map(shift);
   const batches: OnlineBatch[] = [
-    { kind: 'user_profiles', topic: 'bench-users', partition: 0, entries: world.dataset.users.map((record, i) => ({ offset: BigInt(i), record })) },
+    { kind: 'user_profiles', topic: 'bench-users', partition: 0, entries: [...world.dataset.users, ...profileCopies].map((record, i) => ({ offset: BigInt(i), record })) },
     { kind: 'item_profiles', topic: 'bench-items', partition: 0, entries: world.dataset.items.map((record, i) => ({ offset: BigInt(i), record })) },
     { kind: 'interactions', topic: 'bench-events', partition: 0, entries: events.map((record, i) => ({ offset: BigInt(i), record })) },
   ];
-  await new OnlineStore({ redis, keyPrefix }).apply(batches);
+  // Co-occurrence counted per event (window 5, what the rebuild job computes from the offline store
+  // in production), so candidates include items co-occurring with each user's latest ones.
+  await new OnlineStore({ redis, keyPrefix, coOccurrenceWindow: CO_OCCURRENCE_WINDOW }).apply(batches);
   return {
     world,
     dir,
     redisUrl,
     keyPrefix,
+    warmupUserIds,
     async writeModel(version: number): Promise<string> {
       const modelDir = path.join(dir, `model-v${version}`);
       await writeTestModelDir(modelDir, world, { initSeed: version });
