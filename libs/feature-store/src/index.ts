@@ -20,7 +20,8 @@ export type { DecodedOfflineFile } from './offline/offline-table.js';
 export { offlineRecords, readOfflineFile } from './offline/offline-table.js';
 
 // Online store (Redis).
-export type { OnlineBatch, OnlineEntry, OnlineStoreOptions, ScoredItem, UserContext } from './online/online-store.js';
+export type { OnlineBatch, OnlineEntry } from './online/online-batch.js';
+export type { OnlineStoreOptions, ScoredItem, UserContext } from './online/online-store.js';
 export { DEFAULT_ONLINE_STORE_OPTIONS, OnlineStore } from './online/online-store.js';
 
 // Co-occurrence rebuild job (offline store → online `co:<item>` sets; replaces per-event counting).

@@ -3,7 +3,7 @@ import type { Logger } from '@metarec/runtime';
 import type { FeatureStoreError } from '../errors.js';
 import type { OfflineWriteOptions, OfflineWriteResult, OffsetRecord } from '../offline/offline-writer.js';
 import type { RecordKind } from '../offline/record-kinds.js';
-import type { OnlineBatch } from '../online/online-store.js';
+import type { OnlineBatch } from '../online/online-batch.js';
 import type { DeadLetterSink } from './dead-letter.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 

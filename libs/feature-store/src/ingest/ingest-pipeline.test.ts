@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { OfflineReader } from '../offline/offline-reader.js';
 import { OfflineWriter } from '../offline/offline-writer.js';
-import type { OnlineBatch } from '../online/online-store.js';
+import type { OnlineBatch } from '../online/online-batch.js';
 import { makeInteraction, TEST_TIME_MS } from '../testing.js';
 import type { DeadLetterRecord } from './dead-letter.js';
 import type { IngestBatch } from './ingest-message.js';

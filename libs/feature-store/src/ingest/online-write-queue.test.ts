@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import type { OnlineBatch } from '../online/online-store.js';
+import type { OnlineBatch } from '../online/online-batch.js';
 import { OnlineWriteQueue } from './online-write-queue.js';
 
 function batch(partition: number, offsets: number[]): OnlineBatch {

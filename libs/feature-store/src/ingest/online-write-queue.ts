@@ -1,4 +1,4 @@
-import type { OnlineBatch } from '../online/online-store.js';
+import type { OnlineBatch } from '../online/online-batch.js';
 import type { OnlineSink } from './ingest-pipeline-options.js';
 
 /** Batches of one partition waiting for the write in flight, sent together once it finished. */

@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { makeInteraction, makeItemProfile, makeUserProfile } from '../testing.js';
-import { OnlineStore, type OnlineBatch } from './online-store.js';
+import type { OnlineBatch } from './online-batch.js';
+import { OnlineStore } from './online-store.js';
 
 const redisService = await checkService('redis');
 // Real time: popularity buckets expire at an absolute time (event time + window), so a fixed

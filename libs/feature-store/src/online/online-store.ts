@@ -10,11 +10,10 @@ import type { ChainableCommander, Redis } from 'ioredis';
 
 import { FeatureStoreError, invalidOption } from '../errors.js';
 import { mergeOptions } from '../merge-options.js';
-import type { RecordKind, RecordOfKind } from '../offline/record-kinds.js';
-import { APPLY_INTERACTIONS_LUA, APPLY_INTERACTIONS_REFUSED } from './commands/apply-interactions-1.js';
-import { APPLY_PROFILES_LUA } from './commands/apply-profiles-1.js';
-import { foldInteractions } from './fold-interactions.js';
+import type { RecordKind } from '../offline/record-kinds.js';
+import type { OnlineBatch } from './online-batch.js';
 import { OnlineKeys } from './online-keys.js';
+import { OnlineScriptWriter } from './online-script-writer.js';
 
 /** Options of {@link OnlineStore}. Times in ms. */
 export interface OnlineStoreOptions {
@@ -59,26 +58,6 @@ export const DEFAULT_ONLINE_STORE_OPTIONS = {
   newestItemsLimit: 1000,
 } as const;
 
-/** Records of one kind read from one topic-partition, in offset order. */
-export interface OnlineBatch<K extends RecordKind = RecordKind> {
-  readonly kind: K;
-  readonly topic: string;
-  readonly partition: number;
-  readonly entries: readonly OnlineEntry<K>[];
-}
-
-/** A record, the offset it was read at, and optionally the JSON text it was validated from. */
-export interface OnlineEntry<K extends RecordKind = RecordKind> {
-  readonly offset: bigint;
-  readonly record: RecordOfKind[K];
-  /**
-   * The JSON text that validated into `record` (the Kafka payload), stored as is instead of
-   * re-serialising the record (interactions only; saves ~0.8 µs per event). Omit it unless it
-   * holds exactly the record's fields (unknown fields rejected, not stripped) and is small.
-   */
-  readonly json?: string;
-}
-
 /** A scored item id (popularity count, co-occurrence count). */
 export interface ScoredItem {
   readonly itemId: string;
@@ -92,20 +71,11 @@ export interface UserContext {
   readonly profile: UserProfile | null;
 }
 
-type ScriptCaller = (this: ChainableCommander, ...args: (string | number)[]) => ChainableCommander;
-interface ScriptedPipeline extends ChainableCommander {
-  metarecFsApplyInteractions: ScriptCaller;
-  metarecFsApplyProfiles: ScriptCaller;
-}
-
 function requireInt(name: string, value: number, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
     throw invalidOption(name, `must be an integer >= ${min}, got ${value}`);
   }
 }
-
-/** A partition refuses chunks only while a replay straddles its high-water offset: one resend settles it. */
-const MAX_APPLY_ROUNDS = 3;
 
 /**
  * The online feature store in Redis: per user the latest N interactions and the profile, item
@@ -120,6 +90,7 @@ export class OnlineStore {
   private readonly redis: Redis;
   private readonly keys: OnlineKeys;
   private readonly options: Required<Omit<OnlineStoreOptions, 'redis'>>;
+  private readonly writer: OnlineScriptWriter;
 
   /** @throws FeatureStoreError `FS_OPTIONS_INVALID` before any I/O. */
   constructor(options: OnlineStoreOptions) {
@@ -136,9 +107,7 @@ export class OnlineStore {
     this.redis = merged.redis;
     this.keys = new OnlineKeys(merged.keyPrefix);
     this.options = merged;
-    // defineCommand is idempotent per name; ioredis then sends EVALSHA with an EVAL fallback.
-    this.redis.defineCommand('metarecFsApplyInteractions', { numberOfKeys: 1, lua: APPLY_INTERACTIONS_LUA });
-    this.redis.defineCommand('metarecFsApplyProfiles', { numberOfKeys: 1, lua: APPLY_PROFILES_LUA });
+    this.writer = new OnlineScriptWriter(this.redis, this.keys, merged);
   }
 
   /**
@@ -150,95 +119,8 @@ export class OnlineStore {
    * @throws FeatureStoreError `FS_REDIS_FAILED` when any script failed (the others still ran; a
    * retry is safe because every script is idempotent).
    */
-  async apply(batches: readonly OnlineBatch[]): Promise<number> {
-    let applied = 0;
-    let pending = batches;
-    for (let round = 0; pending.length > 0; round += 1) {
-      if (round === MAX_APPLY_ROUNDS) {
-        throw new FeatureStoreError('FS_REDIS_FAILED', `online store refused interaction chunks ${MAX_APPLY_ROUNDS} times (another writer on the partition?)`);
-      }
-      const outcome = await this.applyOnce(pending);
-      applied += outcome.applied;
-      pending = await this.afterHighWater(outcome.refused);
-    }
-    return applied;
-  }
-
-  /** One pipeline of script calls; returns what was applied and, per batch, the entries of its first refused chunk onwards. */
-  private async applyOnce(batches: readonly OnlineBatch[]): Promise<{ applied: number; refused: OnlineBatch[] }> {
-    const pipeline = this.redis.pipeline() as ScriptedPipeline;
-    const calls: { batch: OnlineBatch; start: number }[] = [];
-    for (const batch of batches) {
-      let previous = -1n;
-      for (let start = 0; start < batch.entries.length; start += this.options.maxEventsPerCall) {
-        const part = batch.entries.slice(start, start + this.options.maxEventsPerCall);
-        this.queue(pipeline, { ...batch, entries: part }, previous);
-        previous = part[part.length - 1].offset;
-        calls.push({ batch, start });
-      }
-    }
-    if (calls.length === 0) {
-      return { applied: 0, refused: [] };
-    }
-    let results: [Error | null, unknown][] | null;
-    try {
-      results = await pipeline.exec();
-    } catch (error) {
-      throw new FeatureStoreError('FS_REDIS_FAILED', 'online store pipeline failed', { cause: error });
-    }
-    let applied = 0;
-    const refused = new Map<OnlineBatch, OnlineBatch>();
-    (results ?? []).forEach(([error, value], k) => {
-      if (error !== null) {
-        throw new FeatureStoreError('FS_REDIS_FAILED', `online store script failed: ${error.message}`, { cause: error });
-      }
-      const { batch, start } = calls[k];
-      if (Number(value) === APPLY_INTERACTIONS_REFUSED) {
-        if (!refused.has(batch)) {
-          refused.set(batch, { ...batch, entries: batch.entries.slice(start) } as OnlineBatch);
-        }
-        return;
-      }
-      applied += Number(value);
-    });
-    return { applied, refused: [...refused.values()] };
-  }
-
-  /** `batches` without the entries at or below their partition's current high-water offset. */
-  private async afterHighWater(batches: readonly OnlineBatch[]): Promise<OnlineBatch[]> {
-    if (batches.length === 0) {
-      return [];
-    }
-    const fields = batches.map((b) => this.keys.highWaterField(b.kind, b.topic, b.partition));
-    const hwms = await this.run(() => this.redis.hmget(this.keys.highWater(), ...fields));
-    return batches
-      .map((batch, k) => {
-        const hwm = BigInt(hwms[k] ?? '-1');
-        return { ...batch, entries: batch.entries.filter((e) => e.offset > hwm) } as OnlineBatch;
-      })
-      .filter((batch) => batch.entries.length > 0);
-  }
-
-  private queue(pipeline: ScriptedPipeline, batch: OnlineBatch, previous: bigint): void {
-    const hwm = [this.keys.highWater(), this.keys.highWaterField(batch.kind, batch.topic, batch.partition)];
-    if (batch.kind === 'interactions') {
-      const o = this.options;
-      const entries = batch.entries as OnlineBatch<'interactions'>['entries'];
-      const range = [entries[0].offset.toString(), entries[entries.length - 1].offset.toString(), previous.toString()];
-      const folded = foldInteractions(entries, o);
-      pipeline.metarecFsApplyInteractions(...hwm, o.keyPrefix, o.recentLimit, o.coOccurrenceWindow, o.popularityWindowMs, ...range, ...folded);
-      return;
-    }
-    const isUser = batch.kind === 'user_profiles';
-    const args: (string | number)[] = isUser
-      ? [...hwm, this.keys.userProfilePrefix(), '', 0]
-      : [...hwm, this.keys.itemProfilePrefix(), this.keys.newestItems(), this.options.newestItemsLimit];
-    for (const { offset, record } of batch.entries) {
-      const profile = record as UserProfile | ItemProfile;
-      const id = 'user_id' in profile ? profile.user_id : profile.item_id;
-      args.push(offset.toString(), id, profile.updated_at_ms, JSON.stringify(profile));
-    }
-    pipeline.metarecFsApplyProfiles(...args);
+  apply(batches: readonly OnlineBatch[]): Promise<number> {
+    return this.writer.apply(batches);
   }
 
   /** A user's latest interactions (newest first, at most `limit`) and profile, in one round trip. */
