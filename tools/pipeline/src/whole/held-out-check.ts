@@ -1,8 +1,8 @@
 // The pipeline's second look at the trainer's held-out users: the same tasks (rebuilt from the
 // offline store with the run spec's data section), the model registered by the run with and without
 // its local update, and a bias baseline the trainer does not compute (stronger than itemMean).
-import type { FeatureLayout } from '@metarec/schemas';
-import { createMetaModel, loadModelDir, type ModelConfig } from '@metarec/meta-learning';
+import type { FeatureLayout, UserTask } from '@metarec/schemas';
+import { createMetaModel, loadModelDir, selectRows, type ModelConfig } from '@metarec/meta-learning';
 import { offlineStoreTaskSet, parseRunSpec } from '@metarec/training';
 
 import { baselineMae, modelMae, type BaselineMae } from '../study/held-out-metrics.js';
@@ -15,6 +15,15 @@ export interface HeldOutCheck {
   /** The same model without the local update (the meta-learned prior from profile features only). */
   readonly unadapted: number;
   readonly baselines: BaselineMae;
+  /** The cold-start curve: each held-out user's first `support` support ratings only (same query ratings). */
+  readonly curve: readonly { readonly support: number; readonly model: number; readonly bias: number }[];
+}
+
+/** Support sizes of the curve: none, a new user's first few answers, a short history. */
+export const CURVE_SUPPORT_SIZES = [0, 3, 10] as const;
+
+function firstSupport(tasks: readonly UserTask[], k: number, layout: FeatureLayout): UserTask[] {
+  return tasks.map((t) => ({ ...t, support: selectRows(t.support, Int32Array.from({ length: Math.min(k, t.support.count) }, (_, i) => i), layout) }));
 }
 
 /**
@@ -32,7 +41,12 @@ export async function heldOutCheck(specJson: unknown, modelDir: string): Promise
   const bundle = await loadModelDir(modelDir);
   const config = bundle.config as { readonly model: Partial<ModelConfig>; readonly featureLayout: FeatureLayout };
   const model = createMetaModel(config.featureLayout, config.model);
+  const curve = CURVE_SUPPORT_SIZES.map((support) => {
+    const truncated = firstSupport(heldOut, support, tasks.featureLayout);
+    return { support, model: modelMae(model, bundle.params, truncated, spec.inner.steps, spec.inner.lr), bias: baselineMae(tasks.train, truncated).bias };
+  });
   return {
+    curve,
     users: heldOut.length,
     adapted: modelMae(model, bundle.params, heldOut, spec.inner.steps, spec.inner.lr),
     unadapted: modelMae(model, bundle.params, heldOut, 0, spec.inner.lr),
