@@ -6,7 +6,7 @@ import type { OnlineBatch } from '../online/online-batch.js';
 import { toDeadLetterRecord, type DeadLetter } from './dead-letter.js';
 import type { IngestBatch, IngestMessage } from './ingest-message.js';
 import { DEFAULT_INGEST_PIPELINE_OPTIONS, type IngestPipelineOptions } from './ingest-pipeline-options.js';
-import { decodeMessage } from './message-decoder.js';
+import { decodeBatch, storableJson, type Accepted } from './decode-batch.js';
 import { OnlineWriteQueue } from './online-write-queue.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 
@@ -21,26 +21,6 @@ interface PartitionBuffer {
   entries: OffsetRecord[];
   /** When the oldest handled-but-uncommitted message was handled; undefined when nothing is pending. */
   pendingSinceMs: number | undefined;
-}
-
-/**
- * Interaction payloads up to this many characters are stored online as received (they
- * validated, and unknown fields are rejected, so they hold exactly the record's fields) instead
- * of re-serialised (~0.6 µs per event); a longer one (whitespace padding) is re-serialised so
- * Redis keeps compact JSON.
- */
-const STORE_PAYLOAD_MAX_CHARS = 2_048;
-
-/** The payload text to store online as is, when it is an interaction's and short. */
-function storableJson(kind: RecordKind, json: string): string | undefined {
-  return kind === 'interactions' && json.length <= STORE_PAYLOAD_MAX_CHARS ? json : undefined;
-}
-
-/** A message that passed validation, its record and the text it was parsed from. */
-interface Accepted {
-  readonly message: IngestMessage;
-  readonly record: OffsetRecord['record'];
-  readonly json: string;
 }
 
 function keyOf(topic: string, partition: number): string {
@@ -136,7 +116,7 @@ export class IngestPipeline {
       return;
     }
     this.options.metrics?.consumed.inc({ topic: batch.topic }, fresh.length);
-    const { accepted, letters } = this.decode(kind, fresh);
+    const { accepted, letters } = decodeBatch(kind, fresh, { maxMessageBytes: this.options.maxMessageBytes, nowMs: this.now() });
     await this.sendDeadLetters(letters);
     if (context.isStale() || this.partitions.get(key) !== buffer || this.state.status !== 'running') {
       return; // revoked while we worked: dropped here, re-read by the new owner from the last commit
@@ -214,21 +194,6 @@ export class IngestPipeline {
     if (this.state.status === 'closed') {
       throw new FeatureStoreError('FS_STATE_INVALID', 'ingest pipeline is closed');
     }
-  }
-
-  private decode(kind: RecordKind, messages: readonly IngestMessage[]): { accepted: Accepted[]; letters: DeadLetter[] } {
-    const nowMs = this.now();
-    const accepted: Accepted[] = [];
-    const letters: DeadLetter[] = [];
-    for (const message of messages) {
-      const result = decodeMessage(message, kind, { maxMessageBytes: this.options.maxMessageBytes, nowMs });
-      if (result.ok) {
-        accepted.push({ message, record: result.record, json: result.json });
-      } else {
-        letters.push({ message, reason: result.reason, field: result.field, detail: result.detail, failedAtMs: nowMs });
-      }
-    }
-    return { accepted, letters };
   }
 
   private async sendDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
