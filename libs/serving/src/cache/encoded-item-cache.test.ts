@@ -35,9 +35,11 @@ describe('EncodedItemCache', () => {
   it('encodes again under a new catalog epoch (a changed profile) and starts over past maxRows', () => {
     const item = t.world.dataset.items[1];
     const cache = new EncodedItemCache(3);
-    const before = cache.rows(model, 0, [item.item_id], [item]);
+    // Copies: the cache reuses its output buffers on the next call.
+    const before = Float32Array.from(cache.rows(model, 0, [item.item_id], [item]).itemNumeric);
     const changed = { ...item, numeric_attributes: Object.fromEntries(Object.keys(item.numeric_attributes).map((k) => [k, 1e3])) };
-    expect(cache.rows(model, 0, [item.item_id], [changed]).itemNumeric).toEqual(before.itemNumeric);
+    expect(cache.rows(model, 0, [item.item_id], [changed]).itemNumeric).toEqual(before);
+    expect(before).not.toEqual(model.encodeItems([changed]).numeric);
     expect(cache.rows(model, 1, [item.item_id], [changed]).itemNumeric).toEqual(model.encodeItems([changed]).numeric);
     cache.rows(model, 1, ['a', 'b', 'c'], [null, null, null]);
     expect(cache.size).toBeLessThanOrEqual(3);
