@@ -1,7 +1,7 @@
 // Hot swap under load: autocannon drives the serving process (registry-backed, following
 // `production`) while the alias moves twice; counts failed requests and the p99 during the swaps.
 // Target (issue 8): 0 failed requests.
-// Run: npm run services:up && npx tsx --conditions=@metarec/source tools/bench/src/serving-hot-swap.ts [--duration 20]
+// Run: npm run services:up && npx tsx --conditions=@metarec/source tools/bench/src/serving-hot-swap.ts [--duration 20] [--no-warm]
 import { RegistryClient } from '@metarec/registry';
 import autocannon from 'autocannon';
 import { Command } from 'commander';
@@ -14,8 +14,9 @@ import { SERVING_BENCH, setUpServingWorld, startServing } from './serving-bench-
 const opts = new Command('serving-hot-swap')
   .option('--duration <s>', 'seconds of load', (v) => Number(v), 20)
   .option('--connections <n>', 'autocannon connections', (v) => Number(v), 4)
+  .option('--no-warm', 'skip the pass that adapts every user before the load (then nearly every request adapts)')
   .parse()
-  .opts<{ duration: number; connections: number }>();
+  .opts<{ duration: number; connections: number; warm: boolean }>();
 
 const MODEL = 'melu-swap-bench';
 
@@ -46,6 +47,13 @@ await client.moveAlias(MODEL, 'production', 1, { override: true, reason: 'bench 
 const serving = await startServing(world, { REGISTRY_URL: registry.url, MODEL_NAME: MODEL, BUNDLE_CACHE_DIR: `${world.dir}/bundles` });
 try {
   const users = world.world.warmUserIds;
+  if (opts.warm) {
+    // Every user adapted once (cached) before the load, as in a pod that has been serving: the
+    // swaps then show the real cost, every user re-adapting against the new version.
+    for (const userId of users) {
+      await (await fetch(`${serving.url}/v1/users/${userId}/recommendations?k=${SERVING_BENCH.k}`)).arrayBuffer();
+    }
+  }
   let i = 0;
   const load = autocannon({
     url: serving.url,
@@ -107,7 +115,7 @@ try {
   );
   console.log(`paths served: ${JSON.stringify(paths)}; adaptations refused by the gate: ${JSON.stringify(Object.fromEntries(refused))}`);
   const file = writeResult('serving-hot-swap', env, {
-    config: { ...SERVING_BENCH, connections: opts.connections, durationS: opts.duration },
+    config: { ...SERVING_BENCH, connections: opts.connections, durationS: opts.duration, warmedUsers: opts.warm },
     requests: result.requests.total,
     failed,
     errors: result.errors,
