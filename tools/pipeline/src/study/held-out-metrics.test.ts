@@ -2,7 +2,7 @@ import { createMetaModel, initParams, selectBackend } from '@metarec/meta-learni
 import type { EncodedRows, UserTask } from '@metarec/schemas';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { BIAS_DAMPING, baselineMae, modelMae } from './held-out-metrics.js';
+import { BIAS_DAMPING, baselineMae, modelMae, pairedDifference } from './held-out-metrics.js';
 import { studyTasks } from './study-tasks.js';
 
 /** Rows carrying only what the baselines read (a layout without fields). */
@@ -39,6 +39,16 @@ describe('baselineMae', () => {
     const itemB = (2 * -2) / (2 + BIAS_DAMPING);
     const user = (5 - 3 - itemA) / (1 + BIAS_DAMPING);
     expect(baselineMae(train, heldOut).bias).toBeCloseTo(Math.abs(3 + itemB + user - 2), 5);
+  });
+});
+
+describe('pairedDifference', () => {
+  it('averages per-user differences and gives their standard error across users', () => {
+    // users' mean differences: -1, 0, +0.5 (the first user's two ratings count once, as one user)
+    const d = pairedDifference([[1, 1], [2], [3]], [[2, 2], [2], [2.5]]);
+    expect(d.mean).toBeCloseTo(-0.5 / 3);
+    const m = -0.5 / 3;
+    expect(d.se).toBeCloseTo(Math.sqrt(((-1 - m) ** 2 + m ** 2 + (0.5 - m) ** 2) / 2 / 3));
   });
 });
 

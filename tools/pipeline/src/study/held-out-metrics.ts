@@ -17,16 +17,38 @@ export interface BaselineMae {
   readonly bias: number;
 }
 
-function mae(predicted: readonly number[], actual: readonly number[]): number {
+/** Absolute errors on each held-out user's query ratings (one array per user, in task order). */
+export type UserErrors = readonly (readonly number[])[];
+
+/** Names of the baselines. */
+export type BaselineName = keyof BaselineMae;
+
+/** Mean absolute error over every rating of `errors`. */
+export function meanError(errors: UserErrors): number {
   let sum = 0;
-  for (let k = 0; k < predicted.length; k++) {
-    sum += Math.abs(predicted[k] - actual[k]);
+  let n = 0;
+  for (const user of errors) {
+    for (const e of user) {
+      sum += e;
+      n += 1;
+    }
   }
-  return predicted.length === 0 ? Number.NaN : sum / predicted.length;
+  return n === 0 ? Number.NaN : sum / n;
+}
+
+/**
+ * Mean over users of the per-user difference of mean errors (`a` − `b`, negative: `a` is better)
+ * and its standard error across users (ratings of one user are not independent, users are).
+ */
+export function pairedDifference(a: UserErrors, b: UserErrors): { readonly mean: number; readonly se: number } {
+  const diffs = a.map((user, u) => user.reduce((s, e, r) => s + e - b[u][r], 0) / Math.max(1, user.length));
+  const mean = diffs.reduce((s, d) => s + d, 0) / Math.max(1, diffs.length);
+  const variance = diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / Math.max(1, diffs.length - 1);
+  return { mean, se: Math.sqrt(variance / Math.max(1, diffs.length)) };
 }
 
 /** Baselines fitted on every rating of `train` (support and query) and each held-out user's support. */
-export function baselineMae(train: readonly UserTask[], heldOut: readonly UserTask[]): BaselineMae {
+export function baselineErrors(train: readonly UserTask[], heldOut: readonly UserTask[]): Record<BaselineName, UserErrors> {
   const items = new Map<string, { sum: number; n: number }>();
   let sum = 0;
   let n = 0;
@@ -51,8 +73,7 @@ export function baselineMae(train: readonly UserTask[], heldOut: readonly UserTa
     const e = items.get(id);
     return e === undefined ? mu : e.sum / e.n;
   };
-  const actual: number[] = [];
-  const p = { globalMean: [] as number[], userMean: [] as number[], itemMean: [] as number[], bias: [] as number[] };
+  const out: Record<BaselineName, number[][]> = { globalMean: [], userMean: [], itemMean: [], bias: [] };
   for (const t of heldOut) {
     let residual = 0;
     let support = 0;
@@ -62,31 +83,30 @@ export function baselineMae(train: readonly UserTask[], heldOut: readonly UserTa
     }
     const userOffset = residual / (t.support.count + BIAS_DAMPING);
     const userMean = t.support.count === 0 ? mu : support / t.support.count;
-    for (let r = 0; r < t.query.count; r++) {
-      const id = t.query.itemIds[r];
-      actual.push(t.query.labels[r]);
-      p.globalMean.push(mu);
-      p.userMean.push(userMean);
-      p.itemMean.push(itemMean(id));
-      p.bias.push(mu + itemOffset(id) + userOffset);
-    }
+    const query = Array.from({ length: t.query.count }, (_, r) => ({ id: t.query.itemIds[r], y: t.query.labels[r] }));
+    out.globalMean.push(query.map((q) => Math.abs(mu - q.y)));
+    out.userMean.push(query.map((q) => Math.abs(userMean - q.y)));
+    out.itemMean.push(query.map((q) => Math.abs(itemMean(q.id) - q.y)));
+    out.bias.push(query.map((q) => Math.abs(mu + itemOffset(q.id) + userOffset - q.y)));
   }
-  return { globalMean: mae(p.globalMean, actual), userMean: mae(p.userMean, actual), itemMean: mae(p.itemMean, actual), bias: mae(p.bias, actual) };
+  return out;
 }
 
-/** MAE on the query ratings after `steps` local-update steps at `lr` on each support set (0 steps: the prior). */
-export function modelMae(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number): number {
+/** MAE of each baseline (see {@link baselineErrors}). */
+export function baselineMae(train: readonly UserTask[], heldOut: readonly UserTask[]): BaselineMae {
+  const e = baselineErrors(train, heldOut);
+  return { globalMean: meanError(e.globalMean), userMean: meanError(e.userMean), itemMean: meanError(e.itemMean), bias: meanError(e.bias) };
+}
+
+/** Errors on the query ratings after `steps` local-update steps at `lr` on each support set (0 steps: the prior). */
+export function modelErrors(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number): UserErrors {
   const base = loadParams(model, params);
-  const predicted: number[] = [];
-  const actual: number[] = [];
+  const out: number[][] = [];
   try {
     for (const t of heldOut) {
       const user = adapt(base, t.support, { steps, lr });
       try {
-        predictRows(user, t.query).forEach((v, r) => {
-          predicted.push(v);
-          actual.push(t.query.labels[r]);
-        });
+        out.push(Array.from(predictRows(user, t.query), (v, r) => Math.abs(v - t.query.labels[r])));
       } finally {
         user.dispose();
       }
@@ -94,5 +114,10 @@ export function modelMae(model: MetaModel, params: Float32Array, heldOut: readon
   } finally {
     base.dispose();
   }
-  return mae(predicted, actual);
+  return out;
+}
+
+/** MAE of {@link modelErrors}. */
+export function modelMae(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number): number {
+  return meanError(modelErrors(model, params, heldOut, steps, lr));
 }

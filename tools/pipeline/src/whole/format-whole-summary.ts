@@ -11,6 +11,21 @@ function top(items: readonly { itemId: string; score: number }[], n: number): st
     .join(', ');
 }
 
+/** Standard errors a win must clear to be called better (about 95% two-sided). */
+const SIGNIFICANT_SE = 2;
+
+/** 'NOT better' unless lower; 'better' only beyond two standard errors of the paired per-user difference. */
+function coldVerdict(c: NonNullable<WholePipelineSummary['coldUserMae']>, paired: WholePipelineSummary['heldOut']['vsBest']): string {
+  if (c.model >= c.bestBaseline.mae) {
+    return 'NOT better';
+  }
+  if (paired.baseline !== c.bestBaseline.name) {
+    return 'better';
+  }
+  const delta = `${paired.difference.toFixed(3)} ± ${paired.se.toFixed(3)} per user`;
+  return -paired.difference > SIGNIFICANT_SE * paired.se ? `better: ${delta}` : `NOT significantly better: ${delta}, within ${SIGNIFICANT_SE} SE`;
+}
+
 function newItemLine(n: WholePipelineSummary['newItem']): string {
   const twin = `its content twin ${n.twin.itemId} (trained id): ${n.twin.rank === null ? 'not ranked' : `rank ${n.twin.rank}, score ${n.twin.score?.toFixed(2)}`}`;
   if (n.rank === null) {
@@ -33,7 +48,7 @@ export function formatWholeSummary(s: WholePipelineSummary): string[] {
     lines.push('cold users  no held-out evaluation in this run');
   } else {
     const c = s.coldUserMae;
-    const verdict = c.model < c.bestBaseline.mae ? 'better' : 'NOT better';
+    const verdict = coldVerdict(c, s.heldOut.vsBest);
     lines.push(`cold users  held-out MAE ${c.model.toFixed(3)} vs best baseline ${c.bestBaseline.name} ${c.bestBaseline.mae.toFixed(3)} (${verdict}; ${s.training.evaluation?.users ?? 0} users)`);
   }
   const h = s.heldOut;

@@ -5,7 +5,7 @@ import type { FeatureLayout, UserTask } from '@metarec/schemas';
 import { createMetaModel, loadModelDir, selectRows, type ModelConfig } from '@metarec/meta-learning';
 import { offlineStoreTaskSet, parseRunSpec } from '@metarec/training';
 
-import { baselineMae, modelMae, type BaselineMae } from '../study/held-out-metrics.js';
+import { baselineErrors, baselineMae, meanError, modelErrors, modelMae, pairedDifference, type BaselineMae, type BaselineName } from '../study/held-out-metrics.js';
 
 /** MAE on the trainer's held-out users' query ratings, every method on the same ratings. */
 export interface HeldOutCheck {
@@ -15,6 +15,11 @@ export interface HeldOutCheck {
   /** The same model without the local update (the meta-learned prior from profile features only). */
   readonly unadapted: number;
   readonly baselines: BaselineMae;
+  /**
+   * The adapted model against the best baseline here, paired by user: mean per-user difference of
+   * MAE (negative: the model is better) and its standard error across users.
+   */
+  readonly vsBest: { readonly baseline: BaselineName; readonly difference: number; readonly se: number };
   /** The cold-start curve: each held-out user's first `support` support ratings only (same query ratings). */
   readonly curve: readonly { readonly support: number; readonly model: number; readonly bias: number }[];
 }
@@ -45,11 +50,17 @@ export async function heldOutCheck(specJson: unknown, modelDir: string): Promise
     const truncated = firstSupport(heldOut, support, tasks.featureLayout);
     return { support, model: modelMae(model, bundle.params, truncated, spec.inner.steps, spec.inner.lr), bias: baselineMae(tasks.train, truncated).bias };
   });
+  const adapted = modelErrors(model, bundle.params, heldOut, spec.inner.steps, spec.inner.lr);
+  const baselines = baselineErrors(tasks.train, heldOut);
+  const names = Object.keys(baselines) as BaselineName[];
+  const best = names.reduce((a, b) => (meanError(baselines[b]) < meanError(baselines[a]) ? b : a));
+  const vsBest = pairedDifference(adapted, baselines[best]);
   return {
     curve,
     users: heldOut.length,
-    adapted: modelMae(model, bundle.params, heldOut, spec.inner.steps, spec.inner.lr),
+    adapted: meanError(adapted),
     unadapted: modelMae(model, bundle.params, heldOut, 0, spec.inner.lr),
     baselines: baselineMae(tasks.train, heldOut),
+    vsBest: { baseline: best, difference: vsBest.mean, se: vsBest.se },
   };
 }
