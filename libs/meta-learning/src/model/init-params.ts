@@ -5,8 +5,16 @@ import { LR_PREFIX, PARAM_NAMES, type MetaModel } from './meta-model.js';
 
 /**
  * Deterministic initialisation (same seed → same bytes), as torch.nn and the PyTorch reference:
- * the categorical table N(0, 1); every other weight and bias U(±1/√fan_in); Meta-SGD rates
+ * the categorical table N(0, 1) except each field's unknown row (index 0, at `fieldOffsets[f]`),
+ * which starts at zero; every other weight and bias U(±1/√fan_in); Meta-SGD rates
  * `metaSgdInitLr`. Seed defaults to `model.config.initSeed`.
+ *
+ * Why zero: index 0 is what every id outside the vocabulary encodes to (items released after
+ * training, users without a profile value). Training tasks rarely or never contain it, so a random
+ * unknown row would stay random and add a fixed random vector to every new item's input; at zero an
+ * unknown id contributes nothing (after the first layer, exactly as if the field were absent) and
+ * the row is scored from content. It still learns if training rows carry index 0 (e.g. id dropout).
+ * The normals are drawn for those rows too, so every other value is the same as before the change.
  */
 export function initParams(model: MetaModel, seed: number = model.config.initSeed): FlatParams {
   const rng = new SeededRng(seed);
@@ -26,6 +34,7 @@ export function initParams(model: MetaModel, seed: number = model.config.initSee
       for (let i = 0; i < v.length; i++) {
         v[i] = rng.normal();
       }
+      zeroUnknownRows(model, v);
     } else {
       const bound = 1 / Math.sqrt(fanIn.get(e.name) ?? e.shape[0] ?? 1);
       for (let i = 0; i < v.length; i++) {
@@ -34,4 +43,12 @@ export function initParams(model: MetaModel, seed: number = model.config.initSee
     }
   }
   return flat;
+}
+
+/** Zeroes the unknown row (index 0) of every categorical field in the table view `table`. */
+function zeroUnknownRows(model: MetaModel, table: Float32Array): void {
+  const d = model.config.embeddingDim;
+  for (const offset of model.fieldOffsets) {
+    table.fill(0, offset * d, offset * d + d);
+  }
 }
