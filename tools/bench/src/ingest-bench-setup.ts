@@ -17,6 +17,8 @@ export const BROKERS = (process.env['KAFKA_BROKERS'] ?? 'localhost:9092').split(
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://localhost:6380';
 /** Same as apps/ingest's default (3); env BENCH_PARTITIONS_CONSUMED_CONCURRENTLY overrides it for tuning. */
 export const PARTITIONS_CONSUMED_CONCURRENTLY = Number(process.env['BENCH_PARTITIONS_CONSUMED_CONCURRENTLY'] ?? 3);
+/** Fetch size per partition of every bench consumer (bare and ingest alike); env BENCH_MAX_BYTES_PER_PARTITION, default the streaming lib's (1 MiB). */
+export const MAX_BYTES_PER_PARTITION = process.env['BENCH_MAX_BYTES_PER_PARTITION'] === undefined ? undefined : Number(process.env['BENCH_MAX_BYTES_PER_PARTITION']);
 
 /** Topics of one bench run. */
 export interface BenchTopics {
@@ -65,6 +67,8 @@ export interface StartIngestOptions {
   readonly maxPendingOnlineEvents?: number;
   /** Online co-occurrence window. @defaultValue the store's default */
   readonly coOccurrenceWindow?: number;
+  /** Called when the consumer got its first partitions (the benches start their clocks there). */
+  readonly onAssigned?: () => void;
   /** Observes every online batch once Redis acknowledged it. */
   readonly onApplied?: (batches: readonly OnlineBatch[], ackMs: number) => void;
 }
@@ -90,6 +94,8 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
     {
       groupId: `${topics.id}-ingest-${randomUUID().slice(0, 6)}`,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+      maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
+      onPartitionsAssigned: () => options.onAssigned?.(),
       onPartitionsRevoked: (partitions) => pipeline.revoke(partitions),
     },
   );

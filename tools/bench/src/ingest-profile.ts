@@ -15,7 +15,7 @@ import { EventSource, pacedSend } from '@metarec/loadgen';
 import { createManualCommitConsumer, type OutgoingMessage } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 
-import { benchKafka, benchTopics, BROKERS, cpuPerEvent, cpuSnapshot, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until, type CpuSnapshot } from './ingest-bench-setup.js';
+import { benchKafka, benchTopics, BROKERS, cpuPerEvent, cpuSnapshot, MAX_BYTES_PER_PARTITION, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until, type CpuSnapshot } from './ingest-bench-setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -67,20 +67,22 @@ if (MODE === 'full') {
   const ingest = await startIngest({ topics, redis, producer, flushRows: values['flush-rows'] === undefined ? undefined : Number(values['flush-rows']),
     maxPendingOnlineEvents: values['max-pending-online'] === undefined ? undefined : Number(values['max-pending-online']),
     maxEventsPerCall: values['max-events-per-call'] === undefined ? undefined : Number(values['max-events-per-call']),
-    onApplied: () => void (first === 0 && markStart()) });
+    onAssigned: () => void (first === 0 && markStart()) });
   await until(() => ingest.applied() >= EVENTS, 600_000, 5);
   await ingest.pipeline.flush();
   finish = () => ingest.close();
 } else {
   const consumer = await createManualCommitConsumer(
     { brokers: BROKERS, clientId: 'metarec-bench-profile' },
-    { groupId: `${topics.id}-${MODE}`, partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY },
+    {
+      groupId: `${topics.id}-${MODE}`,
+      partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
+      maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
+      onPartitionsAssigned: () => void (first === 0 && markStart()),
+    },
   );
   await consumer.subscribe([topics.interactions]);
   await consumer.run(async (batch) => {
-    if (first === 0) {
-      await markStart();
-    }
     const nowMs = Date.now();
     for (const message of batch.messages) {
       count += MODE === 'parse' ? (decodeMessage(message, 'interactions', { maxMessageBytes: 1_048_576, nowMs }).ok ? 1 : 0) : message.value === null ? 0 : 1;
