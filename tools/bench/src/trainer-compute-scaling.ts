@@ -11,6 +11,7 @@ import { ComputePool, metaStepOptionsOf, modelConfigOf, parseRunSpec, syntheticT
 import { timingStats } from './bench-stats.js';
 import { benchEnvironment, printTable, writeResult } from './bench-report.js';
 import { MELU_BENCH } from './melu-bench-setup.js';
+import { probeCpu } from './trainer-cpu-probe.js';
 
 const opts = new Command('trainer-compute-scaling')
   .option('--rounds <n>', 'timed rounds per configuration (after one warm-up)', (v) => Number(v), 6)
@@ -43,6 +44,7 @@ const shards = [set.train.slice(0, half), set.train.slice(half)];
 const input = (k: number): Parameters<ComputePool['run']>[0] => ({ featureLayout: set.featureLayout, modelConfig: modelConfigOf(spec), params, tasks: shards[k], step: metaStepOptionsOf(spec) });
 
 const env = benchEnvironment();
+const cpuBefore = await probeCpu();
 const pool = new ComputePool({ threads: 2, backend: 'wasm' });
 try {
   await Promise.all([pool.run(input(0)), pool.run(input(1))]);
@@ -64,12 +66,14 @@ try {
   }
   const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / a.length;
   const speedup = (2 * mean(sequential)) / mean(parallel);
+  const cpuAfter = await probeCpu();
   printTable(`16-task MeLU shards (${opts.algorithm}) on compute threads; loadavg ${env.loadavgStart.join(' ')}, ${env.cpuCount} cores`, ['figure', 'mean ms'], [
     ['one shard alone, wall', mean(sequential)],
     ['one shard alone, in-thread', mean(sequentialThread)],
     ['two shards at once, wall', mean(parallel)],
     ['two shards at once, in-thread each', mean(parallelThread)],
     ['speed-up of two threads (2 x alone / together)', speedup],
+    ['pure-JS spin speed-up of two threads, before / after (2.0 = two free cores)', `${cpuBefore.twoThreadSpeedup.toFixed(2)} / ${cpuAfter.twoThreadSpeedup.toFixed(2)}`],
   ]);
   const file = writeResult('trainer-compute-scaling', env, {
     algorithm: opts.algorithm,
@@ -78,6 +82,7 @@ try {
     alone: { wall: timingStats(sequential), thread: timingStats(sequentialThread) },
     together: { wall: timingStats(parallel), threadEach: timingStats(parallelThread) },
     twoThreadSpeedup: speedup,
+    cpuProbe: { before: cpuBefore, after: cpuAfter },
   });
   console.log(`wrote ${file}`);
 } finally {

@@ -37,6 +37,7 @@ import { startLocalRedis } from '@metarec/training/testing';
 import { timingStats } from './bench-stats.js';
 import { benchEnvironment, printTable, stderrLogger, writeResult } from './bench-report.js';
 import { MELU_BENCH } from './melu-bench-setup.js';
+import { probeCpu } from './trainer-cpu-probe.js';
 import { summarizeSteps, type StepBreakdown } from './trainer-trace-summary.js';
 
 const opts = new Command('trainer-throughput')
@@ -217,6 +218,7 @@ async function blobRoundTrip(url: string, values: Float32Array, n: number): Prom
 }
 
 const env = benchEnvironment();
+const cpuBefore = await probeCpu();
 const selection = await selectBackend({ preferred: 'wasm', logger: stderrLogger });
 const redisServer = await startLocalRedis();
 const out = await mkdtemp(path.join(tmpdir(), 'metarec-trainer-bench-'));
@@ -249,6 +251,7 @@ try {
   console.error('queue overhead with a tiny model …');
   const tiny = await tinyOverhead(redisServer.url, out, 10);
 
+  const cpuAfter = await probeCpu();
   const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
   const rows = [
     { config: 'in-process metaTrain', stepMs: local },
@@ -270,6 +273,7 @@ try {
     ['1 worker / in-process', ratio1, '>= 0.85'],
     ['  same, in-process charged the fused update instead of applyUpdate', ratio1SameUpdate, ''],
     ['2 workers / 1 worker', ratio2, '>= 1.7'],
+    ['  free parallelism: pure-JS spin speed-up of 2 threads, before / after', `${cpuBefore.twoThreadSpeedup.toFixed(2)} / ${cpuAfter.twoThreadSpeedup.toFixed(2)}`, '2.0 = idle box'],
     ['MeLU step overhead, 1 worker (ms): step - 2 x shard compute', overheadMs, ''],
     ['queue overhead per step, tiny model (ms)', tiny.overheadMs, ''],
     ['mean shard compute (ms, 1 worker)', mean(one.computeMs), ''],
@@ -297,6 +301,7 @@ try {
     configurations: rows.map((r) => ({ config: r.config, stepMs: r.stepMs, ...r.stats, tasksPerSec: r.tasksPerSec })),
     ratios: { oneWorkerOverInProcess: ratio1, twoWorkersOverOne: ratio2, targets: { oneWorkerOverInProcess: 0.85, twoWorkersOverOne: 1.7 } },
     oneWorkerOverInProcessWithFusedUpdate: ratio1SameUpdate,
+    cpuProbe: { before: cpuBefore, after: cpuAfter },
     outerUpdateMs: update,
     meluStepOverheadMs: overheadMs,
     tinyModelQueueOverhead: tiny,
