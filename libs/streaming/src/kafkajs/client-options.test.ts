@@ -56,6 +56,13 @@ describe('option validation happens before any I/O', () => {
     expect(resolveConsumerOptions({ groupId: 'g' })).toMatchObject({ maxWaitTimeMs: 500, partitionsConsumedConcurrently: 1 });
   });
 
+  it('consumer: an option passed as undefined takes its default', () => {
+    expect(resolveConsumerOptions({ groupId: 'g', maxBytesPerPartition: undefined, maxWaitTimeMs: undefined })).toMatchObject({
+      maxBytesPerPartition: 1_048_576,
+      maxWaitTimeMs: 500,
+    });
+  });
+
   it('topic specs: legal names, positive partitions, no duplicates', () => {
     expect(codeOf(() => validateTopicSpecs([{ topic: 'a b', partitions: 1 }]))).toMatch(/legal topic name/);
     expect(codeOf(() => validateTopicSpecs([{ topic: 'a', partitions: 0 }]))).toMatch(/partitions \(a\)/);

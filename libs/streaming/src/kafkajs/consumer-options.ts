@@ -47,7 +47,10 @@ export type ResolvedConsumerOptions = ConsumerOptions & Required<Pick<ConsumerOp
 
 /** Throws `STREAM_OPTIONS_INVALID` on a bad consumer option; returns the merged options. */
 export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsumerOptions {
-  const merged = { ...DEFAULT_CONSUMER_OPTIONS, ...options };
+  // An option passed as `undefined` (e.g. forwarded from an optional setting) means "default":
+  // a plain spread would let it hide the default and fail the range checks below.
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as ConsumerOptions;
+  const merged = { ...DEFAULT_CONSUMER_OPTIONS, ...given };
   requireNonBlank('groupId', merged.groupId);
   requireIntInRange('sessionTimeoutMs', merged.sessionTimeoutMs, 6_000, 300_000);
   requireIntInRange('heartbeatIntervalMs', merged.heartbeatIntervalMs, 100, merged.sessionTimeoutMs);
