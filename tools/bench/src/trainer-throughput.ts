@@ -101,7 +101,7 @@ function inProcess(spec: RunSpec): number[] {
   return times.slice(1);
 }
 
-async function distributed(url: string, spec: RunSpec, workers: number, runId: string): Promise<{ stepMs: number[]; computeMs: number[]; spans: TraceSpan[] }> {
+async function distributed(url: string, spec: RunSpec, workers: number, runId: string): Promise<{ stepMs: number[]; computeMs: number[]; spans: TraceSpan[]; mainThreadBusy: number }> {
   const closers: Array<() => Promise<unknown>> = [];
   const computeMs: number[] = [];
   const spans: TraceSpan[] = [];
@@ -141,9 +141,12 @@ async function distributed(url: string, spec: RunSpec, workers: number, runId: s
       },
     });
     closers.push(() => redis.quit(), () => pool.close(), () => coordinator.close());
+    // Main-thread (coordinator + BullMQ workers + blob coding) busy fraction over the whole run.
+    const elu = performance.eventLoopUtilization();
     await coordinator.run(spec, { runId });
+    const mainThreadBusy = performance.eventLoopUtilization(elu).utilization;
     // stamps[0] ends the warm-up step (thread start-up, first parameter load).
-    return { stepMs: stamps.slice(1).map((t, i) => t - stamps[i]), computeMs: computeMs.slice(2), spans };
+    return { stepMs: stamps.slice(1).map((t, i) => t - stamps[i]), computeMs: computeMs.slice(2), spans, mainThreadBusy };
   } finally {
     for (const close of closers.reverse()) {
       await close();
@@ -226,8 +229,8 @@ try {
   const spec = meluSpec(out, opts.steps);
   const tasksPerStep = spec.metaBatchSize;
   const local: number[] = [];
-  const one = { stepMs: [] as number[], computeMs: [] as number[], spans: [] as TraceSpan[] };
-  const two = { stepMs: [] as number[], computeMs: [] as number[], spans: [] as TraceSpan[] };
+  const one = { stepMs: [] as number[], computeMs: [] as number[], spans: [] as TraceSpan[], busy: [] as number[] };
+  const two = { stepMs: [] as number[], computeMs: [] as number[], spans: [] as TraceSpan[], busy: [] as number[] };
   for (let round = 0; round < opts.rounds; round++) {
     console.error(`round ${round + 1}/${opts.rounds}: in-process (${opts.algorithm}), coordinator + 1 worker, coordinator + 2 workers …`);
     local.push(...inProcess(spec));
@@ -235,10 +238,12 @@ try {
     one.stepMs.push(...r1.stepMs);
     one.computeMs.push(...r1.computeMs);
     one.spans.push(...r1.spans);
+    one.busy.push(r1.mainThreadBusy);
     const r2 = await distributed(redisServer.url, spec, 2, `bench-2w-${round}`);
     two.stepMs.push(...r2.stepMs);
     two.computeMs.push(...r2.computeMs);
     two.spans.push(...r2.spans);
+    two.busy.push(r2.mainThreadBusy);
   }
   const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
   const model = createMetaModel(set.featureLayout, modelConfigOf(spec));
@@ -275,6 +280,8 @@ try {
     ['2 workers / 1 worker', ratio2, '>= 1.7'],
     ['  free parallelism: pure-JS spin speed-up of 2 threads, before / after', `${cpuBefore.twoThreadSpeedup.toFixed(2)} / ${cpuAfter.twoThreadSpeedup.toFixed(2)}`, '2.0 = idle box'],
     ['MeLU step overhead, 1 worker (ms): step - 2 x shard compute', overheadMs, ''],
+    ['main thread busy (coordinator + BullMQ + blobs), 1 / 2 workers', `${mean(one.busy).toFixed(2)} / ${mean(two.busy).toFixed(2)}`, 'fraction of a core'],
+    ['2-worker step - mean shard compute (ms)', mean(two.stepMs) - mean(two.computeMs), ''],
     ['queue overhead per step, tiny model (ms)', tiny.overheadMs, ''],
     ['mean shard compute (ms, 1 worker)', mean(one.computeMs), ''],
     ['outer update p50: applyUpdate (in-process) / fused (coordinator), ms', `${update.applyUpdateMs.toFixed(2)} / ${update.fusedMs.toFixed(2)}`, ''],
@@ -304,6 +311,8 @@ try {
     cpuProbe: { before: cpuBefore, after: cpuAfter },
     outerUpdateMs: update,
     meluStepOverheadMs: overheadMs,
+    mainThreadBusy: { oneWorker: mean(one.busy), twoWorkers: mean(two.busy) },
+    twoWorkerStepMinusShardComputeMs: mean(two.stepMs) - mean(two.computeMs),
     tinyModelQueueOverhead: tiny,
     meanShardComputeMs: mean(one.computeMs),
     gradientBlob: blob,
