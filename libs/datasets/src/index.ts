@@ -30,6 +30,8 @@ export { DEFAULT_TASK_SPLIT_OPTIONS, splitUserTasks } from './tasks/split-user-t
 export type { TaskFilter, TaskInteractions, TaskSplit, TaskSplitOptions } from './tasks/split-user-tasks.js';
 export { buildUserTasks, encodeInteractions } from './tasks/build-user-tasks.js';
 export type { BuildUserTasksInput, BuiltUserTasks } from './tasks/build-user-tasks.js';
+export { applyIdDropout, DEFAULT_ID_DROPOUT_OPTIONS } from './tasks/id-dropout.js';
+export type { IdDropoutOptions } from './tasks/id-dropout.js';
 
 export { DEFAULT_SYNTHETIC_OPTIONS } from './synthetic/synthetic-options.js';
 export type { SyntheticOptions } from './synthetic/synthetic-options.js';

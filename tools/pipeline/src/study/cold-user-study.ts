@@ -7,11 +7,12 @@
 //     --world '{"users":1000}' --variant 'algo=maml;steps=120' --variant 'algo=fomaml;steps=400;lr=0.05;val=50'
 import { Command } from 'commander';
 
-import type { SyntheticOptions } from '@metarec/datasets';
+import { applyIdDropout, type SyntheticOptions } from '@metarec/datasets';
 import { createMetaModel, initParams, metaTrain, selectBackend, type MetaAlgorithm, type ModelConfig } from '@metarec/meta-learning';
 
-import { baselineMae, modelMae } from './held-out-metrics.js';
+import { baselineMae, meanError, modelMae, modelPredictions } from './held-out-metrics.js';
 import { studyTasks } from './study-tasks.js';
+import { meanAbsoluteShift, withUnknownQueryItems } from './unknown-items.js';
 
 /** One training configuration, as `key=value;…` (defaults: the trainer's run-spec defaults with the pipeline's batch 16). */
 interface Variant {
@@ -47,19 +48,23 @@ function parseVariant(text: string): Variant {
 const program = new Command('cold-user-study')
   .option('--world <json>', 'generateSynthetic options over the pipeline world (seed 7, 300 users, 200 items, 20-60 ratings)', '{}')
   .option('--user-id', 'encode a user_id field (the encoder default before it was dropped)', false)
+  .option('--id-dropout <p>', 'train with item_id replaced by unknown (0) on this share of training rows (applyIdDropout, seed 0)', '0')
   .option('--variant <spec>', 'key=value;… with algo, steps, inner, lr, olr, batch, val, adapt (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-  .action(async (o: { world: string; userId: boolean; variant: string[] }) => {
+  .action(async (o: { world: string; userId: boolean; idDropout: string; variant: string[] }) => {
     await selectBackend({ preferred: 'wasm' });
     const world = JSON.parse(o.world) as SyntheticOptions;
     const tasks = studyTasks(world, o.userId);
     const b = baselineMae(tasks.train, tasks.test);
-    console.log(`world ${o.world}${o.userId ? ' +user_id' : ''}: ${tasks.train.length} train / ${tasks.validation.length} validation / ${tasks.test.length} held-out users`);
+    const dropout = Number(o.idDropout);
+    // Only the meta-training tasks lose ids; validation and held-out users keep theirs.
+    const trainTasks = dropout > 0 ? applyIdDropout(tasks.train, tasks.featureLayout, { probability: dropout, seed: 0 }) : tasks.train;
+    console.log(`world ${o.world}${o.userId ? ' +user_id' : ''}${dropout > 0 ? ` item_id dropout ${dropout}` : ''}: ${tasks.train.length} train / ${tasks.validation.length} validation / ${tasks.test.length} held-out users`);
     console.log(`baselines  globalMean ${b.globalMean.toFixed(3)}  userMean ${b.userMean.toFixed(3)}  itemMean ${b.itemMean.toFixed(3)}  bias ${b.bias.toFixed(3)}`);
     for (const v of (o.variant.length === 0 ? ['algo=maml;steps=120'] : o.variant).map(parseVariant)) {
       const model = createMetaModel(tasks.featureLayout, v.model);
       const started = performance.now();
       const adaptedOn = (users: typeof tasks.test, params: Float32Array): number => modelMae(model, params, users, v.innerSteps, v.innerLr);
-      const result = metaTrain(model, initParams(model), tasks.train, {
+      const result = metaTrain(model, initParams(model), trainTasks, {
         metaBatchSize: v.batch,
         epochs: 1_000_000,
         maxSteps: v.steps,
@@ -72,7 +77,23 @@ const program = new Command('cold-user-study')
         `${v.label.padEnd(44)} kept step ${result.bestStep}/${result.steps} (${seconds.toFixed(0)} s)  held-out: adapted ${adaptedOn(tasks.test, result.params).toFixed(3)}` +
           `  unadapted ${modelMae(model, result.params, tasks.test, 0, v.innerLr).toFixed(3)}  | training users adapted ${adaptedOn(tasks.train.slice(0, 100), result.params).toFixed(3)}`,
       );
+      if (tasks.featureLayout.itemFields.some((f) => f.name === 'item_id')) {
+        // The same held-out query ratings with each item scored as a new item (item_id unknown).
+        const known = modelPredictions(model, result.params, tasks.test, v.innerSteps, v.innerLr);
+        const unknownTasks = withUnknownQueryItems(tasks.featureLayout, tasks.test);
+        const unknown = modelPredictions(model, result.params, unknownTasks, v.innerSteps, v.innerLr);
+        const errors = (p: number[][]): number[][] => p.map((user, u) => user.map((x, r) => Math.abs(x - tasks.test[u].query.labels[r])));
+        console.log(
+          `${''.padEnd(44)} held-out query items as unknown (new items): adapted ${meanError(errors(unknown)).toFixed(3)} vs known ${meanError(errors(known)).toFixed(3)},` +
+            ` mean |shift| ${meanAbsoluteShift(unknown, known).toFixed(3)} stars, mean shift ${meanSigned(unknown, known).toFixed(3)}`,
+        );
+      }
     }
   });
+
+function meanSigned(a: number[][], b: number[][]): number {
+  const d = a.flatMap((user, u) => user.map((v, r) => v - b[u][r]));
+  return d.reduce((s, x) => s + x, 0) / Math.max(1, d.length);
+}
 
 await program.parseAsync(process.argv);

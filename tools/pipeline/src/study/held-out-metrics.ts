@@ -98,15 +98,15 @@ export function baselineMae(train: readonly UserTask[], heldOut: readonly UserTa
   return { globalMean: meanError(e.globalMean), userMean: meanError(e.userMean), itemMean: meanError(e.itemMean), bias: meanError(e.bias) };
 }
 
-/** Errors on the query ratings after `steps` local-update steps at `lr` on each support set (0 steps: the prior). */
-export function modelErrors(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number): UserErrors {
+/** Predictions for the query rows after `steps` local-update steps at `lr` on each support set (0 steps: the prior). */
+export function modelPredictions(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number): number[][] {
   const base = loadParams(model, params);
   const out: number[][] = [];
   try {
     for (const t of heldOut) {
       const user = adapt(base, t.support, { steps, lr });
       try {
-        out.push(Array.from(predictRows(user, t.query), (v, r) => Math.abs(v - t.query.labels[r])));
+        out.push(Array.from(predictRows(user, t.query)));
       } finally {
         user.dispose();
       }
@@ -115,6 +115,11 @@ export function modelErrors(model: MetaModel, params: Float32Array, heldOut: rea
     base.dispose();
   }
   return out;
+}
+
+/** Absolute errors of {@link modelPredictions} on the query ratings. */
+export function modelErrors(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number): UserErrors {
+  return modelPredictions(model, params, heldOut, steps, lr).map((user, u) => user.map((v, r) => Math.abs(v - heldOut[u].query.labels[r])));
 }
 
 /** MAE of {@link modelErrors}. */
