@@ -56,7 +56,11 @@ export function formatWholeSummary(s: WholePipelineSummary): string[] {
     `            same ${h.users} users' query ratings: adapted ${h.adapted.toFixed(3)}, unadapted prior ${h.unadapted.toFixed(3)}; ` +
       `baselines bias ${h.baselines.bias.toFixed(3)}, itemMean ${h.baselines.itemMean.toFixed(3)}, userMean ${h.baselines.userMean.toFixed(3)}, globalMean ${h.baselines.globalMean.toFixed(3)}`,
     `            by support size (first k ratings; model vs bias): ${h.curve.map((c) => `${c.support} → ${c.model.toFixed(3)} vs ${c.bias.toFixed(3)}`).join(', ')}, all → ${h.adapted.toFixed(3)} vs ${h.baselines.bias.toFixed(3)}`,
+
   );
+  if (h.unknownItems !== null) {
+    lines.push(`            query items scored as new items (item_id unknown, content kept): adapted ${h.unknownItems.adapted.toFixed(3)}, mean |shift| ${h.unknownItems.meanAbsShift.toFixed(3)} stars`);
+  }
   lines.push(
     `registry    v${s.promotion.version} promoted to production; gate: ${s.promotion.decision}`,
     `existing    ${s.existingUser.userId}: path ${s.existingUser.response.path} (v${s.existingUser.response.modelVersion}, ${s.existingUser.response.supportCount} ratings): ${top(s.existingUser.response.items, 3)}`,

@@ -5,7 +5,8 @@ import type { FeatureLayout, UserTask } from '@metarec/schemas';
 import { createMetaModel, loadModelDir, selectRows, type ModelConfig } from '@metarec/meta-learning';
 import { offlineStoreTaskSet, parseRunSpec } from '@metarec/training';
 
-import { baselineErrors, baselineMae, meanError, modelErrors, modelMae, pairedDifference, type BaselineMae, type BaselineName } from '../study/held-out-metrics.js';
+import { baselineErrors, baselineMae, meanError, modelMae, modelPredictions, pairedDifference, type BaselineMae, type BaselineName } from '../study/held-out-metrics.js';
+import { meanAbsoluteShift, withUnknownQueryItems } from '../study/unknown-items.js';
 
 /** MAE on the trainer's held-out users' query ratings, every method on the same ratings. */
 export interface HeldOutCheck {
@@ -22,6 +23,12 @@ export interface HeldOutCheck {
   readonly vsBest: { readonly baseline: BaselineName; readonly difference: number; readonly se: number };
   /** The cold-start curve: each held-out user's first `support` support ratings only (same query ratings). */
   readonly curve: readonly { readonly support: number; readonly model: number; readonly bias: number }[];
+  /**
+   * The same adapted query ratings with each query item scored as a new item (`item_id` replaced by
+   * unknown, content unchanged): MAE and the mean absolute change of the prediction (stars). Null
+   * without an `item_id` field.
+   */
+  readonly unknownItems: { readonly adapted: number; readonly meanAbsShift: number } | null;
 }
 
 /** Support sizes of the curve: none, a new user's first few answers, a short history. */
@@ -50,13 +57,21 @@ export async function heldOutCheck(specJson: unknown, modelDir: string): Promise
     const truncated = firstSupport(heldOut, support, tasks.featureLayout);
     return { support, model: modelMae(model, bundle.params, truncated, spec.inner.steps, spec.inner.lr), bias: baselineMae(tasks.train, truncated).bias };
   });
-  const adapted = modelErrors(model, bundle.params, heldOut, spec.inner.steps, spec.inner.lr);
+  const predictions = modelPredictions(model, bundle.params, heldOut, spec.inner.steps, spec.inner.lr);
+  const errorsOf = (p: readonly (readonly number[])[]): number[][] => p.map((user, u) => user.map((v, r) => Math.abs(v - heldOut[u].query.labels[r])));
+  const adapted = errorsOf(predictions);
+  let unknownItems: HeldOutCheck['unknownItems'] = null;
+  if (tasks.featureLayout.itemFields.some((f) => f.name === 'item_id')) {
+    const unknown = modelPredictions(model, bundle.params, withUnknownQueryItems(tasks.featureLayout, heldOut), spec.inner.steps, spec.inner.lr);
+    unknownItems = { adapted: meanError(errorsOf(unknown)), meanAbsShift: meanAbsoluteShift(unknown, predictions) };
+  }
   const baselines = baselineErrors(tasks.train, heldOut);
   const names = Object.keys(baselines) as BaselineName[];
   const best = names.reduce((a, b) => (meanError(baselines[b]) < meanError(baselines[a]) ? b : a));
   const vsBest = pairedDifference(adapted, baselines[best]);
   return {
     curve,
+    unknownItems,
     users: heldOut.length,
     adapted: meanError(adapted),
     unadapted: modelMae(model, bundle.params, heldOut, 0, spec.inner.lr),
