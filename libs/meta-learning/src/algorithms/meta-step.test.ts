@@ -130,9 +130,11 @@ describe('metaStep meta-gradients vs central finite differences', () => {
   // right too, on the decision layers with ε = 1e-3, where these directions stay in one piece
   // (ε = 1e-2, or the embedding directions, cross a kink: FD then measures a jump, not a slope).
   // The 2e-2 bound allows the ~1e-4 float32 rounding of the difference at ε = 1e-3.
+  // The point is init seed 4: with seed 3, since unknown rows start at zero, the w0 probe crosses a
+  // kink within 1e-3 (one-sided differences disagree; at ε = 1e-4 FD matches the gradient to 0.3%).
   it('MeLU relu network: second-order gradient matches FD on the decision layers (eps 1e-3, rel err < 2e-2)', () => {
     const model = createMetaModel(layout, { ...smallConfig, activation: 'relu' });
-    const params = initParams(model);
+    const params = initParams(model, 4);
     const o = { algorithm: 'maml', innerSteps: 2, innerLr: 0.3 } as const;
     const { gradient } = metaStep(model, params, tasks, o);
     for (const c of fdChecks(model, params, gradient, o, model.decisionNames, 1e-3)) {
