@@ -11,7 +11,7 @@ import { ComputePool, metaStepOptionsOf, modelConfigOf, parseRunSpec, syntheticT
 import { timingStats } from './bench-stats.js';
 import { benchEnvironment, printTable, writeResult } from './bench-report.js';
 import { MELU_BENCH } from './melu-bench-setup.js';
-import { probeCpu } from './trainer-cpu-probe.js';
+import { formatProbe, probeCpu } from './trainer-cpu-probe.js';
 
 const opts = new Command('trainer-compute-scaling')
   .option('--rounds <n>', 'timed rounds per configuration (after one warm-up)', (v) => Number(v), 6)
@@ -73,7 +73,8 @@ try {
     ['two shards at once, wall', mean(parallel)],
     ['two shards at once, in-thread each', mean(parallelThread)],
     ['speed-up of two threads (2 x alone / together)', speedup],
-    ['pure-JS spin speed-up of two threads, before / after (2.0 = two free cores)', `${cpuBefore.twoThreadSpeedup.toFixed(2)} / ${cpuAfter.twoThreadSpeedup.toFixed(2)}`],
+    ['2-thread speed-up of probe kernels, before', formatProbe(cpuBefore)],
+    ['2-thread speed-up of probe kernels, after', formatProbe(cpuAfter)],
   ]);
   const file = writeResult('trainer-compute-scaling', env, {
     algorithm: opts.algorithm,

@@ -37,7 +37,7 @@ import { startLocalRedis } from '@metarec/training/testing';
 import { timingStats } from './bench-stats.js';
 import { benchEnvironment, printTable, stderrLogger, writeResult } from './bench-report.js';
 import { MELU_BENCH } from './melu-bench-setup.js';
-import { probeCpu } from './trainer-cpu-probe.js';
+import { formatProbe, probeCpu } from './trainer-cpu-probe.js';
 import { summarizeSteps, type StepBreakdown } from './trainer-trace-summary.js';
 
 const opts = new Command('trainer-throughput')
@@ -278,7 +278,8 @@ try {
     ['1 worker / in-process', ratio1, '>= 0.85'],
     ['  same, in-process charged the fused update instead of applyUpdate', ratio1SameUpdate, ''],
     ['2 workers / 1 worker', ratio2, '>= 1.7'],
-    ['  free parallelism: pure-JS spin speed-up of 2 threads, before / after', `${cpuBefore.twoThreadSpeedup.toFixed(2)} / ${cpuAfter.twoThreadSpeedup.toFixed(2)}`, '2.0 = idle box'],
+    ['  2-thread speed-up of probe kernels, before (2.0 = no interference)', formatProbe(cpuBefore), ''],
+    ['  2-thread speed-up of probe kernels, after', formatProbe(cpuAfter), ''],
     ['MeLU step overhead, 1 worker (ms): step - 2 x shard compute', overheadMs, ''],
     ['main thread busy (coordinator + BullMQ + blobs), 1 / 2 workers', `${mean(one.busy).toFixed(2)} / ${mean(two.busy).toFixed(2)}`, 'fraction of a core'],
     ['2-worker step - mean shard compute (ms)', mean(two.stepMs) - mean(two.computeMs), ''],
