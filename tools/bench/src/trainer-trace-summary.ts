@@ -19,6 +19,7 @@ const round = (x: number): number => Math.round(x * 100) / 100;
  * - `storeToFetch`: the last shard's gradient stored → the coordinator's last read starts (completion notification);
  * - `shardCriticalPath`: first pickup → last gradient stored;
  * - `afterFetch`: fetch end → next step's publish start (aggregate, Adam, cleanup, checkpoint, status, loop);
+ * - `fetchReadsPerStep`: reads of the step's missing gradients (one per barrier wake-up or poll);
  * - `computeMessaging`: worker.compute − worker.compute.thread (structured clone to/from the compute thread).
  */
 export function summarizeSteps(spans: readonly TraceSpan[], skipSteps = 1): StepBreakdown {
@@ -62,6 +63,7 @@ export function summarizeSteps(spans: readonly TraceSpan[], skipSteps = 1): Step
     const fetch = fetches.length === 0 ? undefined : fetches.reduce((x, y) => (y.startMs > x.startMs ? y : x));
     const pickups = list.filter((s) => s.name === 'worker.pickup');
     const stores = list.filter((s) => s.name === 'worker.store');
+    push(derived, 'fetchReadsPerStep', fetches.length);
     if (publish !== undefined && nextPublish !== undefined) {
       push(derived, 'step', nextPublish.startMs - publish.startMs);
     }
