@@ -116,7 +116,8 @@ export class ModelUpdater {
     }
     const previousVersion = o.holder.swap(model);
     const loadMs = performance.now() - started;
-    o.logger.info({ model: o.modelName, version, previousVersion, loadMs: Math.round(loadMs) }, 'model swapped in');
+    // trainedAdaptation: what request-time adaptation uses unless ADAPT_* override it.
+    o.logger.info({ model: o.modelName, version, previousVersion, loadMs: Math.round(loadMs), trainedAdaptation: model.trainedAdaptation }, 'model swapped in');
     o.onSwap?.(model, previousVersion);
     return { status: 'loaded', version, previousVersion, loadMs };
   }

@@ -11,6 +11,7 @@ import {
 import type { FeatureLayout } from '@metarec/schemas';
 
 import { reasonOf, ServingError } from '../errors.js';
+import { trainedAdaptation, type AdaptationSettings } from './trained-adaptation.js';
 
 /** Identity of a loaded model, as reported in responses and metrics. */
 export interface ModelIdentity {
@@ -35,6 +36,8 @@ export class ServingModel {
     readonly model: MetaModel,
     readonly params: LoadedParams,
     readonly encoder: FeatureEncoder,
+    /** Inner steps and step size the bundle was meta-trained with (null: not recorded). */
+    readonly trainedAdaptation: AdaptationSettings | null = null,
   ) {
     this.prior = { base: params, overrides: {}, tableRows: null, dispose: (): void => undefined };
   }
@@ -106,7 +109,7 @@ export async function loadServingModel(dir: string, version: number): Promise<Se
     }
     const model = createMetaModel(config.featureLayout, config.model);
     params = loadParams(model, loaded.params);
-    return new ServingModel({ version, contentSha256: loaded.manifest.contentSha256 }, model, params, encoder);
+    return new ServingModel({ version, contentSha256: loaded.manifest.contentSha256 }, model, params, encoder, trainedAdaptation(loaded.extra));
   } catch (error) {
     params?.dispose();
     if (error instanceof ServingError) {

@@ -14,6 +14,7 @@ import { mergeOptions } from '../options/merge-options.js';
 import type { ServingMetrics, ServingPath } from '../metrics/serving-metrics.js';
 import type { ModelHolder } from '../model/model-holder.js';
 import type { ServingModel } from '../model/serving-model.js';
+import { effectiveAdaptation } from '../model/trained-adaptation.js';
 import { encodeUser, supportRows } from './encode-request.js';
 import { CandidateScorer, type ScoringInput } from './candidate-scorer.js';
 import { topK, type ScoredItem } from './rank.js';
@@ -31,9 +32,9 @@ export interface RecommenderOptions {
   readonly pending: PendingInteractions;
   readonly logger: Logger;
   readonly metrics?: ServingMetrics;
-  /** Inner steps at request time (MeLU: 5). @defaultValue 5 */
+  /** Inner steps at request time. @defaultValue the bundle's trained `inner.steps`, else 5 (MeLU) */
   readonly adaptSteps?: number;
-  /** Inner step size (Meta-SGD models use their learned rates). @defaultValue 0.01 */
+  /** Inner step size (Meta-SGD models use their learned rates). @defaultValue the bundle's trained `inner.lr`, else 0.01 */
   readonly adaptLr?: number;
   /** Ratings adapted on at most (the newest). @defaultValue 50 */
   readonly maxSupportRows?: number;
@@ -53,10 +54,8 @@ export interface RecommenderOptions {
 
 /** Defaults laid under {@link RecommenderOptions}. */
 export const DEFAULT_RECOMMENDER_OPTIONS: Required<
-  Pick<RecommenderOptions, 'adaptSteps' | 'adaptLr' | 'maxSupportRows' | 'recentLimit' | 'maxK' | 'timeoutMs' | 'priorMemoUsers' | 'scoreMemoEntries' | 'encodedItemRows'>
+  Pick<RecommenderOptions, 'maxSupportRows' | 'recentLimit' | 'maxK' | 'timeoutMs' | 'priorMemoUsers' | 'scoreMemoEntries' | 'encodedItemRows'>
 > = {
-  adaptSteps: 5,
-  adaptLr: 0.01,
   maxSupportRows: 50,
   recentLimit: 100,
   maxK: 100,
@@ -120,8 +119,12 @@ export class Recommender {
   /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
   constructor(options: RecommenderOptions) {
     this.o = mergeOptions(DEFAULT_RECOMMENDER_OPTIONS, options);
-    requireInt('adaptSteps', this.o.adaptSteps, 0, 100);
-    requireNumber('adaptLr', this.o.adaptLr, 0);
+    if (this.o.adaptSteps !== undefined) {
+      requireInt('adaptSteps', this.o.adaptSteps, 0, 100);
+    }
+    if (this.o.adaptLr !== undefined) {
+      requireNumber('adaptLr', this.o.adaptLr, 0);
+    }
     requireInt('maxSupportRows', this.o.maxSupportRows, 1, 10_000);
     requireInt('recentLimit', this.o.recentLimit, 1, 10_000);
     requireInt('maxK', this.o.maxK, 1, 10_000);
@@ -195,10 +198,11 @@ export class Recommender {
           timer.lap('encode');
           const result = await this.o.gate.run(() => {
             timer.lap('queue');
-            const adapted = adapt(model.params, rows, { steps: this.o.adaptSteps, lr: this.o.adaptLr });
+            const settings = effectiveAdaptation({ steps: this.o.adaptSteps, lr: this.o.adaptLr }, model.trainedAdaptation);
+            const adapted = adapt(model.params, rows, settings);
             timer.lap('adapt');
             this.o.metrics?.adaptationDuration.observe((timer.ms.adapt ?? 0) / 1000);
-            this.o.metrics?.adaptationSteps.inc(this.o.adaptSteps);
+            this.o.metrics?.adaptationSteps.inc(settings.steps);
             try {
               return { adapted, scores: this.scorer.scoreWith(adapted, null, input) };
             } catch (error) {

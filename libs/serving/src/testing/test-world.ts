@@ -37,11 +37,17 @@ export function buildTestWorld(options: SyntheticOptions = {}): TestWorld {
 }
 
 /** Writes a model directory (random initial weights, the world's encoder) as the trainer would. */
-export async function writeTestModelDir(dir: string, world: TestWorld, config: Partial<ModelConfig> = {}): Promise<void> {
+export async function writeTestModelDir(dir: string, world: TestWorld, config: Partial<ModelConfig> = {}, extra?: unknown): Promise<void> {
   const model = createMetaModel(world.layout, { outputOffset: 3.5, ...config });
   await saveModelDir(
     dir,
-    { layout: model.layout, params: initParams(model), config: { model: model.config, featureLayout: model.featureLayout }, vocabularies: world.encoder.toJSON() },
+    {
+      layout: model.layout,
+      params: initParams(model),
+      config: { model: model.config, featureLayout: model.featureLayout },
+      vocabularies: world.encoder.toJSON(),
+      ...(extra === undefined ? {} : { extra }),
+    },
     { overwrite: true },
   );
 }

@@ -188,7 +188,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
       const moved = await client.moveAlias('melu', 'production', training.registered?.version ?? 0, { reason: `pipeline ${runId}` });
       return { version: moved.alias.version, decision: moved.gate === null ? 'not gated' : JSON.stringify(moved.gate) };
     });
-    const serving = await time('start serving', () => startServing(s, registry.url, 'melu', PIPELINE_TRAINING.inner));
+    const serving = await time('start serving', () => startServing(s, registry.url, 'melu'));
     apps.push(serving.app);
 
     const warm = produced.dataset.users.filter((_, u) => produced.dataset.isNewUser[u] === 0).map((u) => u.user_id);

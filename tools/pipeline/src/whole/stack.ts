@@ -194,10 +194,10 @@ export async function runCoordinator(s: StackSettings, specPath: string, registr
 }
 
 /**
- * Starts serving on the registry's `production` alias with the local update the model was
- * meta-trained for (`adapt`: the run spec's inner steps and lr); resolves once a model is loaded.
+ * Starts serving on the registry's `production` alias; resolves once a model is loaded. No
+ * ADAPT_* settings: serving adapts with the inner steps and lr the bundle was meta-trained with.
  */
-export async function startServing(s: StackSettings, registryUrl: string, model: string, adapt: { readonly steps: number; readonly lr: number }): Promise<{ app: AppProcess; url: string }> {
+export async function startServing(s: StackSettings, registryUrl: string, model: string): Promise<{ app: AppProcess; url: string }> {
   const port = await freePort();
   const app = startApp('serving', 'serving', [], {
     SERVING_HOST: '127.0.0.1',
@@ -210,8 +210,6 @@ export async function startServing(s: StackSettings, registryUrl: string, model:
     MODEL_NAME: model,
     BUNDLE_CACHE_DIR: `${s.workDir}/serving-bundles`,
     MAX_K: '500',
-    ADAPT_STEPS: String(adapt.steps),
-    ADAPT_LR: String(adapt.lr),
     METAREC_BACKEND: 'wasm',
     SHUTDOWN_READINESS_GRACE_MS: '0',
     LOG_LEVEL: s.logLevel,
