@@ -45,8 +45,9 @@ const opts = new Command('trainer-throughput')
   .option('--rounds <n>', 'rounds; each runs the three configurations in turn, so load drift hits all alike', (v) => Number(v), 3)
   .option('--algorithm <a>', 'maml | fomaml', 'maml')
   .option('--round-trips <n>', 'gradient blob SET+GET round trips timed', (v) => Number(v), 20)
+  .option('--cold-threads', 'start new compute threads for every run (cold JIT) instead of keeping each worker\'s across rounds')
   .parse()
-  .opts<{ steps: number; rounds: number; algorithm: 'maml' | 'fomaml'; roundTrips: number }>();
+  .opts<{ steps: number; rounds: number; algorithm: 'maml' | 'fomaml'; roundTrips: number; coldThreads?: boolean }>();
 
 const quiet: TrainingLogger = { info: () => undefined, warn: (f, m) => console.error(`WARN ${m}`, f), error: (f, m) => console.error(`ERROR ${m}`, f) };
 
@@ -101,6 +102,21 @@ function inProcess(spec: RunSpec): number[] {
   return times.slice(1);
 }
 
+/**
+ * Worker w's compute pool, kept across rounds unless --cold-threads: a worker pod's compute thread
+ * lives for many steps, as the in-process baseline's main thread does, so its JIT is warm.
+ */
+const warmPools: ComputePool[] = [];
+function workerPool(w: number, closers: Array<() => Promise<unknown>>): ComputePool {
+  if (opts.coldThreads) {
+    const pool = new ComputePool({ threads: 1, backend: 'wasm' });
+    closers.push(() => pool.close());
+    return pool;
+  }
+  warmPools[w] ??= new ComputePool({ threads: 1, backend: 'wasm' });
+  return warmPools[w];
+}
+
 async function distributed(url: string, spec: RunSpec, workers: number, runId: string): Promise<{ stepMs: number[]; computeMs: number[]; spans: TraceSpan[]; mainThreadBusy: number }> {
   const closers: Array<() => Promise<unknown>> = [];
   const computeMs: number[] = [];
@@ -111,7 +127,7 @@ async function distributed(url: string, spec: RunSpec, workers: number, runId: s
   try {
     for (let w = 0; w < workers; w++) {
       const redis = new Redis(url, { maxRetriesPerRequest: null });
-      const pool = new ComputePool({ threads: 1, backend: 'wasm' });
+      const pool = workerPool(w, closers);
       const store = new RunStore({ redis });
       const inner = new ShardProcessor({ store, pool, loadTaskSet, trace });
       const processor = {
@@ -122,7 +138,7 @@ async function distributed(url: string, spec: RunSpec, workers: number, runId: s
         },
       } as ShardProcessor;
       const worker = new TrainingWorker({ connection: redis, processor, logger: quiet, concurrency: 1, trace });
-      closers.push(() => redis.quit(), () => pool.close(), () => worker.close());
+      closers.push(() => redis.quit(), () => worker.close());
     }
     const redis = new Redis(url, { maxRetriesPerRequest: null });
     const pool = new ComputePool({ threads: 1, backend: 'wasm' });
@@ -270,7 +286,7 @@ try {
   // Queue overhead: the 1-worker step minus the shard compute it waited for (2 shards in sequence).
   const overheadMs = mean(one.stepMs) - 2 * mean(one.computeMs);
   printTable(
-    `Trainer throughput, ${opts.algorithm}, MeLU size (${paramCount} params), ${opts.rounds} rounds x ${opts.steps} timed steps of ${tasksPerStep} tasks, backend ${selection.name}`,
+    `Trainer throughput, ${opts.algorithm}, MeLU size (${paramCount} params), ${opts.rounds} rounds x ${opts.steps} timed steps of ${tasksPerStep} tasks, backend ${selection.name}, ${opts.coldThreads === true ? 'cold' : 'warm'} compute threads`,
     ['configuration', 'mean ms/step', 'p50', 'tasks/s'],
     rows.map((r) => [r.config, mean(r.stepMs), r.stats.p50_ms, r.tasksPerSec]),
   );
@@ -300,6 +316,7 @@ try {
   console.log(`\nloadavg at start ${env.loadavgStart.join(' ')}; ${env.cpuCount} cores. The coordinator shares the process (main thread) with the workers' compute threads; it is idle during the barrier, but with 2 workers on 2 cores any other load (loadavg above) steals from them.`);
   const file = writeResult('trainer-throughput', env, {
     algorithm: opts.algorithm,
+    computeThreads: opts.coldThreads === true ? 'cold: new per run' : 'warm: each worker keeps its compute thread across rounds',
     rounds: opts.rounds,
     stepsPerRound: opts.steps,
     backend: selection.name,
@@ -322,6 +339,9 @@ try {
   });
   console.log(`\nwrote ${file}`);
 } finally {
+  for (const pool of warmPools) {
+    await pool.close();
+  }
   await redisServer.stop();
   await rm(out, { recursive: true, force: true });
 }
