@@ -115,15 +115,23 @@ export interface BenchServing {
   stop(): Promise<number | null>;
 }
 
+/** Node flags the serving image and manifests set (docker/Dockerfile.serving `NODE_OPTIONS`): the bench serves as deployed. */
+export const DEPLOYED_SERVING_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
+
 /**
  * Starts apps/serving (wasm backend) with `env` over the bench world; resolves once /readyz is 200.
+ * The process gets {@link DEPLOYED_SERVING_NODE_FLAGS}; `SERVING_CPUS` pins it with taskset.
  * `SERVING_NODE_FLAGS` (space-separated) adds node flags to the serving process only, e.g.
  * `SERVING_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` (not allowed in NODE_OPTIONS) or `--trace-gc`.
  */
 export async function startServing(world: ServingBenchWorld, env: Readonly<Record<string, string>>): Promise<BenchServing> {
   const port = await freePort();
-  const flags = (process.env['SERVING_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
-  const child = spawn(process.execPath, [...flags, '--conditions=@metarec/source', '--import', 'tsx', 'apps/serving/src/main.ts'], {
+  const flags = [...DEPLOYED_SERVING_NODE_FLAGS, ...(process.env['SERVING_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '')];
+  const node = [...flags, '--conditions=@metarec/source', '--import', 'tsx', 'apps/serving/src/main.ts'];
+  // SERVING_CPUS (e.g. "1"): the server runs pinned to those CPUs (taskset), as a one-core pod would.
+  const cpus = process.env['SERVING_CPUS'];
+  const [command, args] = cpus === undefined || cpus === '' ? [process.execPath, node] : ['taskset', ['-c', cpus, process.execPath, ...node]];
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

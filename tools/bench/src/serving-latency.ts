@@ -7,6 +7,10 @@
 // score, rank, handler) and `outside` = client wall time − handler (HTTP, serialization, client).
 // Run: npm run services:up && npx tsx --conditions=@metarec/source tools/bench/src/serving-latency.ts [--requests 1000] [--soak 10000] [--no-memo]
 // Profile the server: SERVING_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (same command).
+// --server-cpu 1: server pinned to CPU 1, client to the rest (the targets say "on one core").
+// The server runs with the deployed node flags (DEPLOYED_SERVING_NODE_FLAGS).
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import os from 'node:os';
 
 import autocannon from 'autocannon';
@@ -14,16 +18,50 @@ import { Command } from 'commander';
 
 import { benchEnvironment, printTable, writeResult } from './bench-report.js';
 import { timingStats, type TimingStats } from './bench-stats.js';
-import { metricValue, SERVING_BENCH, setUpServingWorld, startServing } from './serving-bench-setup.js';
+import { DEPLOYED_SERVING_NODE_FLAGS, metricValue, SERVING_BENCH, setUpServingWorld, startServing } from './serving-bench-setup.js';
 
 const opts = new Command('serving-latency')
   .option('--requests <n>', 'timed requests per path (cold, adapted, onboarding)', (v) => Number(v), 1000)
   .option('--soak <n>', 'cached-path requests of the memory/tensor soak', (v) => Number(v), 10_000)
   .option('--duration <s>', 'seconds per autocannon run', (v) => Number(v), 10)
   .option('--connections <list>', 'autocannon connection counts (0: no throughput runs)', (v) => v.split(',').map(Number).filter((n) => n > 0), [1, 2, 4, 8])
+  .option('--server-cpu <n>', 'pin the server to this CPU and the bench (client) to the others: the "one core" of the targets')
   .option('--no-memo', 'serve with SCORE_MEMO_ENTRIES=0 (every request rescores all candidates); writes serving-latency-no-memo.json')
   .parse()
-  .opts<{ requests: number; soak: number; duration: number; connections: number[]; memo: boolean }>();
+  .opts<{ requests: number; soak: number; duration: number; connections: number[]; memo: boolean; serverCpu?: string }>();
+
+if (opts.serverCpu !== undefined) {
+  const others = os.cpus().map((_, i) => i).filter((i) => String(i) !== opts.serverCpu);
+  if (others.length === 0) {
+    throw new Error(`--server-cpu ${opts.serverCpu}: no other CPU left for the client`);
+  }
+  process.env['SERVING_CPUS'] = opts.serverCpu;
+  // -a: every thread of this process (libuv, GC helpers), so the client never runs on the server's core.
+  execFileSync('taskset', ['-a', '-p', '-c', others.join(','), String(process.pid)], { stdio: 'ignore' });
+}
+
+// A keep-alive client on node:http: fetch (undici) allocates and pauses enough to show in a
+// 3 ms p99; this is what a service-to-service caller with a connection pool looks like.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+async function getJson(url: string): Promise<{ status: number; body: unknown; serverTiming: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            const header = res.headers['server-timing'];
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')), serverTiming: Array.isArray(header) ? header.join(',') : header });
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        });
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
 
 const TARGETS = { adaptedP99Ms: 15, cachedP99Ms: 3, throughputP99Ms: 20 } as const;
 
@@ -53,8 +91,8 @@ async function timeRequests(url: string, paths: readonly string[]): Promise<Time
   const stages: Record<string, number[]> = {};
   for (const path of paths) {
     const t0 = performance.now();
-    const response = await fetch(`${url}${path}`);
-    const body = (await response.json()) as { path?: string };
+    const response = await getJson(`${url}${path}`);
+    const body = response.body as { path?: string };
     const ms = performance.now() - t0;
     times.push(ms);
     if (response.status !== 200) {
@@ -62,7 +100,7 @@ async function timeRequests(url: string, paths: readonly string[]): Promise<Time
     }
     const key = body.path ?? 'other';
     seen[key] = (seen[key] ?? 0) + 1;
-    const timing = parseServerTiming(response.headers.get('server-timing'));
+    const timing = parseServerTiming(response.serverTiming ?? null);
     if (timing['handler'] !== undefined) {
       timing['outside'] = ms - timing['handler'];
     }
@@ -131,7 +169,7 @@ try {
   const adapted = await timeRequests(serving.url, users.slice(0, n).map(recs));
   const cached = await timeRequests(serving.url, users.slice(0, n).map(recs));
   const onboarding = await timeRequests(serving.url, Array.from({ length: opts.requests }, (_, i) => `/v1/users/onboard-${i}/onboarding?k=10`));
-  // The HTTP floor: the same client against /healthz (no work): what loopback + fastify + fetch cost.
+  // The HTTP floor: the same client against /healthz (no work): what loopback + fastify + the client cost.
   const floor = await timeRequests(serving.url, Array.from({ length: opts.requests }, () => '/healthz'));
 
   // The soak in five slices, memory sampled between them: growth that plateaus is heap/wasm
@@ -174,7 +212,7 @@ try {
     ['HTTP floor (/healthz)', floor.stats.p50_ms, floor.stats.p99_ms, ''],
     [`soak cached x${opts.soak}`, soak.stats.p50_ms, soak.stats.p99_ms, JSON.stringify(soak.paths)],
   ] as const;
-  printTable(`serving latency over loopback (${SERVING_BENCH.candidates} candidates, k=${SERVING_BENCH.k}, score memo ${opts.memo ? 'on' : 'off'}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores)`, ['path', 'p50 ms', 'p99 ms', 'paths seen'], rows);
+  printTable(`serving latency over loopback (${SERVING_BENCH.candidates} candidates, k=${SERVING_BENCH.k}, score memo ${opts.memo ? 'on' : 'off'}, server ${opts.serverCpu === undefined ? 'unpinned' : `on CPU ${opts.serverCpu}`}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores)`, ['path', 'p50 ms', 'p99 ms', 'paths seen'], rows);
   const stageNames = ['user', 'candidates', 'profiles', 'encode', 'queue', 'adapt', 'score', 'rank', 'handler', 'outside'];
   const breakdown = { cold: stageTable(cold), adapted: stageTable(adapted), cached: stageTable(cached), floor: stageTable(floor) };
   printTable(
@@ -186,7 +224,7 @@ try {
   printTable('throughput (autocannon, cached path)', ['connections', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non2xx'], throughput.map((t) => [t.connections, t.reqPerSec, t.p50Ms, t.p99Ms, t.errors, t.non2xx]));
   console.log(`\nbest throughput at p99 <= ${TARGETS.throughputP99Ms} ms: ${best === null ? 'none' : `${best.reqPerSec} req/s (${best.connections} connections)`}`);
   const file = writeResult(opts.memo ? 'serving-latency' : 'serving-latency-no-memo', env, {
-    config: { ...SERVING_BENCH, scoreMemo: opts.memo },
+    config: { ...SERVING_BENCH, scoreMemo: opts.memo, serverCpu: opts.serverCpu ?? null, serverNodeFlags: DEPLOYED_SERVING_NODE_FLAGS, client: 'node:http keep-alive' },
     targets: TARGETS,
     cold: cold.stats,
     adapted: adapted.stats,
