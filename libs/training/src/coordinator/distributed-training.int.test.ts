@@ -55,8 +55,9 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
   it('matches the in-process metaTrain with 1 worker, and 2 workers reach bit-identical parameters', async () => {
     h = new TrainingHarness(redis.url);
     const base = spec();
-    // No validation users: metaTrain without `validate` returns its last parameters.
-    const s2 = { ...base, data: { ...base.data, validationTasks: 0 } } as RunSpec;
+    // No validation users: metaTrain without `validate` returns its last parameters. Id dropout on: every worker
+    // must drop the same training rows as the in-process build below.
+    const s2 = { ...base, data: { ...base.data, validationTasks: 0, idDropout: 0.2 } } as RunSpec;
     h.worker();
     const one = await h.coordinator().run(s2, { runId: 'eq-1' });
     h.worker();
@@ -92,7 +93,8 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
   it('a resumed run (coordinator stopped mid-run) equals an uninterrupted one', async () => {
     h = new TrainingHarness(redis.url);
     h.worker();
-    const s = spec({ validateEvery: 2 });
+    const base = spec({ validateEvery: 2 });
+    const s = { ...base, data: { ...base.data, idDropout: 0.2 } } as RunSpec;
     const full = await h.coordinator().run(s, { runId: 'full' });
 
     let stopAt: Promise<void> | null = null;

@@ -84,6 +84,41 @@ describe('offlineStoreTaskSet', () => {
     expect(pinned.dataVersion).toBe(pinnedBefore.dataVersion);
   });
 
+  it('drops item_id in training tasks only (seeded by splitSeed, same on every build); the data version ignores it', async () => {
+    const off = await offlineStoreTaskSet(dataSpec(root));
+    const a = await offlineStoreTaskSet(dataSpec(root, { idDropout: 0.5 }));
+    const b = await offlineStoreTaskSet(dataSpec(root, { idDropout: 0.5 }));
+    expect(a.train).toEqual(b.train);
+    expect(a.validation).toEqual(off.validation);
+    expect(a.test).toEqual(off.test);
+    expect(a.dataVersion).toBe(off.dataVersion);
+    const at = a.featureLayout.itemFields.findIndex((f) => f.name === 'item_id');
+    const width = a.featureLayout.itemFields.length;
+    let rows = 0;
+    let dropped = 0;
+    a.train.forEach((t, i) => {
+      expect(t.userId).toBe(off.train[i].userId);
+      for (const part of ['support', 'query'] as const) {
+        const got = t[part];
+        const was = off.train[i][part];
+        expect(got.labels).toEqual(was.labels);
+        expect(got.itemIds).toEqual(was.itemIds);
+        for (let r = 0; r < got.count; r++) {
+          for (let f = 0; f < width; f++) {
+            const v = got.itemIndices[r * width + f];
+            expect(v === was.itemIndices[r * width + f] || (f === at && v === 0)).toBe(true);
+          }
+          rows += 1;
+          dropped += got.itemIndices[r * width + at] === 0 ? 1 : 0;
+        }
+      }
+    });
+    expect(dropped / rows).toBeGreaterThan(0.35);
+    expect(dropped / rows).toBeLessThan(0.65);
+    const other = await offlineStoreTaskSet(dataSpec(root, { idDropout: 0.5, splitSeed: 1 }));
+    expect(other.train).not.toEqual(a.train);
+  });
+
   it('refuses a store with no eligible user', async () => {
     await expect(offlineStoreTaskSet(dataSpec(root, { minRatings: 50 }))).rejects.toMatchObject({ code: 'TRAIN_DATA_EMPTY' });
   });

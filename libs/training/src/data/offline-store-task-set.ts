@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 
-import { buildUserTasks, EVENT_TYPE_CODE, FeatureEncoder, hashString, tableToInteractions } from '@metarec/datasets';
+import { applyIdDropout, buildUserTasks, EVENT_TYPE_CODE, FeatureEncoder, hashString, tableToInteractions } from '@metarec/datasets';
 import { OfflineReader, offlineRecords, type RecordKind } from '@metarec/feature-store';
 import { InteractionSchema, type ItemProfile, type UserProfile, type UserTask } from '@metarec/schemas';
 
 import { TrainingError } from '../errors.js';
-import type { RunDataSpec } from '../spec/run-spec.js';
+import { dataIdentityOf, type RunDataSpec } from '../spec/run-spec.js';
 import type { DataWatermark, TaskSet } from './task-set.js';
 
 type OfflineStoreSpec = Extract<RunDataSpec, { kind: 'offline-store' }>;
@@ -50,7 +50,8 @@ function bucketOf(userId: string, spec: OfflineStoreSpec): 'train' | 'validation
 /**
  * The data version: sha256 over what the tasks are built from (the split settings, the encoder
  * state fitted on the profiles, every kept rating in canonical order), so it is stable under
- * compaction and under new data outside a pinned date range, and changes with anything trained on.
+ * compaction and under new data outside a pinned date range, and changes with anything read.
+ * `idDropout` stays out (see `dataIdentityOf`): specs from before the field keep their version.
  */
 function contentVersion(
   spec: OfflineStoreSpec,
@@ -61,7 +62,7 @@ function contentVersion(
   userIds: readonly string[],
   itemIds: readonly string[],
 ): string {
-  const { root: _root, ...split } = spec;
+  const { root: _root, ...split } = dataIdentityOf(spec);
   const hash = createHash('sha256').update(JSON.stringify({ split, bounds, encoder }));
   for (const k of keep) {
     hash.update(`${userIds[columns.userRows[k]]}\t${itemIds[columns.itemRows[k]]}\t${columns.values[k]}\t${columns.timestampsMs[k]}\n`);
@@ -74,6 +75,8 @@ function contentVersion(
  * `toDate`), the rating interactions of `[fromDate, toDate]` (default: every partition, i.e. the
  * latest watermark), the feature encoder fitted on the profiles, one task per eligible user.
  * The data version hashes the content (see `contentVersion`); the watermarks are recorded beside it.
+ * With `idDropout` > 0 the training tasks' `item_id` is replaced by unknown with that probability
+ * (validation and test untouched; string `itemIds` are kept, so item-mean baselines are unaffected).
  * @throws TrainingError `TRAIN_DATA_EMPTY`; FeatureStoreError `FS_READ_FAILED`, `FS_PATH_INVALID`.
  */
 export async function offlineStoreTaskSet(spec: OfflineStoreSpec): Promise<TaskSet> {
@@ -131,6 +134,9 @@ export async function offlineStoreTaskSet(spec: OfflineStoreSpec): Promise<TaskS
       field: 'data',
     });
   }
+  // Training users only, after the split (held-out users keep their ids). Seeded per user id, so
+  // the coordinator and every worker drop the same rows whatever the sharding or a resume.
+  const train = spec.idDropout > 0 ? applyIdDropout(split.train, encoder.layout(), { probability: spec.idDropout, seed: spec.splitSeed, fields: ['item_id'] }) : split.train;
   let newestMs: number | null = null;
   for (const k of keep) {
     newestMs = newestMs === null ? columns.timestampsMs[k] : Math.max(newestMs, columns.timestampsMs[k]);
@@ -139,6 +145,7 @@ export async function offlineStoreTaskSet(spec: OfflineStoreSpec): Promise<TaskS
   return {
     featureLayout: encoder.layout(),
     ...split,
+    train,
     dataVersion: version,
     watermarks,
     dataWatermarkMs: newestMs,

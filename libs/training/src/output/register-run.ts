@@ -4,6 +4,7 @@ import { MODEL_DIR_FORMAT, MODEL_DIR_FORMAT_VERSION } from '@metarec/meta-learni
 import { writeBundleManifest, type BundleMetrics, type RegistryClient } from '@metarec/registry';
 
 import { errorCodeOf, TrainingError } from '../errors.js';
+import { dataIdentityOf } from '../spec/run-spec.js';
 import type { MethodMetrics } from './evaluate-model.js';
 import type { RunLineage } from './run-output.js';
 
@@ -27,8 +28,9 @@ function metricsOf(lineage: RunLineage): BundleMetrics | undefined {
   }
   const m = (x: MethodMetrics): Record<string, number> => ({ mae: x.mae, rmse: x.rmse, [`ndcg@${e.k}`]: x.ndcg });
   return {
-    // The held-out users are fixed by the data section of the spec (source, split seed, fractions) and the data version.
-    evaluationSetId: `sha256:${createHash('sha256').update(JSON.stringify([lineage.dataVersion, lineage.spec.data])).digest('hex')}`,
+    // The held-out users are fixed by the data section of the spec (source, split seed, fractions) and the data version;
+    // id dropout changes only training tasks, so runs with and without it stay comparable at the gate.
+    evaluationSetId: `sha256:${createHash('sha256').update(JSON.stringify([lineage.dataVersion, dataIdentityOf(lineage.spec.data)])).digest('hex')}`,
     method: 'melu',
     scenarios: {
       [HELD_OUT_SCENARIO]: {

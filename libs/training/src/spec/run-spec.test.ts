@@ -20,3 +20,12 @@ describe('parseRunSpec', () => {
     }
   });
 });
+
+describe('data.idDropout', () => {
+  it('defaults to 0 and accepts [0, 1) on both data kinds', () => {
+    expect(parseRunSpec({ data: { kind: 'synthetic-tasks', trainTasks: 1 }, output: { dir: '/o' } }).data.idDropout).toBe(0);
+    expect(parseRunSpec({ data: { kind: 'offline-store', root: '/s', idDropout: 0.1 }, output: { dir: '/o' } }).data.idDropout).toBe(0.1);
+    expect(() => parseRunSpec({ data: { kind: 'offline-store', root: '/s', idDropout: 1 }, output: { dir: '/o' } })).toThrow(/data\.idDropout/);
+    expect(() => parseRunSpec({ data: { kind: 'synthetic-tasks', trainTasks: 1, idDropout: -0.1 }, output: { dir: '/o' } })).toThrow(/data\.idDropout/);
+  });
+});

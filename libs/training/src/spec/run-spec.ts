@@ -8,6 +8,12 @@ export const RUN_SPEC_VERSION = 1;
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+/**
+ * Id dropout of the training split: probability in [0, 1) that a training row's item id is replaced
+ * by the unknown index 0 (datasets' `applyIdDropout`), so the unknown row learns to stand for items
+ * released after training. 0 = off (the default).
+ */
+const idDropout = z.number().min(0).lt(1, 'must be below 1').default(0);
 
 /** Deterministic synthetic tasks (meta-learning's generator): tests and benchmarks. */
 const syntheticTasksData = z.object({
@@ -22,6 +28,8 @@ const syntheticTasksData = z.object({
   cardinality: positiveInt.default(1000),
   labels: z.enum(['random-ratings', 'planted']).default('planted'),
   seed: z.number().int().default(0),
+  /** Drops the first item field (`i0`, the synthetic layout has no `item_id`), seeded by `seed`. */
+  idDropout,
 });
 
 /** The offline feature store: interactions of a date range (default: every partition up to the latest watermark). */
@@ -37,6 +45,8 @@ const offlineStoreData = z.object({
   validationFraction: z.number().min(0).max(0.5).default(0.1),
   testFraction: z.number().min(0).max(0.5).default(0.1),
   splitSeed: z.number().int().default(0),
+  /** Drops `item_id`, seeded by `splitSeed`. */
+  idDropout,
 });
 
 const modelSchema = z
@@ -103,6 +113,17 @@ export type RunSpec = z.output<typeof runSpecSchema>;
 export type RunSpecInput = z.input<typeof runSpecSchema>;
 /** The data section of a run spec. */
 export type RunDataSpec = RunSpec['data'];
+
+/**
+ * The data section without `idDropout`: what the data version and the evaluation set are
+ * fingerprinted from. Id dropout transforms the training tasks, not the data read nor the held-out
+ * users, so a run with dropout shares its data version and evaluation set with one without (the
+ * promotion gate compares them); the spec hash carries the setting.
+ */
+export function dataIdentityOf<D extends RunDataSpec>(data: D): Omit<D, 'idDropout'> {
+  const { idDropout: _idDropout, ...rest } = data;
+  return rest;
+}
 
 /**
  * Validates `raw` (parsed JSON) as a run spec and fills defaults.

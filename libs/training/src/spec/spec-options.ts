@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { DEFAULT_META_STEP_OPTIONS, type AdamOptions, type MetaStepOptions, type ModelConfig } from '@metarec/meta-learning';
 
-import type { RunSpec } from './run-spec.js';
+import { dataIdentityOf, type RunSpec } from './run-spec.js';
 
 /** The model config a spec asks for (`meta-sgd` turns on learned inner rates). */
 export function modelConfigOf(spec: RunSpec): Partial<ModelConfig> {
@@ -28,7 +28,12 @@ export function adamOptionsOf(spec: RunSpec): Partial<Omit<AdamOptions, 'lr'>> {
   return { clipValue: spec.outer.clipValue, clipNorm: spec.outer.clipNorm, l2: spec.outer.l2, weightDecay: spec.outer.weightDecay };
 }
 
-/** `sha256:<hex>` of the spec's canonical JSON: a checkpoint resumes only the spec it was written for. */
+/**
+ * `sha256:<hex>` of the spec's canonical JSON: a checkpoint resumes only the spec it was written for.
+ * `data.idDropout` enters only when on, so specs written before the field keep their hash (and their
+ * checkpoints stay resumable).
+ */
 export function specHash(spec: RunSpec): string {
-  return `sha256:${createHash('sha256').update(JSON.stringify(spec)).digest('hex')}`;
+  const canonical = spec.data.idDropout === 0 ? { ...spec, data: dataIdentityOf(spec.data) } : spec;
+  return `sha256:${createHash('sha256').update(JSON.stringify(canonical)).digest('hex')}`;
 }

@@ -87,7 +87,8 @@ export class ShardProcessor {
    */
   async process(job: ShardJobData): Promise<ShardJobResult> {
     const spec = await this.specs.get(job.runId, () => this.store.getSpec(job.runId));
-    const taskSet = await this.taskSets.get(job.dataVersion, () => this.loadTaskSet(spec.data));
+    // The data version leaves id dropout out (a training transform, not data), so it keys the cache too.
+    const taskSet = await this.taskSets.get(`${job.dataVersion}|idDropout=${spec.data.idDropout}`, () => this.loadTaskSet(spec.data));
     if (taskSet.dataVersion !== job.dataVersion) {
       throw new TrainingError('TRAIN_DATA_VERSION_MISMATCH', `worker built data ${taskSet.dataVersion}, run ${job.runId} trains on ${job.dataVersion}`, {
         field: 'dataVersion',

@@ -27,12 +27,15 @@ const NEW_ITEM_VISIBLE_WITHIN_MS = 10_000;
  * Validation every 50 steps keeps the best-validated parameters: the training users' loss keeps
  * falling after ~350 steps while held-out users get worse (memorization). Serving adapts with the
  * same inner steps and lr (a different local update than the meta-trained one is a train/serve skew).
+ * `item_id` dropout 0.1 on the training users trains the unknown row new items are encoded to (study:
+ * held-out items scored as new items 0.781 -> 0.762 MAE, known items unchanged; see the README).
  */
 export const PIPELINE_TRAINING = {
   algorithm: 'fomaml',
   inner: { steps: 5, lr: 0.05 },
   validateEvery: 50,
   patience: 3,
+  idDropout: 0.1,
 } as const;
 
 /** Options of {@link runWholePipeline}. */
@@ -157,7 +160,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
     const specPath = path.join(workDir, 'run-spec.json');
     const spec = {
       name: 'melu',
-      data: { kind: 'offline-store', root: ingest.offlineDir, queryCount: 10, minRatings: 13, maxRatings: 100, testFraction: 0.2, validationFraction: 0.1 },
+      data: { kind: 'offline-store', root: ingest.offlineDir, queryCount: 10, minRatings: 13, maxRatings: 100, testFraction: 0.2, validationFraction: 0.1, idDropout: PIPELINE_TRAINING.idDropout },
       model: { outputOffset: 3.5 },
       algorithm: PIPELINE_TRAINING.algorithm,
       inner: PIPELINE_TRAINING.inner,
