@@ -11,10 +11,9 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { Redis } from 'ioredis';
 
-import { applyUpdate, createMetaModel, createOptimizerState, initParams, metaStep, metaTrain, selectBackend } from '@metarec/meta-learning';
+import { createMetaModel, createOptimizerState, initParams, metaStep, metaTrain, selectBackend } from '@metarec/meta-learning';
 import {
   aggregateAndUpdate,
-  aggregateShards,
   ComputePool,
   Coordinator,
   decodeBlob,
@@ -189,30 +188,19 @@ async function tinyOverhead(url: string, out: string, steps: number): Promise<{ 
   return { stepMs: mean(r.stepMs), computeMs: mean(r.computeMs), overheadMs: mean(r.stepMs) - 2 * mean(r.computeMs) };
 }
 
-/**
- * The outer update at MeLU size, as metaTrain does it (applyUpdate on the mean gradient) and as
- * the coordinator does it (aggregateAndUpdate over the 2 shard blobs; bit-identical, fused).
- * Both in-process and distributed steps pay one per step, so the difference explains part of the
- * distributed configurations' gain over in-process and is reported with the ratios.
- */
-function outerUpdateMs(params: Float32Array, gradient: Float32Array, spec: RunSpec, n: number): { applyUpdateMs: number; fusedMs: number } {
+/** The outer update at MeLU size (aggregateShards over 2 shard gradients + Adam), p50 ms: in-process and distributed steps both pay it once per step. */
+function outerUpdateMs(params: Float32Array, gradient: Float32Array, spec: RunSpec, n: number): number {
   const state = createOptimizerState({ entries: [], totalSize: params.length });
   const shards = [0, 1].map((k) => ({ kind: 'gradient' as const, values: gradient.map((x) => x * (1 + k)), taskCount: spec.shardSize, loss: 1 }));
   const adam = { ...adamOptionsOf(spec), lr: spec.outer.lr };
-  const time = (f: () => unknown): number => {
-    f();
-    const t: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const start = performance.now();
-      f();
-      t.push(performance.now() - start);
-    }
-    return timingStats(t).p50_ms;
-  };
-  return {
-    applyUpdateMs: time(() => applyUpdate(params, state, aggregateShards(shards).gradient, adam)),
-    fusedMs: time(() => aggregateAndUpdate(shards, params, state, adam)),
-  };
+  aggregateAndUpdate(shards, params, state, adam);
+  const t: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    aggregateAndUpdate(shards, params, state, adam);
+    t.push(performance.now() - start);
+  }
+  return timingStats(t).p50_ms;
 }
 
 async function blobRoundTrip(url: string, values: Float32Array, n: number): Promise<{ bytes: number; encodeMs: number; roundTripMs: ReturnType<typeof timingStats> }> {
@@ -281,8 +269,6 @@ try {
   ].map((r) => ({ ...r, stats: timingStats(r.stepMs), tasksPerSec: (tasksPerStep * 1000) / mean(r.stepMs) }));
   const ratio1 = rows[1].tasksPerSec / rows[0].tasksPerSec;
   const ratio2 = rows[2].tasksPerSec / rows[1].tasksPerSec;
-  // What 1 worker / in-process would be if metaTrain's outer update were as fast as the coordinator's.
-  const ratio1SameUpdate = (mean(local) - (update.applyUpdateMs - update.fusedMs)) / mean(one.stepMs);
   // Queue overhead: the 1-worker step minus the shard compute it waited for (2 shards in sequence).
   const overheadMs = mean(one.stepMs) - 2 * mean(one.computeMs);
   printTable(
@@ -292,7 +278,6 @@ try {
   );
   printTable('Ratios and overhead', ['figure', 'value', 'target'], [
     ['1 worker / in-process', ratio1, '>= 0.85'],
-    ['  same, in-process charged the fused update instead of applyUpdate', ratio1SameUpdate, ''],
     ['2 workers / 1 worker', ratio2, '>= 1.7'],
     ['  2-thread speed-up of probe kernels, before (2.0 = no interference)', formatProbe(cpuBefore), ''],
     ['  2-thread speed-up of probe kernels, after', formatProbe(cpuAfter), ''],
@@ -301,7 +286,7 @@ try {
     ['2-worker step - mean shard compute (ms)', mean(two.stepMs) - mean(two.computeMs), ''],
     ['queue overhead per step, tiny model (ms)', tiny.overheadMs, ''],
     ['mean shard compute (ms, 1 worker)', mean(one.computeMs), ''],
-    ['outer update p50: applyUpdate (in-process) / fused (coordinator), ms', `${update.applyUpdateMs.toFixed(2)} / ${update.fusedMs.toFixed(2)}`, ''],
+    ['outer update p50 (shard average + Adam, same code in-process and in the coordinator), ms', update, ''],
     ['shard gradient blob, zero blocks elided (bytes)', blob.bytes, ''],
     ['  encode incl. sha256 (ms)', blob.encodeMs, ''],
     ['  SET+GET+decode p50 (ms)', blob.roundTripMs.p50_ms, ''],
@@ -325,7 +310,6 @@ try {
     shardsPerStep: 2,
     configurations: rows.map((r) => ({ config: r.config, stepMs: r.stepMs, ...r.stats, tasksPerSec: r.tasksPerSec })),
     ratios: { oneWorkerOverInProcess: ratio1, twoWorkersOverOne: ratio2, targets: { oneWorkerOverInProcess: 0.85, twoWorkersOverOne: 1.7 } },
-    oneWorkerOverInProcessWithFusedUpdate: ratio1SameUpdate,
     cpuProbe: { before: cpuBefore, after: cpuAfter },
     outerUpdateMs: update,
     meluStepOverheadMs: overheadMs,
