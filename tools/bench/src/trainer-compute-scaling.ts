@@ -6,6 +6,7 @@ import os from 'node:os';
 
 import { Command } from 'commander';
 
+import { createMetaModel, initParams } from '@metarec/meta-learning';
 import { ComputePool, metaStepOptionsOf, modelConfigOf, parseRunSpec, syntheticTaskSet, type RunSpec } from '@metarec/training';
 
 import { timingStats } from './bench-stats.js';
@@ -37,7 +38,6 @@ const spec: RunSpec = parseRunSpec({
   output: { dir: os.tmpdir() },
 });
 const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
-const { createMetaModel, initParams } = await import('@metarec/meta-learning');
 const params = initParams(createMetaModel(set.featureLayout, modelConfigOf(spec)));
 const half = MELU_BENCH.metaBatch / 2;
 const shards = [set.train.slice(0, half), set.train.slice(half)];
