@@ -7,6 +7,7 @@ import {
   syntheticLayout,
 } from '@metarec/meta-learning';
 import type { UserTask } from '@metarec/schemas';
+import type { RunSpecInput } from '@metarec/training';
 
 /** The PyTorch reference's `--bench` problem (melu_ref.py): keep the two in step. */
 export const MELU_BENCH = {
@@ -25,6 +26,25 @@ export const MELU_BENCH = {
   serveSupport: 20,
   serveItems: 1000,
 } as const;
+
+/** The trainer's run-spec `data` + `model` + `inner` for the MeLU bench problem with `trainTasks` synthetic tasks. */
+export function meluSyntheticRunSpecParts(trainTasks: number): Pick<RunSpecInput, 'data' | 'model' | 'inner'> {
+  return {
+    data: {
+      kind: 'synthetic-tasks',
+      trainTasks,
+      support: MELU_BENCH.support,
+      query: MELU_BENCH.query,
+      userFields: MELU_BENCH.userFields,
+      itemFields: MELU_BENCH.itemFields,
+      cardinality: MELU_BENCH.idsPerField,
+      labels: 'random-ratings',
+      seed: 1,
+    },
+    model: { embeddingDim: MELU_BENCH.embeddingDim, hidden: [...MELU_BENCH.hidden] },
+    inner: { steps: MELU_BENCH.innerSteps, lr: MELU_BENCH.innerLr, l2: 0 },
+  };
+}
 
 /** The MeLU-size model (fc1 input 8 × 32 = 256) and its initial parameters. */
 export function meluBenchModel(seed = 0): { model: MetaModel; params: Float32Array } {

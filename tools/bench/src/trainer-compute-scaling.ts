@@ -11,7 +11,7 @@ import { ComputePool, metaStepOptionsOf, modelConfigOf, parseRunSpec, syntheticT
 
 import { timingStats } from './bench-stats.js';
 import { benchEnvironment, printTable, writeResult } from './bench-report.js';
-import { MELU_BENCH } from './melu-bench-setup.js';
+import { MELU_BENCH, meluSyntheticRunSpecParts } from './melu-bench-setup.js';
 import { formatProbe, probeCpu } from './trainer-cpu-probe.js';
 
 const opts = new Command('trainer-compute-scaling')
@@ -21,20 +21,8 @@ const opts = new Command('trainer-compute-scaling')
   .opts<{ rounds: number; algorithm: 'maml' | 'fomaml' }>();
 
 const spec: RunSpec = parseRunSpec({
-  data: {
-    kind: 'synthetic-tasks',
-    trainTasks: MELU_BENCH.metaBatch,
-    support: MELU_BENCH.support,
-    query: MELU_BENCH.query,
-    userFields: MELU_BENCH.userFields,
-    itemFields: MELU_BENCH.itemFields,
-    cardinality: MELU_BENCH.idsPerField,
-    labels: 'random-ratings',
-    seed: 1,
-  },
-  model: { embeddingDim: MELU_BENCH.embeddingDim, hidden: [...MELU_BENCH.hidden] },
+  ...meluSyntheticRunSpecParts(MELU_BENCH.metaBatch),
   algorithm: opts.algorithm,
-  inner: { steps: MELU_BENCH.innerSteps, lr: MELU_BENCH.innerLr, l2: 0 },
   output: { dir: os.tmpdir() },
 });
 const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);

@@ -35,7 +35,7 @@ import { startLocalRedis } from '@metarec/training/testing';
 
 import { timingStats } from './bench-stats.js';
 import { benchEnvironment, printTable, stderrLogger, writeResult } from './bench-report.js';
-import { MELU_BENCH } from './melu-bench-setup.js';
+import { MELU_BENCH, meluSyntheticRunSpecParts } from './melu-bench-setup.js';
 import { formatProbe, probeCpu } from './trainer-cpu-probe.js';
 import { summarizeSteps, type StepBreakdown } from './trainer-trace-summary.js';
 
@@ -53,20 +53,8 @@ const quiet: TrainingLogger = { info: () => undefined, warn: (f, m) => console.e
 function meluSpec(out: string, steps: number): RunSpec {
   return parseRunSpec({
     name: 'melu-bench',
-    data: {
-      kind: 'synthetic-tasks',
-      trainTasks: MELU_BENCH.metaBatch * (steps + 1),
-      support: MELU_BENCH.support,
-      query: MELU_BENCH.query,
-      userFields: MELU_BENCH.userFields,
-      itemFields: MELU_BENCH.itemFields,
-      cardinality: MELU_BENCH.idsPerField,
-      labels: 'random-ratings',
-      seed: 1,
-    },
-    model: { embeddingDim: MELU_BENCH.embeddingDim, hidden: [...MELU_BENCH.hidden] },
+    ...meluSyntheticRunSpecParts(MELU_BENCH.metaBatch * (steps + 1)),
     algorithm: opts.algorithm,
-    inner: { steps: MELU_BENCH.innerSteps, lr: MELU_BENCH.innerLr, l2: 0 },
     outer: { lr: MELU_BENCH.outerLr, clipValue: MELU_BENCH.clipValue },
     metaBatchSize: MELU_BENCH.metaBatch,
     // Two shards per step: one per worker in the 2-worker configuration.
