@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { RegistryClient } from '@metarec/registry';
 import { createTestDatabase, type TestDatabase } from '@metarec/registry/testing';
-import { checkService } from '@metarec/runtime/testing';
+import { checkService, freePort } from '@metarec/runtime/testing';
 import { localRedisAvailable, startLocalRedis, type LocalRedis } from '@metarec/training/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -20,15 +19,6 @@ if (!redisAvailable && process.env['CI'] === 'true') {
 }
 const REGISTRY_ROOT = fileURLToPath(new URL('../../registry', import.meta.url));
 const TOKEN = 'trainer-token-0123456789abcdef';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
-}
 
 describe.skipIf(!postgres.available || !redisAvailable)(`trainer run --register ${postgres.available ? '' : `(skipped: ${postgres.skipReason})`}`, () => {
   let db: TestDatabase;

@@ -1,5 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -10,19 +9,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { TrainerProcess } from './testing/trainer-process.js';
+import { freePort } from '@metarec/runtime/testing';
 
 const available = localRedisAvailable();
 if (!available && process.env['CI'] === 'true') {
   throw new Error('redis-server is not installed; CI runs every integration test');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
 }
 
 /** 16 users, 2 shards of 4 tasks per step, 4 steps; 80 inner steps make a shard take ~1.2 s idle (several s on a busy machine), longer than the 1 s lock. */

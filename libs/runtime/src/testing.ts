@@ -1,3 +1,4 @@
 // Second entry point, `@metarec/runtime/testing`: helpers for other projects' tests only.
 export type { ServiceCheck, ServiceName } from './testing/service-check.js';
 export { checkService, SERVICE_DEFAULTS, ServiceUnavailableError } from './testing/service-check.js';
+export { freePort } from './testing/free-port.js';

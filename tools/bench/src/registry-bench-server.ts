@@ -3,12 +3,12 @@
 // talk over loopback exactly as a serving pod and the registry would.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import pg from 'pg';
+import { freePort } from '@metarec/runtime/testing';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** Token the bench server accepts for writes (principal `bench`). */
@@ -19,17 +19,6 @@ export interface BenchRegistry {
   readonly url: string;
   readonly schema: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 async function waitReady(url: string, child: ChildProcess, output: () => string): Promise<void> {

@@ -2,7 +2,6 @@
 // (Redis), a model directory (and registry bundle files), and the serving app as a real process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,10 @@ import { OnlineStore, type OnlineBatch } from '@metarec/feature-store';
 import type { Interaction } from '@metarec/schemas';
 import { buildTestWorld, writeBundleManifest, writeTestModelDir, type TestWorld } from '@metarec/serving/testing';
 import { Redis } from 'ioredis';
+import { freePort } from '@metarec/runtime/testing';
+
+/** Re-exported for this harness's callers. */
+export { freePort };
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -41,17 +44,6 @@ export interface ServingBenchWorld {
   /** Writes model version `version` (its own initial weights) with bundle files; returns its directory. */
   writeModel(version: number): Promise<string>;
   close(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 /** Builds the world and writes it into Redis under a fresh prefix, events inside the popularity window. */

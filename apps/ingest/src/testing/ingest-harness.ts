@@ -1,9 +1,12 @@
 // Test harness for the ingest app's integration tests and benches: spawns the real app
 // (`src/main.ts` through tsx) as a child process, so tests can SIGTERM or `kill -9` it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@metarec/runtime/testing';
+
+/** Re-exported for this harness's callers. */
+export { freePort };
 
 const APP_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -15,19 +18,6 @@ export interface IngestProcess {
   readonly lines: string[];
   /** Resolves with the exit code (or signal) once the process ended. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,6 +1,9 @@
 // Test helpers: spawn an app's main.ts as a real process, find a free port, wait for a probe.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '@metarec/runtime/testing';
+
+/** Re-exported for this harness's callers. */
+export { freePort };
 
 /** A spawned app process with its collected output. */
 export interface AppProcess {
@@ -12,18 +15,6 @@ export interface AppProcess {
   readonly exited: Promise<number | null>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
   stop(graceMs?: number): Promise<number | null>;
-}
-
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 /** Spawns `node --conditions=@metarec/source --import tsx src/main.ts` in `cwd` with `env` added. */

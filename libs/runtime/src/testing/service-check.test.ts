@@ -3,18 +3,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 
 import { checkService, ServiceUnavailableError } from './service-check.js';
-
-/** A port nobody listens on: bind one, read it, close it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') {
-    throw new Error('no port');
-  }
-  return address.port;
-}
+import { freePort } from './free-port.js';
 
 describe('checkService', () => {
   it('reports a listening service as available with its address', async () => {

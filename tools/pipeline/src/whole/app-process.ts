@@ -1,9 +1,12 @@
 // Spawning the metarec apps as real processes (`node --import tsx apps/<app>/src/main.ts`),
 // as they run in production: the pipeline drives them over HTTP, Kafka and Redis only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@metarec/runtime/testing';
+
+/** Re-exported for this harness's callers. */
+export { freePort };
 
 /** Repository root (the apps are started from their sources there). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -19,18 +22,6 @@ export interface AppProcess {
   readonly exited: Promise<number | null>;
   /** SIGTERM (SIGKILL after `graceMs`); resolves with the exit code. */
   stop(graceMs?: number): Promise<number | null>;
-}
-
-/** A TCP port free on 127.0.0.1 now. */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 /**
