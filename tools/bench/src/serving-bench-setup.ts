@@ -1,6 +1,6 @@
 // Shared set-up of the serving benches: a MeLU-size synthetic world in the real online store
 // (Redis), a model directory (and registry bundle files), and the serving app as a real process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { OnlineStore, type OnlineBatch } from '@metarec/feature-store';
 import type { Interaction } from '@metarec/schemas';
 import { buildTestWorld, writeBundleManifest, writeTestModelDir, type TestWorld } from '@metarec/serving/testing';
 import { Redis } from 'ioredis';
-import { freePort } from '@metarec/runtime/testing';
+import { freePort, spawnSourceProcess, waitForHttp200 } from '@metarec/runtime/testing';
 
 /** Re-exported for this harness's callers. */
 export { freePort };
@@ -118,15 +118,14 @@ export const DEPLOYED_SERVING_NODE_FLAGS: readonly string[] = ['--max-semi-space
  */
 export async function startServing(world: ServingBenchWorld, env: Readonly<Record<string, string>>): Promise<BenchServing> {
   const port = await freePort();
-  const flags = [...DEPLOYED_SERVING_NODE_FLAGS, ...(process.env['SERVING_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '')];
-  const node = [...flags, '--conditions=@metarec/source', '--import', 'tsx', 'apps/serving/src/main.ts'];
+  const nodeFlags = [...DEPLOYED_SERVING_NODE_FLAGS, ...(process.env['SERVING_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '')];
   // SERVING_CPUS (e.g. "1"): the server runs pinned to those CPUs (taskset), as a one-core pod would.
   const cpus = process.env['SERVING_CPUS'];
-  const [command, args] = cpus === undefined || cpus === '' ? [process.execPath, node] : ['taskset', ['-c', cpus, process.execPath, ...node]];
-  const child = spawn(command, args, {
+  const proc = spawnSourceProcess('apps/serving/src/main.ts', [], {
     cwd: REPO_ROOT,
+    nodeFlags,
+    ...(cpus === undefined || cpus === '' ? {} : { wrapper: ['taskset', '-c', cpus] }),
     env: {
-      ...process.env,
       SERVING_HOST: '127.0.0.1',
       SERVING_PORT: String(port),
       REDIS_URL: world.redisUrl,
@@ -138,31 +137,10 @@ export async function startServing(world: ServingBenchWorld, env: Readonly<Recor
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  while ((await fetch(`${url}/readyz`).then((r) => r.status, () => 0)) !== 200) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`serving not ready (exit ${child.exitCode}):\n${output.slice(-3000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    url,
-    child,
-    logs: () => output,
-    async stop(): Promise<number | null> {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-      }
-      return exited;
-    },
-  };
+  await waitForHttp200(proc, `${url}/readyz`, 120_000, 'serving');
+  return { url, child: proc.child, logs: proc.output, stop: () => proc.stop(30_000) };
 }
 
 /** One metric's value from a Prometheus text page (first sample of that name). */
