@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { biasName, PARAM_NAMES, weightName, type MetaModel } from '../model/meta-model.js';
+import { biasName, weightName } from '../model/meta-model.js';
 import type { ModelInputs } from '../model/model-inputs.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import {
@@ -16,25 +16,13 @@ import {
 } from './batched-decision.js';
 import { decideFromFirst, firstLayer, firstLayerBase, gramApplies, gramInnerLoop, gramKernel, gramTapeFreeLoop } from './gram-decision.js';
 import type { TableRowGradient, TaskContext } from './task-gradients.js';
+import { deviceNames, named } from './device-params.js';
 
 /** A group's contribution: each task's query loss `[T]`, dense gradients summed over its tasks, table-row gradients. */
 export interface GroupGradients {
   readonly perTaskLoss: tf.Tensor1D;
   readonly grads: NamedTensors;
   readonly table: readonly TableRowGradient[];
-}
-
-function named(names: readonly string[], tensors: readonly tf.Tensor[]): NamedTensors {
-  const out: NamedTensors = {};
-  names.forEach((n, i) => {
-    out[n] = tensors[i];
-  });
-  return out;
-}
-
-/** Device parameter names (all but the categorical table), `lr/*` included when `withLr`. */
-function deviceNames(model: MetaModel, withLr: boolean): string[] {
-  return model.layout.entries.map((e) => e.name).filter((n) => n !== PARAM_NAMES.categoricalTable && (withLr || !model.lrNames.includes(n)));
 }
 
 /**

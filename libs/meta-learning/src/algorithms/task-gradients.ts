@@ -8,6 +8,7 @@ import { LR_PREFIX, PARAM_NAMES, type MetaModel } from '../model/meta-model.js';
 import type { ModelInputs } from '../model/model-inputs.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import type { FlatParams } from '../params/param-layout.js';
+import { deviceNames, named } from './device-params.js';
 
 /** Gradient of `emb/categorical` rows: `grad` is `[rows.length × d]` (rows may repeat; they add). */
 export interface TableRowGradient {
@@ -30,19 +31,6 @@ export interface TaskContext {
 }
 
 const TABLE = PARAM_NAMES.categoricalTable;
-
-function named(names: readonly string[], tensors: readonly tf.Tensor[]): NamedTensors {
-  const out: NamedTensors = {};
-  names.forEach((n, i) => {
-    out[n] = tensors[i];
-  });
-  return out;
-}
-
-/** Layout names other than the table (and other than `lr/*` when `withLr` is false). */
-function deviceNames(model: MetaModel, withLr: boolean): string[] {
-  return model.layout.entries.map((e) => e.name).filter((n) => n !== TABLE && (withLr || !n.startsWith(LR_PREFIX)));
-}
 
 function queryLoss(model: MetaModel, p: NamedTensors, query: ModelInputs, fieldEmb?: tf.Tensor2D): tf.Scalar {
   return rowsLoss(model, decide(model, p, embedRows(model, p, query, fieldEmb)), query.labels);
