@@ -48,11 +48,13 @@ export { DEFAULT_SHARD_PROCESSOR_OPTIONS, ShardProcessor } from './worker/shard-
 export type { RunJobHandler, TrainingLogger, TrainingWorkerOptions } from './worker/training-worker.js';
 export { DEFAULT_TRAINING_WORKER_OPTIONS, TrainingWorker } from './worker/training-worker.js';
 export { WorkerMetrics } from './worker/worker-metrics.js';
+export type { WorkerPresenceOptions } from './worker/worker-presence.js';
+export { DEFAULT_WORKER_PRESENCE, liveWorkerSlots, WorkerPresence } from './worker/worker-presence.js';
 
 // coordinator/
 export type { CoordinatorOptions, RunOptions, RunResult } from './coordinator/coordinator.js';
 export { Coordinator, DEFAULT_COORDINATOR_OPTIONS, newRunId } from './coordinator/coordinator.js';
-export { aggregateShards, planShards } from './coordinator/shard-plan.js';
+export { aggregateShards, planShards, planShardsEvenly, shardCountFor } from './coordinator/shard-plan.js';
 export type { OuterUpdate } from './coordinator/outer-update.js';
 export { aggregateAndUpdate } from './coordinator/outer-update.js';
 export type { AwaitShardsArgs } from './coordinator/shard-barrier.js';

@@ -150,9 +150,25 @@ export class RunStore {
     return replies.map(([error, value]) => error === null && value === 1);
   }
 
-  /** Drops a finished step's blobs (the checkpoint and the next step's parameters hold the state). */
+  /**
+   * Fixes the shard count of `step`'s plan: stores `proposed` unless a count is stored already
+   * (a restarted coordinator), and returns the stored one.
+   */
+  async fixShardCount(runId: string, step: number, proposed: number): Promise<number> {
+    const previous = (await this.redis.call('SET', trainingKeys.shardCount(runId, step), String(proposed), 'PX', String(this.blobTtlMs), 'NX', 'GET')) as string | null;
+    if (previous === null) {
+      return proposed;
+    }
+    const n = Number(previous);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new TrainingError('TRAIN_BLOB_CORRUPT', `shard count of step ${step} is not a positive integer: ${previous}`, { key: trainingKeys.shardCount(runId, step) });
+    }
+    return n;
+  }
+
+  /** Drops a finished step's blobs and plan (the checkpoint and the next step's parameters hold the state). */
   async deleteStep(runId: string, step: number, shards: number): Promise<void> {
-    const keys = [trainingKeys.params(runId, step), ...Array.from({ length: shards }, (_, s) => trainingKeys.gradient(runId, step, s))];
+    const keys = [trainingKeys.params(runId, step), trainingKeys.shardCount(runId, step), ...Array.from({ length: shards }, (_, s) => trainingKeys.gradient(runId, step, s))];
     await this.redis.del(...keys);
   }
 

@@ -13,6 +13,16 @@ export const trainingKeys = {
    * the result keys stay the truth, and a lost message costs one poll interval.
    */
   shardDone: (runId: string): string => `${TRAINING_KEY_PREFIX}:${runId}:shard-done`,
+  /**
+   * Shard count of a step's plan, fixed by the first coordinator that planned it (SET NX), so a
+   * coordinator restarted with a different number of live workers reuses the shard results keyed
+   * by that plan instead of mixing two plans.
+   */
+  shardCount: (runId: string, step: number): string => `${TRAINING_KEY_PREFIX}:${runId}:shards:${step}`,
+  /** Live shard workers: sorted set of worker ids scored by announcement expiry (ms since epoch). */
+  workers: (): string => `${TRAINING_KEY_PREFIX}:workers`,
+  /** Slots (concurrency) of each live shard worker: hash worker id → count. */
+  workerSlots: (): string => `${TRAINING_KEY_PREFIX}:worker-slots`,
   /** The run's spec JSON, read by workers. */
   spec: (runId: string): string => `${TRAINING_KEY_PREFIX}:${runId}:spec`,
   /** The run's status JSON (progress), read by `trainer status`. */

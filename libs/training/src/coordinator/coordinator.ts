@@ -32,7 +32,8 @@ import { traced, wallMs, type TraceSink } from '../trace/step-trace.js';
 import type { TrainingLogger } from '../worker/training-worker.js';
 import { awaitShards, shardJobId } from './shard-barrier.js';
 import { aggregateAndUpdate } from './outer-update.js';
-import { planShards } from './shard-plan.js';
+import { liveWorkerSlots } from '../worker/worker-presence.js';
+import { planShards, planShardsEvenly, shardCountFor } from './shard-plan.js';
 
 /** Options of {@link Coordinator}. */
 export interface CoordinatorOptions {
@@ -209,7 +210,7 @@ export class Coordinator {
   async metaStep(spec: RunSpec, runId: string, taskSet: TaskSet, st: LoopState, batch: readonly number[]): Promise<number> {
     const at = { runId, step: st.step };
     const trace = this.o.trace;
-    const shards = planShards(batch, spec.shardSize);
+    const shards = await traced(trace, 'coord.plan', at, () => this.planStep(spec, runId, st.step, batch));
     await traced(trace, 'coord.publish', at, () => this.o.store.publishParams(runId, st.step, st.params));
     const jobs = shards.map((taskIndices, shard) => {
       const data: ShardJobData = {
@@ -259,6 +260,19 @@ export class Coordinator {
     st.params = u.params;
     st.optimizer = u.state;
     return u.loss;
+  }
+
+  /**
+   * @internal the step's shards. `fixed`: chunks of `shardSize`. `live-workers`: a count from the
+   * live worker slots, fixed once per step in Redis (see {@link RunStore.fixShardCount}), cut evenly.
+   */
+  async planStep(spec: RunSpec, runId: string, step: number, batch: readonly number[]): Promise<number[][]> {
+    if (spec.sharding === 'fixed') {
+      return planShards(batch, spec.shardSize);
+    }
+    const slots = await liveWorkerSlots(this.o.connection);
+    const count = await this.o.store.fixShardCount(runId, step, shardCountFor(batch.length, spec.shardSize, spec.sharding, slots));
+    return planShardsEvenly(batch, count);
   }
 
   /** @internal mean query loss after adaptation on the validation users (in a compute thread). */

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 
 import { TrainingError } from '../errors.js';
 import { parseRunSpec } from './run-spec.js';
+import { specHash } from './spec-options.js';
 
 describe('parseRunSpec', () => {
   it('fills MeLU defaults around a minimal spec', () => {
     const spec = parseRunSpec({ data: { kind: 'synthetic-tasks', trainTasks: 10 }, output: { dir: '/tmp/x' } });
-    expect(spec).toMatchObject({ algorithm: 'maml', metaBatchSize: 32, shardSize: 8, attempts: 3, inner: { steps: 5, lr: 0.01 }, outer: { lr: 1e-3 } });
+    expect(spec).toMatchObject({ algorithm: 'maml', metaBatchSize: 32, shardSize: 8, sharding: 'fixed', attempts: 3, inner: { steps: 5, lr: 0.01 }, outer: { lr: 1e-3 } });
   });
 
   it('names the offending field', () => {
@@ -27,5 +28,18 @@ describe('data.idDropout', () => {
     expect(parseRunSpec({ data: { kind: 'offline-store', root: '/s', idDropout: 0.1 }, output: { dir: '/o' } }).data.idDropout).toBe(0.1);
     expect(() => parseRunSpec({ data: { kind: 'offline-store', root: '/s', idDropout: 1 }, output: { dir: '/o' } })).toThrow(/data\.idDropout/);
     expect(() => parseRunSpec({ data: { kind: 'synthetic-tasks', trainTasks: 1, idDropout: -0.1 }, output: { dir: '/o' } })).toThrow(/data\.idDropout/);
+  });
+});
+
+describe('sharding', () => {
+  it('defaults to fixed, rejects unknown modes, and does not enter the spec hash (a run may resume under either)', () => {
+    const base = { data: { kind: 'synthetic-tasks', trainTasks: 1 }, output: { dir: '/o' } } as const;
+    const fixed = parseRunSpec(base);
+    const live = parseRunSpec({ ...base, sharding: 'live-workers' });
+    expect(fixed.sharding).toBe('fixed');
+    expect(live.sharding).toBe('live-workers');
+    expect(() => parseRunSpec({ ...base, sharding: 'per-core' })).toThrow(/sharding/);
+    expect(specHash(live)).toBe(specHash(fixed));
+    expect(specHash(parseRunSpec({ ...base, shardSize: 3 }))).not.toBe(specHash(fixed));
   });
 });

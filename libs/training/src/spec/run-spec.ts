@@ -91,8 +91,18 @@ export const runSpecSchema = z.object({
   epochs: positiveInt.default(1),
   /** Stop after this many meta-steps even mid-epoch (0 = no limit). */
   maxSteps: nonNegativeInt.default(0),
-  /** Tasks per shard job: fixed by the spec (not by the worker count), so any number of workers gives the same shards. */
+  /**
+   * Most tasks in one shard job (bounds a worker's memory). With `sharding: 'fixed'` the batch is
+   * cut into chunks of this size, so any number of workers gives the same shards and bit-identical parameters.
+   */
   shardSize: positiveInt.default(8),
+  /**
+   * `fixed`: ⌈metaBatchSize / shardSize⌉ shards per step. `live-workers`: one shard per live worker
+   * slot (workers announce themselves; at least the fixed count) — a single worker then computes the
+   * meta-batch as one stacked pass with one round of queue overhead; parameters then agree across
+   * worker counts only up to float summation order.
+   */
+  sharding: z.enum(['fixed', 'live-workers']).default('fixed'),
   seed: z.number().int().default(0),
   /** Meta-steps between validations (0 = only at the end). */
   validateEvery: nonNegativeInt.default(0),

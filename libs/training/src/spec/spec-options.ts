@@ -34,6 +34,9 @@ export function adamOptionsOf(spec: RunSpec): Partial<Omit<AdamOptions, 'lr'>> {
  * checkpoints stay resumable).
  */
 export function specHash(spec: RunSpec): string {
-  const canonical = spec.data.idDropout === 0 ? { ...spec, data: dataIdentityOf(spec.data) } : spec;
+  // `sharding` is left out: like the worker count it changes only the float summation order, so a
+  // run may resume under the other mode (and specs written before the field keep their hash).
+  const { sharding: _sharding, ...rest } = spec;
+  const canonical = spec.data.idDropout === 0 ? { ...rest, data: dataIdentityOf(spec.data) } : rest;
   return `sha256:${createHash('sha256').update(JSON.stringify(canonical)).digest('hex')}`;
 }

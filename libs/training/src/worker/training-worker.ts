@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 
@@ -6,6 +9,7 @@ import { parsePayload, RUN_QUEUE, runJobSchema, SHARD_QUEUE, shardJobSchema, ass
 import { wallMs, type TraceSink } from '../trace/step-trace.js';
 import type { ShardProcessor } from './shard-processor.js';
 import type { WorkerMetrics } from './worker-metrics.js';
+import { WorkerPresence } from './worker-presence.js';
 
 /** Logger the worker reports to (pino-compatible subset). */
 export interface TrainingLogger {
@@ -37,8 +41,10 @@ export interface TrainingWorkerOptions {
   readonly maxStalledCount?: number;
   /** Also take run jobs (scheduled runs) with this handler, one at a time. @defaultValue undefined (shards only) */
   readonly runHandler?: RunJobHandler;
-  /** Worker name stored on jobs (which pod ran it). */
+  /** Worker name stored on jobs (which pod ran it), also its id in the live-worker announcements. @defaultValue hostname-pid-random */
   readonly name?: string;
+  /** Heartbeat of the live-worker announcement (`sharding: 'live-workers'` counts these), ms. @defaultValue 5_000 */
+  readonly presenceHeartbeatMs?: number;
   /** Receives `worker.pickup` (job added → processing starts) and `worker.job` spans. @defaultValue undefined (none) */
   readonly trace?: TraceSink;
 }
@@ -55,6 +61,7 @@ export class TrainingWorker {
   private readonly workers: Worker[] = [];
   private readonly o: TrainingWorkerOptions & typeof DEFAULT_TRAINING_WORKER_OPTIONS;
   private closing: Promise<void> | null = null;
+  private readonly presence: WorkerPresence;
 
   /** @throws TrainingError `TRAIN_OPTIONS_INVALID`. */
   constructor(options: TrainingWorkerOptions) {
@@ -77,6 +84,15 @@ export class TrainingWorker {
       maxStalledCount: this.o.maxStalledCount,
       ...(this.o.name === undefined ? {} : { name: this.o.name }),
     };
+    this.presence = new WorkerPresence({
+      redis: this.o.connection,
+      workerId: this.o.name ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      slots: this.o.concurrency,
+      logger: this.o.logger,
+      ...(this.o.presenceHeartbeatMs === undefined ? {} : { heartbeatMs: this.o.presenceHeartbeatMs, ttlMs: 3 * this.o.presenceHeartbeatMs }),
+    });
+    // Announced from the start, like the BullMQ workers, which take jobs from construction on.
+    this.presence.start().catch((error: unknown) => this.o.logger.warn({ err: String(error) }, 'first worker announcement failed; retrying on the heartbeat'));
     this.workers.push(new Worker(SHARD_QUEUE, (job: Job) => this.processShard(job), { ...common, concurrency: this.o.concurrency }));
     const runHandler = this.o.runHandler;
     if (runHandler !== undefined) {
@@ -93,9 +109,9 @@ export class TrainingWorker {
     }
   }
 
-  /** Resolves when every BullMQ worker is connected and polling. */
+  /** Resolves when every BullMQ worker is connected and polling and the worker has announced itself. */
   async waitUntilReady(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    await Promise.all([...this.workers.map((w) => w.waitUntilReady()), this.presence.start()]);
   }
 
   /** True while not closing and every worker is running. */
@@ -109,7 +125,8 @@ export class TrainingWorker {
    */
   close(force = false): Promise<void> {
     this.closing ??= (async () => {
-      const results = await Promise.allSettled(this.workers.map((w) => w.close(force)));
+      // Withdrawn first: coordinators stop planning shards for a worker that is leaving.
+      const results = await Promise.allSettled([this.presence.stop(), ...this.workers.map((w) => w.close(force))]);
       for (const r of results) {
         if (r.status === 'rejected') {
           this.o.logger.error({ err: String(r.reason) }, 'closing a BullMQ worker failed');
