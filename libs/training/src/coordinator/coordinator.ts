@@ -121,6 +121,8 @@ export class Coordinator {
   /** A wake-up that came while no barrier was waiting (e.g. during a read): the next wait returns at once. */
   private pendingWake = false;
   private closing: Promise<void> | null = null;
+  /** The previous steps' blob deletes, chained (never rejects). */
+  private cleanup: Promise<void> = Promise.resolve();
 
   /** @throws TrainingError `TRAIN_OPTIONS_INVALID`. */
   constructor(options: CoordinatorOptions) {
@@ -181,6 +183,7 @@ export class Coordinator {
         await this.subscriber.unsubscribe(channel).catch((e: unknown) => this.o.logger.warn({ runId, err: String(e) }, 'unsubscribing from shard-done failed'));
       }
       await loop.settle();
+      await this.cleanup;
       return await this.finish(spec, runId, model, taskSet, st, outcome, startedAtMs);
     } catch (error) {
       const code = errorCodeOf(error) ?? 'TRAIN_UNKNOWN';
@@ -196,6 +199,7 @@ export class Coordinator {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.wake();
+      await this.cleanup;
       const results = await Promise.allSettled([this.events.close(), this.queue.close(), this.subscriber.quit()]);
       for (const r of results) {
         if (r.status === 'rejected') {
@@ -256,7 +260,11 @@ export class Coordinator {
     const lr = learningRateAt(spec.outer.lr, spec.outer.schedule, st.step);
     // aggregateShards + applyUpdate, fused and bit-identical (outer-update.ts).
     const u = await traced(trace, 'coord.update', at, () => aggregateAndUpdate(blobs, st.params, st.optimizer, { ...adamOptionsOf(spec), lr }));
-    await traced(trace, 'coord.cleanup', at, () => this.o.store.deleteStep(runId, st.step, shards.length));
+    // Off the critical path: the blobs have a TTL, so a failed delete only holds memory until it expires.
+    const step = st.step;
+    this.cleanup = this.cleanup
+      .then(() => traced(trace, 'coord.cleanup', at, () => this.o.store.deleteStep(runId, step, shards.length)))
+      .catch((e: unknown) => this.o.logger.warn({ runId, step, err: String(e) }, 'deleting a finished step\'s blobs failed; they expire with their TTL'));
     st.params = u.params;
     st.optimizer = u.state;
     return u.loss;
