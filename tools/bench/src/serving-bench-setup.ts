@@ -124,6 +124,7 @@ export async function startServing(world: ServingBenchWorld, env: Readonly<Recor
   const proc = spawnSourceProcess('apps/serving/src/main.ts', [], {
     cwd: REPO_ROOT,
     nodeFlags,
+    ...(process.env['SERVING_FROM'] === 'built' ? { builtScript: 'apps/serving/dist/main.js' } : {}),
     ...(cpus === undefined || cpus === '' ? {} : { wrapper: ['taskset', '-c', cpus] }),
     env: {
       SERVING_HOST: '127.0.0.1',

@@ -8,8 +8,11 @@
 // Run: npm run services:up && npx tsx --conditions=@metarec/source tools/bench/src/serving-latency.ts [--requests 1000] [--soak 10000] [--no-memo]
 // Profile the server: SERVING_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (same command).
 // --server-cpu 1: server pinned to CPU 1, client to the rest (the targets say "on one core").
-// The server runs with the deployed node flags (DEPLOYED_SERVING_NODE_FLAGS).
+// The server runs with the deployed node flags (DEPLOYED_SERVING_NODE_FLAGS). SERVING_FROM=built runs
+// apps/serving/dist/main.js (build it first: npx tsc -b apps/serving/tsconfig.lib.json), as images do;
+// SERVING_LOG_FILE=<path> keeps the server's output (with SERVING_NODE_FLAGS=--trace-gc: its GC log).
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 
@@ -240,5 +243,10 @@ try {
   console.log(`wrote ${file}`);
 } finally {
   await serving.stop();
+  // SERVING_LOG_FILE: the server's output (e.g. with SERVING_NODE_FLAGS=--trace-gc) for offline reading.
+  const logFile = process.env['SERVING_LOG_FILE'];
+  if (logFile !== undefined) {
+    writeFileSync(logFile, serving.logs());
+  }
   await world.close();
 }

@@ -25,6 +25,22 @@ function read(result: tf.Tensor): Float32Array {
 }
 
 /**
+ * Host buffer the candidates' item embeddings are looked up into, reused by every `score` call
+ * (grown on demand): a MeLU request's 500 × 4 × 32 floats are 256 KB, and a fresh ArrayBuffer per
+ * request is external memory that triggers V8 mark-compacts every second or so at serving rates.
+ * Safe to share: `score` is synchronous, and the tensor made from it is consumed and disposed
+ * before `score` returns (backends that copy on upload, wasm and tensorflow, drop it at once).
+ */
+let itemEmbScratch = new Float32Array(0);
+
+function itemEmbBuffer(length: number): Float32Array {
+  if (itemEmbScratch.length < length) {
+    itemEmbScratch = new Float32Array(Math.max(length, itemEmbScratch.length * 2));
+  }
+  return itemEmbScratch;
+}
+
+/**
  * `score(userParams, user, items) → Float32Array`: one batched forward over all candidates, no
  * gradient tape, lookups on the host. The user's fields are embedded once: the first layer is split
  * as x·W0 = e_user·W0[user rows] + x_item·W0[item rows], so the user half is a [1 × h] bias and the
@@ -41,7 +57,8 @@ export function score(user: AdaptedUser, userFields: Int32Array, items: ItemRows
   const U = model.featureLayout.userFields.length;
   const overrides = user.tableRows ?? undefined;
   const userEmbValues = lookupTableRows(model, user.base.flat, userTableRows(model, userFields), overrides);
-  const itemEmbValues = lookupTableRows(model, user.base.flat, itemTableRowsOf(model, items), overrides);
+  const itemRows = itemTableRowsOf(model, items);
+  const itemEmbValues = lookupTableRows(model, user.base.flat, itemRows, overrides, itemEmbBuffer(itemRows.length * d));
   const side = itemSideTensors(model, items);
   try {
     return read(

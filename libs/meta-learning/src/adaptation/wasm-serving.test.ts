@@ -1,3 +1,4 @@
+import type { EncodedRows } from '@metarec/schemas';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -16,6 +17,19 @@ beforeAll(async () => {
 const layout = syntheticLayout({ userFields: 4, itemFields: 4, cardinality: 50, categoryCount: 5, numericCount: 2 });
 const users = createSyntheticTasks(layout, { tasks: 4, support: 20, query: 200, seed: 8, labels: 'planted' });
 
+function firstRows(rows: EncodedRows, n: number): EncodedRows {
+  const per = (a: { length: number }): number => a.length / rows.count;
+  return {
+    count: n,
+    userIndices: rows.userIndices.slice(0, n * per(rows.userIndices)),
+    itemIndices: rows.itemIndices.slice(0, n * per(rows.itemIndices)),
+    itemCategories: rows.itemCategories.slice(0, n * per(rows.itemCategories)),
+    itemNumeric: rows.itemNumeric.slice(0, n * per(rows.itemNumeric)),
+    labels: rows.labels.slice(0, n),
+    itemIds: rows.itemIds.slice(0, n),
+  };
+}
+
 describe('serving path on the wasm backend', () => {
   it.each(['decision-layers', 'all'] as const)('score (fused, split first layer) equals the full forward after adapt (%s)', (scope) => {
     expect(tf.getBackend()).toBe('wasm');
@@ -26,6 +40,25 @@ describe('serving path on the wasm backend', () => {
     const b = predictRows(u, users[0].query);
     for (let i = 0; i < a.length; i++) {
       expect(a[i]).toBeCloseTo(b[i], 4);
+    }
+    u.dispose();
+    base.dispose();
+  });
+
+  it('score calls of different sizes in a row (one shared lookup buffer) each equal the full forward', () => {
+    const model = createMetaModel(layout, { embeddingDim: 8, hidden: [16, 8] });
+    const base = loadParams(model, initParams(model));
+    const u = adapt(base, users[1].support, { steps: 3, lr: 0.05 });
+    const userFields = users[1].query.userIndices.subarray(0, 4);
+    // Large, then small, then large again: a stale tail or a shared view would show as a mismatch.
+    for (const t of [users[1], users[2], users[3]]) {
+      const rows = t === users[2] ? firstRows(t.query, 7) : t.query;
+      const a = score(u, userFields, rows);
+      const reference = predictRows(u, { ...rows, userIndices: rows.userIndices.map((_, i) => userFields[i % 4]) });
+      expect(a.length).toBe(rows.count);
+      for (let i = 0; i < a.length; i++) {
+        expect(a[i]).toBeCloseTo(reference[i], 4);
+      }
     }
     u.dispose();
     base.dispose();

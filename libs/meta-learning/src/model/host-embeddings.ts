@@ -8,12 +8,13 @@ export type TableRowOverrides = ReadonlyMap<number, Float32Array>;
 
 /**
  * Copies `emb/categorical` rows out of the flat parameters on the host: `[rows.length × d]`.
- * This is the lookup itself (no device gather); overrides win over the base table.
+ * This is the lookup itself (no device gather); overrides win over the base table. With `into`
+ * (at least `rows.length × d` long) the rows are written there and a view of it is returned.
  */
-export function lookupTableRows(model: MetaModel, params: FlatParams, rows: Int32Array, overrides?: TableRowOverrides): Float32Array {
+export function lookupTableRows(model: MetaModel, params: FlatParams, rows: Int32Array, overrides?: TableRowOverrides, into?: Float32Array): Float32Array {
   const d = model.config.embeddingDim;
   const base = layoutEntry(model.layout, PARAM_NAMES.categoricalTable).offset;
-  const out = new Float32Array(rows.length * d);
+  const out = into === undefined ? new Float32Array(rows.length * d) : into.subarray(0, rows.length * d);
   for (let k = 0; k < rows.length; k++) {
     const o = overrides?.get(rows[k]);
     out.set(o ?? params.subarray(base + rows[k] * d, base + rows[k] * d + d), k * d);

@@ -22,6 +22,11 @@ export interface SourceProcessOptions {
   readonly nodeFlags?: readonly string[];
   /** A wrapper command and its arguments before node (e.g. `['taskset', '-c', '1']`). */
   readonly wrapper?: readonly string[];
+  /**
+   * Run this compiled JavaScript (e.g. `apps/serving/dist/main.js`, built with `tsc -b`) with plain
+   * node instead of `script` through tsx: the form deployed images run, for benches that measure it.
+   */
+  readonly builtScript?: string;
 }
 
 /**
@@ -29,7 +34,8 @@ export interface SourceProcessOptions {
  * run from its sources as a real process, for integration tests, benches and the local pipeline.
  */
 export function spawnSourceProcess(script: string, args: readonly string[], options: SourceProcessOptions): SourceProcess {
-  const node = [...(options.nodeFlags ?? []), '--conditions=@metarec/source', '--import', 'tsx', script, ...args];
+  const loader = options.builtScript === undefined ? ['--conditions=@metarec/source', '--import', 'tsx', script] : [options.builtScript];
+  const node = [...(options.nodeFlags ?? []), ...loader, ...args];
   const [command, ...rest] = options.wrapper !== undefined && options.wrapper.length > 0 ? [...options.wrapper, process.execPath, ...node] : [process.execPath, ...node];
   const child = spawn(command, rest, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
