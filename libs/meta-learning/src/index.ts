@@ -27,6 +27,7 @@ export type { AdaptScope, HiddenActivation, ModelConfig, ModelTask } from './mod
 export { DEFAULT_MODEL_CONFIG, resolveModelConfig } from './model/model-config.js';
 export type { MetaModel } from './model/meta-model.js';
 export { createMetaModel, LR_PREFIX, PARAM_NAMES } from './model/meta-model.js';
+export { adaptedTensorBytes } from './model/adapted-bytes.js';
 export { initParams } from './model/init-params.js';
 export type { ItemRows } from './model/model-inputs.js';
 
@@ -77,6 +78,8 @@ export { isWasmMatMulKernelRegistered, registerWasmMatMulKernel, restoreWasmMatM
 export { isMatMulGradientRegistered, registerMatMulGradient, restoreMatMulGradient } from './runtime/mat-mul-gradient.js';
 export type { KernelProfile, KernelTotal } from './runtime/kernel-profile.js';
 export { profileKernels } from './runtime/kernel-profile.js';
+export type { BackendReservation } from './runtime/reserve-backend-memory.js';
+export { reserveBackendMemory } from './runtime/reserve-backend-memory.js';
 
 // persistence/ (runtime helper)
 export type { ModelBundle } from './persistence/model-bundle.js';

@@ -62,6 +62,11 @@ export class UserModelCache {
     return this.entries.size;
   }
 
+  /** Most adapted users kept (`maxEntries`). */
+  get capacity(): number {
+    return this.maxEntries;
+  }
+
   /** The adapted user if cached for this model version and interaction state and not expired. */
   get(userId: string, modelVersion: number, stateKey: string): AdaptedUser | null {
     const entry = this.entries.get(userId);

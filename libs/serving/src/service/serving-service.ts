@@ -1,3 +1,4 @@
+import { adaptedTensorBytes, reserveBackendMemory } from '@metarec/meta-learning';
 import type { Logger } from '@metarec/runtime';
 import type { EventProducer } from '@metarec/streaming';
 import type { Registry } from 'prom-client';
@@ -38,6 +39,12 @@ export interface ServingServiceOptions {
 }
 
 /**
+ * Tensor heap kept free beyond the cached users for one request's transient tensors (MeLU: the
+ * 500-candidate forward needs ~1 MB; generous, since a growth mid-request costs a full GC).
+ */
+const SCORING_WORKSPACE_BYTES = 32 * 2 ** 20;
+
+/**
  * The serving use cases wired together around one model holder: recommendations, onboarding and
  * feedback share the candidate generator, the item-profile cache, the adapted-user cache and the
  * accepted-feedback overlay. Apps build one per process, load a model (`install` or a
@@ -51,10 +58,12 @@ export class ServingService {
   readonly recommender: Recommender;
   readonly onboarding: OnboardingRanker;
   readonly feedback: FeedbackService;
+  private readonly logger: Logger;
   private closed = false;
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID` naming the option. */
   constructor(options: ServingServiceOptions) {
+    this.logger = options.logger;
     this.metrics = options.registry === undefined ? undefined : new ServingMetrics(options.registry);
     const metrics = this.metrics === undefined ? {} : { metrics: this.metrics };
     const candidates = new CandidateGenerator({ ...options.candidates, reader: options.reader });
@@ -100,9 +109,19 @@ export class ServingService {
     this.onSwap(model, previous);
   }
 
-  /** After a swap: drop users adapted from the old model, publish the version. Pass to `ModelUpdater`. */
+  /**
+   * After a swap: drop users adapted from the old model, make room for a full cache of users
+   * adapted from the new one (see {@link reserveBackendMemory}), publish the version. Pass to `ModelUpdater`.
+   */
   readonly onSwap = (model: ServingModel, _previousVersion: number | null): void => {
     this.cache.retainVersion(model.version);
+    const reservation = reserveBackendMemory(this.cache.capacity * adaptedTensorBytes(model.params.model) + SCORING_WORKSPACE_BYTES);
+    if (reservation.grewBytes > 0) {
+      this.logger.info(
+        { backend: reservation.backend, heapMiB: Math.round(reservation.heapBytes / 2 ** 20), grewMiB: Math.round(reservation.grewBytes / 2 ** 20), userCacheCapacity: this.cache.capacity },
+        'tensor heap grown for a full adapted-user cache',
+      );
+    }
     this.metrics?.modelVersion.set(model.version);
     this.metrics?.modelSwaps.inc({ outcome: 'loaded' });
     this.metrics?.userCacheEntries.set(this.cache.size);
