@@ -5,12 +5,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import pg from 'pg';
 import { freePort } from '@metarec/runtime/testing';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+import { REPO_ROOT } from './repo-root.js';
+
 /** Token the bench server accepts for writes (principal `bench`). */
 export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 

@@ -4,7 +4,6 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { OnlineStore, type OnlineBatch } from '@metarec/feature-store';
 import type { Interaction } from '@metarec/schemas';
@@ -12,10 +11,11 @@ import { buildTestWorld, writeBundleManifest, writeTestModelDir, type TestWorld 
 import { Redis } from 'ioredis';
 import { freePort, spawnSourceProcess, waitForHttp200 } from '@metarec/runtime/testing';
 
+import { REPO_ROOT } from './repo-root.js';
+
 /** Re-exported for this harness's callers. */
 export { freePort };
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /**
  * MeLU size: 1000 users and 1000 items (id tables of 1001 × 32, attribute tables, categories and
@@ -142,10 +142,4 @@ export async function startServing(world: ServingBenchWorld, env: Readonly<Recor
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp200(proc, `${url}/readyz`, 120_000, 'serving');
   return { url, child: proc.child, logs: proc.output, stop: () => proc.stop(30_000) };
-}
-
-/** One metric's value from a Prometheus text page (first sample of that name). */
-export function metricValue(text: string, name: string): number {
-  const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)`, 'm').exec(text);
-  return match === null ? Number.NaN : Number(match[1]);
 }

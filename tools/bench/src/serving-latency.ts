@@ -21,7 +21,8 @@ import { Command } from 'commander';
 
 import { benchEnvironment, printTable, writeResult } from './bench-report.js';
 import { timingStats, type TimingStats } from './bench-stats.js';
-import { DEPLOYED_SERVING_NODE_FLAGS, metricValue, SERVING_BENCH, setUpServingWorld, startServing } from './serving-bench-setup.js';
+import { metricValue } from './metric-value.js';
+import { DEPLOYED_SERVING_NODE_FLAGS, SERVING_BENCH, setUpServingWorld, startServing } from './serving-bench-setup.js';
 
 const opts = new Command('serving-latency')
   .option('--requests <n>', 'timed requests per path (cold, adapted, onboarding)', (v) => Number(v), 1000)

@@ -1,9 +1,11 @@
 // Distributed meta-training throughput at MeLU size (4+4 fields × 1,000 ids, 32-d embeddings,
 // [64, 64] MLP, meta-batch 32 of 16+16 rows, 5 inner steps): in-process metaTrain vs coordinator +
-// 1 worker vs coordinator + 2 workers, all in ONE process (coordinator on the main thread, each
-// worker's meta-steps in its own compute thread), plus the gradient blob's size and Redis round trip.
+// 1 worker vs coordinator + 2 workers, plus the gradient blob's size and Redis round trip. The
+// coordinator runs in this process; workers are `trainer worker` processes (apps/trainer, as
+// deployed: own event loop, own compute thread), or with --workers in-process BullMQ workers on
+// this process's event loop (their compute still in threads), which also records worker.* spans.
 // Needs redis-server (a private one is started). Run:
-//   npx tsx --conditions=@metarec/source tools/bench/src/trainer-throughput.ts [--steps 4] [--algorithm maml]
+//   npx tsx --conditions=@metarec/source tools/bench/src/trainer-throughput.ts [--steps 4] [--algorithm maml] [--workers process|in-process]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,11 +33,14 @@ import {
   type TraceSpan,
   type TrainingLogger,
 } from '@metarec/training';
+import { freePort, spawnSourceProcess, waitForHttp200 } from '@metarec/runtime/testing';
 import { startLocalRedis } from '@metarec/training/testing';
 
 import { timingStats } from './bench-stats.js';
 import { benchEnvironment, printTable, stderrLogger, writeResult } from './bench-report.js';
 import { MELU_BENCH, meluSyntheticRunSpecParts } from './melu-bench-setup.js';
+import { REPO_ROOT } from './repo-root.js';
+import { metricValue } from './metric-value.js';
 import { formatProbe, probeCpu } from './trainer-cpu-probe.js';
 import { summarizeSteps, type StepBreakdown } from './trainer-trace-summary.js';
 
@@ -44,16 +49,22 @@ const opts = new Command('trainer-throughput')
   .option('--rounds <n>', 'rounds; each runs the three configurations in turn, so load drift hits all alike', (v) => Number(v), 3)
   .option('--algorithm <a>', 'maml | fomaml', 'maml')
   .option('--round-trips <n>', 'gradient blob SET+GET round trips timed', (v) => Number(v), 20)
-  .option('--cold-threads', 'start new compute threads for every run (cold JIT) instead of keeping each worker\'s across rounds')
+  .option('--cold-threads', 'in-process workers: start new compute threads for every run (cold JIT) instead of keeping each worker\'s across rounds')
+  .option('--workers <mode>', 'process: `trainer worker` processes (as deployed); in-process: BullMQ workers on this event loop, with worker.* spans', 'process')
   .parse()
-  .opts<{ steps: number; rounds: number; algorithm: 'maml' | 'fomaml'; roundTrips: number; coldThreads?: boolean }>();
+  .opts<{ steps: number; rounds: number; algorithm: 'maml' | 'fomaml'; roundTrips: number; coldThreads?: boolean; workers: 'process' | 'in-process' }>();
+if (opts.workers !== 'process' && opts.workers !== 'in-process') {
+  throw new Error(`--workers must be process or in-process, got ${String(opts.workers)}`);
+}
+/** Untimed first steps: thread start-up, first parameter load, a fresh worker process's JIT. */
+const WARMUP_STEPS = 2;
 
 const quiet: TrainingLogger = { info: () => undefined, warn: (f, m) => console.error(`WARN ${m}`, f), error: (f, m) => console.error(`ERROR ${m}`, f) };
 
 function meluSpec(out: string, steps: number): RunSpec {
   return parseRunSpec({
     name: 'melu-bench',
-    ...meluSyntheticRunSpecParts(MELU_BENCH.metaBatch * (steps + 1)),
+    ...meluSyntheticRunSpecParts(MELU_BENCH.metaBatch * (steps + WARMUP_STEPS)),
     algorithm: opts.algorithm,
     outer: { lr: MELU_BENCH.outerLr, clipValue: MELU_BENCH.clipValue },
     metaBatchSize: MELU_BENCH.metaBatch,
@@ -62,13 +73,13 @@ function meluSpec(out: string, steps: number): RunSpec {
     shardSize: MELU_BENCH.metaBatch,
     sharding: 'live-workers',
     epochs: 1,
-    maxSteps: steps + 1,
+    maxSteps: steps + WARMUP_STEPS,
     checkpointEvery: 1000,
     output: { dir: out },
   });
 }
 
-/** In-process metaTrain; per-step wall times from its progress callback (first step = warm-up). */
+/** In-process metaTrain; per-step wall times from its progress callback (warm-up steps dropped). */
 function inProcess(spec: RunSpec): number[] {
   const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
   const model = createMetaModel(set.featureLayout, modelConfigOf(spec));
@@ -88,7 +99,7 @@ function inProcess(spec: RunSpec): number[] {
       last = now;
     },
   });
-  return times.slice(1);
+  return times.slice(WARMUP_STEPS);
 }
 
 /**
@@ -106,6 +117,34 @@ function workerPool(w: number, closers: Array<() => Promise<unknown>>): ComputeP
   return warmPools[w];
 }
 
+/** `trainer worker` processes on `url`, each ready (/readyz 200, announced) when this resolves. */
+async function startWorkerProcesses(url: string, n: number, closers: Array<() => Promise<unknown>>): Promise<string[]> {
+  const metricsUrls: string[] = [];
+  for (let w = 0; w < n; w++) {
+    const port = await freePort();
+    const proc = spawnSourceProcess('apps/trainer/src/main.ts', ['worker', '--concurrency', '1', '--name', `bench-worker-${w}-${port}`], {
+      cwd: REPO_ROOT,
+      env: { REDIS_URL: url, TRAINER_HOST: '127.0.0.1', TRAINER_PORT: String(port), METAREC_BACKEND: 'wasm', LOG_LEVEL: 'warn' },
+    });
+    closers.push(() => proc.stop(30_000));
+    await waitForHttp200(proc, `http://127.0.0.1:${port}/readyz`, 120_000, `trainer worker ${w}`);
+    metricsUrls.push(`http://127.0.0.1:${port}/metrics`);
+  }
+  return metricsUrls;
+}
+
+/** Sum and count of the workers' shard compute histograms (seconds). */
+async function shardComputeTotals(metricsUrls: readonly string[]): Promise<{ sumMs: number; count: number }> {
+  let sumMs = 0;
+  let count = 0;
+  for (const u of metricsUrls) {
+    const text = await (await fetch(u)).text();
+    sumMs += 1000 * metricValue(text, 'metarec_trainer_shard_step_seconds_sum');
+    count += metricValue(text, 'metarec_trainer_shard_step_seconds_count');
+  }
+  return { sumMs, count };
+}
+
 async function distributed(url: string, spec: RunSpec, workers: number, runId: string): Promise<{ stepMs: number[]; computeMs: number[]; spans: TraceSpan[]; mainThreadBusy: number }> {
   const closers: Array<() => Promise<unknown>> = [];
   const computeMs: number[] = [];
@@ -113,8 +152,14 @@ async function distributed(url: string, spec: RunSpec, workers: number, runId: s
   const trace = (s: TraceSpan): void => {
     spans.push(s);
   };
+  let metricsUrls: string[] = [];
+  // A holder, not a `let`: TypeScript does not see the assignment inside the onStatus callback.
+  const afterWarmup: { totals: Promise<{ sumMs: number; count: number }> | null } = { totals: null };
   try {
-    for (let w = 0; w < workers; w++) {
+    if (opts.workers === 'process') {
+      metricsUrls = await startWorkerProcesses(url, workers, closers);
+    }
+    for (let w = 0; w < (opts.workers === 'process' ? 0 : workers); w++) {
       const redis = new Redis(url, { maxRetriesPerRequest: null });
       const pool = workerPool(w, closers);
       const store = new RunStore({ redis });
@@ -122,8 +167,7 @@ async function distributed(url: string, spec: RunSpec, workers: number, runId: s
       const processor = {
         process: async (...args: Parameters<ShardProcessor['process']>) => {
           const r = await inner.process(...args);
-          // Step 0 is the warm-up (thread start-up, first parameter load).
-          if (args[0].step > 0) {
+          if (args[0].step >= WARMUP_STEPS) {
             computeMs.push(r.computeMs);
           }
           return r;
@@ -147,6 +191,10 @@ async function distributed(url: string, spec: RunSpec, workers: number, runId: s
       onStatus: (s) => {
         if (s.status === 'running') {
           stamps.push(performance.now());
+          // Worker processes: their compute histograms at the end of the warm-up steps (the next step's shards are still computing).
+          if (stamps.length === WARMUP_STEPS && metricsUrls.length > 0) {
+            afterWarmup.totals = shardComputeTotals(metricsUrls);
+          }
         }
       },
     });
@@ -155,8 +203,14 @@ async function distributed(url: string, spec: RunSpec, workers: number, runId: s
     const elu = performance.eventLoopUtilization();
     await coordinator.run(spec, { runId });
     const mainThreadBusy = performance.eventLoopUtilization(elu).utilization;
-    // stamps[0] ends the warm-up step (thread start-up, first parameter load).
-    return { stepMs: stamps.slice(1).map((t, i) => t - stamps[i]), computeMs, spans, mainThreadBusy };
+    if (afterWarmup.totals !== null) {
+      const [before, after] = [await afterWarmup.totals, await shardComputeTotals(metricsUrls)];
+      // Mean per shard, repeated once per timed shard (the in-process mode records each).
+      const shards = after.count - before.count;
+      computeMs.push(...Array.from({ length: shards }, () => (after.sumMs - before.sumMs) / shards));
+    }
+    // stamps[k] ends step k; the first WARMUP_STEPS steps are untimed.
+    return { stepMs: stamps.slice(WARMUP_STEPS).map((t, i) => t - stamps[WARMUP_STEPS - 1 + i]), computeMs, spans, mainThreadBusy };
   } finally {
     for (const close of closers.reverse()) {
       await close();
@@ -277,7 +331,7 @@ try {
     ['  2-thread speed-up of probe kernels, before (2.0 = no interference)', formatProbe(cpuBefore), ''],
     ['  2-thread speed-up of probe kernels, after', formatProbe(cpuAfter), ''],
     ['MeLU step overhead, 1 worker (ms): step - shard compute (1 shard of 32)', overheadMs, ''],
-    ['main thread busy (coordinator + BullMQ + blobs), 1 / 2 workers', `${mean(one.busy).toFixed(2)} / ${mean(two.busy).toFixed(2)}`, 'fraction of a core'],
+    [opts.workers === 'process' ? 'coordinator main thread busy, 1 / 2 workers' : 'main thread busy (coordinator + BullMQ workers + blobs), 1 / 2 workers', `${mean(one.busy).toFixed(2)} / ${mean(two.busy).toFixed(2)}`, 'fraction of a core'],
     ['2-worker step - mean shard compute (ms)', mean(two.stepMs) - mean(two.computeMs), ''],
     ['queue overhead per step, tiny model (ms)', tiny.overheadMs, ''],
     ['mean shard compute (ms): 1 worker (32 tasks) / 2 workers (16 tasks each, concurrently)', `${mean(one.computeMs).toFixed(1)} / ${mean(two.computeMs).toFixed(1)}`, ''],
