@@ -8,8 +8,9 @@
 import { Command } from 'commander';
 
 import { applyIdDropout, type SyntheticOptions } from '@metarec/datasets';
-import { createMetaModel, initParams, metaTrain, selectBackend, type MetaAlgorithm, type ModelConfig } from '@metarec/meta-learning';
+import { createMetaModel, initParams, metaTrain, selectBackend, type MetaAlgorithm, type ModelConfig, type SeededRng } from '@metarec/meta-learning';
 
+import { withFirstSupport } from './first-support-rows.js';
 import { baselineMae, meanError, modelMae, modelPredictions } from './held-out-metrics.js';
 import { studyTasks } from './study-tasks.js';
 import { meanAbsoluteShift, withUnknownQueryItems } from './unknown-items.js';
@@ -25,6 +26,11 @@ interface Variant {
   readonly batch: number;
   /** Meta-steps between validations (0: none; else the best-validated parameters are kept, as the trainer does). */
   readonly validateEvery: number;
+  /**
+   * Support sizes a training task is cut to, one drawn per use (`all`: the whole support); empty: whole
+   * supports only. Trains the prior to be good after few ratings too, not only after a full support.
+   */
+  readonly shots: readonly number[];
   readonly model: Partial<ModelConfig>;
 }
 
@@ -41,15 +47,19 @@ function parseVariant(text: string): Variant {
     outerLr: num('olr', 1e-3),
     batch: num('batch', 16),
     validateEvery: num('val', 0),
+    shots: (kv.get('shots') ?? '').split(',').filter((x) => x !== '').map((x) => (x === 'all' ? Infinity : Number(x))),
     model: kv.get('adapt') === 'all' ? { ...model, adapt: 'all' } : model,
   };
 }
+
+/** Support sizes of the by-support-size curve (the pipeline summary's). */
+const SUPPORT_CURVE = [0, 1, 3, 10] as const;
 
 const program = new Command('cold-user-study')
   .option('--world <json>', 'generateSynthetic options over the pipeline world (seed 7, 300 users, 200 items, 20-60 ratings)', '{}')
   .option('--user-id', 'encode a user_id field (the encoder default before it was dropped)', false)
   .option('--id-dropout <p>', 'train with item_id replaced by unknown (0) on this share of training rows (applyIdDropout, seed 0)', '0')
-  .option('--variant <spec>', 'key=value;… with algo, steps, inner, lr, olr, batch, val, adapt (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--variant <spec>', 'key=value;… with algo, steps, inner, lr, olr, batch, val, adapt, shots (e.g. shots=1,3,10,all) (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .action(async (o: { world: string; userId: boolean; idDropout: string; variant: string[] }) => {
     await selectBackend({ preferred: 'wasm' });
     const world = JSON.parse(o.world) as SyntheticOptions;
@@ -71,12 +81,21 @@ const program = new Command('cold-user-study')
         outerLr: v.outerLr,
         step: { algorithm: v.algorithm, innerSteps: v.innerSteps, innerLr: v.innerLr },
         ...(v.validateEvery > 0 ? { validateEvery: v.validateEvery, validate: (p: Float32Array) => ({ loss: adaptedOn(tasks.validation, p) }) } : {}),
+        ...(v.shots.length > 0 ? { resample: (t: (typeof trainTasks)[number], rng: SeededRng) => withFirstSupport(t, v.shots[rng.int(v.shots.length)]) } : {}),
       });
       const seconds = (performance.now() - started) / 1000;
       console.log(
         `${v.label.padEnd(44)} kept step ${result.bestStep}/${result.steps} (${seconds.toFixed(0)} s)  held-out: adapted ${adaptedOn(tasks.test, result.params).toFixed(3)}` +
           `  unadapted ${modelMae(model, result.params, tasks.test, 0, v.innerLr).toFixed(3)}  | training users adapted ${adaptedOn(tasks.train.slice(0, 100), result.params).toFixed(3)}`,
       );
+      // The pipeline's curve: each held-out user's first k ratings as support (0: the prior), model vs bias.
+      const curve = SUPPORT_CURVE.map((k) => {
+        const cut = tasks.test.map((t) => withFirstSupport(t, k));
+        const modelK = k === 0 ? modelMae(model, result.params, tasks.test, 0, v.innerLr) : modelMae(model, result.params, cut, v.innerSteps, v.innerLr);
+        const biasK = baselineMae(tasks.train, cut).bias;
+        return `${k} → ${modelK.toFixed(3)} vs ${biasK.toFixed(3)}`;
+      });
+      console.log(`${''.padEnd(44)} by support size (first k ratings; model vs bias): ${curve.join(', ')}`);
       if (tasks.featureLayout.itemFields.some((f) => f.name === 'item_id')) {
         // The same held-out query ratings with each item scored as a new item (item_id unknown).
         const known = modelPredictions(model, result.params, tasks.test, v.innerSteps, v.innerLr);
