@@ -31,6 +31,8 @@ export type { TaskFilter, TaskInteractions, TaskSplit, TaskSplitOptions } from '
 export { buildUserTasks, encodeInteractions } from './tasks/build-user-tasks.js';
 export type { BuildUserTasksInput, BuiltUserTasks } from './tasks/build-user-tasks.js';
 export { applyIdDropout, DEFAULT_ID_DROPOUT_OPTIONS } from './tasks/id-dropout.js';
+export type { SupportSize } from './tasks/support-sizes.js';
+export { firstRows, sampleSupportSize, withFirstSupport } from './tasks/support-sizes.js';
 export type { IdDropoutOptions } from './tasks/id-dropout.js';
 
 export { DEFAULT_SYNTHETIC_OPTIONS } from './synthetic/synthetic-options.js';

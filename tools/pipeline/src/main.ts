@@ -15,7 +15,7 @@ import { localRedisAvailable, startLocalRedis } from '@metarec/training/testing'
 
 import { formatSummary } from './format-summary.js';
 import { formatWholeSummary } from './whole/format-whole-summary.js';
-import { runWholePipeline } from './whole/run-whole-pipeline.js';
+import { PIPELINE_TRAINING, runWholePipeline } from './whole/run-whole-pipeline.js';
 import { runPipeline, type PipelineStage } from './run-pipeline.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -128,7 +128,7 @@ const program = new Command('metarec-pipeline')
   )
   .option('--users <n>', 'synthetic users (1000: with 300, 215 training users are too few to meta-learn from and 38 held-out users too few to compare on)', positiveInt('--users'), 1000)
   .option('--items <n>', 'synthetic items', positiveInt('--items'), 200)
-  .option('--train-steps <n>', 'meta-steps of the training run (at most: validation patience may stop it earlier)', positiveInt('--train-steps'), 400)
+  .option('--train-steps <n>', 'meta-steps of the training run (at most: validation patience may stop it earlier)', positiveInt('--train-steps'), PIPELINE_TRAINING.steps)
   .option('--latency-requests <n>', 'requests of the serving latency sample', positiveInt('--latency-requests'), 300)
   .option('--keep-running', 'leave registry, ingest and serving up after the summary (Ctrl-C stops them)', false)
   .option('--schema-only', 'only the schema round trip (no ingest, training or serving)', false)

@@ -43,3 +43,16 @@ describe('sharding', () => {
     expect(specHash(parseRunSpec({ ...base, shardSize: 3 }))).not.toBe(specHash(fixed));
   });
 });
+
+describe('supportSizes', () => {
+  it('defaults to none, accepts integers >= 1 and all, and enters the spec hash only when set', () => {
+    const base = { data: { kind: 'synthetic-tasks', trainTasks: 1 }, output: { dir: '/o' } } as const;
+    const none = parseRunSpec(base);
+    const shots = parseRunSpec({ ...base, supportSizes: [1, 3, 'all'] });
+    expect(none.supportSizes).toEqual([]);
+    expect(shots.supportSizes).toEqual([1, 3, 'all']);
+    expect(() => parseRunSpec({ ...base, supportSizes: [0] })).toThrow(/supportSizes/);
+    expect(() => parseRunSpec({ ...base, supportSizes: ['most'] })).toThrow(/supportSizes/);
+    expect(specHash(shots)).not.toBe(specHash(none));
+  });
+});

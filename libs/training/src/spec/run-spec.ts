@@ -103,6 +103,13 @@ export const runSpecSchema = z.object({
    * worker counts only up to float summation order.
    */
   sharding: z.enum(['fixed', 'live-workers']).default('fixed'),
+  /**
+   * Support-size sampling ("shots", datasets' `sampleSupportSize`): each use of a training task cuts
+   * its support to a size drawn from this list (integers ≥ 1 or 'all'), seeded by (seed, step,
+   * task), so the prior learns to do well after few ratings. Empty (the default): whole supports.
+   * Validation and evaluation always use whole supports.
+   */
+  supportSizes: z.array(z.union([positiveInt, z.literal('all')])).default([]),
   seed: z.number().int().default(0),
   /** Meta-steps between validations (0 = only at the end). */
   validateEvery: nonNegativeInt.default(0),

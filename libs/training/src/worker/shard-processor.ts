@@ -1,3 +1,4 @@
+import { sampleSupportSize, withFirstSupport } from '@metarec/datasets';
 import type { UserTask } from '@metarec/schemas';
 
 import type { RunStore } from '../blobs/run-store.js';
@@ -99,7 +100,7 @@ export class ShardProcessor {
       if (task === undefined) {
         throw new TrainingError('TRAIN_PAYLOAD_INVALID', `task index ${i} is out of range (${taskSet.train.length} training tasks)`, { field: 'taskIndices' });
       }
-      return task;
+      return spec.supportSizes.length === 0 ? task : withFirstSupport(task, sampleSupportSize(spec.supportSizes, spec.seed, job.step, i));
     });
     const at = { runId: job.runId, step: job.step, shard: job.shard };
     const params = await traced(this.trace, 'worker.params', at, () => this.params.get(job.paramsKey, () => this.store.getParams(job.runId, job.paramsVersion)));

@@ -7,10 +7,9 @@
 //     --world '{"users":1000}' --variant 'algo=maml;steps=120' --variant 'algo=fomaml;steps=400;lr=0.05;val=50'
 import { Command } from 'commander';
 
-import { applyIdDropout, type SyntheticOptions } from '@metarec/datasets';
+import { applyIdDropout, withFirstSupport, type SupportSize, type SyntheticOptions } from '@metarec/datasets';
 import { createMetaModel, initParams, metaTrain, selectBackend, type MetaAlgorithm, type ModelConfig, type SeededRng } from '@metarec/meta-learning';
 
-import { withFirstSupport } from './first-support-rows.js';
 import { baselineMae, meanError, modelMae, modelPredictions } from './held-out-metrics.js';
 import { studyTasks } from './study-tasks.js';
 import { meanAbsoluteShift, withUnknownQueryItems } from './unknown-items.js';
@@ -30,7 +29,7 @@ interface Variant {
    * Support sizes a training task is cut to, one drawn per use (`all`: the whole support); empty: whole
    * supports only. Trains the prior to be good after few ratings too, not only after a full support.
    */
-  readonly shots: readonly number[];
+  readonly shots: readonly SupportSize[];
   readonly model: Partial<ModelConfig>;
 }
 
@@ -47,7 +46,7 @@ function parseVariant(text: string): Variant {
     outerLr: num('olr', 1e-3),
     batch: num('batch', 16),
     validateEvery: num('val', 0),
-    shots: (kv.get('shots') ?? '').split(',').filter((x) => x !== '').map((x) => (x === 'all' ? Infinity : Number(x))),
+    shots: (kv.get('shots') ?? '').split(',').filter((x) => x !== '').map((x): SupportSize => (x === 'all' ? 'all' : Number(x))),
     model: kv.get('adapt') === 'all' ? { ...model, adapt: 'all' } : model,
   };
 }

@@ -1,8 +1,9 @@
 // The pipeline's second look at the trainer's held-out users: the same tasks (rebuilt from the
 // offline store with the run spec's data section), the model registered by the run with and without
 // its local update, and a bias baseline the trainer does not compute (stronger than itemMean).
-import type { FeatureLayout, UserTask } from '@metarec/schemas';
-import { createMetaModel, loadModelDir, selectRows, type ModelConfig } from '@metarec/meta-learning';
+import type { FeatureLayout } from '@metarec/schemas';
+import { withFirstSupport } from '@metarec/datasets';
+import { createMetaModel, loadModelDir, type ModelConfig } from '@metarec/meta-learning';
 import { offlineStoreTaskSet, parseRunSpec } from '@metarec/training';
 
 import { baselineErrors, baselineMae, meanError, modelMae, modelPredictions, pairedDifference, type BaselineMae, type BaselineName } from '../study/held-out-metrics.js';
@@ -34,10 +35,6 @@ export interface HeldOutCheck {
 /** Support sizes of the curve: none, a new user's first few answers, a short history. */
 export const CURVE_SUPPORT_SIZES = [0, 3, 10] as const;
 
-function firstSupport(tasks: readonly UserTask[], k: number, layout: FeatureLayout): UserTask[] {
-  return tasks.map((t) => ({ ...t, support: selectRows(t.support, Int32Array.from({ length: Math.min(k, t.support.count) }, (_, i) => i), layout) }));
-}
-
 /**
  * Rebuilds the run's tasks from `specJson` (the spec the trainer ran) and scores `modelDir` on its
  * held-out users (test, else validation, as the trainer) with the spec's inner steps and lr.
@@ -54,7 +51,7 @@ export async function heldOutCheck(specJson: unknown, modelDir: string): Promise
   const config = bundle.config as { readonly model: Partial<ModelConfig>; readonly featureLayout: FeatureLayout };
   const model = createMetaModel(config.featureLayout, config.model);
   const curve = CURVE_SUPPORT_SIZES.map((support) => {
-    const truncated = firstSupport(heldOut, support, tasks.featureLayout);
+    const truncated = heldOut.map((t) => withFirstSupport(t, support));
     return { support, model: modelMae(model, bundle.params, truncated, spec.inner.steps, spec.inner.lr), bias: baselineMae(tasks.train, truncated).bias };
   });
   const predictions = modelPredictions(model, bundle.params, heldOut, spec.inner.steps, spec.inner.lr);
