@@ -348,7 +348,7 @@ try {
   const cell = (b: StepBreakdown, n: string): number | string => (n.startsWith('= ') ? b.derivedMs[n.slice(2)] : b.spanMs[n]) ?? '';
   printTable('Per-step breakdown, mean ms (spans: coordinator coord.*, workers worker.*; = derived gaps)', ['span', '1 worker', '2 workers'], names.map((n) => [n, cell(breakdowns.oneWorker, n), cell(breakdowns.twoWorkers, n)]));
   console.log(`\nloadavg at start ${env.loadavgStart.join(' ')}; ${env.cpuCount} cores. The coordinator shares the process (main thread) with the workers' compute threads; it is idle during the barrier, but with 2 workers on 2 cores any other load (loadavg above) steals from them.`);
-  const file = writeResult('trainer-throughput', env, {
+  const file = writeResult(opts.workers === 'process' ? 'trainer-throughput' : 'trainer-throughput-in-process', env, {
     algorithm: opts.algorithm,
     computeThreads: opts.coldThreads === true ? 'cold: new per run' : 'warm: each worker keeps its compute thread across rounds',
     rounds: opts.rounds,
