@@ -159,7 +159,8 @@ async function distributed(url: string, spec: RunSpec, workers: number, runId: s
     if (opts.workers === 'process') {
       metricsUrls = await startWorkerProcesses(url, workers, closers);
     }
-    for (let w = 0; w < (opts.workers === 'process' ? 0 : workers); w++) {
+    const inProcessWorkers = opts.workers === 'in-process' ? workers : 0;
+    for (let w = 0; w < inProcessWorkers; w++) {
       const redis = new Redis(url, { maxRetriesPerRequest: null });
       const pool = workerPool(w, closers);
       const store = new RunStore({ redis });

@@ -1,4 +1,3 @@
-import type { EncodedRows } from '@metarec/schemas';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -6,6 +5,7 @@ import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
 import { selectBackend } from '../runtime/select-backend.js';
 import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { selectRows } from '../training-loop/encoded-rows-ops.js';
 import { adapt } from './adapt.js';
 import { predictRows, score } from './score.js';
 import { loadParams } from './serving-params.js';
@@ -16,19 +16,6 @@ beforeAll(async () => {
 
 const layout = syntheticLayout({ userFields: 4, itemFields: 4, cardinality: 50, categoryCount: 5, numericCount: 2 });
 const users = createSyntheticTasks(layout, { tasks: 4, support: 20, query: 200, seed: 8, labels: 'planted' });
-
-function firstRows(rows: EncodedRows, n: number): EncodedRows {
-  const per = (a: { length: number }): number => a.length / rows.count;
-  return {
-    count: n,
-    userIndices: rows.userIndices.slice(0, n * per(rows.userIndices)),
-    itemIndices: rows.itemIndices.slice(0, n * per(rows.itemIndices)),
-    itemCategories: rows.itemCategories.slice(0, n * per(rows.itemCategories)),
-    itemNumeric: rows.itemNumeric.slice(0, n * per(rows.itemNumeric)),
-    labels: rows.labels.slice(0, n),
-    itemIds: rows.itemIds.slice(0, n),
-  };
-}
 
 describe('serving path on the wasm backend', () => {
   it.each(['decision-layers', 'all'] as const)('score (fused, split first layer) equals the full forward after adapt (%s)', (scope) => {
@@ -52,7 +39,7 @@ describe('serving path on the wasm backend', () => {
     const userFields = users[1].query.userIndices.subarray(0, 4);
     // Large, then small, then large again: a stale tail or a shared view would show as a mismatch.
     for (const t of [users[1], users[2], users[3]]) {
-      const rows = t === users[2] ? firstRows(t.query, 7) : t.query;
+      const rows = t === users[2] ? selectRows(t.query, [0, 1, 2, 3, 4, 5, 6], layout) : t.query;
       const a = score(u, userFields, rows);
       const reference = predictRows(u, { ...rows, userIndices: rows.userIndices.map((_, i) => userFields[i % 4]) });
       expect(a.length).toBe(rows.count);

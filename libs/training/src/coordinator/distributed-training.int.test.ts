@@ -13,22 +13,12 @@ import { shardJobId } from './shard-barrier.js';
 import { syntheticTaskSet } from '../data/synthetic-task-set.js';
 import { adamOptionsOf, metaStepOptionsOf, modelConfigOf } from '../spec/spec-options.js';
 import type { RunSpec } from '../spec/run-spec.js';
-import { localRedisAvailable, startLocalRedis, type LocalRedis } from '../testing/local-redis.js';
+import { localRedisForIntegrationTests, startLocalRedis, type LocalRedis } from '../testing/local-redis.js';
+import { maxAbsDiff } from '../testing/max-abs-diff.js';
 import { tinyRunSpec } from '../testing/tiny-run-spec.js';
 import { TrainingHarness } from '../testing/training-harness.js';
 
-const available = localRedisAvailable();
-if (!available && process.env['CI'] === 'true') {
-  throw new Error('redis-server is not installed; CI runs every integration test');
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    m = Math.max(m, Math.abs(a[i] - b[i]));
-  }
-  return m;
-}
+const available = localRedisForIntegrationTests();
 
 describe.skipIf(!available)('distributed meta-training on a private Redis', () => {
   let redis: LocalRedis;
@@ -88,6 +78,20 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
     const lineage = JSON.parse(await readFile(one.lineagePath, 'utf8')) as Record<string, unknown>;
     expect(lineage).toMatchObject({ runId: 'eq-1', steps: 6, dataVersion: set.dataVersion, schemaFingerprint: expect.stringMatching(/^sha256:/) });
     expect((lineage['evaluation'] as { baselines: object }).baselines).toHaveProperty('itemMean');
+  });
+
+  it('support-size sampling changes the training, and 1 and 2 workers still reach bit-identical parameters', async () => {
+    h = new TrainingHarness(redis.url);
+    const shots = spec({ maxSteps: 3, validateEvery: 0, supportSizes: [1, 2, 'all'] });
+    const whole = spec({ maxSteps: 3, validateEvery: 0 });
+    h.worker();
+    const one = await h.coordinator().run(shots, { runId: 'shots-1' });
+    const reference = await h.coordinator().run(whole, { runId: 'whole' });
+    h.worker();
+    const two = await h.coordinator().run(shots, { runId: 'shots-2' });
+    expect(one.steps).toBe(3);
+    expect(maxAbsDiff(one.lastParams, two.lastParams)).toBe(0);
+    expect(maxAbsDiff(one.lastParams, reference.lastParams)).toBeGreaterThan(1e-6);
   });
 
   it('a resumed run (coordinator stopped mid-run) equals an uninterrupted one', async () => {

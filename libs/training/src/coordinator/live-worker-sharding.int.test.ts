@@ -10,24 +10,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RunStore } from '../blobs/run-store.js';
 import { trainingKeys } from '../blobs/training-keys.js';
 import { SHARD_QUEUE } from '../queue/job-contracts.js';
-import { localRedisAvailable, startLocalRedis, type LocalRedis } from '../testing/local-redis.js';
+import { localRedisForIntegrationTests, startLocalRedis, type LocalRedis } from '../testing/local-redis.js';
+import { maxAbsDiff } from '../testing/max-abs-diff.js';
 import { tinyRunSpec } from '../testing/tiny-run-spec.js';
 import { TrainingHarness } from '../testing/training-harness.js';
 import { liveWorkerSlots } from '../worker/worker-presence.js';
 import { shardJobId } from './shard-barrier.js';
 
-const available = localRedisAvailable();
-if (!available && process.env['CI'] === 'true') {
-  throw new Error('redis-server is not installed; CI runs every integration test');
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    m = Math.max(m, Math.abs(a[i] - b[i]));
-  }
-  return m;
-}
+const available = localRedisForIntegrationTests();
 
 describe.skipIf(!available)('live-worker sharding on a private Redis', () => {
   let redis: LocalRedis;

@@ -29,6 +29,18 @@ export function localRedisAvailable(binary = 'redis-server'): boolean {
   return spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
+/**
+ * {@link localRedisAvailable} for integration suites (`describe.skipIf(!…)`): under `CI=true` a
+ * missing `redis-server` throws instead, because CI runs every integration test.
+ */
+export function localRedisForIntegrationTests(binary = 'redis-server'): boolean {
+  const available = localRedisAvailable(binary);
+  if (!available && process.env['CI'] === 'true') {
+    throw new Error('redis-server is not installed; CI runs every integration test');
+  }
+  return available;
+}
+
 async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
