@@ -42,6 +42,8 @@ export const servingConfigSchema = z.object({
   ADAPT_MAX_QUEUED: env.int('adaptations waiting their turn before new ones are served from the prior', { min: 1 }).default(16),
   USER_CACHE_MAX: env.int('adapted users kept in memory', { min: 1 }).default(2_000),
   USER_CACHE_TTL_MS: env.int('an adapted user is recomputed after this long, ms', { min: 1 }).default(300_000),
+  USER_CONTEXT_CACHE_MAX: env.int('users whose recent events and profile are kept in process until Redis reports a change (CLIENT TRACKING; two more Redis connections); 0: read Redis on every request', { min: 0 }).default(10_000),
+  USER_CONTEXT_CACHE_TTL_MS: env.int('a kept user context is read again after this long even without a change report, ms', { min: 1 }).default(60_000),
   STORE_TIMEOUT_MS: env.int('an online-store read slower than this degrades the answer, ms', { min: 1 }).default(50),
   METAREC_BACKEND: env.oneOf(['tensorflow', 'wasm', 'cpu'], 'tfjs backend (unset: the best available)').optional(),
   SHUTDOWN_READINESS_GRACE_MS: env.int('after SIGTERM, keep serving this long with /readyz at 503 before closing the listener, ms', { min: 0 }).default(2_000),

@@ -1,10 +1,10 @@
 // Composition root of the serving app: config, backend, clients, use cases, model loading, HTTP, shutdown order.
-import { OnlineStore } from '@metarec/feature-store';
+import { OnlineStore, UserContextNearCache } from '@metarec/feature-store';
 import { selectBackend } from '@metarec/meta-learning';
 import { RegistryClient } from '@metarec/registry';
 import { createLogger, createMetricsRegistry, GracefulShutdown, loadConfig, type ShutdownReport } from '@metarec/runtime';
 import { InteractionSchema } from '@metarec/schemas';
-import { loadServingModel, ModelUpdater, registryAliasFollower, ServingService } from '@metarec/serving';
+import { loadServingModel, ModelUpdater, registerUserContextCacheMetrics, registryAliasFollower, ServingService, type FeatureReader } from '@metarec/serving';
 import { KafkaJsClient } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 
@@ -24,21 +24,53 @@ const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS,
 
 // Fail fast while Redis is away (no offline queue, one retry, a command timeout): the request
 // path degrades to the cold path instead of queueing behind a reconnect.
-const redis = new Redis(config.REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: config.STORE_TIMEOUT_MS * 4 });
-redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
-await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis unavailable at start; serving degraded until it is back'));
-const online = new OnlineStore({
-  redis,
+const redisOptions = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: config.STORE_TIMEOUT_MS * 4 } as const;
+const connections: Redis[] = [];
+async function connectRedis(role: string, extra: { autoResubscribe?: boolean } = {}): Promise<Redis> {
+  const client = new Redis(config.REDIS_URL, { ...redisOptions, ...extra });
+  client.on('error', (error: Error) => logger.debug({ err: error, role }, 'redis connection error'));
+  connections.push(client);
+  await client.connect().catch((error: unknown) => logger.warn({ err: error, role }, 'redis unavailable at start; serving degraded until it is back'));
+  return client;
+}
+const storeOptions = {
   keyPrefix: config.ONLINE_KEY_PREFIX,
   recentLimit: config.RECENT_LIMIT,
   popularityWindowMs: config.POPULARITY_WINDOW_MS,
   popularityBucketMs: config.POPULARITY_BUCKET_MS,
-});
+};
+const online = new OnlineStore({ redis: await connectRedis('online store'), ...storeOptions });
+// Users' contexts are kept in process until Redis reports a change (CLIENT TRACKING): a repeat
+// request of an unchanged user needs no round trip. Its own read connection (the one tracked)
+// and an invalidation subscriber; off with USER_CONTEXT_CACHE_MAX=0.
+let userContexts: UserContextNearCache | null = null;
+if (config.USER_CONTEXT_CACHE_MAX > 0) {
+  userContexts = new UserContextNearCache({
+    store: { redis: await connectRedis('user contexts (tracked)'), ...storeOptions },
+    subscriber: await connectRedis('invalidations', { autoResubscribe: false }),
+    maxEntries: config.USER_CONTEXT_CACHE_MAX,
+    ttlMs: config.USER_CONTEXT_CACHE_TTL_MS,
+    onStateChange: (tracking, reason) => logger.info({ tracking, reason }, 'user-context cache'),
+  });
+  await userContexts.start();
+  registerUserContextCacheMetrics(registry, userContexts);
+}
+const nearCache = userContexts;
+const reader: FeatureReader =
+  nearCache === null
+    ? online
+    : {
+        userContext: (userId, limit) => nearCache.userContext(userId, limit ?? config.RECENT_LIMIT),
+        itemProfiles: (itemIds) => online.itemProfiles(itemIds),
+        topPopular: (k, nowMs) => online.topPopular(k, nowMs),
+        coOccurring: (itemId, k) => online.coOccurring(itemId, k),
+        newestItems: (limit) => online.newestItems(limit),
+      };
 const kafka = new KafkaJsClient({ brokers: config.KAFKA_BROKERS, clientId: config.SERVING_CLIENT_ID, logger });
 const producer = await kafka.createProducer();
 
 const service = new ServingService({
-  reader: online,
+  reader,
   producer,
   interactionsTopic: config.TOPIC_INTERACTIONS,
   logger,
@@ -113,12 +145,9 @@ shutdown
   .add('serving', () => service.close())
   .add('feedback-producer', () => producer.close())
   .add('redis', async () => {
+    nearCache?.close();
     // quit() needs a live connection; a client still reconnecting is just disconnected.
-    if (redis.status === 'ready') {
-      await redis.quit();
-    } else {
-      redis.disconnect();
-    }
+    await Promise.all(connections.map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
   });
 shutdown.onSignals((report: ShutdownReport) => process.exit(report.ok ? 0 : 1));
 logger.info({ port: config.SERVING_PORT, modelAlias: config.MODEL_ALIAS }, 'serving started');

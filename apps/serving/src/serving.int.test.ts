@@ -160,6 +160,30 @@ describe.skipIf(!available)(`serving process ${available ? '' : `(skipped: ${ski
     expect(second.body.path).toBe('cached');
   });
 
+  it('keeps a user context in process until Redis reports a change: an event ingest writes is adapted to on the next request', async () => {
+    const userId = world.warmUserIds[1];
+    const url = `${serving.url}/v1/users/${userId}/recommendations?k=5`;
+    const first = await getJson<Recs>(url);
+    expect(first.body.path).toBe('adapted');
+    expect((await getJson<Recs>(url)).body.path).toBe('cached');
+    const metrics = await (await fetch(`${serving.url}/metrics`)).text();
+    expect(metrics).toMatch(/^metarec_serving_user_context_tracking\{[^}]*\} 1$/m);
+    expect(Number(/^metarec_serving_user_context_cache_total\{[^}]*result="hit"[^}]*\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    // What ingest does with a new event (another Redis client): the serving pod hears of it
+    // through the invalidation, not the 60 s TTL.
+    const rated = first.body.items[0].itemId;
+    const store = new OnlineStore({ redis, keyPrefix: PREFIX });
+    await store.apply([{ kind: 'interactions', topic: `${RUN}-direct`, partition: 0, entries: [{ offset: 0n, record: { user_id: userId, item_id: rated, event_type: 'rating', value: 4, timestamp_ms: Date.now(), session_id: null, device: null } }] }]);
+    const deadline = Date.now() + 5_000;
+    let next = await getJson<Recs>(url);
+    while (next.body.supportCount === first.body.supportCount && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      next = await getJson<Recs>(url);
+    }
+    expect(next.body).toMatchObject({ path: 'adapted', supportCount: first.body.supportCount + 1 });
+    expect(next.body.items.map((i) => i.itemId)).not.toContain(rated);
+  });
+
   it('serves a brand-new user from the prior, onboarding first', async () => {
     const recs = await getJson<Recs>(`${serving.url}/v1/users/new-${randomUUID()}/recommendations?k=5`);
     expect(recs.body).toMatchObject({ path: 'cold', supportCount: 0 });

@@ -23,6 +23,8 @@ export { offlineRecords, readOfflineFile } from './offline/offline-table.js';
 export type { OnlineBatch, OnlineEntry } from './online/online-batch.js';
 export type { OnlineStoreOptions, ScoredItem, UserContext } from './online/online-store.js';
 export { DEFAULT_ONLINE_STORE_OPTIONS, OnlineStore } from './online/online-store.js';
+export type { NearCacheStats, UserContextNearCacheOptions } from './online/user-context-near-cache.js';
+export { DEFAULT_USER_CONTEXT_NEAR_CACHE_OPTIONS, INVALIDATION_CHANNEL, UserContextNearCache } from './online/user-context-near-cache.js';
 
 // Co-occurrence rebuild job (offline store → online `co:<item>` sets; replaces per-event counting).
 export type { CoOccurrenceCounts } from './co-occurrence/count-co-occurrence.js';

@@ -59,6 +59,8 @@ export { DEFAULT_PENDING_INTERACTIONS_OPTIONS, PendingInteractions } from './fee
 // metrics/
 export type { ServingPath } from './metrics/serving-metrics.js';
 export { ServingMetrics } from './metrics/serving-metrics.js';
+export type { UserContextCacheStatsSource } from './metrics/user-context-cache-metrics.js';
+export { registerUserContextCacheMetrics } from './metrics/user-context-cache-metrics.js';
 
 // service/
 export type { ServingServiceOptions } from './service/serving-service.js';

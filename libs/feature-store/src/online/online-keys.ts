@@ -25,6 +25,19 @@ export class OnlineKeys {
     return `${this.prefix}recent-events:${userId}`;
   }
 
+  /**
+   * The user whose request-time context ({@link recentEvents} or {@link userProfile}) `key`
+   * holds; null for any other key (how a Redis invalidation message is mapped back to a user).
+   */
+  userOfContextKey(key: string): string | null {
+    const recent = `${this.prefix}recent-events:`;
+    if (key.startsWith(recent)) {
+      return key.slice(recent.length);
+    }
+    const profile = this.userProfilePrefix();
+    return key.startsWith(profile) ? key.slice(profile.length) : null;
+  }
+
   /** Hash of a user's profile. */
   userProfilePrefix(): string {
     return `${this.prefix}user:`;
