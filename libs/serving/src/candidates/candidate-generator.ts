@@ -4,7 +4,10 @@ import { invalidOption, reasonOf, requireInt } from '../errors.js';
 import { TtlLru } from '../cache/ttl-lru.js';
 import { withTimeout, type FeatureReader, type ItemCount } from '../features/feature-reader.js';
 import { mergeOptions } from '../options/merge-options.js';
+import { CoOccurrenceMerge, type SeedList } from './co-occurrence-merge.js';
+import { SeenStamps } from './seen-stamps.js';
 import { SharedList } from './shared-list.js';
+import { takeUnseenIds, takeUnseenItems } from './take-unseen.js';
 
 /** Options of {@link CandidateGenerator}. */
 export interface CandidateGeneratorOptions {
@@ -23,6 +26,14 @@ export interface CandidateGeneratorOptions {
   readonly coOccurrenceTtlMs?: number;
   /** Seeds whose lists are kept in process (LRU beyond; ~50 ids each). @defaultValue 50_000 */
   readonly coOccurrenceCacheEntries?: number;
+  /**
+   * Merged co-occurrence lists kept per seed tuple (LRU beyond), reused while every seed's list is
+   * the same read: a returning user's merge costs nothing. Up to ~2.5 KB each at 5 seeds of 50
+   * ids (the merged id array and the key; the id strings are the seed lists'), ~12 MB at the
+   * default; an entry whose seed lists were since re-read keeps the old read's id strings until
+   * it is evicted (~10 KB more at 40-byte ids), so ~60 MB at worst. @defaultValue 5_000
+   */
+  readonly coOccurrenceMergeEntries?: number;
   /**
    * Share of `size` reserved for new items, so they can be shown before they have any history:
    * filled first from the store's newest items (by first profile seen), then from popular items
@@ -48,6 +59,7 @@ export const DEFAULT_CANDIDATE_GENERATOR_OPTIONS: Required<Omit<CandidateGenerat
   coOccurrencePerSeed: 50,
   coOccurrenceTtlMs: 60_000,
   coOccurrenceCacheEntries: 50_000,
+  coOccurrenceMergeEntries: 5_000,
   newItemShare: 0.1,
   popularTtlMs: 2_000,
   newestTtlMs: 5_000,
@@ -58,6 +70,13 @@ export const DEFAULT_CANDIDATE_GENERATOR_OPTIONS: Required<Omit<CandidateGenerat
 const POPULAR_DEPTH_FACTOR = 4;
 /** The newest list is read this many times the new-item quota deep (some are seen or excluded). */
 const NEWEST_DEPTH_FACTOR = 4;
+/**
+ * Ids the de-duplication map keeps across requests before it starts afresh (~10 MB of map, plus
+ * client id strings). It holds the ids the lists keep returning (popular, newest, co-occurring:
+ * a few thousand) plus whatever clients send in `exclude`, which this bound keeps from growing
+ * without end.
+ */
+const SEEN_IDS_MAX = 200_000;
 
 /** One request's input to candidate generation. */
 export interface CandidateRequest {
@@ -78,6 +97,13 @@ export interface CandidateRequest {
   readonly newItemShare?: number;
 }
 
+/** The lists one request picks from (each read-only, shared with other requests). */
+interface Sources {
+  readonly coOccurring: readonly string[];
+  readonly popular: readonly ItemCount[];
+  readonly newest: readonly string[];
+}
+
 /** Candidate ids with where they came from. */
 export interface Candidates {
   readonly itemIds: readonly string[];
@@ -93,12 +119,22 @@ export interface Candidates {
  * removed. The popular and newest lists are shared by all requests (short TTL) and co-occurrence
  * lists are kept per seed, so a warm request reads nothing from Redis here. A failing source is
  * skipped with a reason; shared lists and cached seeds fall back to their last good copy.
+ * A warm request allocates little beyond its output (scavenges set the serving p99): no promise
+ * chain, one long-lived de-duplication map, the co-occurrence merge memoised per seed tuple.
  */
 export class CandidateGenerator {
   private readonly o: typeof DEFAULT_CANDIDATE_GENERATOR_OPTIONS & { reader: FeatureReader; now: () => number };
   private readonly popular: SharedList<ItemCount>;
   private readonly newest: SharedList<string>;
-  private readonly coLists: TtlLru<string, readonly ItemCount[]>;
+  private readonly coLists: TtlLru<string, SeedList>;
+  private readonly merged: CoOccurrenceMerge;
+  /**
+   * One de-duplication map for all requests: only `pick` uses it, synchronously from `begin()` to
+   * its return (after `generate`'s one `await`, if any), so two requests never interleave on it.
+   */
+  private readonly seen = new SeenStamps(SEEN_IDS_MAX);
+  /** Serial of the next co-occurrence list read (see {@link SeedList.serial}). */
+  private nextSerial = 0;
   private newPopularMemo: { list: readonly ItemCount[]; key: object; ids: readonly string[] } | null = null;
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
@@ -109,6 +145,7 @@ export class CandidateGenerator {
     requireInt('coOccurrencePerSeed', this.o.coOccurrencePerSeed, 1, 10_000);
     requireInt('coOccurrenceTtlMs', this.o.coOccurrenceTtlMs, 0);
     requireInt('coOccurrenceCacheEntries', this.o.coOccurrenceCacheEntries, 1);
+    requireInt('coOccurrenceMergeEntries', this.o.coOccurrenceMergeEntries, 1);
     requireInt('popularTtlMs', this.o.popularTtlMs, 0);
     requireInt('newestTtlMs', this.o.newestTtlMs, 0);
     requireInt('timeoutMs', this.o.timeoutMs, 1);
@@ -119,51 +156,65 @@ export class CandidateGenerator {
     this.popular = new SharedList((depth, nowMs) => reader.topPopular(depth, nowMs), 'popular items', this.o.popularTtlMs, this.o.timeoutMs);
     this.newest = new SharedList((depth) => reader.newestItems(depth), 'newest items', this.o.newestTtlMs, this.o.timeoutMs);
     this.coLists = new TtlLru(this.o.coOccurrenceCacheEntries, this.o.coOccurrenceTtlMs);
+    this.merged = new CoOccurrenceMerge(this.o.coOccurrenceMergeEntries);
   }
 
   /** Candidates for one request, at most `size`. */
   async generate(request: CandidateRequest): Promise<Candidates> {
     const size = request.size ?? this.o.size;
     const now = this.o.now();
-    const degraded: string[] = [];
-    const blocked = new Set<string>(request.exclude ?? []);
-    for (const event of request.recent) {
-      blocked.add(event.item_id);
-    }
     const newQuota = Math.round(size * (request.newItemShare ?? this.o.newItemShare));
-    const [coOccurring, popular, newest] = await Promise.all([
-      this.coOccurring(request.recent, now, degraded),
-      this.shared(this.popular, size * POPULAR_DEPTH_FACTOR, now, degraded),
-      newQuota === 0 ? [] : this.shared(this.newest, newQuota * NEWEST_DEPTH_FACTOR, now, degraded),
+    const popularDepth = size * POPULAR_DEPTH_FACTOR;
+    const newestDepth = newQuota * NEWEST_DEPTH_FACTOR;
+    const seeds = latestDistinctItems(request.recent, this.o.coOccurrenceSeeds);
+    // Warm path: every source is held in process, so no promise chain (~2 KB of garbage a request).
+    const popular = this.popular.peek(popularDepth, now);
+    const newest = newQuota === 0 ? NO_IDS : this.newest.peek(newestDepth, now);
+    if (popular !== undefined && newest !== undefined) {
+      const coOccurring = this.cachedCoOccurring(seeds, now);
+      if (coOccurring !== undefined) {
+        return this.pick(request, size, newQuota, { coOccurring, popular, newest }, []);
+      }
+    }
+    const degraded: string[] = [];
+    const [coOccurring, popularRead, newestRead] = await Promise.all([
+      this.coOccurring(seeds, now, degraded),
+      this.shared(this.popular, popularDepth, now, degraded),
+      newQuota === 0 ? NO_IDS : this.shared(this.newest, newestDepth, now, degraded),
     ]);
-    const out: string[] = [];
-    const taken = new Set<string>();
-    const take = (id: string, limit: number): boolean => {
-      if (out.length >= limit || blocked.has(id) || taken.has(id)) {
-        return false;
-      }
-      taken.add(id);
-      out.push(id);
-      return true;
-    };
-    let newItems = 0;
-    for (const id of newest) {
-      newItems += take(id, newQuota) ? 1 : 0;
-    }
-    if (out.length < newQuota) {
-      for (const id of this.newInPopular(popular, request)) {
-        newItems += take(id, newQuota) ? 1 : 0;
+    return this.pick(request, size, newQuota, { coOccurring, popular: popularRead, newest: newestRead }, degraded);
+  }
+
+  /**
+   * Takes the new-item quota (newest, then popular items new to the model), then co-occurring,
+   * then popular items, skipping the seen and excluded. Synchronous from `seen.begin()` to the
+   * return, so the shared `seen` map belongs to this request alone.
+   */
+  private pick(request: CandidateRequest, size: number, newQuota: number, sources: Sources, degraded: string[]): Candidates {
+    const { coOccurring, popular, newest } = sources;
+    const seen = this.seen;
+    seen.begin();
+    if (request.exclude !== undefined) {
+      for (const id of request.exclude) {
+        seen.mark(id);
       }
     }
-    let co = 0;
-    for (const item of coOccurring) {
-      co += take(item.itemId, size) ? 1 : 0;
+    for (const event of request.recent) {
+      seen.mark(event.item_id);
     }
-    let pop = 0;
-    for (const item of popular) {
-      pop += take(item.itemId, size) ? 1 : 0;
+    // Sized once (an upper bound, trimmed below) instead of grown by push: the output is the
+    // only sizeable allocation left on the warm path.
+    const out = new Array<string>(Math.min(size, newQuota + coOccurring.length + popular.length));
+    let n = takeUnseenIds(out, 0, newest, newQuota, seen);
+    if (n < newQuota) {
+      n = takeUnseenIds(out, n, this.newInPopular(popular, request), newQuota, seen);
     }
-    return { itemIds: out, counts: { coOccurring: co, newItems, popular: pop }, degraded };
+    const newItems = n;
+    n = takeUnseenIds(out, n, coOccurring, size, seen);
+    const co = n - newItems;
+    n = takeUnseenItems(out, n, popular, size, seen);
+    out.length = n;
+    return { itemIds: out, counts: { coOccurring: co, newItems, popular: n - newItems - co }, degraded };
   }
 
   /** Popular items `isNewItem` marks new, in popularity order; memoised per popular list and `isNewItemKey`. */
@@ -182,15 +233,27 @@ export class CandidateGenerator {
   /** Forgets the cached co-occurrence lists (after a rebuild, in tests). */
   clearCoOccurrence(): void {
     this.coLists.clear();
+    this.merged.clear();
   }
 
-  /** Sums co-occurrence counts over the latest distinct seed items, highest first. */
-  private async coOccurring(recent: readonly Interaction[], now: number, degraded: string[]): Promise<ItemCount[]> {
-    const seeds = latestDistinctItems(recent, this.o.coOccurrenceSeeds);
-    if (seeds.length === 0) {
-      return [];
+  /** {@link coOccurring} when every seed's list is held and fresh (no read, no promise), else undefined. */
+  private cachedCoOccurring(seeds: readonly string[], now: number): readonly string[] | undefined {
+    const lists: SeedList[] = [];
+    for (const seed of seeds) {
+      const list = this.coLists.fresh(seed, now);
+      if (list === undefined) {
+        return undefined;
+      }
+      lists.push(list);
     }
-    const lists: (readonly ItemCount[])[] = [];
+    return this.merged.ids(lists);
+  }
+
+  /** Items co-occurring with the seed items, by summed count (read-only, memoised). */
+  private async coOccurring(seeds: readonly string[], now: number, degraded: string[]): Promise<readonly string[]> {
+    // Cached lists first, then the ones read now, in seed order within each: the order the
+    // counts are summed in, kept as it always was.
+    const lists: SeedList[] = [];
     const missing: string[] = [];
     for (const seed of seeds) {
       const list = this.coLists.fresh(seed, now);
@@ -207,8 +270,9 @@ export class CandidateGenerator {
           this.o.timeoutMs,
           'co-occurrence',
         );
-        read.forEach((list, k) => {
-          this.coLists.set(missing[k], list, now);
+        read.forEach((items, k) => {
+          const list: SeedList = { seed: missing[k], items, serial: this.nextSerial++ };
+          this.coLists.set(list.seed, list, now);
           lists.push(list);
         });
       } catch (error) {
@@ -217,16 +281,7 @@ export class CandidateGenerator {
         degraded.push(`co-occurrence unavailable (${reasonOf(error)}): ${stale.length} of ${missing.length} seeds from the last good copy`);
       }
     }
-    if (lists.length === 1) {
-      return [...lists[0]];
-    }
-    const sums = new Map<string, number>();
-    for (const list of lists) {
-      for (const { itemId, score } of list) {
-        sums.set(itemId, (sums.get(itemId) ?? 0) + score);
-      }
-    }
-    return [...sums].map(([itemId, score]) => ({ itemId, score })).sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : 1));
+    return this.merged.ids(lists);
   }
 
   private async shared<T>(list: SharedList<T>, depth: number, now: number, degraded: string[]): Promise<readonly T[]> {
@@ -237,6 +292,8 @@ export class CandidateGenerator {
     return result.items;
   }
 }
+
+const NO_IDS: readonly string[] = Object.freeze([]);
 
 /** The first `n` distinct item ids of `recent` (newest first). */
 function latestDistinctItems(recent: readonly Interaction[], n: number): string[] {

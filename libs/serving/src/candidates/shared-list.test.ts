@@ -21,6 +21,20 @@ describe('SharedList', () => {
     expect(reads).toBe(3);
   });
 
+  it('peeks at a fresh, deep enough copy without reading, and at nothing otherwise', async () => {
+    let reads = 0;
+    const list = new SharedList(async (depth: number) => {
+      reads += 1;
+      return Array.from({ length: depth }, (_, i) => i);
+    }, 'numbers', 100, 1_000);
+    expect(list.peek(3, 0)).toBeUndefined();
+    const read = await list.get(3, 0);
+    expect(list.peek(2, 99)).toBe(read.items);
+    expect(list.peek(4, 50)).toBeUndefined();
+    expect(list.peek(3, 100)).toBeUndefined();
+    expect(reads).toBe(1);
+  });
+
   it('serves the last good copy with the failure when a read fails, and says when there is none', async () => {
     let fail = true;
     const list = new SharedList(async () => {

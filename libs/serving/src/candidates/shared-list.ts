@@ -25,11 +25,21 @@ export class SharedList<T> {
     private readonly timeoutMs: number,
   ) {}
 
+  /**
+   * The held copy when it is fresh and at least `depth` deep, else undefined: the warm path,
+   * answered without a read or a promise.
+   */
+  peek(depth: number, nowMs: number): readonly T[] | undefined {
+    const copy = this.copy;
+    return copy !== null && nowMs - copy.fetchedAtMs < this.ttlMs && copy.depth >= depth ? copy.items : undefined;
+  }
+
   /** The shared list, at least `depth` deep when the store has that many. */
   async get(depth: number, nowMs: number): Promise<SharedListResult<T>> {
     const copy = this.copy;
-    if (copy !== null && nowMs - copy.fetchedAtMs < this.ttlMs && copy.depth >= depth) {
-      return { items: copy.items, failure: undefined, empty: false };
+    const held = this.peek(depth, nowMs);
+    if (held !== undefined) {
+      return { items: held, failure: undefined, empty: false };
     }
     let read = this.inFlight;
     if (read === null || read.depth < depth) {
