@@ -1,5 +1,6 @@
 import { TtlLru } from '../cache/ttl-lru.js';
 import type { ItemCount } from '../features/feature-reader.js';
+import { ScoreSums } from './score-sums.js';
 
 /** A seed's co-occurrence list as cached, with a serial unique to the read that produced it. */
 export interface SeedList {
@@ -19,16 +20,23 @@ interface Merged {
 }
 
 const NO_IDS: readonly string[] = Object.freeze([]);
+/**
+ * Ids the merge's long-lived sums storage remembers across merges (co-occurring ids, so at most
+ * the catalog; ~10 MB of map at the bound) before it starts afresh.
+ */
+const SUMS_MAX_IDS = 200_000;
 
 /**
  * Item ids co-occurring with a user's seeds, highest summed score first (ties by id), memoised
  * per seed tuple. Users come back with the same latest items, so the merge (a map of sums, a
- * sort) was ~170 MB of garbage per 5,000 requests when rebuilt every time; a memo entry stays
+ * sort) was ~170 MB of garbage per 5,000 requests when rebuilt every time (a miss now sums into
+ * long-lived {@link ScoreSums} and allocates ~8 KB at 250 ids); a memo entry stays
  * valid exactly as long as every seed's list is the read it was merged from (same serials).
  * Only ids are kept: candidate generation uses the order, not the scores.
  */
 export class CoOccurrenceMerge {
   private readonly memo: TtlLru<string, Merged>;
+  private readonly sums = new ScoreSums(SUMS_MAX_IDS);
 
   /** @param maxEntries seed tuples remembered (LRU beyond). */
   constructor(maxEntries: number) {
@@ -55,7 +63,7 @@ export class CoOccurrenceMerge {
     if (hit !== undefined && sameSerials(hit.serials, lists)) {
       return hit.ids;
     }
-    const ids = lists.length === 1 ? lists[0].items.map((item) => item.itemId) : mergeIds(lists);
+    const ids = lists.length === 1 ? lists[0].items.map((item) => item.itemId) : mergeIds(lists, this.sums);
     this.memo.set(key, { serials: lists.map((list) => list.serial), ids }, 0);
     return ids;
   }
@@ -86,26 +94,20 @@ function sameSerials(serials: readonly number[], lists: readonly SeedList[]): bo
   return true;
 }
 
-/** Scores summed per item over `lists` in order; ids by descending sum, ties by ascending id. */
-function mergeIds(lists: readonly SeedList[]): string[] {
-  const sums = new Map<string, number>();
+/** Scores summed per item over `lists` in order into `sums`; ids by descending sum, ties by ascending id. */
+function mergeIds(lists: readonly SeedList[], sums: ScoreSums): string[] {
+  sums.begin();
   for (const list of lists) {
     for (const { itemId, score } of list.items) {
-      sums.set(itemId, (sums.get(itemId) ?? 0) + score);
+      sums.add(itemId, score);
     }
   }
-  // Sorting positions over flat arrays: faster than sorting {itemId, score} objects (and than
-  // looking sums up in the comparator), with less garbage.
-  const ids = new Array<string>(sums.size);
-  const scores = new Float64Array(sums.size);
-  const order = new Array<number>(sums.size);
-  let k = 0;
-  sums.forEach((score, id) => {
-    ids[k] = id;
-    scores[k] = score;
-    order[k] = k;
-    k += 1;
-  });
-  order.sort((i, j) => scores[j] - scores[i] || (ids[i] < ids[j] ? -1 : 1));
-  return order.map((i) => ids[i]);
+  // Sorting slots in first-seen order (the order a Map of sums would iterate in): the same
+  // comparisons as sorting {itemId, score} objects, without building them.
+  const order = new Array<number>(sums.count);
+  for (let i = 0; i < order.length; i++) {
+    order[i] = i;
+  }
+  order.sort((i, j) => sums.sum(j) - sums.sum(i) || (sums.id(i) < sums.id(j) ? -1 : 1));
+  return order.map((i) => sums.id(i));
 }
