@@ -84,7 +84,10 @@ export interface CandidateRequest {
   readonly recent: readonly Interaction[];
   /** Item ids never to return (seen elsewhere, already on screen). */
   readonly exclude?: ReadonlySet<string>;
-  /** True for an item the serving model has no id embedding for. */
+  /**
+   * True for an item the serving model has no id embedding for. Called while the request's
+   * de-duplication pass is open: it must not call back into the generator.
+   */
   readonly isNewItem: (itemId: string) => boolean;
   /**
    * Identity of `isNewItem`'s answers (the serving model): the popular items it marks new are
