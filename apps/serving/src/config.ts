@@ -37,6 +37,7 @@ export const servingConfigSchema = z.object({
   MAX_K: env.int('largest k a caller may ask for', { min: 1, max: 10_000 }).default(100),
   ADAPT_STEPS: env.int('inner SGD steps at request time (unset: as the bundle was trained, else 5)', { min: 0, max: 100 }).optional(),
   ADAPT_LR: float('inner step size (unset: as the bundle was trained, else 0.01; Meta-SGD models use their learned rates)').optional(),
+  ADAPT_SHRINKAGE: float('support-size shrinkage κ: each inner step × n/(n+κ) for n ratings (unset: as the bundle was calibrated on validation users, else 0)').optional(),
   ADAPT_RATE_PER_SEC: env.int('sustained adaptations per second per process', { min: 1 }).default(200),
   ADAPT_BURST: env.int('adaptations allowed above the rate in a burst', { min: 1 }).default(20),
   ADAPT_MAX_QUEUED: env.int('adaptations waiting their turn before new ones are served from the prior', { min: 1 }).default(16),

@@ -82,6 +82,7 @@ const service = new ServingService({
   recommender: {
     adaptSteps: config.ADAPT_STEPS,
     adaptLr: config.ADAPT_LR,
+    adaptShrinkage: config.ADAPT_SHRINKAGE,
     maxK: config.MAX_K,
     timeoutMs: config.STORE_TIMEOUT_MS,
     recentLimit: config.RECENT_LIMIT,

@@ -45,7 +45,7 @@ export { learningRateAt } from './optimizer/lr-schedule.js';
 export type { LoadedParams } from './adaptation/serving-params.js';
 export { loadParams } from './adaptation/serving-params.js';
 export type { AdaptedUser, AdaptOptions } from './adaptation/adapt.js';
-export { adapt, DEFAULT_ADAPT_OPTIONS, fineTune } from './adaptation/adapt.js';
+export { adapt, DEFAULT_ADAPT_OPTIONS, fineTune, shrinkageStepScale } from './adaptation/adapt.js';
 export { predictRows, score } from './adaptation/score.js';
 export type { TableRowOverrides } from './model/host-embeddings.js';
 

@@ -77,7 +77,9 @@ export { readRunStatus } from './status/read-run-status.js';
 // output/
 export type { EvaluateModelOptions, MethodMetrics, RunEvaluation } from './output/evaluate-model.js';
 export { evaluateModel } from './output/evaluate-model.js';
-export type { RunLineage } from './output/run-output.js';
+export type { RunLineage, TrainedAdaptation } from './output/run-output.js';
+export type { CalibrateShrinkageOptions, ShrinkageCalibration, ShrinkageCandidate } from './output/calibrate-shrinkage.js';
+export { CALIBRATION_SUPPORT_SIZES, calibrateShrinkage } from './output/calibrate-shrinkage.js';
 export { runPaths, writeRunOutput } from './output/run-output.js';
 export type { RegisterRunOptions } from './output/register-run.js';
 export { HELD_OUT_SCENARIO, registerRun } from './output/register-run.js';

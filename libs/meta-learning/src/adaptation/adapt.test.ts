@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
 import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
-import { adapt, fineTune } from './adapt.js';
+import { adapt, fineTune, shrinkageStepScale } from './adapt.js';
 import { predictRows, score } from './score.js';
 import { loadParams } from './serving-params.js';
 
@@ -47,6 +47,32 @@ describe('adapt + score (serving path)', () => {
     expect(mse(predictRows(ft, task.support))).toBeCloseTo(after, 5);
     ft.dispose();
     user.dispose();
+    base.dispose();
+  });
+
+  it('shrinkage κ scales every step by n/(n+κ): the same as the step size × n/(n+κ), whole-model adaptation too', () => {
+    expect(shrinkageStepScale(20, 0)).toBe(1);
+    expect(shrinkageStepScale(1, 9)).toBeCloseTo(0.1, 12);
+    for (const adaptWhat of ['decision-layers', 'all'] as const) {
+      const model = createMetaModel(layout, { embeddingDim: 8, hidden: [16, 8], outputOffset: 3, adapt: adaptWhat });
+      const base = loadParams(model, initParams(model));
+      const shrunk = adapt(base, task.support, { steps: 4, lr: 0.05, shrinkage: 5 });
+      const slower = adapt(base, task.support, { steps: 4, lr: (0.05 * 20) / 25 });
+      const plain = adapt(base, task.support, { steps: 4, lr: 0.05 });
+      const [a, b, c] = [shrunk, slower, plain].map((u) => predictRows(u, task.query));
+      let differs = 0;
+      for (let i = 0; i < a.length; i++) {
+        expect(a[i]).toBeCloseTo(b[i], 5);
+        differs = Math.max(differs, Math.abs(a[i] - c[i]));
+      }
+      expect(differs).toBeGreaterThan(1e-3);
+      [shrunk, slower, plain, base].forEach((u) => u.dispose());
+    }
+    const model = createMetaModel(layout, { embeddingDim: 8, hidden: [16, 8] });
+    const base = loadParams(model, initParams(model));
+    for (const shrinkage of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => adapt(base, task.support, { shrinkage })).toThrow(/shrinkage/);
+    }
     base.dispose();
   });
 

@@ -21,10 +21,24 @@ export interface AdaptOptions {
   readonly forceLr: boolean;
   /** L2 coefficient on the adapted parameters. @defaultValue 0 */
   readonly l2: number;
+  /**
+   * Support-size shrinkage κ, in ratings: every step is scaled by n / (n + κ) for n support rows,
+   * as if the prior counted as κ ratings, so one rating moves the user model far less than fifty
+   * (the mean support loss gives one rating the pull of a whole history; five steps on it overshoot).
+   * It is the posterior-mean shrinkage of a user's deviation towards the prior. Chosen on validation
+   * users after meta-training (`calibrateShrinkage` of `@metarec/training`) and carried in the bundle.
+   * 0: off (MeLU). @defaultValue 0
+   */
+  readonly shrinkage: number;
 }
 
-/** MeLU's local update at serving time: 5 steps at 0.01. */
-export const DEFAULT_ADAPT_OPTIONS: AdaptOptions = { steps: 5, lr: 0.01, forceLr: false, l2: 0 };
+/** MeLU's local update at serving time: 5 steps at 0.01, no shrinkage. */
+export const DEFAULT_ADAPT_OPTIONS: AdaptOptions = { steps: 5, lr: 0.01, forceLr: false, l2: 0, shrinkage: 0 };
+
+/** The factor {@link AdaptOptions.shrinkage} puts on each step for `n` support rows: n / (n + κ). */
+export function shrinkageStepScale(n: number, shrinkage: number): number {
+  return shrinkage === 0 ? 1 : n / (n + shrinkage);
+}
 
 /**
  * One user's parameters: only the adapted tensors (MeLU: the decision MLP, ~20 k floats) over the
@@ -48,15 +62,15 @@ export interface AdaptedUser {
  */
 export function adapt(base: LoadedParams, support: EncodedRows, options: Partial<AdaptOptions> = {}): AdaptedUser {
   const o = { ...DEFAULT_ADAPT_OPTIONS, ...options };
-  if (!Number.isInteger(o.steps) || o.steps < 0 || !(o.lr >= 0) || !(o.l2 >= 0)) {
-    throw new MetaLearningError('ML_CONFIG_INVALID', 'AdaptOptions need integer steps >= 0 and lr, l2 >= 0', { field: 'options' });
+  if (!Number.isInteger(o.steps) || o.steps < 0 || !(o.lr >= 0) || !(o.l2 >= 0) || !(o.shrinkage >= 0 && Number.isFinite(o.shrinkage))) {
+    throw new MetaLearningError('ML_CONFIG_INVALID', 'AdaptOptions need integer steps >= 0 and lr, l2, shrinkage >= 0', { field: 'options' });
   }
   const model = base.model;
   if (o.steps === 0 || support.count === 0) {
     return { base, overrides: {}, tableRows: null, dispose: (): void => undefined };
   }
   const x = prepareInputs(model, support);
-  const spec = { steps: o.steps, lr: o.lr, l2: o.l2, names: model.adaptedNames, learnedLr: model.config.metaSgd && !o.forceLr };
+  const spec = { steps: o.steps, lr: o.lr, l2: o.l2, names: model.adaptedNames, learnedLr: model.config.metaSgd && !o.forceLr, stepScale: shrinkageStepScale(support.count, o.shrinkage) };
   let fast: NamedTensors;
   try {
     fast = tf.tidy(() => {

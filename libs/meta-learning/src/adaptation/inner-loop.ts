@@ -17,6 +17,8 @@ export interface InnerLoopSpec {
   readonly names: readonly string[];
   /** Use `lr/<name>` tensors of `params` as per-element step sizes where they exist (Meta-SGD); others step at `lr`. */
   readonly learnedLr: boolean;
+  /** Every step multiplied by this (plain or learned rates alike): `adapt`'s support-size shrinkage. @defaultValue 1 */
+  readonly stepScale?: number;
 }
 
 /** The adapted tensors plus, for first-order Meta-SGD, Σ_k of each step's gradient. */
@@ -56,6 +58,7 @@ export function innerLoop(model: MetaModel, params: NamedTensors, support: Model
     fast[n] = params[n];
   }
   let gradSum: NamedTensors | null = keepGradSum ? {} : null;
+  const scale = spec.stepScale ?? 1;
   for (let k = 0; k < spec.steps; k++) {
     const current = fast;
     const xs = spec.names.map((n) => current[n]);
@@ -70,7 +73,7 @@ export function innerLoop(model: MetaModel, params: NamedTensors, support: Model
     spec.names.forEach((n, i) => {
       const learned = spec.learnedLr ? params[LR_PREFIX + n] : undefined;
       const step = learned !== undefined ? tf.mul(learned, grads[i]) : tf.mul(spec.lr, grads[i]);
-      next[n] = tf.sub(current[n], step);
+      next[n] = tf.sub(current[n], scale === 1 ? step : tf.mul(scale, step));
       if (gradSum !== null) {
         gradSum[n] = gradSum[n] === undefined ? grads[i] : tf.add(gradSum[n], grads[i]);
       }

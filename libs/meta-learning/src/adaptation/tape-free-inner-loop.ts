@@ -23,7 +23,7 @@ export function tapeFreeDecisionLoop(model: MetaModel, params: NamedTensors, hs:
   // step size the output gradient is pre-scaled by lr, so every parameter update is one subtraction.
   const target = targetColumn(model, labels, n);
   const hsT = tf.transpose(hs);
-  const prescale = spec.learnedLr ? 1 : spec.lr;
+  const prescale = (spec.learnedLr ? 1 : spec.lr) * (spec.stepScale ?? 1);
   for (let step = 0; step < spec.steps; step++) {
     // Forward, keeping each layer's input a_k and (softplus) pre-activation z_k.
     const inputs: tf.Tensor2D[] = [hs];
@@ -60,14 +60,18 @@ export function tapeFreeDecisionLoop(model: MetaModel, params: NamedTensors, hs:
   return fast;
 }
 
-/** The update Δθ from a gradient `g` that is already × lr for a plain step size, raw for Meta-SGD rates. */
+/**
+ * The update Δθ from a gradient `g` that is already × stepScale, and × lr for a plain step size
+ * (raw for Meta-SGD rates); the L2 term gets the same factors, so the whole step is scaled as in `innerLoop`.
+ */
 function scaledStep(spec: InnerLoopSpec, learned: tf.Tensor | undefined, theta: tf.Tensor, g: tf.Tensor): tf.Tensor {
+  const s = spec.stepScale ?? 1;
   if (spec.learnedLr && learned !== undefined) {
-    return tf.mul(learned, spec.l2 > 0 ? tf.add(g, tf.mul(2 * spec.l2, theta)) : g);
+    return tf.mul(learned, spec.l2 > 0 ? tf.add(g, tf.mul(2 * spec.l2 * s, theta)) : g);
   }
   const lr = spec.learnedLr ? spec.lr : 1;
   const scaled = lr === 1 ? g : tf.mul(lr, g);
-  return spec.l2 > 0 ? tf.add(scaled, tf.mul(2 * spec.l2 * spec.lr, theta)) : scaled;
+  return spec.l2 > 0 ? tf.add(scaled, tf.mul(2 * spec.l2 * spec.lr * s, theta)) : scaled;
 }
 
 /** Labels as `[n, 1]`, minus the regression output offset so the residual is one subtraction. */

@@ -26,7 +26,7 @@ describe('loadServingModel', () => {
     await writeTestModelDir(dir, world, {}, { lineage: { runId: 'r1', spec: { inner: { steps: 2, lr: 0.05, l2: 0 } } } });
     const model = await loadServingModel(dir, 3);
     try {
-      expect(model.trainedAdaptation).toEqual({ steps: 2, lr: 0.05 });
+      expect(model.trainedAdaptation).toEqual({ steps: 2, lr: 0.05, shrinkage: 0 });
     } finally {
       model.dispose();
     }

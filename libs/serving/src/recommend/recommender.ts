@@ -36,6 +36,8 @@ export interface RecommenderOptions {
   readonly adaptSteps?: number;
   /** Inner step size (Meta-SGD models use their learned rates). @defaultValue the bundle's trained `inner.lr`, else 0.01 */
   readonly adaptLr?: number;
+  /** Support-size shrinkage κ (each step × n/(n+κ)). @defaultValue the bundle's calibrated `adaptation.shrinkage`, else 0 */
+  readonly adaptShrinkage?: number;
   /** Ratings adapted on at most (the newest). @defaultValue 50 */
   readonly maxSupportRows?: number;
   /** Recent events read per user. @defaultValue 100 */
@@ -125,6 +127,9 @@ export class Recommender {
     if (this.o.adaptLr !== undefined) {
       requireNumber('adaptLr', this.o.adaptLr, 0);
     }
+    if (this.o.adaptShrinkage !== undefined) {
+      requireNumber('adaptShrinkage', this.o.adaptShrinkage, 0);
+    }
     requireInt('maxSupportRows', this.o.maxSupportRows, 1, 10_000);
     requireInt('recentLimit', this.o.recentLimit, 1, 10_000);
     requireInt('maxK', this.o.maxK, 1, 10_000);
@@ -198,7 +203,7 @@ export class Recommender {
           timer.lap('encode');
           const result = await this.o.gate.run(() => {
             timer.lap('queue');
-            const settings = effectiveAdaptation({ steps: this.o.adaptSteps, lr: this.o.adaptLr }, model.trainedAdaptation);
+            const settings = effectiveAdaptation({ steps: this.o.adaptSteps, lr: this.o.adaptLr, shrinkage: this.o.adaptShrinkage }, model.trainedAdaptation);
             const adapted = adapt(model.params, rows, settings);
             timer.lap('adapt');
             this.o.metrics?.adaptationDuration.observe((timer.ms.adapt ?? 0) / 1000);

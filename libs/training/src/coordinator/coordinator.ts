@@ -22,8 +22,9 @@ import type { ComputePool } from '../compute/compute-pool.js';
 import { loadTaskSet as defaultLoadTaskSet, type TaskSetLoader } from '../data/load-task-set.js';
 import type { TaskSet } from '../data/task-set.js';
 import { errorCodeOf, TrainingError } from '../errors.js';
+import { calibrateShrinkage } from '../output/calibrate-shrinkage.js';
 import { evaluateModel } from '../output/evaluate-model.js';
-import { runPaths, writeRunOutput, type RunLineage } from '../output/run-output.js';
+import { runPaths, writeRunOutput, type RunLineage, type TrainedAdaptation } from '../output/run-output.js';
 import { assertSmallJson, JOB_SCHEMA_VERSION, SHARD_QUEUE, type ShardJobData } from '../queue/job-contracts.js';
 import { adamOptionsOf, metaStepOptionsOf, modelConfigOf, specHash } from '../spec/spec-options.js';
 import type { RunSpec } from '../spec/run-spec.js';
@@ -366,7 +367,17 @@ export class Coordinator {
   private async finish(spec: RunSpec, runId: string, model: MetaModel, taskSet: TaskSet, st: LoopState, outcome: LoopOutcome, startedAtMs: number): Promise<RunResult> {
     const params = st.best?.params ?? st.params;
     const heldOut = taskSet.test.length > 0 ? taskSet.test : taskSet.validation;
-    const evaluation = heldOut.length === 0 ? null : evaluateModel(model, params, taskSet.train, heldOut, { adaptSteps: spec.inner.steps, adaptLr: spec.inner.lr });
+    // The support-size shrinkage is chosen on the validation users (not the held-out ones it is then evaluated on).
+    const calibration =
+      spec.shrinkageGrid.length === 0 || taskSet.validation.length === 0
+        ? null
+        : calibrateShrinkage(model, params, taskSet.validation, { steps: spec.inner.steps, lr: spec.inner.lr, grid: spec.shrinkageGrid });
+    const adaptation: TrainedAdaptation = { steps: spec.inner.steps, lr: spec.inner.lr, shrinkage: calibration?.shrinkage ?? 0, calibration };
+    if (calibration !== null) {
+      this.o.logger.info({ runId, shrinkage: adaptation.shrinkage, candidates: calibration.candidates.map((c) => ({ shrinkage: c.shrinkage, mean: Number(c.mean.toFixed(4)) })) }, 'support-size shrinkage calibrated on validation users');
+    }
+    const evaluation =
+      heldOut.length === 0 ? null : evaluateModel(model, params, taskSet.train, heldOut, { adaptSteps: adaptation.steps, adaptLr: adaptation.lr, adaptShrinkage: adaptation.shrinkage });
     const lineage: RunLineage = {
       runId,
       spec,
@@ -381,6 +392,7 @@ export class Coordinator {
       stoppedEarly: outcome.stoppedEarly,
       finalLoss: st.losses.length === 0 ? null : st.losses[st.losses.length - 1],
       evaluation,
+      adaptation,
       startedAtMs,
       finishedAtMs: this.nowMs(),
     };

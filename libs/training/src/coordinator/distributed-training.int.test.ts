@@ -116,6 +116,12 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
     expect(maxAbsDiff(resumed.lastParams, full.lastParams)).toBe(0);
     expect(maxAbsDiff(resumed.params, full.params)).toBe(0);
     expect(resumed.lineage.bestStep).toBe(full.lineage.bestStep);
+    // The saved model's local update: shrinkage calibrated on the validation users, the same after a resume.
+    const adaptation = full.lineage.adaptation;
+    expect(adaptation).toMatchObject({ steps: s.inner.steps, lr: s.inner.lr });
+    expect(adaptation?.calibration?.candidates.map((c) => c.shrinkage)).toEqual(s.shrinkageGrid);
+    expect(adaptation?.shrinkage).toBe(adaptation?.calibration?.candidates.reduce((a, b) => (b.mean < a.mean ? b : a)).shrinkage);
+    expect(resumed.lineage.adaptation).toEqual(adaptation);
   });
 
   it('survives a Redis restart mid-run and reaches the uninterrupted parameters', async () => {

@@ -23,6 +23,8 @@ export interface EvaluateModelOptions {
   /** Local-update steps and rate (the run's inner loop). */
   readonly adaptSteps: number;
   readonly adaptLr: number;
+  /** Support-size shrinkage κ of the local update (see `calibrateShrinkage`). @defaultValue 0 */
+  readonly adaptShrinkage?: number;
   /** Rank cut-off of nDCG. @defaultValue 3 (MeLU) */
   readonly k?: number;
 }
@@ -75,7 +77,7 @@ export function evaluateModel(model: MetaModel, params: Float32Array, train: rea
   const base = loadParams(model, params);
   try {
     const predicted = heldOut.map((t) => {
-      const user = adapt(base, t.support, { steps: options.adaptSteps, lr: options.adaptLr });
+      const user = adapt(base, t.support, { steps: options.adaptSteps, lr: options.adaptLr, shrinkage: options.adaptShrinkage ?? 0 });
       try {
         return predictRows(user, t.query);
       } finally {

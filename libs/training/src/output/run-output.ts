@@ -5,7 +5,17 @@ import { saveModelDir, type MetaModel } from '@metarec/meta-learning';
 
 import type { DataWatermark } from '../data/task-set.js';
 import type { RunSpec } from '../spec/run-spec.js';
+import type { ShrinkageCalibration } from './calibrate-shrinkage.js';
 import type { RunEvaluation } from './evaluate-model.js';
+
+/** The local update the saved model is meant to be adapted with (evaluation and serving use it). */
+export interface TrainedAdaptation {
+  readonly steps: number;
+  readonly lr: number;
+  /** Support-size shrinkage κ (0: none); chosen by `calibration` when it ran. */
+  readonly shrinkage: number;
+  readonly calibration: ShrinkageCalibration | null;
+}
 
 /** Where a run's artefacts go: `<output.dir>/<runId>/{model,lineage.json,checkpoints}`. */
 export function runPaths(spec: RunSpec, runId: string): { root: string; modelDir: string; lineagePath: string; checkpointDir: string } {
@@ -29,6 +39,8 @@ export interface RunLineage {
   readonly stoppedEarly: boolean;
   readonly finalLoss: number | null;
   readonly evaluation: RunEvaluation | null;
+  /** How to adapt the saved model (absent in lineages written before the field: `spec.inner`, κ = 0). */
+  readonly adaptation?: TrainedAdaptation;
   readonly startedAtMs: number;
   readonly finishedAtMs: number;
 }

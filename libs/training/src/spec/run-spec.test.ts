@@ -56,3 +56,14 @@ describe('supportSizes', () => {
     expect(specHash(shots)).not.toBe(specHash(none));
   });
 });
+
+describe('shrinkageGrid', () => {
+  it('defaults to a small grid, refuses negative values and stays out of the spec hash (it only picks the saved model\'s local update)', () => {
+    const base = { data: { kind: 'synthetic-tasks', trainTasks: 1 }, output: { dir: '/o' } } as const;
+    const spec = parseRunSpec(base);
+    expect(spec.shrinkageGrid).toEqual([0, 1, 2, 5, 10, 20]);
+    expect(parseRunSpec({ ...base, shrinkageGrid: [] }).shrinkageGrid).toEqual([]);
+    expect(() => parseRunSpec({ ...base, shrinkageGrid: [-1] })).toThrow(/shrinkageGrid/);
+    expect(specHash(parseRunSpec({ ...base, shrinkageGrid: [3] }))).toBe(specHash(spec));
+  });
+});

@@ -110,6 +110,13 @@ export const runSpecSchema = z.object({
    * Validation and evaluation always use whole supports.
    */
   supportSizes: z.array(z.union([positiveInt, z.literal('all')])).default([]),
+  /**
+   * Candidate support-size shrinkages κ (`AdaptOptions.shrinkage` of meta-learning: each local step
+   * scaled by n/(n+κ)) tried on the validation users once training ends; the best is recorded in
+   * the lineage and bundle and used by evaluation and serving. Empty: no calibration (κ = 0, MeLU).
+   * Only the saved model's local update changes, so it is left out of the spec hash.
+   */
+  shrinkageGrid: z.array(z.number().nonnegative().finite()).default([0, 1, 2, 5, 10, 20]),
   seed: z.number().int().default(0),
   /** Meta-steps between validations (0 = only at the end). */
   validateEvery: nonNegativeInt.default(0),

@@ -9,10 +9,14 @@ import { Command } from 'commander';
 
 import { applyIdDropout, withFirstSupport, type SupportSize, type SyntheticOptions } from '@metarec/datasets';
 import { createMetaModel, initParams, metaTrain, selectBackend, type MetaAlgorithm, type ModelConfig, type SeededRng } from '@metarec/meta-learning';
+import { calibrateShrinkage, parseRunSpec } from '@metarec/training';
 
 import { baselineMae, meanError, modelMae, modelPredictions } from './held-out-metrics.js';
 import { studyTasks } from './study-tasks.js';
 import { meanAbsoluteShift, withUnknownQueryItems } from './unknown-items.js';
+
+/** The trainer's default `shrinkageGrid`. */
+const DEFAULT_SHRINKAGE_GRID = parseRunSpec({ data: { kind: 'synthetic-tasks', trainTasks: 1 }, output: { dir: '.' } }).shrinkageGrid;
 
 /** One training configuration, as `key=value;…` (defaults: the trainer's run-spec defaults with the pipeline's batch 16). */
 interface Variant {
@@ -30,6 +34,8 @@ interface Variant {
    * supports only. Trains the prior to be good after few ratings too, not only after a full support.
    */
   readonly shots: readonly SupportSize[];
+  /** Candidate support-size shrinkages κ calibrated on validation users after training (`shrink=` ; `shrink=none`: κ = 0). */
+  readonly shrinkGrid: readonly number[];
   readonly model: Partial<ModelConfig>;
 }
 
@@ -46,6 +52,7 @@ function parseVariant(text: string): Variant {
     outerLr: num('olr', 1e-3),
     batch: num('batch', 16),
     validateEvery: num('val', 0),
+    shrinkGrid: kv.get('shrink') === 'none' ? [] : kv.has('shrink') ? (kv.get('shrink') ?? '').split(',').map(Number) : DEFAULT_SHRINKAGE_GRID,
     shots: (kv.get('shots') ?? '').split(',').filter((x) => x !== '').map((x): SupportSize => (x === 'all' ? 'all' : Number(x))),
     model: kv.get('adapt') === 'all' ? { ...model, adapt: 'all' } : model,
   };
@@ -58,7 +65,7 @@ const program = new Command('cold-user-study')
   .option('--world <json>', 'generateSynthetic options over the pipeline world (seed 7, 300 users, 200 items, 20-60 ratings)', '{}')
   .option('--user-id', 'encode a user_id field (the encoder default before it was dropped)', false)
   .option('--id-dropout <p>', 'train with item_id replaced by unknown (0) on this share of training rows (applyIdDropout, seed 0)', '0')
-  .option('--variant <spec>', 'key=value;… with algo, steps, inner, lr, olr, batch, val, adapt, shots (e.g. shots=1,3,10,all) (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--variant <spec>', 'key=value;… with algo, steps, inner, lr, olr, batch, val, adapt, shots (e.g. shots=1,3,10,all), shrink (κ grid, e.g. shrink=0,5,10; none: off) (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
   .action(async (o: { world: string; userId: boolean; idDropout: string; variant: string[] }) => {
     await selectBackend({ preferred: 'wasm' });
     const world = JSON.parse(o.world) as SyntheticOptions;
@@ -83,23 +90,30 @@ const program = new Command('cold-user-study')
         ...(v.shots.length > 0 ? { resample: (t: (typeof trainTasks)[number], rng: SeededRng) => withFirstSupport(t, v.shots[rng.int(v.shots.length)]) } : {}),
       });
       const seconds = (performance.now() - started) / 1000;
+      // As the trainer does after training: the support-size shrinkage κ chosen on the validation users.
+      const calibration = v.shrinkGrid.length === 0 ? null : calibrateShrinkage(model, result.params, tasks.validation, { steps: v.innerSteps, lr: v.innerLr, grid: v.shrinkGrid });
+      const kappa = calibration?.shrinkage ?? 0;
+      const adaptedOnCalibrated = (users: typeof tasks.test, params: Float32Array): number => modelMae(model, params, users, v.innerSteps, v.innerLr, kappa);
+      if (calibration !== null) {
+        console.log(`${''.padEnd(44)} shrinkage κ ${kappa} on ${calibration.users} validation users (mean MAE over support ${calibration.supportSizes.join('/')}: ${calibration.candidates.map((c) => `κ ${c.shrinkage} ${c.mean.toFixed(3)}`).join(', ')})`);
+      }
       console.log(
-        `${v.label.padEnd(44)} kept step ${result.bestStep}/${result.steps} (${seconds.toFixed(0)} s)  held-out: adapted ${adaptedOn(tasks.test, result.params).toFixed(3)}` +
-          `  unadapted ${modelMae(model, result.params, tasks.test, 0, v.innerLr).toFixed(3)}  | training users adapted ${adaptedOn(tasks.train.slice(0, 100), result.params).toFixed(3)}`,
+        `${v.label.padEnd(44)} kept step ${result.bestStep}/${result.steps} (${seconds.toFixed(0)} s)  held-out: adapted ${adaptedOnCalibrated(tasks.test, result.params).toFixed(3)}${kappa === 0 ? '' : ` (κ 0: ${adaptedOn(tasks.test, result.params).toFixed(3)})`}` +
+          `  unadapted ${modelMae(model, result.params, tasks.test, 0, v.innerLr).toFixed(3)}  | training users adapted ${adaptedOnCalibrated(tasks.train.slice(0, 100), result.params).toFixed(3)}`,
       );
       // The pipeline's curve: each held-out user's first k ratings as support (0: the prior), model vs bias.
       const curve = SUPPORT_CURVE.map((k) => {
         const cut = tasks.test.map((t) => withFirstSupport(t, k));
-        const modelK = k === 0 ? modelMae(model, result.params, tasks.test, 0, v.innerLr) : modelMae(model, result.params, cut, v.innerSteps, v.innerLr);
+        const modelK = k === 0 ? modelMae(model, result.params, tasks.test, 0, v.innerLr) : modelMae(model, result.params, cut, v.innerSteps, v.innerLr, kappa);
         const biasK = baselineMae(tasks.train, cut).bias;
         return `${k} → ${modelK.toFixed(3)} vs ${biasK.toFixed(3)}`;
       });
       console.log(`${''.padEnd(44)} by support size (first k ratings; model vs bias): ${curve.join(', ')}`);
       if (tasks.featureLayout.itemFields.some((f) => f.name === 'item_id')) {
         // The same held-out query ratings with each item scored as a new item (item_id unknown).
-        const known = modelPredictions(model, result.params, tasks.test, v.innerSteps, v.innerLr);
+        const known = modelPredictions(model, result.params, tasks.test, v.innerSteps, v.innerLr, kappa);
         const unknownTasks = withUnknownQueryItems(tasks.featureLayout, tasks.test);
-        const unknown = modelPredictions(model, result.params, unknownTasks, v.innerSteps, v.innerLr);
+        const unknown = modelPredictions(model, result.params, unknownTasks, v.innerSteps, v.innerLr, kappa);
         const errors = (p: number[][]): number[][] => p.map((user, u) => user.map((x, r) => Math.abs(x - tasks.test[u].query.labels[r])));
         console.log(
           `${''.padEnd(44)} held-out query items as unknown (new items): adapted ${meanError(errors(unknown)).toFixed(3)} vs known ${meanError(errors(known)).toFixed(3)},` +

@@ -98,13 +98,16 @@ export function baselineMae(train: readonly UserTask[], heldOut: readonly UserTa
   return { globalMean: meanError(e.globalMean), userMean: meanError(e.userMean), itemMean: meanError(e.itemMean), bias: meanError(e.bias) };
 }
 
-/** Predictions for the query rows after `steps` local-update steps at `lr` on each support set (0 steps: the prior). */
-export function modelPredictions(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number): number[][] {
+/**
+ * Predictions for the query rows after `steps` local-update steps at `lr` (support-size shrinkage
+ * `shrinkage`, see meta-learning's `AdaptOptions`) on each support set (0 steps: the prior).
+ */
+export function modelPredictions(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number, shrinkage = 0): number[][] {
   const base = loadParams(model, params);
   const out: number[][] = [];
   try {
     for (const t of heldOut) {
-      const user = adapt(base, t.support, { steps, lr });
+      const user = adapt(base, t.support, { steps, lr, shrinkage });
       try {
         out.push(Array.from(predictRows(user, t.query)));
       } finally {
@@ -118,11 +121,11 @@ export function modelPredictions(model: MetaModel, params: Float32Array, heldOut
 }
 
 /** Absolute errors of {@link modelPredictions} on the query ratings. */
-export function modelErrors(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number): UserErrors {
-  return modelPredictions(model, params, heldOut, steps, lr).map((user, u) => user.map((v, r) => Math.abs(v - heldOut[u].query.labels[r])));
+export function modelErrors(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number, shrinkage = 0): UserErrors {
+  return modelPredictions(model, params, heldOut, steps, lr, shrinkage).map((user, u) => user.map((v, r) => Math.abs(v - heldOut[u].query.labels[r])));
 }
 
 /** MAE of {@link modelErrors}. */
-export function modelMae(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number): number {
-  return meanError(modelErrors(model, params, heldOut, steps, lr));
+export function modelMae(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number, shrinkage = 0): number {
+  return meanError(modelErrors(model, params, heldOut, steps, lr, shrinkage));
 }

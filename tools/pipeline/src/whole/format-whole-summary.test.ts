@@ -22,7 +22,7 @@ const summary: WholePipelineSummary = {
   coOccurrence: { interactions: 11_000, items: 190, pairs: 9_500, removed: 0, ms: 800 },
   training: { runId: 'run-1', steps: 40, modelDir: '/m', lineagePath: '/m/lineage.json', evaluation: { users: 38, model: { mae: 0.7, rmse: 0.9 }, baselines: { itemMean: { mae: 0.77, rmse: 1 } } }, registered: { version: 1 }, bestStep: 30, stoppedEarly: false },
   coldUserMae: { model: 0.7, bestBaseline: { name: 'itemMean', mae: 0.77 } },
-  heldOut: { users: 38, adapted: 0.7, unadapted: 0.85, baselines: { globalMean: 0.92, userMean: 0.88, itemMean: 0.77, bias: 0.75 }, curve: [{ support: 0, model: 0.88, bias: 0.78 }, { support: 3, model: 0.84, bias: 0.77 }], unknownItems: { adapted: 0.76, meanAbsShift: 0.25 }, vsBest: { baseline: 'itemMean', difference: -0.07, se: 0.01 } },
+  heldOut: { users: 38, shrinkage: 10, adapted: 0.7, unadapted: 0.85, baselines: { globalMean: 0.92, userMean: 0.88, itemMean: 0.77, bias: 0.75 }, curve: [{ support: 0, model: 0.88, bias: 0.78 }, { support: 3, model: 0.84, bias: 0.77 }], unknownItems: { adapted: 0.76, meanAbsShift: 0.25 }, vsBest: { baseline: 'itemMean', difference: -0.07, se: 0.01 } },
   promotion: { version: 1, decision: 'pass' },
   existingUser: { userId: 'u4', response: recs('adapted', 36) },
   newUser: { userId: 'n', onboarding: ['a', 'b', 'c'], rated: [{ itemId: 'a', value: 5 }], before: recs('cold', 0), after: recs('adapted', 1) },
@@ -41,7 +41,7 @@ describe('formatWholeSummary', () => {
     expect(text).toContain('40 meta-steps, parameters of step 30 kept (best on validation users), coordinator + 2 workers, 34.4 s');
     expect(text).toContain('held-out MAE 0.700 vs best baseline itemMean 0.770 (better: -0.070 ± 0.010 per user; 38 users)');
     expect(text).toContain("same 38 users' query ratings: adapted 0.700, unadapted prior 0.850; baselines bias 0.750, itemMean 0.770");
-    expect(text).toContain('by support size (first k ratings; model vs bias): 0 → 0.880 vs 0.780, 3 → 0.840 vs 0.770, all → 0.700 vs 0.750');
+    expect(text).toContain('by support size (first k ratings; model vs bias; shrinkage κ 10): 0 → 0.880 vs 0.780, 3 → 0.840 vs 0.770, all → 0.700 vs 0.750');
     expect(text).toContain('query items scored as new items (item_id unknown, content kept): adapted 0.760, mean |shift| 0.250 stars');
     expect(text).toContain('rated a=5 → path adapted (1 ratings)');
     expect(text).toContain('new-1: in the candidates, rank 7 of 150 for u57, score 3.50');

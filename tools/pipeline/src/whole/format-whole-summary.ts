@@ -55,7 +55,7 @@ export function formatWholeSummary(s: WholePipelineSummary): string[] {
   lines.push(
     `            same ${h.users} users' query ratings: adapted ${h.adapted.toFixed(3)}, unadapted prior ${h.unadapted.toFixed(3)}; ` +
       `baselines bias ${h.baselines.bias.toFixed(3)}, itemMean ${h.baselines.itemMean.toFixed(3)}, userMean ${h.baselines.userMean.toFixed(3)}, globalMean ${h.baselines.globalMean.toFixed(3)}`,
-    `            by support size (first k ratings; model vs bias): ${h.curve.map((c) => `${c.support} → ${c.model.toFixed(3)} vs ${c.bias.toFixed(3)}`).join(', ')}, all → ${h.adapted.toFixed(3)} vs ${h.baselines.bias.toFixed(3)}`,
+    `            by support size (first k ratings; model vs bias; shrinkage κ ${h.shrinkage}): ${h.curve.map((c) => `${c.support} → ${c.model.toFixed(3)} vs ${c.bias.toFixed(3)}`).join(', ')}, all → ${h.adapted.toFixed(3)} vs ${h.baselines.bias.toFixed(3)}`,
 
   );
   if (h.unknownItems !== null) {

@@ -22,6 +22,8 @@ export interface HeldOutCheck {
    * MAE (negative: the model is better) and its standard error across users.
    */
   readonly vsBest: { readonly baseline: BaselineName; readonly difference: number; readonly se: number };
+  /** Support-size shrinkage κ of the local update (the bundle's calibrated `lineage.adaptation.shrinkage`; 0 when absent). */
+  readonly shrinkage: number;
   /** The cold-start curve: each held-out user's first `support` support ratings only (same query ratings). */
   readonly curve: readonly { readonly support: number; readonly model: number; readonly bias: number }[];
   /**
@@ -33,11 +35,12 @@ export interface HeldOutCheck {
 }
 
 /** Support sizes of the curve: none, a new user's first few answers, a short history. */
-export const CURVE_SUPPORT_SIZES = [0, 3, 10] as const;
+export const CURVE_SUPPORT_SIZES = [0, 1, 3, 10] as const;
 
 /**
  * Rebuilds the run's tasks from `specJson` (the spec the trainer ran) and scores `modelDir` on its
- * held-out users (test, else validation, as the trainer) with the spec's inner steps and lr.
+ * held-out users (test, else validation, as the trainer) with the spec's inner steps and lr and the
+ * shrinkage the trainer calibrated (what serving adapts with).
  * @throws TrainingError `TRAIN_SPEC_INVALID`, `TRAIN_DATA_EMPTY`; PersistenceError codes of `loadModelDir`.
  */
 export async function heldOutCheck(specJson: unknown, modelDir: string): Promise<HeldOutCheck> {
@@ -50,16 +53,18 @@ export async function heldOutCheck(specJson: unknown, modelDir: string): Promise
   const bundle = await loadModelDir(modelDir);
   const config = bundle.config as { readonly model: Partial<ModelConfig>; readonly featureLayout: FeatureLayout };
   const model = createMetaModel(config.featureLayout, config.model);
+  const shrinkage = shrinkageOf(bundle.extra);
+  const { steps, lr } = spec.inner;
   const curve = CURVE_SUPPORT_SIZES.map((support) => {
     const truncated = heldOut.map((t) => withFirstSupport(t, support));
-    return { support, model: modelMae(model, bundle.params, truncated, spec.inner.steps, spec.inner.lr), bias: baselineMae(tasks.train, truncated).bias };
+    return { support, model: modelMae(model, bundle.params, truncated, steps, lr, shrinkage), bias: baselineMae(tasks.train, truncated).bias };
   });
-  const predictions = modelPredictions(model, bundle.params, heldOut, spec.inner.steps, spec.inner.lr);
+  const predictions = modelPredictions(model, bundle.params, heldOut, steps, lr, shrinkage);
   const errorsOf = (p: readonly (readonly number[])[]): number[][] => p.map((user, u) => user.map((v, r) => Math.abs(v - heldOut[u].query.labels[r])));
   const adapted = errorsOf(predictions);
   let unknownItems: HeldOutCheck['unknownItems'] = null;
   if (tasks.featureLayout.itemFields.some((f) => f.name === 'item_id')) {
-    const unknown = modelPredictions(model, bundle.params, withUnknownQueryItems(tasks.featureLayout, heldOut), spec.inner.steps, spec.inner.lr);
+    const unknown = modelPredictions(model, bundle.params, withUnknownQueryItems(tasks.featureLayout, heldOut), steps, lr, shrinkage);
     unknownItems = { adapted: meanError(errorsOf(unknown)), meanAbsShift: meanAbsoluteShift(unknown, predictions) };
   }
   const baselines = baselineErrors(tasks.train, heldOut);
@@ -67,12 +72,19 @@ export async function heldOutCheck(specJson: unknown, modelDir: string): Promise
   const best = names.reduce((a, b) => (meanError(baselines[b]) < meanError(baselines[a]) ? b : a));
   const vsBest = pairedDifference(adapted, baselines[best]);
   return {
+    shrinkage,
     curve,
     unknownItems,
     users: heldOut.length,
     adapted: meanError(adapted),
-    unadapted: modelMae(model, bundle.params, heldOut, 0, spec.inner.lr),
+    unadapted: modelMae(model, bundle.params, heldOut, 0, lr),
     baselines: baselineMae(tasks.train, heldOut),
     vsBest: { baseline: best, difference: vsBest.mean, se: vsBest.se },
   };
+}
+
+/** The calibrated shrinkage the trainer recorded in the bundle's lineage (0 for bundles from before calibration). */
+function shrinkageOf(extra: unknown): number {
+  const value = (extra as { lineage?: { adaptation?: { shrinkage?: unknown } } } | undefined)?.lineage?.adaptation?.shrinkage;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
 }
