@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EncodedRows } from '@metarec/schemas';
 
-import { activate, decide, embedRows, withItemSide } from '../model/forward.js';
+import { MetaLearningError } from '../errors.js';
+import { activate, decide, embedRows } from '../model/forward.js';
 import { fieldEmbeddingTensor, lookupTableRows } from '../model/host-embeddings.js';
-import { biasName, weightName } from '../model/meta-model.js';
-import { disposeInputs, itemSideTensors, itemTableRowsOf, prepareInputs, userTableRows, type ItemRows } from '../model/model-inputs.js';
+import { biasName, PARAM_NAMES, weightName } from '../model/meta-model.js';
+import { disposeInputs, itemTableRowsOf, prepareInputs, userTableRows, writePooledCategories, type ItemRows } from '../model/model-inputs.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import type { AdaptedUser } from './adapt.js';
 
@@ -25,19 +26,69 @@ function read(result: tf.Tensor): Float32Array {
 }
 
 /**
- * Host buffer the candidates' item embeddings are looked up into, reused by every `score` call
- * (grown on demand): a MeLU request's 500 × 4 × 32 floats are 256 KB, and a fresh ArrayBuffer per
- * request is external memory that triggers V8 mark-compacts every second or so at serving rates.
- * Safe to share: `score` is synchronous, and the tensor made from it is consumed and disposed
- * before `score` returns (backends that copy on upload, wasm and tensorflow, drop it at once).
+ * Host buffers the candidates' item inputs are assembled in, reused by every `score` call (grown on
+ * demand): a MeLU request's 500 × 4 × 32 floats are 256 KB, and a fresh ArrayBuffer per request is
+ * external memory that triggers V8 mark-compacts every second or so at serving rates. Safe to
+ * share: `score` is synchronous, and the tensor made from them is consumed and disposed before
+ * `score` returns (backends that copy on upload, wasm and tensorflow, drop it at once).
  */
-let itemEmbScratch = new Float32Array(0);
+const scratch = { emb: new Float32Array(0), input: new Float32Array(0) };
 
-function itemEmbBuffer(length: number): Float32Array {
-  if (itemEmbScratch.length < length) {
-    itemEmbScratch = new Float32Array(Math.max(length, itemEmbScratch.length * 2));
+function scratchBuffer(which: keyof typeof scratch, length: number): Float32Array {
+  if (scratch[which].length < length) {
+    scratch[which] = new Float32Array(Math.max(length, scratch[which].length * 2));
   }
-  return itemEmbScratch;
+  return scratch[which];
+}
+
+/**
+ * `[count × (I·d + C + N)]` on the host: each item's field embeddings, its pooled (mean) category
+ * indicators and its numeric attributes, row by row. Assembling the row here replaces a device
+ * concat of the projected parts, whose wasm kernel walks rows in JS (a view object per row and part).
+ */
+function hostItemInputs(model: AdaptedUser['base']['model'], emb: Float32Array, items: ItemRows): { values: Float32Array; width: number } {
+  const { categoryCount: C, numericCount: N } = model.featureLayout;
+  const n = items.count;
+  const E = emb.length / n;
+  const width = E + C + N;
+  const values = scratchBuffer('input', n * width).subarray(0, n * width);
+  for (let r = 0; r < n; r++) {
+    const at = r * width;
+    for (let j = 0; j < E; j++) {
+      values[at + j] = emb[r * E + j];
+    }
+    for (let k = 0; k < N; k++) {
+      values[at + E + C + k] = items.itemNumeric[r * N + k];
+    }
+  }
+  writePooledCategories(items.itemCategories, n, C, values, width, E);
+  return { values, width };
+}
+
+/**
+ * Layer 0's item-side weight for raw item inputs, and what the numeric bias adds: the projections
+ * folded in, x·W = e·W[e] + (c·T)·W[c] + (v·V + b)·W[v] = [e | c | v]·[W[e]; T·W[c]; V·W[v]] + b·W[v].
+ * Tiny matMuls on the weights instead of two on every candidate.
+ */
+function itemSideWeight(model: AdaptedUser['base']['model'], p: NamedTensors, w0Item: tf.Tensor2D, fieldWidth: number): { weight: tf.Tensor2D; bias: tf.Tensor1D | null } {
+  const d = model.config.embeddingDim;
+  const { categoryCount: C, numericCount: N } = model.featureLayout;
+  if (C === 0 && N === 0) {
+    return { weight: w0Item, bias: null };
+  }
+  const sizes = [fieldWidth, ...(C > 0 ? [d] : []), ...(N > 0 ? [d] : [])];
+  const [w0e, ...rest] = tf.split(w0Item, sizes, 0) as tf.Tensor2D[];
+  const blocks: tf.Tensor2D[] = [w0e];
+  let bias: tf.Tensor1D | null = null;
+  if (C > 0) {
+    blocks.push(tf.matMul(p[PARAM_NAMES.categoryTable] as tf.Tensor2D, rest[0]));
+  }
+  if (N > 0) {
+    const w0v = rest[rest.length - 1];
+    blocks.push(tf.matMul(p[PARAM_NAMES.numericWeight] as tf.Tensor2D, w0v));
+    bias = tf.reshape(tf.matMul(tf.reshape(p[PARAM_NAMES.numericBias], [1, d]), w0v), [-1]) as tf.Tensor1D;
+  }
+  return { weight: tf.concat(blocks, 0), bias };
 }
 
 /**
@@ -58,25 +109,26 @@ export function score(user: AdaptedUser, userFields: Int32Array, items: ItemRows
   const overrides = user.tableRows ?? undefined;
   const userEmbValues = lookupTableRows(model, user.base.flat, userTableRows(model, userFields), overrides);
   const itemRows = itemTableRowsOf(model, items);
-  const itemEmbValues = lookupTableRows(model, user.base.flat, itemRows, overrides, itemEmbBuffer(itemRows.length * d));
-  const side = itemSideTensors(model, items);
-  try {
-    return read(
-      tf.tidy(() => {
-        const p = userParams(user);
-        const [w0User, w0Item] = tf.split(p[weightName(0)], [U * d, model.inputDim - U * d], 0) as [tf.Tensor2D, tf.Tensor2D];
-        // The user half of layer 0 folds into its bias. It must be a fresh rank-1 tensor: tfjs-backend-wasm
-        // 4.22's _FusedMatMul reads the bias rank from the *data* it shares with a reshape's source, so a
-        // reshaped [1, h] → [h] bias throws "only supports rank-1 bias"; Add allocates a new [h] tensor.
-        const userBias = tf.add(p[biasName(0)], tf.reshape(tf.matMul(tf.tensor2d(userEmbValues, [1, U * d]), w0User), [-1]));
-        const itemEmb = tf.tensor2d(itemEmbValues, [items.count, itemEmbValues.length / items.count]);
-        const itemH = withItemSide(model, p, side, [itemEmb]);
-        return toOutput(user, fusedForward(user, p, itemH, w0Item, userBias as tf.Tensor1D));
-      }),
-    );
-  } finally {
-    tf.dispose([...(side.categories ? [side.categories] : []), ...(side.numeric ? [side.numeric] : [])]);
+  const { categoryCount: C, numericCount: N } = model.featureLayout;
+  if (items.itemCategories.length !== items.count * C || items.itemNumeric.length !== items.count * N) {
+    throw new MetaLearningError('ML_ROWS_INVALID', `items need ${items.count * C} category and ${items.count * N} numeric values`, { field: 'items' });
   }
+  const itemEmbValues = lookupTableRows(model, user.base.flat, itemRows, overrides, scratchBuffer('emb', itemRows.length * d));
+  const input = hostItemInputs(model, itemEmbValues, items);
+  return read(
+    tf.tidy(() => {
+      const p = userParams(user);
+      const [w0User, w0Item] = tf.split(p[weightName(0)], [U * d, model.inputDim - U * d], 0) as [tf.Tensor2D, tf.Tensor2D];
+      const itemSide = itemSideWeight(model, p, w0Item, itemEmbValues.length / items.count);
+      // The user half of layer 0 folds into its bias. It must be a fresh rank-1 tensor: tfjs-backend-wasm
+      // 4.22's _FusedMatMul reads the bias rank from the *data* it shares with a reshape's source, so a
+      // reshaped [1, h] → [h] bias throws "only supports rank-1 bias"; Add allocates a new [h] tensor.
+      const userPart = tf.add(p[biasName(0)], tf.reshape(tf.matMul(tf.tensor2d(userEmbValues, [1, U * d]), w0User), [-1]));
+      const bias0 = itemSide.bias === null ? userPart : tf.add(userPart, itemSide.bias);
+      const x = tf.tensor2d(input.values, [items.count, input.width]);
+      return toOutput(user, fusedForward(user, p, x, itemSide.weight, bias0 as tf.Tensor1D));
+    }),
+  );
 }
 
 /**

@@ -82,6 +82,15 @@ export function userTableRows(model: MetaModel, user: Int32Array): Int32Array {
 
 function pooledCategories(multiHot: Float32Array, count: number, width: number): Float32Array {
   const out = new Float32Array(multiHot.length);
+  writePooledCategories(multiHot, count, width, out, width, 0);
+  return out;
+}
+
+/**
+ * Mean pooling of multi-hot category rows (each row divided by its number of categories, at least
+ * 1), written into `out` at `offset + r·stride` for row r: the pooled block of a wider input row.
+ */
+export function writePooledCategories(multiHot: Float32Array, count: number, width: number, out: Float32Array, stride: number, offset: number): void {
   for (let r = 0; r < count; r++) {
     let hits = 0;
     for (let c = 0; c < width; c++) {
@@ -89,10 +98,9 @@ function pooledCategories(multiHot: Float32Array, count: number, width: number):
     }
     const scale = 1 / Math.max(1, hits);
     for (let c = 0; c < width; c++) {
-      out[r * width + c] = multiHot[r * width + c] * scale;
+      out[offset + r * stride + c] = multiHot[r * width + c] * scale;
     }
   }
-  return out;
 }
 
 /** Category and numeric tensors of item rows (validated lengths). */
