@@ -20,7 +20,7 @@ export interface UserContextNearCacheOptions {
    * before subscribing again, which a connection in subscriber mode cannot answer.
    */
   readonly subscriber: Redis;
-  /** Users kept (oldest read evicted beyond; ~2–10 KB each at 20–100 events). @defaultValue 10_000 */
+  /** Users kept (oldest read evicted beyond; ~4 KB each at 100 events, measured). @defaultValue 10_000 */
   readonly maxEntries?: number;
   /** An entry is read again after this long even without an invalidation (bounds the damage of a lost message). @defaultValue 60_000 */
   readonly ttlMs?: number;
