@@ -83,6 +83,15 @@ describe.skipIf(!redisService.available)('UserContextNearCache (real Redis, CLIE
     expect((await cache.userContext(user, LIMIT)).profile?.age_bucket).toBe('35-44');
   });
 
+  it('shares one Redis read between concurrent requests of the same user', async () => {
+    const { cache } = await started();
+    const user = `u-${randomUUID()}`;
+    await rate(user, 'a');
+    const [a, b] = await Promise.all([cache.userContext(user, LIMIT), cache.userContext(user, LIMIT)]);
+    expect(a).toBe(b);
+    expect(cache.stats()).toMatchObject({ misses: 1, hits: 1, size: 1 });
+  });
+
   it('leaves other users cached when one of them changes', async () => {
     const { cache } = await started();
     const [one, two] = [`u-${randomUUID()}`, `u-${randomUUID()}`];
