@@ -23,6 +23,9 @@ export function tapeFreeDecisionLoop(model: MetaModel, params: NamedTensors, hs:
   // step size the output gradient is pre-scaled by lr, so every parameter update is one subtraction.
   const target = targetColumn(model, labels, n);
   const hsT = tf.transpose(hs);
+  // Column sums (bias gradients) as 1ᵀ·dz: one matMul kernel instead of the transpose + reduce the
+  // wasm backend runs for an axis-0 sum.
+  const onesRow = tf.ones([1, n]) as tf.Tensor2D;
   const prescale = (spec.learnedLr ? 1 : spec.lr) * (spec.stepScale ?? 1);
   for (let step = 0; step < spec.steps; step++) {
     // Forward, keeping each layer's input a_k and (softplus) pre-activation z_k.
@@ -47,7 +50,7 @@ export function tapeFreeDecisionLoop(model: MetaModel, params: NamedTensors, hs:
     const grads: NamedTensors = {};
     for (let k = L - 1; k >= 0; k--) {
       grads[weightName(k)] = tf.matMul(k === 0 ? hsT : tf.transpose(inputs[k]), dz);
-      grads[biasName(k)] = tf.sum(dz, 0);
+      grads[biasName(k)] = tf.reshape(tf.matMul(onesRow, dz), [-1]);
       if (k > 0) {
         const da = tf.matMul(dz, tf.transpose(fast[weightName(k)] as tf.Tensor2D));
         dz = tf.mul(da, relu ? tf.step(inputs[k]) : tf.sigmoid(pre[k - 1]));
