@@ -76,7 +76,7 @@ export { readRunStatus } from './status/read-run-status.js';
 
 // output/
 export type { EvaluateModelOptions, MethodMetrics, RunEvaluation } from './output/evaluate-model.js';
-export { evaluateModel } from './output/evaluate-model.js';
+export { adaptedQueryPredictions, evaluateModel, queryMae } from './output/evaluate-model.js';
 export type { RunLineage, TrainedAdaptation } from './output/run-output.js';
 export type { CalibrateShrinkageOptions, ShrinkageCalibration, ShrinkageCandidate } from './output/calibrate-shrinkage.js';
 export { CALIBRATION_SUPPORT_SIZES, calibrateShrinkage } from './output/calibrate-shrinkage.js';

@@ -204,8 +204,7 @@ export class UserContextNearCache {
     if (message === null || message === undefined) {
       // A flush (FLUSHALL/FLUSHDB): every key is gone.
       this.counts.invalidated += this.entries.size;
-      this.entries.clear();
-      this.inFlight.forEach((read) => (read.dirty = true));
+      this.forgetAll();
       return;
     }
     for (const key of Array.isArray(message) ? message : [message]) {
@@ -257,11 +256,16 @@ export class UserContextNearCache {
     }
   }
 
+  /** Empties the cache; reads in flight will not be kept. */
+  private forgetAll(): void {
+    this.entries.clear();
+    this.inFlight.forEach((read) => (read.dirty = true));
+  }
+
   /** Tracking off and the cache emptied: invalidations may be missed from here on. */
   private reset(reason: string): void {
     this.epoch++;
-    this.inFlight.forEach((read) => (read.dirty = true));
-    this.entries.clear();
+    this.forgetAll();
     if (this.tracking) {
       this.tracking = false;
       this.onStateChange(false, reason);

@@ -169,19 +169,16 @@ export class CandidateGenerator {
     const newQuota = Math.round(size * (request.newItemShare ?? this.o.newItemShare));
     const popularDepth = size * POPULAR_DEPTH_FACTOR;
     const newestDepth = newQuota * NEWEST_DEPTH_FACTOR;
-    const seeds = latestDistinctItems(request.recent, this.o.coOccurrenceSeeds);
+    const seedLists = this.heldSeedLists(latestDistinctItems(request.recent, this.o.coOccurrenceSeeds), now);
     // Warm path: every source is held in process, so no promise chain (~2 KB of garbage a request).
     const popular = this.popular.peek(popularDepth, now);
     const newest = newQuota === 0 ? NO_IDS : this.newest.peek(newestDepth, now);
-    if (popular !== undefined && newest !== undefined) {
-      const coOccurring = this.cachedCoOccurring(seeds, now);
-      if (coOccurring !== undefined) {
-        return this.pick(request, size, newQuota, { coOccurring, popular, newest }, []);
-      }
+    if (popular !== undefined && newest !== undefined && seedLists.missing.length === 0) {
+      return this.pick(request, size, newQuota, { coOccurring: this.merged.ids(seedLists.held), popular, newest }, []);
     }
     const degraded: string[] = [];
     const [coOccurring, popularRead, newestRead] = await Promise.all([
-      this.coOccurring(seeds, now, degraded),
+      this.coOccurring(seedLists, now, degraded),
       this.shared(this.popular, popularDepth, now, degraded),
       newQuota === 0 ? NO_IDS : this.shared(this.newest, newestDepth, now, degraded),
     ]);
@@ -239,33 +236,28 @@ export class CandidateGenerator {
     this.merged.clear();
   }
 
-  /** {@link coOccurring} when every seed's list is held and fresh (no read, no promise), else undefined. */
-  private cachedCoOccurring(seeds: readonly string[], now: number): readonly string[] | undefined {
-    const lists: SeedList[] = [];
-    for (const seed of seeds) {
-      const list = this.coLists.fresh(seed, now);
-      if (list === undefined) {
-        return undefined;
-      }
-      lists.push(list);
-    }
-    return this.merged.ids(lists);
-  }
-
-  /** Items co-occurring with the seed items, by summed count (read-only, memoised). */
-  private async coOccurring(seeds: readonly string[], now: number, degraded: string[]): Promise<readonly string[]> {
-    // Cached lists first, then the ones read now, in seed order within each: the order the
-    // counts are summed in, kept as it always was.
-    const lists: SeedList[] = [];
+  /**
+   * The seeds' co-occurrence lists held and fresh, and the seeds without one. Cached lists come
+   * first, then (in {@link coOccurring}) the ones read now, in seed order within each: the order
+   * the counts are summed in, kept as it always was.
+   */
+  private heldSeedLists(seeds: readonly string[], now: number): { held: SeedList[]; missing: string[] } {
+    const held: SeedList[] = [];
     const missing: string[] = [];
     for (const seed of seeds) {
       const list = this.coLists.fresh(seed, now);
       if (list === undefined) {
         missing.push(seed);
       } else {
-        lists.push(list);
+        held.push(list);
       }
     }
+    return { held, missing };
+  }
+
+  /** Items co-occurring with the seed items, by summed count (read-only, memoised); reads the missing seeds' lists. */
+  private async coOccurring(seedLists: { held: SeedList[]; missing: string[] }, now: number, degraded: string[]): Promise<readonly string[]> {
+    const { held: lists, missing } = seedLists;
     if (missing.length > 0) {
       try {
         const read = await withTimeout(

@@ -1,9 +1,9 @@
 import { withFirstSupport, type SupportSize } from '@metarec/datasets';
-import { meanAbsoluteError } from '@metarec/evaluation';
-import { adapt, loadParams, predictRows, type MetaModel } from '@metarec/meta-learning';
+import { loadParams, type MetaModel } from '@metarec/meta-learning';
 import type { UserTask } from '@metarec/schemas';
 
 import { TrainingError } from '../errors.js';
+import { adaptedQueryPredictions, queryMae } from './evaluate-model.js';
 
 /**
  * Support sizes the shrinkage is judged on, equally weighted: a user's first rating, first few, a
@@ -57,21 +57,10 @@ export function calibrateShrinkage(model: MetaModel, params: Float32Array, users
   const grid = [...new Set([0, ...options.grid])].sort((a, b) => a - b);
   const supportSizes = options.supportSizes ?? CALIBRATION_SUPPORT_SIZES;
   const cuts = supportSizes.map((size) => users.map((t) => withFirstSupport(t, size)));
-  const labels = concat(users.map((t) => t.query.labels.subarray(0, t.query.count)));
   const base = loadParams(model, params);
   try {
     const candidates = grid.map((shrinkage): ShrinkageCandidate => {
-      const maeBySupport = cuts.map((tasks) => {
-        const predictions = tasks.map((t) => {
-          const user = adapt(base, t.support, { steps: options.steps, lr: options.lr, shrinkage });
-          try {
-            return predictRows(user, t.query);
-          } finally {
-            user.dispose();
-          }
-        });
-        return meanAbsoluteError(concat(predictions), labels);
-      });
+      const maeBySupport = cuts.map((tasks) => queryMae(adaptedQueryPredictions(base, tasks, { steps: options.steps, lr: options.lr, shrinkage }), tasks));
       return { shrinkage, maeBySupport, mean: maeBySupport.reduce((a, b) => a + b, 0) / maeBySupport.length };
     });
     const best = candidates.reduce((a, b) => (b.mean < a.mean ? b : a));
@@ -81,12 +70,3 @@ export function calibrateShrinkage(model: MetaModel, params: Float32Array, users
   }
 }
 
-function concat(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

@@ -1,5 +1,5 @@
 import { meanAbsoluteError, ndcgAtK, rootMeanSquaredError } from '@metarec/evaluation';
-import { adapt, loadParams, predictRows, type MetaModel } from '@metarec/meta-learning';
+import { adapt, loadParams, predictRows, type AdaptOptions, type LoadedParams, type MetaModel } from '@metarec/meta-learning';
 import type { UserTask } from '@metarec/schemas';
 
 /** Metrics of one method on the held-out users' query sets. */
@@ -29,18 +29,41 @@ export interface EvaluateModelOptions {
   readonly k?: number;
 }
 
-function methodMetrics(predictions: Float32Array[], tasks: readonly UserTask[], k: number): MethodMetrics {
+/** Predictions and labels of every task's query rows, end to end. */
+function pooled(predictions: readonly Float32Array[], tasks: readonly UserTask[]): { all: Float32Array; labels: Float32Array } {
   const all = new Float32Array(predictions.reduce((a, p) => a + p.length, 0));
   const labels = new Float32Array(all.length);
   let at = 0;
-  let ndcg = 0;
   predictions.forEach((p, i) => {
     all.set(p, at);
-    labels.set(tasks[i].query.labels, at);
+    labels.set(tasks[i].query.labels.subarray(0, p.length), at);
     at += p.length;
-    ndcg += ndcgAtK(p, tasks[i].query.labels, k);
   });
+  return { all, labels };
+}
+
+/** MAE over all query ratings of `tasks` (pooled, not averaged per user). */
+export function queryMae(predictions: readonly Float32Array[], tasks: readonly UserTask[]): number {
+  const { all, labels } = pooled(predictions, tasks);
+  return meanAbsoluteError(all, labels);
+}
+
+function methodMetrics(predictions: Float32Array[], tasks: readonly UserTask[], k: number): MethodMetrics {
+  const { all, labels } = pooled(predictions, tasks);
+  const ndcg = predictions.reduce((sum, p, i) => sum + ndcgAtK(p, tasks[i].query.labels, k), 0);
   return { mae: meanAbsoluteError(all, labels), rmse: rootMeanSquaredError(all, labels), ndcg: ndcg / Math.max(1, tasks.length) };
+}
+
+/** Each task's query predictions after the local update on its support set. */
+export function adaptedQueryPredictions(base: LoadedParams, tasks: readonly UserTask[], update: Partial<AdaptOptions>): Float32Array[] {
+  return tasks.map((t) => {
+    const user = adapt(base, t.support, update);
+    try {
+      return predictRows(user, t.query);
+    } finally {
+      user.dispose();
+    }
+  });
 }
 
 function mean(values: ArrayLike<number>): number {
@@ -76,14 +99,7 @@ export function evaluateModel(model: MetaModel, params: Float32Array, train: rea
   const globalMean = count === 0 ? 0 : sum / count;
   const base = loadParams(model, params);
   try {
-    const predicted = heldOut.map((t) => {
-      const user = adapt(base, t.support, { steps: options.adaptSteps, lr: options.adaptLr, shrinkage: options.adaptShrinkage ?? 0 });
-      try {
-        return predictRows(user, t.query);
-      } finally {
-        user.dispose();
-      }
-    });
+    const predicted = adaptedQueryPredictions(base, heldOut, { steps: options.adaptSteps, lr: options.adaptLr, shrinkage: options.adaptShrinkage ?? 0 });
     const constant = (v: (t: UserTask) => number): Float32Array[] => heldOut.map((t) => new Float32Array(t.query.count).fill(v(t)));
     const itemMean = heldOut.map((t) =>
       Float32Array.from(t.query.itemIds.slice(0, t.query.count), (id) => {

@@ -1,6 +1,7 @@
 // Held-out-user MAE of the meta-learned model (adapted and not) and of the baselines, all on the
 // same query ratings after the same support sets (the trainer's protocol, plus a bias baseline).
-import { adapt, loadParams, predictRows, type MetaModel } from '@metarec/meta-learning';
+import { loadParams, type MetaModel } from '@metarec/meta-learning';
+import { adaptedQueryPredictions } from '@metarec/training';
 import type { UserTask } from '@metarec/schemas';
 
 /** Damping of the bias baseline's item and user offsets, in pseudo-ratings at the mean. */
@@ -104,20 +105,11 @@ export function baselineMae(train: readonly UserTask[], heldOut: readonly UserTa
  */
 export function modelPredictions(model: MetaModel, params: Float32Array, heldOut: readonly UserTask[], steps: number, lr: number, shrinkage = 0): number[][] {
   const base = loadParams(model, params);
-  const out: number[][] = [];
   try {
-    for (const t of heldOut) {
-      const user = adapt(base, t.support, { steps, lr, shrinkage });
-      try {
-        out.push(Array.from(predictRows(user, t.query)));
-      } finally {
-        user.dispose();
-      }
-    }
+    return adaptedQueryPredictions(base, heldOut, { steps, lr, shrinkage }).map((p) => Array.from(p));
   } finally {
     base.dispose();
   }
-  return out;
 }
 
 /** Absolute errors of {@link modelPredictions} on the query ratings. */
