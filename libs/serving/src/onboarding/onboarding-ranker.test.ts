@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { buildTestServing, type TestServing } from '../testing.js';
 
@@ -38,5 +38,26 @@ describe('OnboardingRanker', () => {
 
   it('rejects k out of range naming the field', async () => {
     await expect(t.service.onboarding.onboarding('x', 51)).rejects.toMatchObject({ code: 'SERVING_INPUT_INVALID', field: 'k' });
+  });
+});
+
+describe('OnboardingRanker and recommendations', () => {
+  it('share one encoded-item cache: items a recommendation encoded are not encoded again for onboarding', async () => {
+    const own = await buildTestServing();
+    try {
+      const cold = await own.service.recommender.recommend({ userId: 'cold-1', k: 10 });
+      expect(cold.path).toBe('cold');
+      const model = own.service.holder.model;
+      if (model === null) {
+        throw new Error('no model loaded');
+      }
+      const encode = vi.spyOn(model, 'encodeItems');
+      const onboarding = await own.service.onboarding.onboarding('cold-2', 10);
+      expect(onboarding.items).toHaveLength(10);
+      // The onboarding pool (the 200 most popular items) lies inside the 500 candidates just scored.
+      expect(encode).not.toHaveBeenCalled();
+    } finally {
+      await own.close();
+    }
   });
 });

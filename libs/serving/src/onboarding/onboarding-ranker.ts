@@ -1,4 +1,4 @@
-import { score } from '@metarec/meta-learning';
+import { score, type ItemRows } from '@metarec/meta-learning';
 import type { ItemProfile } from '@metarec/schemas';
 
 import type { ItemProfileCache } from '../cache/item-profile-cache.js';
@@ -8,7 +8,6 @@ import { mergeOptions } from '../options/merge-options.js';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
 import type { ModelHolder } from '../model/model-holder.js';
 import type { ServingModel } from '../model/serving-model.js';
-import { encodeItems, itemRowsOf } from '../recommend/encode-request.js';
 import { checkK, type Recommender } from '../recommend/recommender.js';
 import { referenceUsers } from './reference-users.js';
 
@@ -130,12 +129,13 @@ export class OnboardingRanker {
       }
     });
     if (missing.length > 0) {
-      const items = itemRowsOf(
-        encodeItems(
-          model,
-          missing.map((i) => ids[i]),
-          missing.map((i) => profiles[i]),
-        ),
+      // Rows from the recommender's encoded-item cache: an item is encoded once per model and
+      // catalog epoch for both paths. The views are reused by its next call; `spread` is synchronous.
+      const items = this.o.recommender.encodedItems(
+        model,
+        epoch,
+        missing.map((i) => ids[i]),
+        missing.map((i) => profiles[i]),
       );
       const fresh = this.spread(model, items, missing.length);
       missing.forEach((i, k) => {
@@ -147,7 +147,7 @@ export class OnboardingRanker {
   }
 
   /** Per item, the standard deviation of the prior's predictions across the reference users. */
-  private spread(model: ServingModel, items: ReturnType<typeof itemRowsOf>, n: number): Float64Array {
+  private spread(model: ServingModel, items: ItemRows, n: number): Float64Array {
     if (this.reference?.model !== model) {
       this.reference = { model, fields: referenceUsers(model, this.o.referenceUsers).map((u) => model.encodeUser(u)) };
     }

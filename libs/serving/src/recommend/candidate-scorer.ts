@@ -1,4 +1,4 @@
-import { score, type AdaptedUser } from '@metarec/meta-learning';
+import { score, type AdaptedUser, type ItemRows } from '@metarec/meta-learning';
 import type { ItemProfile } from '@metarec/schemas';
 
 import { EncodedItemCache } from '../cache/encoded-item-cache.js';
@@ -71,6 +71,15 @@ export class CandidateScorer {
   /** Scores with the model's prior, memoised per user-feature combination (anonymous cold users share one). */
   scoreWithPrior(input: ScoringInput): Float32Array {
     return this.scoreWith(input.model.prior, this.priorMemo(input.model, input.userFields), input);
+  }
+
+  /**
+   * Encoded feature rows of `ids` for `model` and catalog `epoch` from the one `EncodedItemCache`
+   * of the request path (onboarding reads it too, so an item is encoded once per model and epoch
+   * for both). The arrays are views of buffers the next call reuses: use them at once.
+   */
+  itemRows(model: ServingModel, epoch: number, ids: readonly string[], profiles: readonly (ItemProfile | null)[]): ItemRows {
+    return this.encoded.rows(model, epoch, ids, profiles);
   }
 
   /** Remembers scores computed without a memo (a fresh adaptation) in the memo its user model got. */

@@ -1,13 +1,7 @@
 import { gatherRows, type EncodedItemTable } from '@metarec/datasets';
-import type { ItemRows } from '@metarec/meta-learning';
 import type { EncodedRows, Interaction, ItemProfile, UserProfile } from '@metarec/schemas';
 
 import type { ServingModel } from '../model/serving-model.js';
-
-/** The item half of a table as the model's `score` input. */
-export function itemRowsOf(table: EncodedItemTable): ItemRows {
-  return { count: table.count, itemIndices: table.fields, itemCategories: table.categories, itemNumeric: table.numeric };
-}
 
 /** Encodes items by id; a missing profile keeps the id (its embedding, if trained) and unknown content. */
 export function encodeItems(model: ServingModel, itemIds: readonly string[], profiles: readonly (ItemProfile | null)[]): EncodedItemTable {

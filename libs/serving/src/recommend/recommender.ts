@@ -1,7 +1,7 @@
 import { RateLimitedLog } from '@metarec/feature-store';
-import { adapt, type AdaptedUser } from '@metarec/meta-learning';
+import { adapt, type AdaptedUser, type ItemRows } from '@metarec/meta-learning';
 import type { Logger } from '@metarec/runtime';
-import type { Interaction, UserProfile } from '@metarec/schemas';
+import type { Interaction, ItemProfile, UserProfile } from '@metarec/schemas';
 
 import type { AdaptationGate } from '../adaptation/adaptation-gate.js';
 import type { UserModelCache } from '../cache/user-model-cache.js';
@@ -265,6 +265,14 @@ export class Recommender {
     }
     this.scorer.remember(this.o.cache.set(userId, model.version, stateKey, adapted), input, scores);
     this.o.metrics?.userCacheEntries.set(this.o.cache.size);
+  }
+
+  /**
+   * Encoded feature rows of items from the request path's `EncodedItemCache` (per model and
+   * catalog epoch), for onboarding: views of reused buffers, valid until the next call.
+   */
+  encodedItems(model: ServingModel, epoch: number, ids: readonly string[], profiles: readonly (ItemProfile | null)[]): ItemRows {
+    return this.scorer.itemRows(model, epoch, ids, profiles);
   }
 
   /** Logs degradations at most once per 10 s per reason kind, and counts each. */
