@@ -150,6 +150,13 @@ export default [
   },
   // Third-party and entry fences (STYLE.md), per project: see `importFences`.
   ...PROJECT_DIRS.flatMap(fenceBlocks),
+  // Only apps read process.env (STYLE.md), through runtime's loadConfig; libs get typed options.
+  // Test helpers (tests, src/testing/) may read it to find local services.
+  {
+    files: ['libs/*/src/**/*.ts'],
+    ignores: [...TEST_FILES, 'libs/*/src/testing/**', 'libs/*/src/testing.ts', 'libs/runtime/src/config/load-config.ts'],
+    rules: { 'no-process-env': 'error' },
+  },
   // process.exit ends a process without its ordered shutdown; only entry points may call it.
   {
     files: processExitAllowed,

@@ -10,7 +10,7 @@ import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BOUNDARY_RULES = new Set(['@nx/enforce-module-boundaries', 'no-restricted-imports', 'no-process-exit']);
+const BOUNDARY_RULES = new Set(['@nx/enforce-module-boundaries', 'no-restricted-imports', 'no-process-exit', 'no-process-env']);
 const NX_RULE = '@nx/enforce-module-boundaries';
 
 interface DepConstraint {
@@ -221,6 +221,22 @@ describe('process.exit (no-process-exit)', () => {
   for (const file of ['apps/serving/src/main.ts', 'apps/registry/src/cli.ts', 'apps/ingest/src/compact.ts', 'tools/eval/src/main.ts']) {
     it(`accepts process.exit in the entry point ${file}`, async () => {
       expect(await lint(fullConfig, exitProbe(file))).toEqual([]);
+    });
+  }
+});
+
+describe('process.env (no-process-env)', () => {
+  const envProbe = (file: string): Probe => ({ file, code: "export const level: unknown = process.env['LOG_LEVEL'];\n" });
+
+  for (const file of ['libs/serving/src/request/probe.ts', 'libs/runtime/src/logging/probe.ts']) {
+    it(`rejects reading process.env in the lib file ${file}`, async () => {
+      expect((await lint(fullConfig, envProbe(file))).join('\n')).toContain('no-process-env');
+    });
+  }
+
+  for (const file of ['libs/runtime/src/config/load-config.ts', 'libs/training/src/testing/local-redis.ts', 'libs/meta-learning/src/algorithms/meta-step.test.ts', 'apps/serving/src/main.ts', 'tools/bench/src/probe.ts']) {
+    it(`accepts reading process.env in ${file}`, async () => {
+      expect(await lint(fullConfig, envProbe(file))).toEqual([]);
     });
   }
 });
