@@ -1,5 +1,4 @@
-import type { Interaction } from '../records/interaction.js';
-import { InteractionSchema } from '../records/interaction.js';
+import { InteractionSchema, type Interaction } from '../records/interaction.js';
 import type { WireRejectReason } from '../wire/decode-record.js';
 import { SCHEMA_FINGERPRINT_HEADER, SCHEMA_VERSION_HEADER, wireHeaders } from '../wire/wire-headers.js';
 
