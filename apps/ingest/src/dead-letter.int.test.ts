@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 
-import { DEAD_LETTER_HEADERS, SCHEMA_VERSION_HEADER } from '@metarec/feature-store';
 import { checkService } from '@metarec/runtime/testing';
+import { DEAD_LETTER_HEADERS, encodeRecord, InteractionSchema, SCHEMA_VERSION_HEADER, UserProfileSchema, wireHeaders } from '@metarec/schemas';
+import { malformedInteractions, oversizedInteraction } from '@metarec/schemas/testing';
 import { KafkaJsClient, type ConsumedMessage, type OutgoingMessage } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,6 @@ const redisService = await checkService('redis');
 const available = kafkaService.available && redisService.available;
 
 const TEN_MB = 10 * 1024 * 1024;
-const V1 = { [SCHEMA_VERSION_HEADER]: '1' };
 
 function sha(value: Buffer | string | null): string {
   return createHash('sha256').update(value ?? '').digest('hex');
@@ -41,29 +41,19 @@ describe.skipIf(!available)('ingest app: malformed corpus (real Kafka, Redis, ch
     await admin.ensureTopics([t.interactions, t.userProfiles, t.itemProfiles, t.deadLetter].map((topic) => ({ topic, partitions: 2, configs })));
 
     const base = Date.now() - 60_000;
-    const valid = (i: number): Record<string, unknown> => ({ ...testInteraction(i, base) });
+    // The shared malformed corpus between two valid events, plus a payload over the app's 1 MiB limit.
+    const broken = [...malformedInteractions(testInteraction(1, base)), oversizedInteraction(testInteraction(2, base), TEN_MB)];
+    const last = broken.length + 1;
     const corpus: { message: OutgoingMessage; reason?: string; field?: string }[] = [
-      { message: { key: 'u0', value: JSON.stringify(valid(0)), headers: V1 } },
-      { message: { key: 'u1', value: '{"user_id": "u1", ', headers: V1 }, reason: 'FS_INVALID_JSON', field: '' },
-      { message: { key: 'u2', value: JSON.stringify({ ...valid(2), value: '4' }), headers: V1 }, reason: 'SCHEMA_FIELD_TYPE', field: 'value' },
-      { message: { key: 'u3', value: JSON.stringify({ ...valid(3), item_id: undefined }), headers: V1 }, reason: 'SCHEMA_FIELD_MISSING', field: 'item_id' },
-      { message: { key: 'u4', value: JSON.stringify({ ...valid(4), value: 9 }), headers: V1 }, reason: 'SCHEMA_FIELD_RANGE', field: 'value' },
-      {
-        message: { key: 'u5', value: JSON.stringify(valid(5)), headers: { [SCHEMA_VERSION_HEADER]: '7' } },
-        reason: 'FS_SCHEMA_VERSION_UNKNOWN',
-        field: `header:${SCHEMA_VERSION_HEADER}`,
-      },
-      { message: { key: 'u6', value: Buffer.alloc(TEN_MB, 0x20), headers: V1 }, reason: 'FS_MESSAGE_TOO_LARGE', field: '' },
-      { message: { key: 'u7', value: Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]), headers: V1 }, reason: 'FS_INVALID_UTF8', field: '' },
-      { message: { key: 'u8', value: null, headers: V1 }, reason: 'FS_MESSAGE_EMPTY', field: '' },
-      { message: { key: 'u9', value: JSON.stringify({ ...valid(9), sessionId: 'typo' }), headers: V1 }, reason: 'SCHEMA_UNKNOWN_FIELD', field: 'sessionId' },
-      { message: { key: 'u10', value: JSON.stringify(valid(10)), headers: V1 } },
+      { message: encodeRecord(InteractionSchema, testInteraction(0, base)) },
+      ...broken.map(({ message, reason, field }) => ({ message, reason, field })),
+      { message: encodeRecord(InteractionSchema, testInteraction(last, base)) },
     ];
     // One partition, one message per send: the offsets are the corpus indices.
     for (const { message } of corpus) {
       await producer.send(t.interactions, [{ ...message, partition: 0 }]);
     }
-    await producer.send(t.userProfiles, [{ key: 'u1', value: JSON.stringify({ age_bucket: '25-34', updated_at_ms: base }), headers: V1, partition: 0 }]);
+    await producer.send(t.userProfiles, [{ key: 'u1', value: JSON.stringify({ age_bucket: '25-34', updated_at_ms: base }), headers: wireHeaders(UserProfileSchema), partition: 0 }]);
 
     const run = await s.env('corpus', { TOPIC_PARTITIONS: '2' });
     cleanup.push(() => clearOnline(redis, run.prefix));
@@ -105,7 +95,7 @@ describe.skipIf(!available)('ingest app: malformed corpus (real Kafka, Redis, ch
     expect(bySource.get(`${t.userProfiles}@0`)?.headers[DEAD_LETTER_HEADERS.field]).toBe('user_id');
 
     // The consumer kept going: the valid events before and after the corpus are stored.
-    expect((await offlineInteractions(run.root)).sessions.sort()).toEqual(['s0', 's10']);
+    expect((await offlineInteractions(run.root)).sessions.sort()).toEqual(['s0', `s${last}`]);
     expect(metrics).toMatch(/metarec_ingest_dead_lettered_total\{reason="FS_MESSAGE_TOO_LARGE"[^}]*\} 1\n/);
     expect(metrics).toMatch(/metarec_ingest_accepted_total\{kind="interactions"[^}]*\} 2\n/);
   });

@@ -32,12 +32,10 @@ export { countCoOccurrence } from './co-occurrence/count-co-occurrence.js';
 export type { RebuildCoOccurrenceOptions, RebuildCoOccurrenceReport } from './co-occurrence/rebuild-co-occurrence.js';
 export { DEFAULT_REBUILD_CO_OCCURRENCE_OPTIONS, rebuildCoOccurrence } from './co-occurrence/rebuild-co-occurrence.js';
 
-// Ingest: Kafka batches → validation → dead letters, online store, offline store, commits.
+// Ingest: Kafka batches → wire-contract decoding (`@metarec/schemas`) → dead letters, online store,
+// offline store, commits.
 export type { IngestBatch, IngestMessage } from './ingest/ingest-message.js';
-export type { DecodeOptions, DecodeResult, DeadLetterReason } from './ingest/message-decoder.js';
-export { decodeMessage, SCHEMA_VERSION_HEADER } from './ingest/message-decoder.js';
-export type { DeadLetter, DeadLetterRecord, DeadLetterSink } from './ingest/dead-letter.js';
-export { DEAD_LETTER_HEADERS, toDeadLetterRecord } from './ingest/dead-letter.js';
+export type { DeadLetterSink } from './ingest/dead-letter.js';
 export type { LogDecision } from './ingest/rate-limited-log.js';
 export { RateLimitedLog } from './ingest/rate-limited-log.js';
 export { IngestMetrics } from './ingest/ingest-metrics.js';

@@ -72,6 +72,17 @@ export {
   validateItemProfile,
 } from './records/item-profile.js';
 
+// Wire contract: every Kafka message the system writes or reads (key, JSON payload, headers,
+// decoding with reasons) and the dead-letter record.
+export type { WireHeaders } from './wire/wire-headers.js';
+export { SCHEMA_FINGERPRINT_HEADER, SCHEMA_VERSION_HEADER, wireHeaders } from './wire/wire-headers.js';
+export type { EncodeRecordOptions, WireRecord } from './wire/encode-record.js';
+export { encodeRecord, WIRE_KEY_FIELDS, wireKeyOf } from './wire/encode-record.js';
+export type { WireDecodeOptions, WireDecodeResult, WireInput, WireRejectReason } from './wire/decode-record.js';
+export { decodeRecord, DEFAULT_MAX_MESSAGE_BYTES } from './wire/decode-record.js';
+export type { DeadLetter, DeadLetterRecord, DeadLetterSource } from './wire/dead-letter-record.js';
+export { DEAD_LETTER_HEADERS, toDeadLetterRecord } from './wire/dead-letter-record.js';
+
 // Arrow tables and IPC.
 export type { RecordsToTableOptions } from './arrow/records-to-table.js';
 export { DEFAULT_MAX_BATCH_ROWS, recordsToTable } from './arrow/records-to-table.js';

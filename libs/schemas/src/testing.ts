@@ -59,3 +59,6 @@ export {
   timestampArbitrary,
   userProfileArbitrary,
 } from './testing/record-arbitraries.js';
+
+export type { MalformedEvent, MalformedEventName, MalformedMessage } from './testing/malformed-events.js';
+export { MALFORMED_EVENT_NAMES, malformedInteraction, malformedInteractions, oversizedInteraction } from './testing/malformed-events.js';

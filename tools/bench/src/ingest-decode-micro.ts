@@ -1,13 +1,13 @@
 // Per-event cost of the ingest decode steps on synthetic interaction payloads (CPU only, no I/O):
-// UTF-8 check + decode, JSON.parse, schema validation, and the whole decodeMessage.
+// UTF-8 check + decode, JSON.parse, schema validation, and the whole decodeRecord (the wire contract's decoder ingest runs).
 // Usage: npx tsx --conditions=@metarec/source tools/bench/src/ingest-decode-micro.ts [--events 100000]
 import { isUtf8 } from 'node:buffer';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-import { decodeMessage, type IngestMessage } from '@metarec/feature-store';
+import type { IngestMessage } from '@metarec/feature-store';
 import { EventSource } from '@metarec/loadgen';
-import { InteractionSchema, validateRecord } from '@metarec/schemas';
+import { decodeRecord, InteractionSchema, validateRecord } from '@metarec/schemas';
 
 import { benchEnvironment, printTable, writeResult } from './bench-report.js';
 
@@ -20,7 +20,7 @@ const messages: IngestMessage[] = source.next(EVENTS).map((m, i) => ({
   partition: 0,
   offset: BigInt(i),
   key: m.key,
-  value: Buffer.from(m.value),
+  value: Buffer.from(m.value ?? ''),
   headers: { ...m.headers },
   timestampMs: Date.now(),
 }));
@@ -47,7 +47,7 @@ const rows = [
   time('isUtf8 + toString', (m) => (isUtf8(m.value as Buffer) ? (m.value as Buffer).toString('utf8') : '')),
   time('JSON.parse', () => JSON.parse(texts[k++ % texts.length])),
   time('validateRecord (schemas)', () => validateRecord(InteractionSchema, parsed[k++ % parsed.length], { nowMs })),
-  time('decodeMessage (all)', (m) => decodeMessage(m, 'interactions', { maxMessageBytes: 1 << 20, nowMs })),
+  time('decodeRecord (all)', (m) => decodeRecord(InteractionSchema, m, { maxMessageBytes: 1 << 20, nowMs })),
 ];
 printTable(`ingest decode, ${EVENTS} interaction payloads, load ${os.loadavg()[0].toFixed(2)}`, ['step', 'us/event', 'events/s'], rows);
 console.log(`wrote ${writeResult(values.out, env, { events: EVENTS, steps: rows.map(([step, us, rate]) => ({ step, usPerEvent: us, eventsPerSec: rate })) })}`);

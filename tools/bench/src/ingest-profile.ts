@@ -10,8 +10,8 @@ import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-import { decodeMessage } from '@metarec/feature-store';
 import { EventSource, pacedSend } from '@metarec/loadgen';
+import { decodeRecord, InteractionSchema } from '@metarec/schemas';
 import { createManualCommitConsumer, type OutgoingMessage } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 
@@ -85,7 +85,7 @@ if (MODE === 'full') {
   await consumer.run(async (batch) => {
     const nowMs = Date.now();
     for (const message of batch.messages) {
-      count += MODE === 'parse' ? (decodeMessage(message, 'interactions', { maxMessageBytes: 1_048_576, nowMs }).ok ? 1 : 0) : message.value === null ? 0 : 1;
+      count += MODE === 'parse' ? (decodeRecord(InteractionSchema, message, { maxMessageBytes: 1_048_576, nowMs }).ok ? 1 : 0) : message.value === null ? 0 : 1;
     }
   });
   await until(() => count >= EVENTS, 600_000, 5);

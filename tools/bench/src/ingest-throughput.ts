@@ -8,8 +8,9 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 
-import { decodeMessage, OfflineReader, rebuildCoOccurrence, utcDateOf } from '@metarec/feature-store';
+import { OfflineReader, rebuildCoOccurrence, utcDateOf } from '@metarec/feature-store';
 import { EventSource, pacedSend } from '@metarec/loadgen';
+import { decodeRecord, InteractionSchema } from '@metarec/schemas';
 import { createManualCommitConsumer, type OutgoingMessage } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 
@@ -86,7 +87,7 @@ async function bare(round: number, parse = false): Promise<Rate> {
     if (parse) {
       const nowMs = Date.now();
       for (const message of batch.messages) {
-        count += decodeMessage(message, 'interactions', { maxMessageBytes: 1_048_576, nowMs }).ok ? 1 : 0;
+        count += decodeRecord(InteractionSchema, message, { maxMessageBytes: 1_048_576, nowMs }).ok ? 1 : 0;
       }
       return;
     }

@@ -1,11 +1,17 @@
-import { decodeMessage } from '@metarec/feature-store';
+import { decodeRecord, InteractionSchema, type WireDecodeResult, type Interaction } from '@metarec/schemas';
+import { malformedInteraction, MALFORMED_EVENT_NAMES } from '@metarec/schemas/testing';
 import { describe, expect, it } from 'vitest';
 
-import { EventSource } from './event-source.js';
-import { EXPECTED_REASON } from './malformed.js';
+import { EventSource, type InteractionMessage } from './event-source.js';
 import { pacedSend } from './paced-send.js';
 
 const NOW = Date.UTC(2026, 10, 26, 12);
+
+/** What ingest makes of `m` (its decoder is the wire contract's). */
+function decoded(m: InteractionMessage): WireDecodeResult<Interaction> {
+  const value = m.value === null ? null : Buffer.from(m.value);
+  return decodeRecord(InteractionSchema, { value, headers: m.headers }, { maxMessageBytes: 10_000, nowMs: NOW });
+}
 
 describe('EventSource', () => {
   const source = (fraction: number): EventSource =>
@@ -15,25 +21,20 @@ describe('EventSource', () => {
     const messages = source(0).next(200);
     expect(messages.every((m) => m.malformed === null)).toBe(true);
     for (const m of messages) {
-      const decoded = decodeMessage({ topic: 't', partition: 0, offset: 0n, key: m.key, value: Buffer.from(m.value), headers: m.headers, timestampMs: NOW }, 'interactions', {
-        maxMessageBytes: 10_000,
-        nowMs: NOW,
-      });
-      expect(decoded).toMatchObject({ ok: true, record: { user_id: m.key, timestamp_ms: NOW } });
+      expect(decoded(m)).toMatchObject({ ok: true, record: { user_id: m.key, timestamp_ms: NOW } });
     }
   });
 
-  it('breaks about the requested share, each kind dead-lettered by ingest with its reason', () => {
+  it('breaks about the requested share with the shared corpus, each case dead-lettered by ingest with its reason', () => {
     const messages = source(0.2).next(3_000);
     const broken = messages.filter((m) => m.malformed !== null);
     expect(broken.length / messages.length).toBeGreaterThan(0.17);
     expect(broken.length / messages.length).toBeLessThan(0.23);
+    expect(new Set(broken.map((m) => m.malformed)).size).toBe(MALFORMED_EVENT_NAMES.length);
+    const template = source(0).next(1)[0];
     for (const m of broken) {
-      const decoded = decodeMessage({ topic: 't', partition: 0, offset: 0n, key: m.key, value: Buffer.from(m.value), headers: m.headers, timestampMs: NOW }, 'interactions', {
-        maxMessageBytes: 10_000,
-        nowMs: NOW,
-      });
-      expect(decoded).toMatchObject({ ok: false, reason: EXPECTED_REASON[m.malformed ?? 'bad-json'] });
+      const expected = malformedInteraction(m.malformed ?? 'not-json', JSON.parse(String(template?.value)) as Interaction);
+      expect(decoded(m)).toMatchObject({ ok: false, reason: expected.reason, field: expected.field });
     }
   });
 });

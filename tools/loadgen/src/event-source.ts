@@ -1,7 +1,6 @@
 import { generateSynthetic, interactionRecords, Rng, type SyntheticOptions } from '@metarec/datasets';
-import type { Interaction, ItemProfile, UserProfile } from '@metarec/schemas';
-
-import { malformedPayload, MALFORMED_KINDS, validPayload, type EventPayload, type MalformedKind } from './malformed.js';
+import { encodeRecord, InteractionSchema, type Interaction, type ItemProfile, type UserProfile, type WireHeaders } from '@metarec/schemas';
+import { malformedInteraction, MALFORMED_EVENT_NAMES, type MalformedEventName } from '@metarec/schemas/testing';
 
 /** Options of {@link EventSource}. */
 export interface EventSourceOptions {
@@ -17,15 +16,21 @@ export interface EventSourceOptions {
   readonly now?: () => number;
 }
 
-/** One interaction message: key (the user id), payload, and which malformation if any. */
-export interface InteractionMessage extends EventPayload {
+/** One interaction message as the wire contract encodes it, and which corpus malformation if any. */
+export interface InteractionMessage {
+  /** The user id (the wire contract's key). */
   readonly key: string;
-  readonly malformed: MalformedKind | null;
+  /** JSON payload; bytes or `null` for the malformations that break the payload itself. */
+  readonly value: string | Buffer | null;
+  readonly headers: WireHeaders;
+  /** The case of the shared malformed corpus (`@metarec/schemas/testing`), `null` for a valid event. */
+  readonly malformed: MalformedEventName | null;
 }
 
 /**
  * Synthetic events from the datasets generator: the profiles, then an endless interaction
- * stream (the generated interactions, cycled), a seeded share of them malformed (kinds in turn).
+ * stream (the generated interactions, cycled), a seeded share of them broken by the shared
+ * malformed corpus (its cases in turn).
  */
 export class EventSource {
   readonly users: readonly UserProfile[];
@@ -62,12 +67,13 @@ export class EventSource {
       this.cursor += 1;
       const event = this.time === 'now' ? { ...base, timestamp_ms: nowMs } : base;
       if (this.fraction > 0 && this.rng.next() < this.fraction) {
-        const kind = MALFORMED_KINDS[this.malformedCount % MALFORMED_KINDS.length];
+        const name = MALFORMED_EVENT_NAMES[this.malformedCount % MALFORMED_EVENT_NAMES.length];
         this.malformedCount += 1;
-        out.push({ key: event.user_id, malformed: kind, ...malformedPayload(kind, event) });
+        out.push({ ...malformedInteraction(name, event).message, malformed: name });
         continue;
       }
-      out.push({ key: event.user_id, malformed: null, ...validPayload(event) });
+      const { key, value, headers } = encodeRecord(InteractionSchema, event);
+      out.push({ key, value, headers, malformed: null });
     }
     return out;
   }

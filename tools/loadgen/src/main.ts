@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // metarec-loadgen: synthetic events to Kafka at a rate (or as fast as possible), with a share of malformed ones.
-import { SCHEMA_VERSION_HEADER } from '@metarec/feature-store';
+import { encodeRecord, ItemProfileSchema, UserProfileSchema } from '@metarec/schemas';
 import { KafkaJsClient, parseBrokerList, type OutgoingMessage } from '@metarec/streaming';
 import { Command, InvalidArgumentError } from 'commander';
 
@@ -91,11 +91,10 @@ if (opts.createTopics) {
   }
 }
 const producer = await client.createProducer();
-const headers = { [SCHEMA_VERSION_HEADER]: '1' };
 try {
   if (opts.profiles) {
-    const users: OutgoingMessage[] = source.users.map((u) => ({ key: u.user_id, value: JSON.stringify(u), headers }));
-    const items: OutgoingMessage[] = source.items.map((i) => ({ key: i.item_id, value: JSON.stringify(i), headers }));
+    const users: OutgoingMessage[] = source.users.map((u) => encodeRecord(UserProfileSchema, u));
+    const items: OutgoingMessage[] = source.items.map((i) => encodeRecord(ItemProfileSchema, i));
     await producer.send(opts.topicUserProfiles, users);
     await producer.send(opts.topicItemProfiles, items);
   }

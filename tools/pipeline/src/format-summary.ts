@@ -13,10 +13,10 @@ export function formatSummary(summary: PipelineSummary): string[] {
     `run ${summary.runId}  topic ${summary.topic}`,
     `events      generated ${summary.generated} + malformed ${summary.malformed} = produced ${summary.produced}, consumed ${summary.consumed}`,
     `validation  accepted ${summary.accepted}, rejected ${summary.consumed - summary.accepted}` +
-      (summary.rejectedAsExpected ? ' (each malformed event rejected on the field it broke)' : ' (UNEXPECTED rejections)'),
+      (summary.rejectedAsExpected ? ' (each malformed event rejected with its reason, on the field it broke)' : ' (UNEXPECTED rejections)'),
   ];
   for (const rejection of summary.rejections) {
-    lines.push(`  ${String(rejection.count).padStart(4)} × ${rejection.code.padEnd(22)} field ${rejection.field.padEnd(14)} e.g. ${rejection.example}`);
+    lines.push(`  ${String(rejection.count).padStart(4)} × ${rejection.code.padEnd(27)} field ${(rejection.field || '(payload)').padEnd(14)} e.g. ${rejection.example}`);
   }
   lines.push(
     `arrow file  ${summary.file.path}`,

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { InteractionSchema, readIpcRecords } from '@metarec/schemas';
+import { InteractionSchema, readIpcRecords, type Interaction } from '@metarec/schemas';
+import { makeInteraction, malformedInteractions } from '@metarec/schemas/testing';
 import { InMemoryKafka } from '@metarec/streaming/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -14,7 +15,7 @@ describe('runPipeline (in-memory Kafka)', () => {
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
-  it('writes exactly the valid events, time-ordered, and names each malformed event’s field', async () => {
+  it('writes exactly the valid events, time-ordered, and rejects each malformed corpus case with its reason and field', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'metarec-pipeline-unit-'));
     dirs.push(outDir);
     const bus = new InMemoryKafka();
@@ -23,7 +24,10 @@ describe('runPipeline (in-memory Kafka)', () => {
     expect(summary.consumed).toBe(summary.produced);
     expect(summary.accepted).toBe(summary.generated);
     expect(summary.rejectedAsExpected).toBe(true);
-    expect(summary.rejections.map((r) => r.field).sort()).toEqual(['event_type', 'payload', 'sessionId', 'timestamp_ms', 'user_id', 'value', 'value']);
+    const corpus = malformedInteractions(makeInteraction() as Interaction);
+    expect(summary.malformed).toBe(corpus.length);
+    const pairs = (list: readonly { code?: string; reason?: string; field: string }[]): string[] => list.map((r) => `${r.code ?? r.reason} ${r.field}`).sort();
+    expect(summary.rejections.flatMap((r) => Array<string>(r.count).fill(`${r.code} ${r.field}`)).sort()).toEqual(pairs(corpus));
     const records = readIpcRecords(new Uint8Array(await readFile(summary.file.path)), InteractionSchema);
     expect(records).toHaveLength(summary.generated);
     expect(summary.file).toMatchObject({ rows: summary.generated, fingerprint: InteractionSchema.fingerprint, schema: 'interaction/v1' });

@@ -3,11 +3,9 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { generateSynthetic, interactionRecords } from '@metarec/datasets';
-import { InteractionSchema, readIpc, recordsToTable, writeIpcFile, type Interaction } from '@metarec/schemas';
+import { decodeRecord, encodeRecord, InteractionSchema, readIpc, recordsToTable, writeIpcFile, type Interaction, type WireRejectReason } from '@metarec/schemas';
+import { malformedInteractions } from '@metarec/schemas/testing';
 import type { ConsumedMessage, ConsumerOptions, EventConsumer, EventProducer, OutgoingMessage, TopicAdmin } from '@metarec/streaming';
-
-import { decodeInteraction, encodeInteraction } from './event-codec.js';
-import { malformedEvents } from './malformed-events.js';
 
 /** What the demo needs from `@metarec/streaming` (a `KafkaJsClient` fits). */
 export interface StreamingFactory {
@@ -44,9 +42,14 @@ export interface PipelineOptions {
   readonly onProgress?: (stage: PipelineStage, done: number, total: number) => void;
 }
 
+/** Header tagging each message with the run that produced it (beside the wire contract's). */
+export const RUN_ID_HEADER = 'metarec-run-id';
+
 /** One kind of rejection seen while consuming. */
 export interface RejectionCount {
-  readonly code: string;
+  /** The wire contract's rejection reason (what ingest writes as `dlq-reason`). */
+  readonly code: WireRejectReason;
+  /** The field it names; `''` for the payload as a whole. */
   readonly field: string;
   readonly count: number;
   readonly example: string;
@@ -62,7 +65,7 @@ export interface PipelineSummary {
   readonly consumed: number;
   readonly accepted: number;
   readonly rejections: readonly RejectionCount[];
-  /** Rejected fields match, one for one, the fields the malformed events were built to break. */
+  /** Rejections (reason and field) match, one for one, those the malformed corpus was built to cause. */
   readonly rejectedAsExpected: boolean;
   readonly file: {
     readonly path: string;
@@ -116,20 +119,26 @@ async function consumeAll(consumer: EventConsumer, topic: string, expected: numb
   return received;
 }
 
-function countRejections(rejected: readonly { code: string; field: string; reason: string }[]): RejectionCount[] {
+interface Rejection {
+  readonly reason: WireRejectReason;
+  readonly field: string;
+  readonly detail: string;
+}
+
+function countRejections(rejected: readonly Rejection[]): RejectionCount[] {
   const counts = new Map<string, RejectionCount>();
   for (const entry of rejected) {
-    const id = `${entry.code} ${entry.field}`;
+    const id = `${entry.reason} ${entry.field}`;
     const previous = counts.get(id);
-    counts.set(id, { code: entry.code, field: entry.field, count: (previous?.count ?? 0) + 1, example: previous?.example ?? entry.reason });
+    counts.set(id, { code: entry.reason, field: entry.field, count: (previous?.count ?? 0) + 1, example: previous?.example ?? entry.detail });
   }
   return [...counts.values()].sort((a, b) => a.field.localeCompare(b.field) || a.code.localeCompare(b.code));
 }
 
 /**
- * The demo main job: generate synthetic interactions (plus a few malformed events), produce them
- * to a fresh Kafka topic keyed by user, consume them back as a consumer group, validate each
- * against the interaction schema, and write the valid ones, time-ordered, to one Arrow IPC file
+ * The demo main job: generate synthetic interactions (plus the shared malformed corpus), produce
+ * them to a fresh Kafka topic through the wire contract, consume them back as a consumer group,
+ * decode each as ingest does (`decodeRecord`), and write the valid ones, time-ordered, to one Arrow IPC file
  * carrying the schema fingerprint, read back to verify it.
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineSummary> {
@@ -140,10 +149,11 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
 
   const dataset = generateSynthetic({ seed: o.seed, users: o.users, items: o.items, interactionsPerUser: { min: 5, max: 40 } });
   const events = interactionRecords(dataset);
-  const broken = malformedEvents(events[0] as Interaction);
-  const messages = [
-    ...events.map((event) => encodeInteraction(event, event.user_id ?? '', runId)),
-    ...broken.map((event, i) => encodeInteraction(event.payload, `malformed-${i}`, runId)),
+  const broken = malformedInteractions(events[0] as Interaction);
+  const runHeader = { [RUN_ID_HEADER]: runId };
+  const messages: OutgoingMessage[] = [
+    ...events.map((event) => encodeRecord(InteractionSchema, event, { headers: runHeader })),
+    ...broken.map(({ message }) => ({ ...message, headers: { ...message.headers, ...runHeader } })),
   ];
   const generatedAt = Date.now();
 
@@ -168,9 +178,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
     const consumedAt = Date.now();
 
     const accepted: Interaction[] = [];
-    const rejected: { code: string; field: string; reason: string }[] = [];
+    const rejected: Rejection[] = [];
     for (const message of received) {
-      const decoded = decodeInteraction(message);
+      const decoded = decodeRecord(InteractionSchema, message);
       if (decoded.ok) {
         accepted.push(decoded.record);
       } else {
@@ -181,7 +191,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
     const file = await writeArrowFile(accepted, o.outDir, runId);
     const writtenAt = Date.now();
 
-    const sortedFields = (fields: string[]): string => fields.sort().join(',');
+    const sortedRejections = (list: readonly { reason: string; field: string }[]): string => list.map((r) => `${r.reason} ${r.field}`).sort().join(',');
     return {
       runId,
       topic,
@@ -191,7 +201,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
       consumed: received.length,
       accepted: accepted.length,
       rejections: countRejections(rejected),
-      rejectedAsExpected: sortedFields(rejected.map((r) => r.field)) === sortedFields(broken.map((b) => b.expectedField)),
+      rejectedAsExpected: sortedRejections(rejected) === sortedRejections(broken),
       file,
       timingsMs: {
         generate: generatedAt - started,

@@ -5,8 +5,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { OfflineReader, offlineRecords, SCHEMA_VERSION_HEADER } from '@metarec/feature-store';
-import type { Interaction } from '@metarec/schemas';
+import { OfflineReader, offlineRecords } from '@metarec/feature-store';
+import { encodeRecord, InteractionSchema, wireHeaders, type Interaction } from '@metarec/schemas';
 import type { EventProducer, OutgoingMessage, TopicAdmin } from '@metarec/streaming';
 import type { Redis } from 'ioredis';
 
@@ -69,7 +69,7 @@ export function interactionMessages(from: number, to: number, baseMs: number, ma
   for (let i = from; i < to; i += 1) {
     const event = testInteraction(i, baseMs);
     const broken = malformedEvery > 0 && i % malformedEvery === malformedEvery - 1;
-    messages.push({ key: event.user_id, value: broken ? `{"user_id":"${event.user_id}",` : JSON.stringify(event), headers: { [SCHEMA_VERSION_HEADER]: '1' } });
+    messages.push(broken ? { key: event.user_id, value: `{"user_id":"${event.user_id}",`, headers: wireHeaders(InteractionSchema) } : encodeRecord(InteractionSchema, event));
   }
   return messages;
 }

@@ -1,11 +1,13 @@
+import { InteractionSchema, wireHeaders } from '@metarec/schemas';
+import { malformedInteractions, oversizedInteraction } from '@metarec/schemas/testing';
 import { describe, expect, it } from 'vitest';
 
 import { makeInteraction, TEST_TIME_MS } from '../testing.js';
 import { decodeBatch, storableJson } from './decode-batch.js';
-import { SCHEMA_VERSION_HEADER } from './message-decoder.js';
+import type { IngestMessage } from './ingest-message.js';
 
-function message(offset: number, value: string): { topic: string; partition: number; offset: bigint; key: null; value: Buffer; headers: Record<string, string>; timestampMs: number } {
-  return { topic: 't', partition: 0, offset: BigInt(offset), key: null, value: Buffer.from(value), headers: { [SCHEMA_VERSION_HEADER]: '1' }, timestampMs: TEST_TIME_MS };
+function message(offset: number, value: Buffer | string | null, headers: Readonly<Record<string, string>> = wireHeaders(InteractionSchema)): IngestMessage {
+  return { topic: 't', partition: 0, offset: BigInt(offset), key: null, value: typeof value === 'string' ? Buffer.from(value) : value, headers, timestampMs: TEST_TIME_MS };
 }
 
 describe('decodeBatch', () => {
@@ -14,6 +16,15 @@ describe('decodeBatch', () => {
     const { accepted, letters } = decodeBatch('interactions', [message(0, good), message(1, '{oops'), message(2, good)], { maxMessageBytes: 1_000, nowMs: TEST_TIME_MS });
     expect(accepted.map((a) => [a.message.offset, a.json])).toEqual([[0n, good], [2n, good]]);
     expect(letters.map((l) => [l.message.offset, l.reason, l.failedAtMs])).toEqual([[1n, 'FS_INVALID_JSON', TEST_TIME_MS]]);
+  });
+
+  it('dead-letters every case of the malformed corpus with its reason and field, and accepts the event it was built from', () => {
+    const event = makeInteraction();
+    const corpus = [...malformedInteractions(event), oversizedInteraction(event, 1_001)];
+    const messages = [message(0, JSON.stringify(event)), ...corpus.map((c, i) => message(i + 1, c.message.value, c.message.headers))];
+    const { accepted, letters } = decodeBatch('interactions', messages, { maxMessageBytes: 1_000, nowMs: TEST_TIME_MS });
+    expect(accepted).toHaveLength(1);
+    expect(letters.map((l) => [l.reason, l.field])).toEqual(corpus.map((c) => [c.reason, c.field]));
   });
 
   it('stores only short interaction payloads as is', () => {

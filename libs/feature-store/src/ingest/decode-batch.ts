@@ -1,8 +1,8 @@
+import { decodeRecord, type DeadLetter } from '@metarec/schemas';
+
 import type { OffsetRecord } from '../offline/offline-writer.js';
-import type { RecordKind } from '../offline/record-kinds.js';
-import type { DeadLetter } from './dead-letter.js';
+import { recordKindSpec, type RecordKind, type StoreRecord } from '../offline/record-kinds.js';
 import type { IngestMessage } from './ingest-message.js';
-import { decodeMessage, type DecodeOptions } from './message-decoder.js';
 
 /**
  * Interaction payloads up to this many characters are stored online as received (they
@@ -24,15 +24,28 @@ export interface Accepted {
   readonly json: string;
 }
 
-/** Splits messages of one kind into accepted records and dead letters (stamped `options.nowMs`). */
-export function decodeBatch(kind: RecordKind, messages: readonly IngestMessage[], options: DecodeOptions): { accepted: Accepted[]; letters: DeadLetter[] } {
+/** Options of {@link decodeBatch}. */
+export interface DecodeBatchOptions {
+  /** Larger payloads are dead-lettered (`FS_MESSAGE_TOO_LARGE`), bytes. */
+  readonly maxMessageBytes: number;
+  /** Clock for validation and the dead letters' time, epoch ms. */
+  readonly nowMs: number;
+}
+
+/**
+ * Splits messages of one kind into accepted records and dead letters (stamped `options.nowMs`),
+ * decoding each through the wire contract (`decodeRecord` of `@metarec/schemas`).
+ */
+export function decodeBatch(kind: RecordKind, messages: readonly IngestMessage[], options: DecodeBatchOptions): { accepted: Accepted[]; letters: DeadLetter<IngestMessage>[] } {
+  const { schema } = recordKindSpec(kind);
   const nowMs = options.nowMs;
   const accepted: Accepted[] = [];
-  const letters: DeadLetter[] = [];
+  const letters: DeadLetter<IngestMessage>[] = [];
   for (const message of messages) {
-    const result = decodeMessage(message, kind, options);
+    const result = decodeRecord(schema, message, options);
     if (result.ok) {
-      accepted.push({ message, record: result.record, json: result.json });
+      // The kind's schema validated it, so it is that kind's record.
+      accepted.push({ message, record: result.record as unknown as StoreRecord, json: result.json });
     } else {
       letters.push({ message, reason: result.reason, field: result.field, detail: result.detail, failedAtMs: nowMs });
     }

@@ -2,16 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { SCHEMA_VERSION_HEADER, type DeadLetterRecord } from '@metarec/schemas';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { OfflineReader } from '../offline/offline-reader.js';
 import { OfflineWriter } from '../offline/offline-writer.js';
 import type { OnlineBatch } from '../online/online-batch.js';
 import { makeInteraction, TEST_TIME_MS } from '../testing.js';
-import type { DeadLetterRecord } from './dead-letter.js';
 import type { IngestBatch } from './ingest-message.js';
 import { IngestPipeline } from './ingest-pipeline.js';
-import { SCHEMA_VERSION_HEADER } from './message-decoder.js';
 
 const TOPICS = { interactions: 'events', userProfiles: 'users', itemProfiles: 'items' };
 

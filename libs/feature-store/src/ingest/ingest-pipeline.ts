@@ -1,9 +1,10 @@
+import { toDeadLetterRecord, type DeadLetter } from '@metarec/schemas';
+
 import { FeatureStoreError, invalidOption } from '../errors.js';
 import { mergeOptions } from '../merge-options.js';
 import type { OffsetRecord } from '../offline/offline-writer.js';
 import type { RecordKind } from '../offline/record-kinds.js';
 import type { OnlineBatch } from '../online/online-batch.js';
-import { toDeadLetterRecord, type DeadLetter } from './dead-letter.js';
 import type { IngestBatch, IngestMessage } from './ingest-message.js';
 import { DEFAULT_INGEST_PIPELINE_OPTIONS, type IngestPipelineOptions } from './ingest-pipeline-options.js';
 import { decodeBatch, storableJson, type Accepted } from './decode-batch.js';

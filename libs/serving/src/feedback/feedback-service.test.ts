@@ -1,4 +1,5 @@
 import type { AdaptedUser } from '@metarec/meta-learning';
+import { InteractionSchema, SCHEMA_FINGERPRINT_HEADER, SCHEMA_VERSION_HEADER } from '@metarec/schemas';
 import type { EventProducer } from '@metarec/streaming';
 import { InMemoryKafka } from '@metarec/streaming/testing';
 import { describe, expect, it } from 'vitest';
@@ -20,14 +21,15 @@ async function setup(producer?: EventProducer): Promise<{ service: FeedbackServi
 const valid = { user_id: 'u1', item_id: 'i1', event_type: 'click', timestamp_ms: Date.now() };
 
 describe('FeedbackService', () => {
-  it('produces a valid event keyed by user with the schema-version header, and drops the cached user model', async () => {
+  it('produces a valid event keyed by user with the wire-contract headers, and drops the cached user model', async () => {
     const { service, kafka, cache, pending } = await setup();
     let disposed = 0;
     cache.set('u1', 1, 's', { base: {} as AdaptedUser['base'], overrides: {}, tableRows: null, dispose: () => void (disposed += 1) });
     const receipt = await service.submit(valid);
     const [message] = kafka.messages('interactions');
     expect(message.key?.toString()).toBe('u1');
-    expect(message.headers['metarec-schema-version']).toBe('1');
+    expect(message.headers[SCHEMA_VERSION_HEADER]).toBe('1');
+    expect(message.headers[SCHEMA_FINGERPRINT_HEADER]).toBe(InteractionSchema.fingerprint);
     expect(JSON.parse(message.value?.toString() ?? '')).toMatchObject({ user_id: 'u1', item_id: 'i1', event_type: 'click', value: null });
     expect(receipt.offset).toBe('0');
     expect(disposed).toBe(1);

@@ -1,5 +1,4 @@
-import { SCHEMA_VERSION_HEADER } from '@metarec/feature-store';
-import { InteractionSchema, validateInteraction, type Interaction } from '@metarec/schemas';
+import { encodeRecord, InteractionSchema, validateInteraction, type Interaction } from '@metarec/schemas';
 import type { EventProducer } from '@metarec/streaming';
 
 import type { UserModelCache } from '../cache/user-model-cache.js';
@@ -30,9 +29,10 @@ export interface FeedbackReceipt {
 
 /**
  * `POST /v1/feedback`: validates the event with the interaction schema (unknown fields rejected),
- * produces it to the interactions topic keyed by user (so one user's events stay ordered) with
- * the schema-version header ingest expects, and once Kafka acknowledged it, overlays it on the
- * user's view and drops the cached user model, so the very next request adapts to it.
+ * produces it to the interactions topic through the wire contract (`encodeRecord` of
+ * `@metarec/schemas`: keyed by user, so one user's events stay ordered; version and fingerprint
+ * headers), and once Kafka acknowledged it, overlays it on the user's view and drops the cached
+ * user model, so the very next request adapts to it.
  */
 export class FeedbackService {
   private readonly now: () => number;
@@ -60,7 +60,7 @@ export class FeedbackService {
     let receipts;
     try {
       receipts = await this.options.producer.send(this.options.topic, [
-        { key: event.user_id, value: JSON.stringify(event), headers: { [SCHEMA_VERSION_HEADER]: String(InteractionSchema.version) }, timestampMs: event.timestamp_ms },
+        encodeRecord(InteractionSchema, event, { timestampMs: event.timestamp_ms }),
       ]);
     } catch (error) {
       this.options.metrics?.feedback.inc({ outcome: 'unavailable' });

@@ -1,7 +1,6 @@
-// The synthetic world as Kafka messages in the format ingest consumes (JSON + schema-version header).
+// The synthetic world as Kafka messages in the format ingest consumes (the schemas wire contract).
 import { generateSynthetic, interactionRecords, type SyntheticDataset } from '@metarec/datasets';
-import { SCHEMA_VERSION_HEADER } from '@metarec/feature-store';
-import type { Interaction } from '@metarec/schemas';
+import { encodeRecord, InteractionSchema, ItemProfileSchema, UserProfileSchema, type Interaction } from '@metarec/schemas';
 import type { EventProducer, OutgoingMessage } from '@metarec/streaming';
 
 /** Topic names of one run. */
@@ -21,7 +20,6 @@ export interface ProducedWorld {
   readonly bytes: number;
 }
 
-const HEADERS = { [SCHEMA_VERSION_HEADER]: '1' } as const;
 /** Event times are mapped into this window ending now, so the online store's 1-day popularity window sees them. */
 const WINDOW_MS = 20 * 3_600_000;
 
@@ -49,9 +47,9 @@ async function sendAll(producer: EventProducer, topic: string, messages: readonl
 /** Produces profiles first (keyed by id), then events keyed by user (one user's events stay ordered). */
 export async function produceWorld(producer: EventProducer, topics: WorldTopics, world: { dataset: SyntheticDataset; events: readonly Interaction[] }): Promise<ProducedWorld> {
   const stamp = (Date.now() - WINDOW_MS - 120_000);
-  let bytes = await sendAll(producer, topics.userProfiles, world.dataset.users.map((u) => ({ key: u.user_id, value: JSON.stringify({ ...u, updated_at_ms: stamp }), headers: HEADERS })));
-  bytes += await sendAll(producer, topics.itemProfiles, world.dataset.items.map((i) => ({ key: i.item_id, value: JSON.stringify({ ...i, updated_at_ms: stamp }), headers: HEADERS })));
-  bytes += await sendAll(producer, topics.interactions, world.events.map((e) => ({ key: e.user_id, value: JSON.stringify(e), headers: HEADERS, timestampMs: e.timestamp_ms })));
+  let bytes = await sendAll(producer, topics.userProfiles, world.dataset.users.map((u) => encodeRecord(UserProfileSchema, { ...u, updated_at_ms: stamp })));
+  bytes += await sendAll(producer, topics.itemProfiles, world.dataset.items.map((i) => encodeRecord(ItemProfileSchema, { ...i, updated_at_ms: stamp })));
+  bytes += await sendAll(producer, topics.interactions, world.events.map((e) => encodeRecord(InteractionSchema, e, { timestampMs: e.timestamp_ms })));
   return {
     dataset: world.dataset,
     events: world.events,
@@ -71,11 +69,11 @@ export async function publishNewItem(
   const itemId = `new-item-${Date.now()}`;
   const now = Date.now();
   await producer.send(topics.itemProfiles, [
-    { key: itemId, value: JSON.stringify({ item_id: itemId, title: 'A brand-new item', categories: template.categories, release_year: template.release_year, numeric_attributes: template.numeric_attributes, updated_at_ms: now }), headers: HEADERS },
+    encodeRecord(ItemProfileSchema, { item_id: itemId, title: 'A brand-new item', categories: template.categories, release_year: template.release_year, numeric_attributes: template.numeric_attributes, updated_at_ms: now }),
   ]);
   await producer.send(
     topics.interactions,
-    viewers.map((userId, k) => ({ key: userId, value: JSON.stringify({ user_id: userId, item_id: itemId, event_type: 'view', value: null, timestamp_ms: now + k, session_id: null, device: null }), headers: HEADERS })),
+    viewers.map((userId, k) => encodeRecord(InteractionSchema, { user_id: userId, item_id: itemId, event_type: 'view', value: null, timestamp_ms: now + k, session_id: null, device: null })),
   );
   return itemId;
 }
