@@ -95,7 +95,7 @@ export type { PersistenceErrorCode } from './persistence/persistence-error.js';
 export { PersistenceError } from './persistence/persistence-error.js';
 export { buildTfjsModelJson, TFJS_MODEL_FORMAT } from './persistence/tfjs-model-json.js';
 export type { ModelContract } from './persistence/model-contract.js';
-export { MODEL_CONTRACT_VERSION, modelContractSchema } from './persistence/model-contract.js';
+export { MODEL_CONTRACT_VERSION } from './persistence/model-contract.js';
 export type { ParsedModelContract } from './persistence/parse-model-contract.js';
 export { parseModelContract } from './persistence/parse-model-contract.js';
 export type { ModelBundleContents } from './persistence/save-model-bundle.js';
