@@ -44,8 +44,10 @@ export { learningRateAt } from './optimizer/lr-schedule.js';
 // adaptation/
 export type { LoadedParams } from './adaptation/serving-params.js';
 export { loadParams } from './adaptation/serving-params.js';
+export type { AdaptationSettings } from './adaptation/adaptation-settings.js';
+export { DEFAULT_ADAPTATION_SETTINGS } from './adaptation/adaptation-settings.js';
 export type { AdaptedUser, AdaptOptions } from './adaptation/adapt.js';
-export { adapt, DEFAULT_ADAPT_OPTIONS, fineTune, shrinkageStepScale } from './adaptation/adapt.js';
+export { adapt, fineTune, shrinkageStepScale } from './adaptation/adapt.js';
 export { predictRows, score } from './adaptation/score.js';
 export type { TableRowOverrides } from './model/host-embeddings.js';
 
@@ -92,3 +94,11 @@ export { loadModelDir } from './persistence/load-model-dir.js';
 export type { PersistenceErrorCode } from './persistence/persistence-error.js';
 export { PersistenceError } from './persistence/persistence-error.js';
 export { buildTfjsModelJson, TFJS_MODEL_FORMAT } from './persistence/tfjs-model-json.js';
+export type { ModelContract } from './persistence/model-contract.js';
+export { MODEL_CONTRACT_VERSION } from './persistence/model-contract.js';
+export type { ParsedModelContract } from './persistence/parse-model-contract.js';
+export { parseModelContract } from './persistence/parse-model-contract.js';
+export type { ModelBundleContents } from './persistence/save-model-bundle.js';
+export { modelContractOf, saveModelBundle } from './persistence/save-model-bundle.js';
+export type { LoadedModelBundle } from './persistence/load-model-bundle.js';
+export { loadModelBundle } from './persistence/load-model-bundle.js';

@@ -11,8 +11,6 @@ export { withTimeout } from './features/feature-reader.js';
 // model/
 export type { ModelIdentity } from './model/serving-model.js';
 export { loadServingModel, ServingModel } from './model/serving-model.js';
-export type { AdaptationSettings } from './model/trained-adaptation.js';
-export { effectiveAdaptation, FALLBACK_ADAPTATION, trainedAdaptation } from './model/trained-adaptation.js';
 export type { HeldModel, ModelLease } from './model/model-holder.js';
 export { ModelHolder } from './model/model-holder.js';
 export type { AliasFollower, LoadOutcome, ModelUpdaterOptions } from './model/model-updater.js';

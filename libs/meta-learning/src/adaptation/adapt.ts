@@ -9,33 +9,16 @@ import { disposeInputs, prepareInputs } from '../model/model-inputs.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import { adaptsDecisionLayersOnly, innerLoop } from './inner-loop.js';
 import { tapeFreeDecisionLoop } from './tape-free-inner-loop.js';
+import { type AdaptationSettings, DEFAULT_ADAPTATION_SETTINGS } from './adaptation-settings.js';
 import type { LoadedParams } from './serving-params.js';
 
-/** Options of `adapt`. */
-export interface AdaptOptions {
-  /** Inner SGD steps on the support rows. @defaultValue 5 */
-  readonly steps: number;
-  /** Step size; ignored by Meta-SGD models (they use their learned rates) unless `forceLr`. @defaultValue 0.01 */
-  readonly lr: number;
-  /** Use `lr` even for a Meta-SGD model (fine-tuning baselines). @defaultValue false */
-  readonly forceLr: boolean;
-  /** L2 coefficient on the adapted parameters. @defaultValue 0 */
-  readonly l2: number;
-  /**
-   * Support-size shrinkage κ, in ratings: every step is scaled by n / (n + κ) for n support rows,
-   * as if the prior counted as κ ratings, so one rating moves the user model far less than fifty
-   * (the mean support loss gives one rating the pull of a whole history; five steps on it overshoot).
-   * It is the posterior-mean shrinkage of a user's deviation towards the prior. Chosen on validation
-   * users after meta-training (`calibrateShrinkage` of `@metarec/training`) and carried in the bundle.
-   * 0: off (MeLU). @defaultValue 0
-   */
-  readonly shrinkage: number;
-}
+/**
+ * Options of `adapt`: any subset of the adaptation settings; the rest come from
+ * {@link DEFAULT_ADAPTATION_SETTINGS}.
+ */
+export type AdaptOptions = Partial<AdaptationSettings>;
 
-/** MeLU's local update at serving time: 5 steps at 0.01, no shrinkage. */
-export const DEFAULT_ADAPT_OPTIONS: AdaptOptions = { steps: 5, lr: 0.01, forceLr: false, l2: 0, shrinkage: 0 };
-
-/** The factor {@link AdaptOptions.shrinkage} puts on each step for `n` support rows: n / (n + κ). */
+/** The factor {@link AdaptationSettings.shrinkage} puts on each step for `n` support rows: n / (n + κ). */
 export function shrinkageStepScale(n: number, shrinkage: number): number {
   return shrinkage === 0 ? 1 : n / (n + shrinkage);
 }
@@ -60,17 +43,22 @@ export interface AdaptedUser {
  * tapes the adapted parameters only (`tf.grads` over a local table of the support's rows). Zero support rows or zero steps return the base parameters.
  * @throws MetaLearningError `ML_CONFIG_INVALID`, `ML_ROWS_INVALID`; RangeError for malformed rows.
  */
-export function adapt(base: LoadedParams, support: EncodedRows, options: Partial<AdaptOptions> = {}): AdaptedUser {
-  const o = { ...DEFAULT_ADAPT_OPTIONS, ...options };
-  if (!Number.isInteger(o.steps) || o.steps < 0 || !(o.lr >= 0) || !(o.l2 >= 0) || !(o.shrinkage >= 0 && Number.isFinite(o.shrinkage))) {
-    throw new MetaLearningError('ML_CONFIG_INVALID', 'AdaptOptions need integer steps >= 0 and lr, l2, shrinkage >= 0', { field: 'options' });
+export function adapt(base: LoadedParams, support: EncodedRows, options: AdaptOptions = {}): AdaptedUser {
+  return adaptWith(base, support, { ...DEFAULT_ADAPTATION_SETTINGS, ...options }, false);
+}
+
+/** `adapt` with all settings given; `forceLr` makes a Meta-SGD model use `lr` (the fine-tuning baseline). */
+function adaptWith(base: LoadedParams, support: EncodedRows, o: AdaptationSettings, forceLr: boolean): AdaptedUser {
+  if (!Number.isInteger(o.steps) || o.steps < 0 || !(o.lr >= 0) || !(o.shrinkage >= 0 && Number.isFinite(o.shrinkage))) {
+    throw new MetaLearningError('ML_CONFIG_INVALID', 'AdaptationSettings need integer steps >= 0 and lr, shrinkage >= 0', { field: 'options' });
   }
   const model = base.model;
   if (o.steps === 0 || support.count === 0) {
     return { base, overrides: {}, tableRows: null, dispose: (): void => undefined };
   }
   const x = prepareInputs(model, support);
-  const spec = { steps: o.steps, lr: o.lr, l2: o.l2, names: model.adaptedNames, learnedLr: model.config.metaSgd && !o.forceLr, stepScale: shrinkageStepScale(support.count, o.shrinkage) };
+  // The local update never had an L2 term at request time (no caller set one): 0 keeps that.
+  const spec = { steps: o.steps, lr: o.lr, l2: 0, names: model.adaptedNames, learnedLr: model.config.metaSgd && !forceLr, stepScale: shrinkageStepScale(support.count, o.shrinkage) };
   let fast: NamedTensors;
   try {
     fast = tf.tidy(() => {
@@ -118,5 +106,5 @@ function adaptedUser(base: LoadedParams, fast: NamedTensors, uniqueRows: Int32Ar
  * The "global + fine-tune" baseline: `adapt` at a fixed step size, whatever the model learned.
  */
 export function fineTune(base: LoadedParams, support: EncodedRows, options: { readonly steps: number; readonly lr: number }): AdaptedUser {
-  return adapt(base, support, { steps: options.steps, lr: options.lr, forceLr: true });
+  return adaptWith(base, support, { steps: options.steps, lr: options.lr, shrinkage: 0 }, true);
 }

@@ -1,17 +1,8 @@
 import { FeatureEncoder, type EncodedItemTable, type ItemFeatureSource, type UserFeatureSource } from '@metarec/datasets';
-import {
-  createMetaModel,
-  loadModelDir,
-  loadParams,
-  type AdaptedUser,
-  type LoadedParams,
-  type MetaModel,
-  type ModelConfig,
-} from '@metarec/meta-learning';
+import { loadModelBundle, loadParams, type AdaptationSettings, type AdaptedUser, type LoadedParams, type MetaModel } from '@metarec/meta-learning';
 import type { FeatureLayout } from '@metarec/schemas';
 
 import { reasonOf, ServingError } from '../errors.js';
-import { trainedAdaptation, type AdaptationSettings } from './trained-adaptation.js';
 
 /** Identity of a loaded model, as reported in responses and metrics. */
 export interface ModelIdentity {
@@ -36,8 +27,8 @@ export class ServingModel {
     readonly model: MetaModel,
     readonly params: LoadedParams,
     readonly encoder: FeatureEncoder,
-    /** Inner steps and step size the bundle was meta-trained with (null: not recorded). */
-    readonly trainedAdaptation: AdaptationSettings | null = null,
+    /** The local update the bundle's contract records (request-time adaptation uses it unless `ADAPT_*` override it). */
+    readonly trainedAdaptation: AdaptationSettings,
   ) {
     this.prior = { base: params, overrides: {}, tableRows: null, dispose: (): void => undefined };
   }
@@ -74,17 +65,14 @@ export class ServingModel {
   }
 }
 
-interface ModelDirConfig {
-  readonly model: Partial<ModelConfig>;
-  readonly featureLayout: FeatureLayout;
-}
-
-function parseConfig(config: unknown): ModelDirConfig {
-  const value = config as Partial<ModelDirConfig> | null;
-  if (value === null || typeof value !== 'object' || typeof value.model !== 'object' || typeof value.featureLayout !== 'object') {
-    throw new ServingError('SERVING_BUNDLE_REFUSED', 'config.json needs { model, featureLayout } (as written by the trainer)', { field: 'config.json' });
+/** `file` or `file:field` from a persistence error's details (else an error's own `field`), for the refusal. */
+function refusedField(error: unknown): unknown {
+  const e = error as { field?: unknown; details?: { file?: unknown; field?: unknown } };
+  const file = e.details?.file;
+  if (typeof file === 'string') {
+    return typeof e.details?.field === 'string' ? `${file}:${e.details.field}` : file;
   }
-  return value as ModelDirConfig;
+  return e.field;
 }
 
 function sameLayout(a: FeatureLayout, b: FeatureLayout): boolean {
@@ -93,29 +81,29 @@ function sameLayout(a: FeatureLayout, b: FeatureLayout): boolean {
 }
 
 /**
- * Loads a model directory written by the trainer (`saveModelDir`: every file's sha256 checked),
- * rebuilds the network from `config.json`, the encoder from `vocabularies.json`, checks that the
- * encoder produces the layout the network was trained on, and uploads the parameters.
- * @throws ServingError `SERVING_BUNDLE_REFUSED` (cause: the persistence, dataset or model error).
+ * Loads a model bundle through its contract (meta-learning's `loadModelBundle`: every file's sha256
+ * checked, `config.json` validated or migrated from version 1, the network rebuilt), the encoder from
+ * `vocabularies.json`, checks that the encoder produces the layout the network was trained on, and
+ * uploads the parameters.
+ * @throws ServingError `SERVING_BUNDLE_REFUSED` (cause: the persistence, dataset or model error;
+ * `field`: the offending file, and field in it when known, e.g. `config.json:adaptation.shrinkage`).
  */
 export async function loadServingModel(dir: string, version: number): Promise<ServingModel> {
   let params: LoadedParams | undefined;
   try {
-    const loaded = await loadModelDir(dir);
-    const config = parseConfig(loaded.config);
-    const encoder = FeatureEncoder.fromJSON(loaded.vocabularies);
-    if (!sameLayout(encoder.layout(), config.featureLayout)) {
+    const bundle = await loadModelBundle(dir);
+    const encoder = FeatureEncoder.fromJSON(bundle.vocabularies);
+    if (!sameLayout(encoder.layout(), bundle.contract.featureLayout)) {
       throw new ServingError('SERVING_BUNDLE_REFUSED', 'vocabularies.json does not produce the feature layout of config.json', { field: 'vocabularies.json' });
     }
-    const model = createMetaModel(config.featureLayout, config.model);
-    params = loadParams(model, loaded.params);
-    return new ServingModel({ version, contentSha256: loaded.manifest.contentSha256 }, model, params, encoder, trainedAdaptation(loaded.extra));
+    params = loadParams(bundle.model, bundle.params);
+    return new ServingModel({ version, contentSha256: bundle.manifest.contentSha256 }, bundle.model, params, encoder, bundle.contract.adaptation);
   } catch (error) {
     params?.dispose();
     if (error instanceof ServingError) {
       throw error;
     }
-    const field = (error as { field?: unknown; details?: { file?: unknown } }).details?.file ?? (error as { field?: unknown }).field;
+    const field = refusedField(error);
     throw new ServingError('SERVING_BUNDLE_REFUSED', `model directory ${dir} refused: ${reasonOf(error)}`, {
       cause: error,
       ...(typeof field === 'string' ? { field } : {}),

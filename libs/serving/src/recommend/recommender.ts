@@ -14,7 +14,7 @@ import { mergeOptions } from '../options/merge-options.js';
 import type { ServingMetrics, ServingPath } from '../metrics/serving-metrics.js';
 import type { ModelHolder } from '../model/model-holder.js';
 import type { ServingModel } from '../model/serving-model.js';
-import { effectiveAdaptation } from '../model/trained-adaptation.js';
+import { effectiveAdaptation } from '../adaptation/effective-adaptation.js';
 import { encodeUser, supportRows } from './encode-request.js';
 import { CandidateScorer, type ScoringInput } from './candidate-scorer.js';
 import { topK, type ScoredItem } from './rank.js';

@@ -3,7 +3,16 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { FeatureEncoder, generateSynthetic, interactionRecords, type SyntheticDataset, type SyntheticOptions } from '@metarec/datasets';
-import { createMetaModel, initParams, MODEL_DIR_FORMAT, MODEL_DIR_FORMAT_VERSION, saveModelDir, type ModelConfig } from '@metarec/meta-learning';
+import {
+  createMetaModel,
+  DEFAULT_ADAPTATION_SETTINGS,
+  initParams,
+  MODEL_DIR_FORMAT,
+  MODEL_DIR_FORMAT_VERSION,
+  saveModelBundle,
+  type AdaptationSettings,
+  type ModelConfig,
+} from '@metarec/meta-learning';
 import { BUNDLE_MANIFEST_FILE, type BundleManifestInput } from '@metarec/registry';
 import { InteractionSchema, type FeatureLayout, type Interaction } from '@metarec/schemas';
 
@@ -36,20 +45,15 @@ export function buildTestWorld(options: SyntheticOptions = {}): TestWorld {
   return { dataset, interactions, encoder, layout: encoder.layout(), warmUserIds: [...warm].sort(), newItemIds };
 }
 
-/** Writes a model directory (random initial weights, the world's encoder) as the trainer would. */
-export async function writeTestModelDir(dir: string, world: TestWorld, config: Partial<ModelConfig> = {}, extra?: unknown): Promise<void> {
+/** Writes a model bundle (random initial weights, the world's encoder, `adaptation` in its contract) as the trainer would. */
+export async function writeTestModelDir(
+  dir: string,
+  world: TestWorld,
+  config: Partial<ModelConfig> = {},
+  adaptation: AdaptationSettings = DEFAULT_ADAPTATION_SETTINGS,
+): Promise<void> {
   const model = createMetaModel(world.layout, { outputOffset: 3.5, ...config });
-  await saveModelDir(
-    dir,
-    {
-      layout: model.layout,
-      params: initParams(model),
-      config: { model: model.config, featureLayout: model.featureLayout },
-      vocabularies: world.encoder.toJSON(),
-      ...(extra === undefined ? {} : { extra }),
-    },
-    { overwrite: true },
-  );
+  await saveModelBundle(dir, { model, params: initParams(model), vocabularies: world.encoder.toJSON(), adaptation }, { overwrite: true });
 }
 
 /** Adds the registry's `bundle-manifest.json` to a model directory (every file, sha256 + size). */

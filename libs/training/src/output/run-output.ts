@@ -1,19 +1,19 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { saveModelDir, type MetaModel } from '@metarec/meta-learning';
+import { saveModelBundle, type AdaptationSettings, type MetaModel } from '@metarec/meta-learning';
 
 import type { DataWatermark } from '../data/task-set.js';
 import type { RunSpec } from '../spec/run-spec.js';
 import type { ShrinkageCalibration } from './calibrate-shrinkage.js';
 import type { RunEvaluation } from './evaluate-model.js';
 
-/** The local update the saved model is meant to be adapted with (evaluation and serving use it). */
-export interface TrainedAdaptation {
-  readonly steps: number;
-  readonly lr: number;
-  /** Support-size shrinkage κ (0: none); chosen by `calibration` when it ran. */
-  readonly shrinkage: number;
+/**
+ * The local update the saved model is meant to be adapted with (the bundle's contract carries the
+ * settings to serving) and, in the lineage only, the evidence its shrinkage κ was chosen on.
+ */
+export interface TrainedAdaptation extends AdaptationSettings {
+  /** The validation run that chose `shrinkage` (null: calibration did not run, κ = 0). */
   readonly calibration: ShrinkageCalibration | null;
 }
 
@@ -39,14 +39,15 @@ export interface RunLineage {
   readonly stoppedEarly: boolean;
   readonly finalLoss: number | null;
   readonly evaluation: RunEvaluation | null;
-  /** How to adapt the saved model (absent in lineages written before the field: `spec.inner`, κ = 0). */
-  readonly adaptation?: TrainedAdaptation;
+  /** How to adapt the saved model (what its bundle's contract records) and how κ was chosen. */
+  readonly adaptation: TrainedAdaptation;
   readonly startedAtMs: number;
   readonly finishedAtMs: number;
 }
 
 /**
- * Saves the model with meta-learning's `saveModelDir` (lineage in its `extra.json`) and writes
+ * Saves the model with meta-learning's `saveModelBundle` (contract with `lineage.adaptation`'s settings
+ * in `config.json`, the lineage in `extra.json`) and writes
  * `lineage.json` beside it (temp + rename). A re-run of the final step overwrites both.
  */
 export async function writeRunOutput(args: {
@@ -58,15 +59,9 @@ export async function writeRunOutput(args: {
 }): Promise<{ modelDir: string; lineagePath: string }> {
   const paths = runPaths(args.spec, args.lineage.runId);
   await mkdir(paths.root, { recursive: true });
-  await saveModelDir(
+  await saveModelBundle(
     paths.modelDir,
-    {
-      layout: args.model.layout,
-      params: args.params,
-      config: { model: args.model.config, featureLayout: args.model.featureLayout },
-      vocabularies: args.vocabularies,
-      extra: { lineage: args.lineage },
-    },
+    { model: args.model, params: args.params, vocabularies: args.vocabularies, adaptation: args.lineage.adaptation, extra: { lineage: args.lineage } },
     { overwrite: true },
   );
   const tmp = `${paths.lineagePath}.tmp-${process.pid}`;

@@ -1,9 +1,8 @@
 // The pipeline's second look at the trainer's held-out users: the same tasks (rebuilt from the
 // offline store with the run spec's data section), the model registered by the run with and without
 // its local update, and a bias baseline the trainer does not compute (stronger than itemMean).
-import type { FeatureLayout } from '@metarec/schemas';
 import { withFirstSupport } from '@metarec/datasets';
-import { createMetaModel, loadModelDir, type ModelConfig } from '@metarec/meta-learning';
+import { loadModelBundle } from '@metarec/meta-learning';
 import { offlineStoreTaskSet, parseRunSpec } from '@metarec/training';
 
 import { baselineErrors, baselineMae, meanError, modelMae, modelPredictions, pairedDifference, type BaselineMae, type BaselineName } from '../study/held-out-metrics.js';
@@ -22,7 +21,7 @@ export interface HeldOutCheck {
    * MAE (negative: the model is better) and its standard error across users.
    */
   readonly vsBest: { readonly baseline: BaselineName; readonly difference: number; readonly se: number };
-  /** Support-size shrinkage κ of the local update (the bundle's calibrated `lineage.adaptation.shrinkage`; 0 when absent). */
+  /** Support-size shrinkage κ of the local update (the calibrated one the bundle's contract records). */
   readonly shrinkage: number;
   /** The cold-start curve: each held-out user's first `support` support ratings only (same query ratings). */
   readonly curve: readonly { readonly support: number; readonly model: number; readonly bias: number }[];
@@ -39,9 +38,9 @@ export const CURVE_SUPPORT_SIZES = [0, 1, 3, 10] as const;
 
 /**
  * Rebuilds the run's tasks from `specJson` (the spec the trainer ran) and scores `modelDir` on its
- * held-out users (test, else validation, as the trainer) with the spec's inner steps and lr and the
- * shrinkage the trainer calibrated (what serving adapts with).
- * @throws TrainingError `TRAIN_SPEC_INVALID`, `TRAIN_DATA_EMPTY`; PersistenceError codes of `loadModelDir`.
+ * held-out users (test, else validation, as the trainer) with the adaptation settings of the bundle's
+ * contract: the spec's inner steps and lr and the shrinkage the trainer calibrated (what serving adapts with).
+ * @throws TrainingError `TRAIN_SPEC_INVALID`, `TRAIN_DATA_EMPTY`; PersistenceError codes of `loadModelBundle`.
  */
 export async function heldOutCheck(specJson: unknown, modelDir: string): Promise<HeldOutCheck> {
   const spec = parseRunSpec(specJson);
@@ -50,11 +49,9 @@ export async function heldOutCheck(specJson: unknown, modelDir: string): Promise
   }
   const tasks = await offlineStoreTaskSet(spec.data);
   const heldOut = tasks.test.length > 0 ? tasks.test : tasks.validation;
-  const bundle = await loadModelDir(modelDir);
-  const config = bundle.config as { readonly model: Partial<ModelConfig>; readonly featureLayout: FeatureLayout };
-  const model = createMetaModel(config.featureLayout, config.model);
-  const shrinkage = shrinkageOf(bundle.extra);
-  const { steps, lr } = spec.inner;
+  const bundle = await loadModelBundle(modelDir);
+  const model = bundle.model;
+  const { steps, lr, shrinkage } = bundle.contract.adaptation;
   const curve = CURVE_SUPPORT_SIZES.map((support) => {
     const truncated = heldOut.map((t) => withFirstSupport(t, support));
     return { support, model: modelMae(model, bundle.params, truncated, steps, lr, shrinkage), bias: baselineMae(tasks.train, truncated).bias };
@@ -83,8 +80,3 @@ export async function heldOutCheck(specJson: unknown, modelDir: string): Promise
   };
 }
 
-/** The calibrated shrinkage the trainer recorded in the bundle's lineage (0 for bundles from before calibration). */
-function shrinkageOf(extra: unknown): number {
-  const value = (extra as { lineage?: { adaptation?: { shrinkage?: unknown } } } | undefined)?.lineage?.adaptation?.shrinkage;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
-}
