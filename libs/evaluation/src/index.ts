@@ -15,7 +15,7 @@ export { sampleNegatives } from './protocol/negative-sampler.js';
 export type { TrainingRows } from './protocol/leak-guard.js';
 export { assertNoLeak } from './protocol/leak-guard.js';
 
-export { meanAbsoluteError, rootMeanSquaredError } from './metrics/rating-error.js';
+export { absoluteErrors, squaredErrors, pooledMean, meanAbsoluteError, rootMeanSquaredError } from './metrics/rating-error.js';
 export { ndcgAtK, recallAtK, areaUnderRoc } from './metrics/ranking.js';
 export { topK, catalogueCoverage, meanNovelty } from './metrics/catalogue.js';
 

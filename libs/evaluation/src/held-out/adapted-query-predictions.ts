@@ -1,7 +1,7 @@
 import { adapt, predictRows, type AdaptOptions, type LoadedParams } from '@metarec/meta-learning';
 import type { EncodedRows, UserTask } from '@metarec/schemas';
 
-import { meanAbsoluteError } from '../metrics/rating-error.js';
+import { absoluteErrors, pooledMean } from '../metrics/rating-error.js';
 
 /**
  * MeLU's local update for one user: adapts `base` on `support` with `update`, predicts `query`
@@ -24,13 +24,5 @@ export function adaptedQueryPredictions(base: LoadedParams, tasks: readonly User
 
 /** MAE over all query ratings of `tasks` (pooled, not averaged per user); `predictions[i]` belongs to `tasks[i]`. */
 export function queryMae(predictions: readonly Float32Array[], tasks: readonly UserTask[]): number {
-  const all = new Float32Array(predictions.reduce((a, p) => a + p.length, 0));
-  const labels = new Float32Array(all.length);
-  let at = 0;
-  predictions.forEach((p, i) => {
-    all.set(p, at);
-    labels.set(tasks[i].query.labels.subarray(0, p.length), at);
-    at += p.length;
-  });
-  return meanAbsoluteError(all, labels);
+  return pooledMean(predictions.map((p, i) => absoluteErrors(p, tasks[i].query.labels.subarray(0, p.length))));
 }
