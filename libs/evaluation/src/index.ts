@@ -15,7 +15,7 @@ export { sampleNegatives } from './protocol/negative-sampler.js';
 export type { TrainingRows } from './protocol/leak-guard.js';
 export { assertNoLeak } from './protocol/leak-guard.js';
 
-export { absoluteErrors, squaredErrors, pooledMean, meanAbsoluteError, rootMeanSquaredError } from './metrics/rating-error.js';
+export { meanAbsoluteError, rootMeanSquaredError } from './metrics/rating-error.js';
 export { ndcgAtK, recallAtK, areaUnderRoc } from './metrics/ranking.js';
 export { topK, catalogueCoverage, meanNovelty } from './metrics/catalogue.js';
 
@@ -37,7 +37,7 @@ export type { BaselineName } from './baselines/baseline-factories.js';
 export { BASELINE_NAMES, ALL_BASELINE_NAMES, baselineFactory } from './baselines/baseline-factories.js';
 
 export type { UserTaskSplit } from './held-out/user-task-split.js';
-export { userTaskSplit, HELD_OUT_SCENARIO } from './held-out/user-task-split.js';
+export { userTaskSplit } from './held-out/user-task-split.js';
 export { adaptAndPredict, adaptedQueryPredictions, queryMae } from './held-out/adapted-query-predictions.js';
 export type { AdaptedModelOptions } from './held-out/adapted-model-recommender.js';
 export { AdaptedModelRecommender } from './held-out/adapted-model-recommender.js';
@@ -45,7 +45,7 @@ export type { HeldOutMetrics, HeldOutEvaluation, EvaluateHeldOutOptions } from '
 export { evaluateHeldOut, evaluateOnSplit, scoreHeldOut, heldOutMetrics, HELD_OUT_BASELINES, DEFAULT_HELD_OUT_K } from './held-out/evaluate-held-out.js';
 export { pairedDifference } from './metrics/paired-difference.js';
 export type { PairedDifference } from './metrics/paired-difference.js';
-export type { TaskScores, TaskMetricOptions } from './runner/task-scores.js';
+export type { TaskScores } from './runner/task-scores.js';
 
 export type { ScenarioMetrics, MetricName, CatalogueContext } from './runner/scenario-metrics.js';
 export { METRIC_NAMES, LOWER_IS_BETTER, aggregateTasks } from './runner/scenario-metrics.js';

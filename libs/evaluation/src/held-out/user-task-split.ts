@@ -20,7 +20,7 @@ export interface UserTaskSplit {
 }
 
 /** The scenario a run's held-out users are scored in: users unseen in training, known items. */
-export const HELD_OUT_SCENARIO: Scenario = 'new_user';
+const HELD_OUT_SCENARIO: Scenario = 'new_user';
 
 const NO_NEGATIVES = new Int32Array(0);
 
