@@ -30,8 +30,22 @@ export type { ItemMeanOptions } from './baselines/item-mean.js';
 export { ItemMeanRecommender, PopularityRecommender, DEFAULT_ITEM_MEAN_OPTIONS } from './baselines/item-mean.js';
 export type { MatrixFactorizationOptions } from './baselines/matrix-factorization.js';
 export { MatrixFactorizationRecommender, DEFAULT_MATRIX_FACTORIZATION_OPTIONS } from './baselines/matrix-factorization.js';
+export { UserMeanRecommender } from './baselines/user-mean.js';
+export type { DampedBiasOptions } from './baselines/damped-bias.js';
+export { DampedBiasRecommender, DEFAULT_DAMPED_BIAS_OPTIONS } from './baselines/damped-bias.js';
 export type { BaselineName } from './baselines/baseline-factories.js';
-export { BASELINE_NAMES, baselineFactory } from './baselines/baseline-factories.js';
+export { BASELINE_NAMES, ALL_BASELINE_NAMES, baselineFactory } from './baselines/baseline-factories.js';
+
+export type { UserTaskSplit } from './held-out/user-task-split.js';
+export { userTaskSplit } from './held-out/user-task-split.js';
+export { adaptAndPredict, adaptedQueryPredictions, queryMae } from './held-out/adapted-query-predictions.js';
+export type { AdaptedModelOptions } from './held-out/adapted-model-recommender.js';
+export { AdaptedModelRecommender } from './held-out/adapted-model-recommender.js';
+export type { HeldOutMetrics, HeldOutEvaluation, EvaluateHeldOutOptions } from './held-out/evaluate-held-out.js';
+export { evaluateHeldOut, evaluateOnSplit, scoreHeldOut, heldOutMetrics, HELD_OUT_BASELINES, DEFAULT_HELD_OUT_K } from './held-out/evaluate-held-out.js';
+export { pairedDifference } from './metrics/paired-difference.js';
+export type { PairedDifference } from './metrics/paired-difference.js';
+export type { TaskScores } from './runner/task-scores.js';
 
 export type { ScenarioMetrics, MetricName, CatalogueContext } from './runner/scenario-metrics.js';
 export { METRIC_NAMES, LOWER_IS_BETTER, aggregateTasks } from './runner/scenario-metrics.js';

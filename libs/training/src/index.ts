@@ -75,8 +75,6 @@ export type { RunStatus } from './status/run-status.js';
 export { readRunStatus } from './status/read-run-status.js';
 
 // output/
-export type { EvaluateModelOptions, MethodMetrics, RunEvaluation } from './output/evaluate-model.js';
-export { adaptedQueryPredictions, evaluateModel, queryMae } from './output/evaluate-model.js';
 export type { RunLineage, TrainedAdaptation } from './output/run-output.js';
 export type { CalibrateShrinkageOptions, ShrinkageCalibration, ShrinkageCandidate } from './output/calibrate-shrinkage.js';
 export { CALIBRATION_SUPPORT_SIZES, calibrateShrinkage } from './output/calibrate-shrinkage.js';

@@ -1,6 +1,6 @@
 import type { Dataset } from '@metarec/datasets';
 import type { MetaRecommenderOptions, RatingsTable, RecommenderFactory } from '@metarec/evaluation';
-import { BASELINE_NAMES, EvalConfigError, GlobalNetRecommender, GlobalNetworkCache, MetaRecommender, baselineFactory } from '@metarec/evaluation';
+import { ALL_BASELINE_NAMES, BASELINE_NAMES, EvalConfigError, GlobalNetRecommender, GlobalNetworkCache, MetaRecommender, baselineFactory } from '@metarec/evaluation';
 
 /** What a method factory may need beyond the training set: the features for neural models and the run's knobs. */
 export interface MethodContext {
@@ -18,7 +18,7 @@ export interface MethodContext {
 const NEURAL_NAMES = ['global_net', 'global_ft', 'melu'] as const;
 
 /** Every fixed method name the CLI knows; `meta/<key>=<value>/…` adds a configured meta-learner. */
-export const ALL_METHOD_NAMES: readonly string[] = [...BASELINE_NAMES, ...NEURAL_NAMES, 'meta/name=…/algo=…/pre=…/adapt=all|decision/id=0|1/lr=…/steps=…/epochs=…/outer=…/fo=0|1'];
+export const ALL_METHOD_NAMES: readonly string[] = [...ALL_BASELINE_NAMES, ...NEURAL_NAMES, 'meta/name=…/algo=…/pre=…/adapt=all|decision/id=0|1/lr=…/steps=…/epochs=…/outer=…/fo=0|1'];
 
 /** Methods run when `--methods` is not given. */
 export const DEFAULT_METHOD_NAMES: string[] = [...BASELINE_NAMES, ...NEURAL_NAMES];
@@ -63,8 +63,8 @@ export function methodFactories(names: readonly string[], context: MethodContext
   // One cache per run: global_net, global_ft and meta-learners pre-trained with the same settings share one training per seed.
   const cache = new GlobalNetworkCache();
   return names.map((name): RecommenderFactory => {
-    if ((BASELINE_NAMES as readonly string[]).includes(name)) {
-      return baselineFactory(name as (typeof BASELINE_NAMES)[number]);
+    if ((ALL_BASELINE_NAMES as readonly string[]).includes(name)) {
+      return baselineFactory(name as (typeof ALL_BASELINE_NAMES)[number]);
     }
     if (name === 'global_net' || name === 'global_ft') {
       const dataset = needDataset(name, context);

@@ -1,14 +1,22 @@
 import type { RecommenderFactory } from '../recommender/recommender.js';
 import { TunedRecommender } from '../recommender/tuned-recommender.js';
+import { DampedBiasRecommender } from './damped-bias.js';
 import { GlobalMeanRecommender } from './global-mean.js';
 import { ItemMeanRecommender, PopularityRecommender } from './item-mean.js';
 import { MatrixFactorizationRecommender } from './matrix-factorization.js';
+import { UserMeanRecommender } from './user-mean.js';
 
-/** Names of the non-neural baselines. */
+/** Names of the non-neural baselines `metarec-eval` runs by default. */
 export const BASELINE_NAMES = ['global_mean', 'item_mean', 'popularity', 'bias', 'mf'] as const;
 
+/**
+ * Every non-neural baseline: the defaults plus the held-out bars of a training run (`user_mean`)
+ * and of the pipeline's check (`damped_bias`), selectable by name in `metarec-eval`.
+ */
+export const ALL_BASELINE_NAMES = [...BASELINE_NAMES, 'user_mean', 'damped_bias'] as const;
+
 /** A non-neural baseline name. */
-export type BaselineName = (typeof BASELINE_NAMES)[number];
+export type BaselineName = (typeof ALL_BASELINE_NAMES)[number];
 
 /** Penalty grids searched on training users (inner validation); chosen per seed and reported. */
 const BIAS_PENALTIES = [1, 3, 10, 30];
@@ -30,6 +38,10 @@ export function baselineFactory(name: BaselineName): RecommenderFactory {
       return { name, create: () => new GlobalMeanRecommender() };
     case 'item_mean':
       return { name, create: () => new ItemMeanRecommender() };
+    case 'user_mean':
+      return { name, create: () => new UserMeanRecommender() };
+    case 'damped_bias':
+      return { name, create: () => new DampedBiasRecommender() };
     case 'popularity':
       return { name, create: () => new PopularityRecommender() };
     case 'bias':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { meanAbsoluteError, rootMeanSquaredError } from './rating-error.js';
+import { absoluteErrors, meanAbsoluteError, pooledMean, rootMeanSquaredError } from './rating-error.js';
 
 describe('rating error', () => {
   it('computes MAE and RMSE by hand', () => {
@@ -12,5 +12,12 @@ describe('rating error', () => {
   it('is NaN on empty input rather than 0', () => {
     expect(meanAbsoluteError([], [])).toBeNaN();
     expect(rootMeanSquaredError([], [])).toBeNaN();
+  });
+});
+
+describe('pooledMean', () => {
+  it('weighs every rating once across parts, not every part', () => {
+    expect(pooledMean([absoluteErrors([4, 1], [3, 3]), absoluteErrors([3.5], [3])])).toBeCloseTo(3.5 / 3, 12);
+    expect(pooledMean([new Float64Array(0)])).toBeNaN();
   });
 });

@@ -1,4 +1,5 @@
 import { catalogueCoverage, meanNovelty } from '../metrics/catalogue.js';
+import { pooledMean } from '../metrics/rating-error.js';
 import type { TaskScores } from './task-scores.js';
 
 /** One method's metrics on one scenario and seed. `null` = not applicable (e.g. MAE of a ranking-only scorer). */
@@ -44,21 +45,12 @@ export interface CatalogueContext {
 
 /** Aggregates task scores: MAE/RMSE over all query ratings, ranking metrics averaged over users where defined. */
 export function aggregateTasks(tasks: readonly TaskScores[], predictsRatings: boolean, catalogue?: CatalogueContext): ScenarioMetrics {
-  let abs = 0;
-  let sq = 0;
-  let n = 0;
-  for (const t of tasks) {
-    t.absErrors.forEach((e, j) => {
-      abs += e;
-      sq += t.sqErrors[j];
-      n++;
-    });
-  }
+  const rated = predictsRatings && tasks.some((t) => t.absErrors.length > 0);
   const lists = tasks.map((t) => t.topList).filter((l): l is Int32Array => l !== undefined);
   const hasLists = catalogue !== undefined && lists.length > 0;
   return {
-    mae: predictsRatings && n > 0 ? abs / n : null,
-    rmse: predictsRatings && n > 0 ? Math.sqrt(sq / n) : null,
+    mae: rated ? pooledMean(tasks.map((t) => t.absErrors)) : null,
+    rmse: rated ? Math.sqrt(pooledMean(tasks.map((t) => t.sqErrors))) : null,
     ndcg3: meanDefined(tasks.map((t) => t.ndcgQuery)),
     ndcg10: meanDefined(tasks.map((t) => t.ndcgRank)),
     recall10: meanDefined(tasks.map((t) => t.recallRank)),

@@ -1,5 +1,6 @@
 import { areaUnderRoc, ndcgAtK, recallAtK } from '../metrics/ranking.js';
 import { topK } from '../metrics/catalogue.js';
+import { absoluteErrors, squaredErrors } from '../metrics/rating-error.js';
 import type { EvalTask } from '../protocol/eval-task.js';
 import type { Recommender, SupportSet } from '../recommender/recommender.js';
 
@@ -52,8 +53,8 @@ export async function scoreTask(
   const items = pool ? concat(task.queryItems, task.negatives, pool) : concat(task.queryItems, task.negatives);
   const scores = await rec.predict(task.user, support, items);
   const q = scores.subarray(0, nq);
-  const absErrors = Float64Array.from(q, (p, j) => Math.abs(p - task.queryRatings[j]));
-  const sqErrors = Float64Array.from(q, (p, j) => (p - task.queryRatings[j]) ** 2);
+  const absErrors = absoluteErrors(q, task.queryRatings);
+  const sqErrors = squaredErrors(q, task.queryRatings);
   const gains = Float64Array.from(task.queryRatings, (r) => 2 ** r - 1);
   const rankScores: number[] = [];
   const relevant: number[] = [];

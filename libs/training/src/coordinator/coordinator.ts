@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { evaluateHeldOut } from '@metarec/evaluation';
 import {
   createMetaModel,
   createOptimizerState,
@@ -23,7 +24,6 @@ import { loadTaskSet as defaultLoadTaskSet, type TaskSetLoader } from '../data/l
 import type { TaskSet } from '../data/task-set.js';
 import { errorCodeOf, TrainingError } from '../errors.js';
 import { calibrateShrinkage } from '../output/calibrate-shrinkage.js';
-import { evaluateModel } from '../output/evaluate-model.js';
 import { runPaths, writeRunOutput, type RunLineage, type TrainedAdaptation } from '../output/run-output.js';
 import { assertSmallJson, JOB_SCHEMA_VERSION, SHARD_QUEUE, type ShardJobData } from '../queue/job-contracts.js';
 import { adamOptionsOf, metaStepOptionsOf, modelConfigOf, specHash } from '../spec/spec-options.js';
@@ -377,7 +377,7 @@ export class Coordinator {
       this.o.logger.info({ runId, shrinkage: adaptation.shrinkage, candidates: calibration.candidates.map((c) => ({ shrinkage: c.shrinkage, mean: Number(c.mean.toFixed(4)) })) }, 'support-size shrinkage calibrated on validation users');
     }
     const evaluation =
-      heldOut.length === 0 ? null : evaluateModel(model, params, taskSet.train, heldOut, { adaptSteps: adaptation.steps, adaptLr: adaptation.lr, adaptShrinkage: adaptation.shrinkage });
+      heldOut.length === 0 ? null : await evaluateHeldOut({ model, params, train: taskSet.train, heldOut, adaptSteps: adaptation.steps, adaptLr: adaptation.lr, adaptShrinkage: adaptation.shrinkage });
     const lineage: RunLineage = {
       runId,
       spec,

@@ -1,9 +1,9 @@
 import { withFirstSupport, type SupportSize } from '@metarec/datasets';
+import { adaptedQueryPredictions, queryMae } from '@metarec/evaluation';
 import { loadParams, type MetaModel } from '@metarec/meta-learning';
 import type { UserTask } from '@metarec/schemas';
 
 import { TrainingError } from '../errors.js';
-import { adaptedQueryPredictions, queryMae } from './evaluate-model.js';
 
 /**
  * Support sizes the shrinkage is judged on, equally weighted: a user's first rating, first few, a

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 
+import type { HeldOutMetrics } from '@metarec/evaluation';
 import { MODEL_DIR_FORMAT, MODEL_DIR_FORMAT_VERSION } from '@metarec/meta-learning';
 import { writeBundleManifest, type BundleMetrics, type RegistryClient } from '@metarec/registry';
 
 import { errorCodeOf, TrainingError } from '../errors.js';
 import { dataIdentityOf } from '../spec/run-spec.js';
-import type { MethodMetrics } from './evaluate-model.js';
 import type { RunLineage } from './run-output.js';
 
 /** Options of {@link registerRun}. */
@@ -21,12 +21,13 @@ export interface RegisterRunOptions {
 /** Scenario name of the trainer's held-out-user evaluation in the registry's metrics block. */
 export const HELD_OUT_SCENARIO = 'held-out-users';
 
-function metricsOf(lineage: RunLineage): BundleMetrics | undefined {
+/** The registry metrics block of a run (what the promotion gate compares): the lineage's held-out evaluation, verbatim. */
+export function bundleMetricsOf(lineage: RunLineage): BundleMetrics | undefined {
   const e = lineage.evaluation;
   if (e === null) {
     return undefined;
   }
-  const m = (x: MethodMetrics): Record<string, number> => ({ mae: x.mae, rmse: x.rmse, [`ndcg@${e.k}`]: x.ndcg });
+  const m = (x: HeldOutMetrics): Record<string, number> => ({ mae: x.mae, rmse: x.rmse, [`ndcg@${e.k}`]: x.ndcg });
   return {
     // The held-out users are fixed by the data section of the spec (source, split seed, fractions) and the data version;
     // id dropout changes only training tasks, so runs with and without it stay comparable at the gate.
@@ -70,7 +71,7 @@ export async function registerRun(options: RegisterRunOptions): Promise<{ create
     throw new TrainingError('TRAIN_OPTIONS_INVALID', `registration needs the git commit of the trainer (got '${l.gitCommit}'; set GIT_COMMIT)`, { field: 'gitCommit' });
   }
   await ensureModel(options.client, options.model);
-  const metrics = metricsOf(l);
+  const metrics = bundleMetricsOf(l);
   await writeBundleManifest({
     dir: options.modelDir,
     format: `${MODEL_DIR_FORMAT}/${MODEL_DIR_FORMAT_VERSION}`,

@@ -1,12 +1,12 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import type { HeldOutEvaluation } from '@metarec/evaluation';
 import { saveModelBundle, type AdaptationSettings, type MetaModel } from '@metarec/meta-learning';
 
 import type { DataWatermark } from '../data/task-set.js';
 import type { RunSpec } from '../spec/run-spec.js';
 import type { ShrinkageCalibration } from './calibrate-shrinkage.js';
-import type { RunEvaluation } from './evaluate-model.js';
 
 /**
  * The local update the saved model is meant to be adapted with (the bundle's contract carries the
@@ -38,7 +38,7 @@ export interface RunLineage {
   readonly bestValidationLoss: number | null;
   readonly stoppedEarly: boolean;
   readonly finalLoss: number | null;
-  readonly evaluation: RunEvaluation | null;
+  readonly evaluation: HeldOutEvaluation | null;
   /** How to adapt the saved model (what its bundle's contract records) and how κ was chosen. */
   readonly adaptation: TrainedAdaptation;
   readonly startedAtMs: number;

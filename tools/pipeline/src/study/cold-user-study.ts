@@ -11,7 +11,9 @@ import { applyIdDropout, withFirstSupport, type SupportSize, type SyntheticOptio
 import { createMetaModel, initParams, metaTrain, selectBackend, type MetaAlgorithm, type ModelConfig, type SeededRng } from '@metarec/meta-learning';
 import { calibrateShrinkage, parseRunSpec } from '@metarec/training';
 
-import { baselineMae, meanError, modelMae, modelPredictions } from './held-out-metrics.js';
+import { userTaskSplit, queryMae } from '@metarec/evaluation';
+
+import { baselineMae, modelMae, modelPredictions } from './held-out-scores.js';
 import { studyTasks } from './study-tasks.js';
 import { meanAbsoluteShift, withUnknownQueryItems } from './unknown-items.js';
 
@@ -70,7 +72,7 @@ const program = new Command('cold-user-study')
     await selectBackend({ preferred: 'wasm' });
     const world = JSON.parse(o.world) as SyntheticOptions;
     const tasks = studyTasks(world, o.userId);
-    const b = baselineMae(tasks.train, tasks.test);
+    const b = await baselineMae(userTaskSplit(tasks.train, tasks.test));
     const dropout = Number(o.idDropout);
     // Only the meta-training tasks lose ids; validation and held-out users keep theirs.
     const trainTasks = dropout > 0 ? applyIdDropout(tasks.train, tasks.featureLayout, { probability: dropout, seed: 0 }) : tasks.train;
@@ -79,7 +81,7 @@ const program = new Command('cold-user-study')
     for (const v of (o.variant.length === 0 ? ['algo=maml;steps=120'] : o.variant).map(parseVariant)) {
       const model = createMetaModel(tasks.featureLayout, v.model);
       const started = performance.now();
-      const adaptedOn = (users: typeof tasks.test, params: Float32Array): number => modelMae(model, params, users, v.innerSteps, v.innerLr);
+      const adaptedOn = (users: typeof tasks.test, params: Float32Array): number => modelMae(model, params, users, { steps: v.innerSteps, lr: v.innerLr });
       const result = metaTrain(model, initParams(model), trainTasks, {
         metaBatchSize: v.batch,
         epochs: 1_000_000,
@@ -93,38 +95,38 @@ const program = new Command('cold-user-study')
       // As the trainer does after training: the support-size shrinkage κ chosen on the validation users.
       const calibration = v.shrinkGrid.length === 0 ? null : calibrateShrinkage(model, result.params, tasks.validation, { steps: v.innerSteps, lr: v.innerLr, grid: v.shrinkGrid });
       const kappa = calibration?.shrinkage ?? 0;
-      const adaptedOnCalibrated = (users: typeof tasks.test, params: Float32Array): number => modelMae(model, params, users, v.innerSteps, v.innerLr, kappa);
+      const adaptedOnCalibrated = (users: typeof tasks.test, params: Float32Array): number => modelMae(model, params, users, { steps: v.innerSteps, lr: v.innerLr, shrinkage: kappa });
       if (calibration !== null) {
         console.log(`${''.padEnd(44)} shrinkage κ ${kappa} on ${calibration.users} validation users (mean MAE over support ${calibration.supportSizes.join('/')}: ${calibration.candidates.map((c) => `κ ${c.shrinkage} ${c.mean.toFixed(3)}`).join(', ')})`);
       }
       console.log(
         `${v.label.padEnd(44)} kept step ${result.bestStep}/${result.steps} (${seconds.toFixed(0)} s)  held-out: adapted ${adaptedOnCalibrated(tasks.test, result.params).toFixed(3)}${kappa === 0 ? '' : ` (κ 0: ${adaptedOn(tasks.test, result.params).toFixed(3)})`}` +
-          `  unadapted ${modelMae(model, result.params, tasks.test, 0, v.innerLr).toFixed(3)}  | training users adapted ${adaptedOnCalibrated(tasks.train.slice(0, 100), result.params).toFixed(3)}`,
+          `  unadapted ${modelMae(model, result.params, tasks.test, { steps: 0, lr: v.innerLr }).toFixed(3)}  | training users adapted ${adaptedOnCalibrated(tasks.train.slice(0, 100), result.params).toFixed(3)}`,
       );
       // The pipeline's curve: each held-out user's first k ratings as support (0: the prior), model vs bias.
-      const curve = SUPPORT_CURVE.map((k) => {
+      const curve: string[] = [];
+      for (const k of SUPPORT_CURVE) {
         const cut = tasks.test.map((t) => withFirstSupport(t, k));
-        const modelK = k === 0 ? modelMae(model, result.params, tasks.test, 0, v.innerLr) : modelMae(model, result.params, cut, v.innerSteps, v.innerLr, kappa);
-        const biasK = baselineMae(tasks.train, cut).bias;
-        return `${k} → ${modelK.toFixed(3)} vs ${biasK.toFixed(3)}`;
-      });
+        const modelK = k === 0 ? modelMae(model, result.params, tasks.test, { steps: 0, lr: v.innerLr }) : modelMae(model, result.params, cut, { steps: v.innerSteps, lr: v.innerLr, shrinkage: kappa });
+        const biasK = (await baselineMae(userTaskSplit(tasks.train, cut))).bias;
+        curve.push(`${k} → ${modelK.toFixed(3)} vs ${biasK.toFixed(3)}`);
+      }
       console.log(`${''.padEnd(44)} by support size (first k ratings; model vs bias): ${curve.join(', ')}`);
       if (tasks.featureLayout.itemFields.some((f) => f.name === 'item_id')) {
         // The same held-out query ratings with each item scored as a new item (item_id unknown).
-        const known = modelPredictions(model, result.params, tasks.test, v.innerSteps, v.innerLr, kappa);
+        const known = modelPredictions(model, result.params, tasks.test, { steps: v.innerSteps, lr: v.innerLr, shrinkage: kappa });
         const unknownTasks = withUnknownQueryItems(tasks.featureLayout, tasks.test);
-        const unknown = modelPredictions(model, result.params, unknownTasks, v.innerSteps, v.innerLr, kappa);
-        const errors = (p: number[][]): number[][] => p.map((user, u) => user.map((x, r) => Math.abs(x - tasks.test[u].query.labels[r])));
+        const unknown = modelPredictions(model, result.params, unknownTasks, { steps: v.innerSteps, lr: v.innerLr, shrinkage: kappa });
         console.log(
-          `${''.padEnd(44)} held-out query items as unknown (new items): adapted ${meanError(errors(unknown)).toFixed(3)} vs known ${meanError(errors(known)).toFixed(3)},` +
+          `${''.padEnd(44)} held-out query items as unknown (new items): adapted ${queryMae(unknown, unknownTasks).toFixed(3)} vs known ${queryMae(known, tasks.test).toFixed(3)},` +
             ` mean |shift| ${meanAbsoluteShift(unknown, known).toFixed(3)} stars, mean shift ${meanSigned(unknown, known).toFixed(3)}`,
         );
       }
     }
   });
 
-function meanSigned(a: number[][], b: number[][]): number {
-  const d = a.flatMap((user, u) => user.map((v, r) => v - b[u][r]));
+function meanSigned(a: readonly Float32Array[], b: readonly Float32Array[]): number {
+  const d = a.flatMap((user, u) => Array.from(user, (v, r) => v - b[u][r]));
   return d.reduce((s, x) => s + x, 0) / Math.max(1, d.length);
 }
 

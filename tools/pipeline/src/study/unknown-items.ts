@@ -28,14 +28,14 @@ function unknownItems(rows: EncodedRows, field: number, width: number): EncodedR
 }
 
 /** Mean absolute difference of two equally shaped per-user prediction lists (stars). */
-export function meanAbsoluteShift(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): number {
+export function meanAbsoluteShift(a: readonly ArrayLike<number>[], b: readonly ArrayLike<number>[]): number {
   let sum = 0;
   let n = 0;
   a.forEach((user, u) => {
-    user.forEach((v, r) => {
-      sum += Math.abs(v - b[u][r]);
+    for (let r = 0; r < user.length; r++) {
+      sum += Math.abs(user[r] - b[u][r]);
       n += 1;
-    });
+    }
   });
   return n === 0 ? Number.NaN : sum / n;
 }

@@ -1,11 +1,13 @@
 // The pipeline's second look at the trainer's held-out users: the same tasks (rebuilt from the
 // offline store with the run spec's data section), the model registered by the run with and without
 // its local update, and a bias baseline the trainer does not compute (stronger than itemMean).
+// Every figure comes from libs/evaluation's protocol (the trainer's and metarec-eval's).
 import { withFirstSupport } from '@metarec/datasets';
+import { pairedDifference, queryMae, userTaskSplit } from '@metarec/evaluation';
 import { loadModelBundle } from '@metarec/meta-learning';
 import { offlineStoreTaskSet, parseRunSpec } from '@metarec/training';
 
-import { baselineErrors, baselineMae, meanError, modelMae, modelPredictions, pairedDifference, type BaselineMae, type BaselineName } from '../study/held-out-metrics.js';
+import { baselineMae, baselineScores, maeOf, modelPredictions, modelScores, type BaselineMae, type BaselineName } from '../study/held-out-scores.js';
 import { meanAbsoluteShift, withUnknownQueryItems } from '../study/unknown-items.js';
 
 /** MAE on the trainer's held-out users' query ratings, every method on the same ratings. */
@@ -52,30 +54,37 @@ export async function heldOutCheck(specJson: unknown, modelDir: string): Promise
   const bundle = await loadModelBundle(modelDir);
   const model = bundle.model;
   const { steps, lr, shrinkage } = bundle.contract.adaptation;
-  const curve = CURVE_SUPPORT_SIZES.map((support) => {
-    const truncated = heldOut.map((t) => withFirstSupport(t, support));
-    return { support, model: modelMae(model, bundle.params, truncated, steps, lr, shrinkage), bias: baselineMae(tasks.train, truncated).bias };
-  });
-  const predictions = modelPredictions(model, bundle.params, heldOut, steps, lr, shrinkage);
-  const errorsOf = (p: readonly (readonly number[])[]): number[][] => p.map((user, u) => user.map((v, r) => Math.abs(v - heldOut[u].query.labels[r])));
-  const adapted = errorsOf(predictions);
+  const update = { steps, lr, shrinkage };
+  const curve = [];
+  for (const support of CURVE_SUPPORT_SIZES) {
+    const truncated = userTaskSplit(tasks.train, heldOut.map((t) => withFirstSupport(t, support)));
+    curve.push({ support, model: maeOf(await modelScores(model, bundle.params, truncated, update)), bias: (await baselineMae(truncated)).bias });
+  }
+  const split = userTaskSplit(tasks.train, heldOut);
+  const adapted = await modelScores(model, bundle.params, split, update);
   let unknownItems: HeldOutCheck['unknownItems'] = null;
   if (tasks.featureLayout.itemFields.some((f) => f.name === 'item_id')) {
-    const unknown = modelPredictions(model, bundle.params, withUnknownQueryItems(tasks.featureLayout, heldOut), steps, lr, shrinkage);
-    unknownItems = { adapted: meanError(errorsOf(unknown)), meanAbsShift: meanAbsoluteShift(unknown, predictions) };
+    const unknownTasks = withUnknownQueryItems(tasks.featureLayout, heldOut);
+    const known = modelPredictions(model, bundle.params, heldOut, update);
+    const unknown = modelPredictions(model, bundle.params, unknownTasks, update);
+    unknownItems = { adapted: queryMae(unknown, unknownTasks), meanAbsShift: meanAbsoluteShift(unknown, known) };
   }
-  const baselines = baselineErrors(tasks.train, heldOut);
+  const scores = await baselineScores(split);
+  const baselines = Object.fromEntries(Object.entries(scores).map(([name, s]) => [name, maeOf(s)])) as Record<BaselineName, number>;
   const names = Object.keys(baselines) as BaselineName[];
-  const best = names.reduce((a, b) => (meanError(baselines[b]) < meanError(baselines[a]) ? b : a));
-  const vsBest = pairedDifference(adapted, baselines[best]);
+  const best = names.reduce((a, b) => (baselines[b] < baselines[a] ? b : a));
+  const vsBest = pairedDifference(
+    adapted.map((t) => t.absErrors),
+    scores[best].map((t) => t.absErrors),
+  );
   return {
     shrinkage,
     curve,
     unknownItems,
     users: heldOut.length,
-    adapted: meanError(adapted),
-    unadapted: modelMae(model, bundle.params, heldOut, 0, lr),
-    baselines: baselineMae(tasks.train, heldOut),
+    adapted: maeOf(adapted),
+    unadapted: maeOf(await modelScores(model, bundle.params, split, { steps: 0, lr })),
+    baselines,
     vsBest: { baseline: best, difference: vsBest.mean, se: vsBest.se },
   };
 }

@@ -1,0 +1,76 @@
+// The pipeline's bars on held-out users, all from libs/evaluation's protocol: the run's baselines
+// (global, user and damped item mean) plus the damped bias baseline, and the model after its local
+// update, each as per-user task scores so the check can pair them by user.
+import {
+  AdaptedModelRecommender,
+  adaptedQueryPredictions,
+  DampedBiasRecommender,
+  HELD_OUT_BASELINES,
+  heldOutMetrics,
+  queryMae,
+  scoreHeldOut,
+  type Recommender,
+  type TaskScores,
+  type UserTaskSplit,
+} from '@metarec/evaluation';
+import { loadParams, type AdaptOptions, type MetaModel } from '@metarec/meta-learning';
+import type { UserTask } from '@metarec/schemas';
+
+/** The baselines of the pipeline's held-out check: the trainer's three and the stronger damped bias. */
+export const PIPELINE_BASELINES = { ...HELD_OUT_BASELINES, bias: (): Recommender => new DampedBiasRecommender() };
+
+/** Names of the baselines. */
+export type BaselineName = keyof typeof PIPELINE_BASELINES;
+
+/** MAE of each baseline on the held-out users' query ratings. */
+export type BaselineMae = Readonly<Record<BaselineName, number>>;
+
+/** Fits `rec` on the split's training ratings and scores its held-out tasks; disposes it. */
+async function fitAndScore(rec: Recommender, split: UserTaskSplit): Promise<TaskScores[]> {
+  try {
+    await rec.fit(split.training, { seed: 0 });
+    return await scoreHeldOut(rec, split.tasks);
+  } finally {
+    rec.dispose?.();
+  }
+}
+
+/** Task scores of every baseline on the split. */
+export async function baselineScores(split: UserTaskSplit): Promise<Record<BaselineName, TaskScores[]>> {
+  const out: Partial<Record<BaselineName, TaskScores[]>> = {};
+  for (const name of Object.keys(PIPELINE_BASELINES) as BaselineName[]) {
+    out[name] = await fitAndScore(PIPELINE_BASELINES[name](), split);
+  }
+  return out as Record<BaselineName, TaskScores[]>;
+}
+
+/** MAE of each baseline on the split. */
+export async function baselineMae(split: UserTaskSplit): Promise<BaselineMae> {
+  const scores = await baselineScores(split);
+  return Object.fromEntries(Object.entries(scores).map(([name, s]) => [name, maeOf(s)])) as Record<BaselineName, number>;
+}
+
+/** Task scores of the model after `update` on each held-out support set (0 steps: the prior). */
+export function modelScores(model: MetaModel, params: Float32Array, split: UserTaskSplit, update: Partial<AdaptOptions>): Promise<TaskScores[]> {
+  return fitAndScore(new AdaptedModelRecommender({ model, params, userTasks: split.userTasks, update }), split);
+}
+
+/** Pooled MAE of task scores (the protocol's). */
+export function maeOf(scores: readonly TaskScores[]): number {
+  return heldOutMetrics(scores).mae;
+}
+
+/** Each task's query predictions after `update` on its support set (synchronous, for training callbacks). */
+export function modelPredictions(model: MetaModel, params: Float32Array, tasks: readonly UserTask[], update: Partial<AdaptOptions>): Float32Array[] {
+  const base = loadParams(model, params);
+  try {
+    return adaptedQueryPredictions(base, tasks, update);
+  } finally {
+    base.dispose();
+  }
+}
+
+/** Pooled query MAE of {@link modelPredictions}. */
+export function modelMae(model: MetaModel, params: Float32Array, tasks: readonly UserTask[], update: Partial<AdaptOptions>): number {
+  return queryMae(modelPredictions(model, params, tasks, update), tasks);
+}
