@@ -9,7 +9,7 @@ import type { ConsumedMessage, ConsumerOptions, EventConsumer, EventProducer, Ou
 import { decodeInteraction, encodeInteraction } from './event-codec.js';
 import { malformedEvents } from './malformed-events.js';
 
-/** What the demo needs from `@metarec/streaming` (a `KafkaJsClient` fits). */
+/** What the round trip needs from `@metarec/streaming` (a `KafkaJsClient` fits). */
 export interface StreamingFactory {
   createProducer(): Promise<EventProducer>;
   createConsumer(options: ConsumerOptions): Promise<EventConsumer>;
@@ -17,10 +17,10 @@ export interface StreamingFactory {
 }
 
 /** Stage names reported to `onProgress`. */
-export type PipelineStage = 'produce' | 'consume';
+export type SchemaRoundTripStage = 'produce' | 'consume';
 
-/** Options of `runPipeline`. Sizes are counts, times ms. */
-export interface PipelineOptions {
+/** Options of `runSchemaRoundTrip`. Sizes are counts, times ms. */
+export interface SchemaRoundTripOptions {
   readonly streaming: StreamingFactory;
   /** Directory of the Arrow file (created if missing). */
   readonly outDir: string;
@@ -41,7 +41,7 @@ export interface PipelineOptions {
   /** Identifies the run in topic, group and file names. @defaultValue a timestamp + random suffix */
   readonly runId?: string;
   /** Progress of produce/consume, e.g. for a progress bar. */
-  readonly onProgress?: (stage: PipelineStage, done: number, total: number) => void;
+  readonly onProgress?: (stage: SchemaRoundTripStage, done: number, total: number) => void;
 }
 
 /** One kind of rejection seen while consuming. */
@@ -53,7 +53,7 @@ export interface RejectionCount {
 }
 
 /** What a run did, for printing and for tests. */
-export interface PipelineSummary {
+export interface SchemaRoundTripSummary {
   readonly runId: string;
   readonly topic: string;
   readonly generated: number;
@@ -86,7 +86,7 @@ function compareEvents(a: Interaction, b: Interaction): number {
   return a.timestamp_ms - b.timestamp_ms || (a.user_id ?? '').localeCompare(b.user_id ?? '') || (a.item_id ?? '').localeCompare(b.item_id ?? '');
 }
 
-async function produceAll(producer: EventProducer, topic: string, messages: readonly OutgoingMessage[], batchSize: number, onProgress: PipelineOptions['onProgress']): Promise<void> {
+async function produceAll(producer: EventProducer, topic: string, messages: readonly OutgoingMessage[], batchSize: number, onProgress: SchemaRoundTripOptions['onProgress']): Promise<void> {
   for (let start = 0; start < messages.length; start += batchSize) {
     const chunk = messages.slice(start, start + batchSize);
     await producer.send(topic, chunk);
@@ -94,7 +94,7 @@ async function produceAll(producer: EventProducer, topic: string, messages: read
   }
 }
 
-async function consumeAll(consumer: EventConsumer, topic: string, expected: number, timeoutMs: number, onProgress: PipelineOptions['onProgress']): Promise<ConsumedMessage[]> {
+async function consumeAll(consumer: EventConsumer, topic: string, expected: number, timeoutMs: number, onProgress: SchemaRoundTripOptions['onProgress']): Promise<ConsumedMessage[]> {
   const received: ConsumedMessage[] = [];
   await consumer.subscribe([topic], { fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
@@ -127,12 +127,13 @@ function countRejections(rejected: readonly { code: string; field: string; reaso
 }
 
 /**
- * The demo main job: generate synthetic interactions (plus a few malformed events), produce them
+ * The schema round trip (`metarec-pipeline --schema-only`; the whole pipeline is `whole/run-whole-pipeline.ts`):
+ * generate synthetic interactions (plus a few malformed events), produce them
  * to a fresh Kafka topic keyed by user, consume them back as a consumer group, validate each
  * against the interaction schema, and write the valid ones, time-ordered, to one Arrow IPC file
  * carrying the schema fingerprint, read back to verify it.
  */
-export async function runPipeline(options: PipelineOptions): Promise<PipelineSummary> {
+export async function runSchemaRoundTrip(options: SchemaRoundTripOptions): Promise<SchemaRoundTripSummary> {
   const o = { ...DEFAULTS, ...options };
   const runId = o.runId ?? defaultRunId();
   const topic = `metarec-pipeline-${runId}`;
@@ -209,7 +210,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
   }
 }
 
-async function writeArrowFile(records: readonly Interaction[], outDir: string, runId: string): Promise<PipelineSummary['file']> {
+async function writeArrowFile(records: readonly Interaction[], outDir: string, runId: string): Promise<SchemaRoundTripSummary['file']> {
   // Already validated on consume; recordsToTable would only repeat the work.
   const table = recordsToTable(InteractionSchema, records, { validate: false });
   const bytes = writeIpcFile(table);
