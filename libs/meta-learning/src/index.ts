@@ -19,8 +19,6 @@ export type { NamedTensors } from './params/flat-params.js';
 export { flattenTensors, paramView, unflattenToTensors } from './params/flat-params.js';
 
 // random/
-export type { RngState } from './random/seeded-rng.js';
-export { SeededRng } from './random/seeded-rng.js';
 
 // model/
 export type { AdaptScope, HiddenActivation, ModelConfig, ModelTask } from './model/model-config.js';

@@ -19,3 +19,6 @@ export type {
 export { DEFAULT_GRACEFUL_SHUTDOWN_OPTIONS, GracefulShutdown } from './shutdown/graceful-shutdown.js';
 export type { WriteFileDurablyOptions } from './durable/durable-write.js';
 export { syncDirectory, writeFileDurably } from './durable/durable-write.js';
+export type { RngState } from './random/seeded-rng.js';
+export { SeededRng } from './random/seeded-rng.js';
+export { hashString } from './random/hash-string.js';
