@@ -22,3 +22,6 @@ export { syncDirectory, writeFileDurably } from './durable/durable-write.js';
 export type { RngState } from './random/seeded-rng.js';
 export { SeededRng } from './random/seeded-rng.js';
 export { hashString } from './random/hash-string.js';
+export { mergeOptions } from './options/merge-options.js';
+export type { InvalidOptionFactory, OptionChecks } from './options/create-option-checks.js';
+export { createOptionChecks } from './options/create-option-checks.js';

@@ -1,6 +1,5 @@
 import { DatasetError } from '../errors.js';
-import { mergeOptions } from '../options/merge-options.js';
-import { hashString, SeededRng } from '@metarec/runtime';
+import { hashString, mergeOptions, SeededRng } from '@metarec/runtime';
 
 /** Interactions as the task builder reads them: parallel columns, one entry per interaction. */
 export interface TaskInteractions {

@@ -2,7 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { FeatureStoreError, invalidOption } from '../errors.js';
-import { mergeOptions } from '../merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 import { writeFileAtomic } from './atomic-write.js';
 import { dateDir, kindDir, offlineFileName, parseDateDir, unionRanges, type OfflineFile, type OffsetRange } from './offline-layout.js';
 import { encodeOfflineFile, offlineRecords, readOfflineFile } from './offline-table.js';
