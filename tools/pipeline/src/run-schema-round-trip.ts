@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { generateSynthetic, interactionRecords } from '@metarec/datasets';
 import { InteractionSchema, readIpc, recordsToTable, writeIpcFile, type Interaction } from '@metarec/schemas';
+import { writeFileAtomic } from '@metarec/runtime';
 import type { ConsumedMessage, ConsumerOptions, EventConsumer, EventProducer, OutgoingMessage, TopicAdmin } from '@metarec/streaming';
 
 import { decodeInteraction, encodeInteraction } from './event-codec.js';
@@ -214,11 +215,9 @@ async function writeArrowFile(records: readonly Interaction[], outDir: string, r
   // Already validated on consume; recordsToTable would only repeat the work.
   const table = recordsToTable(InteractionSchema, records, { validate: false });
   const bytes = writeIpcFile(table);
-  await mkdir(outDir, { recursive: true });
   const path = join(outDir, `interactions-${runId}.arrow`);
-  // Write then rename: a reader never sees a half-written file.
-  await writeFile(`${path}.tmp`, bytes);
-  await rename(`${path}.tmp`, path);
+  // Temp file, fsync, rename: a reader never sees a half-written file.
+  await writeFileAtomic(path, bytes);
   // Read back from disk: proves the file parses and its fingerprint matches the schema.
   const { table: reread } = readIpc(new Uint8Array(await readFile(path)), InteractionSchema);
   return {
