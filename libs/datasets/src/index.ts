@@ -23,8 +23,6 @@ export { DEFAULT_IMPORT_MOVIELENS_OPTIONS, importMovieLens } from './movielens/i
 export type { ImportMovieLensOptions, MovieLensDataset, MovieLensFormat } from './movielens/import-movielens.js';
 export { ML_100K_GENRES, ML_1M_OCCUPATIONS, MOVIELENS_AGE_BUCKETS, NON_US_REGION, ageBucketOf, regionOf } from './movielens/movielens-features.js';
 
-export { Rng, hashString } from './random/rng.js';
-export type { RngState } from './random/rng.js';
 
 export { DEFAULT_TASK_SPLIT_OPTIONS, splitUserTasks } from './tasks/split-user-tasks.js';
 export type { TaskFilter, TaskInteractions, TaskSplit, TaskSplitOptions } from './tasks/split-user-tasks.js';

@@ -1,7 +1,6 @@
 export { EvaluationError, EvalConfigError, EvalLeakError, EvalHealthError } from './errors.js';
 export type { EvaluationErrorCode } from './errors.js';
 
-export { SeededRandom } from './protocol/seeded-random.js';
 export type { RatingsTable, UserIndex } from './protocol/ratings-table.js';
 export { assertValidRatingsTable, indexByUser } from './protocol/ratings-table.js';
 export type { Scenario } from './protocol/scenario.js';

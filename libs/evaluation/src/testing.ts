@@ -1,5 +1,5 @@
 import type { RatingsTable } from './protocol/ratings-table.js';
-import { SeededRandom } from './protocol/seeded-random.js';
+import { SeededRng } from '@metarec/runtime';
 
 /** Options of {@link syntheticRatingsTable}. */
 export interface SyntheticTableOptions {
@@ -20,7 +20,7 @@ export interface SyntheticTableOptions {
  */
 export function syntheticRatingsTable(options: SyntheticTableOptions = {}): RatingsTable {
   const { users = 120, items = 200, ratingsPerUser = [15, 60], factors = 3, noise = 0.3, seed = 1 } = options;
-  const rng = new SeededRandom(seed);
+  const rng = new SeededRng(seed);
   const p = Float64Array.from({ length: users * factors }, () => 0.6 * rng.normal());
   const q = Float64Array.from({ length: items * factors }, () => 0.6 * rng.normal());
   const bu = Float64Array.from({ length: users }, () => 0.3 * rng.normal());

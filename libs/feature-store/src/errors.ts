@@ -1,3 +1,5 @@
+import { createOptionChecks } from '@metarec/runtime';
+
 /**
  * Failure codes of `@metarec/feature-store`. Stable strings: callers branch on them.
  *
@@ -31,3 +33,6 @@ export class FeatureStoreError extends Error {
 export function invalidOption(option: string, reason: string): FeatureStoreError {
   return new FeatureStoreError('FS_OPTIONS_INVALID', `invalid option ${option}: ${reason}`);
 }
+
+/** Option checks throwing `FS_OPTIONS_INVALID`; see `createOptionChecks`. */
+export const { requireInt } = createOptionChecks(invalidOption);

@@ -10,8 +10,7 @@ export type MetaLearningErrorCode =
   | 'ML_NON_FINITE'
   | 'ML_LOSS_CONSTANT'
   | 'ML_LOSS_ZERO'
-  | 'ML_METRIC_SATURATED'
-  | 'ML_RNG_STATE_INVALID';
+  | 'ML_METRIC_SATURATED';
 
 /** The one error class of the model math; branch on `code`, read `details` for the offending field. */
 export class MetaLearningError extends Error {

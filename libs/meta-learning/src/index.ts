@@ -19,8 +19,6 @@ export type { NamedTensors } from './params/flat-params.js';
 export { flattenTensors, paramView, unflattenToTensors } from './params/flat-params.js';
 
 // random/
-export type { RngState } from './random/seeded-rng.js';
-export { SeededRng } from './random/seeded-rng.js';
 
 // model/
 export type { AdaptScope, HiddenActivation, ModelConfig, ModelTask } from './model/model-config.js';
@@ -65,23 +63,23 @@ export { concatRows, selectRows } from './training-loop/encoded-rows-ops.js';
 export type { SyntheticLabels, SyntheticLayoutOptions, SyntheticTaskOptions } from './synthetic/synthetic-tasks.js';
 export { createSyntheticTasks, syntheticLayout } from './synthetic/synthetic-tasks.js';
 
-// runtime/ (runtime helper)
-export type { BackendAttempt, BackendLogger, BackendName, BackendSelection, SelectBackendOptions } from './runtime/select-backend.js';
-export { BACKEND_ORDER, parseBackendName, selectBackend } from './runtime/select-backend.js';
-export type { RuntimeErrorCode } from './runtime/runtime-error.js';
-export { RuntimeError } from './runtime/runtime-error.js';
-export type { SegmentSumBackendName } from './runtime/segment-sum-kernel.js';
-export { isSegmentSumKernelRegistered, registerSegmentSumKernel, restoreSegmentSumKernel } from './runtime/segment-sum-kernel.js';
-export { safeElu, safeExp, safeSigmoid, safeTanh } from './runtime/safe-activations.js';
-export { broadcastMatMul } from './runtime/broadcast-mat-mul.js';
-export type { GatherGradProbe, GatherGradProbeOptions, MatMulGradientProbe, MatMulPathsProbe, MatMulPathTiming, MatMulProbeOptions, ProbeOptions, TidyDataSyncProbe, Timings } from './runtime/kernel-probes.js';
-export { liveTensorCount, probeGatherGrad, probeMatMulGradient, probeMatMulPaths, probeMatMulPathsBothKernels, probeTidyDataSync } from './runtime/kernel-probes.js';
-export { isWasmMatMulKernelRegistered, registerWasmMatMulKernel, restoreWasmMatMulKernel } from './runtime/wasm-mat-mul-kernel.js';
-export { isMatMulGradientRegistered, registerMatMulGradient, restoreMatMulGradient } from './runtime/mat-mul-gradient.js';
-export type { KernelProfile, KernelTotal } from './runtime/kernel-profile.js';
-export { profileKernels } from './runtime/kernel-profile.js';
-export type { BackendReservation } from './runtime/reserve-backend-memory.js';
-export { reserveBackendMemory } from './runtime/reserve-backend-memory.js';
+// backend/ (tfjs backend selection, kernels)
+export type { BackendAttempt, BackendLogger, BackendName, BackendSelection, SelectBackendOptions } from './backend/select-backend.js';
+export { BACKEND_ORDER, parseBackendName, selectBackend } from './backend/select-backend.js';
+export type { BackendErrorCode } from './backend/backend-error.js';
+export { BackendError } from './backend/backend-error.js';
+export type { SegmentSumBackendName } from './backend/segment-sum-kernel.js';
+export { isSegmentSumKernelRegistered, registerSegmentSumKernel, restoreSegmentSumKernel } from './backend/segment-sum-kernel.js';
+export { safeElu, safeExp, safeSigmoid, safeTanh } from './backend/safe-activations.js';
+export { broadcastMatMul } from './backend/broadcast-mat-mul.js';
+export type { GatherGradProbe, GatherGradProbeOptions, MatMulGradientProbe, MatMulPathsProbe, MatMulPathTiming, MatMulProbeOptions, ProbeOptions, TidyDataSyncProbe, Timings } from './backend/kernel-probes.js';
+export { liveTensorCount, probeGatherGrad, probeMatMulGradient, probeMatMulPaths, probeMatMulPathsBothKernels, probeTidyDataSync } from './backend/kernel-probes.js';
+export { isWasmMatMulKernelRegistered, registerWasmMatMulKernel, restoreWasmMatMulKernel } from './backend/wasm-mat-mul-kernel.js';
+export { isMatMulGradientRegistered, registerMatMulGradient, restoreMatMulGradient } from './backend/mat-mul-gradient.js';
+export type { KernelProfile, KernelTotal } from './backend/kernel-profile.js';
+export { profileKernels } from './backend/kernel-profile.js';
+export type { BackendReservation } from './backend/reserve-backend-memory.js';
+export { reserveBackendMemory } from './backend/reserve-backend-memory.js';
 
 // persistence/ (runtime helper)
 export type { ModelBundle } from './persistence/model-bundle.js';

@@ -4,8 +4,10 @@
  * - `RT_CONFIG_INVALID`: environment variables failed the app's config schema (see `issues`).
  * - `RT_OPTIONS_INVALID`: an options object passed to a runtime factory is invalid.
  * - `RT_SHUTDOWN_STEP_FAILED`: a shutdown step threw or timed out (carried in the report).
+ * - `RT_WRITE_FAILED`: `writeFileAtomic` could not publish a file (the file system error is the `cause`).
+ * - `RT_RNG_STATE_INVALID`: a `SeededRng` got a non-finite seed or a saved state that is not sfc32's.
  */
-export type RuntimeErrorCode = 'RT_CONFIG_INVALID' | 'RT_OPTIONS_INVALID' | 'RT_SHUTDOWN_STEP_FAILED';
+export type RuntimeErrorCode = 'RT_CONFIG_INVALID' | 'RT_OPTIONS_INVALID' | 'RT_SHUTDOWN_STEP_FAILED' | 'RT_RNG_STATE_INVALID' | 'RT_WRITE_FAILED';
 
 /** Base class of every error thrown by `@metarec/runtime`; branch on `code`. */
 export class RuntimeError extends Error {

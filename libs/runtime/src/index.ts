@@ -19,3 +19,11 @@ export type {
 export { DEFAULT_GRACEFUL_SHUTDOWN_OPTIONS, GracefulShutdown } from './shutdown/graceful-shutdown.js';
 export type { WriteFileDurablyOptions } from './durable/durable-write.js';
 export { syncDirectory, writeFileDurably } from './durable/durable-write.js';
+export type { WriteFileAtomicOptions } from './durable/write-file-atomic.js';
+export { ATOMIC_WRITE_TEMP_PATTERN, writeFileAtomic } from './durable/write-file-atomic.js';
+export type { RngState } from './random/seeded-rng.js';
+export { SeededRng } from './random/seeded-rng.js';
+export { hashString } from './random/hash-string.js';
+export { mergeOptions } from './options/merge-options.js';
+export type { InvalidOptionFactory, OptionChecks } from './options/create-option-checks.js';
+export { createOptionChecks } from './options/create-option-checks.js';

@@ -1,3 +1,5 @@
+import { createOptionChecks } from '@metarec/runtime';
+
 /** Codes of {@link ServingError}; apps map them to HTTP statuses in one table. */
 export type ServingErrorCode =
   /** An option failed validation before any I/O (field = the option). */
@@ -42,19 +44,8 @@ export function invalidOption(field: string, why: string): ServingError {
   return new ServingError('SERVING_OPTIONS_INVALID', `${field} ${why}`, { field });
 }
 
-/** Throws `SERVING_OPTIONS_INVALID` unless `value` is an integer within [min, max]. */
-export function requireInt(field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw invalidOption(field, `must be an integer in [${min}, ${max}], got ${value}`);
-  }
-}
-
-/** Throws `SERVING_OPTIONS_INVALID` unless `value` is a finite number >= min. */
-export function requireNumber(field: string, value: number, min: number): void {
-  if (!Number.isFinite(value) || value < min) {
-    throw invalidOption(field, `must be a finite number >= ${min}, got ${value}`);
-  }
-}
+/** Option checks throwing `SERVING_OPTIONS_INVALID` (field = the option); see `createOptionChecks`. */
+export const { requireInt, requireNumber } = createOptionChecks(invalidOption);
 
 /** Text of an unknown thrown value, for logged reasons. */
 export function reasonOf(error: unknown): string {

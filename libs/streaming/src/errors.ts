@@ -1,3 +1,5 @@
+import { createOptionChecks } from '@metarec/runtime';
+
 /**
  * Failure codes of `@metarec/streaming`. Stable strings: callers branch on them.
  *
@@ -50,3 +52,6 @@ export function wrapClientError(code: StreamingErrorCode, context: string, cause
 export function invalidOption(option: string, reason: string): StreamingError {
   return new StreamingError('STREAM_OPTIONS_INVALID', `invalid option ${option}: ${reason}`);
 }
+
+/** Option checks throwing `STREAM_OPTIONS_INVALID`; see `createOptionChecks`. */
+export const { requireInt, requireNonBlank } = createOptionChecks(invalidOption);

@@ -8,13 +8,13 @@ import path from 'node:path';
 
 import { BUNDLE_MANIFEST_FILE, type BundleManifestInput } from '@metarec/registry';
 import { MELU_SIZE_PARAMS, TEST_EVALUATION_SET_ID, TEST_SCHEMA_FINGERPRINT } from '@metarec/registry/testing';
+import { SeededRng } from '@metarec/runtime';
 
 function meluWeights(seed: number): Buffer {
   const values = new Float32Array(MELU_SIZE_PARAMS);
-  let state = seed >>> 0 || 1;
+  const rng = new SeededRng(seed);
   for (let i = 0; i < values.length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = (state / 2 ** 32 - 0.5) * 0.2;
+    values[i] = (rng.next() - 0.5) * 0.2;
   }
   return Buffer.from(values.buffer);
 }

@@ -1,4 +1,5 @@
-import { generateSynthetic, interactionRecords, Rng, type SyntheticOptions } from '@metarec/datasets';
+import { generateSynthetic, interactionRecords, type SyntheticOptions } from '@metarec/datasets';
+import { SeededRng } from '@metarec/runtime';
 import { encodeRecord, InteractionSchema, type Interaction, type ItemProfile, type UserProfile, type WireHeaders } from '@metarec/schemas';
 import { malformedInteraction, MALFORMED_EVENT_NAMES, type MalformedEventName } from '@metarec/schemas/testing';
 
@@ -36,7 +37,7 @@ export class EventSource {
   readonly users: readonly UserProfile[];
   readonly items: readonly ItemProfile[];
   private readonly interactions: readonly Interaction[];
-  private readonly rng: Rng;
+  private readonly rng: SeededRng;
   private readonly fraction: number;
   private readonly time: 'now' | 'original';
   private readonly now: () => number;
@@ -52,7 +53,7 @@ export class EventSource {
     this.users = dataset.users;
     this.items = dataset.items;
     this.interactions = interactionRecords(dataset);
-    this.rng = Rng.seeded(options.seed ?? 1);
+    this.rng = new SeededRng(options.seed ?? 1);
     this.fraction = fraction;
     this.time = options.time ?? 'now';
     this.now = options.now ?? Date.now;

@@ -1,3 +1,3 @@
-export type { PipelineOptions, PipelineStage, PipelineSummary, RejectionCount, StreamingFactory } from './run-pipeline.js';
-export { RUN_ID_HEADER, runPipeline } from './run-pipeline.js';
-export { formatSummary } from './format-summary.js';
+export type { SchemaRoundTripOptions, SchemaRoundTripStage, SchemaRoundTripSummary, RejectionCount, StreamingFactory } from './run-schema-round-trip.js';
+export { RUN_ID_HEADER, runSchemaRoundTrip } from './run-schema-round-trip.js';
+export { formatSchemaRoundTripSummary } from './format-schema-round-trip-summary.js';

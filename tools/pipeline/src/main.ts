@@ -13,10 +13,10 @@ import { createLogger, env, loadConfig } from '@metarec/runtime';
 import { KafkaJsClient } from '@metarec/streaming';
 import { localRedisAvailable, startLocalRedis } from '@metarec/training/testing';
 
-import { formatSummary } from './format-summary.js';
+import { formatSchemaRoundTripSummary } from './format-schema-round-trip-summary.js';
 import { formatWholeSummary } from './whole/format-whole-summary.js';
 import { PIPELINE_TRAINING, runWholePipeline } from './whole/run-whole-pipeline.js';
-import { runPipeline, type PipelineStage } from './run-pipeline.js';
+import { runSchemaRoundTrip, type SchemaRoundTripStage } from './run-schema-round-trip.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -37,7 +37,7 @@ const positiveInt = (name: string) => (raw: string): number => {
 };
 
 interface Progress {
-  update: (stage: PipelineStage, done: number, total: number) => void;
+  update: (stage: SchemaRoundTripStage, done: number, total: number) => void;
   stop: () => void;
 }
 
@@ -57,7 +57,7 @@ function progressReporter(): Progress {
     { format: '{stage} [{bar}] {percentage}% | {value}/{total} messages', stream: process.stderr, hideCursor: true, clearOnComplete: false },
     cliProgress.Presets.shades_classic,
   );
-  const byStage = new Map<PipelineStage, cliProgress.SingleBar>();
+  const byStage = new Map<SchemaRoundTripStage, cliProgress.SingleBar>();
   return {
     update: (stage, done, total) => {
       let bar = byStage.get(stage);
@@ -146,7 +146,7 @@ const program = new Command('metarec-pipeline')
     }
     const bars = progressReporter();
     try {
-      const summary = await runPipeline({
+      const summary = await runSchemaRoundTrip({
         streaming,
         outDir: config.METAREC_PIPELINE_OUT_DIR,
         users: opts.users,
@@ -157,7 +157,7 @@ const program = new Command('metarec-pipeline')
         onProgress: bars.update,
       });
       bars.stop();
-      console.log(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary).join('\n'));
+      console.log(opts.json ? JSON.stringify(summary, null, 2) : formatSchemaRoundTripSummary(summary).join('\n'));
       const ok = summary.rejectedAsExpected && summary.accepted === summary.generated && summary.file.rows === summary.accepted;
       process.exitCode = ok ? 0 : 1;
     } catch (error) {

@@ -1,7 +1,7 @@
 import type { InteractionEventType } from '@metarec/schemas';
 
 import { DatasetError } from '../errors.js';
-import { mergeOptions } from '../options/merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 import type { InteractionColumns } from './dataset.js';
 import { EVENT_TYPES } from './dataset.js';
 

@@ -4,7 +4,7 @@ import type { Dataset } from '../dataset/dataset.js';
 import { EVENT_TYPE_CODE } from '../dataset/dataset.js';
 import type { ItemProfile, UserProfile } from '../dataset/records.js';
 import { DatasetError } from '../errors.js';
-import { mergeOptions } from '../options/merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 import type { ChecksumStatus } from './checksums.js';
 import { exists, verifySha256Sums } from './checksums.js';
 import { ML_100K_FILES, parseMl100k } from './ml-100k.js';
@@ -49,7 +49,7 @@ export interface MovieLensDataset extends Dataset {
  *   `DS_MALFORMED_LINE` (naming file and line).
  */
 export async function importMovieLens(dir: string, options: ImportMovieLensOptions = {}): Promise<MovieLensDataset> {
-  const merged = mergeOptions<ImportMovieLensOptions>(DEFAULT_IMPORT_MOVIELENS_OPTIONS, options);
+  const merged = mergeOptions(DEFAULT_IMPORT_MOVIELENS_OPTIONS, options);
   const format = merged.format === 'auto' ? await detectFormat(dir) : merged.format;
   const checksums = merged.verifyChecksums ? await verifySha256Sums(dir) : 'absent';
   const parsed = format === 'ml-100k' ? await parseMl100k(dir) : await parseMl1m(dir);

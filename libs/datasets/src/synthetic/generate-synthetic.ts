@@ -1,6 +1,6 @@
 import type { Dataset, InteractionColumns } from '../dataset/dataset.js';
 import { EVENT_TYPE_CODE } from '../dataset/dataset.js';
-import { Rng } from '../random/rng.js';
+import { SeededRng } from '@metarec/runtime';
 import type { HiddenSide } from './synthetic-population.js';
 import { generateItems, generateUsers } from './synthetic-population.js';
 import type { SyntheticOptions } from './synthetic-options.js';
@@ -62,7 +62,7 @@ export function trueScore(truth: SyntheticTruth, u: number, i: number): number {
  */
 export function generateSynthetic(options: SyntheticOptions = {}): SyntheticDataset {
   const o = resolveSyntheticOptions(options);
-  const rng = Rng.seeded(o.seed);
+  const rng = new SeededRng(o.seed);
   const users = generateUsers(rng, o);
   const items = generateItems(rng, o);
   const popularityRank = rankByQuality(rng, items.hidden.bias);
@@ -92,7 +92,7 @@ export function generateSynthetic(options: SyntheticOptions = {}): SyntheticData
 }
 
 /** Popularity ranks: items sorted by bias plus noise, so quality and popularity correlate (not perfectly). */
-function rankByQuality(rng: Rng, itemBias: Float64Array): Int32Array {
+function rankByQuality(rng: SeededRng, itemBias: Float64Array): Int32Array {
   const key = Float64Array.from(itemBias, (b) => b + 0.45 * rng.normal());
   const order = Int32Array.from({ length: itemBias.length }, (_, k) => k).sort((a, b) => key[b] - key[a] || a - b);
   const rank = new Int32Array(itemBias.length);
@@ -103,13 +103,13 @@ function rankByQuality(rng: Rng, itemBias: Float64Array): Int32Array {
 }
 
 /** Interactions per user: log-uniform in [min, max], capped at the item count. */
-function drawCounts(rng: Rng, o: Required<SyntheticOptions>): Int32Array {
+function drawCounts(rng: SeededRng, o: Required<SyntheticOptions>): Int32Array {
   const lo = Math.log(o.interactionsPerUser.min);
   const hi = Math.log(o.interactionsPerUser.max + 1);
   return Int32Array.from({ length: o.users }, () => Math.min(o.items, o.interactionsPerUser.max, Math.floor(Math.exp(lo + rng.next() * (hi - lo)))));
 }
 
-function sampleInteractions(rng: Rng, o: Required<SyntheticOptions>, users: HiddenSide, items: HiddenSide, popularity: WeightedSampler, truth: SyntheticTruth): InteractionColumns {
+function sampleInteractions(rng: SeededRng, o: Required<SyntheticOptions>, users: HiddenSide, items: HiddenSide, popularity: WeightedSampler, truth: SyntheticTruth): InteractionColumns {
   const counts = drawCounts(rng, o);
   const exposures = counts.reduce((a, b) => a + b, 0);
   const capacity = o.feedback === 'implicit' ? 3 * exposures : exposures;
@@ -163,7 +163,7 @@ function sampleInteractions(rng: Rng, o: Required<SyntheticOptions>, users: Hidd
 }
 
 /** An item user `u` has not seen, released before the event time, and that time. */
-function drawItem(rng: Rng, u: number, fromMs: number, endMs: number, popularity: WeightedSampler, releasedMs: Float64Array, seenBy: Int32Array): [number, number] {
+function drawItem(rng: SeededRng, u: number, fromMs: number, endMs: number, popularity: WeightedSampler, releasedMs: Float64Array, seenBy: Int32Array): [number, number] {
   for (let draw = 0; draw < MAX_DRAWS; draw++) {
     const i = popularity.draw(rng);
     const t = fromMs + rng.next() * (endMs - fromMs);
@@ -172,7 +172,7 @@ function drawItem(rng: Rng, u: number, fromMs: number, endMs: number, popularity
     }
   }
   // Heavy users exhaust the head: scan from a random start for any unseen item.
-  const start = rng.nextInt(seenBy.length);
+  const start = rng.int(seenBy.length);
   for (let step = 0; step < seenBy.length; step++) {
     const i = (start + step) % seenBy.length;
     if (seenBy[i] !== u) {

@@ -1,5 +1,5 @@
 import { DatasetError } from '../errors.js';
-import { mergeOptions } from '../options/merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 
 /** Options of `generateSynthetic`. Every field has a default; sizes are counts, times epoch ms. */
 export interface SyntheticOptions {

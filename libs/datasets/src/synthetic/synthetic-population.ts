@@ -1,5 +1,5 @@
 import type { ItemProfile, UserProfile } from '../dataset/records.js';
-import type { Rng } from '../random/rng.js';
+import type { SeededRng } from '@metarec/runtime';
 import type { SyntheticOptions } from './synthetic-options.js';
 import {
   CATEGORIES_PER_ITEM_WEIGHTS,
@@ -36,13 +36,13 @@ export interface HiddenSide {
 }
 
 /** Vectors with entries N(0, 1/dim): `count × dim`. */
-function gaussianVectors(rng: Rng, count: number, dim: number): Float64Array {
+function gaussianVectors(rng: SeededRng, count: number, dim: number): Float64Array {
   const scale = 1 / Math.sqrt(dim);
   return Float64Array.from({ length: count * dim }, () => rng.normal() * scale);
 }
 
 /** Which rows are new: exactly `round(fraction × count)` of them, chosen at random. */
-function pickNew(rng: Rng, count: number, fraction: number): Uint8Array {
+function pickNew(rng: SeededRng, count: number, fraction: number): Uint8Array {
   const order = rng.shuffle(Int32Array.from({ length: count }, (_, k) => k));
   const isNew = new Uint8Array(count);
   for (let k = 0; k < Math.round(fraction * count); k++) {
@@ -52,7 +52,7 @@ function pickNew(rng: Rng, count: number, fraction: number): Uint8Array {
 }
 
 /** Arrival time: existing rows before the late window, new rows inside it. */
-function arrivalMs(rng: Rng, isNew: boolean, o: Required<SyntheticOptions>, existingAtStart: boolean): number {
+function arrivalMs(rng: SeededRng, isNew: boolean, o: Required<SyntheticOptions>, existingAtStart: boolean): number {
   const span = o.days * DAY_MS;
   const cut = o.startMs + (1 - o.lateShare) * span;
   if (isNew) {
@@ -66,7 +66,7 @@ function arrivalMs(rng: Rng, isNew: boolean, o: Required<SyntheticOptions>, exis
  * hidden vector per demographic value) + √(1 − profileShare) × an individual vector; the bias
  * likewise mixes demographic effects and an individual effect.
  */
-export function generateUsers(rng: Rng, o: Required<SyntheticOptions>): { profiles: UserProfile[]; hidden: HiddenSide } {
+export function generateUsers(rng: SeededRng, o: Required<SyntheticOptions>): { profiles: UserProfile[]; hidden: HiddenSide } {
   const D = o.latentDim;
   const attributes = [
     { values: SYNTHETIC_AGE_BUCKETS.values, sampler: new WeightedSampler(SYNTHETIC_AGE_BUCKETS.weights) },
@@ -117,7 +117,7 @@ export function generateUsers(rng: Rng, o: Required<SyntheticOptions>): { profil
  * individual, but `critic_score` tracks it (correlation 0.8), so a cold item's quality is
  * learnable from its attributes; `runtime_min` is noise.
  */
-export function generateItems(rng: Rng, o: Required<SyntheticOptions>): { profiles: ItemProfile[]; hidden: HiddenSide } {
+export function generateItems(rng: SeededRng, o: Required<SyntheticOptions>): { profiles: ItemProfile[]; hidden: HiddenSide } {
   const D = o.latentDim;
   const C = SYNTHETIC_CATEGORIES.length;
   const categoryVectors = gaussianVectors(rng, C, D);

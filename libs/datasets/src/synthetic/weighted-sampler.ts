@@ -1,4 +1,4 @@
-import type { Rng } from '../random/rng.js';
+import type { SeededRng } from '@metarec/runtime';
 
 /** Draws indices with probability proportional to fixed non-negative weights (binary search, O(log n)). */
 export class WeightedSampler {
@@ -19,7 +19,7 @@ export class WeightedSampler {
   }
 
   /** One index in [0, size). */
-  draw(rng: Rng): number {
+  draw(rng: SeededRng): number {
     const target = rng.next() * this.cumulative[this.cumulative.length - 1];
     let lo = 0;
     let hi = this.cumulative.length - 1;

@@ -2,7 +2,7 @@ import type { EncodedRows, FeatureLayout, UserTask } from '@metarec/schemas';
 
 import { DatasetError } from '../errors.js';
 import { UNKNOWN_INDEX } from '../encoding/vocabulary.js';
-import { Rng } from '../random/rng.js';
+import { SeededRng } from '@metarec/runtime';
 
 /** Options of {@link applyIdDropout}. */
 export interface IdDropoutOptions {
@@ -50,7 +50,7 @@ export function applyIdDropout(tasks: readonly UserTask[], layout: FeatureLayout
     return [...tasks];
   }
   return tasks.map((task) => {
-    const rng = Rng.seeded(`${seed}:id-dropout:${task.userId}`);
+    const rng = new SeededRng(`${seed}:id-dropout:${task.userId}`);
     const drop = (rows: EncodedRows): EncodedRows => {
       let userIndices: Int32Array | null = null;
       let itemIndices: Int32Array | null = null;

@@ -1,6 +1,5 @@
 import { DatasetError } from '../errors.js';
-import { mergeOptions } from '../options/merge-options.js';
-import { Rng, hashString } from '../random/rng.js';
+import { hashString, mergeOptions, SeededRng } from '@metarec/runtime';
 
 /** Interactions as the task builder reads them: parallel columns, one entry per interaction. */
 export interface TaskInteractions {
@@ -103,7 +102,7 @@ export function splitUserTasks(interactions: TaskInteractions, userIds: readonly
 }
 
 function splitAtRandom(userRow: number, mine: Int32Array, userId: string, o: Required<TaskSplitOptions>): TaskSplit {
-  Rng.seeded((hashString(userId) ^ Math.imul(o.seed >>> 0, 0x9e3779b1)) >>> 0).shuffle(mine);
+  new SeededRng((hashString(userId) ^ Math.imul(o.seed >>> 0, 0x9e3779b1)) >>> 0).shuffle(mine);
   const query = mine.slice(0, o.queryCount);
   const support = mine.slice(o.queryCount, o.queryCount + Math.min(o.supportCap, mine.length));
   return { userRow, support, query };

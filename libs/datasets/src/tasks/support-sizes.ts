@@ -1,7 +1,7 @@
 import type { EncodedRows, UserTask } from '@metarec/schemas';
 
 import { DatasetError } from '../errors.js';
-import { Rng } from '../random/rng.js';
+import { SeededRng } from '@metarec/runtime';
 
 /** A support size to cut a task to: a row count (≥ 1) or the whole support. */
 export type SupportSize = number | 'all';
@@ -39,6 +39,6 @@ export function sampleSupportSize(sizes: readonly SupportSize[], seed: number, s
   if (sizes.length === 0 || sizes.some((s) => s !== 'all' && !(Number.isInteger(s) && s >= 1))) {
     throw new DatasetError('DS_INVALID_OPTION', `support sizes must be integers >= 1 or 'all', got [${sizes.join(', ')}]`);
   }
-  const rng = Rng.seeded(`support-size:${seed}:${step}:${taskIndex}`);
-  return sizes[rng.nextInt(sizes.length)];
+  const rng = new SeededRng(`support-size:${seed}:${step}:${taskIndex}`);
+  return sizes[rng.int(sizes.length)];
 }

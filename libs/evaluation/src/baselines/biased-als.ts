@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../protocol/seeded-random.js';
+import type { SeededRng } from '@metarec/runtime';
 import { solveSpdInPlace } from './ridge-solve.js';
 
 /**
@@ -105,7 +105,7 @@ export interface AlsInput {
   readonly iterations: number;
   /** Initial factor scale (normal std). */
   readonly initStd: number;
-  readonly rng: SeededRandom;
+  readonly rng: SeededRng;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { EvalConfigError } from '../errors.js';
 import type { TrainingSet } from '../protocol/eval-task.js';
-import { SeededRandom } from '../protocol/seeded-random.js';
+import { SeededRng } from '@metarec/runtime';
 import type { FitReport, Recommender, SupportSet } from '../recommender/recommender.js';
 import type { BiasedFactors } from './biased-als.js';
 import { fitBiasedAls, solveSide } from './biased-als.js';
@@ -67,7 +67,7 @@ export class MatrixFactorizationRecommender implements Recommender {
       penalty: { factor: o.factorPenalty, bias: o.biasPenalty },
       iterations: o.iterations,
       initStd: o.initStd,
-      rng: new SeededRandom(o.seed),
+      rng: new SeededRng(o.seed),
     });
     return { chosen: { factors: o.factors, factorPenalty: o.factorPenalty, biasPenalty: o.biasPenalty } };
   }

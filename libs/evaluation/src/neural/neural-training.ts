@@ -4,7 +4,7 @@ import type { EncodedRows, UserTask } from '@metarec/schemas';
 
 import type { EvalTask } from '../protocol/eval-task.js';
 import type { TrainingRows } from '../protocol/leak-guard.js';
-import { SeededRandom } from '../protocol/seeded-random.js';
+import { SeededRng } from '@metarec/runtime';
 import type { RowEncoder } from './row-encoder.js';
 
 /** Progress of a training loop: epoch (1-based) of `epochs` and the epoch's mean loss. */
@@ -22,7 +22,7 @@ export function trainGlobalParams(
   rows: EncodedRows,
   o: { epochs: number; batchSize: number; lr: number; seed: number; onEpoch?: EpochCallback },
 ): { params: FlatParams; losses: number[] } {
-  const rng = new SeededRandom(o.seed ^ 0x2545f491);
+  const rng = new SeededRng(o.seed ^ 0x2545f491);
   let params = init;
   let state = createOptimizerState(model.layout);
   const losses: number[] = [];
@@ -56,7 +56,7 @@ export function allTrainingRows(train: TrainingRows & { readonly ratings: Float3
  * epoch: query = min(10, ⌊n/2⌋) random ratings, support = the rest. The evaluation query is
  * never touched.
  */
-export function resplitTask(task: EvalTask, encoder: RowEncoder, rng: SeededRandom, queryCount = 10): UserTask | null {
+export function resplitTask(task: EvalTask, encoder: RowEncoder, rng: SeededRng, queryCount = 10): UserTask | null {
   const n = task.supportItems.length;
   const nq = Math.min(queryCount, Math.floor(n / 2));
   if (nq < 1) {
@@ -84,7 +84,7 @@ export function metaTrainParams(
   encoder: RowEncoder,
   o: { algorithm: MetaAlgorithm; epochs: number; metaBatch: number; innerSteps: number; innerLr: number; outerLr: number; clipValue: number; seed: number; onEpoch?: EpochCallback },
 ): { params: FlatParams; losses: number[] } {
-  const rng = new SeededRandom(o.seed ^ 0x68e31da4);
+  const rng = new SeededRng(o.seed ^ 0x68e31da4);
   let params = init;
   let state = createOptimizerState(model.layout);
   const losses: number[] = [];

@@ -6,7 +6,7 @@ import type { RatingsTable, UserIndex } from './ratings-table.js';
 import { indexByUser } from './ratings-table.js';
 import type { Scenario } from './scenario.js';
 import { ALL_SCENARIOS, SCENARIOS } from './scenario.js';
-import { SeededRandom } from './seeded-random.js';
+import { SeededRng } from '@metarec/runtime';
 import { sampleNegatives } from './negative-sampler.js';
 
 /** Options of MeLU's protocol; defaults are the paper's and the PyTorch reference's. */
@@ -84,7 +84,7 @@ function validate(o: Required<Omit<ColdStartSplitOptions, 'newItemFromMs'>>): vo
 export function buildColdStartSplit(table: RatingsTable, seed: number, options: ColdStartSplitOptions = {}): ColdStartSplit {
   const o = { ...DEFAULT_COLD_START_SPLIT_OPTIONS, ...options };
   validate(o);
-  const rng = new SeededRandom(seed);
+  const rng = new SeededRng(seed);
   const { mask: isNewItem, cutoffMs } = newItemMask(table.itemReleaseMs, o.newItemFraction, options.newItemFromMs);
   const isTestUser = new Uint8Array(table.userCount);
   const perm = rng.permutation(table.userCount);
@@ -116,7 +116,7 @@ function scenarioTasks(
   isTestUser: Uint8Array,
   isNewItem: Uint8Array,
   pools: { existing: Int32Array; new: Int32Array },
-  rng: SeededRandom,
+  rng: SeededRng,
   o: Required<Omit<ColdStartSplitOptions, 'newItemFromMs'>>,
 ): EvalTask[] {
   const { coldUser, coldItem } = SCENARIOS[scenario];

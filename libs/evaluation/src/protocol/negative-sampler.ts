@@ -1,11 +1,11 @@
-import type { SeededRandom } from './seeded-random.js';
+import type { SeededRng } from '@metarec/runtime';
 
 /**
  * Draws up to `count` distinct items of `pool` with `rated[item] === 0`, uniformly without
  * replacement (partial Fisher–Yates over the unrated part of the pool). Returns fewer when
  * fewer are unrated.
  */
-export function sampleNegatives(pool: Int32Array, rated: Uint8Array, count: number, rng: SeededRandom): Int32Array {
+export function sampleNegatives(pool: Int32Array, rated: Uint8Array, count: number, rng: SeededRng): Int32Array {
   const candidates: number[] = [];
   for (const item of pool) {
     if (rated[item] === 0) {

@@ -1,7 +1,7 @@
 import { EvalConfigError } from '../errors.js';
 import type { EvalTask, TrainingSet } from '../protocol/eval-task.js';
 import { trainingSetFromTasks } from '../protocol/eval-task.js';
-import { SeededRandom } from '../protocol/seeded-random.js';
+import { SeededRng } from '@metarec/runtime';
 import { meanAbsoluteError } from '../metrics/rating-error.js';
 import type { FitContext, FitReport, Recommender, SupportSet } from './recommender.js';
 
@@ -17,7 +17,7 @@ export interface TuningCandidate {
  * chosen on training users only; no evaluation rating plays a part.
  */
 export function innerValidationSplit(train: TrainingSet, seed: number, holdout = 10): { inner: TrainingSet; validation: EvalTask[] } {
-  const rng = new SeededRandom(seed ^ 0x5bd1e995);
+  const rng = new SeededRng(seed ^ 0x5bd1e995);
   const innerTasks: EvalTask[] = [];
   for (const t of train.tasks) {
     const n = t.supportItems.length;

@@ -2,7 +2,7 @@ import type { Interaction } from '@metarec/schemas';
 import type { Redis } from 'ioredis';
 
 import { FeatureStoreError, invalidOption } from '../errors.js';
-import { mergeOptions } from '../merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 import type { DateRange, OfflineReader } from '../offline/offline-reader.js';
 import { offlineRecords } from '../offline/offline-table.js';
 import { OnlineKeys } from '../online/online-keys.js';

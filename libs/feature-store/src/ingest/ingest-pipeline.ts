@@ -1,7 +1,7 @@
 import { toDeadLetterRecord, type DeadLetter } from '@metarec/schemas';
 
 import { FeatureStoreError, invalidOption } from '../errors.js';
-import { mergeOptions } from '../merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 import type { OffsetRecord } from '../offline/offline-writer.js';
 import type { RecordKind } from '../offline/record-kinds.js';
 import type { OnlineBatch } from '../online/online-batch.js';

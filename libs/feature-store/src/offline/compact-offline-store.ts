@@ -2,8 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { FeatureStoreError, invalidOption } from '../errors.js';
-import { mergeOptions } from '../merge-options.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { ATOMIC_WRITE_TEMP_PATTERN, mergeOptions, writeFileAtomic } from '@metarec/runtime';
 import { dateDir, kindDir, offlineFileName, parseDateDir, unionRanges, type OfflineFile, type OffsetRange } from './offline-layout.js';
 import { encodeOfflineFile, offlineRecords, readOfflineFile } from './offline-table.js';
 import type { RecordKind, StoreRecord } from './record-kinds.js';
@@ -58,7 +57,11 @@ async function compactGroup(root: string, kind: RecordKind, files: readonly Offl
   const last = union[union.length - 1].last;
   const { topic, partition, date } = files[0];
   const path = join(dateDir(root, kind, date), offlineFileName({ topic, partition, first, last }));
-  await writeFileAtomic(path, encodeOfflineFile(kind, records, union));
+  try {
+    await writeFileAtomic(path, encodeOfflineFile(kind, records, union));
+  } catch (error) {
+    throw new FeatureStoreError('FS_WRITE_FAILED', `cannot write compacted file ${path}`, { cause: error });
+  }
   return { path, rows: records.length };
 }
 
@@ -71,8 +74,6 @@ async function remove(paths: readonly string[]): Promise<void> {
     }
   }
 }
-
-const TEMP_PATTERN = /^\..+\.tmp-[0-9a-f]+$/;
 
 async function removeStaleTemps(root: string, kind: RecordKind, date: string | undefined, olderThanMs: number): Promise<string[]> {
   const base = kindDir(root, kind);
@@ -89,7 +90,7 @@ async function removeStaleTemps(root: string, kind: RecordKind, date: string | u
   for (const dir of dirs) {
     for (const name of await readdir(join(base, dir))) {
       const path = join(base, dir, name);
-      if (TEMP_PATTERN.test(name) && (await stat(path)).mtimeMs < olderThanMs) {
+      if (ATOMIC_WRITE_TEMP_PATTERN.test(name) && (await stat(path)).mtimeMs < olderThanMs) {
         await remove([path]);
         removed.push(path);
       }

@@ -3,7 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Table, type RecordBatch } from 'apache-arrow';
 
 import { FeatureStoreError, invalidOption } from '../errors.js';
-import { mergeOptions } from '../merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 import { checkDate, type OfflineFile } from './offline-layout.js';
 import { decodeOfflineFile } from './offline-table.js';
 import { recordKindSpec, type RecordKind } from './record-kinds.js';

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 
-import { invalidOption } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@metarec/runtime';
+
+import { FeatureStoreError, invalidOption } from '../errors.js';
 import { checkTopic, dateDir, offlineFileName, utcDateOf } from './offline-layout.js';
 import { encodeOfflineFile } from './offline-table.js';
 import { eventTimeOf, type RecordKind, type StoreRecord } from './record-kinds.js';
@@ -138,7 +139,9 @@ export class OfflineWriter {
     const [first, last] = offsetBounds(entries);
     const bytes = encodeOfflineFile(kind, entries.map((e) => e.record), [{ first, last }]);
     const path = join(dateDir(this.root, kind, date), offlineFileName({ topic, partition, first, last }));
-    const published = await writeFileAtomic(path, bytes, { beforePublish: options.stillOwned });
+    const published = await writeFileAtomic(path, bytes, { beforePublish: options.stillOwned }).catch((error: unknown) => {
+      throw new FeatureStoreError('FS_WRITE_FAILED', `cannot write ${path}`, { cause: error });
+    });
     return published ? { path, date, rows: entries.length, bytes: bytes.byteLength, first, last } : undefined;
   }
 }

@@ -8,8 +8,8 @@ import {
 } from '@metarec/schemas';
 import type { ChainableCommander, Redis } from 'ioredis';
 
-import { FeatureStoreError, invalidOption } from '../errors.js';
-import { mergeOptions } from '../merge-options.js';
+import { FeatureStoreError, invalidOption, requireInt } from '../errors.js';
+import { mergeOptions } from '@metarec/runtime';
 import type { RecordKind } from '../offline/record-kinds.js';
 import type { OnlineBatch } from './online-batch.js';
 import { OnlineKeys } from './online-keys.js';
@@ -69,12 +69,6 @@ export interface UserContext {
   /** Newest first, at most `recentLimit`. */
   readonly recent: readonly Interaction[];
   readonly profile: UserProfile | null;
-}
-
-function requireInt(name: string, value: number, min: number): void {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw invalidOption(name, `must be an integer >= ${min}, got ${value}`);
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 
-import { invalidOption } from '../errors.js';
+import { invalidOption, requireInt } from '../errors.js';
 import { OnlineKeys } from './online-keys.js';
 import { DEFAULT_ONLINE_STORE_OPTIONS, OnlineStore, type OnlineStoreOptions, type UserContext } from './online-store.js';
 
@@ -107,11 +107,8 @@ export class UserContextNearCache {
     this.ttlMs = options.ttlMs ?? DEFAULT_USER_CONTEXT_NEAR_CACHE_OPTIONS.ttlMs;
     this.now = options.now ?? Date.now;
     this.onStateChange = options.onStateChange ?? ((): void => undefined);
-    for (const [name, value] of [['maxEntries', this.maxEntries], ['ttlMs', this.ttlMs]] as const) {
-      if (!Number.isSafeInteger(value) || value < 1) {
-        throw invalidOption(name, `must be an integer >= 1, got ${value}`);
-      }
-    }
+    requireInt('maxEntries', this.maxEntries, 1);
+    requireInt('ttlMs', this.ttlMs, 1);
   }
 
   /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
 import type { ModelConfig } from '../model/model-config.js';
-import { selectBackend } from '../runtime/select-backend.js';
+import { selectBackend } from '../backend/select-backend.js';
 import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
 import { metaStep, type MetaStepOptions } from './meta-step.js';
 

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
-import { SeededRng } from '../random/seeded-rng.js';
-import { selectBackend } from '../runtime/select-backend.js';
+import { SeededRng } from '@metarec/runtime';
+import { selectBackend } from '../backend/select-backend.js';
 import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
 import { metaStep, type MetaStepOptions } from './meta-step.js';
 

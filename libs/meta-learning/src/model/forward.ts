@@ -9,7 +9,7 @@ import type { ModelInputs } from './model-inputs.js';
  * gather (small local tables only), reshape, concat, 2-D matMul, add, relu/softplus, square, mean.
  * No sigmoid/tanh/exp on a taped path (their gradient reuses the saved forward output, so nested
  * `tf.grads` silently drop a term), no 3-D matMul (slow path on wasm; broadcast gradients are wrong).
- * MatMul's gradient uses transposed products; on wasm, `selectBackend` (runtime/) installs the kernel
+ * MatMul's gradient uses transposed products; on wasm, `selectBackend` (backend/) installs the kernel
  * that keeps those on XNNPACK's fast path (measured: cheaper than explicit-transpose customGrad here).
  */
 

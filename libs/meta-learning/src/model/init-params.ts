@@ -1,6 +1,6 @@
 import { paramView } from '../params/flat-params.js';
 import type { FlatParams } from '../params/param-layout.js';
-import { SeededRng } from '../random/seeded-rng.js';
+import { SeededRng } from '@metarec/runtime';
 import { LR_PREFIX, PARAM_NAMES, type MetaModel } from './meta-model.js';
 
 /**

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 
-import { SeededRng } from '../random/seeded-rng.js';
 import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
 import { initParams } from './init-params.js';
 import { createMetaModel } from './meta-model.js';
@@ -44,16 +43,6 @@ describe('determinism', () => {
     const w0 = model.layout.entries[1];
     const bound = 1 / Math.sqrt(256);
     expect(a.subarray(w0.offset, w0.offset + w0.size).every((v) => Math.abs(v) <= bound)).toBe(true);
-  });
-
-  it('SeededRng resumes exactly from its serialized state', () => {
-    const rng = new SeededRng(42);
-    rng.next();
-    const state = rng.state();
-    const a = [rng.next(), rng.nextUint32(), rng.normal()];
-    const b = SeededRng.fromState(JSON.parse(JSON.stringify(state)) as typeof state);
-    expect([b.next(), b.nextUint32(), b.normal()]).toEqual(a);
-    expect(() => SeededRng.fromState({ algorithm: 'mulberry32', state: -1 })).toThrow(expect.objectContaining({ code: 'ML_RNG_STATE_INVALID' }));
   });
 
   it('createSyntheticTasks is a pure function of its seed', () => {

@@ -1,6 +1,6 @@
 import type { EncodedRows, FeatureLayout, UserTask } from '@metarec/schemas';
 
-import { SeededRng } from '../random/seeded-rng.js';
+import { SeededRng } from '@metarec/runtime';
 
 /** Shape of a synthetic feature layout. */
 export interface SyntheticLayoutOptions {

@@ -1,4 +1,4 @@
-import type { SeededRng } from '../random/seeded-rng.js';
+import type { SeededRng } from '@metarec/runtime';
 
 /**
  * One epoch's meta-batches: a seeded shuffle of task indices cut into chunks of `metaBatchSize`

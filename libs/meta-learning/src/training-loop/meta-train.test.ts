@@ -10,7 +10,7 @@ import { initParams } from '../model/init-params.js';
 import { createMetaModel, type MetaModel } from '../model/meta-model.js';
 import { applyUpdate, createOptimizerState } from '../optimizer/adam.js';
 import type { FlatParams } from '../params/param-layout.js';
-import { SeededRng } from '../random/seeded-rng.js';
+import { SeededRng } from '@metarec/runtime';
 import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
 import { epochMetaBatches } from './meta-batches.js';
 import { metaTrain } from './meta-train.js';

@@ -6,7 +6,7 @@ import type { MetaModel } from '../model/meta-model.js';
 import { applyUpdate, createOptimizerState, type AdamOptions, type OptimizerState } from '../optimizer/adam.js';
 import { learningRateAt, type LrSchedule } from '../optimizer/lr-schedule.js';
 import type { FlatParams } from '../params/param-layout.js';
-import { SeededRng, type RngState } from '../random/seeded-rng.js';
+import { SeededRng, type RngState } from '@metarec/runtime';
 import { epochMetaBatches } from './meta-batches.js';
 import { TrainingHealth, type HealthGuardOptions } from './training-health.js';
 

@@ -9,7 +9,7 @@ import { deviceParams } from '../algorithms/meta-step.js';
 import { fieldEmbeddingTensor, scatterAddTableRows } from '../model/host-embeddings.js';
 import { assertFlatSize, layoutEntry, type FlatParams } from '../params/param-layout.js';
 import { applyUpdate, createOptimizerState, type AdamOptions, type OptimizerState } from '../optimizer/adam.js';
-import { SeededRng } from '../random/seeded-rng.js';
+import { SeededRng } from '@metarec/runtime';
 import { concatRows, selectRows } from './encoded-rows-ops.js';
 import { TrainingHealth } from './training-health.js';
 

@@ -1,6 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { access, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+
+import { writeFileAtomic } from '@metarec/runtime';
 
 import { RegistryError } from '../errors.js';
 import type { ArtifactStore, StoredArtifact } from './artifact-store.js';
@@ -60,19 +62,10 @@ export class DirectoryArtifactStore implements ArtifactStore {
     if (await this.holdsIntact(target, sha256)) {
       return { sha256, bytes: bytes.length };
     }
-    await mkdir(join(this.root, 'sha256', sha256.slice(0, 2)), { recursive: true });
-    const temp = `${target}.tmp-${process.pid}-${randomUUID()}`;
-    const handle = await open(temp, 'w');
     try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, target);
+      // Temp file, fsync, rename, directory fsync: a crash leaves the blob absent or whole, never torn.
+      await writeFileAtomic(target, bytes);
     } catch (error) {
-      await rm(temp, { force: true });
       throw new RegistryError('REG_INTERNAL', `could not store blob ${sha256}`, { cause: error });
     }
     return { sha256, bytes: bytes.length };

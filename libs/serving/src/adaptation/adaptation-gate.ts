@@ -1,5 +1,5 @@
 import { requireInt, requireNumber } from '../errors.js';
-import { mergeOptions } from '../options/merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 
 /** Options of {@link AdaptationGate}. */
 export interface AdaptationGateOptions {

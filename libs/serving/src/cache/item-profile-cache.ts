@@ -3,7 +3,7 @@ import type { ItemProfile } from '@metarec/schemas';
 import { reasonOf, requireInt } from '../errors.js';
 import type { FeatureReader } from '../features/feature-reader.js';
 import { withTimeout } from '../features/feature-reader.js';
-import { mergeOptions } from '../options/merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 
 /** Options of {@link ItemProfileCache}. */
 export interface ItemProfileCacheOptions {

@@ -3,7 +3,7 @@ import type { Interaction } from '@metarec/schemas';
 import { invalidOption, reasonOf, requireInt } from '../errors.js';
 import { TtlLru } from '../cache/ttl-lru.js';
 import { withTimeout, type FeatureReader, type ItemCount } from '../features/feature-reader.js';
-import { mergeOptions } from '../options/merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 import { CoOccurrenceMerge, type SeedList } from './co-occurrence-merge.js';
 import { SeenStamps } from './seen-stamps.js';
 import { SharedList } from './shared-list.js';

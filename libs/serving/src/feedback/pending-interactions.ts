@@ -1,7 +1,7 @@
 import type { Interaction } from '@metarec/schemas';
 
 import { requireInt } from '../errors.js';
-import { mergeOptions } from '../options/merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 
 /** Options of {@link PendingInteractions}. */
 export interface PendingInteractionsOptions {

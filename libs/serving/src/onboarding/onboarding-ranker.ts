@@ -4,7 +4,7 @@ import type { ItemProfile } from '@metarec/schemas';
 import type { ItemProfileCache } from '../cache/item-profile-cache.js';
 import type { CandidateGenerator } from '../candidates/candidate-generator.js';
 import { requireInt, ServingError } from '../errors.js';
-import { mergeOptions } from '../options/merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
 import type { ModelHolder } from '../model/model-holder.js';
 import type { ServingModel } from '../model/serving-model.js';

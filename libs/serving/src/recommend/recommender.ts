@@ -10,7 +10,7 @@ import type { CandidateGenerator } from '../candidates/candidate-generator.js';
 import { reasonOf, requireInt, requireNumber, ServingError } from '../errors.js';
 import { withTimeout, type FeatureReader } from '../features/feature-reader.js';
 import type { PendingInteractions } from '../feedback/pending-interactions.js';
-import { mergeOptions } from '../options/merge-options.js';
+import { mergeOptions } from '@metarec/runtime';
 import type { ServingMetrics, ServingPath } from '../metrics/serving-metrics.js';
 import type { ModelHolder } from '../model/model-holder.js';
 import type { ServingModel } from '../model/serving-model.js';

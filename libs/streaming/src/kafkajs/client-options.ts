@@ -4,20 +4,6 @@ import { invalidOption } from '../errors.js';
 const BROKER_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 const MAX_PORT = 65_535;
 
-/** Throws `STREAM_OPTIONS_INVALID` unless `value` is an integer in `[min, max]`. */
-export function requireIntInRange(option: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalidOption(option, `expected an integer in [${min}, ${max}], got ${value}`);
-  }
-}
-
-/** Throws `STREAM_OPTIONS_INVALID` unless `value` is a non-blank string. */
-export function requireNonBlank(option: string, value: string): void {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw invalidOption(option, 'must be a non-empty string');
-  }
-}
-
 /** Throws `STREAM_OPTIONS_INVALID` unless every broker is `host:port` and there is at least one. */
 export function validateBrokers(brokers: readonly string[]): void {
   if (!Array.isArray(brokers) || brokers.length === 0) {

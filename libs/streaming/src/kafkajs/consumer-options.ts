@@ -1,7 +1,6 @@
 import type { TopicPartition } from '../event-consumer.js';
 import type { StreamingError } from '../errors.js';
-import { invalidOption } from '../errors.js';
-import { requireIntInRange, requireNonBlank } from './client-options.js';
+import { invalidOption, requireInt, requireNonBlank } from '../errors.js';
 
 /** Options of `KafkaJsClient.createConsumer`. Times in ms, sizes in bytes. */
 export interface ConsumerOptions {
@@ -52,13 +51,13 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as ConsumerOptions;
   const merged = { ...DEFAULT_CONSUMER_OPTIONS, ...given };
   requireNonBlank('groupId', merged.groupId);
-  requireIntInRange('sessionTimeoutMs', merged.sessionTimeoutMs, 6_000, 300_000);
-  requireIntInRange('heartbeatIntervalMs', merged.heartbeatIntervalMs, 100, merged.sessionTimeoutMs);
+  requireInt('sessionTimeoutMs', merged.sessionTimeoutMs, 6_000, 300_000);
+  requireInt('heartbeatIntervalMs', merged.heartbeatIntervalMs, 100, merged.sessionTimeoutMs);
   if (merged.heartbeatIntervalMs * 3 > merged.sessionTimeoutMs) {
     throw invalidOption('heartbeatIntervalMs', 'must be at most a third of sessionTimeoutMs');
   }
-  requireIntInRange('maxBytesPerPartition', merged.maxBytesPerPartition, 1_024, 104_857_600);
-  requireIntInRange('maxWaitTimeMs', merged.maxWaitTimeMs, 0, 30_000);
-  requireIntInRange('partitionsConsumedConcurrently', merged.partitionsConsumedConcurrently, 1, 1_000);
+  requireInt('maxBytesPerPartition', merged.maxBytesPerPartition, 1_024, 104_857_600);
+  requireInt('maxWaitTimeMs', merged.maxWaitTimeMs, 0, 30_000);
+  requireInt('partitionsConsumedConcurrently', merged.partitionsConsumedConcurrently, 1, 1_000);
   return merged;
 }

@@ -2,7 +2,7 @@ import type { Logger } from '@metarec/runtime';
 import { Kafka } from 'kafkajs';
 
 import { CLIENT_LOG_LEVELS, kafkaJsLogCreator, type ClientLogLevel } from './log-creator.js';
-import { requireIntInRange, requireNonBlank, validateBrokers } from './client-options.js';
+import { validateBrokers } from './client-options.js';
 import type { ConsumerOptions } from './consumer-options.js';
 import { KafkaJsConsumer } from './kafka-js-consumer.js';
 import { KafkaJsProducer, type ProducerOptions } from './kafka-js-producer.js';
@@ -11,7 +11,7 @@ import type { EventConsumer } from '../event-consumer.js';
 import type { EventProducer } from '../event-producer.js';
 import type { ManualCommitConsumer } from '../manual-commit-consumer.js';
 import type { TopicAdmin } from '../topic-admin.js';
-import { invalidOption } from '../errors.js';
+import { invalidOption, requireInt, requireNonBlank } from '../errors.js';
 
 /** Options of `KafkaJsClient`. Times in ms. */
 export interface KafkaClientOptions {
@@ -55,11 +55,11 @@ export function resolveKafkaClientOptions(options: KafkaClientOptions): Resolved
   if (!(merged.clientLogLevel in CLIENT_LOG_LEVELS)) {
     throw invalidOption('clientLogLevel', `expected one of ${Object.keys(CLIENT_LOG_LEVELS).join(', ')}`);
   }
-  requireIntInRange('connectionTimeoutMs', merged.connectionTimeoutMs, 1, 600_000);
-  requireIntInRange('requestTimeoutMs', merged.requestTimeoutMs, 1, 600_000);
-  requireIntInRange('retries', merged.retries, 0, 1_000);
-  requireIntInRange('initialRetryTimeMs', merged.initialRetryTimeMs, 1, 600_000);
-  requireIntInRange('maxRetryTimeMs', merged.maxRetryTimeMs, merged.initialRetryTimeMs, 3_600_000);
+  requireInt('connectionTimeoutMs', merged.connectionTimeoutMs, 1, 600_000);
+  requireInt('requestTimeoutMs', merged.requestTimeoutMs, 1, 600_000);
+  requireInt('retries', merged.retries, 0, 1_000);
+  requireInt('initialRetryTimeMs', merged.initialRetryTimeMs, 1, 600_000);
+  requireInt('maxRetryTimeMs', merged.maxRetryTimeMs, merged.initialRetryTimeMs, 3_600_000);
   return merged;
 }
 

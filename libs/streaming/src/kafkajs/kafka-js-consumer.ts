@@ -2,9 +2,8 @@ import type { Logger } from '@metarec/runtime';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 
 import type { BatchHandler, ConsumedMessage, EventConsumer, TopicPartition, TopicPartitions } from '../event-consumer.js';
-import { StreamingError, wrapClientError } from '../errors.js';
+import { requireNonBlank, StreamingError, wrapClientError } from '../errors.js';
 import type { CommitOffset, ManualCommitConsumer } from '../manual-commit-consumer.js';
-import { requireNonBlank } from './client-options.js';
 import { resolveConsumerOptions, type ConsumerOptions, type ResolvedConsumerOptions } from './consumer-options.js';
 
 type ConsumerState =

@@ -1,8 +1,7 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 
 import type { EventProducer, OutgoingMessage, SendReceipt } from '../event-producer.js';
-import { invalidOption, StreamingError, wrapClientError } from '../errors.js';
-import { requireIntInRange, requireNonBlank } from './client-options.js';
+import { invalidOption, requireInt, requireNonBlank, StreamingError, wrapClientError } from '../errors.js';
 
 /** Options of `KafkaJsClient.createProducer`. */
 export interface ProducerOptions {
@@ -45,7 +44,7 @@ export function resolveProducerOptions(options: ProducerOptions): Required<Produ
   if (!(merged.compression in COMPRESSION)) {
     throw invalidOption('compression', `expected 'none' or 'gzip', got "${String(merged.compression)}"`);
   }
-  requireIntInRange('ackTimeoutMs', merged.ackTimeoutMs, 1, 2_147_483_647);
+  requireInt('ackTimeoutMs', merged.ackTimeoutMs, 1, 2_147_483_647);
   return merged;
 }
 

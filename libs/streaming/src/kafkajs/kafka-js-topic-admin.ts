@@ -1,8 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 
-import { StreamingError, wrapClientError } from '../errors.js';
+import { requireInt, requireNonBlank, StreamingError, wrapClientError } from '../errors.js';
 import type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from '../topic-admin.js';
-import { requireIntInRange, requireNonBlank } from './client-options.js';
 
 /** Kafka's own limit on topic name length. */
 const MAX_TOPIC_NAME_LENGTH = 249;
@@ -20,8 +19,8 @@ export function validateTopicSpecs(specs: readonly TopicSpec[]): void {
       throw new StreamingError('STREAM_OPTIONS_INVALID', `invalid option topic: "${spec.topic}" listed twice`);
     }
     seen.add(spec.topic);
-    requireIntInRange(`partitions (${spec.topic})`, spec.partitions, 1, 10_000);
-    requireIntInRange(`replicationFactor (${spec.topic})`, spec.replicationFactor ?? 1, 1, 32);
+    requireInt(`partitions (${spec.topic})`, spec.partitions, 1, 10_000);
+    requireInt(`replicationFactor (${spec.topic})`, spec.replicationFactor ?? 1, 1, 32);
   }
 }
 

@@ -22,12 +22,19 @@ const STATE = 'state.json';
 const ARRAYS = ['params', 'adam-m', 'adam-v', 'best'] as const;
 
 const stateSchema = z.object({
-  format: z.literal('metarec-checkpoint/1'),
+  // /2: the RNG state became sfc32's four words (was mulberry32's one); a /1 checkpoint cannot resume the same sequence.
+  format: z.literal('metarec-checkpoint/2'),
   runId: z.string(),
   step: z.number().int().nonnegative(),
   epoch: z.number().int().nonnegative(),
   batchInEpoch: z.number().int().nonnegative(),
-  rngAtEpochStart: z.object({ algorithm: z.literal('mulberry32'), state: z.number().int() }),
+  rngAtEpochStart: z.object({
+    algorithm: z.literal('sfc32'),
+    a: z.number().int().nonnegative(),
+    b: z.number().int().nonnegative(),
+    c: z.number().int().nonnegative(),
+    d: z.number().int().nonnegative(),
+  }),
   optimizerStep: z.number().int().nonnegative(),
   best: z.object({ loss: z.number(), step: z.number().int() }).nullable(),
   sinceBest: z.number().int().nonnegative(),
@@ -83,12 +90,12 @@ export class CheckpointStore {
       files[key] = { sha256: sha256(bytes), bytes: bytes.byteLength };
     }
     const state: z.input<typeof stateSchema> = {
-      format: 'metarec-checkpoint/1',
+      format: 'metarec-checkpoint/2',
       runId: checkpoint.runId,
       step: checkpoint.step,
       epoch: checkpoint.epoch,
       batchInEpoch: checkpoint.batchInEpoch,
-      rngAtEpochStart: { algorithm: 'mulberry32', state: checkpoint.rngAtEpochStart.state },
+      rngAtEpochStart: checkpoint.rngAtEpochStart,
       optimizerStep: checkpoint.optimizer.step,
       best: checkpoint.best === null ? null : { loss: checkpoint.best.loss, step: checkpoint.best.step },
       sinceBest: checkpoint.sinceBest,
@@ -173,7 +180,7 @@ export class CheckpointStore {
       step: s.step,
       epoch: s.epoch,
       batchInEpoch: s.batchInEpoch,
-      rngAtEpochStart: { algorithm: 'mulberry32', state: s.rngAtEpochStart.state },
+      rngAtEpochStart: s.rngAtEpochStart,
       params: get('params'),
       optimizer: { step: s.optimizerStep, m: get('adam-m'), v: get('adam-v') },
       best: s.best === null || bestParams === undefined ? null : { params: bestParams, loss: s.best.loss, step: s.best.step },

@@ -1,4 +1,4 @@
-import type { RngState } from '@metarec/meta-learning';
+import type { RngState } from '@metarec/runtime';
 
 /** Everything the coordinator needs to continue a run exactly where a checkpoint left it. */
 export interface Checkpoint {

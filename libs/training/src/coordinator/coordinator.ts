@@ -9,11 +9,10 @@ import {
   epochMetaBatches,
   initParams,
   learningRateAt,
-  SeededRng,
   type MetaModel,
   type OptimizerState,
-  type RngState,
 } from '@metarec/meta-learning';
+import { SeededRng, type RngState } from '@metarec/runtime';
 
 import type { RunStore } from '../blobs/run-store.js';
 import { trainingKeys } from '../blobs/training-keys.js';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 
-import { applyIdDropout, buildUserTasks, EVENT_TYPE_CODE, FeatureEncoder, hashString, tableToInteractions } from '@metarec/datasets';
+import { applyIdDropout, buildUserTasks, EVENT_TYPE_CODE, FeatureEncoder, tableToInteractions } from '@metarec/datasets';
 import { OfflineReader, offlineRecords, type RecordKind } from '@metarec/feature-store';
+import { hashString } from '@metarec/runtime';
 import { InteractionSchema, type ItemProfile, type UserProfile, type UserTask } from '@metarec/schemas';
 
 import { TrainingError } from '../errors.js';

@@ -8,7 +8,8 @@
 import { Command } from 'commander';
 
 import { applyIdDropout, withFirstSupport, type SupportSize, type SyntheticOptions } from '@metarec/datasets';
-import { createMetaModel, initParams, metaTrain, selectBackend, type MetaAlgorithm, type ModelConfig, type SeededRng } from '@metarec/meta-learning';
+import { createMetaModel, initParams, metaTrain, selectBackend, type MetaAlgorithm, type ModelConfig } from '@metarec/meta-learning';
+import type { SeededRng } from '@metarec/runtime';
 import { calibrateShrinkage, parseRunSpec } from '@metarec/training';
 
 import { userTaskSplit, queryMae } from '@metarec/evaluation';

@@ -1,7 +1,8 @@
 // The pipeline's synthetic world as the trainer's tasks, in process (no Kafka, no offline store):
 // the same generator call, encoder fit, task split and hashed train/validation/test buckets as
 // `generateWorld` + libs/training `offlineStoreTaskSet` with the pipeline's run spec.
-import { buildUserTasks, FeatureEncoder, generateSynthetic, hashString, type SyntheticDataset, type SyntheticOptions } from '@metarec/datasets';
+import { buildUserTasks, FeatureEncoder, generateSynthetic, type SyntheticDataset, type SyntheticOptions } from '@metarec/datasets';
+import { hashString } from '@metarec/runtime';
 import type { FeatureLayout, UserTask } from '@metarec/schemas';
 
 /** Train / validation / test tasks of one world. */

@@ -1,6 +1,7 @@
 /**
- * `defaults` with every field of `options` laid over it, except fields that are `undefined`:
- * `{ flushRows: config.maybe }` must not erase the default (a plain spread would).
+ * `defaults` with every field of `options` laid over it, except fields that are `undefined`, so
+ * `{ flushRows: config.maybe }` means "default" as its optional type says instead of erasing the
+ * default (a plain spread would). Every lib's constructor merges its `DEFAULT_*_OPTIONS` this way.
  */
 export function mergeOptions<D extends object, O extends object>(defaults: D, options: O): D & O {
   const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };

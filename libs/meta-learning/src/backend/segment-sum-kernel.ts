@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DataId, DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 
-import { RuntimeError } from './runtime-error.js';
+import { BackendError } from './backend-error.js';
 
 /** Backends whose `UnsortedSegmentSum` we replace: the only ones tests and benches run on. */
 export type SegmentSumBackendName = 'wasm' | 'cpu';
@@ -55,8 +55,8 @@ function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-function invalid(message: string, details: Record<string, unknown>): RuntimeError {
-  return new RuntimeError('ML_KERNEL_INPUT_INVALID', `UnsortedSegmentSum: ${message}`, details);
+function invalid(message: string, details: Record<string, unknown>): BackendError {
+  return new BackendError('ML_BACKEND_KERNEL_INPUT_INVALID', `UnsortedSegmentSum: ${message}`, details);
 }
 
 function checkedInputs(inputs: Record<string, TensorInfo | undefined>, numSegments: unknown): { x: TensorInfo; ids: TensorInfo; numSegments: number } {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 import { registerMatMulGradient } from './mat-mul-gradient.js';
-import { RuntimeError } from './runtime-error.js';
+import { BackendError } from './backend-error.js';
 import { registerSegmentSumKernel } from './segment-sum-kernel.js';
 import { registerWasmMatMulKernel } from './wasm-mat-mul-kernel.js';
 
@@ -139,7 +139,7 @@ export function parseBackendName(value: string, field = 'METAREC_BACKEND'): Back
   if ((BACKEND_ORDER as readonly string[]).includes(value)) {
     return value as BackendName;
   }
-  throw new RuntimeError('ML_BACKEND_UNKNOWN', `${field} must be one of ${BACKEND_ORDER.join(', ')}, got "${value}"`, { field, value });
+  throw new BackendError('ML_BACKEND_UNKNOWN', `${field} must be one of ${BACKEND_ORDER.join(', ')}, got "${value}"`, { field, value });
 }
 
 /**
@@ -149,7 +149,7 @@ export function parseBackendName(value: string, field = 'METAREC_BACKEND'): Back
  * the transpose-explicit, broadcast-safe matMul gradient (`registerMatMulGradient`), and on wasm
  * the BatchMatMul dispatcher to XNNPACK's 2-D path (`registerWasmMatMulKernel`).
  * Call once at start-up; importing this lib selects nothing. Logs the choice at info.
- * @throws RuntimeError `ML_BACKEND_UNAVAILABLE` when `preferred` (or, without it, every
+ * @throws BackendError `ML_BACKEND_UNAVAILABLE` when `preferred` (or, without it, every
  * backend) cannot be activated; `ML_BACKEND_UNKNOWN` for a `preferred` outside {@link BACKEND_ORDER}.
  */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
@@ -178,7 +178,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     logger.info(`tfjs backend: ${reason}`, { backend: name, simd: result.simd });
     return { name, reason, ...(result.simd === undefined ? {} : { simd: result.simd }), attempts };
   }
-  throw new RuntimeError('ML_BACKEND_UNAVAILABLE', `no tfjs backend could be activated (${attempts.map((a) => `${a.name}: ${a.outcome}`).join('; ')})`, {
+  throw new BackendError('ML_BACKEND_UNAVAILABLE', `no tfjs backend could be activated (${attempts.map((a) => `${a.name}: ${a.outcome}`).join('; ')})`, {
     attempts,
   });
 }

@@ -7,14 +7,14 @@ import { InteractionSchema, readIpcRecords } from '@metarec/schemas';
 import { KafkaJsClient, parseBrokerList } from '@metarec/streaming';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { runPipeline, type PipelineStage } from './run-pipeline.js';
+import { runSchemaRoundTrip, type SchemaRoundTripStage } from './run-schema-round-trip.js';
 
 const kafka = await checkService('kafka');
 if (!kafka.available) {
   console.warn(`skipping pipeline int test: ${kafka.skipReason}`);
 }
 
-describe.skipIf(!kafka.available)('runPipeline against the real broker', () => {
+describe.skipIf(!kafka.available)('runSchemaRoundTrip against the real broker', () => {
   const dirs: string[] = [];
   afterAll(async () => {
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
@@ -24,8 +24,8 @@ describe.skipIf(!kafka.available)('runPipeline against the real broker', () => {
     const outDir = await mkdtemp(join(tmpdir(), 'metarec-pipeline-'));
     dirs.push(outDir);
     const streaming = new KafkaJsClient({ brokers: parseBrokerList(kafka.address), clientId: 'pipeline-int-test' });
-    const progress: Record<PipelineStage, number> = { produce: 0, consume: 0 };
-    const summary = await runPipeline({
+    const progress: Record<SchemaRoundTripStage, number> = { produce: 0, consume: 0 };
+    const summary = await runSchemaRoundTrip({
       streaming,
       outDir,
       users: 30,

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { generateSynthetic, interactionRecords } from '@metarec/datasets';
 import { decodeRecord, encodeRecord, InteractionSchema, readIpc, recordsToTable, writeIpcFile, type Interaction, type WireRejectReason } from '@metarec/schemas';
 import { malformedInteractions } from '@metarec/schemas/testing';
+import { writeFileAtomic } from '@metarec/runtime';
 import type { ConsumedMessage, ConsumerOptions, EventConsumer, EventProducer, OutgoingMessage, TopicAdmin } from '@metarec/streaming';
 
-/** What the demo needs from `@metarec/streaming` (a `KafkaJsClient` fits). */
+/** What the round trip needs from `@metarec/streaming` (a `KafkaJsClient` fits). */
 export interface StreamingFactory {
   createProducer(): Promise<EventProducer>;
   createConsumer(options: ConsumerOptions): Promise<EventConsumer>;
@@ -15,10 +16,10 @@ export interface StreamingFactory {
 }
 
 /** Stage names reported to `onProgress`. */
-export type PipelineStage = 'produce' | 'consume';
+export type SchemaRoundTripStage = 'produce' | 'consume';
 
-/** Options of `runPipeline`. Sizes are counts, times ms. */
-export interface PipelineOptions {
+/** Options of `runSchemaRoundTrip`. Sizes are counts, times ms. */
+export interface SchemaRoundTripOptions {
   readonly streaming: StreamingFactory;
   /** Directory of the Arrow file (created if missing). */
   readonly outDir: string;
@@ -39,7 +40,7 @@ export interface PipelineOptions {
   /** Identifies the run in topic, group and file names. @defaultValue a timestamp + random suffix */
   readonly runId?: string;
   /** Progress of produce/consume, e.g. for a progress bar. */
-  readonly onProgress?: (stage: PipelineStage, done: number, total: number) => void;
+  readonly onProgress?: (stage: SchemaRoundTripStage, done: number, total: number) => void;
 }
 
 /** Header tagging each message with the run that produced it (beside the wire contract's). */
@@ -56,7 +57,7 @@ export interface RejectionCount {
 }
 
 /** What a run did, for printing and for tests. */
-export interface PipelineSummary {
+export interface SchemaRoundTripSummary {
   readonly runId: string;
   readonly topic: string;
   readonly generated: number;
@@ -89,7 +90,7 @@ function compareEvents(a: Interaction, b: Interaction): number {
   return a.timestamp_ms - b.timestamp_ms || (a.user_id ?? '').localeCompare(b.user_id ?? '') || (a.item_id ?? '').localeCompare(b.item_id ?? '');
 }
 
-async function produceAll(producer: EventProducer, topic: string, messages: readonly OutgoingMessage[], batchSize: number, onProgress: PipelineOptions['onProgress']): Promise<void> {
+async function produceAll(producer: EventProducer, topic: string, messages: readonly OutgoingMessage[], batchSize: number, onProgress: SchemaRoundTripOptions['onProgress']): Promise<void> {
   for (let start = 0; start < messages.length; start += batchSize) {
     const chunk = messages.slice(start, start + batchSize);
     await producer.send(topic, chunk);
@@ -97,7 +98,7 @@ async function produceAll(producer: EventProducer, topic: string, messages: read
   }
 }
 
-async function consumeAll(consumer: EventConsumer, topic: string, expected: number, timeoutMs: number, onProgress: PipelineOptions['onProgress']): Promise<ConsumedMessage[]> {
+async function consumeAll(consumer: EventConsumer, topic: string, expected: number, timeoutMs: number, onProgress: SchemaRoundTripOptions['onProgress']): Promise<ConsumedMessage[]> {
   const received: ConsumedMessage[] = [];
   await consumer.subscribe([topic], { fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
@@ -136,12 +137,13 @@ function countRejections(rejected: readonly Rejection[]): RejectionCount[] {
 }
 
 /**
- * The demo main job: generate synthetic interactions (plus the shared malformed corpus), produce
- * them to a fresh Kafka topic through the wire contract, consume them back as a consumer group,
- * decode each as ingest does (`decodeRecord`), and write the valid ones, time-ordered, to one Arrow IPC file
+ * The schema round trip (`metarec-pipeline --schema-only`; the whole pipeline is `whole/run-whole-pipeline.ts`):
+ * generate synthetic interactions (plus the shared malformed corpus), produce them to a fresh Kafka
+ * topic through the wire contract, consume them back as a consumer group, decode each as ingest does
+ * (`decodeRecord`), and write the valid ones, time-ordered, to one Arrow IPC file
  * carrying the schema fingerprint, read back to verify it.
  */
-export async function runPipeline(options: PipelineOptions): Promise<PipelineSummary> {
+export async function runSchemaRoundTrip(options: SchemaRoundTripOptions): Promise<SchemaRoundTripSummary> {
   const o = { ...DEFAULTS, ...options };
   const runId = o.runId ?? defaultRunId();
   const topic = `metarec-pipeline-${runId}`;
@@ -219,15 +221,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineSum
   }
 }
 
-async function writeArrowFile(records: readonly Interaction[], outDir: string, runId: string): Promise<PipelineSummary['file']> {
+async function writeArrowFile(records: readonly Interaction[], outDir: string, runId: string): Promise<SchemaRoundTripSummary['file']> {
   // Already validated on consume; recordsToTable would only repeat the work.
   const table = recordsToTable(InteractionSchema, records, { validate: false });
   const bytes = writeIpcFile(table);
-  await mkdir(outDir, { recursive: true });
   const path = join(outDir, `interactions-${runId}.arrow`);
-  // Write then rename: a reader never sees a half-written file.
-  await writeFile(`${path}.tmp`, bytes);
-  await rename(`${path}.tmp`, path);
+  // Temp file, fsync, rename: a reader never sees a half-written file.
+  await writeFileAtomic(path, bytes);
   // Read back from disk: proves the file parses and its fingerprint matches the schema.
   const { table: reread } = readIpc(new Uint8Array(await readFile(path)), InteractionSchema);
   return {

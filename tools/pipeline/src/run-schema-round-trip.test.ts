@@ -7,9 +7,9 @@ import { makeInteraction, malformedInteractions } from '@metarec/schemas/testing
 import { InMemoryKafka } from '@metarec/streaming/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { runPipeline } from './run-pipeline.js';
+import { runSchemaRoundTrip } from './run-schema-round-trip.js';
 
-describe('runPipeline (in-memory Kafka)', () => {
+describe('runSchemaRoundTrip (in-memory Kafka)', () => {
   const dirs: string[] = [];
   afterAll(async () => {
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
@@ -19,7 +19,7 @@ describe('runPipeline (in-memory Kafka)', () => {
     const outDir = await mkdtemp(join(tmpdir(), 'metarec-pipeline-unit-'));
     dirs.push(outDir);
     const bus = new InMemoryKafka();
-    const summary = await runPipeline({ streaming: bus, outDir, users: 20, items: 15, seed: 5, runId: 'unit' });
+    const summary = await runSchemaRoundTrip({ streaming: bus, outDir, users: 20, items: 15, seed: 5, runId: 'unit' });
 
     expect(summary.consumed).toBe(summary.produced);
     expect(summary.accepted).toBe(summary.generated);
@@ -42,7 +42,7 @@ describe('runPipeline (in-memory Kafka)', () => {
     const outDir = await mkdtemp(join(tmpdir(), 'metarec-pipeline-unit-'));
     dirs.push(outDir);
     const read = async (runId: string): Promise<unknown[]> => {
-      const summary = await runPipeline({ streaming: new InMemoryKafka(), outDir, users: 10, items: 8, seed: 9, runId });
+      const summary = await runSchemaRoundTrip({ streaming: new InMemoryKafka(), outDir, users: 10, items: 8, seed: 9, runId });
       return readIpcRecords(new Uint8Array(await readFile(summary.file.path)), InteractionSchema);
     };
     expect(await read('a')).toEqual(await read('b'));

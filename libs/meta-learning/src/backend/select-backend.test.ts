@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
-import { RuntimeError } from './runtime-error.js';
+import { BackendError } from './backend-error.js';
 import { type BackendLogger, parseBackendName, selectBackend } from './select-backend.js';
 import { isSegmentSumKernelRegistered } from './segment-sum-kernel.js';
 
@@ -67,8 +67,8 @@ describe('selectBackend', () => {
 
   it('fails with ML_BACKEND_UNAVAILABLE when the preferred backend is not installed', async () => {
     const err = await selectBackend({ preferred: 'tensorflow', importModule: withoutTfjsNode }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RuntimeError);
-    expect((err as RuntimeError).code).toBe('ML_BACKEND_UNAVAILABLE');
+    expect(err).toBeInstanceOf(BackendError);
+    expect((err as BackendError).code).toBe('ML_BACKEND_UNAVAILABLE');
   });
 
   it('parses METAREC_BACKEND values and names the field of a bad one', () => {

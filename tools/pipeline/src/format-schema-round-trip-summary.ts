@@ -1,4 +1,4 @@
-import type { PipelineSummary } from './run-pipeline.js';
+import type { SchemaRoundTripSummary } from './run-schema-round-trip.js';
 
 const KIB = 1024;
 
@@ -7,7 +7,7 @@ function formatBytes(bytes: number): string {
 }
 
 /** The run's summary as text lines for a terminal. */
-export function formatSummary(summary: PipelineSummary): string[] {
+export function formatSchemaRoundTripSummary(summary: SchemaRoundTripSummary): string[] {
   const t = summary.timingsMs;
   const lines = [
     `run ${summary.runId}  topic ${summary.topic}`,
