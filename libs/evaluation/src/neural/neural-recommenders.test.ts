@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Dataset } from '@metarec/datasets';
+import { SeededRng } from '@metarec/meta-learning';
 
 import { buildColdStartSplit } from '../protocol/cold-start-split.js';
-import { SeededRandom } from '../protocol/seeded-random.js';
 import { validationMae } from '../recommender/tuned-recommender.js';
 import { syntheticRatingsTable } from '../testing.js';
 import { GlobalNetRecommender } from './global-net-recommender.js';
@@ -25,7 +25,7 @@ describe('neural recommenders (tiny)', () => {
   it('re-splits a training task from its support set only', () => {
     const enc = datasetRowEncoder(dataset, split.training, { includeItemId: true });
     const task = split.scenarios.warm[0];
-    const ep = resplitTask(task, enc, new SeededRandom(1));
+    const ep = resplitTask(task, enc, new SeededRng(1));
     expect(ep).not.toBeNull();
     expect((ep?.support.count ?? 0) + (ep?.query.count ?? 0)).toBe(task.supportItems.length);
     expect(ep?.query.count).toBe(Math.min(10, Math.floor(task.supportItems.length / 2)));
