@@ -10,6 +10,7 @@ import {
   type MetaLoopState,
   type MetaModel,
   type MetaStepExecutor,
+  type MetaTrainingResult,
   type StepOutcome,
 } from '@metarec/meta-learning';
 
@@ -151,7 +152,7 @@ export class Coordinator {
       const sessionStart = { step: start.step, ms: now() };
       const channel = trainingKeys.shardDone(runId);
       await this.subscriber.subscribe(channel);
-      let trained;
+      let trained: MetaTrainingResult;
       try {
         trained = await runMetaTraining(this.shardedExecutor(spec, runId, taskSet), start, {
           metaBatchSize: spec.metaBatchSize,
