@@ -76,8 +76,7 @@ export type { RowEncoder, DatasetRowEncoderOptions } from './neural/row-encoder.
 export { datasetRowEncoder } from './neural/row-encoder.js';
 export type { NeuralModelOptions, GlobalTrainingOptions, MetaTrainingOptions } from './neural/neural-options.js';
 export { DEFAULT_NEURAL_MODEL_OPTIONS, DEFAULT_GLOBAL_TRAINING_OPTIONS, DEFAULT_META_TRAINING_OPTIONS, FINE_TUNE_LR_GRID } from './neural/neural-options.js';
-export type { EpochCallback } from './neural/neural-training.js';
-export { trainGlobalParams, metaTrainParams, resplitTask, allTrainingRows } from './neural/neural-training.js';
+export { resplitTask, allTrainingRows } from './neural/neural-training.js';
 export type { AdaptationSpec } from './neural/neural-scorer.js';
 export { adaptAndScore } from './neural/neural-scorer.js';
 export type { GlobalNetOptions } from './neural/global-net-recommender.js';

@@ -50,8 +50,13 @@ export { predictRows, score } from './adaptation/score.js';
 export type { TableRowOverrides } from './model/host-embeddings.js';
 
 // training-loop/
-export type { MetaTrainOptions, MetaTrainResult, TrainProgress, ValidationReport } from './training-loop/meta-train.js';
-export { DEFAULT_META_TRAIN_OPTIONS, metaTrain } from './training-loop/meta-train.js';
+export type { MetaLoopOptions, MetaTrainingResult, TrainProgress, ValidationReport } from './training-loop/meta-training-loop.js';
+export { DEFAULT_META_LOOP_OPTIONS, runMetaTraining, runMetaTrainingSync } from './training-loop/meta-training-loop.js';
+export type { MetaLoopState } from './training-loop/meta-loop-state.js';
+export { initialLoopState } from './training-loop/meta-loop-state.js';
+export type { MetaBatch, MetaStepExecutor, StepOutcome } from './training-loop/step-executor.js';
+export type { SyncStepExecutor } from './training-loop/in-process-executor.js';
+export { inProcessExecutor } from './training-loop/in-process-executor.js';
 export { epochMetaBatches } from './training-loop/meta-batches.js';
 export type { TrainGlobalOptions } from './training-loop/train-global.js';
 export { DEFAULT_TRAIN_GLOBAL_OPTIONS, globalStep, trainGlobal } from './training-loop/train-global.js';

@@ -52,14 +52,13 @@ export type { WorkerPresenceOptions } from './worker/worker-presence.js';
 export { DEFAULT_WORKER_PRESENCE, liveWorkerSlots, WorkerPresence } from './worker/worker-presence.js';
 
 // coordinator/
-export type { CoordinatorOptions, RunOptions, RunResult } from './coordinator/coordinator.js';
+export type { CoordinatorOptions, RunOptions } from './coordinator/coordinator.js';
 export { Coordinator, DEFAULT_COORDINATOR_OPTIONS, newRunId } from './coordinator/coordinator.js';
 export { aggregateShards, planShards, planShardsEvenly, shardCountFor } from './coordinator/shard-plan.js';
-export type { OuterUpdate } from './coordinator/outer-update.js';
-export { aggregateAndUpdate } from './coordinator/outer-update.js';
 export type { AwaitShardsArgs } from './coordinator/shard-barrier.js';
 export { awaitShards, shardJobId } from './coordinator/shard-barrier.js';
 export { createRunJobHandler } from './coordinator/run-job-handler.js';
+export type { RunResult } from './run/finish-run.js';
 
 // checkpoint/
 export type { Checkpoint } from './checkpoint/checkpoint.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 
 import { buildUserTasks, FeatureEncoder, importMovieLens } from '@metarec/datasets';
-import { createMetaModel, initParams, liveTensorCount, type MetaAlgorithm, metaTrain, selectBackend } from '@metarec/meta-learning';
+import { createMetaModel, inProcessExecutor, initialLoopState, initParams, liveTensorCount, type MetaAlgorithm, runMetaTrainingSync, selectBackend } from '@metarec/meta-learning';
 
 import { benchEnvironment, printTable, RESULTS_DIR, stderrLogger, writeResult } from './bench-report.js';
 import { MELU_BENCH } from './melu-bench-setup.js';
@@ -38,11 +38,11 @@ const rssData = process.memoryUsage().rss;
 const model = createMetaModel(encoder.layout(), { embeddingDim: MELU_BENCH.embeddingDim, hidden: [...MELU_BENCH.hidden] });
 let peakSampled = process.memoryUsage().rss;
 const t0 = performance.now();
-const result = metaTrain(model, initParams(model), tasks, {
+const executor = inProcessExecutor(model, tasks, { algorithm: opts.algorithm, innerSteps: MELU_BENCH.innerSteps, innerLr: MELU_BENCH.innerLr });
+const result = runMetaTrainingSync(executor, initialLoopState(model.layout, initParams(model), 0), {
   epochs: opts.epochs,
   metaBatchSize: MELU_BENCH.metaBatch,
   outerLr: MELU_BENCH.outerLr,
-  step: { algorithm: opts.algorithm, innerSteps: MELU_BENCH.innerSteps, innerLr: MELU_BENCH.innerLr },
   adam: { clipValue: MELU_BENCH.clipValue },
   onProgress: (p) => {
     peakSampled = Math.max(peakSampled, process.memoryUsage().rss);

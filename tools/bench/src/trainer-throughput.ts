@@ -1,5 +1,5 @@
 // Distributed meta-training throughput at MeLU size (4+4 fields × 1,000 ids, 32-d embeddings,
-// [64, 64] MLP, meta-batch 32 of 16+16 rows, 5 inner steps): in-process metaTrain vs coordinator +
+// [64, 64] MLP, meta-batch 32 of 16+16 rows, 5 inner steps): in-process loop vs coordinator +
 // 1 worker vs coordinator + 2 workers, plus the gradient blob's size and Redis round trip. The
 // coordinator runs in this process; workers are `trainer worker` processes (apps/trainer, as
 // deployed: own event loop, own compute thread), or with --workers in-process BullMQ workers on
@@ -13,9 +13,19 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { Redis } from 'ioredis';
 
-import { createMetaModel, createOptimizerState, initParams, metaStep, metaTrain, selectBackend } from '@metarec/meta-learning';
 import {
-  aggregateAndUpdate,
+  applyUpdate,
+  createMetaModel,
+  createOptimizerState,
+  inProcessExecutor,
+  initialLoopState,
+  initParams,
+  metaStep,
+  runMetaTrainingSync,
+  selectBackend,
+} from '@metarec/meta-learning';
+import {
+  aggregateShards,
   ComputePool,
   Coordinator,
   decodeBlob,
@@ -79,18 +89,16 @@ function meluSpec(out: string, steps: number): RunSpec {
   });
 }
 
-/** In-process metaTrain; per-step wall times from its progress callback (warm-up steps dropped). */
+/** The in-process loop; per-step wall times from its progress callback (warm-up steps dropped). */
 function inProcess(spec: RunSpec): number[] {
   const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
   const model = createMetaModel(set.featureLayout, modelConfigOf(spec));
   const times: number[] = [];
   let last = performance.now();
-  metaTrain(model, initParams(model), set.train, {
+  runMetaTrainingSync(inProcessExecutor(model, set.train, metaStepOptionsOf(spec)), initialLoopState(model.layout, initParams(model), spec.seed), {
     metaBatchSize: spec.metaBatchSize,
     epochs: 1,
     maxSteps: spec.maxSteps,
-    seed: spec.seed,
-    step: metaStepOptionsOf(spec),
     outerLr: spec.outer.lr,
     adam: adamOptionsOf(spec),
     onProgress: () => {
@@ -243,11 +251,14 @@ function outerUpdateMs(params: Float32Array, gradient: Float32Array, spec: RunSp
   const state = createOptimizerState({ entries: [], totalSize: params.length });
   const shards = [0, 1].map((k) => ({ kind: 'gradient' as const, values: gradient.map((x) => x * (1 + k)), taskCount: spec.metaBatchSize / 2, loss: 1 }));
   const adam = { ...adamOptionsOf(spec), lr: spec.outer.lr };
-  aggregateAndUpdate(shards, params, state, adam);
+  const update = (): void => {
+    applyUpdate(params, state, aggregateShards(shards).gradient, adam);
+  };
+  update();
   const t: number[] = [];
   for (let i = 0; i < n; i++) {
     const start = performance.now();
-    aggregateAndUpdate(shards, params, state, adam);
+    update();
     t.push(performance.now() - start);
   }
   return timingStats(t).p50_ms;
@@ -313,7 +324,7 @@ try {
   const cpuAfter = await probeCpu();
   const mean = (a: number[]): number => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
   const rows = [
-    { config: 'in-process metaTrain', stepMs: local },
+    { config: 'in-process loop', stepMs: local },
     { config: 'coordinator + 1 worker', stepMs: one.stepMs },
     { config: 'coordinator + 2 workers', stepMs: two.stepMs },
   ].map((r) => ({ ...r, stats: timingStats(r.stepMs), tasksPerSec: (tasksPerStep * 1000) / mean(r.stepMs) }));

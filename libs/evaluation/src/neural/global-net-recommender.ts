@@ -1,6 +1,6 @@
 import type { Dataset } from '@metarec/datasets';
 import type { LoadedParams, MetaModel } from '@metarec/meta-learning';
-import { createMetaModel, initParams, loadParams } from '@metarec/meta-learning';
+import { createMetaModel, initParams, loadParams, trainGlobal } from '@metarec/meta-learning';
 
 import { EvalConfigError } from '../errors.js';
 import type { TrainingSet } from '../protocol/eval-task.js';
@@ -14,7 +14,10 @@ import { adaptAndScore } from './neural-scorer.js';
 import type { GlobalNetworkCache } from './global-network-cache.js';
 import type { RowEncoder } from './row-encoder.js';
 import { datasetRowEncoder } from './row-encoder.js';
-import { allTrainingRows, trainGlobalParams } from './neural-training.js';
+import { allTrainingRows } from './neural-training.js';
+
+/** Seed offset of the global network's minibatch shuffle, so it does not replay the initialisation's draws. */
+const GLOBAL_TRAINING_SEED_OFFSET = 0x2545f491;
 
 /** Options of {@link GlobalNetRecommender}. */
 export interface GlobalNetOptions {
@@ -64,8 +67,16 @@ export function fitGlobalNetwork(
   if (training.epochs === 0) {
     return { encoder, model: net, params: init, losses: [] };
   }
-  const fit = (): { params: Float32Array; losses: readonly number[] } =>
-    trainGlobalParams(net, init, allTrainingRows(train, encoder), { ...training, seed: context.seed, onEpoch: (e, n) => context.onProgress?.(e / n, 'global epoch') });
+  const fit = (): { params: Float32Array; losses: readonly number[] } => {
+    const r = trainGlobal(net, init, [allTrainingRows(train, encoder)], {
+      epochs: training.epochs,
+      batchSize: training.batchSize,
+      lr: training.lr,
+      seed: (context.seed ^ GLOBAL_TRAINING_SEED_OFFSET) >>> 0,
+      onEpoch: (e) => context.onProgress?.((e + 1) / training.epochs, 'global epoch'),
+    });
+    return { params: r.params, losses: Array.from(r.epochLosses) };
+  };
   // Meta-SGD adds rate parameters, so its layout differs: only plain networks are shared.
   const key = JSON.stringify({ model, training, seed: context.seed });
   const r = extra.cache && !extra.metaSgd ? extra.cache.getOrTrain(train, key, fit) : fit();

@@ -1,6 +1,6 @@
 import type { Dataset } from '@metarec/datasets';
 import type { LoadedParams } from '@metarec/meta-learning';
-import { loadParams } from '@metarec/meta-learning';
+import { inProcessExecutor, initialLoopState, loadParams, runMetaTraining } from '@metarec/meta-learning';
 
 import { EvalConfigError } from '../errors.js';
 import type { TrainingSet } from '../protocol/eval-task.js';
@@ -9,9 +9,12 @@ import { fitGlobalNetwork } from './global-net-recommender.js';
 import type { GlobalTrainingOptions, MetaTrainingOptions, NeuralModelOptions } from './neural-options.js';
 import { DEFAULT_GLOBAL_TRAINING_OPTIONS, DEFAULT_META_TRAINING_OPTIONS, DEFAULT_NEURAL_MODEL_OPTIONS } from './neural-options.js';
 import { adaptAndScore } from './neural-scorer.js';
-import { metaTrainParams } from './neural-training.js';
+import { resplitEpisodes } from './neural-training.js';
 import type { GlobalNetworkCache } from './global-network-cache.js';
 import type { RowEncoder } from './row-encoder.js';
+
+/** Seed offset of meta-training's shuffle and re-splits, so they do not replay the initialisation's draws. */
+const META_TRAINING_SEED_OFFSET = 0x68e31da4;
 
 /** Options of {@link MetaRecommender}. */
 export interface MetaRecommenderOptions {
@@ -48,7 +51,7 @@ export class MetaRecommender implements Recommender {
     }
   }
 
-  fit(train: TrainingSet, context: FitContext): FitReport {
+  async fit(train: TrainingSet, context: FitContext): Promise<FitReport> {
     const m = this.meta;
     const metaSgd = m.algorithm === 'metasgd';
     const pre = fitGlobalNetwork(
@@ -59,21 +62,38 @@ export class MetaRecommender implements Recommender {
       { seed: context.seed, onProgress: (f) => context.onProgress?.(0.3 * f, 'pre-training') },
       { metaSgd, metaSgdInitLr: m.innerLr, cache: this.options.cache },
     );
-    const r = metaTrainParams(pre.model, pre.params, train.tasks, pre.encoder, {
+    const episodes = resplitEpisodes(train.tasks, pre.encoder);
+    if (episodes.tasks.length === 0) {
+      throw new EvalConfigError('EVAL_CONFIG_INVALID', `${this.name}: no training user has 2 or more support ratings to re-split`);
+    }
+    const executor = inProcessExecutor(pre.model, episodes.tasks.length, {
       algorithm: metaSgd ? (m.metaSgdFirstOrder ? 'fomaml' : 'maml') : m.algorithm,
-      epochs: m.epochs,
-      metaBatch: m.metaBatch,
       innerSteps: m.innerSteps,
       innerLr: m.innerLr,
+    });
+    const perEpoch = Math.ceil(episodes.tasks.length / m.metaBatch);
+    const r = await runMetaTraining(executor, initialLoopState(pre.model.layout, pre.params, (context.seed ^ META_TRAINING_SEED_OFFSET) >>> 0), {
+      metaBatchSize: m.metaBatch,
+      epochs: m.epochs,
       outerLr: m.outerLr,
-      clipValue: m.clipValue,
-      seed: context.seed,
-      onEpoch: (e, n) => context.onProgress?.((m.pretrainEpochs > 0 ? 0.3 : 0) + (m.pretrainEpochs > 0 ? 0.7 : 1) * (e / n), 'meta epoch'),
+      adam: { clipValue: m.clipValue },
+      resample: episodes.resample,
+      onProgress: (p) => {
+        if (p.step % perEpoch === 0) {
+          context.onProgress?.((m.pretrainEpochs > 0 ? 0.3 : 0) + (m.pretrainEpochs > 0 ? 0.7 : 1) * (p.epoch / m.epochs), 'meta epoch');
+        }
+      },
     });
     this.encoder = pre.encoder;
     this.loaded = loadParams(pre.model, r.params);
+    // Mean meta-loss per epoch, as the report has always shown.
+    const losses = r.state.losses;
+    const epochLosses = Array.from({ length: Math.ceil(losses.length / perEpoch) }, (_, e) => {
+      const chunk = losses.slice(e * perEpoch, (e + 1) * perEpoch);
+      return chunk.reduce((a, b) => a + b, 0) / chunk.length;
+    });
     return {
-      losses: r.losses,
+      losses: epochLosses,
       chosen: { algorithm: metaSgd && m.metaSgdFirstOrder ? 'metasgd (first order)' : m.algorithm, adapt: this.model.adapt, itemId: String(this.model.includeItemId), pretrainEpochs: m.pretrainEpochs, metaEpochs: m.epochs, innerLr: m.innerLr, innerSteps: m.innerSteps },
     };
   }

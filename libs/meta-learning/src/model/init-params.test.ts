@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { paramView } from '../params/flat-params.js';
 import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
-import { metaTrain } from '../training-loop/meta-train.js';
+import { inProcessExecutor } from '../training-loop/in-process-executor.js';
+import { initialLoopState } from '../training-loop/meta-loop-state.js';
+import { runMetaTrainingSync } from '../training-loop/meta-training-loop.js';
 import { initParams } from './init-params.js';
 import { createMetaModel, PARAM_NAMES, type MetaModel } from './meta-model.js';
 
@@ -75,15 +77,16 @@ describe('initParams: unknown rows', () => {
         const model = createMetaModel(layout, { ...config, adapt: adaptScope });
         const tasks = createSyntheticTasks(layout, { tasks: 8, support: 6, query: 4, seed: 3, labels: 'planted' });
         const clean: UserTask[] = tasks.map((t) => ({ ...t, support: withoutUnknown(t.support), query: withoutUnknown(t.query) }));
-        const options = { metaBatchSize: 4, epochs: 10, maxSteps: 6, outerLr: 0.01, step: { algorithm, innerSteps: 2, innerLr: 0.1 } };
+        const options = { metaBatchSize: 4, epochs: 10, maxSteps: 6, outerLr: 0.01 };
+        const step = { algorithm, innerSteps: 2, innerLr: 0.1 };
         const init = initParams(model);
-        const trained = metaTrain(model, init, clean, options).params;
+        const trained = runMetaTrainingSync(inProcessExecutor(model, clean, step), initialLoopState(model.layout, init, 0), options).params;
         expect(unknownRows(model, trained)).toEqual(zeros(model));
         // The known rows did train (the check above is not vacuous).
         expect(knownValues(model, trained)).not.toEqual(knownValues(model, init));
         // Control: synthetic tasks draw index 0 too, so the unknown rows they mention move.
         expect(tasks.some((t) => t.support.itemIndices.includes(0))).toBe(true);
-        const withUnknown = metaTrain(model, init, tasks, options).params;
+        const withUnknown = runMetaTrainingSync(inProcessExecutor(model, tasks, step), initialLoopState(model.layout, init, 0), options).params;
         expect(unknownRows(model, withUnknown).some((row) => row.some((v) => v !== 0))).toBe(true);
       });
     }

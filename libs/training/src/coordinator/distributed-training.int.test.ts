@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { createMetaModel, initParams, loadModelDir, metaTrain, selectBackend } from '@metarec/meta-learning';
+import { createMetaModel, inProcessExecutor, initialLoopState, initParams, loadModelDir, runMetaTrainingSync, selectBackend } from '@metarec/meta-learning';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -42,10 +42,10 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
     return tinyRunSpec(out, overrides);
   }
 
-  it('matches the in-process metaTrain with 1 worker, and 2 workers reach bit-identical parameters', async () => {
+  it('matches the in-process executor with 1 worker, and 2 workers reach bit-identical parameters', async () => {
     h = new TrainingHarness(redis.url);
     const base = spec();
-    // No validation users: metaTrain without `validate` returns its last parameters. Id dropout on: every worker
+    // No validation users: the loop without `validate` returns its last parameters. Id dropout on: every worker
     // must drop the same training rows as the in-process build below.
     const s2 = { ...base, data: { ...base.data, validationTasks: 0, idDropout: 0.2 } } as RunSpec;
     h.worker();
@@ -55,12 +55,11 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
 
     const set = syntheticTaskSet(s2.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
     const model = createMetaModel(set.featureLayout, modelConfigOf(s2));
-    const local = metaTrain(model, initParams(model), set.train, {
+    const local = runMetaTrainingSync(inProcessExecutor(model, set.train, metaStepOptionsOf(s2)), initialLoopState(model.layout, initParams(model), s2.seed), {
       metaBatchSize: s2.metaBatchSize,
       epochs: s2.epochs,
-      seed: s2.seed,
-      step: metaStepOptionsOf(s2),
       outerLr: s2.outer.lr,
+      schedule: s2.outer.schedule,
       adam: adamOptionsOf(s2),
     });
     expect(one.steps).toBe(local.steps);
@@ -69,7 +68,7 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
     expect(maxAbsDiff(one.lastParams, two.lastParams)).toBe(0);
     // Against the single-process loop only the float summation order differs (shard means re-weighted in float64).
     const diff = maxAbsDiff(one.lastParams, local.lastParams);
-    console.log(`distributed vs in-process metaTrain after ${one.steps} steps: max |Δθ| = ${diff.toExponential(2)}`);
+    console.log(`distributed vs in-process executor after ${one.steps} steps: max |Δθ| = ${diff.toExponential(2)}`);
     expect(diff).toBeLessThan(1e-5);
     expect(Array.from(one.losses)).toEqual(Array.from(local.losses).map((l) => expect.closeTo(l, 5)));
 

@@ -11,7 +11,7 @@ export function modelConfigOf(spec: RunSpec): Partial<ModelConfig> {
 
 /**
  * The inner-loop options of every shard's meta-step. Task stacking keeps the core's default, so a
- * shard computes exactly what the in-process `metaTrain` would for the same tasks.
+ * shard computes exactly what the in-process executor would for the same tasks.
  */
 export function metaStepOptionsOf(spec: RunSpec): MetaStepOptions {
   return {

@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 
 import { applyIdDropout, withFirstSupport, type SupportSize, type SyntheticOptions } from '@metarec/datasets';
-import { createMetaModel, initParams, metaTrain, selectBackend, type MetaAlgorithm, type ModelConfig } from '@metarec/meta-learning';
+import { createMetaModel, inProcessExecutor, initialLoopState, initParams, runMetaTrainingSync, selectBackend, type MetaAlgorithm, type ModelConfig } from '@metarec/meta-learning';
 import type { SeededRng } from '@metarec/runtime';
 import { calibrateShrinkage, parseRunSpec } from '@metarec/training';
 
@@ -83,14 +83,16 @@ const program = new Command('cold-user-study')
       const model = createMetaModel(tasks.featureLayout, v.model);
       const started = performance.now();
       const adaptedOn = (users: typeof tasks.test, params: Float32Array): number => modelMae(model, params, users, { steps: v.innerSteps, lr: v.innerLr });
-      const result = metaTrain(model, initParams(model), trainTasks, {
+      const executor = inProcessExecutor(model, trainTasks, { algorithm: v.algorithm, innerSteps: v.innerSteps, innerLr: v.innerLr });
+      const result = runMetaTrainingSync(executor, initialLoopState(model.layout, initParams(model), 0), {
         metaBatchSize: v.batch,
         epochs: 1_000_000,
         maxSteps: v.steps,
         outerLr: v.outerLr,
-        step: { algorithm: v.algorithm, innerSteps: v.innerSteps, innerLr: v.innerLr },
         ...(v.validateEvery > 0 ? { validateEvery: v.validateEvery, validate: (p: Float32Array) => ({ loss: adaptedOn(tasks.validation, p) }) } : {}),
-        ...(v.shots.length > 0 ? { resample: (t: (typeof trainTasks)[number], rng: SeededRng) => withFirstSupport(t, v.shots[rng.int(v.shots.length)]) } : {}),
+        ...(v.shots.length > 0
+          ? { resample: (indices: readonly number[], rng: SeededRng) => indices.map((i) => withFirstSupport(trainTasks[i], v.shots[rng.int(v.shots.length)])) }
+          : {}),
       });
       const seconds = (performance.now() - started) / 1000;
       // As the trainer does after training: the support-size shrinkage κ chosen on the validation users.

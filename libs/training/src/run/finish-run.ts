@@ -1,0 +1,81 @@
+import { evaluateHeldOut } from '@metarec/evaluation';
+import type { MetaModel, MetaTrainingResult } from '@metarec/meta-learning';
+
+import type { RunStore } from '../blobs/run-store.js';
+import type { TaskSet } from '../data/task-set.js';
+import { calibrateShrinkage } from '../output/calibrate-shrinkage.js';
+import { writeRunOutput, type RunLineage, type TrainedAdaptation } from '../output/run-output.js';
+import type { RunSpec } from '../spec/run-spec.js';
+import type { RunStatus } from '../status/run-status.js';
+import type { TrainingLogger } from '../worker/training-worker.js';
+
+/** What {@link finishRun} needs besides the trained result. */
+export interface FinishRunArgs {
+  readonly spec: RunSpec;
+  readonly runId: string;
+  readonly model: MetaModel;
+  readonly taskSet: TaskSet;
+  readonly trained: MetaTrainingResult;
+  readonly startedAtMs: number;
+  readonly gitCommit: string;
+  readonly store: RunStore;
+  readonly logger: TrainingLogger;
+  readonly now: () => number;
+}
+
+/** What a finished run produced. */
+export interface RunResult {
+  readonly runId: string;
+  readonly steps: number;
+  /** The saved parameters (best-validated when validation ran, else the last). */
+  readonly params: Float32Array;
+  readonly lastParams: Float32Array;
+  readonly losses: readonly number[];
+  readonly modelDir: string;
+  readonly lineagePath: string;
+  readonly lineage: RunLineage;
+}
+
+/**
+ * Everything after the last meta-step: the support-size shrinkage calibrated on the validation
+ * users, the held-out evaluation, the lineage, the model directory, and the completed status.
+ */
+export async function finishRun(a: FinishRunArgs): Promise<RunResult> {
+  const { spec, runId, model, taskSet, trained } = a;
+  const params = trained.params;
+  const heldOut = taskSet.test.length > 0 ? taskSet.test : taskSet.validation;
+  // The support-size shrinkage is chosen on the validation users (not the held-out ones it is then evaluated on).
+  const calibration =
+    spec.shrinkageGrid.length === 0 || taskSet.validation.length === 0
+      ? null
+      : calibrateShrinkage(model, params, taskSet.validation, { steps: spec.inner.steps, lr: spec.inner.lr, grid: spec.shrinkageGrid });
+  const adaptation: TrainedAdaptation = { steps: spec.inner.steps, lr: spec.inner.lr, shrinkage: calibration?.shrinkage ?? 0, calibration };
+  if (calibration !== null) {
+    a.logger.info({ runId, shrinkage: adaptation.shrinkage, candidates: calibration.candidates.map((c) => ({ shrinkage: c.shrinkage, mean: Number(c.mean.toFixed(4)) })) }, 'support-size shrinkage calibrated on validation users');
+  }
+  const evaluation =
+    heldOut.length === 0 ? null : await evaluateHeldOut({ model, params, train: taskSet.train, heldOut, adaptSteps: adaptation.steps, adaptLr: adaptation.lr, adaptShrinkage: adaptation.shrinkage });
+  const losses = trained.state.losses;
+  const lineage: RunLineage = {
+    runId,
+    spec,
+    dataVersion: taskSet.dataVersion,
+    watermarks: taskSet.watermarks,
+    dataWatermarkMs: taskSet.dataWatermarkMs,
+    schemaFingerprint: taskSet.schemaFingerprint,
+    gitCommit: a.gitCommit,
+    steps: trained.steps,
+    bestStep: trained.bestStep,
+    bestValidationLoss: trained.bestValidationLoss,
+    stoppedEarly: trained.stoppedEarly,
+    finalLoss: losses.length === 0 ? null : losses[losses.length - 1],
+    evaluation,
+    adaptation,
+    startedAtMs: a.startedAtMs,
+    finishedAtMs: a.now(),
+  };
+  const out = await writeRunOutput({ spec, model, params, vocabularies: taskSet.vocabularies, lineage });
+  await a.store.putStatus(runId, { status: 'completed', runId, steps: trained.steps, modelDir: out.modelDir, lineagePath: out.lineagePath, finishedAtMs: a.now() } satisfies RunStatus);
+  a.logger.info({ runId, steps: trained.steps, modelDir: out.modelDir }, 'run completed');
+  return { runId, steps: trained.steps, params, lastParams: trained.lastParams, losses, ...out, lineage };
+}
