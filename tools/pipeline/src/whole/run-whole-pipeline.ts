@@ -28,12 +28,12 @@ const NEW_ITEM_VISIBLE_WITHIN_MS = 10_000;
  * falling after ~350 steps while held-out users get worse (memorization). Serving adapts with the
  * same inner steps and lr (a different local update than the meta-trained one is a train/serve skew).
  * `item_id` dropout 0.1 on the training users trains the unknown row new items are encoded to (study:
- * held-out items scored as new items 0.781 -> 0.762 MAE, known items unchanged; see the README).
+ * held-out items scored as new items 0.781 -> 0.762 MAE, known items unchanged; see docs/results.md).
  * Support sizes 2, 5, 10, all, all (each training use cuts a task's support to one of them): the
  * prior is trained for barely-seen users too, and the augmentation lets validation keep improving to
  * ~750 steps instead of ~400 (study, 184 held-out users, FOMAML, best validated step kept, model vs
  * bias: without: 0 ratings 0.883, 3 0.841, 10 0.772, all 0.725; with, 800 steps: 0 ratings 0.781,
- * 3 0.792, 10 0.741, all 0.714; bias 0.784 / 0.773 / 0.761 / 0.748; tools/pipeline/README.md).
+ * 3 0.792, 10 0.741, all 0.714; bias 0.784 / 0.773 / 0.761 / 0.748; docs/results.md).
  */
 export const PIPELINE_TRAINING = {
   algorithm: 'fomaml',
