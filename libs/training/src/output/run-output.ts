@@ -1,8 +1,9 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { HeldOutEvaluation } from '@metarec/evaluation';
 import { saveModelBundle, type AdaptationSettings, type MetaModel } from '@metarec/meta-learning';
+import { writeFileAtomic } from '@metarec/runtime';
 
 import type { DataWatermark } from '../data/task-set.js';
 import type { RunSpec } from '../spec/run-spec.js';
@@ -48,7 +49,7 @@ export interface RunLineage {
 /**
  * Saves the model with meta-learning's `saveModelBundle` (contract with `lineage.adaptation`'s settings
  * in `config.json`, the lineage in `extra.json`) and writes
- * `lineage.json` beside it (temp + rename). A re-run of the final step overwrites both.
+ * `lineage.json` beside it (atomic durable write). A re-run of the final step overwrites both.
  */
 export async function writeRunOutput(args: {
   readonly spec: RunSpec;
@@ -64,8 +65,7 @@ export async function writeRunOutput(args: {
     { model: args.model, params: args.params, vocabularies: args.vocabularies, adaptation: args.lineage.adaptation, extra: { lineage: args.lineage } },
     { overwrite: true },
   );
-  const tmp = `${paths.lineagePath}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(args.lineage, null, 2) + '\n');
-  await rename(tmp, paths.lineagePath);
+  // Durable like the bundle beside it: a crash after the run reports success must not leave a lineage that never reached the disk.
+  await writeFileAtomic(paths.lineagePath, JSON.stringify(args.lineage, null, 2) + '\n');
   return { modelDir: paths.modelDir, lineagePath: paths.lineagePath };
 }
