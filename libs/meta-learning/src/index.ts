@@ -6,38 +6,24 @@ export { MetaLearningError } from './errors.js';
 
 // params/
 export type { FlatParams, ParamEntry, ParamLayout, ParamSpec } from './params/param-layout.js';
-export {
-  assertFlatSize,
-  assertLayoutsEqual,
-  createParamLayout,
-  layoutEntry,
-  layoutsEqual,
-  subLayout,
-  zerosFor,
-} from './params/param-layout.js';
 export type { NamedTensors } from './params/flat-params.js';
-export { flattenTensors, paramView, unflattenToTensors } from './params/flat-params.js';
-
-// random/
 
 // model/
 export type { AdaptScope, HiddenActivation, ModelConfig, ModelTask } from './model/model-config.js';
-export { DEFAULT_MODEL_CONFIG, resolveModelConfig } from './model/model-config.js';
 export type { MetaModel } from './model/meta-model.js';
-export { createMetaModel, LR_PREFIX, PARAM_NAMES } from './model/meta-model.js';
+export { createMetaModel } from './model/meta-model.js';
 export { adaptedTensorBytes } from './model/adapted-bytes.js';
 export { initParams } from './model/init-params.js';
 export type { ItemRows } from './model/model-inputs.js';
 
 // algorithms/
 export type { MetaAlgorithm, MetaStepOptions, MetaStepResult } from './algorithms/meta-step.js';
-export { DEFAULT_META_STEP_OPTIONS, metaStep, resolveMetaStepOptions } from './algorithms/meta-step.js';
+export { DEFAULT_META_STEP_OPTIONS, metaStep } from './algorithms/meta-step.js';
 
 // optimizer/
 export type { AdamOptions, OptimizerState, UpdateResult } from './optimizer/adam.js';
-export { applyUpdate, createOptimizerState, DEFAULT_ADAM_OPTIONS } from './optimizer/adam.js';
+export { applyUpdate, createOptimizerState } from './optimizer/adam.js';
 export type { LrSchedule } from './optimizer/lr-schedule.js';
-export { learningRateAt } from './optimizer/lr-schedule.js';
 
 // adaptation/
 export type { LoadedParams } from './adaptation/serving-params.js';
@@ -45,24 +31,21 @@ export { loadParams } from './adaptation/serving-params.js';
 export type { AdaptationSettings } from './adaptation/adaptation-settings.js';
 export { DEFAULT_ADAPTATION_SETTINGS } from './adaptation/adaptation-settings.js';
 export type { AdaptedUser, AdaptOptions } from './adaptation/adapt.js';
-export { adapt, fineTune, shrinkageStepScale } from './adaptation/adapt.js';
+export { adapt, fineTune } from './adaptation/adapt.js';
 export { predictRows, score } from './adaptation/score.js';
 export type { TableRowOverrides } from './model/host-embeddings.js';
 
 // training-loop/
 export type { MetaLoopOptions, MetaTrainingResult, TrainProgress, ValidationReport } from './training-loop/meta-training-loop.js';
-export { DEFAULT_META_LOOP_OPTIONS, runMetaTraining, runMetaTrainingSync } from './training-loop/meta-training-loop.js';
+export { runMetaTraining, runMetaTrainingSync } from './training-loop/meta-training-loop.js';
 export type { MetaLoopState } from './training-loop/meta-loop-state.js';
 export { initialLoopState } from './training-loop/meta-loop-state.js';
 export type { MetaBatch, MetaStepExecutor, StepOutcome } from './training-loop/step-executor.js';
 export type { SyncStepExecutor } from './training-loop/in-process-executor.js';
 export { inProcessExecutor } from './training-loop/in-process-executor.js';
-export { epochMetaBatches } from './training-loop/meta-batches.js';
 export type { TrainGlobalOptions } from './training-loop/train-global.js';
-export { DEFAULT_TRAIN_GLOBAL_OPTIONS, globalStep, trainGlobal } from './training-loop/train-global.js';
+export { trainGlobal } from './training-loop/train-global.js';
 export type { HealthGuardOptions } from './training-loop/training-health.js';
-export { DEFAULT_HEALTH_GUARD_OPTIONS, TrainingHealth } from './training-loop/training-health.js';
-export { concatRows, selectRows } from './training-loop/encoded-rows-ops.js';
 
 // synthetic/
 export type { SyntheticLabels, SyntheticLayoutOptions, SyntheticTaskOptions } from './synthetic/synthetic-tasks.js';
@@ -70,17 +53,11 @@ export { createSyntheticTasks, syntheticLayout } from './synthetic/synthetic-tas
 
 // backend/ (tfjs backend selection, kernels)
 export type { BackendAttempt, BackendLogger, BackendName, BackendSelection, SelectBackendOptions } from './backend/select-backend.js';
-export { BACKEND_ORDER, parseBackendName, selectBackend } from './backend/select-backend.js';
+export { parseBackendName, selectBackend } from './backend/select-backend.js';
 export type { BackendErrorCode } from './backend/backend-error.js';
 export { BackendError } from './backend/backend-error.js';
-export type { SegmentSumBackendName } from './backend/segment-sum-kernel.js';
-export { isSegmentSumKernelRegistered, registerSegmentSumKernel, restoreSegmentSumKernel } from './backend/segment-sum-kernel.js';
-export { safeElu, safeExp, safeSigmoid, safeTanh } from './backend/safe-activations.js';
-export { broadcastMatMul } from './backend/broadcast-mat-mul.js';
 export type { GatherGradProbe, GatherGradProbeOptions, MatMulGradientProbe, MatMulPathsProbe, MatMulPathTiming, MatMulProbeOptions, ProbeOptions, TidyDataSyncProbe, Timings } from './backend/kernel-probes.js';
 export { liveTensorCount, probeGatherGrad, probeMatMulGradient, probeMatMulPaths, probeMatMulPathsBothKernels, probeTidyDataSync } from './backend/kernel-probes.js';
-export { isWasmMatMulKernelRegistered, registerWasmMatMulKernel, restoreWasmMatMulKernel } from './backend/wasm-mat-mul-kernel.js';
-export { isMatMulGradientRegistered, registerMatMulGradient, restoreMatMulGradient } from './backend/mat-mul-gradient.js';
 export type { KernelProfile, KernelTotal } from './backend/kernel-profile.js';
 export { profileKernels } from './backend/kernel-profile.js';
 export type { BackendReservation } from './backend/reserve-backend-memory.js';
@@ -89,18 +66,14 @@ export { reserveBackendMemory } from './backend/reserve-backend-memory.js';
 // persistence/ (runtime helper)
 export type { ModelBundle } from './persistence/model-bundle.js';
 export type { ManifestFile, ModelDirManifest } from './persistence/model-manifest.js';
-export { MODEL_DIR_FILES, MODEL_DIR_FORMAT, MODEL_DIR_FORMAT_VERSION } from './persistence/model-manifest.js';
+export { MODEL_DIR_FORMAT, MODEL_DIR_FORMAT_VERSION } from './persistence/model-manifest.js';
 export type { SaveModelDirOptions } from './persistence/save-model-dir.js';
 export { saveModelDir } from './persistence/save-model-dir.js';
 export type { LoadedModelDir } from './persistence/load-model-dir.js';
 export { loadModelDir } from './persistence/load-model-dir.js';
 export type { PersistenceErrorCode } from './persistence/persistence-error.js';
 export { PersistenceError } from './persistence/persistence-error.js';
-export { buildTfjsModelJson, TFJS_MODEL_FORMAT } from './persistence/tfjs-model-json.js';
 export type { ModelContract } from './persistence/model-contract.js';
-export { MODEL_CONTRACT_VERSION } from './persistence/model-contract.js';
-export type { ParsedModelContract } from './persistence/parse-model-contract.js';
-export { parseModelContract } from './persistence/parse-model-contract.js';
 export type { ModelBundleContents } from './persistence/save-model-bundle.js';
 export { modelContractOf, saveModelBundle } from './persistence/save-model-bundle.js';
 export type { LoadedModelBundle } from './persistence/load-model-bundle.js';

@@ -3,8 +3,6 @@ export type { TestBundle, TestBundleOptions } from './testing/bundle-builders.js
 export {
   buildTestBundleFiles,
   MELU_SIZE_PARAMS,
-  pseudoRandomBytes,
-  sampleManifest,
   TEST_EVALUATION_SET_ID,
   TEST_SCHEMA_FINGERPRINT,
   writeTestBundle,

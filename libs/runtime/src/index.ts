@@ -3,12 +3,10 @@ export { ConfigError, RuntimeError, RuntimeOptionsError } from './errors.js';
 export type { EnvSource } from './config/load-config.js';
 export { loadConfig } from './config/load-config.js';
 export { env } from './config/env.js';
-export type { ConfigVariableDoc } from './config/describe-config.js';
-export { describeConfig } from './config/describe-config.js';
 export type { Logger, LoggerOptions, LogLevel } from './logging/create-logger.js';
-export { createLogger, DEFAULT_LOGGER_OPTIONS, LOG_LEVELS } from './logging/create-logger.js';
+export { createLogger } from './logging/create-logger.js';
 export type { MetricsRegistryOptions } from './metrics/create-metrics-registry.js';
-export { createMetricsRegistry, DEFAULT_METRICS_REGISTRY_OPTIONS } from './metrics/create-metrics-registry.js';
+export { createMetricsRegistry } from './metrics/create-metrics-registry.js';
 export type {
   GracefulShutdownOptions,
   ShutdownReport,
@@ -16,7 +14,7 @@ export type {
   ShutdownStepFn,
   ShutdownStepResult,
 } from './shutdown/graceful-shutdown.js';
-export { DEFAULT_GRACEFUL_SHUTDOWN_OPTIONS, GracefulShutdown } from './shutdown/graceful-shutdown.js';
+export { GracefulShutdown } from './shutdown/graceful-shutdown.js';
 export type { WriteFileDurablyOptions } from './durable/durable-write.js';
 export { syncDirectory, writeFileDurably } from './durable/durable-write.js';
 export type { WriteFileAtomicOptions } from './durable/write-file-atomic.js';

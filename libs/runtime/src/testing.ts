@@ -1,6 +1,6 @@
 // Second entry point, `@metarec/runtime/testing`: helpers for other projects' tests only.
 export type { ServiceCheck, ServiceName } from './testing/service-check.js';
-export { checkService, SERVICE_DEFAULTS, ServiceUnavailableError } from './testing/service-check.js';
+export { checkService, ServiceUnavailableError } from './testing/service-check.js';
 export { freePort } from './testing/free-port.js';
 export type { SourceProcess, SourceProcessOptions } from './testing/source-process.js';
 export { spawnSourceProcess, waitForHttp200 } from './testing/source-process.js';

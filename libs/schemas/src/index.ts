@@ -29,74 +29,41 @@ export type {
   TimestampMsField,
   ValueOf,
 } from './definition/field.js';
-export type { ListOptions, NullableOption, NumberOptions, NumericMapOptions, StringOptions } from './definition/field-builders.js';
-export { field, ID_MAX_LENGTH, LABEL_MAX_LENGTH } from './definition/field-builders.js';
-export type { RecordInput, RecordOf, RecordSchema, RecordSchemaSpec } from './definition/record-schema.js';
-export { defineRecordSchema } from './definition/record-schema.js';
-export { arrowFieldOf, arrowTypeOf, TIMESTAMP_TIMEZONE } from './definition/arrow-type.js';
-export type { CanonicalField } from './definition/canonical-form.js';
-export {
-  canonicalFieldType,
-  canonicalForm,
-  canonicalType,
-  ENUM_VALUES_METADATA_KEY,
-  FINGERPRINT_PREFIX,
-  fingerprintOf,
-  SCHEMA_METADATA_KEYS,
-} from './definition/canonical-form.js';
+export { ID_MAX_LENGTH } from './definition/field-builders.js';
+export type { RecordInput, RecordOf, RecordSchema } from './definition/record-schema.js';
 
 // Validation.
 export type { UnknownFieldPolicy, ValidationOptions } from './validation/validation-options.js';
-export { DEFAULT_MAX_FUTURE_SKEW_MS, MIN_TIMESTAMP_MS } from './validation/validation-options.js';
 export type { ValidationResult } from './validation/validate-record.js';
-export { parseRecord, validateRecord } from './validation/validate-record.js';
+export { validateRecord } from './validation/validate-record.js';
 
 // The three record schemas.
 export type { Interaction, InteractionEventType, InteractionInput } from './records/interaction.js';
-export {
-  INTERACTION_EVENT_TYPES,
-  InteractionSchema,
-  parseInteraction,
-  RATING_MAX,
-  RATING_MIN,
-  validateInteraction,
-} from './records/interaction.js';
-export type { UserProfile, UserProfileInput } from './records/user-profile.js';
-export { parseUserProfile, UserProfileSchema, validateUserProfile } from './records/user-profile.js';
-export type { ItemProfile, ItemProfileInput } from './records/item-profile.js';
-export {
-  ItemProfileSchema,
-  parseItemProfile,
-  RELEASE_YEAR_MAX,
-  RELEASE_YEAR_MIN,
-  validateItemProfile,
-} from './records/item-profile.js';
+export { INTERACTION_EVENT_TYPES, InteractionSchema, validateInteraction } from './records/interaction.js';
+export type { UserProfile } from './records/user-profile.js';
+export { UserProfileSchema, validateUserProfile } from './records/user-profile.js';
+export type { ItemProfile } from './records/item-profile.js';
+export { ItemProfileSchema, validateItemProfile } from './records/item-profile.js';
 
 // Wire contract: every Kafka message the system writes or reads (key, JSON payload, headers,
 // decoding with reasons) and the dead-letter record.
 export type { WireHeaders } from './wire/wire-headers.js';
 export { SCHEMA_FINGERPRINT_HEADER, SCHEMA_VERSION_HEADER, wireHeaders } from './wire/wire-headers.js';
 export type { EncodeRecordOptions, WireRecord } from './wire/encode-record.js';
-export { encodeRecord, WIRE_KEY_FIELDS, wireKeyOf } from './wire/encode-record.js';
+export { encodeRecord } from './wire/encode-record.js';
 export type { WireDecodeOptions, WireDecodeResult, WireInput, WireRejectReason } from './wire/decode-record.js';
-export { decodeRecord, DEFAULT_MAX_MESSAGE_BYTES } from './wire/decode-record.js';
+export { decodeRecord } from './wire/decode-record.js';
 export type { DeadLetter, DeadLetterRecord, DeadLetterSource } from './wire/dead-letter-record.js';
 export { DEAD_LETTER_HEADERS, toDeadLetterRecord } from './wire/dead-letter-record.js';
 
 // Arrow tables and IPC.
 export type { RecordsToTableOptions } from './arrow/records-to-table.js';
-export { DEFAULT_MAX_BATCH_ROWS, recordsToTable } from './arrow/records-to-table.js';
+export { recordsToTable } from './arrow/records-to-table.js';
 export type { TableToRecordsOptions } from './arrow/table-to-records.js';
 export { tableToRecords } from './arrow/table-to-records.js';
-export { writeIpcFile, writeIpcStream } from './arrow/write-ipc.js';
+export { writeIpcFile } from './arrow/write-ipc.js';
 export type { IpcReadResult, ReadIpcOptions } from './arrow/read-ipc.js';
 export { readIpc, readIpcRecords } from './arrow/read-ipc.js';
-export { unifyDictionaries } from './arrow/unify-dictionaries.js';
-export { bigIntToSafeNumber, isSafeBigInt } from './arrow/bigint.js';
 
 // Versioning.
-export type { CompatibilityViolation, CompatibilityViolationKind } from './versioning/check-compatibility.js';
-export { checkCompatibility } from './versioning/check-compatibility.js';
-export type { SchemaIdentity } from './versioning/schema-identity.js';
-export { readSchemaIdentity } from './versioning/schema-identity.js';
-export { BUILT_IN_SCHEMAS, createDefaultSchemaRegistry, SchemaRegistry } from './versioning/schema-registry.js';
+export type { SchemaRegistry } from './versioning/schema-registry.js';

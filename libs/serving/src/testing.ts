@@ -5,4 +5,3 @@ export type { InMemoryFeatureReaderOptions } from './testing/in-memory-feature-r
 export { InMemoryFeatureReader } from './testing/in-memory-feature-reader.js';
 export type { TestServing, TestServingOptions } from './testing/test-serving.js';
 export { buildTestServing } from './testing/test-serving.js';
-export { InMemoryBundleSource } from './testing/in-memory-bundle-source.js';

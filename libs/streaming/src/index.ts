@@ -12,11 +12,9 @@ export type {
 } from './event-consumer.js';
 export type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from './topic-admin.js';
 export type { KafkaClientOptions } from './kafkajs/kafka-js-client.js';
-export { DEFAULT_KAFKA_CLIENT_OPTIONS, KafkaJsClient } from './kafkajs/kafka-js-client.js';
+export { KafkaJsClient } from './kafkajs/kafka-js-client.js';
 export type { ProducerOptions } from './kafkajs/kafka-js-producer.js';
-export { DEFAULT_PRODUCER_OPTIONS } from './kafkajs/kafka-js-producer.js';
 export type { ConsumerOptions } from './kafkajs/consumer-options.js';
-export { DEFAULT_CONSUMER_OPTIONS } from './kafkajs/consumer-options.js';
 export type { ClientLogLevel } from './kafkajs/log-creator.js';
 export { parseBrokerList } from './kafkajs/client-options.js';
 export { createManualCommitConsumer, type CommitOffset, type ManualCommitConsumer } from './manual-commit-consumer.js';

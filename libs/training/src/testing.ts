@@ -1,6 +1,3 @@
-// Second entry point, `@metarec/training/testing`: fixtures for this lib's and the trainer app's tests.
+// Second entry point, `@metarec/training/testing`: a local Redis for the trainer app's tests, the pipeline and the benches.
 export type { LocalRedis, LocalRedisOptions } from './testing/local-redis.js';
 export { localRedisAvailable, localRedisForIntegrationTests, startLocalRedis } from './testing/local-redis.js';
-export { maxAbsDiff } from './testing/max-abs-diff.js';
-export { tinyRunSpec } from './testing/tiny-run-spec.js';
-export { MemoryLogger, TrainingHarness } from './testing/training-harness.js';

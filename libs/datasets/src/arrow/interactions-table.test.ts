@@ -7,7 +7,7 @@ import { FeatureEncoder } from '../encoding/feature-encoder.js';
 import { importMovieLens } from '../movielens/import-movielens.js';
 import { generateSynthetic } from '../synthetic/generate-synthetic.js';
 import { buildUserTasks } from '../tasks/build-user-tasks.js';
-import { findMovieLens100k } from '../testing.js';
+import { findMovieLens100k } from '../testing/movielens-100k.js';
 import { datasetToIpcFiles } from './dataset-tables.js';
 import { interactionsToTable } from './interactions-to-table.js';
 import { tableToInteractions } from './table-to-interactions.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateInteraction, validateItemProfile, validateUserProfile } from '@metarec/schemas';
 
 import { EVENT_TYPE_CODE, interactionRecords } from '../dataset/dataset.js';
-import { MOVIELENS_100K_SKIP_MESSAGE, findMovieLens100k } from '../testing.js';
+import { MOVIELENS_100K_SKIP_MESSAGE, findMovieLens100k } from '../testing/movielens-100k.js';
 import { importMovieLens } from './import-movielens.js';
 import type { MovieLensDataset } from './import-movielens.js';
 

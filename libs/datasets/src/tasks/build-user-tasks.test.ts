@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { FeatureEncoder } from '../encoding/feature-encoder.js';
 import { importMovieLens } from '../movielens/import-movielens.js';
-import { MOVIELENS_100K_SKIP_MESSAGE, findMovieLens100k } from '../testing.js';
+import { MOVIELENS_100K_SKIP_MESSAGE, findMovieLens100k } from '../testing/movielens-100k.js';
 import { buildUserTasks } from './build-user-tasks.js';
 
 describe('buildUserTasks', () => {

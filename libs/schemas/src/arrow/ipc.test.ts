@@ -6,7 +6,7 @@ import type { RecordSchema } from '../definition/record-schema.js';
 import { InteractionSchema } from '../records/interaction.js';
 import { ItemProfileSchema } from '../records/item-profile.js';
 import { UserProfileSchema } from '../records/user-profile.js';
-import { FIXTURE_NOW_MS, makeInteraction, makeItemProfile, makeUserProfile } from '../testing.js';
+import { FIXTURE_NOW_MS, makeInteraction, makeItemProfile, makeUserProfile } from '../testing/record-builders.js';
 import { parseRecord } from '../validation/validate-record.js';
 import { readIpc, readIpcRecords } from './read-ipc.js';
 import { recordsToTable } from './records-to-table.js';

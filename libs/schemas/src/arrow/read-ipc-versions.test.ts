@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { field } from '../definition/field-builders.js';
 import { defineRecordSchema } from '../definition/record-schema.js';
 import { InteractionSchema } from '../records/interaction.js';
-import { FIXTURE_NOW_MS, makeInteraction } from '../testing.js';
+import { FIXTURE_NOW_MS, makeInteraction } from '../testing/record-builders.js';
 import { SchemaRegistry } from '../versioning/schema-registry.js';
 import { readIpc, readIpcRecords } from './read-ipc.js';
 import { recordsToTable } from './records-to-table.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalType } from '../definition/canonical-form.js';
 import { InteractionSchema } from '../records/interaction.js';
 import { ItemProfileSchema } from '../records/item-profile.js';
-import { FIXTURE_NOW_MS, makeInteraction, makeItemProfile } from '../testing.js';
+import { FIXTURE_NOW_MS, makeInteraction, makeItemProfile } from '../testing/record-builders.js';
 import { recordsToTable } from './records-to-table.js';
 import { tableToRecords } from './table-to-records.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { field } from '../definition/field-builders.js';
 import { defineRecordSchema } from '../definition/record-schema.js';
-import { FIXTURE_NOW_MS } from '../testing.js';
+import { FIXTURE_NOW_MS } from '../testing/record-builders.js';
 import { bigIntToSafeNumber } from './bigint.js';
 import { recordsToTable } from './records-to-table.js';
 import { tableToRecords } from './table-to-records.js';

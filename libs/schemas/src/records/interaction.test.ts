@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { FIXTURE_NOW_MS, makeInteraction } from '../testing.js';
+import { FIXTURE_NOW_MS, makeInteraction } from '../testing/record-builders.js';
 import { parseInteraction, validateInteraction } from './interaction.js';
 
 const options = { nowMs: FIXTURE_NOW_MS };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { FIXTURE_NOW_MS, makeItemProfile } from '../testing.js';
+import { FIXTURE_NOW_MS, makeItemProfile } from '../testing/record-builders.js';
 import { validateItemProfile } from './item-profile.js';
 
 const options = { nowMs: FIXTURE_NOW_MS };

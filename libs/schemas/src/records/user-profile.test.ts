@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { FIXTURE_NOW_MS, makeUserProfile } from '../testing.js';
+import { FIXTURE_NOW_MS, makeUserProfile } from '../testing/record-builders.js';
 import { validateUserProfile } from './user-profile.js';
 
 const options = { nowMs: FIXTURE_NOW_MS };

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { InteractionSchema, validateInteraction } from '../records/interaction.js';
 import { validateItemProfile } from '../records/item-profile.js';
 import { validateUserProfile } from '../records/user-profile.js';
-import { FIXTURE_NOW_MS, idArbitrary, interactionArbitrary, itemProfileArbitrary, userProfileArbitrary } from '../testing.js';
+import { FIXTURE_NOW_MS } from '../testing/record-builders.js';
+import { idArbitrary, interactionArbitrary, itemProfileArbitrary, userProfileArbitrary } from '../testing/record-arbitraries.js';
 import { MIN_TIMESTAMP_MS } from './validation-options.js';
 
 const clock = { nowMs: FIXTURE_NOW_MS };

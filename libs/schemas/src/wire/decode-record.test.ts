@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import { InteractionSchema, parseInteraction } from '../records/interaction.js';
 import { UserProfileSchema } from '../records/user-profile.js';
-import { FIXTURE_NOW_MS, makeInteraction, malformedInteractions, MALFORMED_EVENT_NAMES, oversizedInteraction } from '../testing.js';
+import { malformedInteractions, MALFORMED_EVENT_NAMES, oversizedInteraction } from '../testing.js';
+import { FIXTURE_NOW_MS, makeInteraction } from '../testing/record-builders.js';
 import { decodeRecord, type WireInput } from './decode-record.js';
 import { SCHEMA_VERSION_HEADER, wireHeaders } from './wire-headers.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InteractionSchema, parseInteraction } from '../records/interaction.js';
 import { ItemProfileSchema, parseItemProfile } from '../records/item-profile.js';
 import { parseUserProfile, UserProfileSchema } from '../records/user-profile.js';
-import { FIXTURE_NOW_MS, makeInteraction, makeItemProfile, makeUserProfile } from '../testing.js';
+import { FIXTURE_NOW_MS, makeInteraction, makeItemProfile, makeUserProfile } from '../testing/record-builders.js';
 import { decodeRecord } from './decode-record.js';
 import { encodeRecord, wireKeyOf } from './encode-record.js';
 import { SCHEMA_FINGERPRINT_HEADER, SCHEMA_VERSION_HEADER } from './wire-headers.js';

@@ -2,15 +2,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Test helpers of `@metarec/datasets` (entry `@metarec/datasets/testing`).
+ * Test helpers of `@metarec/datasets`'s own tests. No other project uses them, so they are not an
+ * entry of the package.
  */
 
 /**
  * Where ML-100K lives on developer machines and CI: `../shared/datasets/movielens-100k` from
- * the repository root (this file sits three levels below it, in src/ or dist/). It is never
+ * the repository root (this file sits four levels below it, in src/testing/). It is never
  * committed; see shared/README.md.
  */
-export const MOVIELENS_100K_DIR = fileURLToPath(new URL('../../../../shared/datasets/movielens-100k', import.meta.url));
+export const MOVIELENS_100K_DIR = fileURLToPath(new URL('../../../../../shared/datasets/movielens-100k', import.meta.url));
 
 /** The ML-100K directory when its ratings file exists, else undefined (tests then skip). */
 export function findMovieLens100k(): string | undefined {
