@@ -32,6 +32,8 @@ export { applyIdDropout, DEFAULT_ID_DROPOUT_OPTIONS } from './tasks/id-dropout.j
 export type { SupportSize } from './tasks/support-sizes.js';
 export { firstRows, sampleSupportSize, withFirstSupport } from './tasks/support-sizes.js';
 export type { IdDropoutOptions } from './tasks/id-dropout.js';
+export { userSplitOf } from './tasks/held-out-split.js';
+export type { HeldOutSplitOptions, UserSplit } from './tasks/held-out-split.js';
 
 export { DEFAULT_SYNTHETIC_OPTIONS } from './synthetic/synthetic-options.js';
 export type { SyntheticOptions } from './synthetic/synthetic-options.js';

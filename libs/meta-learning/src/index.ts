@@ -64,10 +64,6 @@ export type { HealthGuardOptions } from './training-loop/training-health.js';
 export { DEFAULT_HEALTH_GUARD_OPTIONS, TrainingHealth } from './training-loop/training-health.js';
 export { concatRows, selectRows } from './training-loop/encoded-rows-ops.js';
 
-// synthetic/
-export type { SyntheticLabels, SyntheticLayoutOptions, SyntheticTaskOptions } from './synthetic/synthetic-tasks.js';
-export { createSyntheticTasks, syntheticLayout } from './synthetic/synthetic-tasks.js';
-
 // backend/ (tfjs backend selection, kernels)
 export type { BackendAttempt, BackendLogger, BackendName, BackendSelection, SelectBackendOptions } from './backend/select-backend.js';
 export { BACKEND_ORDER, parseBackendName, selectBackend } from './backend/select-backend.js';

@@ -45,9 +45,10 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
   it('matches the in-process executor with 1 worker, and 2 workers reach bit-identical parameters', async () => {
     h = new TrainingHarness(redis.url);
     const base = spec();
-    // No validation users: the loop without `validate` returns its last parameters. Id dropout on: every worker
+    // No validation users (the validation share folds into test, so the training users stay): the loop without
+    // `validate` returns its last parameters. Id dropout on: every worker
     // must drop the same training rows as the in-process build below.
-    const s2 = { ...base, data: { ...base.data, validationTasks: 0, idDropout: 0.2 } } as RunSpec;
+    const s2 = { ...base, data: { ...base.data, validationFraction: 0, testFraction: 0.4, idDropout: 0.2 } } as RunSpec;
     h.worker();
     const one = await h.coordinator().run(s2, { runId: 'eq-1' });
     h.worker();
