@@ -73,7 +73,17 @@ describe.skipIf(!postgres.available || !redisAvailable)(`trainer run --register 
     await writeFile(
       specFile,
       JSON.stringify({
-        data: { kind: 'synthetic-tasks', trainTasks: 8, testTasks: 4, support: 4, query: 4, userFields: 2, itemFields: 2, cardinality: 20, seed: 1 },
+        // 10 training and 4 test users of a 14-user world (4 query rows each; split seed 7).
+        data: {
+          kind: 'synthetic',
+          world: { seed: 1, users: 14, items: 20, interactionsPerUser: { min: 8, max: 10 } },
+          queryCount: 4,
+          minRatings: 8,
+          maxRatings: 20,
+          validationFraction: 0,
+          testFraction: 0.3,
+          splitSeed: 7,
+        },
         model: { embeddingDim: 4, hidden: [8] },
         inner: { steps: 1, lr: 0.05 },
         metaBatchSize: 4,

@@ -13,11 +13,22 @@ import { freePort } from '@metarec/runtime/testing';
 
 const available = localRedisForIntegrationTests();
 
-/** 16 users, 2 shards of 4 tasks per step, 4 steps; 80 inner steps make a shard take ~1.2 s idle (several s on a busy machine), longer than the 1 s lock. */
+/**
+ * A 22-user synthetic world: 15 training users (8 + 7 per epoch, so 2 shards of up to 4 tasks per
+ * step, 4 steps), 7 test users, 6–10 support rows; many inner steps make a shard outlast the 1 s lock.
+ */
 function slowSpec(out: string, extra: Partial<RunSpecInput> = {}): RunSpecInput {
   return {
     name: 'process-test',
-    data: { kind: 'synthetic-tasks', trainTasks: 16, validationTasks: 0, testTasks: 4, support: 6, query: 6, userFields: 2, itemFields: 2, cardinality: 40, seed: 3 },
+    data: {
+      kind: 'synthetic',
+      world: { seed: 3, users: 22, items: 40, interactionsPerUser: { min: 12, max: 16 } },
+      queryCount: 6,
+      minRatings: 12,
+      maxRatings: 40,
+      validationFraction: 0,
+      testFraction: 0.25,
+    },
     model: { embeddingDim: 8, hidden: [16], activation: 'softplus' },
     // Enough inner steps that one shard outlasts the 1 s job lock (the stacked meta-step made 80 too quick).
     inner: { steps: 240, lr: 0.02, l2: 0 },

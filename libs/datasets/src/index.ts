@@ -25,6 +25,8 @@ export { applyIdDropout } from './tasks/id-dropout.js';
 export type { SupportSize } from './tasks/support-sizes.js';
 export { firstRows, sampleSupportSize, withFirstSupport } from './tasks/support-sizes.js';
 export type { IdDropoutOptions } from './tasks/id-dropout.js';
+export { userSplitOf } from './tasks/held-out-split.js';
+export type { HeldOutSplitOptions, UserSplit } from './tasks/held-out-split.js';
 
 export type { SyntheticOptions } from './synthetic/synthetic-options.js';
 export { generateSynthetic } from './synthetic/generate-synthetic.js';

@@ -47,10 +47,6 @@ export type { TrainGlobalOptions } from './training-loop/train-global.js';
 export { trainGlobal } from './training-loop/train-global.js';
 export type { HealthGuardOptions } from './training-loop/training-health.js';
 
-// synthetic/
-export type { SyntheticLabels, SyntheticLayoutOptions, SyntheticTaskOptions } from './synthetic/synthetic-tasks.js';
-export { createSyntheticTasks, syntheticLayout } from './synthetic/synthetic-tasks.js';
-
 // backend/ (tfjs backend selection, kernels)
 export type { BackendAttempt, BackendLogger, BackendName, BackendSelection, SelectBackendOptions } from './backend/select-backend.js';
 export { parseBackendName, selectBackend } from './backend/select-backend.js';

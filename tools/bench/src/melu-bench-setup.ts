@@ -1,11 +1,5 @@
-import {
-  createMetaModel,
-  createSyntheticTasks,
-  initParams,
-  type ItemRows,
-  type MetaModel,
-  syntheticLayout,
-} from '@metarec/meta-learning';
+import { createMetaModel, initParams, type ItemRows, type MetaModel } from '@metarec/meta-learning';
+import { createSyntheticTasks, syntheticLayout } from '@metarec/meta-learning/testing';
 import type { UserTask } from '@metarec/schemas';
 import type { RunSpecInput } from '@metarec/training';
 
@@ -27,19 +21,25 @@ export const MELU_BENCH = {
   serveItems: 1000,
 } as const;
 
-/** The trainer's run-spec `data` + `model` + `inner` for the MeLU bench problem with `trainTasks` synthetic tasks. */
+/**
+ * The trainer's run-spec `data` + `model` + `inner` near the MeLU bench problem: a synthetic world
+ * (datasets' generator, as every trainer run's synthetic data) of `trainTasks` users who each rate
+ * support + query items out of `idsPerField`, all users in training, MeLU's embedding and MLP sizes.
+ * Its feature layout is the world's (4 user attributes; item id, release-year bucket, categories,
+ * numerics), not the bench's 4 + 4 id fields, so trainer figures taken before the switch from
+ * meta-learning's fixture tasks are not comparable with later ones.
+ */
 export function meluSyntheticRunSpecParts(trainTasks: number): Pick<RunSpecInput, 'data' | 'model' | 'inner'> {
+  const perUser = MELU_BENCH.support + MELU_BENCH.query;
   return {
     data: {
-      kind: 'synthetic-tasks',
-      trainTasks,
-      support: MELU_BENCH.support,
-      query: MELU_BENCH.query,
-      userFields: MELU_BENCH.userFields,
-      itemFields: MELU_BENCH.itemFields,
-      cardinality: MELU_BENCH.idsPerField,
-      labels: 'random-ratings',
-      seed: 1,
+      kind: 'synthetic',
+      world: { seed: 1, users: trainTasks, items: MELU_BENCH.idsPerField, interactionsPerUser: { min: perUser, max: perUser } },
+      queryCount: MELU_BENCH.query,
+      minRatings: perUser,
+      maxRatings: perUser,
+      validationFraction: 0,
+      testFraction: 0,
     },
     model: { embeddingDim: MELU_BENCH.embeddingDim, hidden: [...MELU_BENCH.hidden] },
     inner: { steps: MELU_BENCH.innerSteps, lr: MELU_BENCH.innerLr, l2: 0 },

@@ -25,7 +25,7 @@ const spec: RunSpec = parseRunSpec({
   algorithm: opts.algorithm,
   output: { dir: os.tmpdir() },
 });
-const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
+const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic' }>);
 const params = initParams(createMetaModel(set.featureLayout, modelConfigOf(spec)));
 const half = MELU_BENCH.metaBatch / 2;
 const shards = [set.train.slice(0, half), set.train.slice(half)];

@@ -91,7 +91,7 @@ function meluSpec(out: string, steps: number): RunSpec {
 
 /** The in-process loop; per-step wall times from its progress callback (warm-up steps dropped). */
 function inProcess(spec: RunSpec): number[] {
-  const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
+  const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic' }>);
   const model = createMetaModel(set.featureLayout, modelConfigOf(spec));
   const times: number[] = [];
   let last = performance.now();
@@ -231,7 +231,15 @@ async function distributed(url: string, spec: RunSpec, workers: number, runId: s
 async function tinyOverhead(url: string, out: string, steps: number): Promise<{ stepMs: number; computeMs: number; overheadMs: number }> {
   const spec = parseRunSpec({
     name: 'overhead',
-    data: { kind: 'synthetic-tasks', trainTasks: 8 * (steps + 1), support: 4, query: 4, userFields: 2, itemFields: 2, cardinality: 10, seed: 2 },
+    data: {
+      kind: 'synthetic',
+      world: { seed: 2, users: 8 * (steps + 1), items: 10, interactionsPerUser: { min: 8, max: 8 } },
+      queryCount: 4,
+      minRatings: 8,
+      maxRatings: 8,
+      validationFraction: 0,
+      testFraction: 0,
+    },
     model: { embeddingDim: 4, hidden: [4] },
     algorithm: 'fomaml',
     inner: { steps: 1, lr: 0.01, l2: 0 },
@@ -310,7 +318,7 @@ try {
     two.spans.push(...r2.spans);
     two.busy.push(r2.mainThreadBusy);
   }
-  const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
+  const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic' }>);
   const model = createMetaModel(set.featureLayout, modelConfigOf(spec));
   const paramCount = model.layout.totalSize;
   // A real 16-task shard gradient (zero on the embedding rows the shard never looked up) and dense values of the same length (as parameters).

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
-import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { adapt, fineTune, shrinkageStepScale } from './adapt.js';
 import { predictRows, score } from './score.js';
 import { loadParams } from './serving-params.js';

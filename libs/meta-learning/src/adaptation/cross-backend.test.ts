@@ -7,7 +7,7 @@ import { metaStep } from '../algorithms/meta-step.js';
 import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
 import { selectBackend } from '../backend/select-backend.js';
-import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { adapt } from './adapt.js';
 import { score } from './score.js';
 import { loadParams } from './serving-params.js';

@@ -8,7 +8,7 @@ import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
 import type { ModelConfig } from '../model/model-config.js';
 import { disposeInputs, prepareInputs } from '../model/model-inputs.js';
-import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { innerLoop } from './inner-loop.js';
 import { tapeFreeDecisionLoop } from './tape-free-inner-loop.js';
 

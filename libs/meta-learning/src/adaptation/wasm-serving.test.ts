@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
 import { selectBackend } from '../backend/select-backend.js';
-import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { selectRows } from '../training-loop/encoded-rows-ops.js';
 import { adapt } from './adapt.js';
 import { predictRows, score } from './score.js';

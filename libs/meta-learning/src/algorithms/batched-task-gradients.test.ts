@@ -5,7 +5,7 @@ import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
 import type { ModelConfig } from '../model/model-config.js';
 import { selectBackend } from '../backend/select-backend.js';
-import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { metaStep, type MetaStepOptions } from './meta-step.js';
 
 // The stacked path (tasks of equal sizes in one computation, first layer in closed form) must give

@@ -5,7 +5,7 @@ import { initParams } from '../model/init-params.js';
 import { createMetaModel, type MetaModel } from '../model/meta-model.js';
 import type { ModelConfig } from '../model/model-config.js';
 import { SeededRng } from '@metarec/runtime';
-import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { metaStep, type MetaStepOptions } from './meta-step.js';
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { syntheticLayout } from '../testing/synthetic-tasks.js';
 import { adaptedTensorBytes } from './adapted-bytes.js';
 import { createMetaModel } from './meta-model.js';
 

@@ -3,7 +3,7 @@ import type { EncodedRows, UserTask } from '@metarec/schemas';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { paramView } from '../params/flat-params.js';
-import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { inProcessExecutor } from '../training-loop/in-process-executor.js';
 import { initialLoopState } from '../training-loop/meta-loop-state.js';
 import { runMetaTrainingSync } from '../training-loop/meta-training-loop.js';

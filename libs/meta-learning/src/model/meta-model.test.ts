@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { initParams } from './init-params.js';
 import { createMetaModel } from './meta-model.js';
 

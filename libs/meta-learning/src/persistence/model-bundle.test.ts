@@ -8,7 +8,7 @@ import { DEFAULT_ADAPTATION_SETTINGS } from '../adaptation/adaptation-settings.j
 import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
 import { DEFAULT_MODEL_CONFIG } from '../model/model-config.js';
-import { syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { syntheticLayout } from '../testing/synthetic-tasks.js';
 import { loadModelBundle } from './load-model-bundle.js';
 import { MODEL_CONTRACT_VERSION } from './model-contract.js';
 import { parseModelContract } from './parse-model-contract.js';

@@ -11,7 +11,7 @@ import { createMetaModel, type MetaModel } from '../model/meta-model.js';
 import { applyUpdate, createOptimizerState } from '../optimizer/adam.js';
 import type { FlatParams } from '../params/param-layout.js';
 import { SeededRng } from '@metarec/runtime';
-import { createSyntheticTasks, syntheticLayout } from '../synthetic/synthetic-tasks.js';
+import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { inProcessExecutor } from './in-process-executor.js';
 import { epochMetaBatches } from './meta-batches.js';
 import { initialLoopState, type MetaLoopState } from './meta-loop-state.js';

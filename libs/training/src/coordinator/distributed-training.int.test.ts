@@ -45,9 +45,10 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
   it('matches the in-process executor with 1 worker, and 2 workers reach bit-identical parameters', async () => {
     h = new TrainingHarness(redis.url);
     const base = spec();
-    // No validation users: the loop without `validate` returns its last parameters. Id dropout on: every worker
+    // No validation users (the validation share folds into test, so the training users stay): the loop without
+    // `validate` returns its last parameters. Id dropout on: every worker
     // must drop the same training rows as the in-process build below.
-    const s2 = { ...base, data: { ...base.data, validationTasks: 0, idDropout: 0.2 } } as RunSpec;
+    const s2 = { ...base, data: { ...base.data, validationFraction: 0, testFraction: 0.4, idDropout: 0.2 } } as RunSpec;
     h.worker();
     const one = await h.coordinator().run(s2, { runId: 'eq-1' });
     h.worker();
@@ -63,7 +64,7 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
       adam: adamOptionsOf(s2),
     });
     expect(one.steps).toBe(local.steps);
-    expect(one.steps).toBe(6);
+    expect(one.steps).toBe(8);
     // Shards are fixed by the spec (not by the worker count), so 1 and 2 workers agree exactly.
     expect(maxAbsDiff(one.lastParams, two.lastParams)).toBe(0);
     // Against the single-process loop only the float summation order differs (shard means re-weighted in float64).
@@ -75,7 +76,7 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
     const saved = await loadModelDir(one.modelDir);
     expect(maxAbsDiff(saved.params, one.params)).toBe(0);
     const lineage = JSON.parse(await readFile(one.lineagePath, 'utf8')) as Record<string, unknown>;
-    expect(lineage).toMatchObject({ runId: 'eq-1', steps: 6, dataVersion: set.dataVersion, schemaFingerprint: expect.stringMatching(/^sha256:/) });
+    expect(lineage).toMatchObject({ runId: 'eq-1', steps: 8, dataVersion: set.dataVersion, schemaFingerprint: expect.stringMatching(/^sha256:/) });
     expect((lineage['evaluation'] as { baselines: object }).baselines).toHaveProperty('itemMean');
   });
 

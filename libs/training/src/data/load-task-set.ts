@@ -5,7 +5,7 @@ import type { TaskSet } from './task-set.js';
 
 /** Builds the task set a data spec describes (see {@link syntheticTaskSet}, {@link offlineStoreTaskSet}). */
 export async function loadTaskSet(data: RunDataSpec): Promise<TaskSet> {
-  if (data.kind === 'synthetic-tasks') {
+  if (data.kind === 'synthetic') {
     return syntheticTaskSet(data);
   }
   return offlineStoreTaskSet(data);

@@ -1,4 +1,5 @@
-import { createMetaModel, createSyntheticTasks, initParams, selectBackend, syntheticLayout } from '@metarec/meta-learning';
+import { createMetaModel, initParams, selectBackend } from '@metarec/meta-learning';
+import { createSyntheticTasks, syntheticLayout } from '@metarec/meta-learning/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { calibrateShrinkage } from './calibrate-shrinkage.js';

@@ -15,29 +15,11 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
  */
 const idDropout = z.number().min(0).lt(1, 'must be below 1').default(0);
 
-/** Deterministic synthetic tasks (meta-learning's generator): tests and benchmarks. */
-const syntheticTasksData = z.object({
-  kind: z.literal('synthetic-tasks'),
-  trainTasks: positiveInt,
-  validationTasks: nonNegativeInt.default(0),
-  testTasks: nonNegativeInt.default(0),
-  support: positiveInt.default(16),
-  query: positiveInt.default(16),
-  userFields: positiveInt.default(4),
-  itemFields: positiveInt.default(4),
-  cardinality: positiveInt.default(1000),
-  labels: z.enum(['random-ratings', 'planted']).default('planted'),
-  seed: z.number().int().default(0),
-  /** Drops the first item field (`i0`, the synthetic layout has no `item_id`), seeded by `seed`. */
-  idDropout,
-});
-
-/** The offline feature store: interactions of a date range (default: every partition up to the latest watermark). */
-const offlineStoreData = z.object({
-  kind: z.literal('offline-store'),
-  root: z.string().min(1),
-  fromDate: isoDate.optional(),
-  toDate: isoDate.optional(),
+/**
+ * How record-based data becomes tasks, shared by every data kind: MeLU's task cut (query size,
+ * rating bounds, support = the rest) and the hashed train / validation / test user split.
+ */
+const taskSplitFields = {
   queryCount: positiveInt.default(10),
   minRatings: positiveInt.default(13),
   maxRatings: positiveInt.default(100),
@@ -47,6 +29,46 @@ const offlineStoreData = z.object({
   splitSeed: z.number().int().default(0),
   /** Drops `item_id`, seeded by `splitSeed`. */
   idDropout,
+};
+
+/**
+ * Options of datasets' `generateSynthetic` (the one synthetic world; explicit ratings). Defaults
+ * are the generator's; it checks the ranges (`DS_INVALID_OPTION` naming the option) when the task
+ * set is built.
+ */
+const syntheticWorld = z
+  .object({
+    seed: z.number().int().optional(),
+    users: positiveInt.optional(),
+    items: positiveInt.optional(),
+    interactionsPerUser: z.object({ min: positiveInt, max: positiveInt }).optional(),
+    startMs: z.number().finite().optional(),
+    days: z.number().positive().optional(),
+    newUserFraction: z.number().optional(),
+    newItemFraction: z.number().optional(),
+    lateShare: z.number().optional(),
+    noise: z.number().optional(),
+    latentDim: positiveInt.optional(),
+    profileShare: z.number().optional(),
+    popularityExponent: z.number().optional(),
+    globalMean: z.number().optional(),
+  })
+  .default({});
+
+/** A generated world (datasets' `generateSynthetic`), cut into tasks like offline-store data: tests and benchmarks. */
+const syntheticData = z.object({
+  kind: z.literal('synthetic'),
+  world: syntheticWorld,
+  ...taskSplitFields,
+});
+
+/** The offline feature store: interactions of a date range (default: every partition up to the latest watermark). */
+const offlineStoreData = z.object({
+  kind: z.literal('offline-store'),
+  root: z.string().min(1),
+  fromDate: isoDate.optional(),
+  toDate: isoDate.optional(),
+  ...taskSplitFields,
 });
 
 const modelSchema = z
@@ -72,7 +94,7 @@ const scheduleSchema = z.discriminatedUnion('kind', [
 export const runSpecSchema = z.object({
   specVersion: z.literal(RUN_SPEC_VERSION).default(RUN_SPEC_VERSION),
   name: z.string().min(1).max(100).default('melu'),
-  data: z.discriminatedUnion('kind', [syntheticTasksData, offlineStoreData]),
+  data: z.discriminatedUnion('kind', [syntheticData, offlineStoreData]),
   model: modelSchema,
   /** `meta-sgd` = second-order MAML on a model with learned per-element inner rates. */
   algorithm: z.enum(['maml', 'fomaml', 'reptile', 'meta-sgd']).default('maml'),

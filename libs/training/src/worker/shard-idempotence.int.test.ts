@@ -43,7 +43,7 @@ describe.skipIf(!available)('shard results and Redis policy', () => {
   it('accepts a shard result once per (run, step, shard) and ignores a repeated or late one', async () => {
     const store = new RunStore({ redis });
     const spec: RunSpec = tinyRunSpec(out);
-    const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic-tasks' }>);
+    const set = syntheticTaskSet(spec.data as Extract<RunSpec['data'], { kind: 'synthetic' }>);
     const model = createMetaModel(set.featureLayout, modelConfigOf(spec));
     await store.putSpec('idem', spec);
     await store.publishParams('idem', 0, initParams(model));

@@ -19,7 +19,7 @@ import { studyTasks } from './study-tasks.js';
 import { meanAbsoluteShift, withUnknownQueryItems } from './unknown-items.js';
 
 /** The trainer's default `shrinkageGrid`. */
-const DEFAULT_SHRINKAGE_GRID = parseRunSpec({ data: { kind: 'synthetic-tasks', trainTasks: 1 }, output: { dir: '.' } }).shrinkageGrid;
+const DEFAULT_SHRINKAGE_GRID = parseRunSpec({ data: { kind: 'synthetic' }, output: { dir: '.' } }).shrinkageGrid;
 
 /** One training configuration, as `key=value;…` (defaults: the trainer's run-spec defaults with the pipeline's batch 16). */
 interface Variant {

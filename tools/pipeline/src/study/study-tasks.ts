@@ -1,8 +1,7 @@
 // The pipeline's synthetic world as the trainer's tasks, in process (no Kafka, no offline store):
 // the same generator call, encoder fit, task split and hashed train/validation/test buckets as
 // `generateWorld` + libs/training `offlineStoreTaskSet` with the pipeline's run spec.
-import { buildUserTasks, FeatureEncoder, generateSynthetic, type SyntheticDataset, type SyntheticOptions } from '@metarec/datasets';
-import { hashString } from '@metarec/runtime';
+import { buildUserTasks, FeatureEncoder, generateSynthetic, type SyntheticDataset, type SyntheticOptions, userSplitOf } from '@metarec/datasets';
 import type { FeatureLayout, UserTask } from '@metarec/schemas';
 
 /** Train / validation / test tasks of one world. */
@@ -31,9 +30,7 @@ export function studyTasks(overrides: SyntheticOptions, includeUserId = false): 
   );
   const split: Record<'train' | 'validation' | 'test', UserTask[]> = { train: [], validation: [], test: [] };
   for (const task of built.tasks) {
-    // As libs/training's bucketOf: a seeded hash of the user id.
-    const u = (hashString(`${SPLIT.splitSeed}:${task.userId}`) >>> 0) / 4294967296;
-    split[u < SPLIT.testFraction ? 'test' : u < SPLIT.testFraction + SPLIT.validationFraction ? 'validation' : 'train'].push(task);
+    split[userSplitOf(task.userId, SPLIT)].push(task);
   }
   return { featureLayout: encoder.layout(), ...split, dataset };
 }

@@ -76,7 +76,10 @@ function rows(layout: FeatureLayout, rng: SeededRng, n: number, user: Int32Array
   return { count: n, userIndices, itemIndices, itemCategories, itemNumeric, labels, itemIds };
 }
 
-/** Deterministic synthetic user tasks for tests and benchmarks (same seed → same bytes). */
+/**
+ * Deterministic synthetic user tasks for tests and benchmarks (same seed → same bytes): encoded rows of any
+ * layout, no records behind them. Production data comes from datasets' `generateSynthetic` world.
+ */
 export function createSyntheticTasks(layout: FeatureLayout, options: SyntheticTaskOptions): UserTask[] {
   const rng = new SeededRng(options.seed);
   const kind = options.labels ?? 'random-ratings';

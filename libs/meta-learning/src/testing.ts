@@ -1,0 +1,3 @@
+// Second entry point, `@metarec/meta-learning/testing`: fixtures for tests and benchmarks, never for production code.
+export type { SyntheticLabels, SyntheticLayoutOptions, SyntheticTaskOptions } from './testing/synthetic-tasks.js';
+export { createSyntheticTasks, syntheticLayout } from './testing/synthetic-tasks.js';
