@@ -1,14 +1,11 @@
+import type { DeadLetterSource } from '@metarec/schemas';
+
 /**
- * One Kafka message as the ingest pipeline sees it. Structurally the `ConsumedMessage` of
- * `@metarec/streaming`, declared here because the feature store sits beside streaming, not above it.
+ * One Kafka message as the ingest pipeline sees it: the wire contract's consumed-message shape plus
+ * its timestamp. Structurally the `ConsumedMessage` of `@metarec/streaming`, declared from schemas'
+ * port because the feature store sits beside streaming, not above it.
  */
-export interface IngestMessage {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: bigint;
-  readonly key: string | null;
-  readonly value: Buffer | null;
-  readonly headers: Readonly<Record<string, string>>;
+export interface IngestMessage extends DeadLetterSource {
   /** Broker or producer timestamp, epoch ms. */
   readonly timestampMs: number;
 }
