@@ -9,7 +9,7 @@ import type { FitContext, FitReport, Recommender, SupportSet } from '../recommen
 import { innerValidationSplit, validationMae } from '../recommender/tuned-recommender.js';
 import type { GlobalTrainingOptions, NeuralModelOptions } from './neural-options.js';
 import { DEFAULT_GLOBAL_TRAINING_OPTIONS, DEFAULT_NEURAL_MODEL_OPTIONS, FINE_TUNE_LR_GRID } from './neural-options.js';
-import type { AdaptationSpec } from './neural-scorer.js';
+import type { UserAdaptation } from './neural-scorer.js';
 import { adaptAndScore } from './neural-scorer.js';
 import type { GlobalNetworkCache } from './global-network-cache.js';
 import type { RowEncoder } from './row-encoder.js';
@@ -95,7 +95,7 @@ export class GlobalNetRecommender implements Recommender {
   private readonly model: Required<NeuralModelOptions>;
   private readonly training: Required<GlobalTrainingOptions>;
   private fitted: Fitted | undefined;
-  private spec: AdaptationSpec = { steps: 0, lr: 0, forceLr: true };
+  private adaptation: UserAdaptation = { mode: 'fine-tune', settings: { steps: 0, lr: 0 } };
 
   constructor(private readonly options: GlobalNetOptions) {
     this.model = { ...DEFAULT_NEURAL_MODEL_OPTIONS, ...options.model };
@@ -112,14 +112,14 @@ export class GlobalNetRecommender implements Recommender {
       let best = { lr: 0, mae: Number.POSITIVE_INFINITY };
       for (const lr of this.options.lrGrid ?? FINE_TUNE_LR_GRID) {
         this.fitted = probe;
-        this.spec = { steps, lr, forceLr: true };
+        this.adaptation = { mode: 'fine-tune', settings: { steps, lr } };
         const mae = await validationMae(this, validation);
         if (mae < best.mae) {
           best = { lr, mae };
         }
       }
       probe.loaded.dispose();
-      this.spec = { steps, lr: best.lr, forceLr: true };
+      this.adaptation = { mode: 'fine-tune', settings: { steps, lr: best.lr } };
       chosen['fineTuneLr'] = best.lr;
       chosen['innerValidationMae'] = Number(best.mae.toFixed(4));
     }
@@ -136,7 +136,7 @@ export class GlobalNetRecommender implements Recommender {
     if (!this.fitted) {
       throw new EvalConfigError('EVAL_CONFIG_INVALID', `${this.name}: predict called before fit`);
     }
-    return adaptAndScore(this.fitted.loaded, this.fitted.encoder, this.spec, user, support, items);
+    return adaptAndScore(this.fitted.loaded, this.fitted.encoder, this.adaptation, user, support, items);
   }
 
   dispose(): void {

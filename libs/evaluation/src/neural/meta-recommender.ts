@@ -102,7 +102,7 @@ export class MetaRecommender implements Recommender {
     if (!this.loaded || !this.encoder) {
       throw new EvalConfigError('EVAL_CONFIG_INVALID', `${this.name}: predict called before fit`);
     }
-    return adaptAndScore(this.loaded, this.encoder, { steps: this.meta.innerSteps, lr: this.meta.innerLr, forceLr: false }, user, support, items);
+    return adaptAndScore(this.loaded, this.encoder, { mode: 'adapt', settings: { steps: this.meta.innerSteps, lr: this.meta.innerLr } }, user, support, items);
   }
 
   dispose(): void {

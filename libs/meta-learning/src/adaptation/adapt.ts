@@ -105,6 +105,6 @@ function adaptedUser(base: LoadedParams, fast: NamedTensors, uniqueRows: Int32Ar
 /**
  * The "global + fine-tune" baseline: `adapt` at a fixed step size, whatever the model learned.
  */
-export function fineTune(base: LoadedParams, support: EncodedRows, options: { readonly steps: number; readonly lr: number }): AdaptedUser {
+export function fineTune(base: LoadedParams, support: EncodedRows, options: Pick<AdaptationSettings, 'steps' | 'lr'>): AdaptedUser {
   return adaptWith(base, support, { steps: options.steps, lr: options.lr, shrinkage: 0 }, true);
 }
