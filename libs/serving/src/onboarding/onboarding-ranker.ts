@@ -1,5 +1,4 @@
 import { score, type ItemRows } from '@metarec/meta-learning';
-import type { ItemProfile } from '@metarec/schemas';
 
 import type { ItemProfileCache } from '../cache/item-profile-cache.js';
 import type { CandidateGenerator } from '../candidates/candidate-generator.js';
@@ -10,9 +9,6 @@ import type { ModelHolder } from '../model/model-holder.js';
 import type { ServingModel } from '../model/serving-model.js';
 import { checkK, type Recommender } from '../recommend/recommender.js';
 import { referenceUsers } from './reference-users.js';
-
-/** Discriminations memoised: this many pools' worth before the memo restarts (bounds memory as popularity drifts). */
-const SPREAD_MEMO_FACTOR = 10;
 
 /** Options of {@link OnboardingRanker}. */
 export interface OnboardingRankerOptions {
@@ -61,7 +57,8 @@ export interface Onboarding {
 export class OnboardingRanker {
   private readonly o: typeof DEFAULT_ONBOARDING_RANKER_OPTIONS & OnboardingRankerOptions;
   private reference: { model: ServingModel; fields: Int32Array[] } | null = null;
-  private spreadMemo: { model: ServingModel; epoch: number; values: Map<string, number> } | null = null;
+  /** `spread`, bound once: the item cache calls it for items whose discrimination it does not hold. */
+  private readonly derive = (model: ServingModel, items: ItemRows): Float64Array => this.spread(model, items);
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
   constructor(options: OnboardingRankerOptions) {
@@ -93,7 +90,10 @@ export class OnboardingRanker {
       if (profiles.degraded !== null) {
         degraded.push(profiles.degraded);
       }
-      const spread = this.spreadOf(model, ids, profiles.profiles);
+      // Discrimination depends on neither the user nor the request: held beside the item's encoded
+      // row in the request path's item cache (per model and catalog epoch), so only items not
+      // seen before are scored, 16 forward passes each, and an item is encoded once for both paths.
+      const spread = this.o.recommender.itemCache.discrimination(model, this.o.items.epoch, ids, profiles.profiles, this.derive);
       const maxSpread = Math.max(...spread, Number.MIN_VALUE);
       const ranked = ids.map((itemId, i) => {
         const popularity = 1 - i / Math.max(1, ids.length);
@@ -108,46 +108,9 @@ export class OnboardingRanker {
     }
   }
 
-  /**
-   * Per item, its discrimination: memoised per model and item-catalog epoch (it depends on neither
-   * the user nor the request), so only items not seen before are scored, 16 forward passes each.
-   */
-  private spreadOf(model: ServingModel, ids: readonly string[], profiles: readonly (ItemProfile | null)[]): Float64Array {
-    const epoch = this.o.items.epoch;
-    if (this.spreadMemo?.model !== model || this.spreadMemo.epoch !== epoch || this.spreadMemo.values.size > SPREAD_MEMO_FACTOR * this.o.poolSize) {
-      this.spreadMemo = { model, epoch, values: new Map() };
-    }
-    const values = this.spreadMemo.values;
-    const out = new Float64Array(ids.length);
-    const missing: number[] = [];
-    ids.forEach((id, i) => {
-      const known = values.get(id);
-      if (known === undefined) {
-        missing.push(i);
-      } else {
-        out[i] = known;
-      }
-    });
-    if (missing.length > 0) {
-      // Rows from the recommender's encoded-item cache: an item is encoded once per model and
-      // catalog epoch for both paths. The views are reused by its next call; `spread` is synchronous.
-      const items = this.o.recommender.encodedItems(
-        model,
-        epoch,
-        missing.map((i) => ids[i]),
-        missing.map((i) => profiles[i]),
-      );
-      const fresh = this.spread(model, items, missing.length);
-      missing.forEach((i, k) => {
-        out[i] = fresh[k];
-        values.set(ids[i], fresh[k]);
-      });
-    }
-    return out;
-  }
-
   /** Per item, the standard deviation of the prior's predictions across the reference users. */
-  private spread(model: ServingModel, items: ItemRows, n: number): Float64Array {
+  private spread(model: ServingModel, items: ItemRows): Float64Array {
+    const n = items.count;
     if (this.reference?.model !== model) {
       this.reference = { model, fields: referenceUsers(model, this.o.referenceUsers).map((u) => model.encodeUser(u)) };
     }

@@ -1,7 +1,7 @@
-import { score, type AdaptedUser, type ItemRows } from '@metarec/meta-learning';
+import { score, type AdaptedUser } from '@metarec/meta-learning';
 import type { ItemProfile } from '@metarec/schemas';
 
-import { EncodedItemCache } from '../cache/encoded-item-cache.js';
+import type { ItemDerivedCache } from '../cache/item-derived-cache.js';
 import { TtlLru } from '../cache/ttl-lru.js';
 import type { ServingModel } from '../model/serving-model.js';
 import type { RequestTimer } from './request-timings.js';
@@ -25,23 +25,21 @@ export interface CandidateScorerBounds {
   readonly priorMemoUsers: number;
   /** Longest candidate list a memo keeps (0: off). */
   readonly scoreMemoEntries: number;
-  /** Items kept encoded per model and catalog epoch. */
-  readonly encodedItemRows: number;
 }
 
 /**
  * Scores a request's candidates with one user model: memoised scores where its `ScoreMemo` has
- * them, and one batched `score` over the rest, their feature rows copied from the
- * `EncodedItemCache` (encoded once per model and catalog epoch). Synchronous: a cached user model
- * cannot be disposed while it scores.
+ * them, and one batched `score` over the rest, their feature rows copied from the request path's
+ * `ItemDerivedCache` (encoded once per model and catalog epoch, shared with onboarding).
+ * Synchronous: a cached user model cannot be disposed while it scores.
  */
 export class CandidateScorer {
-  private readonly encoded: EncodedItemCache;
   private priorMemos: { model: ServingModel; memos: TtlLru<string, ScoreMemo> } | null = null;
 
-  constructor(private readonly bounds: CandidateScorerBounds) {
-    this.encoded = new EncodedItemCache(bounds.encodedItemRows);
-  }
+  constructor(
+    private readonly bounds: CandidateScorerBounds,
+    private readonly items: ItemDerivedCache,
+  ) {}
 
   /** Scores of every candidate in `input.ids` order; remembered in `memo` (when given) for the next request. */
   scoreWith(user: AdaptedUser, memo: ScoreMemo | null, input: ScoringInput): Float32Array {
@@ -51,7 +49,7 @@ export class CandidateScorer {
     const missing = memo === null ? null : memo.lookup(userKey, input.epoch, ids, scores);
     if (missing === null || missing.length > 0) {
       const toScore = missing === null ? ids : missing.map((i) => ids[i]);
-      const rows = this.encoded.rows(model, input.epoch, toScore, missing === null ? profiles : missing.map((i) => profiles[i]));
+      const rows = this.items.rows(model, input.epoch, toScore, missing === null ? profiles : missing.map((i) => profiles[i]));
       timer.lap('encode');
       const fresh = score(user, input.userFields, rows);
       if (missing === null) {
@@ -71,15 +69,6 @@ export class CandidateScorer {
   /** Scores with the model's prior, memoised per user-feature combination (anonymous cold users share one). */
   scoreWithPrior(input: ScoringInput): Float32Array {
     return this.scoreWith(input.model.prior, this.priorMemo(input.model, input.userFields), input);
-  }
-
-  /**
-   * Encoded feature rows of `ids` for `model` and catalog `epoch` from the one `EncodedItemCache`
-   * of the request path (onboarding reads it too, so an item is encoded once per model and epoch
-   * for both). The arrays are views of buffers the next call reuses: use them at once.
-   */
-  itemRows(model: ServingModel, epoch: number, ids: readonly string[], profiles: readonly (ItemProfile | null)[]): ItemRows {
-    return this.encoded.rows(model, epoch, ids, profiles);
   }
 
   /** Remembers scores computed without a memo (a fresh adaptation) in the memo its user model got. */

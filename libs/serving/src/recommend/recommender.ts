@@ -1,9 +1,10 @@
 import { RateLimitedLog } from '@metarec/feature-store';
-import { adapt, type AdaptedUser, type ItemRows } from '@metarec/meta-learning';
+import { adapt, type AdaptedUser } from '@metarec/meta-learning';
 import type { Logger } from '@metarec/runtime';
-import type { Interaction, ItemProfile, UserProfile } from '@metarec/schemas';
+import type { Interaction, UserProfile } from '@metarec/schemas';
 
 import type { AdaptationGate } from '../adaptation/adaptation-gate.js';
+import { ItemDerivedCache } from '../cache/item-derived-cache.js';
 import type { UserModelCache } from '../cache/user-model-cache.js';
 import type { ItemProfileCache } from '../cache/item-profile-cache.js';
 import type { CandidateGenerator } from '../candidates/candidate-generator.js';
@@ -50,7 +51,7 @@ export interface RecommenderOptions {
   readonly priorMemoUsers?: number;
   /** Longest candidate list memoised per prior memo (see `ScoreMemo`). 0: off. @defaultValue 2_000 */
   readonly scoreMemoEntries?: number;
-  /** Items whose encoded feature rows are kept per model and catalog epoch (see `EncodedItemCache`; ~120 B each). @defaultValue 200_000 */
+  /** Items whose encoded feature rows are kept per model and catalog epoch (see `ItemDerivedCache`; ~130 B each, with the discrimination). @defaultValue 200_000 */
   readonly encodedItemRows?: number;
 }
 
@@ -117,6 +118,8 @@ export class Recommender {
   private readonly o: typeof DEFAULT_RECOMMENDER_OPTIONS & RecommenderOptions;
   private readonly degradedLog = new RateLimitedLog(10_000);
   private readonly scorer: CandidateScorer;
+  /** What the request path derives from items alone (encoded rows, discrimination), per model and catalog epoch; onboarding uses it too. */
+  readonly itemCache: ItemDerivedCache;
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID`. */
   constructor(options: RecommenderOptions) {
@@ -137,7 +140,8 @@ export class Recommender {
     requireInt('priorMemoUsers', this.o.priorMemoUsers, 0);
     requireInt('scoreMemoEntries', this.o.scoreMemoEntries, 0);
     requireInt('encodedItemRows', this.o.encodedItemRows, 1);
-    this.scorer = new CandidateScorer(this.o);
+    this.itemCache = new ItemDerivedCache(this.o.encodedItemRows);
+    this.scorer = new CandidateScorer(this.o, this.itemCache);
   }
 
   get maxK(): number {
@@ -265,14 +269,6 @@ export class Recommender {
     }
     this.scorer.remember(this.o.cache.set(userId, model.version, stateKey, adapted), input, scores);
     this.o.metrics?.userCacheEntries.set(this.o.cache.size);
-  }
-
-  /**
-   * Encoded feature rows of items from the request path's `EncodedItemCache` (per model and
-   * catalog epoch), for onboarding: views of reused buffers, valid until the next call.
-   */
-  encodedItems(model: ServingModel, epoch: number, ids: readonly string[], profiles: readonly (ItemProfile | null)[]): ItemRows {
-    return this.scorer.itemRows(model, epoch, ids, profiles);
   }
 
   /** Logs degradations at most once per 10 s per reason kind, and counts each. */
