@@ -4,6 +4,7 @@ import { reasonOf, requireInt } from '../errors.js';
 import type { FeatureReader } from '../features/feature-reader.js';
 import { withTimeout } from '../features/feature-reader.js';
 import { mergeOptions } from '@metarec/runtime';
+import { TtlLru } from './ttl-lru.js';
 
 /** Options of {@link ItemProfileCache}. */
 export interface ItemProfileCacheOptions {
@@ -24,11 +25,6 @@ export interface ItemProfileCacheOptions {
 /** Defaults laid under {@link ItemProfileCacheOptions}. */
 export const DEFAULT_ITEM_PROFILE_CACHE_OPTIONS: Required<Omit<ItemProfileCacheOptions, 'reader' | 'now'>> = { maxEntries: 200_000, ttlMs: 60_000, timeoutMs: 100 };
 
-interface Entry {
-  readonly profile: ItemProfile | null;
-  readonly fetchedAtMs: number;
-}
-
 /** Profiles in request order plus why some may be stale or missing. */
 export interface ItemProfilesResult {
   readonly profiles: readonly (ItemProfile | null)[];
@@ -39,14 +35,16 @@ export interface ItemProfilesResult {
 /**
  * The item catalog held in process in front of the online store. Ids never seen are read in one
  * pipelined call the request waits for; expired ones are served as they are and re-read in the
- * background (one refresh in flight), so a warm request reads nothing from Redis. `epoch` changes
- * whenever a held profile changes or leaves (a refresh found new content, an eviction), so
+ * background (one refresh in flight), so a warm request reads nothing from Redis. Held in a
+ * `TtlLru` in the order profiles were fetched (reads leave it alone: the oldest fetched is
+ * evicted). `epoch` changes whenever a held profile changes or leaves (its eviction hook: a
+ * refresh found new content, an eviction), so
  * anything derived from profiles (encoded rows, memoised scores) knows when it went stale. When
  * the store fails, unknown profiles are null (scored from the id embedding only) and the reason
  * is returned for the response/log.
  */
 export class ItemProfileCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: TtlLru<string, ItemProfile | null>;
   private readonly o: Required<Omit<ItemProfileCacheOptions, 'reader' | 'now'>> & Pick<ItemProfileCacheOptions, 'reader'> & { now: () => number };
   private contentEpoch = 0;
   /** Unknown ids were answered with null while the store failed: their first real read is a change. */
@@ -60,6 +58,8 @@ export class ItemProfileCache {
     requireInt('maxEntries', this.o.maxEntries, 1);
     requireInt('ttlMs', this.o.ttlMs, 0);
     requireInt('timeoutMs', this.o.timeoutMs, 1);
+    // A profile that left (evicted, or replaced by another version) may be what something was derived from.
+    this.entries = new TtlLru(this.o.maxEntries, this.o.ttlMs, () => (this.contentEpoch += 1));
   }
 
   /** Changes whenever a held profile changed or was evicted (never when one is merely re-read unchanged or first read). */
@@ -78,10 +78,10 @@ export class ItemProfileCache {
     const missing: string[] = [];
     const expired: string[] = [];
     for (const id of itemIds) {
-      const entry = this.entries.get(id);
+      const entry = this.entries.aged(id);
       if (entry === undefined) {
         missing.push(id);
-      } else if (now - entry.fetchedAtMs >= this.o.ttlMs) {
+      } else if (now - entry.storedAtMs >= this.o.ttlMs) {
         expired.push(id);
       }
     }
@@ -107,7 +107,7 @@ export class ItemProfileCache {
     }
     const profiles = new Array<ItemProfile | null>(itemIds.length);
     for (let i = 0; i < itemIds.length; i++) {
-      profiles[i] = this.entries.get(itemIds[i])?.profile ?? null;
+      profiles[i] = this.entries.stale(itemIds[i]) ?? null;
     }
     return { profiles, degraded };
   }
@@ -145,22 +145,10 @@ export class ItemProfileCache {
   }
 
   private put(id: string, profile: ItemProfile | null, fetchedAtMs: number): void {
-    const previous = this.entries.get(id);
-    this.entries.delete(id);
-    if (previous !== undefined && sameVersion(previous.profile, profile)) {
-      // Same version: keep the object, so whatever was derived from it stays valid.
-      this.entries.set(id, { profile: previous.profile, fetchedAtMs });
-      return;
-    }
-    if (previous !== undefined) {
-      this.contentEpoch += 1;
-    }
-    this.entries.set(id, { profile, fetchedAtMs });
-    if (this.entries.size > this.o.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value as string);
-      // A profile that left may have changed by the time it is read again.
-      this.contentEpoch += 1;
-    }
+    const previous = this.entries.aged(id);
+    // Same version: keep the object (not a change for the eviction hook), so whatever was derived from it stays valid.
+    const kept = previous !== undefined && sameVersion(previous.value, profile) ? previous.value : profile;
+    this.entries.set(id, kept, fetchedAtMs);
   }
 }
 

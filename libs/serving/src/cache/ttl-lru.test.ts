@@ -21,4 +21,26 @@ describe('TtlLru', () => {
     expect(cache.stale('b')).toBeUndefined();
     expect(cache.stale('a')).toBe(1);
   });
+
+  it('hands every value that leaves to onEvict: bound, delete, retain, clear and a replacement by another value', () => {
+    const left: string[] = [];
+    const cache = new TtlLru<string, { id: string }>(2, 1_000, (value, key) => left.push(`${key}:${value.id}`));
+    const a = { id: 'a1' };
+    cache.set('a', a, 0);
+    cache.set('a', a, 1);
+    expect(left).toEqual([]);
+    cache.set('a', { id: 'a2' }, 2);
+    cache.set('b', { id: 'b1' }, 3);
+    cache.set('c', { id: 'c1' }, 4);
+    expect(left).toEqual(['a:a1', 'a:a2']);
+    cache.delete('b');
+    cache.delete('missing');
+    cache.set('d', { id: 'd1' }, 5);
+    cache.retain((value) => value.id !== 'c1');
+    expect(left).toEqual(['a:a1', 'a:a2', 'b:b1', 'c:c1']);
+    cache.clear();
+    expect(left).toEqual(['a:a1', 'a:a2', 'b:b1', 'c:c1', 'd:d1']);
+    expect(cache.size).toBe(0);
+  });
 });
+

@@ -56,6 +56,21 @@ describe('UserModelCache', () => {
     expect(b.disposed).toBe(1);
   });
 
+  it('disposes the entry a new one replaces, and peeks without touching the LRU order', () => {
+    let now = 0;
+    const cache = new UserModelCache({ maxEntries: 2, ttlMs: 100, now: () => now });
+    const [a, a2, b, c] = [fakeUser(), fakeUser(), fakeUser(), fakeUser()];
+    cache.set('a', 1, 's', a);
+    cache.set('a', 1, 's2', a2);
+    expect(a.disposed).toBe(1);
+    cache.set('b', 1, 's', b);
+    expect(cache.peek('a', 1)).toBe(a2);
+    cache.set('c', 1, 's', c);
+    expect([a2.disposed, b.disposed]).toEqual([1, 0]);
+    now = 100;
+    expect(cache.peek('b', 1)).toBeNull();
+  });
+
   it('refuses invalid options before use', () => {
     expect(() => new UserModelCache({ maxEntries: 0 })).toThrow(expect.objectContaining({ code: 'SERVING_OPTIONS_INVALID', field: 'maxEntries' }));
   });

@@ -2,6 +2,7 @@ import type { AdaptedUser } from '@metarec/meta-learning';
 
 import { requireInt } from '../errors.js';
 import { ScoreMemo } from '../recommend/score-memo.js';
+import { TtlLru } from './ttl-lru.js';
 
 /** Options of {@link UserModelCache}. */
 export interface UserModelCacheOptions {
@@ -28,20 +29,20 @@ interface Entry {
   /** Fingerprint of the support rows it was adapted on: new interactions change it. */
   readonly stateKey: string;
   readonly user: AdaptedUser;
-  readonly expiresAtMs: number;
   /** Scores this user model gave; null when memoising is off. */
   readonly memo: ScoreMemo | null;
 }
 
 /**
  * Per-user adapted parameters, valid for one model version and one state of the user's
- * interactions, with a TTL and an LRU bound. Every entry that leaves the cache (evicted,
- * expired, invalidated, replaced, purged) is disposed here, so device memory stays flat.
+ * interactions, with a TTL and an LRU bound (a `TtlLru`). Every entry that leaves the cache
+ * (evicted, expired, invalidated, replaced, purged) is disposed by its eviction hook, so device
+ * memory stays flat.
  * Callers use an entry synchronously right after `get` (no await in between), so an entry is
  * never disposed while scoring with it.
  */
 export class UserModelCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: TtlLru<string, Entry>;
   private readonly maxEntries: number;
   private readonly ttlMs: number;
   private readonly scoreMemoEntries: number;
@@ -56,6 +57,7 @@ export class UserModelCache {
     requireInt('maxEntries', this.maxEntries, 1);
     requireInt('ttlMs', this.ttlMs, 1);
     requireInt('scoreMemoEntries', this.scoreMemoEntries, 0);
+    this.entries = new TtlLru(this.maxEntries, this.ttlMs, (entry) => entry.user.dispose());
   }
 
   get size(): number {
@@ -69,17 +71,12 @@ export class UserModelCache {
 
   /** The adapted user if cached for this model version and interaction state and not expired. */
   get(userId: string, modelVersion: number, stateKey: string): AdaptedUser | null {
-    const entry = this.entries.get(userId);
-    if (entry === undefined) {
+    const entry = this.entries.fresh(userId, this.now());
+    if (entry === undefined || entry.modelVersion !== modelVersion || entry.stateKey !== stateKey) {
+      // Expired or stale: freed now rather than when the bound reaches it.
+      this.entries.delete(userId);
       return null;
     }
-    if (entry.modelVersion !== modelVersion || entry.stateKey !== stateKey || entry.expiresAtMs <= this.now()) {
-      this.delete(userId);
-      return null;
-    }
-    // Re-insert: Map iteration order is the LRU order.
-    this.entries.delete(userId);
-    this.entries.set(userId, entry);
     return entry.user;
   }
 
@@ -88,8 +85,8 @@ export class UserModelCache {
    * to serve when the store cannot say whether the ratings changed.
    */
   peek(userId: string, modelVersion: number): AdaptedUser | null {
-    const entry = this.entries.get(userId);
-    return entry !== undefined && entry.modelVersion === modelVersion && entry.expiresAtMs > this.now() ? entry.user : null;
+    const aged = this.entries.aged(userId);
+    return aged !== undefined && aged.value.modelVersion === modelVersion && this.now() - aged.storedAtMs < this.ttlMs ? aged.value.user : null;
   }
 
   /**
@@ -97,50 +94,32 @@ export class UserModelCache {
    * when there is no entry or memoising is off.
    */
   memo(userId: string): ScoreMemo | null {
-    return this.entries.get(userId)?.memo ?? null;
+    return this.entries.stale(userId)?.memo ?? null;
   }
 
   /**
-   * Stores `user` (the cache owns it from now on), evicting the least recently used beyond the
-   * bound. Returns the new entry's (empty) score memo, or null when memoising is off.
+   * Stores `user` (the cache owns it from now on; an entry it replaces is disposed), evicting the
+   * least recently used beyond the bound. Returns the new entry's (empty) score memo, or null when
+   * memoising is off.
    */
   set(userId: string, modelVersion: number, stateKey: string, user: AdaptedUser): ScoreMemo | null {
-    this.delete(userId);
     const memo = this.scoreMemoEntries > 0 ? new ScoreMemo(this.scoreMemoEntries) : null;
-    this.entries.set(userId, { modelVersion, stateKey, user, expiresAtMs: this.now() + this.ttlMs, memo });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.delete(oldest);
-    }
+    this.entries.set(userId, { modelVersion, stateKey, user, memo }, this.now());
     return memo;
   }
 
   /** Drops a user's entry (new feedback arrived). */
   invalidate(userId: string): void {
-    this.delete(userId);
+    this.entries.delete(userId);
   }
 
   /** Drops every entry not adapted from `modelVersion` (after a swap). */
   retainVersion(modelVersion: number): void {
-    for (const [userId, entry] of this.entries) {
-      if (entry.modelVersion !== modelVersion) {
-        this.delete(userId);
-      }
-    }
+    this.entries.retain((entry) => entry.modelVersion === modelVersion);
   }
 
   /** Disposes everything. */
   clear(): void {
-    for (const userId of [...this.entries.keys()]) {
-      this.delete(userId);
-    }
-  }
-
-  private delete(userId: string): void {
-    const entry = this.entries.get(userId);
-    if (entry !== undefined) {
-      this.entries.delete(userId);
-      entry.user.dispose();
-    }
+    this.entries.clear();
   }
 }
