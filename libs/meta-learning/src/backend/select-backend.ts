@@ -68,6 +68,15 @@ function isMissing(e: unknown, specifier: string): boolean {
   return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && messageOf(e).includes(`'${specifier}'`);
 }
 
+/**
+ * tfjs-node is installed (it is an optional dependency, so `npm ci` brings its JS part) but its
+ * native addon was never built: its install script is denied in `allowScripts`, and
+ * `npm run setup:tensorflow` builds it. That is "not installed" yet, not a broken install.
+ */
+function isAddonMissing(e: unknown): boolean {
+  return messageOf(e).includes('tfjs_binding.node) can not be found');
+}
+
 type Attempt = { ok: true; simd?: boolean } | { ok: false; outcome: 'not-installed' | 'failed'; detail: string };
 
 async function activate(name: string): Promise<Attempt> {
@@ -88,6 +97,10 @@ async function tryTensorflow(importModule: (s: string) => Promise<unknown>): Pro
     try {
       await importModule(specifier);
     } catch (e) {
+      if (isAddonMissing(e)) {
+        notes.push(`${specifier} native addon not built (npm run setup:tensorflow)`);
+        continue;
+      }
       if (!isMissing(e, specifier)) {
         return { ok: false, outcome: 'failed', detail: `import ${specifier}: ${messageOf(e)}` };
       }
