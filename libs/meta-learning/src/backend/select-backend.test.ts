@@ -59,10 +59,35 @@ describe('selectBackend', () => {
     expect(logger.lines.some((l) => l.level === 'warn' && l.message.includes('libtensorflow.so.2'))).toBe(true);
   });
 
-  it('rejects a tfjs-node that loads but registers no tensorflow backend (another tfjs-core copy)', async () => {
-    const sel = await selectBackend({ importModule: (s) => (s === '@tensorflow/tfjs-node-gpu' ? Promise.resolve({}) : withoutTfjsNode(s)) });
-    expect(sel.attempts[0]).toMatchObject({ name: 'tensorflow', outcome: 'failed' });
+  it('reports an installed tfjs-node whose native addon was never built as not installed, with the setup command', async () => {
+    const logger = recordingLogger();
+    // What tfjs-node 4.22 throws after `npm ci` (its install script is denied in allowScripts).
+    const unbuilt = new Error('The Node.js native addon module (tfjs_binding.node) can not be found at path: /x/lib/napi-v8/tfjs_binding.node.');
+    const sel = await selectBackend({
+      logger,
+      importModule: (s) => (s === '@tensorflow/tfjs-node' ? Promise.reject(unbuilt) : withoutTfjsNode(s)),
+    });
     expect(sel.name).toBe('wasm');
+    expect(sel.attempts[0]).toMatchObject({ name: 'tensorflow', outcome: 'not-installed', detail: expect.stringContaining('npm run setup:tensorflow') });
+    expect(logger.lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('rejects a tfjs-node that loads but registers no tensorflow backend (another tfjs-core copy)', async () => {
+    // Where the real tfjs-node is built, the first test registered its backend into this tfjs: take
+    // it out for this test (and put it back), or the simulated skew would find it.
+    const real = tf.findBackendFactory('tensorflow');
+    if (real !== null) {
+      tf.removeBackend('tensorflow');
+    }
+    try {
+      const sel = await selectBackend({ importModule: (s) => (s === '@tensorflow/tfjs-node-gpu' ? Promise.resolve({}) : withoutTfjsNode(s)) });
+      expect(sel.attempts[0]).toMatchObject({ name: 'tensorflow', outcome: 'failed' });
+      expect(sel.name).toBe('wasm');
+    } finally {
+      if (real !== null) {
+        tf.registerBackend('tensorflow', real, 3);
+      }
+    }
   });
 
   it('fails with ML_BACKEND_UNAVAILABLE when the preferred backend is not installed', async () => {
