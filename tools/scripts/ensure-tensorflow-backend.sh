@@ -99,7 +99,7 @@ if [[ -f "$LIB_DIR/.complete" && -f "$ADDON_CACHE" ]]; then
     log "restored the cached addon into $PKG/$ADDON_REL"
   fi
   if OUT="$(verify)"; then
-    log "ready: @tensorflow/tfjs-node ${OUT##*$'\n'} ($(awk -v s="$START_NS" -v e="$(date +%s%N)" 'BEGIN { printf "%.1f", (e - s) / 1e9 }') s, nothing to do)"
+    log "ready: @tensorflow/tfjs-node ${OUT##*$'\n'} ($(awk -v s="$START_NS" -v e="$(date +%s%N)" 'BEGIN { printf "%.1f", (e - s) / 1e9 }') s, nothing to build)"
     exit 0
   fi
   log "the cached addon does not load, rebuilding: $OUT"
