@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isMatMulGradientRegistered, registerMatMulGradient, restoreMatMulGradient } from './mat-mul-gradient.js';
+import { probeTensorflowBackend } from '../testing/tensorflow-backend-gate.js';
 import { selectBackend } from './select-backend.js';
 
 type Flags = [boolean, boolean];
@@ -43,7 +44,15 @@ function maxAbsDiff(x: Float32Array, y: Float32Array): number {
   return x.reduce((m, v, k) => Math.max(m, Math.abs(v - y[k])), 0);
 }
 
-describe.each(['wasm', 'cpu'] as const)('transpose-explicit BatchMatMul gradient on %s', (backend) => {
+// tensorflow too where its addon is built: the gradient is tfjs-core's (global), the kernels native.
+const tensorflow = await probeTensorflowBackend();
+if (!tensorflow.available) {
+  describe('transpose-explicit BatchMatMul gradient on tensorflow', () => {
+    it.skip(`skipped: ${tensorflow.detail}`, () => undefined);
+  });
+}
+
+describe.each([...(tensorflow.available ? (['tensorflow'] as const) : []), 'wasm', 'cpu'] as const)('transpose-explicit BatchMatMul gradient on %s', (backend) => {
   beforeAll(async () => {
     await selectBackend({ preferred: backend });
   });
