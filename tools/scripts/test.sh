@@ -18,6 +18,8 @@ ensure_chromium() {
 ensure_chromium
 
 export NX_DAEMON=false NX_TUI=false NX_NO_CLOUD=true FORCE_COLOR=0
+# ensure-setup built the tensorflow backend: its suites must run, not skip (unless the setup was skipped on purpose).
+[[ "${METAREC_SKIP_TENSORFLOW_SETUP:-}" == "1" ]] || export METAREC_REQUIRE_TENSORFLOW=1
 LOG_DIR="$REPO_ROOT/.data/test-logs"
 mkdir -p "$LOG_DIR"
 LOG="$LOG_DIR/test-$(date +%Y%m%d-%H%M%S).log"
