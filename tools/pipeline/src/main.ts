@@ -26,6 +26,9 @@ const ConfigSchema = z.object({
   REDIS_URL: env.url('Redis of the online store', ['redis:', 'rediss:']).default('redis://localhost:6380'),
   DATABASE_URL: env.url('PostgreSQL of the registry (a private schema per run)', ['postgres:', 'postgresql:']).default('postgres://metarec:metarec@localhost:55432/metarec'),
   LOG_LEVEL: env.oneOf(['debug', 'info', 'warn', 'error'], 'log level of the Kafka client').default('warn'),
+  // wasm until issue 15's speed work lands: on this 2-core box the tensorflow backend ran the main job's
+  // training in 135 s vs 55 s and its serving sample at p50 21 ms vs 6 ms (2026-12-07, docs/results.md).
+  METAREC_BACKEND: env.oneOf(['tensorflow', 'wasm', 'cpu'], 'tfjs backend of every app the pipeline starts and of its held-out check').default('wasm'),
 });
 
 const positiveInt = (name: string) => (raw: string): number => {
@@ -93,6 +96,7 @@ async function wholePipeline(streaming: KafkaJsClient, config: z.output<typeof C
       brokers: config.KAFKA_BROKERS,
       redisUrl: config.REDIS_URL,
       trainingRedisUrl: trainingRedis?.url ?? config.REDIS_URL,
+      backend: config.METAREC_BACKEND,
       databaseUrl: config.DATABASE_URL,
       workDir: config.METAREC_PIPELINE_OUT_DIR,
       users: opts.users,

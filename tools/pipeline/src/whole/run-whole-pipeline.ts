@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { selectBackend } from '@metarec/meta-learning';
+import { selectBackend, type BackendName } from '@metarec/meta-learning';
 import { RegistryClient } from '@metarec/registry';
 import type { KafkaJsClient } from '@metarec/streaming';
 
@@ -65,6 +65,8 @@ export interface WholePipelineOptions {
   readonly keepRunning?: boolean;
   readonly log: (line: string) => void;
   readonly logLevel?: string;
+  /** tfjs backend of the apps and the held-out check. @defaultValue the best available (tensorflow → wasm → cpu) */
+  readonly backend?: BackendName;
 }
 
 /** What the run did, for the summary. */
@@ -137,6 +139,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
     keyPrefix: `metarec:pipeline:${runId}:`,
     token: `pipeline-${randomUUID()}`,
     logLevel: o.logLevel ?? 'warn',
+    ...(o.backend === undefined ? {} : { backend: o.backend }),
   };
   process.env['GIT_COMMIT'] ??= gitCommit();
   const apps: AppProcess[] = [];
@@ -191,7 +194,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
       throw new Error('the trainer did not register the model');
     }
     const heldOut = await time('held-out check (same users: unadapted prior, bias baseline)', async () => {
-      await selectBackend({ preferred: 'wasm' });
+      await selectBackend(o.backend === undefined ? {} : { preferred: o.backend });
       return heldOutCheck(spec, training.modelDir);
     });
     const client = new RegistryClient({ baseUrl: registry.url, token: s.token });

@@ -1,6 +1,7 @@
 // Starting and waiting on the apps of the whole pipeline: registry, ingest, trainer, serving.
 import { readFile } from 'node:fs/promises';
 
+import type { BackendName } from '@metarec/meta-learning';
 import type { TopicAdmin } from '@metarec/streaming';
 
 import { freePort, startApp, waitFor200, type AppProcess } from './app-process.js';
@@ -20,6 +21,13 @@ export interface StackSettings {
   readonly keyPrefix: string;
   readonly token: string;
   readonly logLevel: string;
+  /** tfjs backend of the trainer and serving apps (their METAREC_BACKEND). @defaultValue unset: each picks the best available */
+  readonly backend?: BackendName;
+}
+
+/** The apps' METAREC_BACKEND when the run pins one (else inherited, or their best available). */
+function backendEnv(s: StackSettings): Record<string, string> {
+  return s.backend === undefined ? {} : { METAREC_BACKEND: s.backend };
 }
 
 /** Starts the registry on a private PostgreSQL schema; resolves once /readyz is 200. */
@@ -141,7 +149,7 @@ export async function startTrainerWorkers(s: StackSettings, count: number): Prom
       REDIS_URL: s.trainingRedisUrl,
       TRAINER_HOST: '127.0.0.1',
       TRAINER_PORT: String(port),
-      METAREC_BACKEND: 'wasm',
+      ...backendEnv(s),
       LOG_LEVEL: s.logLevel,
     });
     await waitFor200(app, `http://127.0.0.1:${port}/healthz`, 90_000);
@@ -172,7 +180,7 @@ export async function runCoordinator(s: StackSettings, specPath: string, registr
   const app = startApp('trainer-coordinator', 'trainer', ['run', '--spec', specPath, '--no-progress', '--register', registryUrl, '--model', model], {
     REDIS_URL: s.trainingRedisUrl,
     REGISTRY_TOKEN: s.token,
-    METAREC_BACKEND: 'wasm',
+    ...backendEnv(s),
     LOG_LEVEL: s.logLevel,
   });
   const code = await app.exited;
@@ -210,7 +218,7 @@ export async function startServing(s: StackSettings, registryUrl: string, model:
     MODEL_NAME: model,
     BUNDLE_CACHE_DIR: `${s.workDir}/serving-bundles`,
     MAX_K: '500',
-    METAREC_BACKEND: 'wasm',
+    ...backendEnv(s),
     SHUTDOWN_READINESS_GRACE_MS: '0',
     LOG_LEVEL: s.logLevel,
   });
