@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { SeededRng } from '@metarec/runtime';
 import { adapt } from '../adaptation/adapt.js';
 import { score } from '../adaptation/score.js';
 import { loadParams } from '../adaptation/serving-params.js';
@@ -10,6 +9,7 @@ import { createMetaModel } from '../model/meta-model.js';
 import type { ModelConfig } from '../model/model-config.js';
 import { type BackendLogger, type BackendName, selectBackend } from '../backend/select-backend.js';
 import { isSegmentSumKernelRegistered } from '../backend/segment-sum-kernel.js';
+import { worstDirectionalError } from '../testing/finite-difference.js';
 import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { probeTensorflowBackend } from '../testing/tensorflow-backend-gate.js';
 import { metaStep, type MetaStepOptions } from './meta-step.js';
@@ -28,29 +28,7 @@ const smallConfig: Partial<ModelConfig> = { embeddingDim: 4, hidden: [6, 5], act
 
 function worstRelError(config: Partial<ModelConfig>, o: Partial<MetaStepOptions>, verify?: Partial<MetaStepOptions>): number {
   const model = createMetaModel(layout, { ...smallConfig, ...config });
-  const params = initParams(model);
-  const { gradient } = metaStep(model, params, tasks, o);
-  const target = verify ?? o;
-  const rng = new SeededRng(11);
-  let worst = 0;
-  for (const e of model.layout.entries) {
-    const v = new Float32Array(params.length);
-    let norm = 0;
-    for (let i = e.offset; i < e.offset + e.size; i++) {
-      v[i] = rng.normal();
-      norm += v[i] * v[i];
-    }
-    const scale = EPS / Math.sqrt(norm);
-    const fd =
-      (metaStep(model, params.map((x, i) => x + scale * v[i]), tasks, target).loss - metaStep(model, params.map((x, i) => x - scale * v[i]), tasks, target).loss) /
-      (2 * EPS);
-    let analytic = 0;
-    for (let i = e.offset; i < e.offset + e.size; i++) {
-      analytic += (gradient[i] * v[i]) / Math.sqrt(norm);
-    }
-    worst = Math.max(worst, Math.abs(fd - analytic) / Math.max(Math.abs(fd), Math.abs(analytic), 1e-3));
-  }
-  return worst;
+  return worstDirectionalError(model, initParams(model), tasks, o, { eps: EPS, ...(verify === undefined ? {} : { verify }) });
 }
 
 if (!tensorflow.available) {

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
-import { SeededRng } from '@metarec/runtime';
 import { selectBackend } from '../backend/select-backend.js';
+import { worstDirectionalError } from '../testing/finite-difference.js';
 import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { metaStep, type MetaStepOptions } from './meta-step.js';
 
@@ -20,27 +20,7 @@ const tasks = createSyntheticTasks(layout, { tasks: 2, support: 5, query: 4, see
 
 function worstRelError(adapt: 'decision-layers' | 'all', o: Partial<MetaStepOptions>): number {
   const model = createMetaModel(layout, { embeddingDim: 4, hidden: [6, 5], activation: 'softplus', outputOffset: 3, initSeed: 3, adapt });
-  const params = initParams(model);
-  const { gradient } = metaStep(model, params, tasks, o);
-  const rng = new SeededRng(11);
-  let worst = 0;
-  for (const e of model.layout.entries) {
-    const v = new Float32Array(params.length);
-    let norm = 0;
-    for (let i = e.offset; i < e.offset + e.size; i++) {
-      v[i] = rng.normal();
-      norm += v[i] * v[i];
-    }
-    const scale = EPS / Math.sqrt(norm);
-    const fd =
-      (metaStep(model, params.map((x, i) => x + scale * v[i]), tasks, o).loss - metaStep(model, params.map((x, i) => x - scale * v[i]), tasks, o).loss) / (2 * EPS);
-    let analytic = 0;
-    for (let i = e.offset; i < e.offset + e.size; i++) {
-      analytic += (gradient[i] * v[i]) / Math.sqrt(norm);
-    }
-    worst = Math.max(worst, Math.abs(fd - analytic) / Math.max(Math.abs(fd), Math.abs(analytic), 1e-3));
-  }
-  return worst;
+  return worstDirectionalError(model, initParams(model), tasks, o, { eps: EPS });
 }
 
 describe('metaStep on the wasm backend', () => {
