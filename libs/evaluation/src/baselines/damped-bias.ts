@@ -1,5 +1,6 @@
 import type { TrainingSet } from '../protocol/eval-task.js';
 import type { FitReport, Recommender, SupportSet } from '../recommender/recommender.js';
+import { itemRatingTotals } from './item-rating-totals.js';
 import { ratingRange } from './rating-range.js';
 
 /** Options of {@link DampedBiasRecommender}. */
@@ -30,14 +31,10 @@ export class DampedBiasRecommender implements Recommender {
 
   fit(train: TrainingSet): FitReport {
     const mu = ratingRange(train.ratings).mean;
-    const residual = new Float64Array(train.itemCount);
-    const count = new Float64Array(train.itemCount);
-    for (let r = 0; r < train.items.length; r++) {
-      residual[train.items[r]] += train.ratings[r] - mu;
-      count[train.items[r]]++;
-    }
+    const { sum, count } = itemRatingTotals(train);
     this.mean = train.ratings.length === 0 ? 0 : mu;
-    this.itemOffsets = Float64Array.from(residual, (s, i) => s / (count[i] + this.options.damping));
+    // Σ(r − μ) = Σr − n·μ: the damped item mean's totals, offset from the mean.
+    this.itemOffsets = Float64Array.from(sum, (s, i) => (s - count[i] * this.mean) / (count[i] + this.options.damping));
     return {};
   }
 

@@ -1,5 +1,6 @@
 import type { TrainingSet } from '../protocol/eval-task.js';
 import type { FitReport, Recommender } from '../recommender/recommender.js';
+import { itemRatingTotals } from './item-rating-totals.js';
 import { ratingRange } from './rating-range.js';
 
 /** Options of {@link ItemMeanRecommender}. */
@@ -27,12 +28,7 @@ export class ItemMeanRecommender implements Recommender {
 
   fit(train: TrainingSet): FitReport {
     const mu = ratingRange(train.ratings).mean;
-    const sum = new Float64Array(train.itemCount);
-    const count = new Float64Array(train.itemCount);
-    for (let r = 0; r < train.items.length; r++) {
-      sum[train.items[r]] += train.ratings[r];
-      count[train.items[r]]++;
-    }
+    const { sum, count } = itemRatingTotals(train);
     const lambda = this.options.shrinkage;
     this.means = Float32Array.from(sum, (s, i) => (s + lambda * mu) / (count[i] + lambda));
     return {};
