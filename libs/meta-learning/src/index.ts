@@ -49,6 +49,7 @@ export type { HealthGuardOptions } from './training-loop/training-health.js';
 
 // backend/ (tfjs backend selection, kernels)
 export type { BackendAttempt, BackendLogger, BackendName, BackendSelection, SelectBackendOptions } from './backend/select-backend.js';
+export type { TensorflowThreads } from './backend/tensorflow-threads.js';
 export { parseBackendName, selectBackend } from './backend/select-backend.js';
 export type { BackendErrorCode } from './backend/backend-error.js';
 export { BackendError } from './backend/backend-error.js';

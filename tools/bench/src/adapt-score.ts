@@ -13,10 +13,10 @@ const opts = new Command('adapt-score')
   .option('--users <n>', 'timed users', (v) => Number(v), 1000)
   .option('--warmup <n>', 'untimed calls first (the reference uses 20)', (v) => Number(v), 20)
   .option('--soak <n>', 'calls for the leak check (0 = skip)', (v) => Number(v), 10000)
-  .option('--backend <name>', 'wasm | cpu', 'wasm')
+  .option('--backend <name>', 'tensorflow | wasm | cpu', 'wasm')
   .option('--out <name>', 'results file name (compare-reference uses its own, so parallel runs do not mix)', 'adapt-score')
   .parse()
-  .opts<{ users: number; warmup: number; soak: number; backend: 'wasm' | 'cpu'; out: string }>();
+  .opts<{ users: number; warmup: number; soak: number; backend: 'tensorflow' | 'wasm' | 'cpu'; out: string }>();
 
 /** The target for p99 (ms): the PyTorch reference's p99 on this kind of machine. */
 const P99_TARGET_MS = 9.5;

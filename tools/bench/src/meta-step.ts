@@ -5,19 +5,20 @@
 // Run: npx tsx --conditions=@metarec/source tools/bench/src/meta-step.ts [--steps 20] [--cpu-steps 3]
 import { Command } from 'commander';
 
-import { applyUpdate, createOptimizerState, type MetaAlgorithm, liveTensorCount, metaStep, selectBackend } from '@metarec/meta-learning';
+import { applyUpdate, type BackendName, createOptimizerState, type MetaAlgorithm, liveTensorCount, metaStep, parseBackendName, selectBackend } from '@metarec/meta-learning';
 
 import { timingStats, type TimingStats } from './bench-stats.js';
 import { benchEnvironment, printTable, stderrLogger, writeResult } from './bench-report.js';
 import { MELU_BENCH, meluBenchModel, metaBatchPool } from './melu-bench-setup.js';
 
 const opts = new Command('meta-step')
-  .option('--steps <n>', 'timed meta-steps per mode on wasm', (v) => Number(v), 20)
+  .option('--steps <n>', 'timed meta-steps per mode on each of --backends', (v) => Number(v), 20)
+  .option('--backends <list>', 'comma-separated: tensorflow, wasm', 'tensorflow,wasm')
   .option('--warmup <n>', 'untimed meta-steps first', (v) => Number(v), 5)
   .option('--cpu-steps <n>', 'timed meta-steps on cpu (0 = skip)', (v) => Number(v), 3)
   .option('--out <name>', 'results file name (compare-reference uses its own, so parallel runs do not mix)', 'meta-step')
   .parse()
-  .opts<{ steps: number; warmup: number; cpuSteps: number; out: string }>();
+  .opts<{ steps: number; warmup: number; cpuSteps: number; backends: string; out: string }>();
 
 /** Targets from the issue (ms, median): PyTorch task-by-task figures rounded down. */
 const TARGETS_MS: Record<MetaAlgorithm, number> = { maml: 290, fomaml: 130, reptile: Number.NaN };
@@ -75,10 +76,11 @@ function runMode(backend: string, algorithm: MetaAlgorithm, tasks: 'stacked' | '
 
 const env = benchEnvironment();
 const results: ModeResult[] = [];
-for (const [backend, steps, warmup] of [
-  ['wasm', opts.steps, opts.warmup],
+const plan: Array<[BackendName, number, number]> = [
+  ...opts.backends.split(',').map((b): [BackendName, number, number] => [parseBackendName(b.trim(), '--backends'), opts.steps, opts.warmup]),
   ['cpu', opts.cpuSteps, 1],
-] as const) {
+];
+for (const [backend, steps, warmup] of plan) {
   if (steps <= 0) {
     continue;
   }
@@ -94,7 +96,7 @@ for (const [backend, steps, warmup] of [
 printTable(
   `meta-step, MeLU size (${MELU_BENCH.metaBatch} tasks × ${MELU_BENCH.support}+${MELU_BENCH.query}, ${MELU_BENCH.innerSteps} inner steps) (ms)`,
   ['backend', 'tasks', 'order', 'n', 'cpu p50', 'cpu p90', 'wall p50', 'wall p90', 'tasks/s (wall)', 'target', 'leaked tensors'],
-  results.map((r) => [r.backend, r.tasks, r.algorithm === 'maml' ? 'second' : 'first', r.n, r.cpu.p50_ms, r.cpu.p90_ms, r.p50_ms, r.p90_ms, r.tasksPerSec, r.backend === 'wasm' ? `≤ ${TARGETS_MS[r.algorithm]}` : '-', r.tensorsLeaked]),
+  results.map((r) => [r.backend, r.tasks, r.algorithm === 'maml' ? 'second' : 'first', r.n, r.cpu.p50_ms, r.cpu.p90_ms, r.p50_ms, r.p90_ms, r.tasksPerSec, r.backend !== 'cpu' ? `≤ ${TARGETS_MS[r.algorithm]}` : '-', r.tensorsLeaked]),
 );
 console.log(`\nwrote ${writeResult(opts.out, env, {
   config: MELU_BENCH,

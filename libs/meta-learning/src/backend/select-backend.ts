@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { registerMatMulGradient } from './mat-mul-gradient.js';
 import { BackendError } from './backend-error.js';
 import { registerSegmentSumKernel } from './segment-sum-kernel.js';
+import { registerTensorflowKernels } from './tensorflow-kernels.js';
+import { applyTensorflowThreadDefaults, type TensorflowThreads } from './tensorflow-threads.js';
 import { registerWasmMatMulKernel } from './wasm-mat-mul-kernel.js';
 
 /** The backends metarec runs on, fastest first. */
@@ -32,6 +34,8 @@ export interface BackendSelection {
   readonly reason: string;
   /** wasm only: whether the SIMD binary runs (without it matMul is several times slower). */
   readonly simd?: boolean;
+  /** tensorflow only: TensorFlow's thread pool sizes (see tensorflow-threads.ts). */
+  readonly threads?: TensorflowThreads;
   readonly attempts: readonly BackendAttempt[];
 }
 
@@ -77,7 +81,7 @@ function isAddonMissing(e: unknown): boolean {
   return messageOf(e).includes('tfjs_binding.node) can not be found');
 }
 
-type Attempt = { ok: true; simd?: boolean } | { ok: false; outcome: 'not-installed' | 'failed'; detail: string };
+type Attempt = { ok: true; simd?: boolean; threads?: TensorflowThreads } | { ok: false; outcome: 'not-installed' | 'failed'; detail: string };
 
 async function activate(name: string): Promise<Attempt> {
   try {
@@ -93,6 +97,12 @@ async function activate(name: string): Promise<Attempt> {
 
 async function tryTensorflow(importModule: (s: string) => Promise<unknown>): Promise<Attempt> {
   const notes: string[] = [];
+  let threads: TensorflowThreads;
+  try {
+    threads = applyTensorflowThreadDefaults();
+  } catch (e) {
+    return { ok: false, outcome: 'failed', detail: messageOf(e) };
+  }
   for (const specifier of TFJS_NODE_PACKAGES) {
     try {
       await importModule(specifier);
@@ -111,7 +121,9 @@ async function tryTensorflow(importModule: (s: string) => Promise<unknown>): Pro
       // tfjs-node registered into another copy of tfjs-core (version skew): unusable here.
       return { ok: false, outcome: 'failed', detail: `${specifier} loaded but registered no 'tensorflow' backend in this @tensorflow/tfjs` };
     }
-    return activate('tensorflow');
+    registerTensorflowKernels();
+    const done = await activate('tensorflow');
+    return done.ok ? { ok: true, threads } : done;
   }
   return { ok: false, outcome: 'not-installed', detail: notes.join(', ') };
 }
@@ -183,13 +195,18 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
     }
     attempts.push({ name, outcome: 'selected' });
     const skipped = attempts.filter((a) => a.outcome !== 'selected').map((a) => `${a.name}: ${a.outcome}`);
-    const label = result.simd === undefined ? name : `${name} (${result.simd ? 'SIMD' : 'no SIMD'})`;
+    const label =
+      result.simd !== undefined
+        ? `${name} (${result.simd ? 'SIMD' : 'no SIMD'})`
+        : result.threads !== undefined
+          ? `${name} (${result.threads.intraOp} intra-op / ${result.threads.interOp} inter-op threads)`
+          : name;
     const reason = options.preferred !== undefined ? `${label}, as preferred` : skipped.length > 0 ? `${label} after ${skipped.join('; ')}` : label;
     if (result.simd === false) {
       logger.warn('wasm backend runs without SIMD: expect several times slower matMul', { backend: name });
     }
-    logger.info(`tfjs backend: ${reason}`, { backend: name, simd: result.simd });
-    return { name, reason, ...(result.simd === undefined ? {} : { simd: result.simd }), attempts };
+    logger.info(`tfjs backend: ${reason}`, { backend: name, simd: result.simd, threads: result.threads });
+    return { name, reason, ...(result.simd === undefined ? {} : { simd: result.simd }), ...(result.threads === undefined ? {} : { threads: result.threads }), attempts };
   }
   throw new BackendError('ML_BACKEND_UNAVAILABLE', `no tfjs backend could be activated (${attempts.map((a) => `${a.name}: ${a.outcome}`).join('; ')})`, {
     attempts,
