@@ -99,7 +99,9 @@ async function tryTensorflow(importModule: (s: string) => Promise<unknown>): Pro
   const notes: string[] = [];
   let threads: TensorflowThreads;
   try {
-    threads = applyTensorflowThreadDefaults();
+    // TensorFlow reads its pool sizes from the process environment, nowhere else: the one place a lib writes it.
+    // eslint-disable-next-line no-process-env
+    threads = applyTensorflowThreadDefaults(process.env);
   } catch (e) {
     return { ok: false, outcome: 'failed', detail: messageOf(e) };
   }

@@ -29,7 +29,7 @@ function parseThreads(name: string, value: string): number {
  * Sets both variables to 1 where unset, before tfjs-node is imported (later changes have no effect).
  * @throws Error when a set value is not an integer >= 0.
  */
-export function applyTensorflowThreadDefaults(env: Record<string, string | undefined> = process.env): TensorflowThreads {
+export function applyTensorflowThreadDefaults(env: Record<string, string | undefined>): TensorflowThreads {
   const intra = env[TF_THREAD_ENV.intraOp];
   const inter = env[TF_THREAD_ENV.interOp];
   env[TF_THREAD_ENV.intraOp] = String(intra === undefined || intra === '' ? 1 : parseThreads(TF_THREAD_ENV.intraOp, intra));
