@@ -15,9 +15,14 @@ import type { FlatParams } from '../params/param-layout.js';
 // tiny MLP on wasm) is paid once per meta-batch. Tasks are independent, so the gradient of the summed
 // loss with respect to a task's copy is that task's gradient.
 
-/** Stacked inputs of T tasks of equal row count `n`; the caller disposes `categories`, `numeric`, `labels`. */
+/**
+ * Stacked inputs of T tasks padded to a common row count `n`; the caller disposes them
+ * (`disposeStacked`). Padding rows repeat the task's first table rows, have zero item-side inputs
+ * and label 0, and weigh 0 in every loss, so they contribute exactly zero to every gradient.
+ */
 export interface StackedRows {
   readonly tasks: number;
+  /** Rows per task after padding (the largest task's count). */
   readonly n: number;
   /** Global table rows of all tasks, task-major: `[T·n × fields]`. */
   readonly tableRows: Int32Array;
@@ -25,28 +30,46 @@ export interface StackedRows {
   readonly numeric: tf.Tensor2D | null;
   /** `[T, n]`. */
   readonly labels: tf.Tensor2D;
+  /** `[T, n]` row weights of the per-task mean: 1/count for a task's rows, 0 for padding; null when no task is padded. */
+  readonly weights: tf.Tensor2D | null;
 }
 
-/** Stacks batches that all have `n` rows. */
+/** Stacks batches, padding each to the largest one's row count. */
 export function stackRows(batches: readonly ModelInputs[]): StackedRows {
-  const n = batches[0].count;
-  const width = batches[0].tableRows.length;
-  const tableRows = new Int32Array(width * batches.length);
-  batches.forEach((b, i) => tableRows.set(b.tableRows, i * width));
-  const cat = (xs: Array<tf.Tensor2D | null>): tf.Tensor2D | null => (xs[0] === null ? null : tf.concat(xs as tf.Tensor2D[], 0));
+  const n = Math.max(...batches.map((b) => b.count));
+  const fields = batches[0].tableRows.length / batches[0].count;
+  const padded = batches.some((b) => b.count !== n);
+  const tableRows = new Int32Array(n * fields * batches.length);
+  batches.forEach((b, i) => {
+    const at = i * n * fields;
+    tableRows.set(b.tableRows, at);
+    for (let r = b.count; r < n; r++) {
+      tableRows.set(b.tableRows.subarray(0, fields), at + r * fields);
+    }
+  });
+  const pad = <T extends tf.Tensor>(x: T, count: number): T => (count === n ? x : (tf.pad(x, x.rank === 1 ? [[0, n - count]] : [[0, n - count], [0, 0]]) as T));
+  const cat = (xs: Array<tf.Tensor2D | null>): tf.Tensor2D | null =>
+    xs[0] === null ? null : tf.tidy(() => tf.concat(xs.map((x, i) => pad(x as tf.Tensor2D, batches[i].count)), 0));
+  let weights: tf.Tensor2D | null = null;
+  if (padded) {
+    const w = new Float32Array(n * batches.length);
+    batches.forEach((b, i) => w.fill(1 / b.count, i * n, i * n + b.count));
+    weights = tf.tensor2d(w, [batches.length, n]);
+  }
   return {
     tasks: batches.length,
     n,
     tableRows,
     categories: cat(batches.map((b) => b.categories)),
     numeric: cat(batches.map((b) => b.numeric)),
-    labels: tf.stack(batches.map((b) => b.labels)) as tf.Tensor2D,
+    labels: tf.tidy(() => tf.stack(batches.map((b) => pad(b.labels, b.count)))) as tf.Tensor2D,
+    weights,
   };
 }
 
 /** Disposes the tensors of `stackRows`. */
 export function disposeStacked(x: StackedRows): void {
-  tf.dispose([x.labels, ...(x.categories ? [x.categories] : []), ...(x.numeric ? [x.numeric] : [])]);
+  tf.dispose([x.labels, ...(x.categories ? [x.categories] : []), ...(x.numeric ? [x.numeric] : []), ...(x.weights ? [x.weights] : [])]);
 }
 
 /** Host lookup of the stacked rows' field embeddings, `[T·n, fields·d]`. */
@@ -117,10 +140,13 @@ export function stackedDecide(model: MetaModel, w: NamedTensors, h: tf.Tensor3D)
   return model.config.task === 'regression' && model.config.outputOffset !== 0 ? tf.add(out, model.config.outputOffset) : out;
 }
 
-/** Per-task mean loss `[T]`: MSE, or BCE from logits as softplus(z) − y·z (second-order safe, as `rowsLoss`). */
-export function stackedLoss(model: MetaModel, out: tf.Tensor2D, labels: tf.Tensor2D): tf.Tensor1D {
+/**
+ * Per-task mean loss `[T]`: MSE, or BCE from logits as softplus(z) − y·z (second-order safe, as
+ * `rowsLoss`); over a task's own rows only when `weights` (padded stacks) are given.
+ */
+export function stackedLoss(model: MetaModel, out: tf.Tensor2D, labels: tf.Tensor2D, weights: tf.Tensor2D | null = null): tf.Tensor1D {
   const e = model.config.task === 'regression' ? tf.square(tf.sub(out, labels)) : tf.sub(tf.softplus(out), tf.mul(labels, out));
-  return tf.mean(e, 1) as tf.Tensor1D;
+  return (weights === null ? tf.mean(e, 1) : tf.sum(tf.mul(e, weights), 1)) as tf.Tensor1D;
 }
 
 /** Step sizes: plain `lr`, or Meta-SGD's `lr/<name>` (broadcasts over the task axis). */
@@ -140,7 +166,14 @@ export interface StackedInnerSpec {
  * k SGD steps of every task's MLP on its support loss, with `tf.grads` of the summed loss (one tape
  * for all tasks). Inside an outer tape this is exact second-order MAML, as `innerLoop`.
  */
-export function stackedInnerLoop(model: MetaModel, params: NamedTensors, hs: tf.Tensor3D, labels: tf.Tensor2D, spec: StackedInnerSpec): NamedTensors {
+export function stackedInnerLoop(
+  model: MetaModel,
+  params: NamedTensors,
+  hs: tf.Tensor3D,
+  labels: tf.Tensor2D,
+  weights: tf.Tensor2D | null,
+  spec: StackedInnerSpec,
+): NamedTensors {
   const names = model.decisionNames;
   let fast = perTaskCopies(model, params, hs.shape[0]);
   for (let k = 0; k < spec.steps; k++) {
@@ -150,7 +183,7 @@ export function stackedInnerLoop(model: MetaModel, params: NamedTensors, hs: tf.
       names.forEach((n, i) => {
         f[n] = ws[i];
       });
-      let loss: tf.Scalar = tf.sum(stackedLoss(model, stackedDecide(model, f, hs), labels));
+      let loss: tf.Scalar = tf.sum(stackedLoss(model, stackedDecide(model, f, hs), labels, weights));
       if (spec.l2 > 0) {
         loss = tf.add(loss, tf.mul(spec.l2, tf.addN(ws.map((w) => tf.sum(tf.square(w))))));
       }

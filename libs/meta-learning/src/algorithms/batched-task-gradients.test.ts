@@ -10,7 +10,9 @@ import { metaStep, type MetaStepOptions } from './meta-step.js';
 
 // The stacked path (tasks of equal sizes in one computation, first layer in closed form) must give
 // the task-by-task result, which the FD tests pin down: same meta-gradient and per-task losses up to
-// float32 summation order. Tasks of two sizes, so grouping and input-order losses are exercised too.
+// float32 summation order. Tasks of five sizes: groups padded to their largest task (supports 5, 5,
+// 5, 7 and queries 4, 4, 4, 3 share one group), groups without padding, and tasks alone, so the
+// zero-weight padding rows, grouping and input-order losses are all exercised.
 // Bound: max |Δg| ≤ 1e-4 · max(1, max |g|) and |Δloss| ≤ 1e-5 · max(1, loss); float32 rounding of
 // these sums (≤ 50 terms of size ≤ 10) is ~1e-6 relative, while a wrong term (a missing l2 decay,
 // a dropped second-order product) changes entries by ≥ 1e-2 (checked by hand while writing this).
@@ -19,8 +21,14 @@ const layout = syntheticLayout({ userFields: 2, itemFields: 2, cardinality: 5, c
 const tasks = [
   ...createSyntheticTasks(layout, { tasks: 3, support: 5, query: 4, seed: 1, labels: 'planted' }),
   ...createSyntheticTasks(layout, { tasks: 2, support: 3, query: 6, seed: 2, labels: 'planted' }),
+  ...createSyntheticTasks(layout, { tasks: 1, support: 7, query: 3, seed: 4, labels: 'planted' }),
+  ...createSyntheticTasks(layout, { tasks: 1, support: 8, query: 5, seed: 5, labels: 'planted' }),
+  ...createSyntheticTasks(layout, { tasks: 1, support: 4, query: 2, seed: 6, labels: 'planted' }),
 ];
-const binaryTasks = createSyntheticTasks(layout, { tasks: 3, support: 6, query: 5, seed: 3, labels: 'planted-binary' });
+const binaryTasks = [
+  ...createSyntheticTasks(layout, { tasks: 3, support: 6, query: 5, seed: 3, labels: 'planted-binary' }),
+  ...createSyntheticTasks(layout, { tasks: 1, support: 8, query: 7, seed: 7, labels: 'planted-binary' }),
+];
 
 interface Case {
   readonly name: string;

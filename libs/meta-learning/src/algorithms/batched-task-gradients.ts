@@ -14,7 +14,7 @@ import {
   sumOverTasks,
   type StackedInnerSpec,
 } from './batched-decision.js';
-import { decideFromFirst, firstLayer, firstLayerBase, gramApplies, gramInnerLoop, gramKernel, gramTapeFreeLoop } from './gram-decision.js';
+import { decideFromFirst, firstLayer, firstLayerBase, gramApplies, gramInnerLoop, gramKernel } from './gram-decision.js';
 import type { TableRowGradient, TaskContext } from './task-gradients.js';
 import { deviceNames, named } from './device-params.js';
 
@@ -26,8 +26,9 @@ export interface GroupGradients {
 }
 
 /**
- * MAML / FOMAML for a group of tasks with equal support sizes and equal query sizes under
- * decision-layer adaptation, all tasks in one stacked computation (see batched-decision.ts).
+ * MAML / FOMAML for a group of tasks under decision-layer adaptation, all tasks in one stacked
+ * computation (see batched-decision.ts), padded to the largest support and query with rows that
+ * weigh zero in every loss.
  * Same result as summing `mamlTaskGradients` / `fomamlTaskGradients` over the tasks (tests compare
  * them and check the second-order result against finite differences).
  * `secondOrder`: the inner loop on the outer tape (exact MAML; Meta-SGD rates use the explicit stacked
@@ -50,12 +51,14 @@ export function groupGradients(ctx: TaskContext, tasks: ReadonlyArray<{ s: Model
         const hs = stackedHidden(model, q, S, xs[names.length] as tf.Tensor2D);
         const hq = stackedHidden(model, q, Q, xs[names.length + 1] as tf.Tensor2D);
         if (gram) {
-          const st = gramInnerLoop(model, q, hs, S.labels, spec);
-          const zq = firstLayer(firstLayerBase(model, q, hq), gramKernel(hq, hs), st, spec.lr);
-          return stackedLoss(model, decideFromFirst(model, st.upper, zq), Q.labels);
+          // The hand-written inner backward, taped: the outer gradient differentiates its few
+          // forward ops instead of tfjs's generated gradient graph (reshapes, casts, broadcast sums).
+          const st = gramInnerLoop(model, q, hs, S.labels, S.weights, spec);
+          const zq = firstLayer(firstLayerBase(model, q, hq), gramKernel(hq, hs), st, 1);
+          return stackedLoss(model, decideFromFirst(model, st.upper, zq), Q.labels, Q.weights);
         }
-        const fast = stackedInnerLoop(model, q, hs, S.labels, spec);
-        return stackedLoss(model, stackedDecide(model, fast, hq), Q.labels);
+        const fast = stackedInnerLoop(model, q, hs, S.labels, S.weights, spec);
+        return stackedLoss(model, stackedDecide(model, fast, hq), Q.labels, Q.weights);
       })([...names.map((n) => p[n]), es, eq], ones);
       const out = named(names, grads);
       for (const n of model.lrNames) {
@@ -77,7 +80,7 @@ export function groupGradients(ctx: TaskContext, tasks: ReadonlyArray<{ s: Model
     // taskGroups sends FOMAML here only without Meta-SGD rates, and configs always have a hidden layer,
     // so the closed form applies. The adapted first layer enters as the leaves cˢ·θ₀, cˢ·β₀ (plus the
     // constant −lr·hsᵀ·Aₛ part through the kernel): their gradient is Σ_t ∂L_q/∂W₀′ at the adapted weights.
-    const st = gramTapeFreeLoop(model, p, hsConst, S.labels, spec);
+    const st = gramInnerLoop(model, p, hsConst, S.labels, S.weights, spec);
     const upper = model.decisionNames.slice(2);
     const first = [weightName(0), biasName(0)];
     const leaves = [...outer, ...first, ...upper];
@@ -86,7 +89,7 @@ export function groupGradients(ctx: TaskContext, tasks: ReadonlyArray<{ s: Model
       const q = named(leaves, xs);
       const hq = stackedHidden(model, q, Q, xs[leaves.length] as tf.Tensor2D);
       const zq = firstLayer(firstLayerBase(model, q, hq), gramKernel(hq, hsConst), { acc: st.acc, decay: 1 }, 1);
-      return stackedLoss(model, decideFromFirst(model, q, zq), Q.labels);
+      return stackedLoss(model, decideFromFirst(model, q, zq), Q.labels, Q.weights);
     })([...outer.map((n) => p[n]), ...firstValues, ...upper.map((n) => st.upper[n]), eq], ones);
     const out = named(leaves, grads);
     for (const n of upper) {

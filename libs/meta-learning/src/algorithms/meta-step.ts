@@ -32,8 +32,9 @@ export interface MetaStepOptions {
   /** L2 coefficient on the adapted parameters inside the support loss. @defaultValue 0 */
   readonly innerL2: number;
   /**
-   * Run tasks of equal support and query sizes as one stacked computation (decision-layer
-   * adaptation, MAML and FOMAML; FOMAML with Meta-SGD rates stays task by task). Same result up to
+   * Run tasks of similar support and query sizes (same power-of-two bucket) as one stacked
+   * computation, padded with zero-weight rows (decision-layer adaptation, MAML and FOMAML; FOMAML
+   * with Meta-SGD rates stays task by task). Same result up to
    * float rounding; `false` forces the task-by-task loop (tests compare the two). @defaultValue true
    */
   readonly batchTasks: boolean;
@@ -110,7 +111,7 @@ export function deviceParams(model: MetaModel, params: FlatParams): NamedTensors
 /**
  * The pure meta-step `(params, tasks) → (gradient, taskCount, loss)`: same inputs, same bytes out,
  * no state, every tensor released (so workers can run it and the trainer averages gradients weighted
- * by `taskCount`). Tasks of equal sizes run stacked (`batchTasks`), others one by one, each group in its own `tf.tidy`; dense gradients accumulate on
+ * by `taskCount`). Tasks of similar sizes run stacked and padded (`batchTasks`, see `taskGroups`), others one by one, each group in its own `tf.tidy`; dense gradients accumulate on
  * device, table-row gradients are scattered on the host, and everything is read once at the end
  * (never `dataSync` inside a tidy).
  * @throws MetaLearningError `ML_TASKS_EMPTY`, `ML_SIZE_MISMATCH`, `ML_CONFIG_INVALID`, `ML_ROWS_INVALID`, `ML_NON_FINITE`.
@@ -175,8 +176,11 @@ export function metaStep(model: MetaModel, params: FlatParams, tasks: readonly U
 
 /**
  * Task indices in groups run together: with `batchTasks`, decision-layer adaptation and MAML (or
- * FOMAML without Meta-SGD rates) and at least one inner step, tasks of equal support and query sizes form one group (first
- * appearance order); everything else runs alone.
+ * FOMAML without Meta-SGD rates) and at least one inner step, tasks whose support sizes share a
+ * power-of-two bucket (and query sizes too) form one group, padded to its largest task (first
+ * appearance order); everything else runs alone. Padding costs at most 2× the rows of a group;
+ * one stacked group instead of a task-by-task loop saves hundreds of small ops per task, which is
+ * what a meta-step costs (tensorflow, MeLU size, supports of 2–90 rows: see docs/results.md).
  */
 function taskGroups(model: MetaModel, o: MetaStepOptions, inputs: ReadonlyArray<{ s: ModelInputs; q: ModelInputs }>): number[][] {
   const stackable =
@@ -189,7 +193,7 @@ function taskGroups(model: MetaModel, o: MetaStepOptions, inputs: ReadonlyArray<
   }
   const groups = new Map<string, number[]>();
   inputs.forEach(({ s, q }, i) => {
-    const key = `${s.count}/${q.count}`;
+    const key = `${sizeBucket(s.count)}/${sizeBucket(q.count)}`;
     const g = groups.get(key);
     if (g === undefined) {
       groups.set(key, [i]);
@@ -198,6 +202,11 @@ function taskGroups(model: MetaModel, o: MetaStepOptions, inputs: ReadonlyArray<
     }
   });
   return [...groups.values()];
+}
+
+/** The power-of-two bucket of a row count: 1, 2, 3–4, 5–8, … share a bucket each. */
+function sizeBucket(count: number): number {
+  return count <= 1 ? 1 : 2 ** Math.ceil(Math.log2(count));
 }
 
 function readResult(

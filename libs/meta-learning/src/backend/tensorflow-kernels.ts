@@ -8,7 +8,10 @@ import type { DataId, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from 
 //   which is 0 / 1 and keeps NaN (both ops propagate it), as tfjs's own kernel does.
 // - `Cast` to the dtype the tensor already has (tfjs-core's Mul gradient casts dy's partner to
 //   float32) runs a real TensorFlow Cast; the cpu and wasm backends return the same data. Here too.
-// Both are registered for the `tensorflow` backend only; every other case calls tfjs-node's own kernel.
+// - `Reshape` to the shape the tensor already has (every Add/Sub/Mul/Div gradient in tfjs-core ends
+//   with `reshape(res, x.shape)`, broadcast or not: 280 of them per second-order meta-step) uploads
+//   a shape tensor and runs a TensorFlow Reshape. Here it shares the data, as Identity does.
+// All are registered for the `tensorflow` backend only; every other case calls tfjs-node's own kernel.
 
 /** The part of tfjs-node's NodeJSKernelBackend these kernels call. */
 interface NodeKernelBackend {
@@ -67,8 +70,23 @@ function sameDtypeCast(original: KernelFunc): KernelFunc {
   };
 }
 
+/** A reshape to the input's own shape shares the input's data (refcounted). */
+function sameShapeReshape(original: KernelFunc): KernelFunc {
+  return (args) => {
+    const { backend } = args;
+    const x = args.inputs['x'] as TensorInfo;
+    const shape = (args.attrs as NamedAttrMap | undefined)?.['shape'];
+    const same = Array.isArray(shape) && shape.length === x.shape.length && shape.every((d, i) => d === x.shape[i]);
+    if (!same || !isNodeKernelBackend(backend)) {
+      return original(args);
+    }
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+}
+
 /**
- * Replaces tfjs-node's `Step` and same-dtype `Cast` kernels with the fast forms above. Idempotent;
+ * Replaces tfjs-node's `Step`, same-dtype `Cast` and same-shape `Reshape` kernels with the fast forms above. Idempotent;
  * call after `@tensorflow/tfjs-node` is imported (it registers the originals). Returns the kernels
  * replaced by this call.
  */
@@ -79,6 +97,9 @@ export function registerTensorflowKernels(): string[] {
   }
   if (replaceKernel(tf.Cast, sameDtypeCast)) {
     replaced.push(tf.Cast);
+  }
+  if (replaceKernel(tf.Reshape, sameShapeReshape)) {
+    replaced.push(tf.Reshape);
   }
   return replaced;
 }
