@@ -111,7 +111,7 @@ export interface BenchServing {
 export const DEPLOYED_SERVING_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=32'];
 
 /**
- * Starts apps/serving (wasm backend) with `env` over the bench world; resolves once /readyz is 200.
+ * Starts apps/serving (wasm backend unless `env` sets METAREC_BACKEND) with `env` over the bench world; resolves once /readyz is 200.
  * The process gets {@link DEPLOYED_SERVING_NODE_FLAGS}; `SERVING_CPUS` pins it with taskset.
  * `SERVING_NODE_FLAGS` (space-separated) adds node flags to the serving process only, e.g.
  * `SERVING_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` (not allowed in NODE_OPTIONS) or `--trace-gc`.

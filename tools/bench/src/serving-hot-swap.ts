@@ -7,6 +7,7 @@ import autocannon from 'autocannon';
 import { Command } from 'commander';
 
 import { benchEnvironment, printTable, writeResult } from './bench-report.js';
+import { startBusyCore } from './busy-core.js';
 import { BENCH_TOKEN, startBenchRegistry } from './registry-bench-server.js';
 import { timingStats } from './bench-stats.js';
 import { SERVING_BENCH, setUpServingWorld, startServing } from './serving-bench-setup.js';
@@ -15,8 +16,10 @@ const opts = new Command('serving-hot-swap')
   .option('--duration <s>', 'seconds of load', (v) => Number(v), 20)
   .option('--connections <n>', 'autocannon connections', (v) => Number(v), 4)
   .option('--no-warm', 'skip the pass that adapts every user before the load (then nearly every request adapts)')
+  .option('--backend <name>', 'tfjs backend of the server: tensorflow | wasm | cpu', 'tensorflow')
+  .option('--busy-cpu <n>', 'keep this CPU busy with a CPU-bound process while measuring (the shared-pod condition)')
   .parse()
-  .opts<{ duration: number; connections: number; warm: boolean }>();
+  .opts<{ duration: number; connections: number; warm: boolean; backend: string; busyCpu?: string }>();
 
 const MODEL = 'melu-swap-bench';
 
@@ -44,7 +47,8 @@ for (const version of [1, 2, 3]) {
   await client.registerBundleDir(MODEL, await world.writeModel(version));
 }
 await client.moveAlias(MODEL, 'production', 1, { override: true, reason: 'bench start' });
-const serving = await startServing(world, { REGISTRY_URL: registry.url, MODEL_NAME: MODEL, BUNDLE_CACHE_DIR: `${world.dir}/bundles` });
+const stopBusy = opts.busyCpu === undefined ? (): void => undefined : startBusyCore(opts.busyCpu);
+const serving = await startServing(world, { METAREC_BACKEND: opts.backend, REGISTRY_URL: registry.url, MODEL_NAME: MODEL, BUNDLE_CACHE_DIR: `${world.dir}/bundles` });
 try {
   const users = world.world.warmUserIds;
   if (opts.warm) {
@@ -114,8 +118,8 @@ try {
     ],
   );
   console.log(`paths served: ${JSON.stringify(paths)}; adaptations refused by the gate: ${JSON.stringify(Object.fromEntries(refused))}`);
-  const file = writeResult('serving-hot-swap', env, {
-    config: { ...SERVING_BENCH, connections: opts.connections, durationS: opts.duration, warmedUsers: opts.warm },
+  const file = writeResult(`serving-hot-swap-${opts.backend}${opts.busyCpu === undefined ? '' : '-busy'}`, env, {
+    config: { ...SERVING_BENCH, backend: opts.backend, busyCpu: opts.busyCpu ?? null, connections: opts.connections, durationS: opts.duration, warmedUsers: opts.warm },
     requests: result.requests.total,
     failed,
     errors: result.errors,
@@ -132,6 +136,7 @@ try {
     process.exitCode = 1;
   }
 } finally {
+  stopBusy();
   await serving.stop();
   await registry.stop();
   await world.close();

@@ -1,4 +1,4 @@
-// Serving request latency over loopback against the real serving process (wasm backend, Redis
+// Serving request latency over loopback against the real serving process (--backend, Redis
 // online store): cold path (prior), adaptation path (5 steps on 20 ratings + rank of 500
 // candidates), cached path, onboarding; memory and live tensors over a 10,000-request soak;
 // throughput of one process at p99 <= 20 ms (autocannon). Targets (issue 8): adaptation p99 <= 15 ms,
@@ -20,6 +20,7 @@ import autocannon from 'autocannon';
 import { Command } from 'commander';
 
 import { benchEnvironment, printTable, writeResult } from './bench-report.js';
+import { startBusyCore } from './busy-core.js';
 import { timingStats, type TimingStats } from './bench-stats.js';
 import { metricValue } from './metric-value.js';
 import { DEPLOYED_SERVING_NODE_FLAGS, SERVING_BENCH, setUpServingWorld, startServing } from './serving-bench-setup.js';
@@ -31,8 +32,10 @@ const opts = new Command('serving-latency')
   .option('--connections <list>', 'autocannon connection counts (0: no throughput runs)', (v) => v.split(',').map(Number).filter((n) => n > 0), [1, 2, 4, 8])
   .option('--server-cpu <n>', 'pin the server to this CPU and the bench (client) to the others: the "one core" of the targets')
   .option('--no-memo', 'serve with SCORE_MEMO_ENTRIES=0 (every request rescores all candidates); writes serving-latency-no-memo.json')
+  .option('--backend <name>', 'tfjs backend of the server: tensorflow | wasm | cpu', 'tensorflow')
+  .option('--busy-cpu <n>', 'keep this CPU busy with a CPU-bound process while measuring (the shared-pod condition)')
   .parse()
-  .opts<{ requests: number; soak: number; duration: number; connections: number[]; memo: boolean; serverCpu?: string }>();
+  .opts<{ requests: number; soak: number; duration: number; connections: number[]; memo: boolean; serverCpu?: string; backend: string; busyCpu?: string }>();
 
 if (opts.serverCpu !== undefined) {
   const others = os.cpus().map((_, i) => i).filter((i) => String(i) !== opts.serverCpu);
@@ -151,7 +154,9 @@ const env = benchEnvironment();
 const world = await setUpServingWorld();
 const modelDir = await world.writeModel(1);
 // The adaptation gate is opened wide: this bench measures the request path, not the limiter.
+const stopBusy = opts.busyCpu === undefined ? (): void => undefined : startBusyCore(opts.busyCpu);
 const serving = await startServing(world, {
+  METAREC_BACKEND: opts.backend,
   MODEL_DIR: modelDir,
   ADAPT_RATE_PER_SEC: '100000',
   ADAPT_BURST: '100000',
@@ -216,7 +221,7 @@ try {
     ['HTTP floor (/healthz)', floor.stats.p50_ms, floor.stats.p99_ms, ''],
     [`soak cached x${opts.soak}`, soak.stats.p50_ms, soak.stats.p99_ms, JSON.stringify(soak.paths)],
   ] as const;
-  printTable(`serving latency over loopback (${SERVING_BENCH.candidates} candidates, k=${SERVING_BENCH.k}, score memo ${opts.memo ? 'on' : 'off'}, server ${opts.serverCpu === undefined ? 'unpinned' : `on CPU ${opts.serverCpu}`}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores)`, ['path', 'p50 ms', 'p99 ms', 'paths seen'], rows);
+  printTable(`serving latency over loopback (${opts.backend}${opts.busyCpu === undefined ? ', quiet' : `, CPU ${opts.busyCpu} busy`}, ${SERVING_BENCH.candidates} candidates, k=${SERVING_BENCH.k}, score memo ${opts.memo ? 'on' : 'off'}, server ${opts.serverCpu === undefined ? 'unpinned' : `on CPU ${opts.serverCpu}`}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores)`, ['path', 'p50 ms', 'p99 ms', 'paths seen'], rows);
   const stageNames = ['user', 'candidates', 'profiles', 'encode', 'queue', 'adapt', 'score', 'rank', 'handler', 'outside'];
   const breakdown = { cold: stageTable(cold), adapted: stageTable(adapted), cached: stageTable(cached), floor: stageTable(floor) };
   printTable(
@@ -227,8 +232,9 @@ try {
   printTable('soak memory', ['after requests', 'rss MiB', 'heap used MiB', 'external MiB', 'live tensors'], samples.map((m) => [m.requests, m.rssMiB, m.heapUsedMiB, m.externalMiB, m.tensors]));
   printTable('throughput (autocannon, cached path)', ['connections', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non2xx'], throughput.map((t) => [t.connections, t.reqPerSec, t.p50Ms, t.p99Ms, t.errors, t.non2xx]));
   console.log(`\nbest throughput at p99 <= ${TARGETS.throughputP99Ms} ms: ${best === null ? 'none' : `${best.reqPerSec} req/s (${best.connections} connections)`}`);
-  const file = writeResult(opts.memo ? 'serving-latency' : 'serving-latency-no-memo', env, {
-    config: { ...SERVING_BENCH, scoreMemo: opts.memo, serverCpu: opts.serverCpu ?? null, serverNodeFlags: DEPLOYED_SERVING_NODE_FLAGS, client: 'node:http keep-alive' },
+  const condition = `${opts.backend}${opts.busyCpu === undefined ? '' : '-busy'}`;
+  const file = writeResult(`${opts.memo ? 'serving-latency' : 'serving-latency-no-memo'}-${condition}`, env, {
+    config: { ...SERVING_BENCH, backend: opts.backend, busyCpu: opts.busyCpu ?? null, scoreMemo: opts.memo, serverCpu: opts.serverCpu ?? null, serverNodeFlags: DEPLOYED_SERVING_NODE_FLAGS, client: 'node:http keep-alive' },
     targets: TARGETS,
     cold: cold.stats,
     adapted: adapted.stats,
@@ -243,6 +249,7 @@ try {
   });
   console.log(`wrote ${file}`);
 } finally {
+  stopBusy();
   await serving.stop();
   // SERVING_LOG_FILE: the server's output (e.g. with SERVING_NODE_FLAGS=--trace-gc) for offline reading.
   const logFile = process.env['SERVING_LOG_FILE'];

@@ -49,7 +49,7 @@ describe.runIf(tensorflow.available)('metaStep on the tensorflow backend', () =>
   it('runs on tensorflow, chosen and logged by selectBackend', async () => {
     expect(tf.getBackend()).toBe('tensorflow');
     // The thread pools in the label: one each unless the environment set TensorFlow's variables.
-    expect(lines.some((l) => /^tfjs backend: tensorflow \(\d+ intra-op \/ \d+ inter-op threads\), as preferred$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^tfjs backend: tensorflow \(\d+ intra-op \/ \d+ inter-op threads, oneDNN (on|off)\), as preferred$/.test(l))).toBe(true);
     // Unset preference: tensorflow is the best available backend once the addon is built.
     const best = await selectBackend();
     expect(best.name).toBe('tensorflow');
@@ -88,7 +88,7 @@ describe.runIf(tensorflow.available)('metaStep on the tensorflow backend', () =>
 });
 
 // Parity with cpu, on the model and data of cross-backend.test.ts (cpu vs wasm, 1e-4). TensorFlow
-// runs float32 with oneDNN kernels (other summation orders than cpu's loops); measured worst
+// runs float32 with Eigen kernels, oneDNN off by default (other summation orders than cpu's loops); measured worst
 // differences on TF 2.21: 2.4e-7 (scores), 1.3e-7 (MAML gradient), 9.5e-7 (Meta-SGD). 1e-5 absolute on gradients of
 // magnitude ~1e-2..1 and scores ~3 is float32 round-off through 3-5 SGD steps, not a wrong term.
 const PARITY_ABS = 1e-5;

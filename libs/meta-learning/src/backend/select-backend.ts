@@ -201,7 +201,7 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
       result.simd !== undefined
         ? `${name} (${result.simd ? 'SIMD' : 'no SIMD'})`
         : result.threads !== undefined
-          ? `${name} (${result.threads.intraOp} intra-op / ${result.threads.interOp} inter-op threads)`
+          ? `${name} (${result.threads.intraOp} intra-op / ${result.threads.interOp} inter-op threads, oneDNN ${result.threads.oneDnn ? 'on' : 'off'})`
           : name;
     const reason = options.preferred !== undefined ? `${label}, as preferred` : skipped.length > 0 ? `${label} after ${skipped.join('; ')}` : label;
     if (result.simd === false) {
