@@ -80,7 +80,8 @@ case "$PKG_NAME" in
 esac
 [[ "$PKG_VERSION" == "$TFJS_NODE_VERSION" ]] || die "$PKG_NAME is $PKG_VERSION, this script builds $TFJS_NODE_VERSION (update both together)"
 
-NAPI="$(node -p "Math.max(...require('$PKG/package.json').binary.napi_versions.filter((v) => v <= Number(process.versions.napi)))")"
+# String(): `node -p` colours a number when FORCE_COLOR is set (nx and vitest set it), a string never.
+NAPI="$(node -p "String(Math.max(...require('$PKG/package.json').binary.napi_versions.filter((v) => v <= Number(process.versions.napi))))")"
 ADDON_REL="lib/napi-v$NAPI/tfjs_binding.node"
 
 # Loads the package and runs one op on the `tensorflow` backend; prints the TF version it reports.
