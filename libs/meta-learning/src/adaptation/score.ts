@@ -8,6 +8,7 @@ import { biasName, PARAM_NAMES, weightName } from '../model/meta-model.js';
 import { disposeInputs, itemTableRowsOf, prepareInputs, userTableRows, writePooledCategories, type ItemRows } from '../model/model-inputs.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import type { AdaptedUser } from './adapt.js';
+import { denseLayer, matMul2d } from '../backend/mat-mul-2d.js';
 
 function userParams(user: AdaptedUser): NamedTensors {
   return { ...(user.base.tensors as NamedTensors), ...(user.overrides as NamedTensors) };
@@ -81,12 +82,12 @@ function itemSideWeight(model: AdaptedUser['base']['model'], p: NamedTensors, w0
   const blocks: tf.Tensor2D[] = [w0e];
   let bias: tf.Tensor1D | null = null;
   if (C > 0) {
-    blocks.push(tf.matMul(p[PARAM_NAMES.categoryTable] as tf.Tensor2D, rest[0]));
+    blocks.push(matMul2d(p[PARAM_NAMES.categoryTable] as tf.Tensor2D, rest[0]));
   }
   if (N > 0) {
     const w0v = rest[rest.length - 1];
-    blocks.push(tf.matMul(p[PARAM_NAMES.numericWeight] as tf.Tensor2D, w0v));
-    bias = tf.reshape(tf.matMul(tf.reshape(p[PARAM_NAMES.numericBias], [1, d]), w0v), [-1]) as tf.Tensor1D;
+    blocks.push(matMul2d(p[PARAM_NAMES.numericWeight] as tf.Tensor2D, w0v));
+    bias = tf.reshape(matMul2d(tf.reshape(p[PARAM_NAMES.numericBias], [1, d]) as tf.Tensor2D, w0v), [-1]) as tf.Tensor1D;
   }
   return { weight: tf.concat(blocks, 0), bias };
 }
@@ -123,7 +124,7 @@ export function score(user: AdaptedUser, userFields: Int32Array, items: ItemRows
       // The user half of layer 0 folds into its bias. It must be a fresh rank-1 tensor: tfjs-backend-wasm
       // 4.22's _FusedMatMul reads the bias rank from the *data* it shares with a reshape's source, so a
       // reshaped [1, h] → [h] bias throws "only supports rank-1 bias"; Add allocates a new [h] tensor.
-      const userPart = tf.add(p[biasName(0)], tf.reshape(tf.matMul(tf.tensor2d(userEmbValues, [1, U * d]), w0User), [-1]));
+      const userPart = tf.add(p[biasName(0)], tf.reshape(matMul2d(tf.tensor2d(userEmbValues, [1, U * d]), w0User), [-1]));
       const bias0 = itemSide.bias === null ? userPart : tf.add(userPart, itemSide.bias);
       const x = tf.tensor2d(input.values, [items.count, input.width]);
       return toOutput(user, fusedForward(user, p, x, itemSide.weight, bias0 as tf.Tensor1D));
@@ -144,7 +145,7 @@ function fusedForward(user: AdaptedUser, p: NamedTensors, h: tf.Tensor2D, w0: tf
     const hidden = k + 1 < L;
     const b = k === 0 ? w0 : (p[weightName(k)] as tf.Tensor2D);
     const bias = k === 0 ? bias0 : p[biasName(k)];
-    const z = tf.fused.matMul({ a, b, bias, activation: hidden && relu ? 'relu' : 'linear' }) as tf.Tensor2D;
+    const z = denseLayer(a, b, bias, hidden && relu ? 'relu' : 'linear');
     a = hidden && !relu ? activate(model, z) : z;
   }
   const out = tf.reshape(a, [a.shape[0]]) as tf.Tensor1D;

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { biasName, LR_PREFIX, weightName, type MetaModel } from '../model/meta-model.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import type { InnerLoopSpec } from './inner-loop.js';
+import { denseLayer, matMul2d } from '../backend/mat-mul-2d.js';
 
 /**
  * The serving-path inner loop for decision-layer adaptation, with the MLP's backward pass written
@@ -39,9 +40,9 @@ export function tapeFreeDecisionLoop(model: MetaModel, params: NamedTensors, hs:
       const w = fast[weightName(k)] as tf.Tensor2D;
       const b = fast[biasName(k)];
       if (k + 1 < L && relu) {
-        a = tf.fused.matMul({ a, b: w, bias: b, activation: 'relu' }) as tf.Tensor2D;
+        a = denseLayer(a, w, b, 'relu');
       } else {
-        const z = tf.fused.matMul({ a, b: w, bias: b }) as tf.Tensor2D;
+        const z = denseLayer(a, w, b, 'linear');
         pre.push(z);
         a = k + 1 < L ? tf.softplus(z) : z;
       }
@@ -53,7 +54,7 @@ export function tapeFreeDecisionLoop(model: MetaModel, params: NamedTensors, hs:
     const grads: NamedTensors = {};
     for (let k = L - 1; k >= 0; k--) {
       if (hsT === null || onesRow === null) {
-        grads[weightName(k)] = tf.matMul(inputs[k], dz, true, false);
+        grads[weightName(k)] = matMul2d(inputs[k], dz, true, false);
         grads[biasName(k)] = tf.sum(dz, 0);
       } else {
         grads[weightName(k)] = tf.matMul(k === 0 ? hsT : tf.transpose(inputs[k]), dz);
@@ -61,7 +62,7 @@ export function tapeFreeDecisionLoop(model: MetaModel, params: NamedTensors, hs:
       }
       if (k > 0) {
         const w = fast[weightName(k)] as tf.Tensor2D;
-        const da = native ? tf.matMul(dz, w, false, true) : tf.matMul(dz, tf.transpose(w));
+        const da = native ? matMul2d(dz, w, false, true) : tf.matMul(dz, tf.transpose(w));
         dz = tf.mul(da, relu ? tf.step(inputs[k]) : tf.sigmoid(pre[k - 1]));
       }
     }

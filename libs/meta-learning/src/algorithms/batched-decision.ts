@@ -99,12 +99,20 @@ export function perTaskCopies(model: MetaModel, p: NamedTensors, tasks: number, 
 }
 
 /**
+ * True on tensorflow, where a 3-D product is one op whatever its shape; the one-unit special cases
+ * below (two or three ops each) pay off only where wasm's 3-D matMul dispatches T tiny products.
+ */
+function nativeBatchMatMul(): boolean {
+  return tf.getBackend() === 'tensorflow';
+}
+
+/**
  * `a·w` per task (`[T, n, in]·[T, in, out]`). A one-unit layer (the output) is an element-wise
- * product and a sum instead: one wasm kernel each, where the 3-D matMul dispatches T tiny products.
+ * product and a sum instead, except on tensorflow: one wasm kernel each, where the 3-D matMul dispatches T tiny products.
  */
 export function stackedLinear(a: tf.Tensor, w: tf.Tensor): tf.Tensor {
   const [T, inDim, out] = w.shape;
-  if (out === 1) {
+  if (out === 1 && !nativeBatchMatMul()) {
     return tf.sum(tf.mul(a, tf.reshape(w, [T, 1, inDim])), -1, true);
   }
   return tf.matMul(a as tf.Tensor3D, w as tf.Tensor3D);
@@ -112,7 +120,7 @@ export function stackedLinear(a: tf.Tensor, w: tf.Tensor): tf.Tensor {
 
 /** `xᵀ·dz` per task (the weight gradient of `stackedLinear`), element-wise for a one-unit layer. */
 export function stackedWeightGrad(x: tf.Tensor, dz: tf.Tensor): tf.Tensor {
-  if (dz.shape[2] === 1) {
+  if (dz.shape[2] === 1 && !nativeBatchMatMul()) {
     const [T, , inDim] = x.shape;
     return tf.reshape(tf.sum(tf.mul(x, dz), 1), [T, inDim, 1]);
   }
@@ -122,7 +130,7 @@ export function stackedWeightGrad(x: tf.Tensor, dz: tf.Tensor): tf.Tensor {
 /** `dz·wᵀ` per task (the input gradient of `stackedLinear`), a broadcast product for a one-unit layer. */
 export function stackedInputGrad(dz: tf.Tensor, w: tf.Tensor): tf.Tensor {
   const [T, inDim, out] = w.shape;
-  if (out === 1) {
+  if (out === 1 && !nativeBatchMatMul()) {
     return tf.mul(dz, tf.reshape(w, [T, 1, inDim]));
   }
   return tf.matMul(dz as tf.Tensor3D, w as tf.Tensor3D, false, true);

@@ -4,6 +4,7 @@ import { activate, layerCount } from '../model/forward.js';
 import { biasName, weightName, type MetaModel } from '../model/meta-model.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import { perTaskCopies, stackedInputGrad, stackedLinear, stackedWeightGrad, type StackedInnerSpec } from './batched-decision.js';
+import { matMul2d } from '../backend/mat-mul-2d.js';
 
 // The first decision layer in closed form across inner steps. Its input hs (support embeddings) is
 // the same at every inner step, so every update of a task's first layer lies in the span of hs:
@@ -51,7 +52,7 @@ export function decideFromFirst(model: MetaModel, upper: NamedTensors, z0: tf.Te
 export function firstLayerBase(model: MetaModel, p: NamedTensors, x: tf.Tensor3D): tf.Tensor3D {
   const [T, n, inDim] = x.shape;
   const w = p[weightName(0)] as tf.Tensor2D;
-  const z = tf.add(tf.matMul(tf.reshape(x, [T * n, inDim]) as tf.Tensor2D, w), p[biasName(0)]);
+  const z = tf.add(matMul2d(tf.reshape(x, [T * n, inDim]) as tf.Tensor2D, w), p[biasName(0)]);
   return tf.reshape(z, [T, n, w.shape[1]]) as tf.Tensor3D;
 }
 

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DataId, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 
+import { registerMatMul2dKernel } from './mat-mul-2d.js';
+
 // tfjs-node 4.22 runs two kernels the meta-step calls hundreds of times far slower than needed
 // (measured on this machine, [512, 64] float32, one op each):
 // - `Step` (every relu gradient) is a tidy of isNaN, greater, ones (a host upload), fill and select:
@@ -86,7 +88,8 @@ function sameShapeReshape(original: KernelFunc): KernelFunc {
 }
 
 /**
- * Replaces tfjs-node's `Step`, same-dtype `Cast` and same-shape `Reshape` kernels with the fast forms above. Idempotent;
+ * Replaces tfjs-node's `Step`, same-dtype `Cast` and same-shape `Reshape` kernels with the fast forms above
+ * and adds the one-op 2-D product (mat-mul-2d.ts). Idempotent;
  * call after `@tensorflow/tfjs-node` is imported (it registers the originals). Returns the kernels
  * replaced by this call.
  */
@@ -100,6 +103,9 @@ export function registerTensorflowKernels(): string[] {
   }
   if (replaceKernel(tf.Reshape, sameShapeReshape)) {
     replaced.push(tf.Reshape);
+  }
+  if (registerMatMul2dKernel()) {
+    replaced.push('MetarecMatMul2D');
   }
   return replaced;
 }
