@@ -1,5 +1,5 @@
 // Runs the PyTorch reference (shared/reference/melu_ref.py --bench) and our meta-step and
-// adapt-score benchmarks one after the other on this machine, and writes the ratios.
+// adapt-score benchmarks (tfjs on tensorflow and on wasm) one after the other on this machine, and writes the ratios.
 // Needs a Python with numpy + torch OUTSIDE the repo (see shared/reference/README.md).
 // Run: npx tsx --conditions=@metarec/source tools/bench/src/compare-reference.ts \
 //        [--python ../.venv-ref/bin/python] [--reference ../shared/reference/melu_ref.py] [--threads 1]
@@ -46,32 +46,38 @@ const tsx = (script: string, ...args: string[]): void => {
   console.error(`running ${script} ${args.join(' ')}`);
   execFileSync('npx', ['tsx', '--conditions=@metarec/source', path.join('tools', 'bench', 'src', script), ...args], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
 };
-tsx('meta-step.ts', '--steps', opts.steps, '--cpu-steps', opts.cpuSteps, '--out', 'compare-meta-step');
-tsx('adapt-score.ts', '--out', 'compare-adapt-score');
+const BACKENDS = ['tensorflow', 'wasm'] as const;
+tsx('meta-step.ts', '--steps', opts.steps, '--cpu-steps', opts.cpuSteps, '--backends', BACKENDS.join(','), '--out', 'compare-meta-step');
+for (const backend of BACKENDS) {
+  tsx('adapt-score.ts', '--backend', backend, '--out', `compare-adapt-score-${backend}`);
+}
 
 const read = <T>(name: string): T => (JSON.parse(readFileSync(path.join(RESULTS_DIR, `${name}.json`), 'utf8')) as { results: T }).results;
 const ours = read<{ modes: Array<{ backend: string; tasks: string; algorithm: string } & Stats> }>('compare-meta-step');
-const serving = read<{ latency: Stats }>('compare-adapt-score');
+const serving = Object.fromEntries(BACKENDS.map((b) => [b, read<{ latency: Stats }>(`compare-adapt-score-${b}`)]));
 const t = torch.results[`threads_${opts.threads}`];
-const mode = (algorithm: string, tasks: 'stacked' | 'loop'): Stats => {
-  const m = ours.modes.find((x) => x.backend === 'wasm' && x.algorithm === algorithm && x.tasks === tasks);
+const mode = (backend: string, algorithm: string, tasks: 'stacked' | 'loop'): number => {
+  const m = ours.modes.find((x) => x.backend === backend && x.algorithm === algorithm && x.tasks === tasks);
   if (m === undefined) {
-    throw new Error(`meta-step.json has no wasm ${tasks} ${algorithm} result`);
+    throw new Error(`meta-step.json has no ${backend} ${tasks} ${algorithm} result`);
   }
-  return m;
+  return m.p50_ms;
 };
 const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
 const rows = [
-  { what: 'meta-step 2nd order, stacked vs batched (ms, p50)', ours: mode('maml', 'stacked').p50_ms, torch: t.meta_step_second_order_batched.p50_ms },
-  { what: 'meta-step 1st order, stacked vs batched (ms, p50)', ours: mode('fomaml', 'stacked').p50_ms, torch: t.meta_step_first_order_batched.p50_ms },
-  { what: 'meta-step 2nd order, task by task (ms, p50)', ours: mode('maml', 'loop').p50_ms, torch: t.meta_step_second_order_loop.p50_ms },
-  { what: 'meta-step 1st order, task by task (ms, p50)', ours: mode('fomaml', 'loop').p50_ms, torch: t.meta_step_first_order_loop.p50_ms },
-  { what: 'adapt 5 + score 1,000 (ms, p50)', ours: serving.latency.p50_ms, torch: t.adapt5_score1000.p50_ms },
-  { what: 'adapt 5 + score 1,000 (ms, p99)', ours: serving.latency.p99_ms ?? Number.NaN, torch: t.adapt5_score1000.p99_ms ?? Number.NaN },
-].map((r) => ({ ...r, ratio: ratio(r.ours, r.torch) }));
+  { what: 'meta-step 2nd order, stacked vs batched (ms, p50)', ours: (b: string) => mode(b, 'maml', 'stacked'), torch: t.meta_step_second_order_batched.p50_ms },
+  { what: 'meta-step 1st order, stacked vs batched (ms, p50)', ours: (b: string) => mode(b, 'fomaml', 'stacked'), torch: t.meta_step_first_order_batched.p50_ms },
+  { what: 'meta-step 2nd order, task by task (ms, p50)', ours: (b: string) => mode(b, 'maml', 'loop'), torch: t.meta_step_second_order_loop.p50_ms },
+  { what: 'meta-step 1st order, task by task (ms, p50)', ours: (b: string) => mode(b, 'fomaml', 'loop'), torch: t.meta_step_first_order_loop.p50_ms },
+  { what: 'adapt 5 + score 1,000 (ms, p50)', ours: (b: string) => serving[b].latency.p50_ms, torch: t.adapt5_score1000.p50_ms },
+  { what: 'adapt 5 + score 1,000 (ms, p99)', ours: (b: string) => serving[b].latency.p99_ms ?? Number.NaN, torch: t.adapt5_score1000.p99_ms ?? Number.NaN },
+].map((r) => {
+  const values: Record<string, number> = Object.fromEntries(BACKENDS.map((b) => [b, r.ours(b)]));
+  return { what: r.what, torch: r.torch, values, ratios: Object.fromEntries(BACKENDS.map((b) => [b, ratio(values[b], r.torch)])) };
+});
 printTable(
-  `tfjs wasm vs PyTorch ${String(torch['torch'])} CPU, ${opts.threads} thread(s), same machine, one run (wall time)`,
-  ['figure', 'tfjs wasm', 'torch', 'tfjs / torch'],
-  rows.map((r) => [r.what, r.ours, r.torch, r.ratio]),
+  `tfjs (tensorflow, wasm) vs PyTorch ${String(torch['torch'])} CPU, ${opts.threads} thread(s), same machine, one run (wall time)`,
+  ['figure', 'tensorflow', 'wasm', 'torch', 'tensorflow / torch', 'wasm / torch'],
+  rows.map((r) => [r.what, r.values['tensorflow'], r.values['wasm'], r.torch, r.ratios['tensorflow'], r.ratios['wasm']]),
 );
 console.log(`\nwrote ${writeResult('compare-reference', env, { torchThreads: Number(opts.threads), torch: torch.results, rows })}`);
