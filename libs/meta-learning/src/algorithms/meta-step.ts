@@ -177,10 +177,10 @@ export function metaStep(model: MetaModel, params: FlatParams, tasks: readonly U
 /**
  * Task indices in groups run together: with `batchTasks`, decision-layer adaptation and MAML (or
  * FOMAML without Meta-SGD rates) and at least one inner step, tasks whose support sizes share a
- * power-of-two bucket (and query sizes too) form one group, padded to its largest task (first
- * appearance order); everything else runs alone. Padding costs at most 2× the rows of a group;
- * one stacked group instead of a task-by-task loop saves hundreds of small ops per task, which is
- * what a meta-step costs (tensorflow, MeLU size, supports of 2–90 rows: see docs/results.md).
+ * bucket (and query sizes too) form one group, padded to its largest task (first appearance
+ * order); everything else runs alone. A stacked group instead of a task-by-task loop saves hundreds
+ * of small ops per task, which is what a meta-step costs. Buckets trade padding for op count by
+ * backend (see {@link BUCKET_BASE}).
  */
 function taskGroups(model: MetaModel, o: MetaStepOptions, inputs: ReadonlyArray<{ s: ModelInputs; q: ModelInputs }>): number[][] {
   const stackable =
@@ -191,9 +191,10 @@ function taskGroups(model: MetaModel, o: MetaStepOptions, inputs: ReadonlyArray<
   if (!stackable) {
     return inputs.map((_, i) => [i]);
   }
+  const base = tf.getBackend() === 'tensorflow' ? BUCKET_BASE.tensorflow : BUCKET_BASE.other;
   const groups = new Map<string, number[]>();
   inputs.forEach(({ s, q }, i) => {
-    const key = `${sizeBucket(s.count)}/${sizeBucket(q.count)}`;
+    const key = `${sizeBucket(s.count, base)}/${sizeBucket(q.count, base)}`;
     const g = groups.get(key);
     if (g === undefined) {
       groups.set(key, [i]);
@@ -204,9 +205,18 @@ function taskGroups(model: MetaModel, o: MetaStepOptions, inputs: ReadonlyArray<
   return [...groups.values()];
 }
 
-/** The power-of-two bucket of a row count: 1, 2, 3–4, 5–8, … share a bucket each. */
-function sizeBucket(count: number): number {
-  return count <= 1 ? 1 : 2 ** Math.ceil(Math.log2(count));
+/**
+ * Row-count buckets grow by this factor: a group pads its tasks by at most this much. On tensorflow
+ * an op costs ~20 µs whatever its size up to thousands of rows, so few wide groups win; wasm's ops are
+ * cheap and its products compute-bound, so padding must stay small. Measured on ML-100K
+ * (metarec-eval meta_best, FOMAML, one seed; fit seconds): tensorflow one group 7, base 2 9; wasm
+ * base 2 11, one group 29 (before padding, equal sizes only: 28 on wasm).
+ */
+const BUCKET_BASE = { tensorflow: 16, other: 2 } as const;
+
+/** The bucket of a row count: the smallest power of `base` that holds it. */
+function sizeBucket(count: number, base: number): number {
+  return count <= 1 ? 1 : base ** Math.ceil(Math.log(count) / Math.log(base) - 1e-9);
 }
 
 function readResult(
