@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { matMul2d } from '../backend/mat-mul-2d.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import { biasName, PARAM_NAMES, weightName, type MetaModel } from './meta-model.js';
 import type { ModelInputs } from './model-inputs.js';
@@ -9,6 +10,7 @@ import type { ModelInputs } from './model-inputs.js';
  * gather (small local tables only), reshape, concat, 2-D matMul, add, relu/softplus, square, mean.
  * No sigmoid/tanh/exp on a taped path (their gradient reuses the saved forward output, so nested
  * `tf.grads` silently drop a term), no 3-D matMul (slow path on wasm; broadcast gradients are wrong).
+ * Products go through `matMul2d` (one TensorFlow MatMul on tensorflow, `tf.matMul` elsewhere).
  * MatMul's gradient uses transposed products; on wasm, `selectBackend` (backend/) installs the kernel
  * that keeps those on XNNPACK's fast path (measured: cheaper than explicit-transpose customGrad here).
  */
@@ -31,10 +33,10 @@ export function embedRows(model: MetaModel, p: NamedTensors, x: EmbeddingInputs,
 /** Appends pooled categories and the numeric projection to `parts` and concatenates. */
 export function withItemSide(model: MetaModel, p: NamedTensors, x: Pick<ModelInputs, 'categories' | 'numeric'>, parts: tf.Tensor2D[]): tf.Tensor2D {
   if (x.categories !== null) {
-    parts.push(tf.matMul(x.categories, p[PARAM_NAMES.categoryTable] as tf.Tensor2D));
+    parts.push(matMul2d(x.categories, p[PARAM_NAMES.categoryTable] as tf.Tensor2D));
   }
   if (x.numeric !== null) {
-    parts.push(tf.add(tf.matMul(x.numeric, p[PARAM_NAMES.numericWeight] as tf.Tensor2D), p[PARAM_NAMES.numericBias]));
+    parts.push(tf.add(matMul2d(x.numeric, p[PARAM_NAMES.numericWeight] as tf.Tensor2D), p[PARAM_NAMES.numericBias]));
   }
   return parts.length === 1 ? parts[0] : tf.concat(parts, 1);
 }
@@ -57,7 +59,7 @@ export function decide(model: MetaModel, p: NamedTensors, h: tf.Tensor2D, fromLa
   const L = layerCount(model);
   let a = h;
   for (let k = fromLayer; k < L; k++) {
-    const z = tf.add(tf.matMul(a, p[weightName(k)] as tf.Tensor2D), p[biasName(k)]) as tf.Tensor2D;
+    const z = tf.add(matMul2d(a, p[weightName(k)] as tf.Tensor2D), p[biasName(k)]) as tf.Tensor2D;
     a = k + 1 < L ? activate(model, z) : z;
   }
   const out = tf.reshape(a, [a.shape[0]]) as tf.Tensor1D;
