@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker } from 'node:worker_threads';
 
 import type { BackendName } from '@metarec/meta-learning';
 
@@ -98,7 +98,15 @@ export class ComputePool {
   private spawn(): Slot {
     const entry = threadEntry();
     const data: ComputeThreadData = this.options.backend === undefined ? {} : { backend: this.options.backend };
-    const worker = new Worker(entry.entry, { eval: entry.eval, workerData: data, ...(entry.execArgv === undefined ? {} : { execArgv: entry.execArgv }) });
+    // SHARE_ENV: the thread's selectBackend writes TensorFlow's settings (TF_NUM_*_THREADS,
+    // TF_ENABLE_ONEDNN_OPTS) into the environment TensorFlow reads; a thread's own env copy never
+    // reaches it (checked: with a private copy TensorFlow started with oneDNN on regardless).
+    const worker = new Worker(entry.entry, {
+      eval: entry.eval,
+      workerData: data,
+      env: SHARE_ENV,
+      ...(entry.execArgv === undefined ? {} : { execArgv: entry.execArgv }),
+    });
     const slot: Slot = { worker, busy: null };
     worker.on('message', (message: ComputeResponse | ComputeReady) => this.onMessage(slot, message));
     worker.on('error', (error) => this.onDeath(slot, error));
