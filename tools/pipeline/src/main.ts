@@ -26,9 +26,11 @@ const ConfigSchema = z.object({
   REDIS_URL: env.url('Redis of the online store', ['redis:', 'rediss:']).default('redis://localhost:6380'),
   DATABASE_URL: env.url('PostgreSQL of the registry (a private schema per run)', ['postgres:', 'postgresql:']).default('postgres://metarec:metarec@localhost:55432/metarec'),
   LOG_LEVEL: env.oneOf(['debug', 'info', 'warn', 'error'], 'log level of the Kafka client').default('warn'),
-  // wasm until issue 15's speed work lands: on this 2-core box the tensorflow backend ran the main job's
-  // training in 135 s vs 55 s and its serving sample at p50 21 ms vs 6 ms (2026-12-07, docs/results.md).
-  METAREC_BACKEND: env.oneOf(['tensorflow', 'wasm', 'cpu'], 'tfjs backend of every app the pipeline starts and of its held-out check').default('wasm'),
+  // Unset: the best available, tensorflow once `npm run setup:tensorflow` built it (the README commands
+  // do), as in production; its training took 50 s vs 65 s on wasm (issue 15, docs/results.md).
+  METAREC_BACKEND: env
+    .oneOf(['tensorflow', 'wasm', 'cpu'], 'tfjs backend of every app the pipeline starts and of its held-out check (unset: the best available, tensorflow once built)')
+    .optional(),
 });
 
 const positiveInt = (name: string) => (raw: string): number => {

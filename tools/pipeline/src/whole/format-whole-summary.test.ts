@@ -20,6 +20,7 @@ const summary: WholePipelineSummary = {
   data: { users: 300, items: 200, events: 11_000, newUsers: 60, newItems: 20, producedBytes: 1_500_000, offlineStoreBytes: 450_000 },
   timingsMs: { 'train (coordinator + 2 workers) + evaluate + register': 34_400, ingest: 5_000 },
   coOccurrence: { interactions: 11_000, items: 190, pairs: 9_500, removed: 0, ms: 800 },
+  backend: 'tensorflow (1 intra-op / 1 inter-op threads, oneDNN off)',
   training: { runId: 'run-1', steps: 40, modelDir: '/m', lineagePath: '/m/lineage.json', evaluation: { users: 38, model: { mae: 0.7, rmse: 0.9 }, baselines: { itemMean: { mae: 0.77, rmse: 1 } } }, registered: { version: 1 }, bestStep: 30, stoppedEarly: false },
   coldUserMae: { model: 0.7, bestBaseline: { name: 'itemMean', mae: 0.77 } },
   heldOut: { users: 38, shrinkage: 10, adapted: 0.7, unadapted: 0.85, baselines: { globalMean: 0.92, userMean: 0.88, itemMean: 0.77, bias: 0.75 }, curve: [{ support: 0, model: 0.88, bias: 0.78 }, { support: 3, model: 0.84, bias: 0.77 }], unknownItems: { adapted: 0.76, meanAbsShift: 0.25 }, vsBest: { baseline: 'itemMean', difference: -0.07, se: 0.01 } },
@@ -36,6 +37,7 @@ const summary: WholePipelineSummary = {
 describe('formatWholeSummary', () => {
   it('prints data sizes, training time, cold-user MAE against the best baseline, serving latency and the URLs', () => {
     const text = formatWholeSummary(summary).join('\n');
+    expect(text).toContain('backend     tensorflow (1 intra-op / 1 inter-op threads, oneDNN off)');
     expect(text).toContain('300 users (60 arriving late), 200 items (20 released late), 11000 events');
     expect(text).toContain('rebuild job: 9500 item pairs for 190 items from 11000 interactions in 0.8 s');
     expect(text).toContain('40 meta-steps, parameters of step 30 kept (best on validation users), coordinator + 2 workers, 34.4 s');

@@ -40,6 +40,7 @@ export function formatWholeSummary(s: WholePipelineSummary): string[] {
   const train = t['train (coordinator + 2 workers) + evaluate + register'] ?? 0;
   const lines = [
     `run ${s.runId}`,
+    `backend     ${s.backend}`,
     `data        ${s.data.users} users (${s.data.newUsers} arriving late), ${s.data.items} items (${s.data.newItems} released late), ${s.data.events} events; produced ${mib(s.data.producedBytes)}, offline store ${mib(s.data.offlineStoreBytes)}`,
     `co-occur    rebuild job: ${s.coOccurrence.pairs} item pairs for ${s.coOccurrence.items} items from ${s.coOccurrence.interactions} interactions in ${(s.coOccurrence.ms / 1000).toFixed(1)} s`,
     `training    ${s.training.steps} meta-steps${s.training.stoppedEarly ? ' (stopped early)' : ''}, parameters of step ${s.training.bestStep} kept (best on validation users), coordinator + 2 workers, ${(train / 1000).toFixed(1)} s (run ${s.training.runId})`,

@@ -72,6 +72,8 @@ export interface WholePipelineOptions {
 /** What the run did, for the summary. */
 export interface WholePipelineSummary {
   readonly runId: string;
+  /** The tfjs backend of the held-out check, as `selectBackend` reported it (the apps pick the same unless pinned). */
+  readonly backend: string;
   readonly data: { readonly users: number; readonly items: number; readonly events: number; readonly newUsers: number; readonly newItems: number; readonly producedBytes: number; readonly offlineStoreBytes: number };
   readonly timingsMs: Readonly<Record<string, number>>;
   /** Ingest's co-occurrence rebuild job, run once after ingest. */
@@ -193,8 +195,9 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
     if (training.registered === null) {
       throw new Error('the trainer did not register the model');
     }
+    let backend = '';
     const heldOut = await time('held-out check (same users: unadapted prior, bias baseline)', async () => {
-      await selectBackend(o.backend === undefined ? {} : { preferred: o.backend });
+      backend = (await selectBackend(o.backend === undefined ? {} : { preferred: o.backend })).reason;
       return heldOutCheck(spec, training.modelDir);
     });
     const client = new RegistryClient({ baseUrl: registry.url, token: s.token });
@@ -241,6 +244,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
     const best = e === null ? null : [...Object.entries(e.baselines), ['bias', { mae: heldOut.baselines.bias }] as const].sort((a, b) => a[1].mae - b[1].mae)[0];
     return {
       runId,
+      backend,
       data: {
         users: produced.dataset.users.length,
         items: produced.dataset.items.length,
