@@ -1,6 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-import { unitTestConfig } from '../../vitest.shared.js';
+import { backendUnitTestConfig } from '../../vitest.shared.js';
 
 // Default export: vitest loads its config this way (see the lint allow-list).
-export default defineConfig(unitTestConfig());
+// The suite runs on cpu (`test`), wasm (`test-wasm`) and tensorflow (`test-tensorflow`); see README.
+export default defineConfig(
+  backendUnitTestConfig({
+    setupFile: 'src/testing/suite-backend.setup.ts',
+    // Pins wasm: it measures the wasm tensor heap reserved at install.
+    singleRunFiles: ['src/service/serving-service.test.ts'],
+  }),
+);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
@@ -7,10 +7,6 @@ import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-task
 import { adapt, fineTune, shrinkageStepScale } from './adapt.js';
 import { predictRows, score } from './score.js';
 import { loadParams } from './serving-params.js';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 const layout = syntheticLayout({ userFields: 3, itemFields: 2, cardinality: 20, categoryCount: 4, numericCount: 2 });
 const [task] = createSyntheticTasks(layout, { tasks: 1, support: 20, query: 50, seed: 5, labels: 'planted' });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { deviceParams } from '../algorithms/meta-step.js';
 import { embedRows } from '../model/forward.js';
@@ -11,10 +11,6 @@ import { disposeInputs, prepareInputs } from '../model/model-inputs.js';
 import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { innerLoop } from './inner-loop.js';
 import { tapeFreeDecisionLoop } from './tape-free-inner-loop.js';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 const layout = syntheticLayout({ userFields: 2, itemFields: 2, cardinality: 10, categoryCount: 3, numericCount: 2 });
 

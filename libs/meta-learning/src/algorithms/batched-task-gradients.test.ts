@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
 import type { ModelConfig } from '../model/model-config.js';
-import { selectBackend } from '../backend/select-backend.js';
+import { suiteBackendName } from '../testing/suite-backend.js';
 import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { metaStep, type MetaStepOptions } from './meta-step.js';
 
@@ -70,23 +70,22 @@ function compare(c: Case): { grad: number; loss: number } {
   return { grad: grad / scale, loss };
 }
 
-for (const backend of ['cpu', 'wasm'] as const) {
-  describe(`stacked meta-step equals the task loop on ${backend}`, () => {
-    for (const c of cases) {
-      it(c.name, async () => {
-        await selectBackend({ preferred: backend });
-        expect(tf.getBackend()).toBe(backend);
-        const d = compare(c);
-        expect(d.grad).toBeLessThan(1e-4);
-        expect(d.loss).toBeLessThan(1e-5);
-      });
-    }
-  });
-}
+// On the run's backend (METAREC_TEST_BACKEND: cpu, wasm or tensorflow).
+const backend = suiteBackendName();
+
+describe(`stacked meta-step equals the task loop on ${backend}`, () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(tf.getBackend()).toBe(backend);
+      const d = compare(c);
+      expect(d.grad).toBeLessThan(1e-4);
+      expect(d.loss).toBeLessThan(1e-5);
+    });
+  }
+});
 
 describe('stacked meta-step hygiene', () => {
-  it('leaks no tensors (cpu)', async () => {
-    await selectBackend({ preferred: 'cpu' });
+  it(`leaks no tensors (${backend})`, () => {
     const model = createMetaModel(layout, base);
     const params = initParams(model);
     for (const algorithm of ['maml', 'fomaml'] as const) {

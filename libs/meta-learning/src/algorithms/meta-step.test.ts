@@ -1,16 +1,12 @@
-import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { initParams } from '../model/init-params.js';
 import { createMetaModel, type MetaModel } from '../model/meta-model.js';
 import type { ModelConfig } from '../model/model-config.js';
 import { SeededRng } from '@metarec/runtime';
+import { suiteBackendName } from '../testing/suite-backend.js';
 import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { metaStep, type MetaStepOptions } from './meta-step.js';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 /*
  * Central finite differences in float32. For each parameter tensor we draw a random unit direction
@@ -112,7 +108,12 @@ describe('metaStep meta-gradients vs central finite differences', () => {
     }
   });
 
-  it('Meta-SGD: the learned per-element inner rates get the FD gradient (second order)', () => {
+  // Per backend: the lr/mlp/w0 direction has a derivative of 3.8e-4, below the 1e-3 scale floor,
+  // where the FD's own float32 rounding (~1e-5 absolute) is the error, and that rounding depends on
+  // the backend's summation order. Measured rel err there: cpu 7.3e-3, wasm 4.3e-3, tensorflow 1.33e-2,
+  // while the analytic gradients of the three agree to 1e-6 (cross-backend.test.ts).
+  const metaSgdRelTol = { cpu: REL_TOL, wasm: REL_TOL, tensorflow: 2e-2 }[suiteBackendName()];
+  it(`Meta-SGD: the learned per-element inner rates get the FD gradient (second order), rel err < ${metaSgdRelTol}`, () => {
     const model = createMetaModel(layout, { ...smallConfig, metaSgd: true, metaSgdInitLr: 0.3 });
     const params = initParams(model);
     const o = { algorithm: 'maml', innerSteps: 2 } as const;
@@ -120,7 +121,7 @@ describe('metaStep meta-gradients vs central finite differences', () => {
     const checks = fdChecks(model, params, gradient, o);
     expect(checks.filter((c) => c.name.startsWith('lr/')).length).toBe(model.decisionNames.length);
     for (const c of checks) {
-      expect(c.rel, `${c.name}: fd ${c.fd} vs analytic ${c.analytic}`).toBeLessThan(REL_TOL);
+      expect(c.rel, `${c.name}: fd ${c.fd} vs analytic ${c.analytic}`).toBeLessThan(metaSgdRelTol);
     }
   });
 

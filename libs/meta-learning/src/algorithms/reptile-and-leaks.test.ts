@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
@@ -7,10 +7,6 @@ import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-task
 import { concatRows } from '../training-loop/encoded-rows-ops.js';
 import { globalStep } from '../training-loop/train-global.js';
 import { metaStep, type MetaAlgorithm } from './meta-step.js';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 const layout = syntheticLayout({ userFields: 2, itemFields: 2, cardinality: 6, categoryCount: 3, numericCount: 1 });
 const tasks = createSyntheticTasks(layout, { tasks: 3, support: 6, query: 4, seed: 2, labels: 'planted' });

@@ -1,9 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+import { describe, expect, it } from 'vitest';
 
 /*
  * Why the model never puts sigmoid/tanh/exp/elu on a taped path: on tfjs 4.22 their gradient reads

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { broadcastMatMul } from './broadcast-mat-mul.js';
 import { registerMatMulGradient, restoreMatMulGradient } from './mat-mul-gradient.js';
-import { selectBackend } from './select-backend.js';
+import { suiteBackendName } from '../testing/suite-backend.js';
 
 const loss = (mm: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor): tf.Scalar => mm(a, b).square().sum();
 
@@ -26,11 +26,8 @@ function maxDiff(x: tf.Tensor, y: tf.Tensor): number {
   return tf.tidy(() => tf.sub(x, y).abs().max().dataSync()[0]);
 }
 
-describe.each(['wasm', 'cpu'] as const)('batched matMul gradients on %s', (backend) => {
-  beforeAll(async () => {
-    await selectBackend({ preferred: backend });
-  });
-
+// On the run's backend (METAREC_TEST_BACKEND: cpu, wasm or tensorflow): the gradient is tfjs-core's, global to every backend.
+describe(`batched matMul gradients on ${suiteBackendName()}`, () => {
   it("canary: tfjs's own matMul gradient throws when the batch dimension broadcasts", () => {
     restoreMatMulGradient(); // selectBackend installed ours, which reduces correctly
     const a = tf.randomNormal([3, 4, 5], 0, 1, 'float32', 1);

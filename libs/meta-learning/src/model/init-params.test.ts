@@ -1,6 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
 import type { EncodedRows, UserTask } from '@metarec/schemas';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { paramView } from '../params/flat-params.js';
 import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
@@ -9,10 +8,6 @@ import { initialLoopState } from '../training-loop/meta-loop-state.js';
 import { runMetaTrainingSync } from '../training-loop/meta-training-loop.js';
 import { initParams } from './init-params.js';
 import { createMetaModel, PARAM_NAMES, type MetaModel } from './meta-model.js';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 // Fields of different sizes, so a wrong offset (e.g. f × cardinality) would hit a known row.
 const layout = {

@@ -1,13 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { MetaLearningError } from '../errors.js';
 import { flattenTensors, paramView, unflattenToTensors } from './flat-params.js';
 import { assertLayoutsEqual, createParamLayout, layoutEntry, layoutsEqual, subLayout } from './param-layout.js';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 const specs = [
   { name: 'emb/user', shape: [4, 3] },

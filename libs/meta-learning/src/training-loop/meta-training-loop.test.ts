@@ -1,6 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
 import type { UserTask } from '@metarec/schemas';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { adapt } from '../adaptation/adapt.js';
 import { predictRows } from '../adaptation/score.js';
@@ -17,10 +16,6 @@ import { epochMetaBatches } from './meta-batches.js';
 import { initialLoopState, type MetaLoopState } from './meta-loop-state.js';
 import { runMetaTraining, runMetaTrainingSync, type MetaLoopOptions, type MetaTrainingResult } from './meta-training-loop.js';
 import { TrainingHealth } from './training-health.js';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 const layout = syntheticLayout({ userFields: 2, itemFields: 2, cardinality: 8, categoryCount: 3, numericCount: 2 });
 const train = createSyntheticTasks(layout, { tasks: 48, support: 10, query: 10, seed: 1, labels: 'planted' });

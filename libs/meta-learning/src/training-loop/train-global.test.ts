@@ -1,14 +1,9 @@
-import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { initParams } from '../model/init-params.js';
 import { createMetaModel } from '../model/meta-model.js';
 import { createSyntheticTasks, syntheticLayout } from '../testing/synthetic-tasks.js';
 import { trainGlobal } from './train-global.js';
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
 
 const layout = syntheticLayout({ userFields: 2, itemFields: 2, cardinality: 8, categoryCount: 3, numericCount: 2 });
 const train = createSyntheticTasks(layout, { tasks: 48, support: 10, query: 10, seed: 1, labels: 'planted' });

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createMetaModel, initParams, modelContractOf, saveModelDir, selectBackend } from '@metarec/meta-learning';
+import { createMetaModel, initParams, modelContractOf, saveModelDir } from '@metarec/meta-learning';
 
 import { ServingError } from '../errors.js';
 import { buildTestWorld, writeTestModelDir } from '../testing/test-world.js';
@@ -35,7 +35,6 @@ describe('loadServingModel', () => {
   }
 
   beforeAll(async () => {
-    await selectBackend({ preferred: 'cpu' });
     root = await mkdtemp(path.join(tmpdir(), 'serving-model-'));
   });
   afterAll(async () => {
