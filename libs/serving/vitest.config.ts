@@ -7,7 +7,11 @@ import { backendUnitTestConfig } from '../../vitest.shared.js';
 export default defineConfig(
   backendUnitTestConfig({
     setupFile: 'src/testing/suite-backend.setup.ts',
-    // Pins wasm: it measures the wasm tensor heap reserved at install.
-    singleRunFiles: ['src/service/serving-service.test.ts'],
+    singleRunFiles: [
+      // Pins wasm: it measures the wasm tensor heap reserved at install.
+      'src/service/serving-service.test.ts',
+      // Every backend in one file, each selected in turn.
+      'src/recommend/cross-backend-ranking.test.ts',
+    ],
   }),
 );

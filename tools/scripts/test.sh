@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: the whole check on a fresh clone. Installs dependencies if needed, starts the dev
-# services, runs lint + typecheck + unit tests for every project, then the integration tests one
+# services, runs lint + typecheck + unit tests for every project (and the per-backend runs), then the integration tests one
 # project at a time (they share one broker), and ends with one line of totals.
 # With CI=true no integration test may skip: a missing service fails the run.
 set -euo pipefail
@@ -25,7 +25,8 @@ mkdir -p "$LOG_DIR"
 LOG="$LOG_DIR/test-$(date +%Y%m%d-%H%M%S).log"
 
 status=0
-npx nx run-many -t lint typecheck test --outputStyle=static 2>&1 | tee "$LOG" || status=1
+# test-wasm and test-tensorflow: the suites that run once per tfjs backend (meta-learning, serving) again on those backends.
+npx nx run-many -t lint typecheck test test-wasm test-tensorflow --outputStyle=static 2>&1 | tee "$LOG" || status=1
 npx nx run-many -t int-test --parallel=1 --outputStyle=static 2>&1 | tee -a "$LOG" || status=1
 
 # Sum vitest's per-file-set "Tests  3 failed | 40 passed | 2 skipped (45)" lines into one
