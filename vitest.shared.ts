@@ -1,6 +1,8 @@
 // One place for the vitest settings every project shares. Project configs call these
 // so that unit and integration runs resolve workspace packages to their TypeScript
 // sources (the "@metarec/source" export condition) instead of needing a build first.
+import { fileURLToPath } from 'node:url';
+
 import { defaultServerConditions, type UserConfig } from 'vite';
 
 const SOURCE_CONDITION = '@metarec/source';
@@ -30,31 +32,33 @@ export function unitTestConfig(): UserConfig {
 /** Env var of a per-backend unit-test run (`test-wasm`, `test-tensorflow`); libs/meta-learning's `suite-backend.ts` reads it. */
 const TEST_BACKEND_ENV = 'METAREC_TEST_BACKEND';
 
-/** Options of {@link backendUnitTestConfig}. */
+/** The one setup file of backend-aware suites: the backend is libs/meta-learning's concept. */
+const SUITE_BACKEND_SETUP = fileURLToPath(new URL('libs/meta-learning/src/testing/suite-backend.setup.ts', import.meta.url));
+
+/** Options of {@link backendUnitTestConfig}; paths from the project root, run only in the plain `test` run (cpu). */
 export interface BackendUnitTestOptions {
-  /** Setup file (from the project root) that selects the run's backend before each test file. */
-  readonly setupFile: string;
-  /**
-   * Test files that run once, in the plain `test` run (cpu), and not again per backend: files that
-   * choose their backends themselves (cross-backend, kernel and defect tests) or use no tensors.
-   */
-  readonly singleRunFiles?: readonly string[];
+  /** Files that select their backends themselves: cross-backend parity, one backend's kernels or defects. */
+  readonly ownBackendFiles?: readonly string[];
+  /** Files that create no tensor, so a backend cannot change them; the setup file fails one that does. */
+  readonly tensorFreeFiles?: readonly string[];
 }
 
 /**
- * Unit tests of a project whose suite runs once per tfjs backend: `setupFile` selects the backend
+ * Unit tests of a project whose suite runs once per tfjs backend: the setup file selects the backend
  * named by METAREC_TEST_BACKEND (unset = cpu) before each file. With the variable set (the Nx
- * targets `test-wasm` and `test-tensorflow`), `singleRunFiles` are left out.
+ * targets `test-wasm` and `test-tensorflow`), `ownBackendFiles` and `tensorFreeFiles` are left out.
  */
-export function backendUnitTestConfig(options: BackendUnitTestOptions): UserConfig {
+export function backendUnitTestConfig(options: BackendUnitTestOptions = {}): UserConfig {
   const config = unitTestConfig() as UserConfig & { test: { exclude: string[] } };
   const perBackendRun = (process.env[TEST_BACKEND_ENV] ?? '') !== '';
+  const tensorFreeFiles = options.tensorFreeFiles ?? [];
   return {
     ...config,
     test: {
       ...config.test,
-      setupFiles: [options.setupFile],
-      exclude: [...config.test.exclude, ...(perBackendRun ? (options.singleRunFiles ?? []) : [])],
+      setupFiles: [SUITE_BACKEND_SETUP],
+      provide: { tensorFreeFiles },
+      exclude: [...config.test.exclude, ...(perBackendRun ? [...(options.ownBackendFiles ?? []), ...tensorFreeFiles] : [])],
     },
   } as UserConfig;
 }

@@ -6,8 +6,7 @@ import { backendUnitTestConfig } from '../../vitest.shared.js';
 // The suite runs on cpu (`test`), wasm (`test-wasm`) and tensorflow (`test-tensorflow`); see README, "Tests on each backend".
 export default defineConfig(
   backendUnitTestConfig({
-    setupFile: 'src/testing/suite-backend.setup.ts',
-    singleRunFiles: [
+    ownBackendFiles: [
       // Backend selection and the env gates, whatever backend is active.
       'src/backend/select-backend.test.ts',
       'src/backend/tensorflow-threads.test.ts',

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
-import { selectSuiteBackend, suiteBackendName, TEST_BACKEND_ENV } from './suite-backend.js';
+import { selectSuiteBackend, suiteBackendName, tensorCreationMark, tensorsCreatedSince, TEST_BACKEND_ENV } from './suite-backend.js';
 import { REQUIRE_TENSORFLOW_ENV } from './tensorflow-backend-gate.js';
 
 // What tfjs-node 4.22 throws after `npm ci` when its addon was never built (install script denied).
@@ -44,5 +44,15 @@ describe('selectSuiteBackend', () => {
     await expect(selectSuiteBackend({ [TEST_BACKEND_ENV]: 'tensorflow', [REQUIRE_TENSORFLOW_ENV]: '1' }, withoutTensorflowAddon)).rejects.toThrow(
       /METAREC_REQUIRE_TENSORFLOW=1 but the tensorflow backend is unavailable/,
     );
+  });
+});
+
+describe('tensorsCreatedSince (the tensor-free check of the setup file)', () => {
+  it('counts tensors created after the mark, disposed ones included, and not its own probes', () => {
+    const mark = tensorCreationMark();
+    expect(tensorsCreatedSince(mark)).toBe(0);
+    const again = tensorCreationMark();
+    tf.tidy(() => tf.add(tf.ones([2]), tf.ones([2])));
+    expect(tensorsCreatedSince(again)).toBe(3);
   });
 });

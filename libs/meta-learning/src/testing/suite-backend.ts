@@ -3,6 +3,8 @@
 // and each backend-aware project's vitest setup file (`src/testing/suite-backend.setup.ts`) selects
 // it before every test file. Tests that compare backends or guard one backend's kernels still pin
 // theirs; everything else runs on what this selected.
+import * as tf from '@tensorflow/tfjs';
+
 import { parseBackendName, selectBackend, type BackendName, type BackendSelection } from '../backend/select-backend.js';
 import { probeTensorflowBackend } from './tensorflow-backend-gate.js';
 
@@ -41,4 +43,16 @@ export async function selectSuiteBackend(env: Env = process.env, importModule?: 
     }
   }
   return { name, selection: await selectBackend({ preferred: name, ...(importModule === undefined ? {} : { importModule }) }) };
+}
+
+/** A point in tfjs's tensor numbering (tensors get ids in creation order) for {@link tensorsCreatedSince}. */
+export function tensorCreationMark(): number {
+  const probe = tf.scalar(0);
+  probe.dispose();
+  return probe.id;
+}
+
+/** Tensors created since `mark` (on any backend, disposed or not), not counting the probes. */
+export function tensorsCreatedSince(mark: number): number {
+  return tensorCreationMark() - mark - 1;
 }
