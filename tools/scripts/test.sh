@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: the whole check on a fresh clone. Installs dependencies if needed, starts the dev
-# services, runs lint + typecheck + unit tests for every project (and the per-backend runs), then the integration tests one
-# project at a time (they share one broker), and ends with one line of totals.
+# services, runs lint + typecheck + unit tests for every project (the tensor suites again on wasm and
+# tensorflow), then the integration tests one project at a time (they share one broker), and ends
+# with one line of totals.
 # With CI=true no integration test may skip: a missing service fails the run.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/ensure-setup.sh"
