@@ -1,8 +1,8 @@
 // The tfjs backend one unit-test run uses, so that a whole suite runs once per backend: the Nx
 // targets `test-wasm` and `test-tensorflow` set METAREC_TEST_BACKEND (`test` leaves it unset: cpu),
-// and each backend-aware project's vitest setup file (`src/testing/suite-backend.setup.ts`) selects
-// it before every test file. Tests that compare backends or guard one backend's kernels still pin
-// theirs; everything else runs on what this selected.
+// and the vitest setup file of every backend-aware project (`suite-backend.setup.ts`, wired by the
+// root vitest.shared.ts) selects it before each test file. Tests that compare backends or guard one
+// backend's kernels still pin theirs; everything else runs on what this selected.
 import * as tf from '@tensorflow/tfjs';
 
 import { parseBackendName, selectBackend, type BackendName, type BackendSelection } from '../backend/select-backend.js';
