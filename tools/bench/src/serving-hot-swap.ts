@@ -18,8 +18,9 @@ const opts = new Command('serving-hot-swap')
   .option('--no-warm', 'skip the pass that adapts every user before the load (then nearly every request adapts)')
   .option('--backend <name>', 'tfjs backend of the server: tensorflow | wasm | cpu', 'tensorflow')
   .option('--busy-cpu <n>', 'keep this CPU busy with a CPU-bound process while measuring (the shared-pod condition)')
+  .option('--busy-nice <n>', 'niceness of that process (19: it yields to the measuring client on the same core)', '0')
   .parse()
-  .opts<{ duration: number; connections: number; warm: boolean; backend: string; busyCpu?: string }>();
+  .opts<{ duration: number; connections: number; warm: boolean; backend: string; busyCpu?: string; busyNice: string }>();
 
 const MODEL = 'melu-swap-bench';
 
@@ -47,7 +48,7 @@ for (const version of [1, 2, 3]) {
   await client.registerBundleDir(MODEL, await world.writeModel(version));
 }
 await client.moveAlias(MODEL, 'production', 1, { override: true, reason: 'bench start' });
-const stopBusy = opts.busyCpu === undefined ? (): void => undefined : startBusyCore(opts.busyCpu);
+const stopBusy = opts.busyCpu === undefined ? (): void => undefined : startBusyCore(opts.busyCpu, Number(opts.busyNice));
 const serving = await startServing(world, { METAREC_BACKEND: opts.backend, REGISTRY_URL: registry.url, MODEL_NAME: MODEL, BUNDLE_CACHE_DIR: `${world.dir}/bundles` });
 try {
   const users = world.world.warmUserIds;
@@ -118,8 +119,8 @@ try {
     ],
   );
   console.log(`paths served: ${JSON.stringify(paths)}; adaptations refused by the gate: ${JSON.stringify(Object.fromEntries(refused))}`);
-  const file = writeResult(`serving-hot-swap-${opts.backend}${opts.busyCpu === undefined ? '' : '-busy'}`, env, {
-    config: { ...SERVING_BENCH, backend: opts.backend, busyCpu: opts.busyCpu ?? null, connections: opts.connections, durationS: opts.duration, warmedUsers: opts.warm },
+  const file = writeResult(`serving-hot-swap-${opts.backend}${opts.busyCpu === undefined ? '' : `-busy${opts.busyNice === '0' ? '' : `-nice${opts.busyNice}`}`}`, env, {
+    config: { ...SERVING_BENCH, backend: opts.backend, busyCpu: opts.busyCpu ?? null, busyNice: Number(opts.busyNice), connections: opts.connections, durationS: opts.duration, warmedUsers: opts.warm },
     requests: result.requests.total,
     failed,
     errors: result.errors,

@@ -34,8 +34,9 @@ const opts = new Command('serving-latency')
   .option('--no-memo', 'serve with SCORE_MEMO_ENTRIES=0 (every request rescores all candidates); writes serving-latency-no-memo.json')
   .option('--backend <name>', 'tfjs backend of the server: tensorflow | wasm | cpu', 'tensorflow')
   .option('--busy-cpu <n>', 'keep this CPU busy with a CPU-bound process while measuring (the shared-pod condition)')
+  .option('--busy-nice <n>', 'niceness of that process (19: it yields to the measuring client on the same core)', '0')
   .parse()
-  .opts<{ requests: number; soak: number; duration: number; connections: number[]; memo: boolean; serverCpu?: string; backend: string; busyCpu?: string }>();
+  .opts<{ requests: number; soak: number; duration: number; connections: number[]; memo: boolean; serverCpu?: string; backend: string; busyCpu?: string; busyNice: string }>();
 
 if (opts.serverCpu !== undefined) {
   const others = os.cpus().map((_, i) => i).filter((i) => String(i) !== opts.serverCpu);
@@ -154,7 +155,7 @@ const env = benchEnvironment();
 const world = await setUpServingWorld();
 const modelDir = await world.writeModel(1);
 // The adaptation gate is opened wide: this bench measures the request path, not the limiter.
-const stopBusy = opts.busyCpu === undefined ? (): void => undefined : startBusyCore(opts.busyCpu);
+const stopBusy = opts.busyCpu === undefined ? (): void => undefined : startBusyCore(opts.busyCpu, Number(opts.busyNice));
 const serving = await startServing(world, {
   METAREC_BACKEND: opts.backend,
   MODEL_DIR: modelDir,
@@ -221,7 +222,7 @@ try {
     ['HTTP floor (/healthz)', floor.stats.p50_ms, floor.stats.p99_ms, ''],
     [`soak cached x${opts.soak}`, soak.stats.p50_ms, soak.stats.p99_ms, JSON.stringify(soak.paths)],
   ] as const;
-  printTable(`serving latency over loopback (${opts.backend}${opts.busyCpu === undefined ? ', quiet' : `, CPU ${opts.busyCpu} busy`}, ${SERVING_BENCH.candidates} candidates, k=${SERVING_BENCH.k}, score memo ${opts.memo ? 'on' : 'off'}, server ${opts.serverCpu === undefined ? 'unpinned' : `on CPU ${opts.serverCpu}`}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores)`, ['path', 'p50 ms', 'p99 ms', 'paths seen'], rows);
+  printTable(`serving latency over loopback (${opts.backend}${opts.busyCpu === undefined ? ', quiet' : `, CPU ${opts.busyCpu} busy (nice ${opts.busyNice})`}, ${SERVING_BENCH.candidates} candidates, k=${SERVING_BENCH.k}, score memo ${opts.memo ? 'on' : 'off'}, server ${opts.serverCpu === undefined ? 'unpinned' : `on CPU ${opts.serverCpu}`}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores)`, ['path', 'p50 ms', 'p99 ms', 'paths seen'], rows);
   const stageNames = ['user', 'candidates', 'profiles', 'encode', 'queue', 'adapt', 'score', 'rank', 'handler', 'outside'];
   const breakdown = { cold: stageTable(cold), adapted: stageTable(adapted), cached: stageTable(cached), floor: stageTable(floor) };
   printTable(
@@ -232,9 +233,9 @@ try {
   printTable('soak memory', ['after requests', 'rss MiB', 'heap used MiB', 'external MiB', 'live tensors'], samples.map((m) => [m.requests, m.rssMiB, m.heapUsedMiB, m.externalMiB, m.tensors]));
   printTable('throughput (autocannon, cached path)', ['connections', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non2xx'], throughput.map((t) => [t.connections, t.reqPerSec, t.p50Ms, t.p99Ms, t.errors, t.non2xx]));
   console.log(`\nbest throughput at p99 <= ${TARGETS.throughputP99Ms} ms: ${best === null ? 'none' : `${best.reqPerSec} req/s (${best.connections} connections)`}`);
-  const condition = `${opts.backend}${opts.busyCpu === undefined ? '' : '-busy'}`;
+  const condition = `${opts.backend}${opts.busyCpu === undefined ? '' : `-busy${opts.busyNice === '0' ? '' : `-nice${opts.busyNice}`}`}`;
   const file = writeResult(`${opts.memo ? 'serving-latency' : 'serving-latency-no-memo'}-${condition}`, env, {
-    config: { ...SERVING_BENCH, backend: opts.backend, busyCpu: opts.busyCpu ?? null, scoreMemo: opts.memo, serverCpu: opts.serverCpu ?? null, serverNodeFlags: DEPLOYED_SERVING_NODE_FLAGS, client: 'node:http keep-alive' },
+    config: { ...SERVING_BENCH, backend: opts.backend, busyCpu: opts.busyCpu ?? null, busyNice: Number(opts.busyNice), scoreMemo: opts.memo, serverCpu: opts.serverCpu ?? null, serverNodeFlags: DEPLOYED_SERVING_NODE_FLAGS, client: 'node:http keep-alive' },
     targets: TARGETS,
     cold: cold.stats,
     adapted: adapted.stats,
