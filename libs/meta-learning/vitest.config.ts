@@ -19,6 +19,7 @@ export default defineConfig(
       'src/backend/tensorflow-kernels.test.ts',
       'src/backend/tensorflow-defects.test.ts',
       'src/backend/mat-mul-2d.test.ts',
+      'src/backend/relu-grad.test.ts',
       'src/adaptation/wasm-serving.test.ts',
       'src/algorithms/wasm-meta-step.test.ts',
       'src/algorithms/tensorflow-meta-step.test.ts',

@@ -4,6 +4,7 @@ import { biasName, LR_PREFIX, weightName, type MetaModel } from '../model/meta-m
 import type { NamedTensors } from '../params/flat-params.js';
 import type { InnerLoopSpec } from './inner-loop.js';
 import { denseLayer, matMul2d } from '../backend/mat-mul-2d.js';
+import { reluGrad } from '../backend/relu-grad.js';
 
 /**
  * The serving-path inner loop for decision-layer adaptation, with the MLP's backward pass written
@@ -62,8 +63,8 @@ export function tapeFreeDecisionLoop(model: MetaModel, params: NamedTensors, hs:
       }
       if (k > 0) {
         const w = fast[weightName(k)] as tf.Tensor2D;
-        const da = native ? matMul2d(dz, w, false, true) : tf.matMul(dz, tf.transpose(w));
-        dz = tf.mul(da, relu ? tf.step(inputs[k]) : tf.sigmoid(pre[k - 1]));
+        const da: tf.Tensor2D = native ? matMul2d(dz, w, false, true) : tf.matMul(dz, tf.transpose(w));
+        dz = relu ? reluGrad(da, inputs[k]) : (tf.mul(da, tf.sigmoid(pre[k - 1])) as tf.Tensor2D);
       }
     }
     for (const name of model.decisionNames) {

@@ -5,6 +5,7 @@ import { biasName, weightName, type MetaModel } from '../model/meta-model.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import { perTaskCopies, stackedInputGrad, stackedLinear, stackedWeightGrad, type StackedInnerSpec } from './batched-decision.js';
 import { matMul2d } from '../backend/mat-mul-2d.js';
+import { reluGrad } from '../backend/relu-grad.js';
 
 // The first decision layer in closed form across inner steps. Its input hs (support embeddings) is
 // the same at every inner step, so every update of a task's first layer lies in the span of hs:
@@ -124,7 +125,7 @@ export function gramInnerLoop(
       const gw = stackedWeightGrad(inputs[k - 1], dz);
       const gb = tf.sum(dz, 1, true);
       const da = stackedInputGrad(dz, w);
-      dz = tf.mul(da, relu ? tf.step(pre[k - 1]) : tf.sigmoid(pre[k - 1]));
+      dz = relu ? reluGrad(da, pre[k - 1]) : tf.mul(da, tf.sigmoid(pre[k - 1]));
       next[weightName(k)] = tf.sub(c === 1 ? w : tf.mul(w, c), gw);
       const b = upper[biasName(k)];
       next[biasName(k)] = tf.sub(c === 1 ? b : tf.mul(b, c), gb);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DataId, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 
 import { registerMatMul2dKernel } from './mat-mul-2d.js';
+import { registerReluGradKernel } from './relu-grad.js';
 
 // tfjs-node 4.22 runs two kernels the meta-step calls hundreds of times far slower than needed
 // (measured on this machine, [512, 64] float32, one op each):
@@ -89,7 +90,7 @@ function sameShapeReshape(original: KernelFunc): KernelFunc {
 
 /**
  * Replaces tfjs-node's `Step`, same-dtype `Cast` and same-shape `Reshape` kernels with the fast forms above
- * and adds the one-op 2-D product (mat-mul-2d.ts). Idempotent;
+ * and adds the one-op 2-D product (mat-mul-2d.ts) and relu derivative (relu-grad.ts). Idempotent;
  * call after `@tensorflow/tfjs-node` is imported (it registers the originals). Returns the kernels
  * replaced by this call.
  */
@@ -106,6 +107,9 @@ export function registerTensorflowKernels(): string[] {
   }
   if (registerMatMul2dKernel()) {
     replaced.push('MetarecMatMul2D');
+  }
+  if (registerReluGradKernel()) {
+    replaced.push('MetarecReluGrad');
   }
   return replaced;
 }
