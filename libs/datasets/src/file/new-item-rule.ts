@@ -27,7 +27,7 @@ export function defaultNewItemRule(dataset: Pick<Dataset, 'items'>, timestamps: 
   if (timestamps.kind === 'file') {
     return 'first-rating';
   }
-  throw new DatasetError('DS_INVALID_OPTION', 'the items have no release year and the ratings no timestamps: nothing says which items are new; give a release-year column or choose the random rule');
+  throw new DatasetError('DS_INVALID_OPTION', 'the items have no release year and the ratings no timestamps: nothing says which items are new; give a release-year column or choose the random rule (metarec-eval: --new-items random)');
 }
 
 /**
