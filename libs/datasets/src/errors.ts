@@ -4,8 +4,14 @@ export type DatasetErrorCode =
   | 'DS_CHECKSUM_MISMATCH'
   /** A required data file is missing or unreadable. */
   | 'DS_FILE_MISSING'
-  /** A line of a data file cannot be parsed (the message names file and line). */
+  /** A line (or Arrow row) of a data file cannot be parsed (the message names file, line and, when known, column). */
   | 'DS_MALFORMED_LINE'
+  /** A header names a column twice, or is otherwise unusable (the message names file, line and column). */
+  | 'DS_MALFORMED_HEADER'
+  /** A column the import needs is absent from a file (the message names file and column). */
+  | 'DS_COLUMN_MISSING'
+  /** A data file holds no data rows. */
+  | 'DS_FILE_EMPTY'
   /** The directory holds neither the ML-100K nor the ML-1M layout. */
   | 'DS_FORMAT_UNKNOWN'
   /** An option is out of range or inconsistent (the message names it). */
@@ -21,16 +27,19 @@ export class DatasetError extends Error {
 
   /** The file at fault, when a file is (absolute or as given). */
   readonly file?: string;
-  /** The 1-based line at fault, for `DS_MALFORMED_LINE`. */
+  /** The 1-based line at fault (the 1-based row for Arrow files), for `DS_MALFORMED_LINE` and `DS_MALFORMED_HEADER`. */
   readonly line?: number;
+  /** The column at fault, as `<1-based position> (<name>)`, when one is. */
+  readonly column?: string;
 
   constructor(
     readonly code: DatasetErrorCode,
     message: string,
-    options: { cause?: unknown; file?: string; line?: number } = {},
+    options: { cause?: unknown; file?: string; line?: number; column?: string } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.file = options.file;
     this.line = options.line;
+    this.column = options.column;
   }
 }

@@ -13,10 +13,25 @@ export type { GatherRowsInput } from './encoding/row-gather.js';
 
 export { EVENT_TYPE_CODE, interactionRecords } from './dataset/dataset.js';
 export type { Dataset, InteractionColumns } from './dataset/dataset.js';
+export { STAR_RATING_SCALE, parseRatingScale, ratingScaleOf } from './dataset/rating-scale.js';
+export type { RatingScale } from './dataset/rating-scale.js';
 
 export type { ChecksumStatus } from './movielens/checksums.js';
 export { importMovieLens } from './movielens/import-movielens.js';
 export type { ImportMovieLensOptions, MovieLensDataset, MovieLensFormat } from './movielens/import-movielens.js';
+
+export type { BadRow, BadRowPolicy } from './file/bad-rows.js';
+export { describeBadRow } from './file/bad-rows.js';
+export type { TimestampUnit } from './file/cell-values.js';
+export type { TabularFileOptions } from './file/tabular-file.js';
+export type { RatingsFileOptions } from './file/ratings-file.js';
+export { USER_ATTRIBUTES } from './file/user-features-file.js';
+export type { UserAttribute, UserFeaturesFileOptions } from './file/user-features-file.js';
+export type { ItemFeaturesFileOptions } from './file/item-features-file.js';
+export { importRatingFiles } from './file/import-rating-files.js';
+export type { FileDataset, ImportRatingFilesOptions, TimestampSource } from './file/import-rating-files.js';
+export { NEW_ITEM_RULES, defaultNewItemRule, itemAppearanceMs } from './file/new-item-rule.js';
+export type { NewItemRule } from './file/new-item-rule.js';
 
 export type { TaskFilter, TaskInteractions, TaskSplit, TaskSplitOptions } from './tasks/split-user-tasks.js';
 export { buildUserTasks } from './tasks/build-user-tasks.js';

@@ -3,12 +3,15 @@ import { execFileSync } from 'node:child_process';
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 
-import { generateSynthetic, importMovieLens } from '@metarec/datasets';
+import type { NewItemRule } from '@metarec/datasets';
+import { NEW_ITEM_RULES, generateSynthetic, importMovieLens, importRatingFiles, ratingScaleOf } from '@metarec/datasets';
 import type { RatingsTable, Scenario } from '@metarec/evaluation';
 import { ALL_SCENARIOS, isScenario, runEvaluation } from '@metarec/evaluation';
 import { parseBackendName, selectBackend } from '@metarec/meta-learning';
 
 import { ratingsTableFromDataset } from './dataset-table.js';
+import type { FileDatasetFlags } from './file-dataset.js';
+import { describeFileDataset, importOptionsFromFlags, ratingsTableFromFileDataset } from './file-dataset.js';
 import { mergeRunDirectories } from './merge-command.js';
 import type { MethodContext } from './method-registry.js';
 import { ALL_METHOD_NAMES, DEFAULT_METHOD_NAMES, methodFactories } from './method-registry.js';
@@ -35,8 +38,26 @@ function commitInfo(): string {
 
 const program = new Command('metarec-eval')
   .description("MeLU cold-start protocol: baselines and meta-learners on the same splits; writes results.json and report.html")
-  .addOption(new Option('--dataset <name>', 'data set').choices(['synthetic', 'movielens']).default('synthetic'))
+  .addOption(new Option('--dataset <name>', 'data set').choices(['synthetic', 'movielens', 'file']).default('synthetic'))
   .option('--movielens-dir <dir>', 'MovieLens ML-100K/ML-1M directory (with --dataset movielens)')
+  .option('--ratings <path>', 'ratings file, CSV/TSV/any separator or Arrow IPC: user, item, rating[, timestamp] (with --dataset file)')
+  .option('--users <path>', 'user side-feature file (with --dataset file)')
+  .option('--items <path>', 'item side-feature file (with --dataset file)')
+  .option('--separator <s>', 'field separator of the files: any string (::), or tab|comma|semicolon|pipe|space (default: detected per file)')
+  .addOption(new Option('--header <mode>', 'whether the files start with a header (auto: when no field of the first line is a number)').choices(['auto', 'present', 'absent']))
+  .option('--columns <pairs>', 'ratings header names: user=<col>,item=<col>,rating=<col>,timestamp=<col> (default: common names)')
+  .option('--column-order <list>', 'column names of a ratings file without header, in order (- to ignore one)', list)
+  .addOption(new Option('--timestamp-unit <unit>', 'unit of numeric timestamps').choices(['s', 'ms']))
+  .option('--rating-scale <min,max>', 'rating scale, e.g. 0.5,5 or 0,10 (default: smallest and largest rating in the file)')
+  .option('--user-columns <pairs>', 'user file columns of the profile: age_bucket=<col>,gender=<col>,occupation=<col>,region=<col>')
+  .option('--item-categories <list>', 'item file categorical columns (multi-valued with --category-separator); default genres/genre/categories/category', list)
+  .option('--category-separator <s>', 'separator inside a multi-valued item cell (default |)')
+  .option('--item-numeric <list>', 'item file numeric columns', list)
+  .option('--item-year <col>', 'item file release-year column (default release_year or year)')
+  .option('--item-title <col>', 'item file title column (default title or name)')
+  .option('--skip-bad-rows', 'leave malformed rows out, counting and listing them, instead of failing at the first')
+  .option('--order-seed <n>', 'seed of the rating order (no timestamps) and of --new-items random', int('--order-seed'), 0)
+  .addOption(new Option('--new-items <rule>', 'which items are new for --dataset file (default: release-year when the items have years, else first-rating when the ratings have timestamps)').choices([...NEW_ITEM_RULES]))
   .option('--methods <list>', `comma-separated: ${ALL_METHOD_NAMES.join(', ')}`, list, DEFAULT_METHOD_NAMES)
   .addOption(new Option('--algorithm <name>', 'meta-learning algorithm of the meta methods').choices(['maml', 'fomaml', 'reptile', 'metasgd']).default('maml'))
   .option('--scenarios <list>', `comma-separated: ${ALL_SCENARIOS.join(', ')}`, list, [...ALL_SCENARIOS])
@@ -53,8 +74,9 @@ const program = new Command('metarec-eval')
   .option('--merge <dirs>', 'merge the results.json of these run directories (disjoint seeds and/or methods) instead of running', list)
   .option('--out <dir>', 'output directory', 'eval-out');
 
-program.action(async (o: {
-  dataset: 'synthetic' | 'movielens';
+program.action(async (o: FileDatasetFlags & {
+  dataset: 'synthetic' | 'movielens' | 'file';
+  newItems?: NewItemRule;
   movielensDir?: string;
   methods: string[];
   algorithm: MethodContext['algorithm'];
@@ -89,6 +111,7 @@ program.action(async (o: {
   let newItemsFrom = o.newItemsFrom;
   let newItemFromMs: number | undefined;
   let dataset: MethodContext['dataset'];
+  let newItemRule: NewItemRule | undefined;
   if (o.dataset === 'movielens') {
     if (!o.movielensDir) {
       throw new InvalidArgumentError('--dataset movielens needs --movielens-dir');
@@ -99,6 +122,18 @@ program.action(async (o: {
     datasetName = ml.format;
     dataset = ml;
     newItemsFrom ??= ml.format === 'ml-100k' ? 1997 : 2000;
+  } else if (o.dataset === 'file') {
+    const data = await importRatingFiles(importOptionsFromFlags(o));
+    process.stderr.write(`${describeFileDataset(data)}\n`);
+    const file = ratingsTableFromFileDataset(data, o.newItems, o.orderSeed ?? 0);
+    if (file.rule === 'random' && newItemsFrom !== undefined) {
+      throw new InvalidArgumentError('--new-items-from is a year: it does not apply to --new-items random');
+    }
+    process.stderr.write(`new items: by ${file.rule}${newItemsFrom === undefined ? ', latest 20 %' : ` from ${newItemsFrom}`}\n`);
+    table = file.table;
+    newItemRule = file.rule;
+    datasetName = `file ${o.ratings ?? ''}`;
+    dataset = data;
   } else {
     const synthetic = generateSynthetic({ seed: 42, users: 1000, items: 500, interactionsPerUser: { min: 20, max: 120 } });
     // Synthetic items carry their "new" flag directly: date them before/at the cold-start time.
@@ -121,7 +156,7 @@ program.action(async (o: {
     catalogueMetrics: o.catalogue,
     curveScenarios: o.curveScenarios.filter(isScenario),
     split: { newItemFromMs: newItemFromMs ?? (newItemsFrom === undefined ? undefined : Date.UTC(newItemsFrom, 0, 1)) },
-    config: { command, commit: commitInfo(), backend: backend.reason, algorithm: o.algorithm, epochs: o.epochs, metaEpochs: o.metaEpochs ?? o.epochs, globalItemId: o.globalItemId, newItemsFrom: newItemsFrom ?? 'quantile 0.2', node: process.version },
+    config: { command, commit: commitInfo(), backend: backend.reason, algorithm: o.algorithm, epochs: o.epochs, metaEpochs: o.metaEpochs ?? o.epochs, globalItemId: o.globalItemId, newItemsFrom: newItemsFrom ?? 'quantile 0.2', ...(newItemRule === undefined ? {} : { newItemRule }), ratingScale: dataset === undefined ? null : ratingScaleOf(dataset), node: process.version },
     onProgress: bar.update,
   }).finally(() => bar.stop());
   const paths = await writeOutputs(o.out, results, command);

@@ -25,7 +25,7 @@ export const DEFAULT_METHOD_NAMES: string[] = [...BASELINE_NAMES, ...NEURAL_NAME
 
 function needDataset(name: string, context: MethodContext): Dataset {
   if (!context.dataset) {
-    throw new EvalConfigError('EVAL_CONFIG_INVALID', `method ${name} needs user/item features: use --dataset movielens`);
+    throw new EvalConfigError('EVAL_CONFIG_INVALID', `method ${name} needs user/item features: use --dataset movielens or --dataset file`);
   }
   return context.dataset;
 }

@@ -1,5 +1,6 @@
 import { INTERACTION_EVENT_TYPES } from '@metarec/schemas';
 
+import type { RatingScale } from './rating-scale.js';
 import type { Interaction, InteractionEventType, ItemProfile, UserProfile } from './records.js';
 
 /**
@@ -27,6 +28,11 @@ export interface Dataset {
   readonly users: readonly UserProfile[];
   readonly items: readonly ItemProfile[];
   readonly interactions: InteractionColumns;
+  /**
+   * Range of the rating values (the importers and the generator record it); absent means 1–5
+   * stars ({@link ratingScaleOf} resolves it).
+   */
+  readonly ratingScale?: RatingScale;
 }
 
 /** Event types by code, in the order of `INTERACTION_EVENT_TYPES` (view, click, rating, purchase). */

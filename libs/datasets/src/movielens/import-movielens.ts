@@ -2,7 +2,8 @@ import { join } from 'node:path';
 
 import type { Dataset } from '../dataset/dataset.js';
 import { EVENT_TYPE_CODE } from '../dataset/dataset.js';
-import type { ItemProfile, UserProfile } from '../dataset/records.js';
+import { STAR_RATING_SCALE } from '../dataset/rating-scale.js';
+import { completeProfiles } from '../dataset/profile-drafts.js';
 import { DatasetError } from '../errors.js';
 import { mergeOptions } from '@metarec/runtime';
 import type { ChecksumStatus } from './checksums.js';
@@ -68,22 +69,11 @@ async function detectFormat(dir: string): Promise<MovieLensFormat> {
 
 function toDataset(parsed: ParsedMovieLens): Dataset {
   const { ratings } = parsed;
-  const userFirst = new Float64Array(parsed.users.length).fill(Infinity);
-  const itemFirst = new Float64Array(parsed.items.length).fill(Infinity);
-  let first = Infinity;
-  for (let k = 0; k < ratings.count; k++) {
-    const t = ratings.timestampsMs[k];
-    userFirst[ratings.userRows[k]] = Math.min(userFirst[ratings.userRows[k]], t);
-    itemFirst[ratings.itemRows[k]] = Math.min(itemFirst[ratings.itemRows[k]], t);
-    first = Math.min(first, t);
-  }
-  const fallback = first === Infinity ? 0 : first;
-  const since = (t: number): number => (t === Infinity ? fallback : t);
-  const users: UserProfile[] = parsed.users.map((u, row) => ({ ...u, updated_at_ms: since(userFirst[row]) }));
-  const items: ItemProfile[] = parsed.items.map((i, row) => ({ ...i, updated_at_ms: since(itemFirst[row]) }));
+  const { users, items } = completeProfiles(parsed.users, parsed.items, ratings);
   return {
     users,
     items,
+    ratingScale: STAR_RATING_SCALE,
     interactions: {
       count: ratings.count,
       userRows: ratings.userRows,

@@ -1,11 +1,8 @@
-import type { ItemProfile, UserProfile } from '../dataset/records.js';
+import type { ItemDraft, UserDraft } from '../dataset/profile-drafts.js';
 import type { TextLines } from './text-file.js';
 import { malformedLine, parseIntField, splitFields } from './text-file.js';
 
-/** Profiles before `updated_at_ms` is known (it comes from the ratings). */
-export type UserDraft = Omit<UserProfile, 'updated_at_ms'>;
-/** See {@link UserDraft}. */
-export type ItemDraft = Omit<ItemProfile, 'updated_at_ms'>;
+export type { ItemDraft, UserDraft } from '../dataset/profile-drafts.js';
 
 /** Ratings as columns over the rows of the parsed users and items. */
 export interface RatingColumns {

@@ -1,4 +1,5 @@
 import type { Dataset, InteractionColumns } from '../dataset/dataset.js';
+import { STAR_RATING_SCALE } from '../dataset/rating-scale.js';
 import { EVENT_TYPE_CODE } from '../dataset/dataset.js';
 import { SeededRng } from '@metarec/runtime';
 import type { HiddenSide } from './synthetic-population.js';
@@ -83,6 +84,7 @@ export function generateSynthetic(options: SyntheticOptions = {}): SyntheticData
     users: users.profiles,
     items: items.profiles,
     interactions: o.order === 'time' ? sortByTime(columns) : columns,
+    ratingScale: STAR_RATING_SCALE,
     options: o,
     coldStartFromMs: o.startMs + (1 - o.lateShare) * o.days * DAY_MS,
     isNewUser: users.hidden.isNew,
