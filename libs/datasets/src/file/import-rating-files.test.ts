@@ -239,7 +239,8 @@ describe('importRatingFiles on the real ML-100K', () => {
     expect(generic.ratingScale).toEqual({ min: 1, max: 5 });
     expect(tuples(generic)).toEqual(tuples(movielens));
   });
-  it.skipIf(ml100k !== undefined)(`skips the ML-100K comparison: ${MOVIELENS_100K_SKIP_MESSAGE}`, () => {
-    expect(ml100k).toBeUndefined();
-  });
+  // Registered only where the data is absent, so a run that has it reports no skip.
+  if (ml100k === undefined) {
+    it.skip(`skips the ML-100K comparison: ${MOVIELENS_100K_SKIP_MESSAGE}`, () => undefined);
+  }
 });
