@@ -1,4 +1,4 @@
-import { SHARE_ENV, Worker } from 'node:worker_threads';
+import { SHARE_ENV, Worker, type WorkerOptions } from 'node:worker_threads';
 
 import type { BackendName } from '@metarec/meta-learning';
 
@@ -41,6 +41,16 @@ function threadEntry(): { entry: URL | string; eval: boolean; execArgv: string[]
   const url = new URL('./compute-thread.ts', import.meta.url);
   const code = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
   return { entry: code, eval: true, execArgv: ['--conditions=@metarec/source'] };
+}
+
+/**
+ * Worker options of a compute thread. `env: SHARE_ENV`: the thread's selectBackend writes
+ * TensorFlow's settings (TF_NUM_*_THREADS, TF_ENABLE_ONEDNN_OPTS) into the environment TensorFlow
+ * reads; a thread's own env copy never reaches it (checked: with a private copy TensorFlow started
+ * with oneDNN on regardless, and trainer workers ran its default pools).
+ */
+export function computeThreadOptions(entry: { eval: boolean; execArgv: string[] | undefined }, data: ComputeThreadData): WorkerOptions {
+  return { eval: entry.eval, workerData: data, env: SHARE_ENV, ...(entry.execArgv === undefined ? {} : { execArgv: entry.execArgv }) };
 }
 
 /**
@@ -98,15 +108,7 @@ export class ComputePool {
   private spawn(): Slot {
     const entry = threadEntry();
     const data: ComputeThreadData = this.options.backend === undefined ? {} : { backend: this.options.backend };
-    // SHARE_ENV: the thread's selectBackend writes TensorFlow's settings (TF_NUM_*_THREADS,
-    // TF_ENABLE_ONEDNN_OPTS) into the environment TensorFlow reads; a thread's own env copy never
-    // reaches it (checked: with a private copy TensorFlow started with oneDNN on regardless).
-    const worker = new Worker(entry.entry, {
-      eval: entry.eval,
-      workerData: data,
-      env: SHARE_ENV,
-      ...(entry.execArgv === undefined ? {} : { execArgv: entry.execArgv }),
-    });
+    const worker = new Worker(entry.entry, computeThreadOptions(entry, data));
     const slot: Slot = { worker, busy: null };
     worker.on('message', (message: ComputeResponse | ComputeReady) => this.onMessage(slot, message));
     worker.on('error', (error) => this.onDeath(slot, error));
