@@ -2,6 +2,9 @@ export { EvaluationError, EvalConfigError, EvalLeakError, EvalHealthError } from
 export type { EvaluationErrorCode } from './errors.js';
 
 export type { RatingsTable } from './protocol/ratings-table.js';
+export { tableRatingScale } from './protocol/table-rating-scale.js';
+export type { PositiveThreshold } from './metrics/positive-threshold.js';
+export { POSITIVE_SCALE_POSITION, positiveThresholdOf, resolvePositiveThreshold } from './metrics/positive-threshold.js';
 export type { Scenario } from './protocol/scenario.js';
 export { ALL_SCENARIOS, isScenario } from './protocol/scenario.js';
 export type { EvalTask, TrainingSet } from './protocol/eval-task.js';

@@ -9,7 +9,7 @@ const profile = { age_bucket: null, gender: null, occupation: null, region: null
 const item = (id: string, year: number | null) => ({ item_id: id, title: id, categories: [], release_year: year, numeric_attributes: {}, updated_at_ms: 0 });
 
 describe('ratingsTableFromDataset', () => {
-  it('keeps rating events with a value and dates items at 1 January of their release year', () => {
+  it('keeps rating events with a value, dates items at 1 January of their release year and carries the rating scale (1–5 when unrecorded)', () => {
     const dataset: Dataset = {
       users: [{ user_id: 'a', ...profile }, { user_id: 'b', ...profile }],
       items: [item('x', 1997), item('y', null)],
@@ -28,5 +28,7 @@ describe('ratingsTableFromDataset', () => {
     expect(Array.from(t.ratings)).toEqual([4, 2]);
     expect(t.itemReleaseMs[0]).toBe(Date.UTC(1997, 0, 1));
     expect(t.itemReleaseMs[1]).toBeNaN();
+    expect(t.ratingScale).toEqual({ min: 1, max: 5 });
+    expect(ratingsTableFromDataset({ ...dataset, ratingScale: { min: 0, max: 10 } }).ratingScale).toEqual({ min: 0, max: 10 });
   });
 });

@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 import type { NewItemRule } from '@metarec/datasets';
-import { NEW_ITEM_RULES, generateSynthetic, importMovieLens, importRatingFiles, ratingScaleOf } from '@metarec/datasets';
+import { NEW_ITEM_RULES, generateSynthetic, importMovieLens, importRatingFiles } from '@metarec/datasets';
 import type { RatingsTable, Scenario } from '@metarec/evaluation';
-import { ALL_SCENARIOS, isScenario, runEvaluation } from '@metarec/evaluation';
+import { ALL_SCENARIOS, isScenario, resolvePositiveThreshold, runEvaluation, tableRatingScale } from '@metarec/evaluation';
 import { parseBackendName, selectBackend } from '@metarec/meta-learning';
 
 import { ratingsTableFromDataset } from './dataset-table.js';
@@ -15,6 +15,8 @@ import { describeFileDataset, importOptionsFromFlags, ratingsTableFromFileDatase
 import { mergeRunDirectories } from './merge-command.js';
 import type { MethodContext } from './method-registry.js';
 import { ALL_METHOD_NAMES, DEFAULT_METHOD_NAMES, methodFactories } from './method-registry.js';
+import type { NewItemsChoice } from './new-items-choice.js';
+import { NEW_ITEMS_FROM_HELP, fileNewItems, movieLensNewItems, syntheticNewItems } from './new-items-choice.js';
 import { createProgressBar } from './progress-bar.js';
 import { summaryTable } from './summary-table.js';
 import { writeOutputs } from './write-outputs.js';
@@ -23,6 +25,13 @@ const int = (name: string) => (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) {
     throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+  }
+  return n;
+};
+const finite = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) {
+    throw new InvalidArgumentError(`${name} must be a number`);
   }
   return n;
 };
@@ -65,7 +74,8 @@ const program = new Command('metarec-eval')
   .option('--first-seed <n>', 'first seed', int('--first-seed'), 0)
   .option('--epochs <n>', 'training epochs of the neural methods', int('--epochs'), 30)
   .option('--support-sizes <list>', 'cold-start curve support sizes', list, ['0', '1', '2', '5', '10', '20'])
-  .option('--new-items-from <year>', 'items released from this year on are new (movielens default 1997, as the reference)', int('--new-items-from'))
+  .option('--new-items-from <year>', NEW_ITEMS_FROM_HELP, int('--new-items-from'))
+  .option('--positive-threshold <x>', 'query ratings at or above this are the positives of nDCG@10, recall@10 and AUC; inside the rating scale (default: min + 0.75 · (max − min) of the scale, 4 on 1–5, 3.875 on 0.5–5, 7.5 on 0–10)', finite('--positive-threshold'))
   .option('--no-catalogue', 'skip coverage/novelty (top-10 over the whole pool)')
   .option('--no-global-item-id', 'global_net/global_ft without item-id embeddings (as the reference)')
   .option('--meta-epochs <n>', 'meta-training epochs of melu (default: --epochs)', int('--meta-epochs'))
@@ -86,6 +96,7 @@ program.action(async (o: FileDatasetFlags & {
   epochs: number;
   supportSizes: string[];
   newItemsFrom?: number;
+  positiveThreshold?: number;
   catalogue: boolean;
   out: string;
   backend?: string;
@@ -108,8 +119,7 @@ program.action(async (o: FileDatasetFlags & {
   }
   let table: RatingsTable;
   let datasetName: string;
-  let newItemsFrom = o.newItemsFrom;
-  let newItemFromMs: number | undefined;
+  let newItems: NewItemsChoice;
   let dataset: MethodContext['dataset'];
   let newItemRule: NewItemRule | undefined;
   if (o.dataset === 'movielens') {
@@ -121,15 +131,12 @@ program.action(async (o: FileDatasetFlags & {
     table = ratingsTableFromDataset(ml);
     datasetName = ml.format;
     dataset = ml;
-    newItemsFrom ??= ml.format === 'ml-100k' ? 1997 : 2000;
+    newItems = movieLensNewItems(ml.format, o.newItemsFrom);
   } else if (o.dataset === 'file') {
     const data = await importRatingFiles(importOptionsFromFlags(o));
     process.stderr.write(`${describeFileDataset(data)}\n`);
     const file = ratingsTableFromFileDataset(data, o.newItems, o.orderSeed ?? 0);
-    if (file.rule === 'random' && newItemsFrom !== undefined) {
-      throw new InvalidArgumentError('--new-items-from is a year: it does not apply to --new-items random');
-    }
-    process.stderr.write(`new items: by ${file.rule}${newItemsFrom === undefined ? ', latest 20 %' : ` from ${newItemsFrom}`}\n`);
+    newItems = fileNewItems(file.rule, o.newItems === undefined, o.newItemsFrom);
     table = file.table;
     newItemRule = file.rule;
     datasetName = `file ${o.ratings ?? ''}`;
@@ -138,10 +145,13 @@ program.action(async (o: FileDatasetFlags & {
     const synthetic = generateSynthetic({ seed: 42, users: 1000, items: 500, interactionsPerUser: { min: 20, max: 120 } });
     // Synthetic items carry their "new" flag directly: date them before/at the cold-start time.
     table = { ...ratingsTableFromDataset(synthetic), itemReleaseMs: Float64Array.from(synthetic.isNewItem, (f) => (f ? synthetic.coldStartFromMs : synthetic.coldStartFromMs - 1)) };
-    newItemFromMs = synthetic.coldStartFromMs;
+    newItems = syntheticNewItems(synthetic.coldStartFromMs, o.newItemsFrom);
     datasetName = 'synthetic (datasets generator, seed 42: 1000 users, 500 items)';
     dataset = synthetic;
   }
+  const scale = tableRatingScale(table);
+  const threshold = resolvePositiveThreshold(scale, o.positiveThreshold);
+  process.stderr.write(`new items: ${newItems.description}\nrating scale ${scale.min}..${scale.max}: predictions clipped to it; ranking positives rated >= ${threshold.value} (${threshold.source === 'scale' ? 'from the scale' : '--positive-threshold'})\n`);
   const seeds = Array.from({ length: o.seeds }, (_, k) => o.firstSeed + k);
   const context: MethodContext = { algorithm: o.algorithm, epochs: o.epochs, metaEpochs: o.metaEpochs ?? o.epochs, dataset, table, globalItemId: o.globalItemId };
   const bar = createProgressBar();
@@ -155,8 +165,9 @@ program.action(async (o: FileDatasetFlags & {
     supportSizes: o.supportSizes.map(Number),
     catalogueMetrics: o.catalogue,
     curveScenarios: o.curveScenarios.filter(isScenario),
-    split: { newItemFromMs: newItemFromMs ?? (newItemsFrom === undefined ? undefined : Date.UTC(newItemsFrom, 0, 1)) },
-    config: { command, commit: commitInfo(), backend: backend.reason, algorithm: o.algorithm, epochs: o.epochs, metaEpochs: o.metaEpochs ?? o.epochs, globalItemId: o.globalItemId, newItemsFrom: newItemsFrom ?? 'quantile 0.2', ...(newItemRule === undefined ? {} : { newItemRule }), ratingScale: dataset === undefined ? null : ratingScaleOf(dataset), node: process.version },
+    split: { newItemFromMs: newItems.fromMs },
+    positiveThreshold: o.positiveThreshold,
+    config: { command, commit: commitInfo(), backend: backend.reason, algorithm: o.algorithm, epochs: o.epochs, metaEpochs: o.metaEpochs ?? o.epochs, globalItemId: o.globalItemId, newItems: newItems.description, ...(newItemRule === undefined ? {} : { newItemRule }), node: process.version },
     onProgress: bar.update,
   }).finally(() => bar.stop());
   const paths = await writeOutputs(o.out, results, command);

@@ -1,7 +1,7 @@
 import type { EvaluationResults, MetricName } from '@metarec/evaluation';
 
-/** A plain-text summary (one block per scenario: method, MAE, RMSE, nDCG@3, nDCG@10, AUC as mean ± std) for the terminal. */
-export function summaryTable(results: EvaluationResults, metrics: readonly MetricName[] = ['mae', 'rmse', 'ndcg3', 'ndcg10', 'recall10', 'auc']): string {
+/** A plain-text summary (one block per scenario: method, MAE, RMSE, their values divided by the scale's range, nDCG@3, nDCG@10, AUC as mean ± std) for the terminal. */
+export function summaryTable(results: EvaluationResults, metrics: readonly MetricName[] = ['mae', 'rmse', 'nmae', 'nrmse', 'ndcg3', 'ndcg10', 'recall10', 'auc']): string {
   const lines: string[] = [];
   for (const s of results.scenarios) {
     lines.push(`\n## ${s} (seeds ${results.seeds.join(',')})`);

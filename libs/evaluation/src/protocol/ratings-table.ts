@@ -1,3 +1,5 @@
+import type { RatingScale } from '@metarec/datasets';
+
 import { EvalConfigError } from '../errors.js';
 
 /**
@@ -14,6 +16,12 @@ export interface RatingsTable {
   readonly ratings: Float32Array;
   /** Per item: release date in ms since epoch, `NaN` when unknown (an unknown date counts as existing). */
   readonly itemReleaseMs: Float64Array;
+  /**
+   * The scale the ratings live in (the data set's): predictions are clipped to it, MAE/RMSE are
+   * also reported divided by its range, and the ranking positive threshold is derived from it.
+   * Absent: the smallest and largest rating of the table ({@link tableRatingScale}).
+   */
+  readonly ratingScale?: RatingScale;
 }
 
 /** Checks lengths and index ranges; throws `EvalConfigError` (`EVAL_DATA_INVALID`) naming the column. */
@@ -25,11 +33,18 @@ export function assertValidRatingsTable(table: RatingsTable): void {
   if (table.itemReleaseMs.length !== table.itemCount) {
     throw new EvalConfigError('EVAL_DATA_INVALID', `RatingsTable.itemReleaseMs has ${table.itemReleaseMs.length} entries, expected itemCount ${table.itemCount}`);
   }
+  const scale = table.ratingScale;
+  if (scale !== undefined && !(Number.isFinite(scale.min) && Number.isFinite(scale.max) && scale.min < scale.max)) {
+    throw new EvalConfigError('EVAL_DATA_INVALID', `RatingsTable.ratingScale must have finite min < max, got ${scale.min}..${scale.max}`);
+  }
   for (let r = 0; r < n; r++) {
     const u = table.users[r];
     const i = table.items[r];
     if (u < 0 || u >= table.userCount || i < 0 || i >= table.itemCount || !Number.isFinite(table.ratings[r])) {
       throw new EvalConfigError('EVAL_DATA_INVALID', `RatingsTable row ${r} is out of range: user ${u}, item ${i}, rating ${table.ratings[r]}`);
+    }
+    if (scale !== undefined && (table.ratings[r] < scale.min || table.ratings[r] > scale.max)) {
+      throw new EvalConfigError('EVAL_DATA_INVALID', `RatingsTable row ${r}: rating ${table.ratings[r]} is outside the rating scale ${scale.min}..${scale.max}`);
     }
   }
 }

@@ -24,6 +24,9 @@ describe('renderHtmlReport', () => {
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).not.toMatch(/<script|<link /);
     expect((html.match(/<svg/g) ?? []).length).toBe(4);
+    expect(html).toContain("Rating scale 1–5: every method's rating predictions are clipped to it before MAE/RMSE");
+    expect(html).toContain('rating ≥ 4)');
+    expect(html).toContain('<th>MAE / range ↓</th><th>RMSE / range ↓</th>');
   });
 
   it('draws one path per series and skips null points', () => {

@@ -15,6 +15,8 @@ export interface HtmlReportOptions {
 const METRIC_LABELS: Record<MetricName, string> = {
   mae: 'MAE ↓',
   rmse: 'RMSE ↓',
+  nmae: 'MAE / range ↓',
+  nrmse: 'RMSE / range ↓',
   ndcg3: 'nDCG@3 (query)',
   ndcg10: 'nDCG@10 (100 neg.)',
   recall10: 'Recall@10',
@@ -149,6 +151,15 @@ function comparisonTable(results: EvaluationResults): string {
   return `<h2>Meta-learner vs best baseline (MAE)</h2><p class="muted">Baselines: ${results.methods.filter((m) => results.methodKinds[m] !== 'meta-learner').map(escapeXml).join(', ')}. A negative gain means the best baseline wins.</p><table>${head}\n${rows.join('\n')}</table>`;
 }
 
+/** The rating scale and the clipping applied, from the results' config (runs before scales were recorded have neither). */
+function scaleSentence(results: EvaluationResults): string {
+  const scale = results.config['ratingScale'] as { min: number; max: number } | undefined;
+  if (scale === undefined) {
+    return '';
+  }
+  return `Rating scale ${scale.min}–${scale.max}: every method's rating predictions are clipped to it before MAE/RMSE (rankings use the scores as predicted); the positive threshold of the ranking metrics follows it (min + 0.75 · range unless given).`;
+}
+
 /**
  * Renders a self-contained HTML report (inline CSS and SVG, no script, no external URL):
  * per scenario the metric table (mean ± std over seeds, best per column highlighted), MAE by
@@ -168,8 +179,8 @@ export function renderHtmlReport(results: EvaluationResults, options: HtmlReport
 seeds ${results.seeds.join(', ')} · methods ${results.methods.map(escapeXml).join(', ')} · ${escapeXml(results.createdAt)}</p>
 ${options.note ? `<pre>${escapeXml(options.note)}</pre>` : ''}
 <p class="muted">MeLU protocol: users 80/20 at random; items existing/new by release date; per scenario users with 13–100 ratings there; query = 10 random rated items, support = the rest.
-Values are mean ± sample std over seeds. MAE/RMSE over all query ratings; nDCG@3 graded (2^r − 1) within the 10 query items (as the paper — inflated, only 10 candidates);
-nDCG@10, Recall@10 and AUC rank the query positives (rating ≥ ${String(results.config['positiveThreshold'] ?? 4)}) among 100 sampled items the user never rated (users without positives excluded);
+Values are mean ± sample std over seeds. ${scaleSentence(results)} MAE/RMSE over all query ratings, on the data's scale and divided by its range (MAE / range, RMSE / range: comparable across data sets); nDCG@3 graded (2^r − 1) within the 10 query items (as the paper — inflated, only 10 candidates);
+nDCG@10, Recall@10 and AUC rank the query positives (rating ≥ ${String(results.config['positiveThreshold'] ?? 4)}${results.config['positiveThresholdSource'] === 'option' ? ', given' : ''}) among 100 sampled items the user never rated (users without positives excluded);
 Coverage@10 and Novelty from top-10 lists over the scenario's whole item pool. Best per column highlighted. No evaluation rating reaches training (asserted every seed).</p>
 ${comparisonTable(results)}
 ${sections.join('\n')}

@@ -5,7 +5,7 @@ import { compareBest } from './comparison.js';
 import { summarizeSeeds } from './summarize.js';
 
 function seed(seedNo: number, maes: Record<string, number>): SeedResult {
-  const metrics = (mae: number) => ({ mae, rmse: mae, ndcg3: 0.5, ndcg10: 0.1, recall10: 0.1, auc: 0.5, coverage: null, novelty: null, users: 10, usersWithoutPositives: 0 });
+  const metrics = (mae: number) => ({ mae, rmse: mae, nmae: mae / 4, nrmse: mae / 4, ndcg3: 0.5, ndcg10: 0.1, recall10: 0.1, auc: 0.5, coverage: null, novelty: null, users: 10, usersWithoutPositives: 0 });
   return {
     seed: seedNo,
     testUsers: 1,

@@ -6,6 +6,8 @@ import type { ScenarioMetrics } from './scenario-metrics.js';
 const metrics = (over: Partial<ScenarioMetrics>): ScenarioMetrics => ({
   mae: 0.8,
   rmse: 1,
+  nmae: 0.2,
+  nrmse: 0.25,
   ndcg3: 0.7,
   ndcg10: 0.3,
   recall10: 0.3,

@@ -1,4 +1,5 @@
 import { EvalConfigError } from '../errors.js';
+import { resolvePositiveThreshold } from '../metrics/positive-threshold.js';
 import type { ColdStartSplit, ColdStartSplitOptions } from '../protocol/cold-start-split.js';
 import { buildColdStartSplit } from '../protocol/cold-start-split.js';
 import type { EvalTask } from '../protocol/eval-task.js';
@@ -7,6 +8,7 @@ import type { RatingsTable } from '../protocol/ratings-table.js';
 import { assertValidRatingsTable } from '../protocol/ratings-table.js';
 import type { Scenario } from '../protocol/scenario.js';
 import { ALL_SCENARIOS, SCENARIOS } from '../protocol/scenario.js';
+import { tableRatingScale } from '../protocol/table-rating-scale.js';
 import type { Recommender, RecommenderFactory } from '../recommender/recommender.js';
 import { byActivity } from './breakdowns.js';
 import type { MethodKind } from './comparison.js';
@@ -44,7 +46,10 @@ export interface RunEvaluationOptions {
   readonly supportSizes?: readonly number[];
   /** Scenarios that get the cold-start curve (it costs one adaptation per user and support size). @defaultValue all of `scenarios` */
   readonly curveScenarios?: readonly Scenario[];
-  /** @defaultValue 4 */
+  /**
+   * A query rating at or above this is a positive of nDCG@10, recall@10 and AUC; must lie in
+   * the rating scale. @defaultValue min + 0.75 · (max − min) of the table's scale (4 on 1–5)
+   */
   readonly positiveThreshold?: number;
   /** Top-10 lists over each scenario's catalogue for coverage and novelty. @defaultValue true */
   readonly catalogueMetrics?: boolean;
@@ -62,7 +67,6 @@ export const DEFAULT_RUN_EVALUATION_OPTIONS = {
   scenarios: ALL_SCENARIOS,
   seeds: [0, 1, 2, 3, 4],
   supportSizes: [0, 1, 2, 5, 10, 20],
-  positiveThreshold: 4,
   catalogueMetrics: true,
 } as const;
 
@@ -72,15 +76,20 @@ const QUERY_NDCG_CUTOFF = 3; // MeLU reports nDCG@3 within the 10 query items.
 /**
  * Runs MeLU's cold-start protocol: for each seed, builds the split, asserts no leak, fits every
  * method on the training set, scores every scenario (metrics, activity buckets, cold-start
- * curve), guards training health, and reduces to mean ± std over seeds. Throws
- * `EvalConfigError`, `EvalLeakError` or `EvalHealthError`.
+ * curve), guards training health, and reduces to mean ± std over seeds. Every method's rating
+ * predictions are clipped to the table's rating scale before MAE/RMSE (here, not per method),
+ * which are also reported divided by the scale's range (`nmae`, `nrmse`); the ranking positive
+ * threshold follows the scale unless given. Throws `EvalConfigError`, `EvalLeakError` or
+ * `EvalHealthError`.
  */
 export async function runEvaluation(options: RunEvaluationOptions): Promise<EvaluationResults> {
   const o = { ...DEFAULT_RUN_EVALUATION_OPTIONS, ...options };
   validate(o);
   assertValidRatingsTable(o.table);
   const now = o.nowMs ?? ((): number => performance.now());
-  const metricOptions: TaskMetricOptions = { positiveThreshold: o.positiveThreshold, rankCutoff: RANK_CUTOFF, queryNdcgCutoff: QUERY_NDCG_CUTOFF };
+  const ratingScale = tableRatingScale(o.table);
+  const threshold = resolvePositiveThreshold(ratingScale, o.positiveThreshold);
+  const metricOptions: TaskMetricOptions = { positiveThreshold: threshold.value, rankCutoff: RANK_CUTOFF, queryNdcgCutoff: QUERY_NDCG_CUTOFF, ratingScale };
   const total = o.seeds.length * o.methods.length * (1 + o.scenarios.length);
   let done = 0;
   const perSeed: SeedResult[] = [];
@@ -129,7 +138,19 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
     schemaVersion: 1,
     createdAt: o.createdAt ?? new Date().toISOString(),
     dataset: { name: o.datasetName, users: o.table.userCount, items: o.table.itemCount, ratings: o.table.users.length },
-    config: { split: o.split ?? {}, supportSizes: o.supportSizes, curveScenarios: o.curveScenarios ?? o.scenarios, positiveThreshold: o.positiveThreshold, rankCutoff: RANK_CUTOFF, queryNdcgCutoff: QUERY_NDCG_CUTOFF, ...o.config },
+    config: {
+      split: o.split ?? {},
+      supportSizes: o.supportSizes,
+      curveScenarios: o.curveScenarios ?? o.scenarios,
+      ratingScale,
+      ratingScaleSource: o.table.ratingScale === undefined ? 'observed' : 'recorded',
+      positiveThreshold: threshold.value,
+      positiveThresholdSource: threshold.source,
+      predictionClip: `rating predictions clipped to [${ratingScale.min}, ${ratingScale.max}] before MAE/RMSE`,
+      rankCutoff: RANK_CUTOFF,
+      queryNdcgCutoff: QUERY_NDCG_CUTOFF,
+      ...o.config,
+    },
     seeds: o.seeds,
     scenarios: o.scenarios,
     methods: methodNames,
@@ -172,7 +193,7 @@ async function scoreScenario(
   for (const t of tasks) {
     scores.push(await scoreTask(rec, t, { items: t.supportItems, ratings: t.supportRatings }, metricOptions, catalogue?.pool, exclude));
   }
-  const metrics = aggregateTasks(scores, rec.predictsRatings, catalogue && { poolSize: catalogue.pool.length, raters: catalogue.raters, trainingUsers: catalogue.trainingUsers });
+  const metrics = aggregateTasks(scores, rec.predictsRatings, catalogue && { poolSize: catalogue.pool.length, raters: catalogue.raters, trainingUsers: catalogue.trainingUsers }, metricOptions.ratingScale);
   assertMetricsNotSaturated(rec.name, scenario, metrics);
   return { metrics, activity: byActivity(scores, rec.predictsRatings), curve: await coldStartCurve(rec, tasks, metricOptions, supportSizes), scoreMs: 0 };
 }

@@ -1,4 +1,7 @@
+import type { RatingScale } from '@metarec/datasets';
+
 import { catalogueCoverage, meanNovelty } from '../metrics/catalogue.js';
+import { normalizedByScale } from '../metrics/normalized-error.js';
 import { pooledMean } from '../metrics/rating-error.js';
 import type { TaskScores } from './task-scores.js';
 
@@ -6,6 +9,10 @@ import type { TaskScores } from './task-scores.js';
 export interface ScenarioMetrics {
   readonly mae: number | null;
   readonly rmse: number | null;
+  /** MAE divided by the rating scale's range (comparable across data sets); null without a scale. */
+  readonly nmae: number | null;
+  /** RMSE divided by the rating scale's range; null without a scale. */
+  readonly nrmse: number | null;
   /** Graded nDCG@3 within the 10 query items (gain 2^r − 1), the paper's ranking metric. */
   readonly ndcg3: number | null;
   /** nDCG@10 of query positives among sampled unrated items (binary relevance). */
@@ -23,13 +30,13 @@ export interface ScenarioMetrics {
 }
 
 /** Names of the numeric metrics of {@link ScenarioMetrics}, in report order. */
-export const METRIC_NAMES = ['mae', 'rmse', 'ndcg3', 'ndcg10', 'recall10', 'auc', 'coverage', 'novelty'] as const;
+export const METRIC_NAMES = ['mae', 'rmse', 'nmae', 'nrmse', 'ndcg3', 'ndcg10', 'recall10', 'auc', 'coverage', 'novelty'] as const;
 
 /** A metric name. */
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** Metrics where lower is better (the report highlights the minimum). */
-export const LOWER_IS_BETTER: ReadonlySet<MetricName> = new Set<MetricName>(['mae', 'rmse']);
+export const LOWER_IS_BETTER: ReadonlySet<MetricName> = new Set<MetricName>(['mae', 'rmse', 'nmae', 'nrmse']);
 
 function meanDefined(values: number[]): number | null {
   const ok = values.filter((v) => !Number.isNaN(v));
@@ -43,14 +50,21 @@ export interface CatalogueContext {
   readonly trainingUsers: number;
 }
 
-/** Aggregates task scores: MAE/RMSE over all query ratings, ranking metrics averaged over users where defined. */
-export function aggregateTasks(tasks: readonly TaskScores[], predictsRatings: boolean, catalogue?: CatalogueContext): ScenarioMetrics {
+/**
+ * Aggregates task scores: MAE/RMSE over all query ratings (and divided by the range of `scale`
+ * when given), ranking metrics averaged over users where defined.
+ */
+export function aggregateTasks(tasks: readonly TaskScores[], predictsRatings: boolean, catalogue?: CatalogueContext, scale?: RatingScale): ScenarioMetrics {
   const rated = predictsRatings && tasks.some((t) => t.absErrors.length > 0);
   const lists = tasks.map((t) => t.topList).filter((l): l is Int32Array => l !== undefined);
   const hasLists = catalogue !== undefined && lists.length > 0;
+  const mae = rated ? pooledMean(tasks.map((t) => t.absErrors)) : null;
+  const rmse = rated ? Math.sqrt(pooledMean(tasks.map((t) => t.sqErrors))) : null;
   return {
-    mae: rated ? pooledMean(tasks.map((t) => t.absErrors)) : null,
-    rmse: rated ? Math.sqrt(pooledMean(tasks.map((t) => t.sqErrors))) : null,
+    mae,
+    rmse,
+    nmae: scale === undefined ? null : normalizedByScale(mae, scale),
+    nrmse: scale === undefined ? null : normalizedByScale(rmse, scale),
     ndcg3: meanDefined(tasks.map((t) => t.ndcgQuery)),
     ndcg10: meanDefined(tasks.map((t) => t.ndcgRank)),
     recall10: meanDefined(tasks.map((t) => t.recallRank)),

@@ -1,3 +1,6 @@
+import type { RatingScale } from '@metarec/datasets';
+
+import { clipToScale } from '../metrics/clip-to-scale.js';
 import { areaUnderRoc, ndcgAtK, recallAtK } from '../metrics/ranking.js';
 import { topK } from '../metrics/catalogue.js';
 import { absoluteErrors, squaredErrors } from '../metrics/rating-error.js';
@@ -6,12 +9,18 @@ import type { Recommender, SupportSet } from '../recommender/recommender.js';
 
 /** Metric settings shared by every task. */
 export interface TaskMetricOptions {
-  /** A query rating at or above this is a positive for the sampled-negatives ranking. @defaultValue 4 */
+  /** A query rating at or above this is a positive for the sampled-negatives ranking (runEvaluation derives it from the scale). */
   readonly positiveThreshold: number;
   /** Cut-off of nDCG/recall over positives + sampled negatives. @defaultValue 10 */
   readonly rankCutoff: number;
   /** Cut-off of the paper's graded nDCG within the query items. @defaultValue 3 */
   readonly queryNdcgCutoff: number;
+  /**
+   * The data's rating scale: when given, a rating predictor's query predictions are clipped to
+   * it before MAE/RMSE ({@link clipToScale}); rankings use the scores as predicted (clipping is
+   * monotone and would only turn the top of a list into ties).
+   */
+  readonly ratingScale?: RatingScale;
 }
 
 /** One task's raw results, aggregated later. Ranking fields are `NaN` when undefined (no positive). */
@@ -53,8 +62,9 @@ export async function scoreTask(
   const items = pool ? concat(task.queryItems, task.negatives, pool) : concat(task.queryItems, task.negatives);
   const scores = await rec.predict(task.user, support, items);
   const q = scores.subarray(0, nq);
-  const absErrors = absoluteErrors(q, task.queryRatings);
-  const sqErrors = squaredErrors(q, task.queryRatings);
+  const rated = rec.predictsRatings && options.ratingScale !== undefined ? clipToScale(q, options.ratingScale) : q;
+  const absErrors = absoluteErrors(rated, task.queryRatings);
+  const sqErrors = squaredErrors(rated, task.queryRatings);
   const gains = Float64Array.from(task.queryRatings, (r) => 2 ** r - 1);
   const rankScores: number[] = [];
   const relevant: number[] = [];
