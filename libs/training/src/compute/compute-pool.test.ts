@@ -15,7 +15,6 @@ describe('compute thread options', () => {
       worker.on('exit', resolve);
       worker.on('error', reject);
     });
-    // eslint-disable-next-line no-process-env
     expect(process.env[name]).toBe('set in thread');
   });
 });
