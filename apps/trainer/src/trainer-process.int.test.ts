@@ -17,6 +17,9 @@ const available = localRedisForIntegrationTests();
  * A 22-user synthetic world: 15 training users (8 + 7 per epoch, so 2 shards of up to 4 tasks per
  * step, 4 steps), 7 test users, 6–10 support rows; many inner steps make a shard outlast the 1 s lock.
  */
+/** The workers' BullMQ job lock (the trainer's minimum): every shard step of `slowSpec` must outlast it. */
+const LOCK_MS = 1000;
+
 function slowSpec(out: string, extra: Partial<RunSpecInput> = {}): RunSpecInput {
   return {
     name: 'process-test',
@@ -30,8 +33,9 @@ function slowSpec(out: string, extra: Partial<RunSpecInput> = {}): RunSpecInput 
       testFraction: 0.25,
     },
     model: { embeddingDim: 8, hidden: [16], activation: 'softplus' },
-    // Enough inner steps that one shard outlasts the 1 s job lock (the stacked meta-step made 80 too quick).
-    inner: { steps: 240, lr: 0.02, l2: 0 },
+    // Enough inner steps that one shard outlasts the job lock (LOCK_MS): 80 became too quick with the
+    // stacked meta-step, 240 (0.97 s) with padded stacking.
+    inner: { steps: 320, lr: 0.02, l2: 0 },
     outer: { lr: 0.01 },
     metaBatchSize: 8,
     shardSize: 4,
@@ -94,7 +98,7 @@ describe.skipIf(!available)('trainer processes on a private Redis', () => {
     out = await mkdtemp(path.join(tmpdir(), 'metarec-trainer-'));
     specFile = path.join(out, 'spec.json');
     await writeFile(specFile, JSON.stringify(slowSpec(out)));
-    env = { REDIS_URL: redis.url, METAREC_BACKEND: 'wasm', LOCK_DURATION_MS: '1000', STALLED_INTERVAL_MS: '500', SHUTDOWN_DEADLINE_MS: '30000', GIT_COMMIT: 'test-commit' };
+    env = { REDIS_URL: redis.url, METAREC_BACKEND: 'wasm', LOCK_DURATION_MS: String(LOCK_MS), STALLED_INTERVAL_MS: String(LOCK_MS / 2), SHUTDOWN_DEADLINE_MS: '30000', GIT_COMMIT: 'test-commit' };
     [w1, w2] = await Promise.all([startWorker(), startWorker()]);
   });
   afterAll(async () => {
@@ -119,11 +123,11 @@ describe.skipIf(!available)('trainer processes on a private Redis', () => {
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/metarec_trainer_jobs_total\{queue="metarec-train-shards",outcome="completed",app="trainer"\} [1-9]/);
     expect(metrics).toMatch(/metarec_trainer_shard_step_seconds_sum\{app="trainer"\} [0-9.]+/);
-    // The point of the compute thread: each shard took longer than the 1 s lock.
+    // The point of the compute thread: each shard took longer than the job lock.
     const sum = Number(/metarec_trainer_shard_step_seconds_sum\{app="trainer"\} ([0-9.]+)/.exec(metrics)?.[1]);
     const count = Number(/metarec_trainer_shard_step_seconds_count\{app="trainer"\} ([0-9.]+)/.exec(metrics)?.[1]);
-    console.log(`mean shard step ${(sum / count).toFixed(2)} s with a 1 s lock`);
-    expect(sum / count).toBeGreaterThan(1);
+    console.log(`mean shard step ${(sum / count).toFixed(2)} s with a ${LOCK_MS / 1000} s lock`);
+    expect(sum / count).toBeGreaterThan(LOCK_MS / 1000);
   });
 
   it('a coordinator killed with SIGKILL resumes from its checkpoint to the same parameters', async () => {
