@@ -21,7 +21,6 @@ export default defineConfig(
       'src/backend/mat-mul-2d.test.ts',
       'src/backend/relu-grad.test.ts',
       'src/adaptation/wasm-serving.test.ts',
-      'src/algorithms/wasm-meta-step.test.ts',
       'src/algorithms/tensorflow-meta-step.test.ts',
       // Every backend in one file, each selected in turn.
       'src/backend/safe-activations.test.ts',
