@@ -15,8 +15,8 @@ if (!present) {
 }
 
 // Seed 1, new users, as main computed them at 24f1b74 (threshold the constant 4, no clipping in
-// the runner), printed by the same runEvaluation call. (tools/eval/results/ml100k-seeds1-5 is
-// older: its split held 89 new-user tasks on seed 1, this one 85.)
+// the runner), printed by the same runEvaluation call (tools/eval/results/ml100k-seeds1-5, refreshed
+// on 2026-12-07, has the same split: 85 new-user tasks on seed 1).
 const BEFORE = {
   popularity: { users: 85, ndcg3: 0.6778397836070549, ndcg10: 0.5243767880258928, recall10: 0.5411041083099907, auc: 0.9012448646125115 },
   bias: { users: 85, mae: 0.7707165664785048, rmse: 0.982010568544373, ndcg3: 0.7169605167700919, ndcg10: 0.24569189110644735, recall10: 0.24714752567693749, auc: 0.7016579365079367 },
