@@ -32,10 +32,12 @@ function slowSpec(out: string, extra: Partial<RunSpecInput> = {}): RunSpecInput 
       validationFraction: 0,
       testFraction: 0.25,
     },
-    model: { embeddingDim: 8, hidden: [16], activation: 'softplus' },
-    // Enough inner steps that one shard outlasts the job lock (LOCK_MS): 80 became too quick with the
-    // stacked meta-step, 240 (0.97 s) with padded stacking.
-    inner: { steps: 320, lr: 0.02, l2: 0 },
+    // A shard must outlast the job lock (LOCK_MS) by seconds, also on a fast machine: a MeLU-width MLP
+    // makes each op compute-bound, so step time scales with the inner steps rather than with dispatch
+    // noise (the small [16] MLP gave 0.78–2.6 s per shard at 320 steps from run to run; this one 1.4–2.9 s
+    // at 240, 6.5 s at 480, so 360).
+    model: { embeddingDim: 16, hidden: [64, 64], activation: 'softplus' },
+    inner: { steps: 360, lr: 0.02, l2: 0 },
     outer: { lr: 0.01 },
     metaBatchSize: 8,
     shardSize: 4,
