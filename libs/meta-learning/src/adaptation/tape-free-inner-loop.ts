@@ -5,6 +5,7 @@ import type { NamedTensors } from '../params/flat-params.js';
 import type { InnerLoopSpec } from './inner-loop.js';
 import { denseLayer, matMul2d } from '../backend/mat-mul-2d.js';
 import { reluGrad } from '../backend/relu-grad.js';
+import { onTensorflowBackend } from '../backend/tfe-backend.js';
 
 /**
  * The serving-path inner loop for decision-layer adaptation, with the MLP's backward pass written
@@ -28,7 +29,7 @@ export function tapeFreeDecisionLoop(model: MetaModel, params: NamedTensors, hs:
   // fast only on plain products and runs an axis-0 sum as transpose + reduce. So on tensorflow the
   // transposes stay flags and bias gradients are sums (3 ops fewer per layer and step); elsewhere
   // hsᵀ is hoisted, transposes are explicit and column sums are 1ᵀ·dz.
-  const native = tf.getBackend() === 'tensorflow';
+  const native = onTensorflowBackend();
   const hsT = native ? null : tf.transpose(hs);
   const onesRow = native ? null : (tf.ones([1, n]) as tf.Tensor2D);
   const prescale = (spec.learnedLr ? 1 : spec.lr) * (spec.stepScale ?? 1);

@@ -6,6 +6,7 @@ import { biasName, LR_PREFIX, weightName, type MetaModel } from '../model/meta-m
 import type { ModelInputs } from '../model/model-inputs.js';
 import type { NamedTensors } from '../params/flat-params.js';
 import type { FlatParams } from '../params/param-layout.js';
+import { onTensorflowBackend } from '../backend/tfe-backend.js';
 
 // The decision MLP over a stack of T tasks with per-task weights: activations `[T, n, width]`,
 // weights `[T, in, out]`, biases `[T, 1, out]`. Every product is a 3-D matMul with *equal* batch
@@ -99,20 +100,13 @@ export function perTaskCopies(model: MetaModel, p: NamedTensors, tasks: number, 
 }
 
 /**
- * True on tensorflow, where a 3-D product is one op whatever its shape; the one-unit special cases
- * below (two or three ops each) pay off only where wasm's 3-D matMul dispatches T tiny products.
- */
-function nativeBatchMatMul(): boolean {
-  return tf.getBackend() === 'tensorflow';
-}
-
-/**
  * `a·w` per task (`[T, n, in]·[T, in, out]`). A one-unit layer (the output) is an element-wise
- * product and a sum instead, except on tensorflow: one wasm kernel each, where the 3-D matMul dispatches T tiny products.
+ * product and a sum instead, except on tensorflow (where a 3-D product is one op whatever its shape):
+ * one wasm kernel each, where the 3-D matMul dispatches T tiny products.
  */
 export function stackedLinear(a: tf.Tensor, w: tf.Tensor): tf.Tensor {
   const [T, inDim, out] = w.shape;
-  if (out === 1 && !nativeBatchMatMul()) {
+  if (out === 1 && !onTensorflowBackend()) {
     return tf.sum(tf.mul(a, tf.reshape(w, [T, 1, inDim])), -1, true);
   }
   return tf.matMul(a as tf.Tensor3D, w as tf.Tensor3D);
@@ -120,7 +114,7 @@ export function stackedLinear(a: tf.Tensor, w: tf.Tensor): tf.Tensor {
 
 /** `xᵀ·dz` per task (the weight gradient of `stackedLinear`), element-wise for a one-unit layer. */
 export function stackedWeightGrad(x: tf.Tensor, dz: tf.Tensor): tf.Tensor {
-  if (dz.shape[2] === 1 && !nativeBatchMatMul()) {
+  if (dz.shape[2] === 1 && !onTensorflowBackend()) {
     const [T, , inDim] = x.shape;
     return tf.reshape(tf.sum(tf.mul(x, dz), 1), [T, inDim, 1]);
   }
@@ -130,7 +124,7 @@ export function stackedWeightGrad(x: tf.Tensor, dz: tf.Tensor): tf.Tensor {
 /** `dz·wᵀ` per task (the input gradient of `stackedLinear`), a broadcast product for a one-unit layer. */
 export function stackedInputGrad(dz: tf.Tensor, w: tf.Tensor): tf.Tensor {
   const [T, inDim, out] = w.shape;
-  if (out === 1 && !nativeBatchMatMul()) {
+  if (out === 1 && !onTensorflowBackend()) {
     return tf.mul(dz, tf.reshape(w, [T, 1, inDim]));
   }
   return tf.matMul(dz as tf.Tensor3D, w as tf.Tensor3D, false, true);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { UserTask } from '@metarec/schemas';
 
+import { onTensorflowBackend } from '../backend/tfe-backend.js';
 import { adaptsDecisionLayersOnly, type InnerLoopSpec } from '../adaptation/inner-loop.js';
 import { MetaLearningError } from '../errors.js';
 import { scatterAddTableRows } from '../model/host-embeddings.js';
@@ -191,7 +192,7 @@ function taskGroups(model: MetaModel, o: MetaStepOptions, inputs: ReadonlyArray<
   if (!stackable) {
     return inputs.map((_, i) => [i]);
   }
-  const base = tf.getBackend() === 'tensorflow' ? BUCKET_BASE.tensorflow : BUCKET_BASE.other;
+  const base = onTensorflowBackend() ? BUCKET_BASE.tensorflow : BUCKET_BASE.other;
   const groups = new Map<string, number[]>();
   inputs.forEach(({ s, q }, i) => {
     const key = `${sizeBucket(s.count, base)}/${sizeBucket(q.count, base)}`;

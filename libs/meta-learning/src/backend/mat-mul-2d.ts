@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 
+import { floatTypeAttr, onTensorflowBackend, tfeBackend } from './tfe-backend.js';
+
 // A 2-D product on the tensorflow backend as ONE TensorFlow op. tfjs-core's matMul reshapes 2-D
 // operands to [1, m, k], runs BatchMatMulV2 and reshapes back: on tfjs-node each reshape is a
 // TensorFlow op with a shape-tensor upload, so a 2-D product costs four ops (~20 µs each), which
@@ -9,31 +11,18 @@ import type { GradConfig, KernelConfig, NamedAttrMap, TensorInfo } from '@tensor
 
 const KERNEL_NAME = 'MetarecMatMul2D';
 
-/** What this kernel needs from tfjs-node's NodeJSKernelBackend. */
-interface TfeBackend {
-  readonly binding: { readonly TF_ATTR_BOOL: number; readonly TF_ATTR_TYPE: number; readonly TF_FLOAT: number };
-  executeSingleOutput(name: string, attrs: ReadonlyArray<{ name: string; type: number; value: unknown }>, inputs: TensorInfo[]): TensorInfo;
-}
-
-function isTfeBackend(b: unknown): b is TfeBackend {
-  const o = b as Partial<TfeBackend> | null;
-  return typeof o?.executeSingleOutput === 'function' && typeof o.binding?.TF_ATTR_BOOL === 'number';
-}
-
 const kernel: KernelConfig = {
   kernelName: KERNEL_NAME,
   backendName: 'tensorflow',
   kernelFunc: ({ inputs, backend, attrs }) => {
-    if (!isTfeBackend(backend)) {
-      throw new Error(`${KERNEL_NAME}: the tensorflow backend does not expose executeSingleOutput`);
-    }
+    const tfe = tfeBackend(backend, KERNEL_NAME);
     const a = inputs['a'] as TensorInfo;
     const b = inputs['b'] as TensorInfo;
-    const { binding } = backend;
-    return backend.executeSingleOutput(
+    const { binding } = tfe;
+    return tfe.executeSingleOutput(
       'MatMul',
       [
-        { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
+        floatTypeAttr(tfe),
         { name: 'transpose_a', type: binding.TF_ATTR_BOOL, value: (attrs as NamedAttrMap)['transposeA'] === true },
         { name: 'transpose_b', type: binding.TF_ATTR_BOOL, value: (attrs as NamedAttrMap)['transposeB'] === true },
       ],
@@ -70,7 +59,7 @@ export function registerMatMul2dKernel(): boolean {
 
 /** `op(a)·op(b)` for float32 matrices: one TensorFlow MatMul on tensorflow, `tf.matMul` elsewhere. */
 export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, transposeB = false): tf.Tensor2D {
-  if (tf.getBackend() !== 'tensorflow' || a.dtype !== 'float32' || b.dtype !== 'float32' || tf.getKernel(KERNEL_NAME, 'tensorflow') === undefined) {
+  if (!onTensorflowBackend() || a.dtype !== 'float32' || b.dtype !== 'float32' || tf.getKernel(KERNEL_NAME, 'tensorflow') === undefined) {
     return tf.matMul(a, b, transposeA, transposeB);
   }
   const inner = [transposeA ? a.shape[0] : a.shape[1], transposeB ? b.shape[1] : b.shape[0]];
@@ -85,7 +74,7 @@ export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, tra
  * fused matMul is a composite of six ops there); elsewhere `tf.fused.matMul`.
  */
 export function denseLayer(a: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor, activation: 'relu' | 'linear'): tf.Tensor2D {
-  if (tf.getBackend() !== 'tensorflow') {
+  if (!onTensorflowBackend()) {
     return tf.fused.matMul({ a, b: w, bias, activation }) as tf.Tensor2D;
   }
   const z = tf.add(matMul2d(a, w), bias) as tf.Tensor2D;

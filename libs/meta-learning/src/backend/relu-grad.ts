@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GradConfig, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 
+import { floatTypeAttr, onTensorflowBackend, tfeBackend } from './tfe-backend.js';
+
 // The relu derivative applied to an upstream gradient, `dy ⊙ [x > 0]`, in hand-written backward
 // passes (serving's inner loop, the meta-step's stacked inner loop). On tensorflow it is one
 // TensorFlow ReluGrad op instead of relu + sign + multiply (three ops at ~20 µs each, whatever
@@ -9,25 +11,12 @@ import type { GradConfig, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 
 const KERNEL_NAME = 'MetarecReluGrad';
 
-interface TfeBackend {
-  readonly binding: { readonly TF_ATTR_TYPE: number; readonly TF_FLOAT: number };
-  executeSingleOutput(name: string, attrs: ReadonlyArray<{ name: string; type: number; value: unknown }>, inputs: TensorInfo[]): TensorInfo;
-}
-
-function isTfeBackend(b: unknown): b is TfeBackend {
-  const o = b as Partial<TfeBackend> | null;
-  return typeof o?.executeSingleOutput === 'function' && typeof o.binding?.TF_ATTR_TYPE === 'number';
-}
-
 const kernel: KernelConfig = {
   kernelName: KERNEL_NAME,
   backendName: 'tensorflow',
   kernelFunc: ({ inputs, backend }) => {
-    if (!isTfeBackend(backend)) {
-      throw new Error(`${KERNEL_NAME}: the tensorflow backend does not expose executeSingleOutput`);
-    }
-    const { binding } = backend;
-    return backend.executeSingleOutput('ReluGrad', [{ name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT }], [inputs['dy'] as TensorInfo, inputs['x'] as TensorInfo]);
+    const tfe = tfeBackend(backend, KERNEL_NAME);
+    return tfe.executeSingleOutput('ReluGrad', [floatTypeAttr(tfe)], [inputs['dy'] as TensorInfo, inputs['x'] as TensorInfo]);
   },
 };
 
@@ -52,7 +41,7 @@ export function registerReluGradKernel(): boolean {
 
 /** `dy ⊙ [x > 0]` for float32 tensors of one shape: one op on tensorflow, `dy · step(x)` elsewhere. */
 export function reluGrad<T extends tf.Tensor>(dy: T, x: tf.Tensor): T {
-  if (tf.getBackend() !== 'tensorflow' || tf.getKernel(KERNEL_NAME, 'tensorflow') === undefined) {
+  if (!onTensorflowBackend() || tf.getKernel(KERNEL_NAME, 'tensorflow') === undefined) {
     return tf.mul(dy, tf.step(x));
   }
   if (dy.dtype !== 'float32' || x.dtype !== 'float32' || dy.shape.length !== x.shape.length || dy.shape.some((d, i) => d !== x.shape[i])) {

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DataId, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 
 import { registerMatMul2dKernel } from './mat-mul-2d.js';
 import { registerReluGradKernel } from './relu-grad.js';
+import { isTfeBackend } from './tfe-backend.js';
 
 // tfjs-node 4.22 runs two kernels the meta-step calls hundreds of times far slower than needed
 // (measured on this machine, [512, 64] float32, one op each):
@@ -15,18 +16,6 @@ import { registerReluGradKernel } from './relu-grad.js';
 //   with `reshape(res, x.shape)`, broadcast or not: 280 of them per second-order meta-step) uploads
 //   a shape tensor and runs a TensorFlow Reshape. Here it shares the data, as Identity does.
 // All are registered for the `tensorflow` backend only; every other case calls tfjs-node's own kernel.
-
-/** The part of tfjs-node's NodeJSKernelBackend these kernels call. */
-interface NodeKernelBackend {
-  executeSingleInput(name: string, input: TensorInfo): TensorInfo;
-  incRef(dataId: DataId): void;
-  disposeData(dataId: DataId): boolean;
-}
-
-function isNodeKernelBackend(b: unknown): b is NodeKernelBackend {
-  const o = b as Partial<NodeKernelBackend> | null;
-  return typeof o?.executeSingleInput === 'function' && typeof o.incRef === 'function' && typeof o.disposeData === 'function';
-}
 
 const BACKEND = 'tensorflow';
 
@@ -47,7 +36,7 @@ function fastStep(original: KernelFunc): KernelFunc {
     const { backend } = args;
     const x = args.inputs['x'] as TensorInfo;
     const alpha = (args.attrs as NamedAttrMap | undefined)?.['alpha'] ?? 0;
-    if (alpha !== 0 || x.dtype !== 'float32' || !isNodeKernelBackend(backend)) {
+    if (alpha !== 0 || x.dtype !== 'float32' || !isTfeBackend(backend)) {
       return original(args);
     }
     const positive = backend.executeSingleInput('Relu', x);
@@ -65,7 +54,7 @@ function sameDtypeCast(original: KernelFunc): KernelFunc {
     const { backend } = args;
     const x = args.inputs['x'] as TensorInfo;
     const dtype = (args.attrs as NamedAttrMap | undefined)?.['dtype'];
-    if (dtype !== x.dtype || !isNodeKernelBackend(backend)) {
+    if (dtype !== x.dtype || !isTfeBackend(backend)) {
       return original(args);
     }
     backend.incRef(x.dataId);
@@ -80,7 +69,7 @@ function sameShapeReshape(original: KernelFunc): KernelFunc {
     const x = args.inputs['x'] as TensorInfo;
     const shape = (args.attrs as NamedAttrMap | undefined)?.['shape'];
     const same = Array.isArray(shape) && shape.length === x.shape.length && shape.every((d, i) => d === x.shape[i]);
-    if (!same || !isNodeKernelBackend(backend)) {
+    if (!same || !isTfeBackend(backend)) {
       return original(args);
     }
     backend.incRef(x.dataId);
