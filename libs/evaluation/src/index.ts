@@ -58,3 +58,8 @@ export { MetaRecommender } from './neural/meta-recommender.js';
 export { mergeResults } from './runner/merge-results.js';
 export { GlobalNetworkCache } from './neural/global-network-cache.js';
 export type { CachedNetwork } from './neural/global-network-cache.js';
+
+export type { HybridOptions, HybridRatingModel } from './hybrid/hybrid-recommender.js';
+export { HybridRecommender } from './hybrid/hybrid-recommender.js';
+export type { ItemContent, ItemContentSource } from './hybrid/item-content.js';
+export { itemContent } from './hybrid/item-content.js';

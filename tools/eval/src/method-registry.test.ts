@@ -11,4 +11,12 @@ describe('methodFactories', () => {
     expect(DEFAULT_METHOD_NAMES).not.toContain('user_mean');
     expect(DEFAULT_METHOD_NAMES).not.toContain('damped_bias');
   });
+
+  it('builds the hybrid (a meta-learner) from its spec and names an unknown key', () => {
+    const [hybrid] = methodFactories(['hybrid/meta=0/folds=2/name=h2'], context);
+    expect(hybrid.kind).toBe('meta-learner');
+    expect(hybrid.create(0).name).toBe('h2');
+    expect(DEFAULT_METHOD_NAMES).toContain('hybrid');
+    expect(() => methodFactories(['hybrid/foo=1'], context)).toThrow(/unknown key foo/);
+  });
 });

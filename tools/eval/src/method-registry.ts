@@ -1,6 +1,7 @@
 import type { Dataset } from '@metarec/datasets';
 import type { MetaRecommenderOptions, RatingsTable, RecommenderFactory } from '@metarec/evaluation';
-import { ALL_BASELINE_NAMES, BASELINE_NAMES, EvalConfigError, GlobalNetRecommender, GlobalNetworkCache, MetaRecommender, baselineFactory } from '@metarec/evaluation';
+import type { HybridRatingModel } from '@metarec/evaluation';
+import { ALL_BASELINE_NAMES, BASELINE_NAMES, EvalConfigError, GlobalNetRecommender, GlobalNetworkCache, HybridRecommender, MetaRecommender, baselineFactory, itemContent } from '@metarec/evaluation';
 
 /** What a method factory may need beyond the training set: the features for neural models and the run's knobs. */
 export interface MethodContext {
@@ -18,10 +19,10 @@ export interface MethodContext {
 const NEURAL_NAMES = ['global_net', 'global_ft', 'melu'] as const;
 
 /** Every fixed method name the CLI knows; `meta/<key>=<value>/…` adds a configured meta-learner. */
-export const ALL_METHOD_NAMES: readonly string[] = [...ALL_BASELINE_NAMES, ...NEURAL_NAMES, 'meta/name=…/algo=…/pre=…/adapt=all|decision/id=0|1/lr=…/steps=…/epochs=…/outer=…/fo=0|1'];
+export const ALL_METHOD_NAMES: readonly string[] = [...ALL_BASELINE_NAMES, ...NEURAL_NAMES, 'hybrid[/meta=0|1/folds=…/name=…]', 'meta/name=…/algo=…/pre=…/adapt=all|decision/id=0|1/lr=…/steps=…/epochs=…/outer=…/fo=0|1'];
 
 /** Methods run when `--methods` is not given. */
-export const DEFAULT_METHOD_NAMES: string[] = [...BASELINE_NAMES, ...NEURAL_NAMES];
+export const DEFAULT_METHOD_NAMES: string[] = [...BASELINE_NAMES, ...NEURAL_NAMES, 'hybrid'];
 
 function needDataset(name: string, context: MethodContext): Dataset {
   if (!context.dataset) {
@@ -75,10 +76,35 @@ export function methodFactories(names: readonly string[], context: MethodContext
       const options = parseMetaSpec(`meta/name=melu/algo=${context.algorithm}`, context);
       return { name, kind: 'meta-learner', create: () => new MetaRecommender({ ...options, cache }) };
     }
+    if (name === 'hybrid' || name.startsWith('hybrid/')) {
+      return hybridFactory(name, context, cache);
+    }
     if (name.startsWith('meta/')) {
       const options = parseMetaSpec(name, context);
       return { name: options.name, kind: 'meta-learner', create: () => new MetaRecommender({ ...options, cache }) };
     }
     throw new EvalConfigError('EVAL_CONFIG_INVALID', `unknown method "${name}"; known: ${ALL_METHOD_NAMES.join(', ')}`);
   });
+}
+
+/** The meta-learner the hybrid stacks by default (issue 14's best: FOMAML from a pre-trained net, item ids, 8 meta-epochs). */
+export const HYBRID_META_SPEC = 'meta/name=meta_best/algo=fomaml/pre=15/id=1/lr=0.02/epochs=8';
+
+/** Parses `hybrid[/meta=0|1][/folds=k]`: the stack of bias, MF and (meta=1, the default when features exist) the meta-learner. */
+function hybridFactory(spec: string, context: MethodContext, cache: GlobalNetworkCache): RecommenderFactory {
+  const kv = new Map(spec.split('/').slice(1).map((p) => p.split('=') as [string, string]));
+  for (const k of kv.keys()) {
+    if (k !== 'meta' && k !== 'folds' && k !== 'name') {
+      throw new EvalConfigError('EVAL_CONFIG_INVALID', `hybrid spec "${spec}": unknown key ${k} (known: meta, folds, name)`);
+    }
+  }
+  const withMeta = kv.has('meta') ? kv.get('meta') === '1' : context.dataset !== undefined;
+  const ratingModels: HybridRatingModel[] = [baselineFactory('bias'), baselineFactory('mf')];
+  if (withMeta) {
+    const options = parseMetaSpec(HYBRID_META_SPEC, context);
+    ratingModels.push({ name: options.name, create: () => new MetaRecommender({ ...options, cache }) });
+  }
+  const content = context.dataset ? itemContent(context.dataset.items) : undefined;
+  const name = kv.get('name') ?? 'hybrid';
+  return { name, kind: 'meta-learner', create: () => new HybridRecommender({ name, ratingModels, content, folds: kv.has('folds') ? Number(kv.get('folds')) : undefined }) };
 }

@@ -33,6 +33,12 @@ export interface Recommender {
   fit(train: TrainingSet, context: FitContext): Promise<FitReport> | FitReport;
   /** Scores for `items` (predicted ratings if `predictsRatings`), after adapting to `support`. */
   predict(user: number, support: SupportSet, items: Int32Array): Promise<Float32Array> | Float32Array;
+  /**
+   * Scores that order a list for this user (higher first), when they differ from the predicted
+   * ratings: a model trained for ranking orders by what the user will choose and like, not by the
+   * rating of an item they might never pick. Absent: lists are ordered by `predict`.
+   */
+  rank?(user: number, support: SupportSet, items: Int32Array): Promise<Float32Array> | Float32Array;
   /** Frees tensors or other resources; called once the method is done. */
   dispose?(): void;
 }

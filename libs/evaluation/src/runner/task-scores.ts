@@ -47,7 +47,8 @@ function concat(...parts: Int32Array[]): Int32Array {
 }
 
 /**
- * Scores one task with one call to `predict` (adaptation happens once): query items, sampled
+ * Scores one task with one call to `predict` (adaptation happens once) and, for a method with its
+ * own list order (`rank`), one call to `rank`: query items, sampled
  * negatives and, when `pool` is given, the scenario's catalogue for the top-k list.
  */
 export async function scoreTask(
@@ -62,6 +63,7 @@ export async function scoreTask(
   const items = pool ? concat(task.queryItems, task.negatives, pool) : concat(task.queryItems, task.negatives);
   const scores = await rec.predict(task.user, support, items);
   const q = scores.subarray(0, nq);
+  const listScores = rec.rank ? await rec.rank(task.user, support, items) : scores;
   const rated = rec.predictsRatings && options.ratingScale !== undefined ? clipToScale(q, options.ratingScale) : q;
   const absErrors = absoluteErrors(rated, task.queryRatings);
   const sqErrors = squaredErrors(rated, task.queryRatings);
@@ -70,12 +72,12 @@ export async function scoreTask(
   const relevant: number[] = [];
   for (let j = 0; j < nq; j++) {
     if (task.queryRatings[j] >= options.positiveThreshold) {
-      rankScores.push(q[j]);
+      rankScores.push(listScores[j]);
       relevant.push(1);
     }
   }
   for (let j = 0; j < task.negatives.length; j++) {
-    rankScores.push(scores[nq + j]);
+    rankScores.push(listScores[nq + j]);
     relevant.push(0);
   }
   let topList: Int32Array | undefined;
@@ -83,7 +85,7 @@ export async function scoreTask(
     for (const i of support.items) {
       poolExclude[i] = 1;
     }
-    topList = topK(pool, scores.subarray(nq + task.negatives.length), options.rankCutoff, poolExclude);
+    topList = topK(pool, listScores.subarray(nq + task.negatives.length), options.rankCutoff, poolExclude);
     for (const i of support.items) {
       poolExclude[i] = 0;
     }

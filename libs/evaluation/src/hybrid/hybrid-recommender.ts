@@ -1,0 +1,351 @@
+import { EvalConfigError } from '../errors.js';
+import { positiveThresholdOf } from '../metrics/positive-threshold.js';
+import { ndcgAtK } from '../metrics/ranking.js';
+import type { TrainingSet } from '../protocol/eval-task.js';
+import { ratingRange } from '../baselines/rating-range.js';
+import type { FitContext, FitReport, Recommender, SupportSet } from '../recommender/recommender.js';
+import type { ItemContent } from './item-content.js';
+import { contentPopularity, contentSimilarity, fitContentPopularity } from './item-content.js';
+import type { ItemItemModel } from './item-item-model.js';
+import { fitItemItem, itemItemScores } from './item-item-model.js';
+import type { ScoredList } from './list-weight-search.js';
+import { scoreList, searchListWeights, standardizeColumns } from './list-weight-search.js';
+import { blendRating, fitRatingBlend } from './rating-blend.js';
+import { SUPPORT_BUCKET_STARTS, supportBucket } from './support-buckets.js';
+import type { ValidationEpisode } from './validation-episodes.js';
+import { userFolds } from './validation-episodes.js';
+
+/** A rating model the hybrid stacks (a meta-learner, the bias model, MF…), created per fit. */
+export interface HybridRatingModel {
+  readonly name: string;
+  readonly create: (seed: number) => Recommender;
+}
+
+/** Options of {@link HybridRecommender}. */
+export interface HybridOptions {
+  /** @defaultValue 'hybrid' */
+  readonly name?: string;
+  /** Rating predictors stacked per support size (at least one). */
+  readonly ratingModels: readonly HybridRatingModel[];
+  /** Item content (genres, release decade) for new items; absent when the data has none. */
+  readonly content?: ItemContent;
+  /** Folds of user cross-validation inside the training split. @defaultValue 3 */
+  readonly folds?: number;
+  /** Item-item ridge λ tried, as multiples of the mean interactions per item (chosen on fold 0). @defaultValue [1, 3, 10, 30, 100] */
+  readonly itemItemL2Multipliers?: readonly number[];
+  /** Relevance threshold of validation lists. @defaultValue min + 0.75·range of the training ratings */
+  readonly positiveThreshold?: number;
+}
+
+/** Ranking features of items with training interactions, in order (standardised within each list). */
+const LIST_FEATURES = ['item_item', 'log_popularity', 'content_similarity', 'content_popularity', 'rating'] as const;
+/** What a new item (no training interactions) is ranked by: indices into LIST_FEATURES. */
+const CONTENT_FEATURES = [2, 3] as const;
+const RATING_SLOT = 4;
+const MIN_LISTS_PER_BUCKET = 20;
+
+/** Components fitted on one training set. */
+interface Components {
+  readonly ratingModels: Recommender[];
+  readonly itemItem: ItemItemModel;
+  readonly logPopularity: Float64Array;
+  readonly contentPopularity: Float64Array | undefined;
+}
+
+/**
+ * The shipped cold-start recommender: a stack that starts from strong priors and learns, per
+ * support size, how much to trust the user's own ratings. Ratings are a least-squares blend of the
+ * rating models (the meta-learner beside bias/MF); the list is a linear score, its weights
+ * chosen for validation nDCG@10, over an item-item model of what users choose together, popularity, content similarity and
+ * content popularity (what a new item can be ranked by), and the blended rating. Every weight and
+ * the item-item λ are learned by k-fold cross-validation over training users only, each validation
+ * user re-split at every support-size bucket; then every component is refitted on all training data.
+ */
+export class HybridRecommender implements Recommender {
+  readonly name: string;
+  readonly predictsRatings = true;
+  private components: Components | undefined;
+  private ratingWeights: Float64Array[] = [];
+  private listWeights: Float64Array[] = [];
+  private coldWeights: Float64Array[] = [];
+
+  constructor(private readonly options: HybridOptions) {
+    this.name = options.name ?? 'hybrid';
+    if (options.ratingModels.length === 0) {
+      throw new EvalConfigError('EVAL_CONFIG_INVALID', `${this.name}: needs at least one rating model`);
+    }
+    if ((options.folds ?? 3) < 2) {
+      throw new EvalConfigError('EVAL_CONFIG_INVALID', `${this.name}: folds must be >= 2`);
+    }
+  }
+
+  async fit(train: TrainingSet, context: FitContext): Promise<FitReport> {
+    const range = ratingRange(train.ratings);
+    const threshold = this.options.positiveThreshold ?? positiveThresholdOf({ min: range.min, max: range.max });
+    const folds = userFolds(train, { folds: this.options.folds ?? 3, seed: context.seed });
+    const meanPerItem = train.items.length / Math.max(1, new Set(train.items).size);
+    const grid = (this.options.itemItemL2Multipliers ?? [1, 3, 10, 30, 100]).map((m) => m * meanPerItem);
+    const l2 = chooseItemItemL2(folds[0].inner, folds[0].episodes, grid, threshold);
+    const steps = folds.length + 1;
+    const rows: EpisodeRows[] = [];
+    for (const [f, fold] of folds.entries()) {
+      const c = await this.fitComponents(fold.inner, l2, context.seed);
+      for (const e of fold.episodes) {
+        rows.push(await this.episodeRows(c, e, threshold));
+      }
+      disposeAll(c);
+      context.onProgress?.((f + 1) / steps, `${this.name} cross-validation`);
+    }
+    this.ratingWeights = fitRatingWeights(rows, this.options.ratingModels.length);
+    for (const r of rows) {
+      fillRatings(r, this.ratingWeights[r.bucket]);
+    }
+    const warmStart = [1, 1, 0, 0, 0];
+    this.listWeights = perBucket(rows, (rs) => searchListWeights(rs.map((r) => validationList(r, LIST_FEATURES.map((_, g) => g), false)), LIST_FEATURES.length, warmStart).weights);
+    // New items are ranked by content alone: learned on the same lists with every item treated as new.
+    this.coldWeights = perBucket(rows, (rs) => searchListWeights(rs.map((r) => validationList(r, CONTENT_FEATURES, true)), CONTENT_FEATURES.length, [1, 1]).weights);
+    this.components = await this.fitComponents(train, l2, context.seed);
+    context.onProgress?.(1, `${this.name} refit`);
+    const chosen: Record<string, number | string> = { itemItemL2: Number(l2.toFixed(2)), folds: folds.length, validationEpisodes: rows.length };
+    for (const [b, start] of SUPPORT_BUCKET_STARTS.entries()) {
+      chosen[`list_w@${start}`] = Array.from(this.listWeights[b], (w) => w.toFixed(3)).join(' ');
+      chosen[`content_w@${start}`] = Array.from(this.coldWeights[b], (w) => w.toFixed(3)).join(' ');
+      chosen[`rating_w@${start}`] = Array.from(this.ratingWeights[b], (w) => w.toFixed(3)).join(' ');
+    }
+    return { chosen };
+  }
+
+  async predict(user: number, support: SupportSet, items: Int32Array): Promise<Float32Array> {
+    const c = this.fitted();
+    const per = await modelPredictions(c, user, support, items);
+    const w = this.ratingWeights[supportBucket(support.items.length)];
+    const m = c.ratingModels.length;
+    return Float32Array.from(items, (_, k) => blendRating(w, per.subarray(k * m, (k + 1) * m)));
+  }
+
+  async rank(user: number, support: SupportSet, items: Int32Array): Promise<Float32Array> {
+    const c = this.fitted();
+    const ratings = await this.predict(user, support, items);
+    const b = supportBucket(support.items.length);
+    const features = rankingFeatures(c, this.options.content, support, items, ratings);
+    return listScores(features, Uint8Array.from(items, (i) => (c.logPopularity[i] === 0 ? 1 : 0)), this.listWeights[b], this.coldWeights[b]);
+  }
+
+  dispose(): void {
+    if (this.components) {
+      disposeAll(this.components);
+    }
+    this.components = undefined;
+  }
+
+  private fitted(): Components {
+    if (!this.components) {
+      throw new EvalConfigError('EVAL_CONFIG_INVALID', `${this.name}: predict called before fit`);
+    }
+    return this.components;
+  }
+
+  private async fitComponents(train: TrainingSet, l2: number, seed: number): Promise<Components> {
+    const counts = new Float64Array(train.itemCount);
+    for (const i of train.items) {
+      counts[i]++;
+    }
+    const ratingModels: Recommender[] = [];
+    for (const m of this.options.ratingModels) {
+      const rec = m.create(seed);
+      await rec.fit(train, { seed });
+      ratingModels.push(rec);
+    }
+    const content = this.options.content;
+    return {
+      ratingModels,
+      itemItem: fitItemItem(train.users, train.items, train.itemCount, { l2 }),
+      logPopularity: Float64Array.from(counts, (n) => Math.log1p(n)),
+      contentPopularity: content && contentPopularity(content, fitContentPopularity(content, counts), Int32Array.from({ length: train.itemCount }, (_, i) => i)),
+    };
+  }
+
+  private async episodeRows(c: Components, e: ValidationEpisode, threshold: number): Promise<EpisodeRows> {
+    const support = { items: e.supportItems, ratings: e.supportRatings };
+    const items = new Int32Array(e.queryItems.length + e.negatives.length);
+    items.set(e.queryItems, 0);
+    items.set(e.negatives, e.queryItems.length);
+    const predictions = await modelPredictions(c, e.user, support, items);
+    const relevant = Uint8Array.from(items, (_, k) => (k < e.queryItems.length && e.queryRatings[k] >= threshold ? 1 : 0));
+    const isQuery = Uint8Array.from(items, (_, k) => (k < e.queryItems.length ? 1 : 0));
+    return {
+      bucket: supportBucket(e.supportItems.length),
+      models: c.ratingModels.length,
+      predictions,
+      targets: e.queryRatings,
+      // Features without the rating, which depends on the blend fitted afterwards.
+      features: rankingFeatures(c, this.options.content, support, items, new Float32Array(items.length)),
+      isCold: Uint8Array.from(items, (i) => (c.logPopularity[i] === 0 ? 1 : 0)),
+      relevant,
+      isQuery,
+    };
+  }
+}
+
+/** One validation episode's model outputs over its query and negative items. */
+interface EpisodeRows {
+  readonly bucket: number;
+  readonly models: number;
+  /** `models` rating predictions per item. */
+  readonly predictions: Float64Array;
+  readonly targets: Float32Array;
+  /** LIST_FEATURES per item; the rating slot is filled once the rating blend is fitted. */
+  readonly features: Float64Array;
+  readonly isCold: Uint8Array;
+  readonly relevant: Uint8Array;
+  readonly isQuery: Uint8Array;
+}
+
+/** Each rating model's prediction per item (`models` values per item). */
+async function modelPredictions(c: Components, user: number, support: SupportSet, items: Int32Array): Promise<Float64Array> {
+  const m = c.ratingModels.length;
+  const out = new Float64Array(items.length * m);
+  for (const [k, rec] of c.ratingModels.entries()) {
+    const p = await rec.predict(user, support, items);
+    for (let j = 0; j < items.length; j++) {
+      out[j * m + k] = p[j];
+    }
+  }
+  return out;
+}
+
+function rankingFeatures(c: Components, content: ItemContent | undefined, support: SupportSet, items: Int32Array, ratings: ArrayLike<number>): Float64Array {
+  const f = LIST_FEATURES.length;
+  const ii = itemItemScores(c.itemItem, support.items, items);
+  const sim = content ? contentSimilarity(content, support.items, items) : undefined;
+  const out = new Float64Array(items.length * f);
+  for (let k = 0; k < items.length; k++) {
+    const pop = c.logPopularity[items[k]];
+    out[k * f] = ii[k];
+    out[k * f + 1] = pop;
+    out[k * f + 2] = sim ? sim[k] : 0;
+    out[k * f + 3] = c.contentPopularity ? c.contentPopularity[items[k]] : 0;
+    out[k * f + RATING_SLOT] = ratings[k];
+  }
+  return out;
+}
+
+/**
+ * Orders a list: items with training interactions by the standardised feature blend; new items by
+ * their content score, squeezed into the band just below the lowest of the others (a new item has
+ * no evidence of being chosen, and validation users almost never pick one), so a list of new items
+ * alone is ordered by content and a mixed list keeps the evidence-backed items first.
+ */
+function listScores(features: Float64Array, isCold: Uint8Array, weights: Float64Array, coldWeights: Float64Array): Float32Array {
+  const f = LIST_FEATURES.length;
+  const warm = features.slice();
+  standardizeColumns(warm, f, (k) => isCold[k] === 0);
+  const warmScores = scoreList(warm, f, weights);
+  const content = contentColumns(features, isCold.length);
+  standardizeColumns(content, CONTENT_FEATURES.length, (k) => isCold[k] === 1);
+  const coldScores = scoreList(content, CONTENT_FEATURES.length, coldWeights);
+  let floor = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < isCold.length; k++) {
+    if (isCold[k] === 0) {
+      floor = Math.min(floor, warmScores[k]);
+    }
+  }
+  floor = Number.isFinite(floor) ? floor : 0;
+  return Float32Array.from(isCold, (cold, k) => (cold ? floor - 1 + coldScores[k] / (1 + Math.abs(coldScores[k])) : warmScores[k]));
+}
+
+function contentColumns(features: Float64Array, items: number): Float64Array {
+  const f = LIST_FEATURES.length;
+  const out = new Float64Array(items * CONTENT_FEATURES.length);
+  for (let k = 0; k < items; k++) {
+    CONTENT_FEATURES.forEach((g, at) => (out[k * CONTENT_FEATURES.length + at] = features[k * f + g]));
+  }
+  return out;
+}
+
+/** Writes the blended rating into each item's `rating` slot. */
+function fillRatings(r: EpisodeRows, ratingWeights: Float64Array): void {
+  const f = LIST_FEATURES.length;
+  for (let k = 0; k < r.relevant.length; k++) {
+    r.features[k * f + RATING_SLOT] = blendRating(ratingWeights, r.predictions.subarray(k * r.models, (k + 1) * r.models));
+  }
+}
+
+function fitRatingWeights(rows: readonly EpisodeRows[], models: number): Float64Array[] {
+  return perBucket(rows, (rs) => {
+    const preds: number[] = [];
+    const targets: number[] = [];
+    for (const r of rs) {
+      for (let k = 0; k < r.targets.length; k++) {
+        for (let m = 0; m < models; m++) {
+          preds.push(r.predictions[k * models + m]);
+        }
+        targets.push(r.targets[k]);
+      }
+    }
+    return fitRatingBlend(Float64Array.from(preds), Float64Array.from(targets), models, 1, 'absolute');
+  });
+}
+
+/**
+ * One episode as a validation list over the `use`d features, standardised within the list: the
+ * relevant query items and the sampled negatives (irrelevant query items are left out, as in the
+ * metric). `asNew` keeps every item (content is scored as if all were new); otherwise items without
+ * training interactions are left out, as `listScores` ranks them apart.
+ */
+function validationList(r: EpisodeRows, use: readonly number[], asNew: boolean): ScoredList {
+  const f = LIST_FEATURES.length;
+  const rows: number[] = [];
+  const relevant: number[] = [];
+  for (let k = 0; k < r.relevant.length; k++) {
+    if ((r.isQuery[k] === 1 && r.relevant[k] === 0) || (!asNew && r.isCold[k] === 1)) {
+      continue;
+    }
+    rows.push(...use.map((g) => r.features[k * f + g]));
+    relevant.push(r.relevant[k]);
+  }
+  const features = Float64Array.from(rows);
+  standardizeColumns(features, use.length, () => true);
+  return { features, relevant: Uint8Array.from(relevant) };
+}
+
+/** Fits per support-size bucket; a bucket with too few lists borrows the nearest smaller bucket's fit (bucket 0 always fits). */
+function perBucket<T extends { bucket: number }>(rows: readonly T[], fit: (rows: readonly T[]) => Float64Array): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let b = 0; b < SUPPORT_BUCKET_STARTS.length; b++) {
+    const mine = rows.filter((r) => r.bucket === b);
+    out.push(mine.length >= MIN_LISTS_PER_BUCKET || b === 0 ? fit(mine) : out[b - 1]);
+  }
+  return out;
+}
+
+/** λ with the best mean validation nDCG@10 of the item-item score alone, on one fold (the O(n³) fit is the cost). */
+function chooseItemItemL2(inner: TrainingSet, episodes: readonly ValidationEpisode[], grid: readonly number[], threshold: number): number {
+  let best = grid[0];
+  let bestNdcg = -1;
+  for (const l2 of grid) {
+    const model = fitItemItem(inner.users, inner.items, inner.itemCount, { l2 });
+    let sum = 0;
+    let n = 0;
+    for (const e of episodes) {
+      const positives = e.queryItems.filter((_, k) => e.queryRatings[k] >= threshold);
+      if (e.supportItems.length === 0 || positives.length === 0) {
+        continue;
+      }
+      const items = Int32Array.from([...positives, ...e.negatives]);
+      sum += ndcgAtK(itemItemScores(model, e.supportItems, items), Uint8Array.from(items, (_, k) => (k < positives.length ? 1 : 0)), 10);
+      n++;
+    }
+    if (n > 0 && sum / n > bestNdcg) {
+      bestNdcg = sum / n;
+      best = l2;
+    }
+  }
+  return best;
+}
+
+function disposeAll(c: Components): void {
+  for (const r of c.ratingModels) {
+    r.dispose?.();
+  }
+}
