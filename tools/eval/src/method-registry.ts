@@ -19,7 +19,7 @@ export interface MethodContext {
 const NEURAL_NAMES = ['global_net', 'global_ft', 'melu'] as const;
 
 /** Every fixed method name the CLI knows; `meta/<key>=<value>/…` adds a configured meta-learner. */
-export const ALL_METHOD_NAMES: readonly string[] = [...ALL_BASELINE_NAMES, ...NEURAL_NAMES, 'hybrid[/meta=0|1/folds=…/name=…]', 'meta/name=…/algo=…/pre=…/adapt=all|decision/id=0|1/lr=…/steps=…/epochs=…/outer=…/fo=0|1'];
+export const ALL_METHOD_NAMES: readonly string[] = [...ALL_BASELINE_NAMES, ...NEURAL_NAMES, 'hybrid[/meta=0|1/choice=0|1/folds=…/name=…]', 'meta/name=…/algo=…/pre=…/adapt=all|decision/id=0|1/lr=…/steps=…/epochs=…/outer=…/fo=0|1/objective=rating|choice/neg=…'];
 
 /** Methods run when `--methods` is not given. */
 export const DEFAULT_METHOD_NAMES: string[] = [...BASELINE_NAMES, ...NEURAL_NAMES, 'hybrid'];
@@ -34,7 +34,7 @@ function needDataset(name: string, context: MethodContext): Dataset {
 /** Parses `meta/name=x/algo=metasgd/pre=10/adapt=all/id=1/lr=0.01/steps=5/epochs=30`. */
 export function parseMetaSpec(spec: string, context: MethodContext): MetaRecommenderOptions {
   const kv = new Map(spec.split('/').slice(1).map((p) => p.split('=') as [string, string]));
-  const known = new Set(['name', 'algo', 'pre', 'adapt', 'id', 'lr', 'steps', 'epochs', 'outer', 'fo']);
+  const known = new Set(['name', 'algo', 'pre', 'adapt', 'id', 'lr', 'steps', 'epochs', 'outer', 'fo', 'objective', 'neg']);
   for (const k of kv.keys()) {
     if (!known.has(k)) {
       throw new EvalConfigError('EVAL_CONFIG_INVALID', `meta spec "${spec}": unknown key ${k} (known: ${[...known].join(', ')})`);
@@ -46,7 +46,7 @@ export function parseMetaSpec(spec: string, context: MethodContext): MetaRecomme
   return {
     dataset: needDataset(spec, context),
     name: kv.get('name') ?? spec.replace(/\//g, '_'),
-    model: { adapt, includeItemId: kv.get('id') === '1' },
+    model: { adapt, includeItemId: kv.get('id') === '1', objective: kv.get('objective') === 'choice' ? 'choice' : 'rating', negativesPerPositive: num('neg', 1) },
     meta: {
       algorithm,
       epochs: num('epochs', context.metaEpochs),
@@ -90,12 +90,21 @@ export function methodFactories(names: readonly string[], context: MethodContext
 /** The meta-learner the hybrid stacks by default (issue 14's best: FOMAML from a pre-trained net, item ids, 8 meta-epochs). */
 export const HYBRID_META_SPEC = 'meta/name=meta_best/algo=fomaml/pre=15/id=1/lr=0.02/epochs=8';
 
-/** Parses `hybrid[/meta=0|1][/folds=k]`: the stack of bias, MF and (meta=1, the default when features exist) the meta-learner. */
+/** The choice meta-learner the hybrid ranks with: FOMAML on rated vs sampled unrated items, pre-trained, item ids. */
+export const HYBRID_CHOICE_SPEC = 'meta/algo=fomaml/pre=15/id=1/epochs=8/objective=choice/neg=1';
+/** Inner step sizes the hybrid chooses the choice model's from, on fold-0 validation users. */
+export const HYBRID_CHOICE_INNER_LRS: readonly number[] = [0.03, 0.1, 0.3];
+
+/**
+ * Parses `hybrid[/meta=0|1][/choice=0|1][/folds=k][/name=…]`: the stack of bias, MF and (meta=1, the
+ * default when features exist) the rating meta-learner, with the choice meta-learner as a list
+ * feature unless choice=0.
+ */
 function hybridFactory(spec: string, context: MethodContext, cache: GlobalNetworkCache): RecommenderFactory {
   const kv = new Map(spec.split('/').slice(1).map((p) => p.split('=') as [string, string]));
   for (const k of kv.keys()) {
-    if (k !== 'meta' && k !== 'folds' && k !== 'name') {
-      throw new EvalConfigError('EVAL_CONFIG_INVALID', `hybrid spec "${spec}": unknown key ${k} (known: meta, folds, name)`);
+    if (k !== 'meta' && k !== 'choice' && k !== 'folds' && k !== 'name') {
+      throw new EvalConfigError('EVAL_CONFIG_INVALID', `hybrid spec "${spec}": unknown key ${k} (known: meta, choice, folds, name)`);
     }
   }
   const withMeta = kv.has('meta') ? kv.get('meta') === '1' : context.dataset !== undefined;
@@ -104,7 +113,14 @@ function hybridFactory(spec: string, context: MethodContext, cache: GlobalNetwor
     const options = parseMetaSpec(HYBRID_META_SPEC, context);
     ratingModels.push({ name: options.name, create: () => new MetaRecommender({ ...options, cache }) });
   }
+  const withChoice = withMeta && kv.get('choice') !== '0';
+  const choiceModels: HybridRatingModel[] = withChoice
+    ? HYBRID_CHOICE_INNER_LRS.map((lr) => {
+        const options = parseMetaSpec(`${HYBRID_CHOICE_SPEC}/lr=${lr}/name=choice_lr${lr}`, context);
+        return { name: options.name, create: () => new MetaRecommender({ ...options, cache }) };
+      })
+    : [];
   const content = context.dataset ? itemContent(context.dataset.items) : undefined;
   const name = kv.get('name') ?? 'hybrid';
-  return { name, kind: 'meta-learner', create: () => new HybridRecommender({ name, ratingModels, content, folds: kv.has('folds') ? Number(kv.get('folds')) : undefined }) };
+  return { name, kind: 'meta-learner', create: () => new HybridRecommender({ name, ratingModels, choiceModels, content, folds: kv.has('folds') ? Number(kv.get('folds')) : undefined }) };
 }

@@ -33,20 +33,28 @@ export interface HybridOptions {
   readonly folds?: number;
   /** Item-item ridge λ tried, as multiples of the mean interactions per item (chosen on fold 0). @defaultValue [1, 3, 10, 30, 100] */
   readonly itemItemL2Multipliers?: readonly number[];
+  /**
+   * Candidate choice models (meta-learners trained to rank: rated items against sampled unrated
+   * ones); the one with the best fold-0 validation nDCG@10 becomes a list feature. None: no such feature.
+   */
+  readonly choiceModels?: readonly HybridRatingModel[];
   /** Relevance threshold of validation lists. @defaultValue min + 0.75·range of the training ratings */
   readonly positiveThreshold?: number;
 }
 
 /** Ranking features of items with training interactions, in order (standardised within each list). */
-const LIST_FEATURES = ['item_item', 'log_popularity', 'content_similarity', 'content_popularity', 'rating'] as const;
+const LIST_FEATURES = ['item_item', 'log_popularity', 'content_similarity', 'content_popularity', 'rating', 'choice'] as const;
 /** What a new item (no training interactions) is ranked by: indices into LIST_FEATURES. */
 const CONTENT_FEATURES = [2, 3] as const;
 const RATING_SLOT = 4;
+const CHOICE_SLOT = 5;
 const MIN_LISTS_PER_BUCKET = 20;
 
 /** Components fitted on one training set. */
 interface Components {
   readonly ratingModels: Recommender[];
+  /** The meta-learned choice model (its scores are a list feature), when the hybrid has one. */
+  readonly choice: Recommender | undefined;
   readonly itemItem: ItemItemModel;
   readonly logPopularity: Float64Array;
   readonly contentPopularity: Float64Array | undefined;
@@ -68,6 +76,7 @@ export class HybridRecommender implements Recommender {
   private ratingWeights: Float64Array[] = [];
   private listWeights: Float64Array[] = [];
   private coldWeights: Float64Array[] = [];
+  private choiceAt = -1;
 
   constructor(private readonly options: HybridOptions) {
     this.name = options.name ?? 'hybrid';
@@ -86,6 +95,8 @@ export class HybridRecommender implements Recommender {
     const meanPerItem = train.items.length / Math.max(1, new Set(train.items).size);
     const grid = (this.options.itemItemL2Multipliers ?? [1, 3, 10, 30, 100]).map((m) => m * meanPerItem);
     const l2 = chooseItemItemL2(folds[0].inner, folds[0].episodes, grid, threshold);
+    const choice = await chooseModel(this.options.choiceModels ?? [], folds[0].inner, folds[0].episodes, threshold, context.seed);
+    this.choiceAt = choice.at;
     const steps = folds.length + 1;
     const rows: EpisodeRows[] = [];
     for (const [f, fold] of folds.entries()) {
@@ -100,13 +111,17 @@ export class HybridRecommender implements Recommender {
     for (const r of rows) {
       fillRatings(r, this.ratingWeights[r.bucket]);
     }
-    const warmStart = [1, 1, 0, 0, 0];
+    const warmStart = [1, 1, 0, 0, 0, 0];
     this.listWeights = perBucket(rows, (rs) => searchListWeights(rs.map((r) => validationList(r, LIST_FEATURES.map((_, g) => g), false)), LIST_FEATURES.length, warmStart).weights);
     // New items are ranked by content alone: learned on the same lists with every item treated as new.
     this.coldWeights = perBucket(rows, (rs) => searchListWeights(rs.map((r) => validationList(r, CONTENT_FEATURES, true)), CONTENT_FEATURES.length, [1, 1]).weights);
     this.components = await this.fitComponents(train, l2, context.seed);
     context.onProgress?.(1, `${this.name} refit`);
-    const chosen: Record<string, number | string> = { itemItemL2: Number(l2.toFixed(2)), folds: folds.length, validationEpisodes: rows.length };
+    const chosen: Record<string, number | string> = { itemItemL2: Number(l2.toFixed(2)), folds: folds.length, validationEpisodes: rows.length, listFeatures: LIST_FEATURES.join(' ') };
+    if (choice.at >= 0) {
+      chosen['choiceModel'] = this.options.choiceModels?.[choice.at]?.name ?? '';
+      chosen['choiceValidationNdcg10'] = choice.scores.map((v) => v.toFixed(4)).join(' ');
+    }
     for (const [b, start] of SUPPORT_BUCKET_STARTS.entries()) {
       chosen[`list_w@${start}`] = Array.from(this.listWeights[b], (w) => w.toFixed(3)).join(' ');
       chosen[`content_w@${start}`] = Array.from(this.coldWeights[b], (w) => w.toFixed(3)).join(' ');
@@ -127,7 +142,7 @@ export class HybridRecommender implements Recommender {
     const c = this.fitted();
     const ratings = await this.predict(user, support, items);
     const b = supportBucket(support.items.length);
-    const features = rankingFeatures(c, this.options.content, support, items, ratings);
+    const features = rankingFeatures(c, this.options.content, support, items, ratings, await choiceScores(c, user, support, items));
     return listScores(features, Uint8Array.from(items, (i) => (c.logPopularity[i] === 0 ? 1 : 0)), this.listWeights[b], this.coldWeights[b]);
   }
 
@@ -157,8 +172,12 @@ export class HybridRecommender implements Recommender {
       ratingModels.push(rec);
     }
     const content = this.options.content;
+    const factory = this.choiceAt >= 0 ? this.options.choiceModels?.[this.choiceAt] : undefined;
+    const choice = factory?.create(seed);
+    await choice?.fit(train, { seed });
     return {
       ratingModels,
+      choice,
       itemItem: fitItemItem(train.users, train.items, train.itemCount, { l2 }),
       logPopularity: Float64Array.from(counts, (n) => Math.log1p(n)),
       contentPopularity: content && contentPopularity(content, fitContentPopularity(content, counts), Int32Array.from({ length: train.itemCount }, (_, i) => i)),
@@ -179,7 +198,7 @@ export class HybridRecommender implements Recommender {
       predictions,
       targets: e.queryRatings,
       // Features without the rating, which depends on the blend fitted afterwards.
-      features: rankingFeatures(c, this.options.content, support, items, new Float32Array(items.length)),
+      features: rankingFeatures(c, this.options.content, support, items, new Float32Array(items.length), await choiceScores(c, e.user, support, items)),
       isCold: Uint8Array.from(items, (i) => (c.logPopularity[i] === 0 ? 1 : 0)),
       relevant,
       isQuery,
@@ -214,7 +233,12 @@ async function modelPredictions(c: Components, user: number, support: SupportSet
   return out;
 }
 
-function rankingFeatures(c: Components, content: ItemContent | undefined, support: SupportSet, items: Int32Array, ratings: ArrayLike<number>): Float64Array {
+/** The choice model's scores, or zeros (a constant feature) without one. */
+async function choiceScores(c: Components, user: number, support: SupportSet, items: Int32Array): Promise<ArrayLike<number>> {
+  return c.choice ? await c.choice.predict(user, support, items) : new Float32Array(items.length);
+}
+
+function rankingFeatures(c: Components, content: ItemContent | undefined, support: SupportSet, items: Int32Array, ratings: ArrayLike<number>, choice: ArrayLike<number>): Float64Array {
   const f = LIST_FEATURES.length;
   const ii = itemItemScores(c.itemItem, support.items, items);
   const sim = content ? contentSimilarity(content, support.items, items) : undefined;
@@ -226,6 +250,7 @@ function rankingFeatures(c: Components, content: ItemContent | undefined, suppor
     out[k * f + 2] = sim ? sim[k] : 0;
     out[k * f + 3] = c.contentPopularity ? c.contentPopularity[items[k]] : 0;
     out[k * f + RATING_SLOT] = ratings[k];
+    out[k * f + CHOICE_SLOT] = choice[k];
   }
   return out;
 }
@@ -348,4 +373,32 @@ function disposeAll(c: Components): void {
   for (const r of c.ratingModels) {
     r.dispose?.();
   }
+  c.choice?.dispose?.();
+}
+
+/** Index of the candidate with the best fold-0 validation nDCG@10 (each fitted on the fold's inner users), and every candidate's score; −1 without candidates. */
+async function chooseModel(candidates: readonly HybridRatingModel[], inner: TrainingSet, episodes: readonly ValidationEpisode[], threshold: number, seed: number): Promise<{ at: number; scores: number[] }> {
+  const scores: number[] = [];
+  for (const factory of candidates) {
+    const rec = factory.create(seed);
+    try {
+      await rec.fit(inner, { seed });
+      let sum = 0;
+      let n = 0;
+      for (const e of episodes) {
+        const positives = e.queryItems.filter((_, k) => e.queryRatings[k] >= threshold);
+        if (positives.length === 0) {
+          continue;
+        }
+        const items = Int32Array.from([...positives, ...e.negatives]);
+        sum += ndcgAtK(await rec.predict(e.user, { items: e.supportItems, ratings: e.supportRatings }, items), Uint8Array.from(items, (_, k) => (k < positives.length ? 1 : 0)), 10);
+        n++;
+      }
+      scores.push(n === 0 ? 0 : sum / n);
+    } finally {
+      rec.dispose?.();
+    }
+  }
+  const at = scores.length === 0 ? -1 : scores.indexOf(Math.max(...scores));
+  return { at, scores };
 }

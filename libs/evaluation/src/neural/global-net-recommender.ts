@@ -57,6 +57,7 @@ export function fitGlobalNetwork(
     embeddingDim: model.embeddingDim,
     hidden: model.hidden,
     adapt: model.adapt,
+    task: model.objective === 'choice' ? 'binary' : 'regression',
     initSeed: context.seed,
     // The net learns residuals around the training mean, as a bias model would.
     outputOffset: ratingRange(train.ratings).mean,

@@ -2,7 +2,10 @@ import type { Dataset } from '@metarec/datasets';
 import type { LoadedParams } from '@metarec/meta-learning';
 import { inProcessExecutor, initialLoopState, loadParams, runMetaTraining } from '@metarec/meta-learning';
 
+import { SeededRng } from '@metarec/runtime';
+
 import { EvalConfigError } from '../errors.js';
+import { choiceSupport, choiceTrainingSet, knownItems } from './choice-training-set.js';
 import type { TrainingSet } from '../protocol/eval-task.js';
 import type { FitContext, FitReport, Recommender, SupportSet } from '../recommender/recommender.js';
 import { fitGlobalNetwork } from './global-net-recommender.js';
@@ -36,23 +39,31 @@ export interface MetaRecommenderOptions {
  */
 export class MetaRecommender implements Recommender {
   readonly name: string;
-  readonly predictsRatings = true;
+  readonly predictsRatings: boolean;
   private readonly model: Required<NeuralModelOptions>;
   private readonly meta: Required<MetaTrainingOptions>;
   private loaded: LoadedParams | undefined;
   private encoder: RowEncoder | undefined;
+  private knownItems: Int32Array = new Int32Array(0);
 
   constructor(private readonly options: MetaRecommenderOptions) {
     this.name = options.name;
     this.model = { ...DEFAULT_NEURAL_MODEL_OPTIONS, ...options.model };
     this.meta = { ...DEFAULT_META_TRAINING_OPTIONS, ...options.meta };
+    this.predictsRatings = this.model.objective === 'rating';
+    if (!(this.model.negativesPerPositive > 0)) {
+      throw new EvalConfigError('EVAL_CONFIG_INVALID', `${this.name}: negativesPerPositive must be > 0`);
+    }
     if (this.meta.algorithm === 'reptile' && this.model.adapt !== 'all' && this.meta.innerSteps < 1) {
       throw new EvalConfigError('EVAL_CONFIG_INVALID', `${this.name}: reptile needs innerSteps >= 1`);
     }
   }
 
-  async fit(train: TrainingSet, context: FitContext): Promise<FitReport> {
+  async fit(ratings: TrainingSet, context: FitContext): Promise<FitReport> {
     const m = this.meta;
+    const choice = this.model.objective === 'choice';
+    const train = choice ? choiceTrainingSet(ratings, this.model.negativesPerPositive, context.seed) : ratings;
+    this.knownItems = knownItems(ratings);
     const metaSgd = m.algorithm === 'metasgd';
     const pre = fitGlobalNetwork(
       this.options.dataset,
@@ -94,7 +105,7 @@ export class MetaRecommender implements Recommender {
     });
     return {
       losses: epochLosses,
-      chosen: { algorithm: metaSgd && m.metaSgdFirstOrder ? 'metasgd (first order)' : m.algorithm, adapt: this.model.adapt, itemId: String(this.model.includeItemId), pretrainEpochs: m.pretrainEpochs, metaEpochs: m.epochs, innerLr: m.innerLr, innerSteps: m.innerSteps },
+      chosen: { algorithm: metaSgd && m.metaSgdFirstOrder ? 'metasgd (first order)' : m.algorithm, adapt: this.model.adapt, itemId: String(this.model.includeItemId), objective: this.model.objective, pretrainEpochs: m.pretrainEpochs, metaEpochs: m.epochs, innerLr: m.innerLr, innerSteps: m.innerSteps },
     };
   }
 
@@ -102,7 +113,9 @@ export class MetaRecommender implements Recommender {
     if (!this.loaded || !this.encoder) {
       throw new EvalConfigError('EVAL_CONFIG_INVALID', `${this.name}: predict called before fit`);
     }
-    return adaptAndScore(this.loaded, this.encoder, { mode: 'adapt', settings: { steps: this.meta.innerSteps, lr: this.meta.innerLr } }, user, support, items);
+    // A choice model adapts on the user's items against as many unrated ones as it was trained with.
+    const adaptOn = this.model.objective === 'choice' ? choiceSupport(support, this.knownItems, this.model.negativesPerPositive, new SeededRng(user)) : support;
+    return adaptAndScore(this.loaded, this.encoder, { mode: 'adapt', settings: { steps: this.meta.innerSteps, lr: this.meta.innerLr } }, user, adaptOn, items);
   }
 
   dispose(): void {

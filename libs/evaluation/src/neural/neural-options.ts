@@ -10,6 +10,14 @@ export interface NeuralModelOptions {
   readonly includeItemId?: boolean;
   /** Parameters adapted per user: MeLU's decision layers or all. @defaultValue 'decision-layers' */
   readonly adapt?: AdaptScope;
+  /**
+   * What the network learns: `rating` (MSE on the stars, MeLU) or `choice` (logistic loss on rated
+   * items against sampled unrated ones, in pre-training, the inner and the outer loop; the method
+   * then ranks and reports no rating error). @defaultValue 'rating'
+   */
+  readonly objective?: 'rating' | 'choice';
+  /** Sampled unrated items per rated item for `choice`. @defaultValue 1 */
+  readonly negativesPerPositive?: number;
 }
 
 /** Plain (non-meta) training of the global network: Adam on minibatches of all training ratings. */
@@ -45,7 +53,7 @@ export interface MetaTrainingOptions {
 }
 
 /** Resolved neural defaults. */
-export const DEFAULT_NEURAL_MODEL_OPTIONS: Required<NeuralModelOptions> = { embeddingDim: 32, hidden: [64, 64], includeItemId: false, adapt: 'decision-layers' };
+export const DEFAULT_NEURAL_MODEL_OPTIONS: Required<NeuralModelOptions> = { embeddingDim: 32, hidden: [64, 64], includeItemId: false, adapt: 'decision-layers', objective: 'rating', negativesPerPositive: 1 };
 /** Resolved global-training defaults (the reference's). */
 export const DEFAULT_GLOBAL_TRAINING_OPTIONS: Required<GlobalTrainingOptions> = { epochs: 30, batchSize: 256, lr: 1e-3 };
 /** Resolved meta-training defaults (MeLU's PyTorch port). */

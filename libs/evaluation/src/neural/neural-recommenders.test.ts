@@ -53,4 +53,64 @@ describe('neural recommenders (tiny)', () => {
     expect(p.every((v) => Number.isFinite(v))).toBe(true);
     rec.dispose();
   });
+
+  it('a choice meta-learner (rated vs sampled unrated items) ranks what new users pick above unrated items, where the same model trained on stars cannot', async () => {
+    // 60 users: the first 40 rate only items 0–19, the others only items 20–39; within a taste,
+    // item k is chosen with weight 1/(k+1) (a few items are what everyone picks). Stars are random.
+    const rng = new SeededRng(3);
+    const users: number[] = [];
+    const items: number[] = [];
+    for (let u = 0; u < 60; u++) {
+      const base = u < 40 ? 0 : 20;
+      const left = Array.from({ length: 20 }, (_, k) => k);
+      for (let pick = 0; pick < 14; pick++) {
+        const total = left.reduce((a, k) => a + 1 / (k + 1), 0);
+        let r = rng.next() * total;
+        const at = left.findIndex((k) => (r -= 1 / (k + 1)) <= 0);
+        const [k] = left.splice(at < 0 ? left.length - 1 : at, 1);
+        users.push(u);
+        items.push(base + k);
+      }
+    }
+    const clustered = {
+      userCount: 60,
+      itemCount: 40,
+      users: Int32Array.from(users),
+      items: Int32Array.from(items),
+      ratings: Float32Array.from(users, () => 1 + rng.int(5)),
+      itemReleaseMs: new Float64Array(40).fill(Date.UTC(1990, 0, 1)),
+    };
+    const world = buildColdStartSplit(clustered, 1, { minRatings: 8, queryCount: 4, newItemFromMs: Date.UTC(2100, 0, 1) });
+    // The same meta-learner trained on the stars (random here) and on choices (rated vs sampled unrated).
+    const make = (objective: 'rating' | 'choice'): MetaRecommender =>
+      new MetaRecommender({ dataset, name: objective, model: { ...small, objective }, meta: { algorithm: 'fomaml', epochs: 5, pretrainEpochs: 15, metaBatch: 8, innerSteps: 3, innerLr: 0.05 }, pretraining: { lr: 2e-2, batchSize: 64 } });
+    // AUC of each new user's query items against the sampled unrated items, averaged over users.
+    const auc = async (rec: MetaRecommender): Promise<number> => {
+      let sum = 0;
+      for (const t of world.scenarios.new_user) {
+        const s = await rec.predict(t.user, { items: t.supportItems, ratings: t.supportRatings }, Int32Array.from([...t.queryItems, ...t.negatives]));
+        let wins = 0;
+        for (let q = 0; q < t.queryItems.length; q++) {
+          for (let n = t.queryItems.length; n < s.length; n++) {
+            wins += s[q] > s[n] ? 1 : s[q] === s[n] ? 0.5 : 0;
+          }
+        }
+        sum += wins / (t.queryItems.length * t.negatives.length);
+      }
+      return sum / world.scenarios.new_user.length;
+    };
+    const rating = make('rating');
+    const rec = make('choice');
+    expect(rec.predictsRatings).toBe(false);
+    expect(rating.predictsRatings).toBe(true);
+    await rating.fit(world.training, { seed: 0 });
+    await rec.fit(world.training, { seed: 0 });
+    const byRating = await auc(rating);
+    const byChoice = await auc(rec);
+    // Measured: 0.49 (stars) and 0.62 (choices) on this world.
+    expect(byChoice).toBeGreaterThan(0.58);
+    expect(byChoice).toBeGreaterThan(byRating + 0.08);
+    rating.dispose();
+    rec.dispose();
+  });
 });
