@@ -13,10 +13,12 @@ export function summaryTable(results: EvaluationResults, metrics: readonly Metri
     }
   }
   if (results.comparison.length > 0) {
-    lines.push('\n## best meta-learner vs best baseline (MAE; gain % paired per seed, positive = meta-learner better)');
+    lines.push('\n## best meta-learner vs best baseline (gain % paired per seed, positive = meta-learner better)');
+    lines.push('| metric | scenario | best meta-learner | best baseline | gain |');
+    lines.push('|---|---|---|---|---|');
     for (const c of results.comparison) {
       const f = (x: { mean: number | null; std: number | null }, d = 4): string => (x.mean === null ? '—' : `${x.mean.toFixed(d)} ± ${(x.std ?? 0).toFixed(d)}`);
-      lines.push(`| ${c.scenario} | ${c.bestMetaLearner} ${f(c.metaLearnerMae)} | ${c.bestBaseline} ${f(c.baselineMae)} | ${f(c.maeGainPct, 2)} % |`);
+      lines.push(`| ${c.metric} | ${c.scenario} | ${c.bestMetaLearner} ${f(c.metaLearner)} | ${c.bestBaseline} ${f(c.baseline)} | ${f(c.gainPct, 2)} % |`);
     }
   }
   return lines.join('\n');

@@ -143,12 +143,12 @@ function comparisonTable(results: EvaluationResults): string {
   if (results.comparison.length === 0) {
     return '';
   }
-  const head = '<tr><th>scenario</th><th>best meta-learner</th><th>MAE</th><th>best baseline</th><th>MAE</th><th>MAE gain of meta-learner, % (paired per seed)</th></tr>';
+  const head = '<tr><th>metric</th><th>scenario</th><th>best meta-learner</th><th>value</th><th>best baseline</th><th>value</th><th>gain of meta-learner, % (paired per seed)</th></tr>';
   const rows = results.comparison.map(
     (c) =>
-      `<tr><td>${c.scenario}</td><td>${escapeXml(c.bestMetaLearner)}</td><td>${fmt(c.metaLearnerMae)}</td><td>${escapeXml(c.bestBaseline)}</td><td>${fmt(c.baselineMae)}</td><td${(c.maeGainPct.mean ?? 0) > 0 ? ' class="best"' : ''}>${fmt(c.maeGainPct, 2)}</td></tr>`,
+      `<tr><td>${c.metric}</td><td>${c.scenario}</td><td>${escapeXml(c.bestMetaLearner)}</td><td>${fmt(c.metaLearner)}</td><td>${escapeXml(c.bestBaseline)}</td><td>${fmt(c.baseline)}</td><td${(c.gainPct.mean ?? 0) > 0 ? ' class="best"' : ''}>${fmt(c.gainPct, 2)}</td></tr>`,
   );
-  return `<h2>Meta-learner vs best baseline (MAE)</h2><p class="muted">Baselines: ${results.methods.filter((m) => results.methodKinds[m] !== 'meta-learner').map(escapeXml).join(', ')}. A negative gain means the best baseline wins.</p><table>${head}\n${rows.join('\n')}</table>`;
+  return `<h2>Meta-learner vs best baseline</h2><p class="muted">Baselines: ${results.methods.filter((m) => results.methodKinds[m] !== 'meta-learner').map(escapeXml).join(', ')} (ranking-only ones take part in the list metrics). Positive gain: the meta-learner is better (lower MAE, higher nDCG@10 / recall@10); negative: the best baseline wins.</p><table>${head}\n${rows.join('\n')}</table>`;
 }
 
 /** The rating scale and the clipping applied, from the results' config (runs before scales were recorded have neither). */
