@@ -23,7 +23,8 @@ export type { ImportMovieLensOptions, MovieLensDataset, MovieLensFormat } from '
 export type { BadRow, BadRowPolicy } from './file/bad-rows.js';
 export { describeBadRow } from './file/bad-rows.js';
 export type { TimestampUnit } from './file/cell-values.js';
-export type { TabularFileOptions } from './file/tabular-file.js';
+export type { RowCells, TabularFile, TabularFileOptions } from './file/tabular-file.js';
+export { columnLabel, openTabularFile } from './file/tabular-file.js';
 export type { RatingsFileOptions } from './file/ratings-file.js';
 export { USER_ATTRIBUTES } from './file/user-features-file.js';
 export type { UserAttribute, UserFeaturesFileOptions } from './file/user-features-file.js';

@@ -10,6 +10,8 @@ export { ALL_SCENARIOS, isScenario } from './protocol/scenario.js';
 export type { EvalTask, TrainingSet } from './protocol/eval-task.js';
 export type { ColdStartSplit, ColdStartSplitOptions } from './protocol/cold-start-split.js';
 export { buildColdStartSplit } from './protocol/cold-start-split.js';
+export type { RoleOrigin, SuppliedRoles, SuppliedRolesSummary } from './protocol/supplied-roles.js';
+export { DEFAULT_SUPPLIED_ROLES_SOURCE, summarizeSuppliedRoles } from './protocol/supplied-roles.js';
 export type { TrainingRows } from './protocol/leak-guard.js';
 export { assertNoLeak } from './protocol/leak-guard.js';
 

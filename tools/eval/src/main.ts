@@ -16,8 +16,10 @@ import { mergeRunDirectories } from './merge-command.js';
 import type { MethodContext } from './method-registry.js';
 import { ALL_METHOD_NAMES, DEFAULT_METHOD_NAMES, methodFactories } from './method-registry.js';
 import type { NewItemsChoice } from './new-items-choice.js';
-import { NEW_ITEMS_FROM_HELP, fileNewItems, movieLensNewItems, syntheticNewItems } from './new-items-choice.js';
+import { NEW_ITEMS_FROM_HELP, fileNewItems, movieLensNewItems, splitFileNewItems, syntheticNewItems } from './new-items-choice.js';
 import { createProgressBar } from './progress-bar.js';
+import type { SplitFile } from './split-file.js';
+import { describeSplitFile, readSplitFile, splitFileRoles } from './split-file.js';
 import { summaryTable } from './summary-table.js';
 import { writeOutputs } from './write-outputs.js';
 
@@ -75,6 +77,11 @@ const program = new Command('metarec-eval')
   .option('--epochs <n>', 'training epochs of the neural methods', int('--epochs'), 30)
   .option('--support-sizes <list>', 'cold-start curve support sizes', list, ['0', '1', '2', '5', '10', '20'])
   .option('--new-items-from <year>', NEW_ITEMS_FROM_HELP, int('--new-items-from'))
+  .option(
+    '--split-file <path>',
+    'roles from a file (CSV/TSV with header kind,id,role): user rows training|new, item rows existing|new, ids as in the data set; ' +
+      'unlisted users are training, unlisted items existing (if the file lists no item, new items follow the data set rule); movielens and file only',
+  )
   .option('--positive-threshold <x>', 'query ratings at or above this are the positives of nDCG@10, recall@10 and AUC; inside the rating scale (default: min + 0.75 · (max − min) of the scale, 4 on 1–5, 3.875 on 0.5–5, 7.5 on 0–10)', finite('--positive-threshold'))
   .option('--no-catalogue', 'skip coverage/novelty (top-10 over the whole pool)')
   .option('--no-global-item-id', 'global_net/global_ft without item-id embeddings (as the reference)')
@@ -96,6 +103,7 @@ program.action(async (o: FileDatasetFlags & {
   epochs: number;
   supportSizes: string[];
   newItemsFrom?: number;
+  splitFile?: string;
   positiveThreshold?: number;
   catalogue: boolean;
   out: string;
@@ -117,7 +125,11 @@ program.action(async (o: FileDatasetFlags & {
   if (bad.length) {
     throw new InvalidArgumentError(`unknown scenario(s) ${bad.join(', ')}`);
   }
+  if (o.splitFile !== undefined && o.dataset === 'synthetic') {
+    throw new InvalidArgumentError('--split-file does not apply to --dataset synthetic: the generator decides its own users and new items');
+  }
   let table: RatingsTable;
+  let split: SplitFile | undefined;
   let datasetName: string;
   let newItems: NewItemsChoice;
   let dataset: MethodContext['dataset'];
@@ -131,14 +143,22 @@ program.action(async (o: FileDatasetFlags & {
     table = ratingsTableFromDataset(ml);
     datasetName = ml.format;
     dataset = ml;
-    newItems = movieLensNewItems(ml.format, o.newItemsFrom);
+    split = o.splitFile === undefined ? undefined : await readSplitFile(o.splitFile, ml);
+    newItems = split?.isNewItem === undefined ? movieLensNewItems(ml.format, o.newItemsFrom) : splitFileNewItems(split.path, split.listed.item.new, o);
   } else if (o.dataset === 'file') {
     const data = await importRatingFiles(importOptionsFromFlags(o));
     process.stderr.write(`${describeFileDataset(data)}\n`);
-    const file = ratingsTableFromFileDataset(data, o.newItems, o.orderSeed ?? 0);
-    newItems = fileNewItems(file.rule, o.newItems === undefined, o.newItemsFrom);
-    table = file.table;
-    newItemRule = file.rule;
+    split = o.splitFile === undefined ? undefined : await readSplitFile(o.splitFile, data);
+    if (split?.isNewItem === undefined) {
+      const file = ratingsTableFromFileDataset(data, o.newItems, o.orderSeed ?? 0);
+      newItems = fileNewItems(file.rule, o.newItems === undefined, o.newItemsFrom);
+      table = file.table;
+      newItemRule = file.rule;
+    } else {
+      // The file marks the new items, so no dating rule is needed (data with neither years nor times works).
+      newItems = splitFileNewItems(split.path, split.listed.item.new, o);
+      table = ratingsTableFromDataset(data);
+    }
     datasetName = `file ${o.ratings ?? ''}`;
     dataset = data;
   } else {
@@ -151,6 +171,9 @@ program.action(async (o: FileDatasetFlags & {
   }
   const scale = tableRatingScale(table);
   const threshold = resolvePositiveThreshold(scale, o.positiveThreshold);
+  if (split !== undefined) {
+    process.stderr.write(`${describeSplitFile(split)}\n`);
+  }
   process.stderr.write(`new items: ${newItems.description}\nrating scale ${scale.min}..${scale.max}: predictions clipped to it; ranking positives rated >= ${threshold.value} (${threshold.source === 'scale' ? 'from the scale' : '--positive-threshold'})\n`);
   const seeds = Array.from({ length: o.seeds }, (_, k) => o.firstSeed + k);
   const context: MethodContext = { algorithm: o.algorithm, epochs: o.epochs, metaEpochs: o.metaEpochs ?? o.epochs, dataset, table, globalItemId: o.globalItemId };
@@ -165,9 +188,9 @@ program.action(async (o: FileDatasetFlags & {
     supportSizes: o.supportSizes.map(Number),
     catalogueMetrics: o.catalogue,
     curveScenarios: o.curveScenarios.filter(isScenario),
-    split: { newItemFromMs: newItems.fromMs },
+    split: { newItemFromMs: newItems.fromMs, ...(split === undefined ? {} : { roles: splitFileRoles(split) }) },
     positiveThreshold: o.positiveThreshold,
-    config: { command, commit: commitInfo(), backend: backend.reason, algorithm: o.algorithm, epochs: o.epochs, metaEpochs: o.metaEpochs ?? o.epochs, globalItemId: o.globalItemId, newItems: newItems.description, ...(newItemRule === undefined ? {} : { newItemRule }), node: process.version },
+    config: { command, commit: commitInfo(), backend: backend.reason, algorithm: o.algorithm, epochs: o.epochs, metaEpochs: o.metaEpochs ?? o.epochs, globalItemId: o.globalItemId, newItems: newItems.description, ...(split === undefined ? {} : { splitFile: split.path }), ...(newItemRule === undefined ? {} : { newItemRule }), node: process.version },
     onProgress: bar.update,
   }).finally(() => bar.stop());
   const paths = await writeOutputs(o.out, results, command);

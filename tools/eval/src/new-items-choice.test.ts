@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { fileNewItems, movieLensNewItems, syntheticNewItems } from './new-items-choice.js';
+import { fileNewItems, movieLensNewItems, splitFileNewItems, syntheticNewItems } from './new-items-choice.js';
 
 describe('new items per data set', () => {
   it('movielens: 1997 on ML-100K and 2000 on ML-1M by default, the flag otherwise', () => {
@@ -18,5 +18,11 @@ describe('new items per data set', () => {
   it("synthetic: the generator's new items; a year is refused rather than ignored", () => {
     expect(syntheticNewItems(Date.UTC(2026, 2, 1))).toEqual({ fromMs: Date.UTC(2026, 2, 1), description: "the generator's new items (appearing from 2026-03-01)" });
     expect(() => syntheticNewItems(0, 1997)).toThrow(/does not apply to --dataset synthetic/);
+  });
+
+  it('split file listing items: the file decides; --new-items / --new-items-from are refused, saying why', () => {
+    expect(splitFileNewItems('s.csv', 12, {})).toEqual({ fromMs: undefined, description: 'the 12 items marked new in --split-file s.csv (unlisted items existing)' });
+    expect(() => splitFileNewItems('s.csv', 12, { newItemsFrom: 1998 })).toThrow(/--new-items-from cannot be combined with --split-file s\.csv: the file lists items/);
+    expect(() => splitFileNewItems('s.csv', 12, { newItems: 'random', newItemsFrom: 1998 })).toThrow(/--new-items and --new-items-from cannot be combined/);
   });
 });

@@ -54,3 +54,16 @@ export function syntheticNewItems(coldStartFromMs: number, fromYear?: number): N
   }
   return { fromMs: coldStartFromMs, description: `the generator's new items (appearing from ${new Date(coldStartFromMs).toISOString().slice(0, 10)})` };
 }
+
+/**
+ * Items marked by a split file that lists items: no release-date cut; the description names the file.
+ * @throws InvalidArgumentError when `--new-items` or `--new-items-from` is given too: the file
+ *   already decides which items are new, so the flag would be silently ignored.
+ */
+export function splitFileNewItems(path: string, newItemCount: number, flags: { readonly newItems?: NewItemRule; readonly newItemsFrom?: number }): NewItemsChoice {
+  const given = [flags.newItems === undefined ? undefined : '--new-items', flags.newItemsFrom === undefined ? undefined : '--new-items-from'].filter((f) => f !== undefined);
+  if (given.length > 0) {
+    throw new InvalidArgumentError(`${given.join(' and ')} cannot be combined with --split-file ${path}: the file lists items, so it decides which items are new (drop its item rows to use ${given.join(' / ')})`);
+  }
+  return { fromMs: undefined, description: `the ${newItemCount} items marked new in --split-file ${path} (unlisted items existing)` };
+}

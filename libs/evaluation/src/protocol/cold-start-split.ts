@@ -2,6 +2,8 @@ import { EvalConfigError } from '../errors.js';
 import type { EvalTask, TrainingSet } from './eval-task.js';
 import { trainingSetFromTasks } from './eval-task.js';
 import { newItemMask } from './new-item-mask.js';
+import type { RoleOrigin, SuppliedRoles } from './supplied-roles.js';
+import { assertValidSuppliedRoles, roleOrigins } from './supplied-roles.js';
 import type { RatingsTable, UserIndex } from './ratings-table.js';
 import { indexByUser } from './ratings-table.js';
 import type { Scenario } from './scenario.js';
@@ -27,10 +29,19 @@ export interface ColdStartSplitOptions {
   readonly newItemFromMs?: number;
   /** Sampled unrated items per task for the ranking metrics. @defaultValue 100 */
   readonly negativeCount?: number;
+  /**
+   * Roles taken as given instead of drawn: supplied users replace the random draw
+   * (`testUserFraction` unused), supplied items replace the release-date rule (`newItemFraction`
+   * unused; `newItemFromMs` may not be given with them). Tasks, query/support cut and negatives
+   * are built as usual, from `seed`.
+   */
+  readonly roles?: SuppliedRoles;
 }
 
+type ResolvedSplitOptions = Required<Omit<ColdStartSplitOptions, 'newItemFromMs' | 'roles'>>;
+
 /** Defaults of {@link ColdStartSplitOptions}. */
-export const DEFAULT_COLD_START_SPLIT_OPTIONS: Required<Omit<ColdStartSplitOptions, 'newItemFromMs'>> = {
+export const DEFAULT_COLD_START_SPLIT_OPTIONS: ResolvedSplitOptions = {
   minRatings: 13,
   maxRatings: 100,
   queryCount: 10,
@@ -45,7 +56,10 @@ export interface ColdStartSplit {
   readonly seed: number;
   readonly isTestUser: Uint8Array;
   readonly isNewItem: Uint8Array;
+  /** The release-date cut of the new items; NaN when the items' roles were supplied. */
   readonly newItemCutoffMs: number;
+  /** Whether each side's roles were drawn by the protocol or supplied (`options.roles`). */
+  readonly roleOrigins: { readonly users: RoleOrigin; readonly items: RoleOrigin };
   /** Items of each pool (existing / new): the catalogue a scenario ranks from. */
   readonly itemPools: { readonly existing: Int32Array; readonly new: Int32Array };
   /** Training data: the support sets of the warm tasks only (warm queries stay held out). */
@@ -53,7 +67,7 @@ export interface ColdStartSplit {
   readonly scenarios: Readonly<Record<Scenario, readonly EvalTask[]>>;
 }
 
-function validate(o: Required<Omit<ColdStartSplitOptions, 'newItemFromMs'>>): void {
+function validate(o: ResolvedSplitOptions): void {
   const bad = (field: string, v: number): never => {
     throw new EvalConfigError('EVAL_CONFIG_INVALID', `ColdStartSplitOptions.${field} is invalid: ${v}`);
   };
@@ -76,22 +90,26 @@ function validate(o: Required<Omit<ColdStartSplitOptions, 'newItemFromMs'>>): vo
 
 /**
  * Builds MeLU's cold-start split for one seed: users 80/20 at random, items existing/new by
- * release date; per scenario each user's ratings restricted to the scenario's items, kept if
- * `minRatings..maxRatings` remain, query = `queryCount` random ones, support = the rest (capped).
- * Users are only "rated" on items they rated anywhere in `table`, so negatives are truly unrated.
- * Deterministic in `seed`. Throws `EvalConfigError` on invalid options.
+ * release date — or either side as supplied in `options.roles`; per scenario each user's ratings
+ * restricted to the scenario's items, kept if `minRatings..maxRatings` remain, query =
+ * `queryCount` random ones, support = the rest (capped). Users are only "rated" on items they
+ * rated anywhere in `table`, so negatives are truly unrated. Deterministic in `seed`.
+ * Throws `EvalConfigError` on invalid options (supplied roles of the wrong length, or not 0/1).
  */
 export function buildColdStartSplit(table: RatingsTable, seed: number, options: ColdStartSplitOptions = {}): ColdStartSplit {
   const o = { ...DEFAULT_COLD_START_SPLIT_OPTIONS, ...options };
   validate(o);
-  const rng = new SeededRng(seed);
-  const { mask: isNewItem, cutoffMs } = newItemMask(table.itemReleaseMs, o.newItemFraction, options.newItemFromMs);
-  const isTestUser = new Uint8Array(table.userCount);
-  const perm = rng.permutation(table.userCount);
-  const testCount = Math.round(o.testUserFraction * table.userCount);
-  for (let k = 0; k < testCount; k++) {
-    isTestUser[perm[k]] = 1;
+  const roles = options.roles ?? {};
+  assertValidSuppliedRoles(roles, table.userCount, table.itemCount);
+  if (roles.isNewItem !== undefined && options.newItemFromMs !== undefined) {
+    throw new EvalConfigError('EVAL_CONFIG_INVALID', 'ColdStartSplitOptions.newItemFromMs cannot be given with roles.isNewItem: the supplied items decide which are new');
   }
+  const rng = new SeededRng(seed);
+  const { mask: isNewItem, cutoffMs } = roles.isNewItem === undefined ? newItemMask(table.itemReleaseMs, o.newItemFraction, options.newItemFromMs) : { mask: roles.isNewItem.slice(), cutoffMs: Number.NaN };
+  // The draw is made even when users are supplied, so the random stream behind the tasks is the
+  // same either way: supplying a split's own roles reproduces its tasks exactly.
+  const perm = rng.permutation(table.userCount);
+  const isTestUser = roles.isTestUser === undefined ? drawTestUsers(perm, o.testUserFraction) : roles.isTestUser.slice();
   const pools = itemPools(isNewItem);
   const index = indexByUser(table);
   const scenarios = {} as Record<Scenario, EvalTask[]>;
@@ -99,7 +117,16 @@ export function buildColdStartSplit(table: RatingsTable, seed: number, options: 
     scenarios[scenario] = scenarioTasks(table, index, scenario, isTestUser, isNewItem, pools, rng, o);
   }
   const training = trainingSetFromTasks(scenarios.warm, table.userCount, table.itemCount);
-  return { seed, isTestUser, isNewItem, newItemCutoffMs: cutoffMs, itemPools: pools, training, scenarios };
+  return { seed, isTestUser, isNewItem, newItemCutoffMs: cutoffMs, roleOrigins: roleOrigins(options.roles), itemPools: pools, training, scenarios };
+}
+
+function drawTestUsers(perm: ArrayLike<number>, fraction: number): Uint8Array {
+  const isTestUser = new Uint8Array(perm.length);
+  const testCount = Math.round(fraction * perm.length);
+  for (let k = 0; k < testCount; k++) {
+    isTestUser[perm[k]] = 1;
+  }
+  return isTestUser;
 }
 
 function itemPools(isNewItem: Uint8Array): { existing: Int32Array; new: Int32Array } {
@@ -117,7 +144,7 @@ function scenarioTasks(
   isNewItem: Uint8Array,
   pools: { existing: Int32Array; new: Int32Array },
   rng: SeededRng,
-  o: Required<Omit<ColdStartSplitOptions, 'newItemFromMs'>>,
+  o: ResolvedSplitOptions,
 ): EvalTask[] {
   const { coldUser, coldItem } = SCENARIOS[scenario];
   const pool = coldItem ? pools.new : pools.existing;

@@ -61,6 +61,23 @@ describe('runEvaluation', () => {
     expect(JSON.parse(JSON.stringify(results)).schemaVersion).toBe(1);
   });
 
+  it('records supplied roles by source and counts: newItemCutoff names the source, config holds no flags', async () => {
+    const isTestUser = Uint8Array.from({ length: table.userCount }, (_, u) => (u % 4 === 0 ? 1 : 0));
+    const isNewItem = Uint8Array.from({ length: table.itemCount }, (_, i) => (i < 40 ? 1 : 0));
+    const results = await runEvaluation({
+      table,
+      datasetName: 'synthetic',
+      methods: [baselineFactory('bias')],
+      seeds: [0],
+      supportSizes: [0],
+      split: { roles: { isTestUser, isNewItem, source: 'split.csv' } },
+    });
+    expect(results.perSeed[0].newItemCutoff).toBe('supplied: split.csv');
+    expect(results.perSeed[0].testUsers).toBe(30);
+    expect(results.perSeed[0].newItems).toBe(40);
+    expect(results.config['split']).toEqual({ roles: { source: 'split.csv', testUsers: 30, newItems: 40 } });
+  });
+
   it('refuses to report a method whose metrics are perfect (a planted leak)', async () => {
     await expect(runEvaluation({ table, datasetName: 's', methods: [oracle(table)], seeds: [0], scenarios: ['warm'] })).rejects.toThrow(
       expect.objectContaining({ code: 'EVAL_METRIC_SATURATED' }),

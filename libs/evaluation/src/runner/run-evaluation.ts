@@ -6,6 +6,7 @@ import type { EvalTask } from '../protocol/eval-task.js';
 import { assertNoLeak } from '../protocol/leak-guard.js';
 import type { RatingsTable } from '../protocol/ratings-table.js';
 import { assertValidRatingsTable } from '../protocol/ratings-table.js';
+import { summarizeSuppliedRoles } from '../protocol/supplied-roles.js';
 import type { Scenario } from '../protocol/scenario.js';
 import { ALL_SCENARIOS, SCENARIOS } from '../protocol/scenario.js';
 import { tableRatingScale } from '../protocol/table-rating-scale.js';
@@ -139,7 +140,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
     createdAt: o.createdAt ?? new Date().toISOString(),
     dataset: { name: o.datasetName, users: o.table.userCount, items: o.table.itemCount, ratings: o.table.users.length },
     config: {
-      split: o.split ?? {},
+      split: recordedSplitOptions(o.split),
       supportSizes: o.supportSizes,
       curveScenarios: o.curveScenarios ?? o.scenarios,
       ratingScale,
@@ -214,6 +215,12 @@ async function coldStartCurve(rec: Recommender, tasks: readonly EvalTask[], metr
   return points;
 }
 
+/** The split options as results record them: supplied roles by source and counts, not one flag per user and item. */
+function recordedSplitOptions(split: ColdStartSplitOptions | undefined): Readonly<Record<string, unknown>> {
+  const { roles, ...rest } = split ?? {};
+  return roles === undefined ? rest : { ...rest, roles: summarizeSuppliedRoles(roles) };
+}
+
 function seedResult(split: ColdStartSplit, methods: Record<string, MethodSeedResult>): SeedResult {
   const size = (s: Scenario): { tasks: number; supportRatings: number; queryRatings: number } => ({
     tasks: split.scenarios[s].length,
@@ -224,9 +231,17 @@ function seedResult(split: ColdStartSplit, methods: Record<string, MethodSeedRes
     seed: split.seed,
     testUsers: split.isTestUser.reduce((n, f) => n + f, 0),
     newItems: split.itemPools.new.length,
-    newItemCutoff: Number.isFinite(split.newItemCutoffMs) ? new Date(split.newItemCutoffMs).toISOString().slice(0, 10) : 'none',
+    newItemCutoff: newItemCutoffLabel(split),
     trainingRatings: split.training.users.length,
     split: { warm: size('warm'), new_user: size('new_user'), new_item: size('new_item'), new_user_new_item: size('new_user_new_item') },
     methods,
   };
+}
+
+/** The release-date cut as a day, `none`, or where the new items were supplied from. */
+function newItemCutoffLabel(split: ColdStartSplit): string {
+  if (split.roleOrigins.items.kind === 'supplied') {
+    return `supplied: ${split.roleOrigins.items.source}`;
+  }
+  return Number.isFinite(split.newItemCutoffMs) ? new Date(split.newItemCutoffMs).toISOString().slice(0, 10) : 'none';
 }
