@@ -27,7 +27,7 @@ export { userTaskSplit } from './held-out/user-task-split.js';
 export { adaptAndPredict, adaptedQueryPredictions, queryMae } from './held-out/adapted-query-predictions.js';
 export type { AdaptedModelOptions } from './held-out/adapted-model-recommender.js';
 export { AdaptedModelRecommender } from './held-out/adapted-model-recommender.js';
-export type { HeldOutMetrics, HeldOutEvaluation, EvaluateHeldOutOptions } from './held-out/evaluate-held-out.js';
+export type { HeldOutMetrics, HeldOutEvaluation, HeldOutScoring, EvaluateHeldOutOptions } from './held-out/evaluate-held-out.js';
 export { evaluateHeldOut, scoreHeldOut, heldOutMetrics, HELD_OUT_BASELINES } from './held-out/evaluate-held-out.js';
 export { pairedDifference } from './metrics/paired-difference.js';
 export type { PairedDifference } from './metrics/paired-difference.js';

@@ -39,7 +39,7 @@ export { validateRecord } from './validation/validate-record.js';
 
 // The three record schemas.
 export type { Interaction, InteractionEventType, InteractionInput } from './records/interaction.js';
-export { INTERACTION_EVENT_TYPES, InteractionSchema, validateInteraction } from './records/interaction.js';
+export { INTERACTION_EVENT_TYPES, InteractionSchema, RATING_MAX, RATING_MIN, validateInteraction } from './records/interaction.js';
 export type { UserProfile } from './records/user-profile.js';
 export { UserProfileSchema, validateUserProfile } from './records/user-profile.js';
 export type { ItemProfile } from './records/item-profile.js';

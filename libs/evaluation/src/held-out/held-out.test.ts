@@ -6,8 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DampedBiasRecommender, DEFAULT_DAMPED_BIAS_OPTIONS } from '../baselines/damped-bias.js';
 import { EvalConfigError } from '../errors.js';
 import { pairedDifference } from '../metrics/paired-difference.js';
+import type { Recommender } from '../recommender/recommender.js';
 import { AdaptedModelRecommender } from './adapted-model-recommender.js';
-import { evaluateOnSplit, HELD_OUT_BASELINES } from './evaluate-held-out.js';
+import { evaluateHeldOut, evaluateOnSplit, HELD_OUT_BASELINES } from './evaluate-held-out.js';
 import { userTaskSplit } from './user-task-split.js';
 
 /** Rows carrying only what the baselines read (a layout without fields). */
@@ -27,6 +28,7 @@ const task = (userId: string, support: ReadonlyArray<[string, number]>, query: R
 
 // Training ratings: a = 5, 5; b = 1, 1 → global mean 3.
 const train = [task('t1', [['a', 5]], [['b', 1]]), task('t2', [['b', 1]], [['a', 5]])];
+const STARS = { ratingScale: { min: 1, max: 5 } } as const;
 
 describe('userTaskSplit', () => {
   it('puts every training rating (support, then query) in the training set and indexes items by first appearance', () => {
@@ -44,7 +46,7 @@ describe('userTaskSplit', () => {
 describe('held-out baselines', () => {
   it('scores the global, user and damped item mean on the same query ratings', async () => {
     const split = userTaskSplit(train, [task('h', [['a', 4]], [['a', 4], ['c', 3]])]);
-    const mae = async (name: keyof typeof HELD_OUT_BASELINES): Promise<number> => (await evaluateOnSplit(HELD_OUT_BASELINES[name](), split)).mae;
+    const mae = async (name: keyof typeof HELD_OUT_BASELINES): Promise<number> => (await evaluateOnSplit(HELD_OUT_BASELINES[name](), split, STARS)).mae;
     expect(await mae('globalMean')).toBeCloseTo((1 + 0) / 2, 6);
     expect(await mae('userMean')).toBeCloseTo((0 + 1) / 2, 6);
     // item a: (5 + 5 + 5·3) / (2 + 5) = 25/7 (damped towards 3, error 3/7); c unseen → 3 (error 0)
@@ -53,7 +55,7 @@ describe('held-out baselines', () => {
 
   it('falls back to the training mean for a user without support ratings', async () => {
     const split = userTaskSplit(train, [task('h', [], [['a', 4]])]);
-    expect((await evaluateOnSplit(HELD_OUT_BASELINES.userMean(), split)).mae).toBeCloseTo(1, 6);
+    expect((await evaluateOnSplit(HELD_OUT_BASELINES.userMean(), split, STARS)).mae).toBeCloseTo(1, 6);
   });
 
   it('damps the item and user offsets of the bias baseline', async () => {
@@ -62,7 +64,83 @@ describe('held-out baselines', () => {
     const itemA = (2 * 2) / (2 + lambda);
     const itemB = (2 * -2) / (2 + lambda);
     const user = (5 - 3 - itemA) / (1 + lambda);
-    expect((await evaluateOnSplit(new DampedBiasRecommender(), split)).mae).toBeCloseTo(Math.abs(3 + itemB + user - 2), 5);
+    expect((await evaluateOnSplit(new DampedBiasRecommender(), split, STARS)).mae).toBeCloseTo(Math.abs(3 + itemB + user - 2), 5);
+  });
+});
+
+/** Predicts `value` for every item (a rating predictor unless told otherwise). */
+function constant(value: number, predictsRatings = true): Recommender {
+  return { name: 'constant', predictsRatings, fit: () => ({}), predict: (_user, _support, items) => new Float32Array(items.length).fill(value) };
+}
+
+describe('held-out metrics on the rating scale', () => {
+  const split = userTaskSplit(train, [task('h', [['a', 4]], [['a', 5], ['b', 4]])]);
+
+  it('clips rating predictions to the scale before MAE/RMSE and divides both by its range', async () => {
+    // 7 on 1–5 is scored as 5: errors 0 and 1.
+    const stars = await evaluateOnSplit(constant(7), split, { ratingScale: { min: 1, max: 5 } });
+    expect(stars).toMatchObject({ mae: 0.5, rmse: Math.sqrt(0.5), nmae: 0.5 / 4, nrmse: Math.sqrt(0.5) / 4 });
+    // 7 is inside 0–10: errors 2 and 3.
+    const tenPoint = await evaluateOnSplit(constant(7), split, { ratingScale: { min: 0, max: 10 } });
+    expect(tenPoint).toMatchObject({ mae: 2.5, nmae: 0.25 });
+    expect(tenPoint.rmse).toBeCloseTo(Math.sqrt(6.5), 6);
+    expect(tenPoint.nrmse).toBeCloseTo(Math.sqrt(6.5) / 10, 6);
+    // Below the scale: -3 is scored as 1 (errors 4 and 3).
+    expect((await evaluateOnSplit(constant(-3), split, STARS)).mae).toBe(3.5);
+  });
+
+  it('leaves the scores of a ranking-only method unclipped', async () => {
+    // Not a rating: its errors are what they are (aggregateTasks still pools them here, as the held-out metrics always have).
+    expect((await evaluateOnSplit(constant(7, false), split, STARS)).mae).toBe(2.5);
+  });
+
+  it('gives NaN for every error without query ratings', async () => {
+    const empty = userTaskSplit(train, [task('h', [['a', 4]], [])]);
+    const m = await evaluateOnSplit(constant(3), empty, STARS);
+    expect([m.mae, m.rmse, m.nmae, m.nrmse]).toEqual([Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
+  });
+});
+
+describe('evaluateHeldOut on the rating scale', () => {
+  beforeAll(async () => {
+    await selectBackend({ preferred: 'cpu' });
+  });
+
+  // Every rating a method could predict here is at least 5 (training and support ratings are 5, the
+  // model's output offset 100), the query ratings are 3 and 2: on a 1–3 scale every method predicts 3.
+  const layout = syntheticLayout({ userFields: 1, itemFields: 1, cardinality: 10 });
+  const labelled = (t: UserTask, support: number[], query: number[]): UserTask => ({
+    ...t,
+    support: { ...t.support, labels: Float32Array.from(support) },
+    query: { ...t.query, labels: Float32Array.from(query) },
+  });
+  const tasks = createSyntheticTasks(layout, { tasks: 6, support: 2, query: 2, seed: 1 });
+  const trainTasks = tasks.slice(0, 4).map((t) => labelled(t, [5, 5], [5, 5]));
+  const heldOut = tasks.slice(4).map((t) => labelled(t, [5, 5], [3, 2]));
+  const model = createMetaModel(layout, { embeddingDim: 2, hidden: [4], outputOffset: 100 });
+  const params = initParams(model, 1);
+  const run = (ratingScale: { min: number; max: number }) => evaluateHeldOut({ model, params, train: trainTasks, heldOut, adaptSteps: 0, adaptLr: 0.01, ratingScale });
+
+  it('clips the model and all three baselines alike and records the scale', async () => {
+    const e = await run({ min: 1, max: 3 });
+    expect(e.ratingScale).toEqual({ min: 1, max: 3 });
+    // Errors 0 and 1 for every user and method.
+    const clipped = { mae: 0.5, rmse: Math.sqrt(0.5), nmae: 0.25, nrmse: Math.sqrt(0.5) / 2 };
+    for (const m of [e.model, e.baselines.globalMean, e.baselines.userMean, e.baselines.itemMean]) {
+      expect(m).toMatchObject({ mae: clipped.mae, nmae: clipped.nmae });
+      expect(m.rmse).toBeCloseTo(clipped.rmse, 6);
+      expect(m.nrmse).toBeCloseTo(clipped.nrmse, 6);
+    }
+  });
+
+  it('leaves predictions inside a wider scale as they are', async () => {
+    const e = await run({ min: 0, max: 200 });
+    // The baselines predict 5 (errors 2 and 3); the model about 100.
+    for (const m of [e.baselines.globalMean, e.baselines.userMean, e.baselines.itemMean]) {
+      expect(m).toMatchObject({ mae: 2.5, nmae: 2.5 / 200 });
+    }
+    expect(e.model.mae).toBeGreaterThan(50);
+    expect(e.model.nmae).toBeCloseTo(e.model.mae / 200, 12);
   });
 });
 
@@ -92,7 +170,7 @@ describe('AdaptedModelRecommender', () => {
     const mae = async (steps: number): Promise<number> => {
       const rec = new AdaptedModelRecommender({ model, params, userTasks: split.userTasks, update: { steps, lr: 0.05 } });
       try {
-        return (await evaluateOnSplit(rec, split)).mae;
+        return (await evaluateOnSplit(rec, split, STARS)).mae;
       } finally {
         rec.dispose();
       }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { applyIdDropout, buildUserTasks, type Dataset, EVENT_TYPE_CODE, FeatureEncoder, userSplitOf } from '@metarec/datasets';
+import { applyIdDropout, buildUserTasks, type Dataset, EVENT_TYPE_CODE, FeatureEncoder, ratingScaleOf, userSplitOf } from '@metarec/datasets';
 import { InteractionSchema, type UserTask } from '@metarec/schemas';
 
 import { TrainingError } from '../errors.js';
@@ -31,6 +31,8 @@ export interface DatasetSource {
  * dropout on the training users only. Users and items are put in id order first, so the same
  * records give the same tasks whatever order a source lists them in (the synthetic world and the
  * offline store holding that world agree).
+ *
+ * The rating scale is the data set's (`ratingScaleOf`: its recorded one, else 1–5 stars).
  *
  * The data version is sha256 over `identity`, the encoder state and every kept rating in canonical
  * order, so it changes with anything read and with nothing else. `idDropout` must stay out of
@@ -89,6 +91,7 @@ export function datasetTaskSet(dataset: Dataset, split: TaskSplitSettings, sourc
     train,
     dataVersion: `sha256:${hash.digest('hex')}`,
     newestMs,
+    ratingScale: ratingScaleOf(dataset),
     schemaFingerprint: InteractionSchema.fingerprint,
     vocabularies: encoder.toJSON(),
   };

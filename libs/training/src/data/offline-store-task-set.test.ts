@@ -67,6 +67,8 @@ describe('offlineStoreTaskSet', () => {
     expect(set.dataWatermarkMs).toBe(TEST_TIME_MS + DAY + 5000);
     expect(set.watermarks).toEqual([{ topic: 'metarec.interactions', partition: 0, offset: String(offset - 1n) }]);
     expect(set.schemaFingerprint).toMatch(/^sha256:/);
+    // The wire schema's rating bounds (RATING_MIN..RATING_MAX): the store holds no other ratings.
+    expect(set.ratingScale).toEqual({ min: 1, max: 5 });
   });
 
   it('has a stable data version that moves with the latest watermark, unless toDate pins the range', async () => {

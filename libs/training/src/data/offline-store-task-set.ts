@@ -1,6 +1,6 @@
 import { tableToInteractions } from '@metarec/datasets';
 import { OfflineReader, offlineRecords, type RecordKind } from '@metarec/feature-store';
-import type { ItemProfile, UserProfile } from '@metarec/schemas';
+import { RATING_MAX, RATING_MIN, type ItemProfile, type UserProfile } from '@metarec/schemas';
 
 import { TrainingError } from '../errors.js';
 import { dataIdentityOf, type RunDataSpec } from '../spec/run-spec.js';
@@ -42,6 +42,7 @@ async function readKind<T>(reader: OfflineReader, kind: RecordKind, spec: Offlin
  * `toDate`), the rating interactions of `[fromDate, toDate]` (default: every partition, i.e. the
  * latest watermark), the feature encoder fitted on the profiles, one task per eligible user.
  * The tasks and the content-hashed data version come from `datasetTaskSet`; the watermarks are recorded beside them.
+ * The rating scale is the wire schema's (`RATING_MIN`..`RATING_MAX`), the only ratings the store can hold.
  * With `idDropout` > 0 the training tasks' `item_id` is replaced by unknown with that probability
  * (validation and test untouched; string `itemIds` are kept, so item-mean baselines are unaffected).
  * @throws TrainingError `TRAIN_DATA_EMPTY`; FeatureStoreError `FS_READ_FAILED`, `FS_PATH_INVALID`.
@@ -64,7 +65,9 @@ export async function offlineStoreTaskSet(spec: OfflineStoreSpec): Promise<TaskS
   );
   // The data version covers the split settings (not the store's path) and the date bounds read.
   const { root: _root, ...split } = dataIdentityOf(spec);
-  const { newestMs, ...tasks } = datasetTaskSet({ users, items, interactions }, spec, {
+  // The store records no scale of its own; the wire schema admits ratings in [RATING_MIN, RATING_MAX] only.
+  const ratingScale = { min: RATING_MIN, max: RATING_MAX };
+  const { newestMs, ...tasks } = datasetTaskSet({ users, items, interactions, ratingScale }, spec, {
     identity: { split, bounds },
     label: `offline store ${bounds.fromDate}..${bounds.toDate}`,
   });

@@ -42,6 +42,8 @@ describe('syntheticTaskSet', () => {
     expect(b).toEqual(a);
     expect(a.dataVersion).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(a.dataWatermarkMs).toBeNull();
+    // The generator's scale (datasets' ratingScaleOf of the world): what the held-out evaluation clips to.
+    expect(a.ratingScale).toEqual({ min: 1, max: 5 });
     const other = syntheticTaskSet({ ...tiny(), world: { ...tiny().world, seed: 4 } });
     expect(other.dataVersion).not.toBe(a.dataVersion);
     expect(syntheticTaskSet({ ...tiny(), queryCount: 5 }).dataVersion).not.toBe(a.dataVersion);
@@ -83,6 +85,7 @@ describe('syntheticTaskSet', () => {
       const generated = syntheticTaskSet(spec);
       expect(generated.featureLayout).toEqual(stored.featureLayout);
       expect(generated.vocabularies).toEqual(stored.vocabularies);
+      expect(generated.ratingScale).toEqual(stored.ratingScale);
       for (const part of ['train', 'validation', 'test'] as const) {
         expect(generated[part]).toEqual(stored[part]);
       }

@@ -4,6 +4,7 @@ import {
   buildColdStartSplit,
   evaluateHeldOut,
   runEvaluation,
+  tableRatingScale,
   type EvalTask,
   type HeldOutMetrics,
   type Recommender,
@@ -71,8 +72,9 @@ describe('held-out metrics: training/gate path vs metarec-eval runner path', () 
     await selectBackend({ preferred: 'cpu' });
   });
 
-  it('gives bit-identical MAE, RMSE and nDCG@3 for the model and every baseline on the same split and seed', async () => {
-    const model = createMetaModel(layout, { embeddingDim: 4, hidden: [8], outputOffset: 3.5 });
+  it('gives bit-identical MAE, RMSE, NMAE, NRMSE and nDCG@3 for the model and every baseline on the same split and seed', async () => {
+    // Output offset at the top of the 1–5 scale: about half the model's predictions lie above it, so both paths must clip alike.
+    const model = createMetaModel(layout, { embeddingDim: 4, hidden: [8], outputOffset: 5 });
     const params = initParams(model, 7);
     const cli = await runEvaluation({
       table,
@@ -93,6 +95,8 @@ describe('held-out metrics: training/gate path vs metarec-eval runner path', () 
       adaptSteps: update.steps,
       adaptLr: update.lr,
       adaptShrinkage: update.shrinkage,
+      // metarec-eval's scale of this table: recorded, else the observed min..max.
+      ratingScale: tableRatingScale(table),
     });
     // bundleMetricsOf reads only these lineage fields.
     const lineage = { evaluation, dataVersion: 'parity', spec: tinyRunSpec('/tmp/parity') } as Pick<RunLineage, 'evaluation' | 'dataVersion' | 'spec'> as RunLineage;
@@ -107,10 +111,10 @@ describe('held-out metrics: training/gate path vs metarec-eval runner path', () 
     ];
     for (const [method, run] of pairs) {
       const m = cli.perSeed[0].methods[method].scenarios.new_user?.metrics;
-      const expected = { mae: m?.mae, rmse: m?.rmse, ndcg: m?.ndcg3 };
+      const expected = { mae: m?.mae, rmse: m?.rmse, nmae: m?.nmae, nrmse: m?.nrmse, ndcg: m?.ndcg3 };
       // toStrictEqual on numbers is Object.is: equal to the last bit.
       expect({ method, ...run }).toStrictEqual({ method, ...expected });
-      expect({ method, ...gate?.[method] }).toStrictEqual({ method, mae: expected.mae, rmse: expected.rmse, 'ndcg@3': expected.ndcg });
+      expect({ method, ...gate?.[method] }).toStrictEqual({ method, mae: expected.mae, rmse: expected.rmse, nmae: expected.nmae, nrmse: expected.nrmse, 'ndcg@3': expected.ndcg });
     }
     // Not a vacuous comparison: the methods differ from one another.
     expect(new Set(pairs.map(([, r]) => r.mae)).size).toBe(4);

@@ -21,13 +21,17 @@ export interface RegisterRunOptions {
 /** Scenario name of the trainer's held-out-user evaluation in the registry's metrics block. */
 export const HELD_OUT_SCENARIO = 'held-out-users';
 
-/** The registry metrics block of a run (what the promotion gate compares): the lineage's held-out evaluation, verbatim. */
+/**
+ * The registry metrics block of a run (what the promotion gate compares): the lineage's held-out
+ * evaluation, verbatim (errors of predictions clipped to the data's rating scale, `nmae`/`nrmse`
+ * divided by its range, as `metarec-eval` reports them).
+ */
 export function bundleMetricsOf(lineage: RunLineage): BundleMetrics | undefined {
   const e = lineage.evaluation;
   if (e === null) {
     return undefined;
   }
-  const m = (x: HeldOutMetrics): Record<string, number> => ({ mae: x.mae, rmse: x.rmse, [`ndcg@${e.k}`]: x.ndcg });
+  const m = (x: HeldOutMetrics): Record<string, number> => ({ mae: x.mae, rmse: x.rmse, nmae: x.nmae, nrmse: x.nrmse, [`ndcg@${e.k}`]: x.ndcg });
   return {
     // The held-out users are fixed by the data section of the spec (source, split seed, fractions) and the data version;
     // id dropout changes only training tasks, so runs with and without it stay comparable at the gate.

@@ -54,7 +54,16 @@ export async function finishRun(a: FinishRunArgs): Promise<RunResult> {
     a.logger.info({ runId, shrinkage: adaptation.shrinkage, candidates: calibration.candidates.map((c) => ({ shrinkage: c.shrinkage, mean: Number(c.mean.toFixed(4)) })) }, 'support-size shrinkage calibrated on validation users');
   }
   const evaluation =
-    heldOut.length === 0 ? null : await evaluateHeldOut({ model, params, train: taskSet.train, heldOut, adaptSteps: adaptation.steps, adaptLr: adaptation.lr, adaptShrinkage: adaptation.shrinkage });
+    heldOut.length === 0 ? null : await evaluateHeldOut({
+          model,
+          params,
+          train: taskSet.train,
+          heldOut,
+          ratingScale: taskSet.ratingScale,
+          adaptSteps: adaptation.steps,
+          adaptLr: adaptation.lr,
+          adaptShrinkage: adaptation.shrinkage,
+        });
   const losses = trained.state.losses;
   const lineage: RunLineage = {
     runId,

@@ -7,7 +7,7 @@
 //     --world '{"users":1000}' --variant 'algo=maml;steps=120' --variant 'algo=fomaml;steps=400;lr=0.05;val=50'
 import { Command } from 'commander';
 
-import { applyIdDropout, withFirstSupport, type SupportSize, type SyntheticOptions } from '@metarec/datasets';
+import { applyIdDropout, ratingScaleOf, withFirstSupport, type SupportSize, type SyntheticOptions } from '@metarec/datasets';
 import { createMetaModel, inProcessExecutor, initialLoopState, initParams, runMetaTrainingSync, selectBackend, type MetaAlgorithm, type ModelConfig } from '@metarec/meta-learning';
 import type { SeededRng } from '@metarec/runtime';
 import { calibrateShrinkage, parseRunSpec } from '@metarec/training';
@@ -73,7 +73,8 @@ const program = new Command('cold-user-study')
     await selectBackend({ preferred: 'wasm' });
     const world = JSON.parse(o.world) as SyntheticOptions;
     const tasks = studyTasks(world, o.userId);
-    const b = await baselineMae(userTaskSplit(tasks.train, tasks.test));
+    const scale = ratingScaleOf(tasks.dataset);
+    const b = await baselineMae(userTaskSplit(tasks.train, tasks.test), scale);
     const dropout = Number(o.idDropout);
     // Only the meta-training tasks lose ids; validation and held-out users keep theirs.
     const trainTasks = dropout > 0 ? applyIdDropout(tasks.train, tasks.featureLayout, { probability: dropout, seed: 0 }) : tasks.train;
@@ -111,7 +112,7 @@ const program = new Command('cold-user-study')
       for (const k of SUPPORT_CURVE) {
         const cut = tasks.test.map((t) => withFirstSupport(t, k));
         const modelK = k === 0 ? modelMae(model, result.params, tasks.test, { steps: 0, lr: v.innerLr }) : modelMae(model, result.params, cut, { steps: v.innerSteps, lr: v.innerLr, shrinkage: kappa });
-        const biasK = (await baselineMae(userTaskSplit(tasks.train, cut))).bias;
+        const biasK = (await baselineMae(userTaskSplit(tasks.train, cut), scale)).bias;
         curve.push(`${k} → ${modelK.toFixed(3)} vs ${biasK.toFixed(3)}`);
       }
       console.log(`${''.padEnd(44)} by support size (first k ratings; model vs bias): ${curve.join(', ')}`);

@@ -1,6 +1,8 @@
 // The pipeline's bars on held-out users, all from libs/evaluation's protocol: the run's baselines
 // (global, user and damped item mean) plus the damped bias baseline, and the model after its local
-// update, each as per-user task scores so the check can pair them by user.
+// update, each as per-user task scores so the check can pair them by user. Rating predictions are
+// clipped to the data's rating scale before the errors, as the trainer's evaluation does.
+import type { RatingScale } from '@metarec/datasets';
 import {
   AdaptedModelRecommender,
   adaptedQueryPredictions,
@@ -25,39 +27,39 @@ export type BaselineName = keyof typeof PIPELINE_BASELINES;
 /** MAE of each baseline on the held-out users' query ratings. */
 export type BaselineMae = Readonly<Record<BaselineName, number>>;
 
-/** Fits `rec` on the split's training ratings and scores its held-out tasks; disposes it. */
-async function fitAndScore(rec: Recommender, split: UserTaskSplit): Promise<TaskScores[]> {
+/** Fits `rec` on the split's training ratings and scores its held-out tasks on `ratingScale`; disposes it. */
+async function fitAndScore(rec: Recommender, split: UserTaskSplit, ratingScale: RatingScale): Promise<TaskScores[]> {
   try {
     await rec.fit(split.training, { seed: 0 });
-    return await scoreHeldOut(rec, split.tasks);
+    return await scoreHeldOut(rec, split.tasks, { ratingScale });
   } finally {
     rec.dispose?.();
   }
 }
 
-/** Task scores of every baseline on the split. */
-export async function baselineScores(split: UserTaskSplit): Promise<Record<BaselineName, TaskScores[]>> {
+/** Task scores of every baseline on the split (predictions clipped to `ratingScale`). */
+export async function baselineScores(split: UserTaskSplit, ratingScale: RatingScale): Promise<Record<BaselineName, TaskScores[]>> {
   const out: Partial<Record<BaselineName, TaskScores[]>> = {};
   for (const name of Object.keys(PIPELINE_BASELINES) as BaselineName[]) {
-    out[name] = await fitAndScore(PIPELINE_BASELINES[name](), split);
+    out[name] = await fitAndScore(PIPELINE_BASELINES[name](), split, ratingScale);
   }
   return out as Record<BaselineName, TaskScores[]>;
 }
 
-/** MAE of each baseline on the split. */
-export async function baselineMae(split: UserTaskSplit): Promise<BaselineMae> {
-  const scores = await baselineScores(split);
-  return Object.fromEntries(Object.entries(scores).map(([name, s]) => [name, maeOf(s)])) as Record<BaselineName, number>;
+/** MAE of each baseline on the split (predictions clipped to `ratingScale`). */
+export async function baselineMae(split: UserTaskSplit, ratingScale: RatingScale): Promise<BaselineMae> {
+  const scores = await baselineScores(split, ratingScale);
+  return Object.fromEntries(Object.entries(scores).map(([name, s]) => [name, maeOf(s, ratingScale)])) as Record<BaselineName, number>;
 }
 
-/** Task scores of the model after `update` on each held-out support set (0 steps: the prior). */
-export function modelScores(model: MetaModel, params: Float32Array, split: UserTaskSplit, update: Partial<AdaptOptions>): Promise<TaskScores[]> {
-  return fitAndScore(new AdaptedModelRecommender({ model, params, userTasks: split.userTasks, update }), split);
+/** Task scores of the model after `update` on each held-out support set (0 steps: the prior), predictions clipped to `ratingScale`. */
+export function modelScores(model: MetaModel, params: Float32Array, split: UserTaskSplit, update: Partial<AdaptOptions>, ratingScale: RatingScale): Promise<TaskScores[]> {
+  return fitAndScore(new AdaptedModelRecommender({ model, params, userTasks: split.userTasks, update }), split, ratingScale);
 }
 
-/** Pooled MAE of task scores (the protocol's). */
-export function maeOf(scores: readonly TaskScores[]): number {
-  return heldOutMetrics(scores).mae;
+/** Pooled MAE of task scores (the protocol's; the scores were clipped to `ratingScale` already). */
+export function maeOf(scores: readonly TaskScores[], ratingScale: RatingScale): number {
+  return heldOutMetrics(scores, ratingScale).mae;
 }
 
 /** Each task's query predictions after `update` on its support set (synchronous, for training callbacks). */

@@ -55,13 +55,15 @@ export async function heldOutCheck(specJson: unknown, modelDir: string): Promise
   const model = bundle.model;
   const { steps, lr, shrinkage } = bundle.contract.adaptation;
   const update = { steps, lr, shrinkage };
+  // The trainer's scale for the same data (the wire schema's rating bounds): the same clipping as its figures.
+  const scale = tasks.ratingScale;
   const curve = [];
   for (const support of CURVE_SUPPORT_SIZES) {
     const truncated = userTaskSplit(tasks.train, heldOut.map((t) => withFirstSupport(t, support)));
-    curve.push({ support, model: maeOf(await modelScores(model, bundle.params, truncated, update)), bias: (await baselineMae(truncated)).bias });
+    curve.push({ support, model: maeOf(await modelScores(model, bundle.params, truncated, update, scale), scale), bias: (await baselineMae(truncated, scale)).bias });
   }
   const split = userTaskSplit(tasks.train, heldOut);
-  const adapted = await modelScores(model, bundle.params, split, update);
+  const adapted = await modelScores(model, bundle.params, split, update, scale);
   let unknownItems: HeldOutCheck['unknownItems'] = null;
   if (tasks.featureLayout.itemFields.some((f) => f.name === 'item_id')) {
     const unknownTasks = withUnknownQueryItems(tasks.featureLayout, heldOut);
@@ -69,8 +71,8 @@ export async function heldOutCheck(specJson: unknown, modelDir: string): Promise
     const unknown = modelPredictions(model, bundle.params, unknownTasks, update);
     unknownItems = { adapted: queryMae(unknown, unknownTasks), meanAbsShift: meanAbsoluteShift(unknown, known) };
   }
-  const scores = await baselineScores(split);
-  const baselines = Object.fromEntries(Object.entries(scores).map(([name, s]) => [name, maeOf(s)])) as Record<BaselineName, number>;
+  const scores = await baselineScores(split, scale);
+  const baselines = Object.fromEntries(Object.entries(scores).map(([name, s]) => [name, maeOf(s, scale)])) as Record<BaselineName, number>;
   const names = Object.keys(baselines) as BaselineName[];
   const best = names.reduce((a, b) => (baselines[b] < baselines[a] ? b : a));
   const vsBest = pairedDifference(
@@ -82,8 +84,8 @@ export async function heldOutCheck(specJson: unknown, modelDir: string): Promise
     curve,
     unknownItems,
     users: heldOut.length,
-    adapted: maeOf(adapted),
-    unadapted: maeOf(await modelScores(model, bundle.params, split, { steps: 0, lr })),
+    adapted: maeOf(adapted, scale),
+    unadapted: maeOf(await modelScores(model, bundle.params, split, { steps: 0, lr }, scale), scale),
     baselines,
     vsBest: { baseline: best, difference: vsBest.mean, se: vsBest.se },
   };
