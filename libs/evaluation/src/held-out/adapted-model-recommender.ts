@@ -5,6 +5,7 @@ import type { UserTask } from '@metarec/schemas';
 import { EvalConfigError } from '../errors.js';
 import type { FitReport, Recommender, SupportSet } from '../recommender/recommender.js';
 import { adaptAndPredict } from './adapted-query-predictions.js';
+import { itemFeatureRows, rowsForItems, type ItemFeatureRows } from './item-feature-rows.js';
 
 /** Options of {@link AdaptedModelRecommender}. */
 export interface AdaptedModelOptions {
@@ -13,6 +14,8 @@ export interface AdaptedModelOptions {
   readonly params: Float32Array;
   /** The tasks behind the user indices (`UserTaskSplit.userTasks`): their encoded rows are the model's input. */
   readonly userTasks: readonly UserTask[];
+  /** Item id of each item index (`UserTaskSplit.itemIds`): items a user did not rate are encoded from the rows they appear in. */
+  readonly itemIds: readonly string[];
   /** The local update (steps, lr, shrinkage, ...) each user gets on its support set. */
   readonly update: Partial<AdaptOptions>;
   /** Results key. @defaultValue 'melu' */
@@ -22,9 +25,10 @@ export interface AdaptedModelOptions {
 /**
  * An already trained meta-learned model as a protocol {@link Recommender}: `fit` does nothing,
  * `predict(u, support, items)` adapts on the first `support.items.length` support rows of user
- * `u`'s task and predicts its query rows. Scores only the task's own query items (what the
- * held-out protocol asks), so it needs no item features beyond the encoded task.
- * @throws EvalConfigError `EVAL_DATA_INVALID` when `items` are not the user's query items.
+ * `u`'s task and predicts `items`: the task's own query rows where `items` starts with its query
+ * items, other items (sampled negatives) encoded with the user's features and the item's features
+ * from the rows of `userTasks` ({@link rowsForItems}).
+ * @throws EvalConfigError `EVAL_DATA_INVALID` for an unknown user, a support larger than the task's, or an item outside `itemIds`.
  */
 export class AdaptedModelRecommender implements Recommender {
   readonly name: string;
@@ -32,11 +36,13 @@ export class AdaptedModelRecommender implements Recommender {
   private readonly base: LoadedParams;
   private readonly userTasks: readonly UserTask[];
   private readonly update: Partial<AdaptOptions>;
+  private readonly items: ItemFeatureRows;
 
   constructor(options: AdaptedModelOptions) {
     this.name = options.name ?? 'melu';
     this.userTasks = options.userTasks;
     this.update = options.update;
+    this.items = itemFeatureRows(options.userTasks, options.itemIds);
     this.base = loadParams(options.model, options.params);
   }
 
@@ -46,10 +52,10 @@ export class AdaptedModelRecommender implements Recommender {
 
   predict(user: number, support: SupportSet, items: Int32Array): Float32Array {
     const task = this.userTasks[user];
-    if (task === undefined || items.length !== task.query.count || support.items.length > task.support.count) {
-      throw new EvalConfigError('EVAL_DATA_INVALID', `AdaptedModelRecommender scores user ${user}'s own query items only (got ${items.length} items, support ${support.items.length})`);
+    if (task === undefined || support.items.length > task.support.count) {
+      throw new EvalConfigError('EVAL_DATA_INVALID', `AdaptedModelRecommender has no task for user ${user} with ${support.items.length} support ratings`);
     }
-    return adaptAndPredict(this.base, firstRows(task.support, support.items.length), task.query, this.update);
+    return adaptAndPredict(this.base, firstRows(task.support, support.items.length), rowsForItems(task, this.items, items), this.update);
   }
 
   dispose(): void {

@@ -3,27 +3,63 @@ import type { MetaModel } from '@metarec/meta-learning';
 import type { UserTask } from '@metarec/schemas';
 
 import { GlobalMeanRecommender } from '../baselines/global-mean.js';
-import { ItemMeanRecommender } from '../baselines/item-mean.js';
+import { ItemMeanRecommender, PopularityRecommender } from '../baselines/item-mean.js';
 import { UserMeanRecommender } from '../baselines/user-mean.js';
+import { positiveThresholdOf } from '../metrics/positive-threshold.js';
 import type { EvalTask } from '../protocol/eval-task.js';
 import type { Recommender } from '../recommender/recommender.js';
+import { RANK_CUTOFF } from '../runner/run-evaluation.js';
 import { aggregateTasks } from '../runner/scenario-metrics.js';
 import type { TaskMetricOptions, TaskScores } from '../runner/task-scores.js';
 import { scoreTask } from '../runner/task-scores.js';
 import { AdaptedModelRecommender } from './adapted-model-recommender.js';
+import { DEFAULT_HELD_OUT_NEGATIVES, withHeldOutNegatives } from './held-out-negatives.js';
 import type { UserTaskSplit } from './user-task-split.js';
 import { userTaskSplit } from './user-task-split.js';
 
-/** Metrics of one method on the held-out users' query sets (the protocol's `mae`, `rmse`, `nmae`, `nrmse`, `ndcg3`). */
+/**
+ * Metrics of one method on the held-out users (the protocol's `mae`, `rmse`, `nmae`, `nrmse`,
+ * `ndcg3`, `ndcg10`, `recall10`, `auc`). `NaN` = not defined (JSON: `null`).
+ */
 export interface HeldOutMetrics {
-  /** Over all query ratings, pooled, of the predictions clipped to the rating scale. `NaN` without query ratings. */
+  /**
+   * Over all query ratings, pooled, of the predictions clipped to the rating scale. `NaN` without
+   * query ratings and for a ranking-only method (popularity), which predicts no rating.
+   */
   readonly mae: number;
   readonly rmse: number;
-  /** `mae` and `rmse` divided by the scale's range (max − min), comparable across scales. `NaN` without query ratings. */
+  /** `mae` and `rmse` divided by the scale's range (max − min), comparable across scales. `NaN` when `mae`/`rmse` are. */
   readonly nmae: number;
   readonly nrmse: number;
-  /** Graded nDCG@k (gain 2^r − 1, ties at their expectation) of the query items, mean over users where defined; `NaN` if none is. */
+  /**
+   * Graded nDCG@k (gain 2^r − 1, ties at their expectation) of the query items, mean over users where
+   * defined; `NaN` if none is. Also given for a ranking-only method (its scores order the query items), as `metarec-eval` does.
+   */
   readonly ndcg: number;
+  /**
+   * The list a user would see: nDCG@10 (binary relevance) of the user's positive query items (rated
+   * at or above {@link HeldOutEvaluation.list}'s `positiveThreshold`) ranked among the sampled
+   * unrated items, mean over users with a positive; `NaN` if no user has one. Absent in lineages
+   * and registry blocks written before these metrics existed.
+   */
+  readonly ndcg10?: number;
+  /** Share of the user's positive query items in the top 10 of that list, mean over users with a positive; `NaN` as `ndcg10`. */
+  readonly recall10?: number;
+  /** Probability that a positive query item outscores a sampled unrated one (ties ½), mean over users with a positive; `NaN` as `ndcg10`. */
+  readonly auc?: number;
+}
+
+/** How the list metrics (`ndcg10`, `recall10`, `auc`) of a {@link HeldOutEvaluation} were measured. */
+export interface HeldOutListSettings {
+  /** Rank cut-off of `ndcg10` and `recall10`. */
+  readonly cutoff: number;
+  /** A query label at or above this is a positive: `positiveThresholdOf(ratingScale)` (4 on 1–5 stars; 1 on a 0/1 scale). */
+  readonly positiveThreshold: number;
+  /** Sampled unrated items per user (fewer when fewer are unrated) and the seed of the draws. */
+  readonly negativeCount: number;
+  readonly seed: number;
+  /** Held-out users without a positive query item: they count in `mae`/`rmse`, not in the list metrics. */
+  readonly usersWithoutPositives: number;
 }
 
 /** The run's evaluation in its lineage (read by the registry gate and the pipeline summary). */
@@ -32,8 +68,16 @@ export interface HeldOutEvaluation {
   readonly k: number;
   /** The data's rating scale: every method's query predictions were clipped to it, `nmae`/`nrmse` divide by its range. */
   readonly ratingScale: RatingScale;
+  /** How the list metrics were measured; absent in lineages written before they existed. */
+  readonly list?: HeldOutListSettings;
   readonly model: HeldOutMetrics;
-  readonly baselines: { readonly globalMean: HeldOutMetrics; readonly userMean: HeldOutMetrics; readonly itemMean: HeldOutMetrics };
+  readonly baselines: {
+    readonly globalMean: HeldOutMetrics;
+    readonly userMean: HeldOutMetrics;
+    readonly itemMean: HeldOutMetrics;
+    /** Ranking-only (training ratings per item): rating metrics `NaN`, the list metrics a model must beat. Absent in older lineages. */
+    readonly popularity?: HeldOutMetrics;
+  };
 }
 
 /** Options of {@link evaluateHeldOut}. */
@@ -58,6 +102,10 @@ export interface EvaluateHeldOutOptions {
   readonly adaptShrinkage?: number;
   /** Rank cut-off of nDCG. @defaultValue {@link DEFAULT_HELD_OUT_K} */
   readonly k?: number;
+  /** Unrated items sampled per held-out user for the list metrics. @defaultValue 100 ({@link DEFAULT_HELD_OUT_NEGATIVES}) */
+  readonly negativeCount?: number;
+  /** Seed of the negative draws (a training run passes its data split seed). @defaultValue 0 ({@link DEFAULT_HELD_OUT_NEGATIVES}) */
+  readonly negativeSeed?: number;
 }
 
 /** MeLU reports nDCG@3 within the query items; `metarec-eval`'s `ndcg3` uses the same cut-off. */
@@ -68,6 +116,7 @@ export const HELD_OUT_BASELINES = {
   globalMean: (): Recommender => new GlobalMeanRecommender(),
   userMean: (): Recommender => new UserMeanRecommender(),
   itemMean: (): Recommender => new ItemMeanRecommender(),
+  popularity: (): Recommender => new PopularityRecommender(),
 } as const;
 
 /** How held-out tasks are scored ({@link scoreHeldOut}, {@link evaluateOnSplit}). */
@@ -80,42 +129,69 @@ export interface HeldOutScoring {
 
 /**
  * Scores each held-out task with `rec` (already fitted) exactly as `runEvaluation` scores a
- * scenario: one `predict` per task on its full support, `scoreTask`'s errors (rating predictions
- * clipped to `scoring.ratingScale`) and nDCG@k.
+ * scenario: one `predict` per task on its full support (query items, then the task's sampled
+ * negatives), `scoreTask`'s errors (rating predictions clipped to `scoring.ratingScale`), nDCG@k
+ * within the query items and, against the negatives, nDCG@10, recall@10 and AUC of the query items
+ * labelled at or above `positiveThresholdOf(scoring.ratingScale)`.
+ *
+ * The threshold is on the labels the tasks carry, whatever the model's `task`: a training run's
+ * tasks carry the data's rating values for `regression` and `binary` models alike, so positives are
+ * "liked" ratings (4+ on 1–5 stars), and 0/1 labels on a 0–1 scale make the positives label 1.
+ * A task without negatives (e.g. straight from `userTaskSplit`) has no list metrics (`NaN`).
  */
 export async function scoreHeldOut(rec: Recommender, tasks: readonly EvalTask[], scoring: HeldOutScoring): Promise<TaskScores[]> {
   const k = scoring.k ?? DEFAULT_HELD_OUT_K;
-  // No negatives are sampled here, so the sampled-negative cut-off and threshold only feed metrics we drop.
-  const options: TaskMetricOptions = { positiveThreshold: Number.POSITIVE_INFINITY, rankCutoff: k, queryNdcgCutoff: k, ratingScale: scoring.ratingScale };
+  const threshold = positiveThresholdOf(scoring.ratingScale);
   const scores: TaskScores[] = [];
   for (const t of tasks) {
+    // Positives ranked only among themselves would make every list perfect: without negatives, no positives.
+    const positiveThreshold = t.negatives.length === 0 ? Number.POSITIVE_INFINITY : threshold;
+    const options: TaskMetricOptions = { positiveThreshold, rankCutoff: RANK_CUTOFF, queryNdcgCutoff: k, ratingScale: scoring.ratingScale };
     scores.push(await scoreTask(rec, t, { items: t.supportItems, ratings: t.supportRatings }, options));
   }
   return scores;
 }
 
-/** MAE, RMSE (also divided by the range of `ratingScale`) and nDCG of task scores, reduced by the runner's `aggregateTasks` (null → `NaN`). */
-export function heldOutMetrics(scores: readonly TaskScores[], ratingScale: RatingScale): HeldOutMetrics {
-  const m = aggregateTasks(scores, true, undefined, ratingScale);
-  return { mae: m.mae ?? Number.NaN, rmse: m.rmse ?? Number.NaN, nmae: m.nmae ?? Number.NaN, nrmse: m.nrmse ?? Number.NaN, ndcg: m.ndcg3 ?? Number.NaN };
+/**
+ * The metrics of task scores, reduced by the runner's `aggregateTasks` (null → `NaN`): MAE, RMSE
+ * (also divided by the range of `ratingScale`) only for a rating predictor (`predictsRatings`,
+ * true unless told), nDCG@k within the query items, and the list metrics.
+ */
+export function heldOutMetrics(scores: readonly TaskScores[], ratingScale: RatingScale, predictsRatings = true): HeldOutMetrics {
+  const m = aggregateTasks(scores, predictsRatings, undefined, ratingScale);
+  return {
+    mae: m.mae ?? Number.NaN,
+    rmse: m.rmse ?? Number.NaN,
+    nmae: m.nmae ?? Number.NaN,
+    nrmse: m.nrmse ?? Number.NaN,
+    ndcg: m.ndcg3 ?? Number.NaN,
+    ndcg10: m.ndcg10 ?? Number.NaN,
+    recall10: m.recall10 ?? Number.NaN,
+    auc: m.auc ?? Number.NaN,
+  };
 }
 
 /** Fits `rec` on the split's training ratings (seed 0 unless given) and returns its held-out metrics. */
 export async function evaluateOnSplit(rec: Recommender, split: UserTaskSplit, scoring: HeldOutScoring & { readonly seed?: number }): Promise<HeldOutMetrics> {
   await rec.fit(split.training, { seed: scoring.seed ?? 0 });
-  return heldOutMetrics(await scoreHeldOut(rec, split.tasks, scoring), scoring.ratingScale);
+  return heldOutMetrics(await scoreHeldOut(rec, split.tasks, scoring), scoring.ratingScale, rec.predictsRatings);
 }
 
 /**
  * MeLU's protocol on a run's held-out users: adapt on each user's support set, predict the query
- * set; beside it the protocol's global mean, user mean (support) and damped item mean, fitted on
- * the training users' ratings. Same baselines, scoring and aggregation as `metarec-eval`: every
- * method's query predictions clipped to `options.ratingScale` before MAE/RMSE, `nmae`/`nrmse` beside them.
+ * set; beside it the protocol's global mean, user mean (support), damped item mean and popularity,
+ * fitted on the training users' ratings. Same baselines, scoring and aggregation as `metarec-eval`:
+ * every method's query predictions clipped to `options.ratingScale` before MAE/RMSE, `nmae`/`nrmse`
+ * beside them; every method ranks the same sampled unrated items per user ({@link withHeldOutNegatives})
+ * for the list metrics (see {@link scoreHeldOut} for the positives).
  */
 export async function evaluateHeldOut(options: EvaluateHeldOutOptions): Promise<HeldOutEvaluation> {
   const k = options.k ?? DEFAULT_HELD_OUT_K;
   const ratingScale = options.ratingScale;
-  const split = userTaskSplit(options.train, options.heldOut);
+  const negatives = { negativeCount: options.negativeCount ?? DEFAULT_HELD_OUT_NEGATIVES.negativeCount, seed: options.negativeSeed ?? DEFAULT_HELD_OUT_NEGATIVES.seed };
+  const split = withHeldOutNegatives(userTaskSplit(options.train, options.heldOut), negatives);
+  const positiveThreshold = positiveThresholdOf(ratingScale);
+  const usersWithoutPositives = split.tasks.filter((t) => !t.queryRatings.some((r) => r >= positiveThreshold)).length;
   const run = async (rec: Recommender): Promise<HeldOutMetrics> => {
     try {
       return await evaluateOnSplit(rec, split, { ratingScale, k });
@@ -128,11 +204,13 @@ export async function evaluateHeldOut(options: EvaluateHeldOutOptions): Promise<
     users: options.heldOut.length,
     k,
     ratingScale,
-    model: await run(new AdaptedModelRecommender({ model: options.model, params: options.params, userTasks: split.userTasks, update })),
+    list: { cutoff: RANK_CUTOFF, positiveThreshold, ...negatives, usersWithoutPositives },
+    model: await run(new AdaptedModelRecommender({ model: options.model, params: options.params, userTasks: split.userTasks, itemIds: split.itemIds, update })),
     baselines: {
       globalMean: await run(HELD_OUT_BASELINES.globalMean()),
       userMean: await run(HELD_OUT_BASELINES.userMean()),
       itemMean: await run(HELD_OUT_BASELINES.itemMean()),
+      popularity: await run(HELD_OUT_BASELINES.popularity()),
     },
   };
 }

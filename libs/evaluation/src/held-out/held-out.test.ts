@@ -89,9 +89,9 @@ describe('held-out metrics on the rating scale', () => {
     expect((await evaluateOnSplit(constant(-3), split, STARS)).mae).toBe(3.5);
   });
 
-  it('leaves the scores of a ranking-only method unclipped', async () => {
-    // Not a rating: its errors are what they are (aggregateTasks still pools them here, as the held-out metrics always have).
-    expect((await evaluateOnSplit(constant(7, false), split, STARS)).mae).toBe(2.5);
+  it('reports no rating error for a ranking-only method (its scores are not ratings)', async () => {
+    const m = await evaluateOnSplit(constant(7, false), split, STARS);
+    expect([m.mae, m.rmse, m.nmae, m.nrmse]).toEqual([Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
   });
 
   it('gives NaN for every error without query ratings', async () => {
@@ -168,7 +168,7 @@ describe('AdaptedModelRecommender', () => {
     const memorize = tasks.slice(0, 10).map((t) => ({ ...t, query: t.support }));
     const split = userTaskSplit(tasks.slice(10), memorize);
     const mae = async (steps: number): Promise<number> => {
-      const rec = new AdaptedModelRecommender({ model, params, userTasks: split.userTasks, update: { steps, lr: 0.05 } });
+      const rec = new AdaptedModelRecommender({ model, params, userTasks: split.userTasks, itemIds: split.itemIds, update: { steps, lr: 0.05 } });
       try {
         return (await evaluateOnSplit(rec, split, STARS)).mae;
       } finally {
@@ -178,12 +178,31 @@ describe('AdaptedModelRecommender', () => {
     expect(await mae(20)).toBeLessThan(await mae(0));
   });
 
-  it("refuses items that are not the user's query items", () => {
+  it('refuses items that are not items of the tasks', () => {
     const model = createMetaModel(layout, { embeddingDim: 4, hidden: [8] });
     const split = userTaskSplit([], tasks.slice(0, 2));
-    const rec = new AdaptedModelRecommender({ model, params: initParams(model), userTasks: split.userTasks, update: { steps: 1, lr: 0.05 } });
+    const rec = new AdaptedModelRecommender({ model, params: initParams(model), userTasks: split.userTasks, itemIds: split.itemIds, update: { steps: 1, lr: 0.05 } });
     try {
-      expect(() => rec.predict(0, { items: new Int32Array(0), ratings: new Float32Array(0) }, new Int32Array(1))).toThrow(EvalConfigError);
+      expect(() => rec.predict(0, { items: new Int32Array(0), ratings: new Float32Array(0) }, Int32Array.of(split.itemIds.length))).toThrow(EvalConfigError);
+    } finally {
+      rec.dispose();
+    }
+  });
+
+  it('scores items the user did not rate without changing its query predictions', () => {
+    const model = createMetaModel(layout, { embeddingDim: 4, hidden: [8], outputOffset: 3.5 });
+    const split = userTaskSplit(tasks.slice(2), tasks.slice(0, 2));
+    const rec = new AdaptedModelRecommender({ model, params: initParams(model, 2), userTasks: split.userTasks, itemIds: split.itemIds, update: { steps: 2, lr: 0.05 } });
+    try {
+      const [t] = split.tasks;
+      const support = { items: t.supportItems, ratings: t.supportRatings };
+      const own = new Set(Array.from(t.supportItems).concat(Array.from(t.queryItems)));
+      const others = Int32Array.from(split.itemIds.keys()).filter((i) => !own.has(i)).slice(0, 5);
+      const queryOnly = rec.predict(t.user, support, t.queryItems);
+      const withOthers = rec.predict(t.user, support, Int32Array.from([...t.queryItems, ...others]));
+      expect(others.length).toBe(5);
+      expect(Array.from(withOthers.subarray(0, t.queryItems.length))).toEqual(Array.from(queryOnly).map((v) => expect.closeTo(v, 5)));
+      expect(withOthers.subarray(t.queryItems.length).every(Number.isFinite)).toBe(true);
     } finally {
       rec.dispose();
     }

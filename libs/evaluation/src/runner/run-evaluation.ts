@@ -71,7 +71,8 @@ export const DEFAULT_RUN_EVALUATION_OPTIONS = {
   catalogueMetrics: true,
 } as const;
 
-const RANK_CUTOFF = 10;
+/** Cut-off of nDCG/recall over query positives + sampled negatives (`ndcg10`, `recall10`; the held-out evaluation uses it too). */
+export const RANK_CUTOFF = 10;
 const QUERY_NDCG_CUTOFF = 3; // MeLU reports nDCG@3 within the 10 query items.
 
 /**

@@ -18,8 +18,16 @@ import {
 import { loadParams, type AdaptOptions, type MetaModel } from '@metarec/meta-learning';
 import type { UserTask } from '@metarec/schemas';
 
-/** The baselines of the pipeline's held-out check: the trainer's three and the stronger damped bias. */
-export const PIPELINE_BASELINES = { ...HELD_OUT_BASELINES, bias: (): Recommender => new DampedBiasRecommender() };
+/**
+ * The baselines of the pipeline's held-out check (MAE bars): the trainer's three rating baselines and
+ * the stronger damped bias. Not popularity: it predicts no rating (the trainer reports its list metrics).
+ */
+export const PIPELINE_BASELINES = {
+  globalMean: HELD_OUT_BASELINES.globalMean,
+  userMean: HELD_OUT_BASELINES.userMean,
+  itemMean: HELD_OUT_BASELINES.itemMean,
+  bias: (): Recommender => new DampedBiasRecommender(),
+};
 
 /** Names of the baselines. */
 export type BaselineName = keyof typeof PIPELINE_BASELINES;
@@ -54,7 +62,7 @@ export async function baselineMae(split: UserTaskSplit, ratingScale: RatingScale
 
 /** Task scores of the model after `update` on each held-out support set (0 steps: the prior), predictions clipped to `ratingScale`. */
 export function modelScores(model: MetaModel, params: Float32Array, split: UserTaskSplit, update: Partial<AdaptOptions>, ratingScale: RatingScale): Promise<TaskScores[]> {
-  return fitAndScore(new AdaptedModelRecommender({ model, params, userTasks: split.userTasks, update }), split, ratingScale);
+  return fitAndScore(new AdaptedModelRecommender({ model, params, userTasks: split.userTasks, itemIds: split.itemIds, update }), split, ratingScale);
 }
 
 /** Pooled MAE of task scores (the protocol's; the scores were clipped to `ratingScale` already). */
