@@ -21,17 +21,32 @@ export interface RegisterRunOptions {
 /** Scenario name of the trainer's held-out-user evaluation in the registry's metrics block. */
 export const HELD_OUT_SCENARIO = 'held-out-users';
 
+/** A metric in the block: the manifest takes finite numbers or null ("not defined", e.g. popularity's MAE). */
+const value = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
 /**
  * The registry metrics block of a run (what the promotion gate compares): the lineage's held-out
  * evaluation, verbatim (errors of predictions clipped to the data's rating scale, `nmae`/`nrmse`
- * divided by its range, as `metarec-eval` reports them).
+ * divided by its range, as `metarec-eval` reports them), plus the list metrics under
+ * `metarec-eval`'s names (`ndcg10`, `recall10`, `auc`: query positives among sampled unrated items)
+ * for the model and every baseline, popularity included. Undefined figures are `null`; metrics a
+ * lineage does not have (written before them) are left out, as older blocks in the registry lack them.
  */
 export function bundleMetricsOf(lineage: RunLineage): BundleMetrics | undefined {
   const e = lineage.evaluation;
   if (e === null) {
     return undefined;
   }
-  const m = (x: HeldOutMetrics): Record<string, number> => ({ mae: x.mae, rmse: x.rmse, nmae: x.nmae, nrmse: x.nrmse, [`ndcg@${e.k}`]: x.ndcg });
+  const m = (x: HeldOutMetrics): Record<string, number | null> => ({
+    mae: value(x.mae),
+    rmse: value(x.rmse),
+    nmae: value(x.nmae),
+    nrmse: value(x.nrmse),
+    [`ndcg@${e.k}`]: value(x.ndcg),
+    ...(x.ndcg10 === undefined ? {} : { ndcg10: value(x.ndcg10) }),
+    ...(x.recall10 === undefined ? {} : { recall10: value(x.recall10) }),
+    ...(x.auc === undefined ? {} : { auc: value(x.auc) }),
+  });
   return {
     // The held-out users are fixed by the data section of the spec (source, split seed, fractions) and the data version;
     // id dropout changes only training tasks, so runs with and without it stay comparable at the gate.
@@ -43,6 +58,7 @@ export function bundleMetricsOf(lineage: RunLineage): BundleMetrics | undefined 
         global_mean: m(e.baselines.globalMean),
         user_mean: m(e.baselines.userMean),
         item_mean: m(e.baselines.itemMean),
+        ...(e.baselines.popularity === undefined ? {} : { popularity: m(e.baselines.popularity) }),
       },
     },
   };

@@ -63,6 +63,8 @@ export async function finishRun(a: FinishRunArgs): Promise<RunResult> {
           adaptSteps: adaptation.steps,
           adaptLr: adaptation.lr,
           adaptShrinkage: adaptation.shrinkage,
+          // The split seed is part of the gate's evaluation set id: runs compared there rank against the same sampled items.
+          negativeSeed: spec.data.splitSeed,
         });
   const losses = trained.state.losses;
   const lineage: RunLineage = {
