@@ -62,6 +62,33 @@ describe('formatWholeSummary', () => {
     expect(formatWholeSummary(close).join('\n')).toContain('(NOT significantly better: -0.070 ± 0.040 per user, within 2 SE; 38 users)');
   });
 
+  describe('the list a user sees (held-out nDCG@10 of the model beside popularity)', () => {
+    const withList = (modelNdcg: number): WholePipelineSummary => ({
+      ...summary,
+      training: {
+        ...summary.training,
+        evaluation: {
+          users: 38,
+          list: { cutoff: 10, positiveThreshold: 4, negativeCount: 100, usersWithoutPositives: 3 },
+          model: { mae: 0.7, rmse: 0.9, ndcg10: modelNdcg, recall10: 0.2, auc: 0.81 },
+          baselines: { itemMean: { mae: 0.77, rmse: 1, ndcg10: 0.1, recall10: 0.15, auc: 0.7 }, popularity: { mae: null, rmse: null, ndcg10: 0.243, recall10: 0.41, auc: 0.86 } },
+        },
+      },
+    });
+
+    it('prints the model against popularity, and whether it beats it', () => {
+      const text = formatWholeSummary(withList(0.081)).join('\n');
+      expect(text).toContain(
+        'list nDCG@10 0.081 vs popularity 0.243 (NOT better); recall@10 0.200 vs 0.410, AUC 0.810 vs 0.860 (query items rated >= 4 among 100 sampled unrated items; 35 users with one)',
+      );
+      expect(formatWholeSummary(withList(0.3)).join('\n')).toContain('list nDCG@10 0.300 vs popularity 0.243 (better)');
+    });
+
+    it('prints no list line for a trainer without list metrics', () => {
+      expect(formatWholeSummary(summary).join('\n')).not.toContain('list nDCG@10');
+    });
+  });
+
   it('says so when the new item did not reach the candidates', () => {
     const missing = { ...summary, newItem: { ...summary.newItem, rank: null, score: null } };
     expect(formatWholeSummary(missing).join('\n')).toContain('new-1: NOT among the 150 candidates for u57');

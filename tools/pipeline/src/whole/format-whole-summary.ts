@@ -34,6 +34,27 @@ function newItemLine(n: WholePipelineSummary['newItem']): string {
   return `${n.itemId}: in the candidates, rank ${n.rank} of ${n.ranked} for ${n.userId}, score ${n.score?.toFixed(2)} (content features, no id embedding); ${twin}`;
 }
 
+function fixed(v: number | null | undefined, digits = 3): string {
+  return typeof v === 'number' ? v.toFixed(digits) : 'n/a';
+}
+
+/**
+ * The list a user sees, model against popularity (the trainer's held-out nDCG@10, recall@10 and
+ * AUC of liked query items among sampled unrated items); null when the trainer printed no list metrics.
+ */
+function listLine(e: WholePipelineSummary['training']['evaluation']): string | null {
+  const pop = e?.baselines['popularity'];
+  if (e === null || e.list === undefined || e.model.ndcg10 === undefined || pop === undefined) {
+    return null;
+  }
+  const m = e.model;
+  const verdict = typeof m.ndcg10 === 'number' && typeof pop.ndcg10 === 'number' && m.ndcg10 > pop.ndcg10 ? 'better' : 'NOT better';
+  return (
+    `            list nDCG@${e.list.cutoff} ${fixed(m.ndcg10)} vs popularity ${fixed(pop.ndcg10)} (${verdict}); recall@${e.list.cutoff} ${fixed(m.recall10)} vs ${fixed(pop.recall10)}, AUC ${fixed(m.auc)} vs ${fixed(pop.auc)} ` +
+    `(query items rated >= ${e.list.positiveThreshold} among ${e.list.negativeCount} sampled unrated items; ${e.users - e.list.usersWithoutPositives} users with one)`
+  );
+}
+
 /** The whole pipeline's summary as terminal lines. */
 export function formatWholeSummary(s: WholePipelineSummary): string[] {
   const t = s.timingsMs;
@@ -51,6 +72,10 @@ export function formatWholeSummary(s: WholePipelineSummary): string[] {
     const c = s.coldUserMae;
     const verdict = coldVerdict(c, s.heldOut.vsBest);
     lines.push(`cold users  held-out MAE ${c.model.toFixed(3)} vs best baseline ${c.bestBaseline.name} ${c.bestBaseline.mae.toFixed(3)} (${verdict}; ${s.training.evaluation?.users ?? 0} users)`);
+  }
+  const list = listLine(s.training.evaluation);
+  if (list !== null) {
+    lines.push(list);
   }
   const h = s.heldOut;
   lines.push(

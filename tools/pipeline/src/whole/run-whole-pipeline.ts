@@ -11,6 +11,7 @@ import { RegistryClient } from '@metarec/registry';
 import type { KafkaJsClient } from '@metarec/streaming';
 
 import type { AppProcess } from './app-process.js';
+import { bestRatingBaseline } from './best-rating-baseline.js';
 import { heldOutCheck, type HeldOutCheck } from './held-out-check.js';
 import { generateWorld, produceWorld, publishNewItem, type WorldTopics } from './produce-world.js';
 import { latencySample, newUserJourney, recommend, type NewUserJourney, type RecsResponse } from './serving-probe.js';
@@ -241,7 +242,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
     });
     const latency = await time('serving latency sample', () => latencySample(serving.url, warm, o.latencyRequests, 20));
     const e = training.evaluation;
-    const best = e === null ? null : [...Object.entries(e.baselines), ['bias', { mae: heldOut.baselines.bias }] as const].sort((a, b) => a[1].mae - b[1].mae)[0];
+    const best = e === null ? undefined : bestRatingBaseline(e, { bias: heldOut.baselines.bias });
     return {
       runId,
       backend,
@@ -257,7 +258,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
       timingsMs: timings,
       coOccurrence,
       training,
-      coldUserMae: e === null || best === undefined || best === null ? null : { model: e.model.mae, bestBaseline: { name: best[0], mae: best[1].mae } },
+      coldUserMae: e === null || best === undefined ? null : { model: e.model.mae, bestBaseline: best },
       heldOut,
       promotion,
       existingUser,

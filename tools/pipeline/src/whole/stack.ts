@@ -158,6 +158,13 @@ export async function startTrainerWorkers(s: StackSettings, count: number): Prom
   return workers;
 }
 
+/** The held-out list metrics as the trainer prints them (`null`: undefined; absent: a trainer before them). */
+export interface PrintedListMetrics {
+  readonly ndcg10?: number | null;
+  readonly recall10?: number | null;
+  readonly auc?: number | null;
+}
+
 /** What `trainer run` prints on stdout when it finishes. */
 export interface TrainerRunSummary {
   readonly runId: string;
@@ -166,8 +173,11 @@ export interface TrainerRunSummary {
   readonly lineagePath: string;
   readonly evaluation: {
     readonly users: number;
-    readonly model: { readonly mae: number; readonly rmse: number };
-    readonly baselines: Readonly<Record<string, { readonly mae: number; readonly rmse: number }>>;
+    /** How the list metrics were measured (absent from trainers before them). */
+    readonly list?: { readonly cutoff: number; readonly positiveThreshold: number; readonly negativeCount: number; readonly usersWithoutPositives: number };
+    readonly model: { readonly mae: number; readonly rmse: number } & PrintedListMetrics;
+    /** JSON: `null` where a figure is undefined (popularity's MAE/RMSE: it predicts no rating). */
+    readonly baselines: Readonly<Record<string, { readonly mae: number | null; readonly rmse: number | null } & PrintedListMetrics>>;
   } | null;
   readonly registered: { readonly version: number } | null;
   /** From the run's lineage: the meta-step whose (best-validated) parameters were saved, and whether patience stopped the run. */
