@@ -61,12 +61,13 @@ interface Components {
 }
 
 /**
- * The shipped cold-start recommender: a stack that starts from strong priors and learns, per
- * support size, how much to trust the user's own ratings. Ratings are a least-squares blend of the
- * rating models (the meta-learner beside bias/MF); the list is a linear score, its weights
- * chosen for validation nDCG@10, over an item-item model of what users choose together, popularity, content similarity and
- * content popularity (what a new item can be ranked by), and the blended rating. Every weight and
- * the item-item λ are learned by k-fold cross-validation over training users only, each validation
+ * The cold-start recommender of `metarec-eval`: a stack that starts from strong priors and learns,
+ * per support size, how much to trust the user's own ratings. Ratings are a least-absolute-deviation
+ * blend of the rating models (the meta-learner beside bias/MF); the list is a linear score, its
+ * weights chosen for validation nDCG@10, over an item-item model of what users choose together,
+ * popularity, content similarity and content popularity (what a new item can be ranked by), the
+ * blended rating and, when given, a choice meta-learner's score. Every weight, the item-item λ and
+ * the choice model are chosen by k-fold cross-validation over training users only, each validation
  * user re-split at every support-size bucket; then every component is refitted on all training data.
  */
 export class HybridRecommender implements Recommender {
@@ -94,7 +95,7 @@ export class HybridRecommender implements Recommender {
     const folds = userFolds(train, { folds: this.options.folds ?? 3, seed: context.seed });
     const meanPerItem = train.items.length / Math.max(1, new Set(train.items).size);
     const grid = (this.options.itemItemL2Multipliers ?? [1, 3, 10, 30, 100]).map((m) => m * meanPerItem);
-    const l2 = chooseItemItemL2(folds[0].inner, folds[0].episodes, grid, threshold);
+    const l2 = await chooseItemItemL2(folds[0].inner, folds[0].episodes, grid, threshold);
     const choice = await chooseModel(this.options.choiceModels ?? [], folds[0].inner, folds[0].episodes, threshold, context.seed);
     this.choiceAt = choice.at;
     const steps = folds.length + 1;
@@ -344,25 +345,39 @@ function perBucket<T extends { bucket: number }>(rows: readonly T[], fit: (rows:
   return out;
 }
 
+/**
+ * Mean nDCG@10 over the episodes with a relevant query item of `score`'s ordering of those items
+ * among the episode's negatives (episodes without support are skipped when `needsSupport`).
+ */
+async function meanEpisodeNdcg(
+  episodes: readonly ValidationEpisode[],
+  threshold: number,
+  score: (e: ValidationEpisode, items: Int32Array) => ArrayLike<number> | Promise<ArrayLike<number>>,
+  needsSupport: boolean,
+): Promise<number> {
+  let sum = 0;
+  let n = 0;
+  for (const e of episodes) {
+    const positives = e.queryItems.filter((_, k) => e.queryRatings[k] >= threshold);
+    if (positives.length === 0 || (needsSupport && e.supportItems.length === 0)) {
+      continue;
+    }
+    const items = Int32Array.from([...positives, ...e.negatives]);
+    sum += ndcgAtK(await score(e, items), Uint8Array.from(items, (_, k) => (k < positives.length ? 1 : 0)), 10);
+    n++;
+  }
+  return n === 0 ? 0 : sum / n;
+}
+
 /** λ with the best mean validation nDCG@10 of the item-item score alone, on one fold (the O(n³) fit is the cost). */
-function chooseItemItemL2(inner: TrainingSet, episodes: readonly ValidationEpisode[], grid: readonly number[], threshold: number): number {
+async function chooseItemItemL2(inner: TrainingSet, episodes: readonly ValidationEpisode[], grid: readonly number[], threshold: number): Promise<number> {
   let best = grid[0];
   let bestNdcg = -1;
   for (const l2 of grid) {
     const model = fitItemItem(inner.users, inner.items, inner.itemCount, { l2 });
-    let sum = 0;
-    let n = 0;
-    for (const e of episodes) {
-      const positives = e.queryItems.filter((_, k) => e.queryRatings[k] >= threshold);
-      if (e.supportItems.length === 0 || positives.length === 0) {
-        continue;
-      }
-      const items = Int32Array.from([...positives, ...e.negatives]);
-      sum += ndcgAtK(itemItemScores(model, e.supportItems, items), Uint8Array.from(items, (_, k) => (k < positives.length ? 1 : 0)), 10);
-      n++;
-    }
-    if (n > 0 && sum / n > bestNdcg) {
-      bestNdcg = sum / n;
+    const ndcg = await meanEpisodeNdcg(episodes, threshold, (e, items) => itemItemScores(model, e.supportItems, items), true);
+    if (ndcg > bestNdcg) {
+      bestNdcg = ndcg;
       best = l2;
     }
   }
@@ -383,18 +398,7 @@ async function chooseModel(candidates: readonly HybridRatingModel[], inner: Trai
     const rec = factory.create(seed);
     try {
       await rec.fit(inner, { seed });
-      let sum = 0;
-      let n = 0;
-      for (const e of episodes) {
-        const positives = e.queryItems.filter((_, k) => e.queryRatings[k] >= threshold);
-        if (positives.length === 0) {
-          continue;
-        }
-        const items = Int32Array.from([...positives, ...e.negatives]);
-        sum += ndcgAtK(await rec.predict(e.user, { items: e.supportItems, ratings: e.supportRatings }, items), Uint8Array.from(items, (_, k) => (k < positives.length ? 1 : 0)), 10);
-        n++;
-      }
-      scores.push(n === 0 ? 0 : sum / n);
+      scores.push(await meanEpisodeNdcg(episodes, threshold, (e, items) => rec.predict(e.user, { items: e.supportItems, ratings: e.supportRatings }, items), false));
     } finally {
       rec.dispose?.();
     }

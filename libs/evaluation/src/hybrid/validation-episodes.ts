@@ -4,15 +4,8 @@ import type { EvalTask, TrainingSet } from '../protocol/eval-task.js';
 import { trainingSetFromTasks } from '../protocol/eval-task.js';
 import { bucketRange, SUPPORT_BUCKET_STARTS } from './support-buckets.js';
 
-/** A simulated newcomer made from a held-out training user: support, query and sampled unrated items. */
-export interface ValidationEpisode {
-  readonly user: number;
-  readonly supportItems: Int32Array;
-  readonly supportRatings: Float32Array;
-  readonly queryItems: Int32Array;
-  readonly queryRatings: Float32Array;
-  readonly negatives: Int32Array;
-}
+/** A simulated newcomer made from a held-out training user: an evaluation task without a scenario. */
+export type ValidationEpisode = Omit<EvalTask, 'scenario'>;
 
 /** One fold of user-level cross-validation inside the training split. */
 export interface ValidationFold {
