@@ -58,6 +58,12 @@ describe('HybridRecommender', () => {
     expect(mixed[2]).toBeGreaterThan(mixed[3]);
     const onlyNew = await rec.rank(90, support, Int32Array.from([41, 40]));
     expect(onlyNew[1]).toBeGreaterThan(onlyNew[0]);
+    // rank right after predict on the same arrays reuses the ratings: same list as from fresh copies.
+    const items = Int32Array.from([30, 5, 40, 41, 22]);
+    await rec.predict(90, support, items);
+    const reused = await rec.rank(90, support, items);
+    const fresh = await rec.rank(90, { items: support.items.slice(), ratings: support.ratings.slice() }, items.slice());
+    expect(Array.from(reused)).toEqual(Array.from(fresh));
     rec.dispose();
   });
 

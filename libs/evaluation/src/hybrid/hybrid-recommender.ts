@@ -78,6 +78,8 @@ export class HybridRecommender implements Recommender {
   private listWeights: Float64Array[] = [];
   private coldWeights: Float64Array[] = [];
   private choiceAt = -1;
+  /** The last `predict` call: `rank` right after it on the same arrays (as `scoreTask` does) reuses its ratings instead of adapting every model again. */
+  private lastPrediction: { support: SupportSet; items: Int32Array; ratings: Float32Array } | undefined;
 
   constructor(private readonly options: HybridOptions) {
     this.name = options.name ?? 'hybrid';
@@ -90,6 +92,7 @@ export class HybridRecommender implements Recommender {
   }
 
   async fit(train: TrainingSet, context: FitContext): Promise<FitReport> {
+    this.dispose();
     const range = ratingRange(train.ratings);
     const threshold = this.options.positiveThreshold ?? positiveThresholdOf({ min: range.min, max: range.max });
     const folds = userFolds(train, { folds: this.options.folds ?? 3, seed: context.seed });
@@ -136,12 +139,16 @@ export class HybridRecommender implements Recommender {
     const per = await modelPredictions(c, user, support, items);
     const w = this.ratingWeights[supportBucket(support.items.length)];
     const m = c.ratingModels.length;
-    return Float32Array.from(items, (_, k) => blendRating(w, per.subarray(k * m, (k + 1) * m)));
+    const ratings = Float32Array.from(items, (_, k) => blendRating(w, per.subarray(k * m, (k + 1) * m)));
+    this.lastPrediction = { support, items, ratings };
+    return ratings;
   }
 
+  /** The list order; right after `predict` on the same (unmodified) `support` and `items` objects it reuses those ratings. */
   async rank(user: number, support: SupportSet, items: Int32Array): Promise<Float32Array> {
     const c = this.fitted();
-    const ratings = await this.predict(user, support, items);
+    const last = this.lastPrediction;
+    const ratings = last !== undefined && last.support === support && last.items === items ? last.ratings : await this.predict(user, support, items);
     const b = supportBucket(support.items.length);
     const features = rankingFeatures(c, this.options.content, support, items, ratings, await choiceScores(c, user, support, items));
     return listScores(features, Uint8Array.from(items, (i) => (c.logPopularity[i] === 0 ? 1 : 0)), this.listWeights[b], this.coldWeights[b]);
@@ -152,6 +159,7 @@ export class HybridRecommender implements Recommender {
       disposeAll(this.components);
     }
     this.components = undefined;
+    this.lastPrediction = undefined;
   }
 
   private fitted(): Components {
