@@ -15,7 +15,10 @@ export function knownItems(train: TrainingSet): Int32Array {
  */
 export function sampleUnrated(pool: Int32Array, exclude: ReadonlySet<number>, count: number, rng: SeededRng): Int32Array {
   const out = new Set<number>();
-  const available = pool.length - [...exclude].filter((i) => pool.includes(i)).length;
+  let available = 0;
+  for (const item of pool) {
+    available += exclude.has(item) ? 0 : 1;
+  }
   const want = Math.min(count, Math.max(0, available));
   while (out.size < want) {
     const item = pool[rng.int(pool.length)];
