@@ -60,8 +60,18 @@ export { profileKernels } from './backend/kernel-profile.js';
 export type { BackendReservation } from './backend/reserve-backend-memory.js';
 export { reserveBackendMemory } from './backend/reserve-backend-memory.js';
 
+// list-head/ (the list order serving returns)
+export type { ListHead } from './list-head/list-head.js';
+export { LIST_HEAD_CONTENT_FEATURES, LIST_HEAD_FEATURES, listHeadBucket, listHeadSlots } from './list-head/list-head.js';
+export type { ListHeadRequest } from './list-head/list-head-scores.js';
+export { listHeadFeatures, listHeadScores } from './list-head/list-head-scores.js';
+export type { ColdBandWeights } from './list-head/list-features.js';
+export { orderWithColdBand, scoreList, standardizeColumns } from './list-head/list-features.js';
+export { bucketRange, SUPPORT_BUCKET_STARTS, supportBucket } from './list-head/support-buckets.js';
+export type { EncodedListHead, ListHeadJson } from './list-head/list-head-codec.js';
+export { checkListHead, decodeListHead, encodeListHead, LIST_HEAD_FILES, LIST_HEAD_FORMAT_VERSION } from './list-head/list-head-codec.js';
 // persistence/ (runtime helper)
-export type { ModelBundle } from './persistence/model-bundle.js';
+export type { ModelBundle, StoredListHead } from './persistence/model-bundle.js';
 export type { ManifestFile, ModelDirManifest } from './persistence/model-manifest.js';
 export { MODEL_DIR_FORMAT, MODEL_DIR_FORMAT_VERSION } from './persistence/model-manifest.js';
 export type { SaveModelDirOptions } from './persistence/save-model-dir.js';

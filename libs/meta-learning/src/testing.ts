@@ -3,3 +3,4 @@ export type { SyntheticLabels, SyntheticLayoutOptions, SyntheticTaskOptions } fr
 export { createSyntheticTasks, syntheticLayout } from './testing/synthetic-tasks.js';
 export { selectSuiteBackend } from './testing/suite-backend.js';
 export { probeTensorflowBackend } from './testing/tensorflow-backend-gate.js';
+export { tinyListHead } from './testing/tiny-list-head.js';

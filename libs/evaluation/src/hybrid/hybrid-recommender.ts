@@ -1,3 +1,5 @@
+import { orderWithColdBand, standardizeColumns, SUPPORT_BUCKET_STARTS, supportBucket } from '@metarec/meta-learning';
+
 import { EvalConfigError } from '../errors.js';
 import { positiveThresholdOf } from '../metrics/positive-threshold.js';
 import { ndcgAtK } from '../metrics/ranking.js';
@@ -9,9 +11,9 @@ import { contentPopularity, contentSimilarity, fitContentPopularity } from './it
 import type { ItemItemModel } from './item-item-model.js';
 import { fitItemItem, itemItemScores } from './item-item-model.js';
 import type { ScoredList } from './list-weight-search.js';
-import { scoreList, searchListWeights, standardizeColumns } from './list-weight-search.js';
+import { searchListWeights } from './list-weight-search.js';
 import { blendRating, fitRatingBlend } from './rating-blend.js';
-import { SUPPORT_BUCKET_STARTS, supportBucket } from './support-buckets.js';
+
 import type { ValidationEpisode } from './validation-episodes.js';
 import { userFolds } from './validation-episodes.js';
 
@@ -151,7 +153,8 @@ export class HybridRecommender implements Recommender {
     const ratings = last !== undefined && last.support === support && last.items === items ? last.ratings : await this.predict(user, support, items);
     const b = supportBucket(support.items.length);
     const features = rankingFeatures(c, this.options.content, support, items, ratings, await choiceScores(c, user, support, items));
-    return listScores(features, Uint8Array.from(items, (i) => (c.logPopularity[i] === 0 ? 1 : 0)), this.listWeights[b], this.coldWeights[b]);
+    const isNew = Uint8Array.from(items, (i) => (c.logPopularity[i] === 0 ? 1 : 0));
+    return orderWithColdBand(features, LIST_FEATURES.length, isNew, { warm: this.listWeights[b], contentFeatures: CONTENT_FEATURES, content: this.coldWeights[b] });
   }
 
   dispose(): void {
@@ -260,39 +263,6 @@ function rankingFeatures(c: Components, content: ItemContent | undefined, suppor
     out[k * f + 3] = c.contentPopularity ? c.contentPopularity[items[k]] : 0;
     out[k * f + RATING_SLOT] = ratings[k];
     out[k * f + CHOICE_SLOT] = choice[k];
-  }
-  return out;
-}
-
-/**
- * Orders a list: items with training interactions by the standardised feature blend; new items by
- * their content score, squeezed into the band just below the lowest of the others (a new item has
- * no evidence of being chosen, and validation users almost never pick one), so a list of new items
- * alone is ordered by content and a mixed list keeps the evidence-backed items first.
- */
-function listScores(features: Float64Array, isCold: Uint8Array, weights: Float64Array, coldWeights: Float64Array): Float32Array {
-  const f = LIST_FEATURES.length;
-  const warm = features.slice();
-  standardizeColumns(warm, f, (k) => isCold[k] === 0);
-  const warmScores = scoreList(warm, f, weights);
-  const content = contentColumns(features, isCold.length);
-  standardizeColumns(content, CONTENT_FEATURES.length, (k) => isCold[k] === 1);
-  const coldScores = scoreList(content, CONTENT_FEATURES.length, coldWeights);
-  let floor = Number.POSITIVE_INFINITY;
-  for (let k = 0; k < isCold.length; k++) {
-    if (isCold[k] === 0) {
-      floor = Math.min(floor, warmScores[k]);
-    }
-  }
-  floor = Number.isFinite(floor) ? floor : 0;
-  return Float32Array.from(isCold, (cold, k) => (cold ? floor - 1 + coldScores[k] / (1 + Math.abs(coldScores[k])) : warmScores[k]));
-}
-
-function contentColumns(features: Float64Array, items: number): Float64Array {
-  const f = LIST_FEATURES.length;
-  const out = new Float64Array(items * CONTENT_FEATURES.length);
-  for (let k = 0; k < items; k++) {
-    CONTENT_FEATURES.forEach((g, at) => (out[k * CONTENT_FEATURES.length + at] = features[k * f + g]));
   }
   return out;
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { SeededRng } from '@metarec/runtime';
-import { searchListWeights, standardizeColumns } from './list-weight-search.js';
+import { standardizeColumns } from '@metarec/meta-learning';
+
+import { searchListWeights } from './list-weight-search.js';
 
 describe('searchListWeights', () => {
   it('puts weight on the informative feature and never ends below its start', () => {

@@ -1,3 +1,5 @@
+import { scoreList } from '@metarec/meta-learning';
+
 import { ndcgAtK } from '../metrics/ranking.js';
 
 /** One validation list: `features` values per item (already standardised within the list) and 0/1 relevance. */
@@ -54,49 +56,4 @@ function meanNdcg(lists: readonly ScoredList[], features: number, w: Float64Arra
     }
   }
   return n === 0 ? 0 : sum / n;
-}
-
-/** w·x per item. */
-export function scoreList(rows: Float64Array, features: number, w: ArrayLike<number>): Float64Array {
-  const items = rows.length / features;
-  const out = new Float64Array(items);
-  for (let k = 0; k < items; k++) {
-    let s = 0;
-    for (let f = 0; f < features; f++) {
-      s += w[f] * rows[k * features + f];
-    }
-    out[k] = s;
-  }
-  return out;
-}
-
-/** Standardises each feature column over the rows selected by `use` (others untouched); a constant column becomes 0. */
-export function standardizeColumns(rows: Float64Array, features: number, use: (k: number) => boolean): void {
-  const items = rows.length / features;
-  for (let f = 0; f < features; f++) {
-    let n = 0;
-    let mean = 0;
-    for (let k = 0; k < items; k++) {
-      if (use(k)) {
-        n++;
-        mean += rows[k * features + f];
-      }
-    }
-    if (n === 0) {
-      continue;
-    }
-    mean /= n;
-    let varSum = 0;
-    for (let k = 0; k < items; k++) {
-      if (use(k)) {
-        varSum += (rows[k * features + f] - mean) ** 2;
-      }
-    }
-    const sd = Math.sqrt(varSum / n);
-    for (let k = 0; k < items; k++) {
-      if (use(k)) {
-        rows[k * features + f] = sd > 1e-12 ? (rows[k * features + f] - mean) / sd : 0;
-      }
-    }
-  }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { buildColdStartSplit } from '../protocol/cold-start-split.js';
 import { syntheticRatingsTable } from '../testing.js';
-import { bucketRange, SUPPORT_BUCKET_STARTS, supportBucket } from './support-buckets.js';
+import { bucketRange, SUPPORT_BUCKET_STARTS, supportBucket } from '@metarec/meta-learning';
 import { userFolds } from './validation-episodes.js';
 
 const table = syntheticRatingsTable({ users: 150, items: 120, ratingsPerUser: [20, 70], seed: 4 });

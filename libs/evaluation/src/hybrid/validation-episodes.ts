@@ -2,7 +2,7 @@ import { SeededRng } from '@metarec/runtime';
 
 import type { EvalTask, TrainingSet } from '../protocol/eval-task.js';
 import { trainingSetFromTasks } from '../protocol/eval-task.js';
-import { bucketRange, SUPPORT_BUCKET_STARTS } from './support-buckets.js';
+import { bucketRange, SUPPORT_BUCKET_STARTS } from '@metarec/meta-learning';
 
 /** A simulated newcomer made from a held-out training user: an evaluation task without a scenario. */
 export type ValidationEpisode = Omit<EvalTask, 'scenario'>;

@@ -1,6 +1,7 @@
 import { createMetaModel, type MetaModel } from '../model/meta-model.js';
 import { assertLayoutsEqual } from '../params/param-layout.js';
 import { loadModelDir } from './load-model-dir.js';
+import type { StoredListHead } from './model-bundle.js';
 import type { ModelContract } from './model-contract.js';
 import type { ModelDirManifest } from './model-manifest.js';
 import { MODEL_DIR_FILES } from './model-manifest.js';
@@ -20,6 +21,8 @@ export interface LoadedModelBundle {
   readonly vocabularies: unknown;
   /** Parsed `extra.json` (provenance), or undefined. */
   readonly extra?: unknown;
+  /** The list head, when the bundle carries one. */
+  readonly listHead?: StoredListHead;
   readonly manifest: ModelDirManifest;
 }
 
@@ -53,6 +56,7 @@ export async function loadModelBundle(dir: string): Promise<LoadedModelBundle> {
     params: loaded.params,
     vocabularies: loaded.vocabularies,
     ...(loaded.extra === undefined ? {} : { extra: loaded.extra }),
+    ...(loaded.listHead === undefined ? {} : { listHead: loaded.listHead }),
     manifest: loaded.manifest,
   };
 }

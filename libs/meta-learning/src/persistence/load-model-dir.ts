@@ -4,6 +4,7 @@ import path from 'node:path';
 import { assertLayoutsEqual, createParamLayout } from '../params/param-layout.js';
 import { contentSha256, type ModelBundle, sha256Hex } from './model-bundle.js';
 import { manifestHeaderSchema, manifestV1Schema, MODEL_DIR_FILES, MODEL_DIR_FORMAT, MODEL_DIR_FORMAT_VERSION, type ModelDirManifest } from './model-manifest.js';
+import { decodeListHead } from '../list-head/list-head-codec.js';
 import { PersistenceError } from './persistence-error.js';
 import { decodeWeights } from './weights-codec.js';
 
@@ -125,6 +126,15 @@ export async function loadModelDir(dir: string): Promise<LoadedModelDir> {
     return bytes === undefined ? undefined : parseJson(bytes, name);
   };
   const extra = json(MODEL_DIR_FILES.extra);
+  const headJson = json(MODEL_DIR_FILES.listHead);
+  const headWeights = files.get(MODEL_DIR_FILES.listHeadWeights);
+  if ((headJson === undefined) !== (headWeights === undefined)) {
+    throw new PersistenceError('ML_PERSIST_MANIFEST_INVALID', `manifest.json lists only one of ${MODEL_DIR_FILES.listHead} and ${MODEL_DIR_FILES.listHeadWeights}`, {
+      file: MODEL_DIR_FILES.manifest,
+      field: 'files',
+    });
+  }
+  const listHead = headJson === undefined || headWeights === undefined ? undefined : decodeListHead(headJson, headWeights);
   return {
     manifest,
     layout: manifest.layout,
@@ -132,5 +142,6 @@ export async function loadModelDir(dir: string): Promise<LoadedModelDir> {
     config: json(MODEL_DIR_FILES.config),
     vocabularies: json(MODEL_DIR_FILES.vocabularies),
     ...(extra === undefined ? {} : { extra }),
+    ...(listHead === undefined ? {} : { listHead }),
   };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import type { ListHead } from '../list-head/list-head.js';
 import type { ParamLayout } from '../params/param-layout.js';
 import type { ManifestFile } from './model-manifest.js';
 
@@ -15,6 +16,14 @@ export interface ModelBundle {
   readonly vocabularies: unknown;
   /** Anything else worth keeping beside the weights (metrics, data hash, lineage); omitted when undefined. */
   readonly extra?: unknown;
+  /** The list head that orders what serving returns, and how it was chosen; omitted when undefined. */
+  readonly listHead?: StoredListHead;
+}
+
+/** A list head with the evidence of its selection, as a bundle carries it. */
+export interface StoredListHead {
+  readonly head: ListHead;
+  readonly evidence?: Record<string, string | number>;
 }
 
 /** Lower-case hex sha256 of `bytes`. */

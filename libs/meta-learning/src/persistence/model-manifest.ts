@@ -15,6 +15,9 @@ export const MODEL_DIR_FILES = {
   vocabularies: 'vocabularies.json',
   extra: 'extra.json',
   tfjsModel: 'model.json',
+  /** Optional: the list head (`list-head/list-head-codec.ts`), with its item-item weights in `list-head.bin`. */
+  listHead: 'list-head.json',
+  listHeadWeights: 'list-head.bin',
 } as const;
 
 /** Checksum and size of one file of the directory. */
@@ -45,6 +48,8 @@ const fileName = z.enum([
   MODEL_DIR_FILES.vocabularies,
   MODEL_DIR_FILES.extra,
   MODEL_DIR_FILES.tfjsModel,
+  MODEL_DIR_FILES.listHead,
+  MODEL_DIR_FILES.listHeadWeights,
 ]);
 
 /** Only format + version, read first so an unknown version gets its own error code. */

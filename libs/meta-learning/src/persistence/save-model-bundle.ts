@@ -1,5 +1,6 @@
 import type { AdaptationSettings } from '../adaptation/adaptation-settings.js';
 import type { MetaModel } from '../model/meta-model.js';
+import type { StoredListHead } from './model-bundle.js';
 import { MODEL_CONTRACT_VERSION, type ModelContract } from './model-contract.js';
 import type { ModelDirManifest } from './model-manifest.js';
 import { parseModelContract } from './parse-model-contract.js';
@@ -17,6 +18,8 @@ export interface ModelBundleContents {
   readonly adaptation: AdaptationSettings;
   /** Provenance kept beside the weights (lineage, metrics) as `extra.json`; no reader of the contract depends on it. */
   readonly extra?: unknown;
+  /** The list head serving orders candidates with (see FORMAT.md), when the run fitted one. */
+  readonly listHead?: StoredListHead;
 }
 
 /** The version-2 contract of `model` trained for `adaptation` (what `config.json` holds). */
@@ -46,6 +49,7 @@ export async function saveModelBundle(dir: string, contents: ModelBundleContents
       config: contract,
       vocabularies: contents.vocabularies,
       ...(contents.extra === undefined ? {} : { extra: contents.extra }),
+      ...(contents.listHead === undefined ? {} : { listHead: contents.listHead }),
     },
     options,
   );

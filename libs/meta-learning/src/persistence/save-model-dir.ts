@@ -7,6 +7,7 @@ import { syncDirectory, writeFileDurably } from '@metarec/runtime';
 import { assertFlatSize, createParamLayout, assertLayoutsEqual } from '../params/param-layout.js';
 import { contentSha256, type ModelBundle, sha256Hex } from './model-bundle.js';
 import { type ManifestFile, MODEL_DIR_FILES, MODEL_DIR_FORMAT, MODEL_DIR_FORMAT_VERSION, type ModelDirManifest } from './model-manifest.js';
+import { encodeListHead } from '../list-head/list-head-codec.js';
 import { PersistenceError } from './persistence-error.js';
 import { buildTfjsModelJson } from './tfjs-model-json.js';
 import { encodeWeights } from './weights-codec.js';
@@ -71,6 +72,11 @@ function contents(bundle: ModelBundle): Map<string, Uint8Array | string> {
   if (bundle.extra !== undefined) {
     files.set(MODEL_DIR_FILES.extra, toJson(bundle.extra, MODEL_DIR_FILES.extra));
   }
+  if (bundle.listHead !== undefined) {
+    const encoded = encodeListHead(bundle.listHead.head, bundle.listHead.evidence);
+    files.set(MODEL_DIR_FILES.listHead, toJson(encoded.json, MODEL_DIR_FILES.listHead));
+    files.set(MODEL_DIR_FILES.listHeadWeights, encoded.weights);
+  }
   return files;
 }
 
@@ -91,7 +97,7 @@ function manifestFor(bundle: ModelBundle, files: Map<string, Uint8Array | string
 
 /**
  * Saves `bundle` to the directory `dir` (see FORMAT.md): `weights.bin` (float32 LE),
- * `config.json`, `vocabularies.json`, optional `extra.json`, a tf.io `model.json`, and
+ * `config.json`, `vocabularies.json`, optional `extra.json` and list head, a tf.io `model.json`, and
  * `manifest.json` with the layout and every file's sha256 and size. Written into a
  * sibling temp directory, fsynced, then renamed into place, so `dir` is either absent,
  * the old bundle or the complete new one.

@@ -1,5 +1,5 @@
 /**
- * Support-size buckets: a blend's weights are learned per bucket, because how much a user's own
+ * Support-size buckets: a list or rating blend's weights are learned per bucket, because how much a user's own
  * ratings should count against the prior (popularity, the bias model) depends on how many there are.
  * Bucket b covers sizes [SUPPORT_BUCKET_STARTS[b], SUPPORT_BUCKET_STARTS[b + 1]).
  */
