@@ -63,6 +63,9 @@ export { mergeResults } from './runner/merge-results.js';
 export { GlobalNetworkCache } from './neural/global-network-cache.js';
 export type { CachedNetwork } from './neural/global-network-cache.js';
 
+export type { FitListHeadOptions, FittedListHead } from './list-head/fit-list-head.js';
+export { fitListHead } from './list-head/fit-list-head.js';
+export { ListHeadRecommender } from './list-head/list-head-recommender.js';
 export type { HybridOptions, HybridRatingModel } from './hybrid/hybrid-recommender.js';
 export { HybridRecommender } from './hybrid/hybrid-recommender.js';
 export type { ItemContent, ItemContentSource } from './hybrid/item-content.js';

@@ -1,5 +1,5 @@
 import type { RatingScale } from '@metarec/datasets';
-import type { MetaModel } from '@metarec/meta-learning';
+import type { ListHead, MetaModel } from '@metarec/meta-learning';
 import type { UserTask } from '@metarec/schemas';
 
 import { GlobalMeanRecommender } from '../baselines/global-mean.js';
@@ -12,7 +12,9 @@ import { RANK_CUTOFF } from '../runner/run-evaluation.js';
 import { aggregateTasks } from '../runner/scenario-metrics.js';
 import type { TaskMetricOptions, TaskScores } from '../runner/task-scores.js';
 import { scoreTask } from '../runner/task-scores.js';
+import { ListHeadRecommender } from '../list-head/list-head-recommender.js';
 import { AdaptedModelRecommender } from './adapted-model-recommender.js';
+import { itemFeatureRows } from './item-feature-rows.js';
 import { DEFAULT_HELD_OUT_NEGATIVES, withHeldOutNegatives } from './held-out-negatives.js';
 import type { UserTaskSplit } from './user-task-split.js';
 import { userTaskSplit } from './user-task-split.js';
@@ -70,7 +72,10 @@ export interface HeldOutEvaluation {
   readonly ratingScale: RatingScale;
   /** How the list metrics were measured; absent in lineages written before they existed. */
   readonly list?: HeldOutListSettings;
+  /** The model as served: its ratings, and its lists in the list head's order when the run has one. */
   readonly model: HeldOutMetrics;
+  /** With a list head: the network's own list order (ratings as `model`), what the head is measured against. Absent otherwise. */
+  readonly network?: HeldOutMetrics;
   readonly baselines: {
     readonly globalMean: HeldOutMetrics;
     readonly userMean: HeldOutMetrics;
@@ -106,6 +111,8 @@ export interface EvaluateHeldOutOptions {
   readonly negativeCount?: number;
   /** Seed of the negative draws (a training run passes its data split seed). @defaultValue 0 ({@link DEFAULT_HELD_OUT_NEGATIVES}) */
   readonly negativeSeed?: number;
+  /** The run's list head: the model's lists are then ordered by it, as serving orders them. */
+  readonly listHead?: ListHead;
 }
 
 /** MeLU reports nDCG@3 within the query items; `metarec-eval`'s `ndcg3` uses the same cut-off. */
@@ -200,12 +207,15 @@ export async function evaluateHeldOut(options: EvaluateHeldOutOptions): Promise<
     }
   };
   const update = { steps: options.adaptSteps, lr: options.adaptLr, shrinkage: options.adaptShrinkage ?? 0 };
+  const network = (): AdaptedModelRecommender => new AdaptedModelRecommender({ model: options.model, params: options.params, userTasks: split.userTasks, itemIds: split.itemIds, update });
+  const head = options.listHead;
   return {
     users: options.heldOut.length,
     k,
     ratingScale,
     list: { cutoff: RANK_CUTOFF, positiveThreshold, ...negatives, usersWithoutPositives },
-    model: await run(new AdaptedModelRecommender({ model: options.model, params: options.params, userTasks: split.userTasks, itemIds: split.itemIds, update })),
+    model: await run(head === undefined ? network() : new ListHeadRecommender(network(), head, itemFeatureRows(split.userTasks, split.itemIds))),
+    ...(head === undefined ? {} : { network: await run(network()) }),
     baselines: {
       globalMean: await run(HELD_OUT_BASELINES.globalMean()),
       userMean: await run(HELD_OUT_BASELINES.userMean()),

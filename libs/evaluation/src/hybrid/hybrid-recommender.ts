@@ -11,7 +11,7 @@ import { contentPopularity, contentSimilarity, fitContentPopularity } from './it
 import type { ItemItemModel } from './item-item-model.js';
 import { fitItemItem, itemItemScores } from './item-item-model.js';
 import type { ScoredList } from './list-weight-search.js';
-import { searchListWeights } from './list-weight-search.js';
+import { perBucket, searchListWeights, validationListOf } from './list-weight-search.js';
 import { blendRating, fitRatingBlend } from './rating-blend.js';
 
 import type { ValidationEpisode } from './validation-episodes.js';
@@ -50,7 +50,6 @@ const LIST_FEATURES = ['item_item', 'log_popularity', 'content_similarity', 'con
 const CONTENT_FEATURES = [2, 3] as const;
 const RATING_SLOT = 4;
 const CHOICE_SLOT = 5;
-const MIN_LISTS_PER_BUCKET = 20;
 
 /** Components fitted on one training set. */
 interface Components {
@@ -291,36 +290,9 @@ function fitRatingWeights(rows: readonly EpisodeRows[], models: number): Float64
   });
 }
 
-/**
- * One episode as a validation list over the `use`d features, standardised within the list: the
- * relevant query items and the sampled negatives (irrelevant query items are left out, as in the
- * metric). `asNew` keeps every item (content is scored as if all were new); otherwise items without
- * training interactions are left out, as `listScores` ranks them apart.
- */
+/** One episode as a validation list over the `use`d features (see {@link validationListOf}). */
 function validationList(r: EpisodeRows, use: readonly number[], asNew: boolean): ScoredList {
-  const f = LIST_FEATURES.length;
-  const rows: number[] = [];
-  const relevant: number[] = [];
-  for (let k = 0; k < r.relevant.length; k++) {
-    if ((r.isQuery[k] === 1 && r.relevant[k] === 0) || (!asNew && r.isCold[k] === 1)) {
-      continue;
-    }
-    rows.push(...use.map((g) => r.features[k * f + g]));
-    relevant.push(r.relevant[k]);
-  }
-  const features = Float64Array.from(rows);
-  standardizeColumns(features, use.length, () => true);
-  return { features, relevant: Uint8Array.from(relevant) };
-}
-
-/** Fits per support-size bucket; a bucket with too few lists borrows the nearest smaller bucket's fit (bucket 0 always fits). */
-function perBucket<T extends { bucket: number }>(rows: readonly T[], fit: (rows: readonly T[]) => Float64Array): Float64Array[] {
-  const out: Float64Array[] = [];
-  for (let b = 0; b < SUPPORT_BUCKET_STARTS.length; b++) {
-    const mine = rows.filter((r) => r.bucket === b);
-    out.push(mine.length >= MIN_LISTS_PER_BUCKET || b === 0 ? fit(mine) : out[b - 1]);
-  }
-  return out;
+  return validationListOf(r.features, LIST_FEATURES.length, r, use, asNew);
 }
 
 /** Mean nDCG@10 over the episodes with a relevant query item of `score`'s ordering of those items among the episode's negatives. */

@@ -1,4 +1,4 @@
-import { scoreList } from '@metarec/meta-learning';
+import { scoreList, standardizeColumns, SUPPORT_BUCKET_STARTS } from '@metarec/meta-learning';
 
 import { ndcgAtK } from '../metrics/ranking.js';
 
@@ -57,3 +57,45 @@ function meanNdcg(lists: readonly ScoredList[], features: number, w: Float64Arra
   }
   return n === 0 ? 0 : sum / n;
 }
+
+/** Which items of a validation list count: relevance and whether each was a query item or is new (no training interactions). */
+export interface ListItemFlags {
+  readonly relevant: Uint8Array;
+  readonly isQuery: Uint8Array;
+  readonly isCold: Uint8Array;
+}
+
+/**
+ * A validation list over the `use`d columns of `features` (`featureCount` per item), standardised
+ * within the list: the relevant query items and the sampled negatives (irrelevant query items are
+ * left out, as in the metric). `asNew` keeps every item (content is scored as if all were new);
+ * otherwise new items are left out, as they are ranked apart (`orderWithColdBand`).
+ */
+export function validationListOf(features: Float64Array, featureCount: number, flags: ListItemFlags, use: readonly number[], asNew: boolean): ScoredList {
+  const rows: number[] = [];
+  const relevant: number[] = [];
+  for (let k = 0; k < flags.relevant.length; k++) {
+    if ((flags.isQuery[k] === 1 && flags.relevant[k] === 0) || (!asNew && flags.isCold[k] === 1)) {
+      continue;
+    }
+    rows.push(...use.map((g) => features[k * featureCount + g]));
+    relevant.push(flags.relevant[k]);
+  }
+  const out = Float64Array.from(rows);
+  standardizeColumns(out, use.length, () => true);
+  return { features: out, relevant: Uint8Array.from(relevant) };
+}
+
+/** Fewest validation lists a support-size bucket needs for weights of its own. */
+const MIN_LISTS_PER_BUCKET = 20;
+
+/** Fits per support-size bucket; a bucket with too few lists borrows the nearest smaller bucket's fit (bucket 0 always fits). */
+export function perBucket<T extends { bucket: number }>(rows: readonly T[], fit: (rows: readonly T[]) => Float64Array): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let b = 0; b < SUPPORT_BUCKET_STARTS.length; b++) {
+    const mine = rows.filter((r) => r.bucket === b);
+    out.push(mine.length >= MIN_LISTS_PER_BUCKET || b === 0 ? fit(mine) : out[b - 1]);
+  }
+  return out;
+}
+
