@@ -122,6 +122,12 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
     expect(adaptation?.calibration?.candidates.map((c) => c.shrinkage)).toEqual(s.shrinkageGrid);
     expect(adaptation?.shrinkage).toBe(adaptation?.calibration?.candidates.reduce((a, b) => (b.mean < a.mean ? b : a)).shrinkage);
     expect(resumed.lineage.adaptation).toEqual(adaptation);
+    // The list head: chosen on the validation users, carried by the bundle, ordering the evaluated lists; the same after a resume.
+    expect(full.lineage.listHead).toMatchObject({ validationUsers: expect.any(Number), itemItemL2: expect.any(Number) });
+    expect(resumed.lineage.listHead).toEqual(full.lineage.listHead);
+    const bundle = await loadModelDir(full.modelDir);
+    expect(bundle.listHead?.head.itemIds.length).toBe(full.lineage.listHead?.['items']);
+    expect(full.lineage.evaluation?.network?.ndcg10).toEqual(expect.any(Number));
   });
 
   it('survives a Redis restart mid-run and reaches the uninterrupted parameters', async () => {

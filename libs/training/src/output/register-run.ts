@@ -29,7 +29,8 @@ const value = (v: number): number | null => (Number.isFinite(v) ? v : null);
  * evaluation, verbatim (errors of predictions clipped to the data's rating scale, `nmae`/`nrmse`
  * divided by its range, as `metarec-eval` reports them), plus the list metrics under
  * `metarec-eval`'s names (`ndcg10`, `recall10`, `auc`: query positives among sampled unrated items)
- * for the model and every baseline, popularity included. Undefined figures are `null`; metrics a
+ * for the model (lists as served: in the list head's order when the run has one; the network's own
+ * order beside it as `network`) and every baseline, popularity included. Undefined figures are `null`; metrics a
  * lineage does not have (written before them) are left out, as older blocks in the registry lack them.
  */
 export function bundleMetricsOf(lineage: RunLineage): BundleMetrics | undefined {
@@ -55,6 +56,8 @@ export function bundleMetricsOf(lineage: RunLineage): BundleMetrics | undefined 
     scenarios: {
       [HELD_OUT_SCENARIO]: {
         melu: m(e.model),
+        // With a list head, the network's own list order: what the head bought is melu − network.
+        ...(e.network === undefined ? {} : { network: m(e.network) }),
         global_mean: m(e.baselines.globalMean),
         user_mean: m(e.baselines.userMean),
         item_mean: m(e.baselines.itemMean),

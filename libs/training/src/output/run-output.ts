@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
-import type { HeldOutEvaluation } from '@metarec/evaluation';
+import type { FittedListHead, HeldOutEvaluation } from '@metarec/evaluation';
 import { saveModelBundle, type AdaptationSettings, type MetaModel } from '@metarec/meta-learning';
 import { writeFileAtomic } from '@metarec/runtime';
 
@@ -42,6 +42,8 @@ export interface RunLineage {
   readonly evaluation: HeldOutEvaluation | null;
   /** How to adapt the saved model (what its bundle's contract records) and how κ was chosen. */
   readonly adaptation: TrainedAdaptation;
+  /** How the bundle's list head was chosen (evaluation's `FittedListHead.evidence`); null: no head, lists follow the network. Absent in older lineages. */
+  readonly listHead?: Readonly<Record<string, string | number>> | null;
   readonly startedAtMs: number;
   readonly finishedAtMs: number;
 }
@@ -57,12 +59,21 @@ export async function writeRunOutput(args: {
   readonly params: Float32Array;
   readonly vocabularies: unknown;
   readonly lineage: RunLineage;
+  /** The list head serving will order candidates with; null or absent: none. */
+  readonly listHead?: FittedListHead | null;
 }): Promise<{ modelDir: string; lineagePath: string }> {
   const paths = runPaths(args.spec, args.lineage.runId);
   await mkdir(paths.root, { recursive: true });
   await saveModelBundle(
     paths.modelDir,
-    { model: args.model, params: args.params, vocabularies: args.vocabularies, adaptation: args.lineage.adaptation, extra: { lineage: args.lineage } },
+    {
+      model: args.model,
+      params: args.params,
+      vocabularies: args.vocabularies,
+      adaptation: args.lineage.adaptation,
+      extra: { lineage: args.lineage },
+      ...(args.listHead == null ? {} : { listHead: { head: args.listHead.head, evidence: args.listHead.evidence } }),
+    },
     { overwrite: true },
   );
   // Durable like the bundle beside it: a crash after the run reports success must not leave a lineage that never reached the disk.

@@ -1,4 +1,4 @@
-import { evaluateHeldOut } from '@metarec/evaluation';
+import { evaluateHeldOut, fitListHead, type FittedListHead } from '@metarec/evaluation';
 import type { MetaModel, MetaTrainingResult } from '@metarec/meta-learning';
 
 import type { RunStore } from '../blobs/run-store.js';
@@ -38,7 +38,8 @@ export interface RunResult {
 
 /**
  * Everything after the last meta-step: the support-size shrinkage calibrated on the validation
- * users, the held-out evaluation, the lineage, the model directory, and the completed status.
+ * users, the list head fitted (weights chosen on the validation users), the held-out evaluation
+ * (lists in the head's order, as served), the lineage, the model directory, and the completed status.
  */
 export async function finishRun(a: FinishRunArgs): Promise<RunResult> {
   const { spec, runId, model, taskSet, trained } = a;
@@ -53,6 +54,7 @@ export async function finishRun(a: FinishRunArgs): Promise<RunResult> {
   if (calibration !== null) {
     a.logger.info({ runId, shrinkage: adaptation.shrinkage, candidates: calibration.candidates.map((c) => ({ shrinkage: c.shrinkage, mean: Number(c.mean.toFixed(4)) })) }, 'support-size shrinkage calibrated on validation users');
   }
+  const listHead = await fitRunListHead(a, adaptation);
   const evaluation =
     heldOut.length === 0 ? null : await evaluateHeldOut({
           model,
@@ -65,6 +67,7 @@ export async function finishRun(a: FinishRunArgs): Promise<RunResult> {
           adaptShrinkage: adaptation.shrinkage,
           // The split seed is part of the gate's evaluation set id: runs compared there rank against the same sampled items.
           negativeSeed: spec.data.splitSeed,
+          ...(listHead === null ? {} : { listHead: listHead.head }),
         });
   const losses = trained.state.losses;
   const lineage: RunLineage = {
@@ -82,11 +85,38 @@ export async function finishRun(a: FinishRunArgs): Promise<RunResult> {
     finalLoss: losses.length === 0 ? null : losses[losses.length - 1],
     evaluation,
     adaptation,
+    listHead: listHead?.evidence ?? null,
     startedAtMs: a.startedAtMs,
     finishedAtMs: a.now(),
   };
-  const out = await writeRunOutput({ spec, model, params, vocabularies: taskSet.vocabularies, lineage });
+  const out = await writeRunOutput({ spec, model, params, vocabularies: taskSet.vocabularies, lineage, listHead });
   await a.store.putStatus(runId, { status: 'completed', runId, steps: trained.steps, modelDir: out.modelDir, lineagePath: out.lineagePath, finishedAtMs: a.now() } satisfies RunStatus);
   a.logger.info({ runId, steps: trained.steps, modelDir: out.modelDir }, 'run completed');
   return { runId, steps: trained.steps, params, lastParams: trained.lastParams, losses, ...out, lineage };
+}
+
+/** The run's list head (see `RunSpec.listHead`), or null when off or without validation users to choose it on. */
+async function fitRunListHead(a: FinishRunArgs, adaptation: TrainedAdaptation): Promise<FittedListHead | null> {
+  const { spec, taskSet } = a;
+  if (!spec.listHead.enabled) {
+    return null;
+  }
+  if (taskSet.validation.length === 0) {
+    a.logger.warn({ runId: a.runId }, 'no validation users: no list head fitted, lists follow the network alone');
+    return null;
+  }
+  const fitted = await fitListHead({
+    model: a.model,
+    params: a.trained.params,
+    update: { steps: adaptation.steps, lr: adaptation.lr, shrinkage: adaptation.shrinkage },
+    train: taskSet.train,
+    validation: taskSet.validation,
+    ratingScale: taskSet.ratingScale,
+    seed: spec.data.splitSeed,
+    negativeCount: spec.listHead.negativeCount,
+    itemItemL2Multipliers: spec.listHead.itemItemL2Multipliers,
+    maxItems: spec.listHead.maxItems,
+  });
+  a.logger.info({ runId: a.runId, ...fitted.evidence }, 'list head fitted on validation users');
+  return fitted;
 }

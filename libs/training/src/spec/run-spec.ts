@@ -139,6 +139,24 @@ export const runSpecSchema = z.object({
    * Only the saved model's local update changes, so it is left out of the spec hash.
    */
   shrinkageGrid: z.array(z.number().nonnegative().finite()).default([0, 1, 2, 5, 10, 20]),
+  /**
+   * The list head fitted once training ends (evaluation's `fitListHead`): popularity, an item-item
+   * model and content from the training users, and per support-size bucket the weights that order
+   * the network's scores among them, chosen on the validation users. It travels in the bundle and
+   * orders what serving returns. Off, or without validation users: lists follow the network alone.
+   * Like `shrinkageGrid` it only shapes the saved model, so it is left out of the spec hash.
+   */
+  listHead: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Sampled unrated items per validation list. */
+      negativeCount: positiveInt.default(100),
+      /** Item-item ridge λ tried, as multiples of the mean interactions per item. */
+      itemItemL2Multipliers: z.array(z.number().positive().finite()).min(1).default([1, 3, 10, 30, 100, 300, 1000]),
+      /** Item-item vocabulary (the most interacted items); the bundle holds its square as float32. */
+      maxItems: positiveInt.max(20_000).default(3000),
+    })
+    .default({ enabled: true, negativeCount: 100, itemItemL2Multipliers: [1, 3, 10, 30, 100, 300, 1000], maxItems: 3000 }),
   seed: z.number().int().default(0),
   /** Meta-steps between validations (0 = only at the end). */
   validateEvery: nonNegativeInt.default(0),

@@ -37,8 +37,8 @@ export function specHash(spec: RunSpec): string {
   // `sharding` is left out: like the worker count it changes only the float summation order, so a
   // run may resume under the other mode (and specs written before the field keep their hash).
   // `supportSizes` enters only when set, so specs written before the field keep their hash.
-  // `shrinkageGrid` only picks the saved model's local update after training: a run may resume with another.
-  const { sharding: _sharding, shrinkageGrid: _shrinkageGrid, supportSizes, ...others } = spec;
+  // `shrinkageGrid` and `listHead` only shape the saved model after training: a run may resume with others.
+  const { sharding: _sharding, shrinkageGrid: _shrinkageGrid, listHead: _listHead, supportSizes, ...others } = spec;
   const rest = supportSizes.length === 0 ? others : { ...others, supportSizes };
   const canonical = spec.data.idDropout === 0 ? { ...rest, data: dataIdentityOf(spec.data) } : rest;
   return `sha256:${createHash('sha256').update(JSON.stringify(canonical)).digest('hex')}`;

@@ -84,6 +84,13 @@ describe('formatWholeSummary', () => {
       expect(formatWholeSummary(withList(0.3)).join('\n')).toContain('list nDCG@10 0.300 vs popularity 0.243 (better)');
     });
 
+    it("names the list head and the network's own list beside it when the run fitted one", () => {
+      const base = withList(0.3);
+      const evaluation = base.training.evaluation;
+      const headed = { ...base, training: { ...base.training, evaluation: evaluation === null ? null : { ...evaluation, network: { ndcg10: 0.12 } } } };
+      expect(formatWholeSummary(headed).join('\n')).toContain('list nDCG@10 0.300 (list head; network alone 0.120) vs popularity 0.243 (better)');
+    });
+
     it('prints no list line for a trainer without list metrics', () => {
       expect(formatWholeSummary(summary).join('\n')).not.toContain('list nDCG@10');
     });

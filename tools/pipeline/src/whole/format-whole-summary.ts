@@ -49,8 +49,9 @@ function listLine(e: WholePipelineSummary['training']['evaluation']): string | n
   }
   const m = e.model;
   const verdict = typeof m.ndcg10 === 'number' && typeof pop.ndcg10 === 'number' && m.ndcg10 > pop.ndcg10 ? 'better' : 'NOT better';
+  const network = e.network === undefined ? '' : ` (list head; network alone ${fixed(e.network.ndcg10)})`;
   return (
-    `            list nDCG@${e.list.cutoff} ${fixed(m.ndcg10)} vs popularity ${fixed(pop.ndcg10)} (${verdict}); recall@${e.list.cutoff} ${fixed(m.recall10)} vs ${fixed(pop.recall10)}, AUC ${fixed(m.auc)} vs ${fixed(pop.auc)} ` +
+    `            list nDCG@${e.list.cutoff} ${fixed(m.ndcg10)}${network} vs popularity ${fixed(pop.ndcg10)} (${verdict}); recall@${e.list.cutoff} ${fixed(m.recall10)} vs ${fixed(pop.recall10)}, AUC ${fixed(m.auc)} vs ${fixed(pop.auc)} ` +
     `(query items rated >= ${e.list.positiveThreshold} among ${e.list.negativeCount} sampled unrated items; ${e.users - e.list.usersWithoutPositives} users with one)`
   );
 }

@@ -176,6 +176,8 @@ export interface TrainerRunSummary {
     /** How the list metrics were measured (absent from trainers before them). */
     readonly list?: { readonly cutoff: number; readonly positiveThreshold: number; readonly negativeCount: number; readonly usersWithoutPositives: number };
     readonly model: { readonly mae: number; readonly rmse: number } & PrintedListMetrics;
+    /** With a list head: the network's own list order (`model`'s lists are the head's, as served). */
+    readonly network?: PrintedListMetrics;
     /** JSON: `null` where a figure is undefined (popularity's MAE/RMSE: it predicts no rating). */
     readonly baselines: Readonly<Record<string, { readonly mae: number | null; readonly rmse: number | null } & PrintedListMetrics>>;
   } | null;
