@@ -1,5 +1,5 @@
 import { FeatureEncoder, type EncodedItemTable, type ItemFeatureSource, type UserFeatureSource } from '@metarec/datasets';
-import { loadModelBundle, loadParams, type AdaptationSettings, type AdaptedUser, type LoadedParams, type MetaModel } from '@metarec/meta-learning';
+import { listHeadSlots, loadModelBundle, loadParams, type AdaptationSettings, type AdaptedUser, type ListHead, type LoadedParams, type MetaModel } from '@metarec/meta-learning';
 import type { FeatureLayout } from '@metarec/schemas';
 
 import { reasonOf, ServingError } from '../errors.js';
@@ -10,6 +10,12 @@ export interface ModelIdentity {
   readonly version: number;
   /** `contentSha256` of the model directory's manifest: one id for the weights and vocabularies. */
   readonly contentSha256: string;
+}
+
+/** A bundle's list head with its item-id → slot index, built once per loaded model. */
+export interface ServingListHead {
+  readonly head: ListHead;
+  readonly slots: ReadonlyMap<string, number>;
 }
 
 /**
@@ -29,6 +35,8 @@ export class ServingModel {
     readonly encoder: FeatureEncoder,
     /** The local update the bundle's contract records (request-time adaptation uses it unless `ADAPT_*` override it). */
     readonly trainedAdaptation: AdaptationSettings,
+    /** What orders the returned list (null: the bundle has none, lists follow the network's scores). */
+    readonly listHead: ServingListHead | null = null,
   ) {
     this.prior = { base: params, overrides: {}, tableRows: null, dispose: (): void => undefined };
   }
@@ -82,8 +90,8 @@ function sameLayout(a: FeatureLayout, b: FeatureLayout): boolean {
 
 /**
  * Loads a model bundle through its contract (meta-learning's `loadModelBundle`: every file's sha256
- * checked, `config.json` validated or migrated from version 1, the network rebuilt), the encoder from
- * `vocabularies.json`, checks that the encoder produces the layout the network was trained on, and
+ * checked, `config.json` validated or migrated from version 1, the network rebuilt, the list head
+ * when there is one), the encoder from `vocabularies.json`, checks that the encoder produces the layout the network was trained on, and
  * uploads the parameters.
  * @throws ServingError `SERVING_BUNDLE_REFUSED` (cause: the persistence, dataset or model error;
  * `field`: the offending file, and field in it when known, e.g. `config.json:adaptation.shrinkage`).
@@ -96,8 +104,15 @@ export async function loadServingModel(dir: string, version: number): Promise<Se
     if (!sameLayout(encoder.layout(), bundle.contract.featureLayout)) {
       throw new ServingError('SERVING_BUNDLE_REFUSED', 'vocabularies.json does not produce the feature layout of config.json', { field: 'vocabularies.json' });
     }
+    const head = bundle.listHead?.head;
+    if (head !== undefined && head.categoryCount !== bundle.contract.featureLayout.categoryCount) {
+      throw new ServingError('SERVING_BUNDLE_REFUSED', `list-head.json has ${head.categoryCount} categories, the model's layout ${bundle.contract.featureLayout.categoryCount}`, {
+        field: 'list-head.json:categoryCount',
+      });
+    }
     params = loadParams(bundle.model, bundle.params);
-    return new ServingModel({ version, contentSha256: bundle.manifest.contentSha256 }, bundle.model, params, encoder, bundle.contract.adaptation);
+    const listHead = head === undefined ? null : { head, slots: listHeadSlots(head) };
+    return new ServingModel({ version, contentSha256: bundle.manifest.contentSha256 }, bundle.model, params, encoder, bundle.contract.adaptation, listHead);
   } catch (error) {
     params?.dispose();
     if (error instanceof ServingError) {

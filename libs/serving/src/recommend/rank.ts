@@ -1,15 +1,20 @@
 /** One ranked item. */
 export interface ScoredItem {
   readonly itemId: string;
-  /** Predicted rating (regression models) or interaction probability (binary models). */
+  /**
+   * Predicted rating (regression models) or interaction probability (binary models). With a list
+   * head the list is in the head's order, which weighs popularity and the user's items beside this
+   * score, so it need not decrease down the list.
+   */
   readonly score: number;
 }
 
 /**
  * The `k` highest scores with their ids, best first; ties keep candidate order. A partial
  * insertion selection, O(n·k) worst case but ~n for k ≪ n, without sorting all n candidates.
+ * Each item reports its `shown` value (the model's score when `scores` is a list head's order).
  */
-export function topK(itemIds: readonly string[], scores: Float32Array, k: number): ScoredItem[] {
+export function topK(itemIds: readonly string[], scores: Float32Array, k: number, shown: Float32Array = scores): ScoredItem[] {
   const n = Math.min(itemIds.length, scores.length);
   const size = Math.min(k, n);
   const best: number[] = [];
@@ -30,5 +35,5 @@ export function topK(itemIds: readonly string[], scores: Float32Array, k: number
     }
     best.splice(at, 0, i);
   }
-  return best.map((i) => ({ itemId: itemIds[i], score: scores[i] }));
+  return best.map((i) => ({ itemId: itemIds[i], score: shown[i] }));
 }

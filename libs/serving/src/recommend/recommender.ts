@@ -18,6 +18,7 @@ import type { ServingModel } from '../model/serving-model.js';
 import { effectiveAdaptation } from '../adaptation/effective-adaptation.js';
 import { encodeUser, supportRows } from './encode-request.js';
 import { CandidateScorer, type ScoringInput } from './candidate-scorer.js';
+import { listOrder } from './list-order.js';
 import { topK, type ScoredItem } from './rank.js';
 import { RequestTimer, type StageTimings } from './request-timings.js';
 import { supportSet } from './support-set.js';
@@ -111,7 +112,8 @@ export function checkK(k: number, maxK: number): void {
 /**
  * The request path: candidates from the online store, the user's ratings and profile, the
  * per-user model (prior for cold users, `adapt` on the ratings, cached per user and model
- * version until the ratings change), one batched `score`, top k. A failing store degrades the
+ * version until the ratings change), one batched `score`, the list head's order when the bundle
+ * has one (popularity and the user's rated items beside the scores), top k. A failing store degrades the
  * answer (prior, cached popularity) with a logged reason; it never fails the request.
  */
 export class Recommender {
@@ -230,7 +232,14 @@ export class Recommender {
         }
       }
       scores ??= this.scorer.scoreWithPrior(input);
-      const items = topK(ids, scores, request.k);
+      // The user's rated items feed the head even when adaptation was refused: the item-item part needs no adaptation.
+      const rated = support.ratings;
+      const order = listOrder(
+        this.itemCache,
+        { model, epoch: input.epoch, ids, profiles: input.profiles, supportIds: rated.map((r) => r.item_id), supportProfiles: profiles.profiles.slice(ids.length, ids.length + rated.length) },
+        scores,
+      );
+      const items = topK(ids, order, request.k, scores);
       timer.lap('rank');
       this.report(degraded, request.userId);
       this.o.metrics?.recommendations.inc({ path, endpoint: 'recommendations' });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { ModelConfig } from '@metarec/meta-learning';
+import type { ListHead, ModelConfig } from '@metarec/meta-learning';
 import { createLogger, type Logger } from '@metarec/runtime';
 import type { EventProducer } from '@metarec/streaming';
 import { InMemoryKafka } from '@metarec/streaming/testing';
@@ -34,6 +34,8 @@ export interface TestServingOptions {
   /** Tuning passed to the service (clients are provided). */
   readonly service?: Omit<ServingServiceOptions, 'reader' | 'producer' | 'logger' | 'registry'>;
   readonly model?: Partial<ModelConfig>;
+  /** A list head for the bundles written (see `testListHead`); none by default. */
+  readonly listHead?: (world: TestWorld) => ListHead;
 }
 
 /** Builds the world (or takes one), an in-memory store of its events, and a service serving model v1. */
@@ -51,7 +53,7 @@ export async function buildTestServing(options: TestServingOptions = {}): Promis
   const service = new ServingService({ ...options.service, reader, producer, logger, registry });
   const loadModel = async (version: number, config: Partial<ModelConfig> = {}): Promise<ServingModel> => {
     const modelDir = path.join(dir, `v${version}`);
-    await writeTestModelDir(modelDir, world, { initSeed: version, ...options.model, ...config });
+    await writeTestModelDir(modelDir, world, { initSeed: version, ...options.model, ...config }, undefined, options.listHead?.(world));
     return loadServingModel(modelDir, version);
   };
   service.install(await loadModel(1));

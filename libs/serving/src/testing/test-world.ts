@@ -10,7 +10,9 @@ import {
   MODEL_DIR_FORMAT,
   MODEL_DIR_FORMAT_VERSION,
   saveModelBundle,
+  SUPPORT_BUCKET_STARTS,
   type AdaptationSettings,
+  type ListHead,
   type ModelConfig,
 } from '@metarec/meta-learning';
 import { BUNDLE_MANIFEST_FILE, type BundleManifestInput } from '@metarec/registry';
@@ -51,9 +53,43 @@ export async function writeTestModelDir(
   world: TestWorld,
   config: Partial<ModelConfig> = {},
   adaptation: AdaptationSettings = DEFAULT_ADAPTATION_SETTINGS,
+  listHead?: ListHead,
 ): Promise<void> {
   const model = createMetaModel(world.layout, { outputOffset: 3.5, ...config });
-  await saveModelBundle(dir, { model, params: initParams(model), vocabularies: world.encoder.toJSON(), adaptation }, { overwrite: true });
+  await saveModelBundle(dir, { model, params: initParams(model), vocabularies: world.encoder.toJSON(), adaptation, ...(listHead === undefined ? {} : { listHead: { head: listHead } }) }, { overwrite: true });
+}
+
+/**
+ * A list head over the world's items known to the model (slots by rating count, most first) that
+ * orders by popularity alone in every bucket unless `warmWeights` say otherwise; item-item weights
+ * all zero unless `itemItem` sets some (`[from, to, weight]` by item id).
+ */
+export function testListHead(world: TestWorld, options: { warmWeights?: readonly number[][]; itemItem?: ReadonlyArray<[string, string, number]> } = {}): ListHead {
+  const newItems = new Set(world.newItemIds);
+  const counts = new Map<string, number>();
+  for (const e of world.interactions) {
+    if (e.event_type === 'rating' && !newItems.has(e.item_id)) {
+      counts.set(e.item_id, (counts.get(e.item_id) ?? 0) + 1);
+    }
+  }
+  const itemIds = [...counts.keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || (a < b ? -1 : 1));
+  const n = itemIds.length;
+  const weights = new Float32Array(n * n);
+  const slot = new Map(itemIds.map((id, s) => [id, s]));
+  for (const [from, to, w] of options.itemItem ?? []) {
+    weights[(slot.get(from) ?? 0) * n + (slot.get(to) ?? 0)] = w;
+  }
+  return {
+    itemIds,
+    logPopularity: Float32Array.from(itemIds, (id) => Math.log1p(counts.get(id) ?? 0)),
+    itemItemSize: n,
+    itemItemWeights: weights,
+    categoryCount: world.layout.categoryCount,
+    contentPopularityWeights: new Float32Array(world.layout.categoryCount + 1),
+    bucketStarts: SUPPORT_BUCKET_STARTS,
+    warmWeights: SUPPORT_BUCKET_STARTS.map((_, b) => Float32Array.from(options.warmWeights?.[b] ?? [0, 1, 0, 0, 0])),
+    contentWeights: SUPPORT_BUCKET_STARTS.map(() => Float32Array.from([1, 1])),
+  };
 }
 
 /** Adds the registry's `bundle-manifest.json` to a model directory (every file, sha256 + size). */
