@@ -71,6 +71,16 @@ const offlineStoreData = z.object({
   ...taskSplitFields,
 });
 
+/**
+ * A MovieLens directory (ML-100K or ML-1M): public data through the trainer itself, e.g. to measure
+ * the served list against popularity on the data the literature uses. Every worker reads `dir`.
+ */
+const movieLensData = z.object({
+  kind: z.literal('movielens'),
+  dir: z.string().min(1),
+  ...taskSplitFields,
+});
+
 const modelSchema = z
   .object({
     embeddingDim: positiveInt.optional(),
@@ -94,7 +104,7 @@ const scheduleSchema = z.discriminatedUnion('kind', [
 export const runSpecSchema = z.object({
   specVersion: z.literal(RUN_SPEC_VERSION).default(RUN_SPEC_VERSION),
   name: z.string().min(1).max(100).default('melu'),
-  data: z.discriminatedUnion('kind', [syntheticData, offlineStoreData]),
+  data: z.discriminatedUnion('kind', [syntheticData, offlineStoreData, movieLensData]),
   model: modelSchema,
   /** `meta-sgd` = second-order MAML on a model with learned per-element inner rates. */
   algorithm: z.enum(['maml', 'fomaml', 'reptile', 'meta-sgd']).default('maml'),
