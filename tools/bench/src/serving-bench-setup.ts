@@ -7,7 +7,7 @@ import path from 'node:path';
 
 import { OnlineStore, type OnlineBatch } from '@metarec/feature-store';
 import type { Interaction } from '@metarec/schemas';
-import { buildTestWorld, writeBundleManifest, writeTestModelDir, type TestWorld } from '@metarec/serving/testing';
+import { buildTestWorld, testListHead, writeBundleManifest, writeTestModelDir, type TestWorld } from '@metarec/serving/testing';
 import { Redis } from 'ioredis';
 import { freePort, spawnSourceProcess, waitForHttp200 } from '@metarec/runtime/testing';
 
@@ -46,8 +46,15 @@ export interface ServingBenchWorld {
   close(): Promise<void>;
 }
 
-/** Builds the world and writes it into Redis under a fresh prefix, events inside the popularity window. */
-export async function setUpServingWorld(): Promise<ServingBenchWorld> {
+/**
+ * Weights of the bench bundles' list head per support-size bucket: every feature on, as a trained
+ * head has them (the cost of ordering does not depend on the values, only on which parts run).
+ */
+const BENCH_LIST_HEAD_WEIGHTS = [[0, 1, 0.2, 0.2, 0.5], ...Array.from({ length: 6 }, () => [1, 0.5, 0.2, 0.2, 0.5])];
+
+/** Builds the world and writes it into Redis under a fresh prefix, events inside the popularity window. `listHead`: bundles carry one (as trained bundles do). */
+export async function setUpServingWorld(options: { listHead?: boolean } = {}): Promise<ServingBenchWorld> {
+  const withListHead = options.listHead ?? true;
   const redisUrl = process.env['REDIS_URL'] ?? 'redis://localhost:6380';
   const keyPrefix = `serving-bench-${process.pid}:`;
   const world = buildTestWorld({ seed: 11, users: SERVING_BENCH.users, items: SERVING_BENCH.items, interactionsPerUser: { min: SERVING_BENCH.ratingsPerUser, max: SERVING_BENCH.ratingsPerUser } });
@@ -84,7 +91,7 @@ export async function setUpServingWorld(): Promise<ServingBenchWorld> {
     warmupUserIds,
     async writeModel(version: number): Promise<string> {
       const modelDir = path.join(dir, `model-v${version}`);
-      await writeTestModelDir(modelDir, world, { initSeed: version });
+      await writeTestModelDir(modelDir, world, { initSeed: version }, undefined, withListHead ? testListHead(world, { warmWeights: BENCH_LIST_HEAD_WEIGHTS }) : undefined);
       await writeBundleManifest(modelDir, `bench-${version}`);
       return modelDir;
     },

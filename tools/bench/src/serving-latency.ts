@@ -35,8 +35,9 @@ const opts = new Command('serving-latency')
   .option('--backend <name>', 'tfjs backend of the server: tensorflow | wasm | cpu', 'tensorflow')
   .option('--busy-cpu <n>', 'keep this CPU busy with a CPU-bound process while measuring (the shared-pod condition)')
   .option('--busy-nice <n>', 'niceness of that process (19: it yields to the measuring client on the same core)', '0')
+  .option('--no-list-head', 'serve a bundle without a list head (lists follow the network alone)')
   .parse()
-  .opts<{ requests: number; soak: number; duration: number; connections: number[]; memo: boolean; serverCpu?: string; backend: string; busyCpu?: string; busyNice: string }>();
+  .opts<{ requests: number; soak: number; duration: number; connections: number[]; memo: boolean; serverCpu?: string; backend: string; busyCpu?: string; busyNice: string; listHead: boolean }>();
 
 if (opts.serverCpu !== undefined) {
   const others = os.cpus().map((_, i) => i).filter((i) => String(i) !== opts.serverCpu);
@@ -152,7 +153,7 @@ async function metrics(url: string, requests: number): Promise<MemorySample> {
 }
 
 const env = benchEnvironment();
-const world = await setUpServingWorld();
+const world = await setUpServingWorld({ listHead: opts.listHead });
 const modelDir = await world.writeModel(1);
 // The adaptation gate is opened wide: this bench measures the request path, not the limiter.
 const stopBusy = opts.busyCpu === undefined ? (): void => undefined : startBusyCore(opts.busyCpu, Number(opts.busyNice));
