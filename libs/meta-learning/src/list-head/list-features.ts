@@ -15,11 +15,21 @@ export function scoreList(rows: Float64Array, features: number, w: ArrayLike<num
 /** Standardises each feature column over the rows selected by `use` (others untouched); a constant column becomes 0. */
 export function standardizeColumns(rows: Float64Array, features: number, use: (k: number) => boolean): void {
   const items = rows.length / features;
+  const mask = new Uint8Array(items);
+  for (let k = 0; k < items; k++) {
+    mask[k] = use(k) ? 1 : 0;
+  }
+  standardizeMasked(rows, features, mask, 1);
+}
+
+/** {@link standardizeColumns} over the rows whose `mask` entry is `want` (the serving path: no callback per row). */
+export function standardizeMasked(rows: Float64Array, features: number, mask: Uint8Array, want: number): void {
+  const items = rows.length / features;
   for (let f = 0; f < features; f++) {
     let n = 0;
     let mean = 0;
     for (let k = 0; k < items; k++) {
-      if (use(k)) {
+      if (mask[k] === want) {
         n++;
         mean += rows[k * features + f];
       }
@@ -30,13 +40,14 @@ export function standardizeColumns(rows: Float64Array, features: number, use: (k
     mean /= n;
     let varSum = 0;
     for (let k = 0; k < items; k++) {
-      if (use(k)) {
-        varSum += (rows[k * features + f] - mean) ** 2;
+      if (mask[k] === want) {
+        const d = rows[k * features + f] - mean;
+        varSum += d * d;
       }
     }
     const sd = Math.sqrt(varSum / n);
     for (let k = 0; k < items; k++) {
-      if (use(k)) {
+      if (mask[k] === want) {
         rows[k * features + f] = sd > 1e-12 ? (rows[k * features + f] - mean) / sd : 0;
       }
     }
@@ -61,22 +72,29 @@ export interface ColdBandWeights {
  * `features` is not modified.
  */
 export function orderWithColdBand(features: Float64Array, featureCount: number, isNew: Uint8Array, weights: ColdBandWeights): Float32Array {
+  const n = isNew.length;
   const warm = features.slice();
-  standardizeColumns(warm, featureCount, (k) => isNew[k] === 0);
+  standardizeMasked(warm, featureCount, isNew, 0);
   const warmScores = scoreList(warm, featureCount, weights.warm);
   const c = weights.contentFeatures.length;
-  const content = new Float64Array(isNew.length * c);
-  for (let k = 0; k < isNew.length; k++) {
-    weights.contentFeatures.forEach((g, at) => (content[k * c + at] = features[k * featureCount + g]));
+  const content = new Float64Array(n * c);
+  for (let k = 0; k < n; k++) {
+    for (let at = 0; at < c; at++) {
+      content[k * c + at] = features[k * featureCount + weights.contentFeatures[at]];
+    }
   }
-  standardizeColumns(content, c, (k) => isNew[k] === 1);
+  standardizeMasked(content, c, isNew, 1);
   const coldScores = scoreList(content, c, weights.content);
   let floor = Number.POSITIVE_INFINITY;
-  for (let k = 0; k < isNew.length; k++) {
-    if (isNew[k] === 0) {
-      floor = Math.min(floor, warmScores[k]);
+  for (let k = 0; k < n; k++) {
+    if (isNew[k] === 0 && warmScores[k] < floor) {
+      floor = warmScores[k];
     }
   }
   floor = Number.isFinite(floor) ? floor : 0;
-  return Float32Array.from(isNew, (cold, k) => (cold ? floor - 1 + coldScores[k] / (1 + Math.abs(coldScores[k])) : warmScores[k]));
+  const out = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    out[k] = isNew[k] === 1 ? floor - 1 + coldScores[k] / (1 + Math.abs(coldScores[k])) : warmScores[k];
+  }
+  return out;
 }

@@ -22,7 +22,8 @@ export function listHeadFeatures(head: ListHead, request: ListHeadRequest): Floa
   const c = head.categoryCount;
   const out = new Float64Array(n * f);
   const size = head.itemItemSize;
-  for (const a of request.supportSlots) {
+  for (let s = 0; s < request.supportSlots.length; s++) {
+    const a = request.supportSlots[s];
     if (a < 0 || a >= size) {
       continue;
     }
@@ -65,7 +66,10 @@ export function listHeadFeatures(head: ListHead, request: ListHeadRequest): Floa
 /** List scores (higher first) of the candidates: see {@link orderWithColdBand}; the weights are the bucket's of the user's support size. */
 export function listHeadScores(head: ListHead, request: ListHeadRequest): Float32Array {
   const b = listHeadBucket(head, request.supportSlots.length);
-  const isNew = Uint8Array.from(request.candidateSlots, (s) => (s < 0 ? 1 : 0));
+  const isNew = new Uint8Array(request.candidateSlots.length);
+  for (let k = 0; k < isNew.length; k++) {
+    isNew[k] = request.candidateSlots[k] < 0 ? 1 : 0;
+  }
   return orderWithColdBand(listHeadFeatures(head, request), LIST_HEAD_FEATURES.length, isNew, {
     warm: head.warmWeights[b],
     contentFeatures: LIST_HEAD_CONTENT_FEATURES,

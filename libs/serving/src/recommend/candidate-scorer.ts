@@ -71,6 +71,11 @@ export class CandidateScorer {
     return this.scoreWith(input.model.prior, this.priorMemo(input.model, input.userFields), input);
   }
 
+  /** The prior's memo of this request's user-feature combination (null when memos are off). */
+  priorMemoOf(input: ScoringInput): ScoreMemo | null {
+    return this.priorMemo(input.model, input.userFields);
+  }
+
   /** Remembers scores computed without a memo (a fresh adaptation) in the memo its user model got. */
   remember(memo: ScoreMemo | null, input: ScoringInput, scores: Float32Array): void {
     memo?.remember(userFieldsKey(input.userFields), input.epoch, input.ids, scores);

@@ -1,7 +1,7 @@
 import { RateLimitedLog } from '@metarec/feature-store';
 import { adapt, type AdaptedUser } from '@metarec/meta-learning';
 import type { Logger } from '@metarec/runtime';
-import type { Interaction, UserProfile } from '@metarec/schemas';
+import type { Interaction, ItemProfile, UserProfile } from '@metarec/schemas';
 
 import type { AdaptationGate } from '../adaptation/adaptation-gate.js';
 import { ItemDerivedCache } from '../cache/item-derived-cache.js';
@@ -232,13 +232,7 @@ export class Recommender {
         }
       }
       scores ??= this.scorer.scoreWithPrior(input);
-      // The user's rated items feed the head even when adaptation was refused: the item-item part needs no adaptation.
-      const rated = support.ratings;
-      const order = listOrder(
-        this.itemCache,
-        { model, epoch: input.epoch, ids, profiles: input.profiles, supportIds: rated.map((r) => r.item_id), supportProfiles: profiles.profiles.slice(ids.length, ids.length + rated.length) },
-        scores,
-      );
+      const order = this.order(request.userId, path, input, support.ratings, profiles.profiles, scores);
       const items = topK(ids, order, request.k, scores);
       timer.lap('rank');
       this.report(degraded, request.userId);
@@ -257,6 +251,31 @@ export class Recommender {
     } finally {
       lease.release();
     }
+  }
+
+  /**
+   * The list order of the candidates (the bundle's list head, else the scores), memoised beside the
+   * scores when the memo's owner fixes everything it depends on: a cached user model (its support
+   * is fixed while it is cached) or the prior of a user without ratings. The user's rated items feed
+   * the head even when adaptation was refused (the item-item part needs no adaptation).
+   */
+  private order(userId: string, path: ServingPath, input: ScoringInput, rated: readonly Interaction[], profiles: readonly (ItemProfile | null)[], scores: Float32Array): Float32Array {
+    const { model, ids } = input;
+    if (model.listHead === null) {
+      return scores;
+    }
+    const memo = path === 'cold' ? (rated.length === 0 ? this.scorer.priorMemoOf(input) : null) : this.o.cache.memo(userId);
+    const known = memo?.orderOf(ids) ?? null;
+    if (known !== null) {
+      return known;
+    }
+    const order = listOrder(
+      this.itemCache,
+      { model, epoch: input.epoch, ids, profiles: input.profiles, supportIds: rated.map((r) => r.item_id), supportProfiles: profiles.slice(ids.length, ids.length + rated.length) },
+      scores,
+    );
+    memo?.rememberOrder(ids, order);
+    return order;
   }
 
   /** The user's recent events (store + accepted feedback) and profile; empty when the store fails. */

@@ -35,6 +35,22 @@ describe('ScoreMemo', () => {
     expect(memo.lookup('u', 0, ['a'], new Float32Array(1))).toEqual([0]);
   });
 
+  it('keeps a list order only for the very list whose scores it holds, and drops it with them', () => {
+    const memo = new ScoreMemo(10);
+    const ids = ['a', 'b'];
+    memo.remember('u', 0, ids, Float32Array.from([1, 2]));
+    memo.rememberOrder(['b', 'a'], Float32Array.from([0, 1]));
+    expect(memo.orderOf(ids)).toBeNull();
+    memo.rememberOrder(ids, Float32Array.from([5, 3]));
+    expect(Array.from(memo.orderOf(['a', 'b']) ?? [])).toEqual([5, 3]);
+    expect(memo.orderOf(['a'])).toBeNull();
+    memo.remember('u', 0, ['a', 'c'], Float32Array.from([1, 4]));
+    expect(memo.orderOf(['a', 'c'])).toBeNull();
+    memo.rememberOrder(['a', 'c'], Float32Array.from([1, 1]));
+    memo.lookup('u', 1, ['a', 'c'], new Float32Array(2));
+    expect(memo.orderOf(['a', 'c'])).toBeNull();
+  });
+
   it('keys users by their encoded fields', () => {
     expect(userFieldsKey(Int32Array.from([3, 0, 12]))).toBe('3,0,12');
   });

@@ -16,6 +16,8 @@ export class ScoreMemo {
   private scores: Float32Array = new Float32Array(0);
   private userKey = '';
   private epoch = -1;
+  /** The list order of `ids` (a list head's scores), when one was remembered for exactly this list. */
+  private order: Float32Array | null = null;
 
   /** @param maxEntries longest candidate list remembered (a longer one is not memoised). */
   constructor(private readonly maxEntries: number) {}
@@ -64,6 +66,23 @@ export class ScoreMemo {
     this.epoch = epoch;
     this.ids = ids;
     this.scores = scores;
+    this.order = null;
+  }
+
+  /**
+   * The order remembered for this very list (same ids in the same order, under the key and epoch of
+   * the last `lookup`), else null. A list head's order depends on the whole list (features are
+   * standardised within it) and on the user's items, which the memo's owner fixes.
+   */
+  orderOf(ids: readonly string[]): Float32Array | null {
+    return this.order !== null && this.sameList(ids) ? this.order : null;
+  }
+
+  /** Remembers `order` for `ids` when they are the list whose scores the memo holds (kept by reference). */
+  rememberOrder(ids: readonly string[], order: Float32Array): void {
+    if (this.sameList(ids) && order.length === ids.length) {
+      this.order = order;
+    }
   }
 
   private forget(userKey: string, epoch: number): void {
@@ -71,6 +90,7 @@ export class ScoreMemo {
     this.epoch = epoch;
     this.ids = [];
     this.scores = new Float32Array(0);
+    this.order = null;
   }
 
   private sameList(ids: readonly string[]): boolean {
