@@ -61,10 +61,10 @@ export type { BackendReservation } from './backend/reserve-backend-memory.js';
 export { reserveBackendMemory } from './backend/reserve-backend-memory.js';
 
 // list-head/ (the list order serving returns)
-export type { ListHead } from './list-head/list-head.js';
+export type { ListHead, ListHeadRating } from './list-head/list-head.js';
 export { LIST_HEAD_CONTENT_FEATURES, LIST_HEAD_FEATURES, listHeadBucket, listHeadSlots } from './list-head/list-head.js';
 export type { ListHeadRequest } from './list-head/list-head-scores.js';
-export { listHeadFeatures, listHeadScores } from './list-head/list-head-scores.js';
+export { listHeadFeatures, listHeadRatings, listHeadScores } from './list-head/list-head-scores.js';
 export type { ColdBandWeights } from './list-head/list-features.js';
 export { orderWithColdBand, scoreList, standardizeColumns } from './list-head/list-features.js';
 export { bucketRange, SUPPORT_BUCKET_STARTS, supportBucket } from './list-head/support-buckets.js';

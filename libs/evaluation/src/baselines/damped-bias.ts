@@ -47,8 +47,18 @@ export class DampedBiasRecommender implements Recommender {
     return Float32Array.from(items, (i) => this.mean + this.itemOffset(i) + userOffset);
   }
 
-  /** Unseen items (indices past the training catalogue) have no offset. */
-  private itemOffset(item: number): number {
+  /** The training ratings' mean μ (after `fit`). */
+  get globalMean(): number {
+    return this.mean;
+  }
+
+  /** Pseudo-ratings at the mean added to every offset. */
+  get damping(): number {
+    return this.options.damping;
+  }
+
+  /** Item `item`'s damped offset b_i; unseen items (indices past the training catalogue) have none. */
+  itemOffset(item: number): number {
     return item < this.itemOffsets.length ? this.itemOffsets[item] : 0;
   }
 }

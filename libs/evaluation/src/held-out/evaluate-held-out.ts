@@ -2,6 +2,7 @@ import type { RatingScale } from '@metarec/datasets';
 import type { ListHead, MetaModel } from '@metarec/meta-learning';
 import type { UserTask } from '@metarec/schemas';
 
+import { DampedBiasRecommender } from '../baselines/damped-bias.js';
 import { GlobalMeanRecommender } from '../baselines/global-mean.js';
 import { ItemMeanRecommender, PopularityRecommender } from '../baselines/item-mean.js';
 import { UserMeanRecommender } from '../baselines/user-mean.js';
@@ -72,9 +73,9 @@ export interface HeldOutEvaluation {
   readonly ratingScale: RatingScale;
   /** How the list metrics were measured; absent in lineages written before they existed. */
   readonly list?: HeldOutListSettings;
-  /** The model as served: its ratings, and its lists in the list head's order when the run has one. */
+  /** The model as served: with a list head, its ratings (the network stacked with the bias model) and its list order. */
   readonly model: HeldOutMetrics;
-  /** With a list head: the network's own list order (ratings as `model`), what the head is measured against. Absent otherwise. */
+  /** With a list head: the network alone (its ratings and its own list order), what the head is measured against. Absent otherwise. */
   readonly network?: HeldOutMetrics;
   readonly baselines: {
     readonly globalMean: HeldOutMetrics;
@@ -82,6 +83,8 @@ export interface HeldOutEvaluation {
     readonly itemMean: HeldOutMetrics;
     /** Ranking-only (training ratings per item): rating metrics `NaN`, the list metrics a model must beat. Absent in older lineages. */
     readonly popularity?: HeldOutMetrics;
+    /** Damped bias μ + b_i + b_u (Koren 2010), the rating bar a model must beat. Absent in older lineages. */
+    readonly bias?: HeldOutMetrics;
   };
 }
 
@@ -124,6 +127,7 @@ export const HELD_OUT_BASELINES = {
   userMean: (): Recommender => new UserMeanRecommender(),
   itemMean: (): Recommender => new ItemMeanRecommender(),
   popularity: (): Recommender => new PopularityRecommender(),
+  bias: (): Recommender => new DampedBiasRecommender(),
 } as const;
 
 /** How held-out tasks are scored ({@link scoreHeldOut}, {@link evaluateOnSplit}). */
@@ -186,7 +190,7 @@ export async function evaluateOnSplit(rec: Recommender, split: UserTaskSplit, sc
 
 /**
  * MeLU's protocol on a run's held-out users: adapt on each user's support set, predict the query
- * set; beside it the protocol's global mean, user mean (support), damped item mean and popularity,
+ * set; beside it the protocol's global mean, user mean (support), damped item mean, popularity and damped bias,
  * fitted on the training users' ratings. Same baselines, scoring and aggregation as `metarec-eval`:
  * every method's query predictions clipped to `options.ratingScale` before MAE/RMSE, `nmae`/`nrmse`
  * beside them; every method ranks the same sampled unrated items per user ({@link withHeldOutNegatives})
@@ -221,6 +225,7 @@ export async function evaluateHeldOut(options: EvaluateHeldOutOptions): Promise<
       userMean: await run(HELD_OUT_BASELINES.userMean()),
       itemMean: await run(HELD_OUT_BASELINES.itemMean()),
       popularity: await run(HELD_OUT_BASELINES.popularity()),
+      bias: await run(HELD_OUT_BASELINES.bias()),
     },
   };
 }

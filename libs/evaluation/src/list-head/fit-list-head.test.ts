@@ -59,8 +59,8 @@ describe('fitListHead', () => {
     const popularity = result.baselines.popularity?.ndcg10 ?? Number.NaN;
     expect(result.model.ndcg10).toBeGreaterThan(popularity + 0.2);
     expect(result.model.ndcg10).toBeGreaterThan((result.network?.ndcg10 ?? Number.NaN) + 0.2);
-    // Ratings are the network's either way.
-    expect(result.model.mae).toBe(result.network?.mae);
+    // Ratings: the head's stack of the network with the bias model, never worse than the bias model by much on these users.
+    expect(result.model.mae).toBeLessThan((result.baselines.bias?.mae ?? Number.NaN) + 0.05);
   });
 
   it('refuses validation users without a liked query item', async () => {

@@ -14,6 +14,7 @@ import { SeededRng } from '@metarec/runtime';
 import type { UserTask } from '@metarec/schemas';
 
 import { EvalConfigError } from '../errors.js';
+import { DampedBiasRecommender } from '../baselines/damped-bias.js';
 import { AdaptedModelRecommender } from '../held-out/adapted-model-recommender.js';
 import { withHeldOutNegatives } from '../held-out/held-out-negatives.js';
 import { itemFeatureRows } from '../held-out/item-feature-rows.js';
@@ -21,6 +22,7 @@ import { userTaskSplit } from '../held-out/user-task-split.js';
 import { fitContentPopularity, type ItemContent } from '../hybrid/item-content.js';
 import { fitItemItem, type ItemItemModel } from '../hybrid/item-item-model.js';
 import { perBucket, searchListWeights, validationListOf, type ScoredList } from '../hybrid/list-weight-search.js';
+import { fitRatingBlend } from '../hybrid/rating-blend.js';
 import { positiveThresholdOf } from '../metrics/positive-threshold.js';
 import { ndcgAtK } from '../metrics/ranking.js';
 import { headItems, headRequest } from './head-request.js';
@@ -56,14 +58,20 @@ export interface FittedListHead {
   readonly evidence: Record<string, string | number>;
 }
 
-/** One validation user re-cut at one support size: the list the head must order. */
+/** One validation user re-cut at one support size: the list the head must order and the ratings it must predict. */
 interface Episode {
   readonly bucket: number;
   readonly support: Int32Array;
-  /** Relevant query items first, then the sampled negatives. */
+  /** The query items first, then the sampled negatives. */
   readonly items: Int32Array;
+  readonly isQuery: Uint8Array;
+  /** Query items rated at or above the positive threshold. */
   readonly relevant: Uint8Array;
+  /** The network's score of every item. */
   readonly modelScores: Float32Array;
+  /** The query ratings, and the damped bias model's prediction of them. */
+  readonly queryRatings: Float32Array;
+  readonly biasScores: Float32Array;
 }
 
 /**
@@ -87,8 +95,10 @@ export async function fitListHead(options: FitListHeadOptions): Promise<FittedLi
   for (const i of training.items) {
     counts[i]++;
   }
-  const episodes = await validationEpisodes(options, split.tasks, split.userTasks.length, features);
-  if (episodes.length === 0) {
+  const bias = new DampedBiasRecommender();
+  bias.fit(training);
+  const episodes = await validationEpisodes(options, split.tasks, split.userTasks.length, features, bias);
+  if (!episodes.some((e) => e.relevant.includes(1))) {
     throw new EvalConfigError('EVAL_DATA_INVALID', 'list head: no validation user liked a query item (nothing to choose the weights on)');
   }
   options.onProgress?.(0.2, 'list head: validation lists scored');
@@ -100,7 +110,7 @@ export async function fitListHead(options: FitListHeadOptions): Promise<FittedLi
   let best: { l2: number; ndcg: number; head: ListHead } | undefined;
   const tried: string[] = [];
   for (const [g, l2] of grid.entries()) {
-    const head = headOf(fitItemItem(training.users, training.items, training.itemCount, { l2, maxItems }), counts, split.itemIds, features.widths.categories, contentWeights);
+    const head = headOf(fitItemItem(training.users, training.items, training.itemCount, { l2, maxItems }), counts, split.itemIds, features.widths.categories, contentWeights, bias, options.ratingScale);
     // λ is judged as the list uses the item-item score: beside popularity, weights per bucket.
     const rows = featureRows(head, features, episodes);
     const ndcg = weightedBucketNdcg(rows.map((r) => ({ bucket: r.e.bucket, list: listOf(r, [0, 1], false) })), 2, [1, 1]);
@@ -116,7 +126,13 @@ export async function fitListHead(options: FitListHeadOptions): Promise<FittedLi
   const warmStart = [1, 1, 0, 0, 0];
   const warm = perBucket(rows, (rs) => searchListWeights(rs.map((r) => listOf(r, all, false)), all.length, warmStart).weights);
   const cold = perBucket(rows, (rs) => searchListWeights(rs.map((r) => listOf(r, LIST_HEAD_CONTENT_FEATURES, true)), LIST_HEAD_CONTENT_FEATURES.length, [1, 1]).weights);
-  const head: ListHead = { ...chosen.head, warmWeights: warm.map((w) => Float32Array.from(w)), contentWeights: cold.map((w) => Float32Array.from(w)) };
+  const ratingWeights = fitRatingWeights(episodes);
+  const head: ListHead = {
+    ...chosen.head,
+    warmWeights: warm.map((w) => Float32Array.from(w)),
+    contentWeights: cold.map((w) => Float32Array.from(w)),
+    rating: { ...chosen.head.rating, weights: ratingWeights.map((w) => Float32Array.from(w)) },
+  };
   const popularityOnly = [0, 1, 0, 0, 0];
   const modelOnly = [0, 0, 0, 0, 1];
   const evidence: Record<string, string | number> = {
@@ -135,17 +151,19 @@ export async function fitListHead(options: FitListHeadOptions): Promise<FittedLi
   for (const [b, start] of SUPPORT_BUCKET_STARTS.entries()) {
     evidence[`weights@${start}`] = Array.from(head.warmWeights[b], (w) => Number(w.toFixed(3))).join(' ');
     evidence[`contentWeights@${start}`] = Array.from(head.contentWeights[b], (w) => Number(w.toFixed(3))).join(' ');
+    evidence[`ratingWeights@${start}`] = Array.from(head.rating.weights[b], (w) => Number(w.toFixed(3))).join(' ');
   }
   options.onProgress?.(1, 'list head: weights');
   return { head, evidence };
 }
 
-/** Each validation user with a liked query item, cut once per support-size bucket it can fill, scored by the adapted network. */
+/** Each validation user cut once per support-size bucket it can fill, scored by the adapted network and the damped bias model. */
 async function validationEpisodes(
   options: FitListHeadOptions,
   tasks: ReturnType<typeof withHeldOutNegatives>['tasks'],
   users: number,
   features: ReturnType<typeof itemFeatureRows>,
+  bias: DampedBiasRecommender,
 ): Promise<Episode[]> {
   const threshold = positiveThresholdOf(options.ratingScale);
   const rng = new SeededRng(`${options.seed}:list-head-episodes`);
@@ -157,21 +175,20 @@ async function validationEpisodes(
   const out: Episode[] = [];
   try {
     for (const t of tasks) {
-      const positives = t.queryItems.filter((_, k) => t.queryRatings[k] >= threshold);
-      if (positives.length === 0) {
-        continue;
-      }
-      const items = Int32Array.from([...positives, ...t.negatives]);
-      const relevant = Uint8Array.from(items, (_, k) => (k < positives.length ? 1 : 0));
+      const q = t.queryItems.length;
+      const items = Int32Array.from([...t.queryItems, ...t.negatives]);
+      const isQuery = Uint8Array.from(items, (_, k) => (k < q ? 1 : 0));
+      const relevant = Uint8Array.from(items, (_, k) => (k < q && t.queryRatings[k] >= threshold ? 1 : 0));
       for (let b = 0; b < SUPPORT_BUCKET_STARTS.length; b++) {
         const { lo, hi } = bucketRange(b, t.supportItems.length);
         if (lo > hi) {
           break;
         }
         const size = lo + rng.int(hi - lo + 1);
-        const support = t.supportItems.subarray(0, size);
-        const modelScores = await network.predict(t.user, { items: support, ratings: t.supportRatings.subarray(0, size) }, items);
-        out.push({ bucket: b, support, items, relevant, modelScores });
+        const support = { items: t.supportItems.subarray(0, size), ratings: t.supportRatings.subarray(0, size) };
+        const modelScores = await network.predict(t.user, support, items);
+        const biasScores = bias.predict(t.user, support, t.queryItems);
+        out.push({ bucket: b, support: support.items, items, isQuery, relevant, modelScores, queryRatings: t.queryRatings, biasScores });
       }
     }
   } finally {
@@ -180,8 +197,31 @@ async function validationEpisodes(
   return out;
 }
 
+/** Per bucket, the least-absolute-deviation stack [w_network, w_bias, c] of the episodes' query ratings. */
+function fitRatingWeights(episodes: readonly Episode[]): Float64Array[] {
+  return perBucket(episodes, (es) => {
+    const predictions: number[] = [];
+    const targets: number[] = [];
+    for (const e of es) {
+      for (let k = 0; k < e.queryRatings.length; k++) {
+        predictions.push(e.modelScores[k], e.biasScores[k]);
+        targets.push(e.queryRatings[k]);
+      }
+    }
+    return fitRatingBlend(Float64Array.from(predictions), Float64Array.from(targets), 2, 1, 'absolute');
+  });
+}
+
 /** The head over an item-item model: slots in the model's order (most interacted first), then the other items with interactions. */
-function headOf(itemItem: ItemItemModel, counts: Float64Array, itemIds: readonly string[], categoryCount: number, contentPopularityWeights: Float32Array): ListHead {
+function headOf(
+  itemItem: ItemItemModel,
+  counts: Float64Array,
+  itemIds: readonly string[],
+  categoryCount: number,
+  contentPopularityWeights: Float32Array,
+  bias: DampedBiasRecommender,
+  scale: RatingScale,
+): ListHead {
   const ranked = Array.from({ length: counts.length }, (_, i) => i)
     .filter((i) => counts[i] > 0)
     .sort((a, b) => counts[b] - counts[a] || a - b);
@@ -201,6 +241,14 @@ function headOf(itemItem: ItemItemModel, counts: Float64Array, itemIds: readonly
     bucketStarts: SUPPORT_BUCKET_STARTS,
     warmWeights: zeros,
     contentWeights: SUPPORT_BUCKET_STARTS.map(() => new Float32Array(LIST_HEAD_CONTENT_FEATURES.length)),
+    rating: {
+      mean: bias.globalMean,
+      itemOffsets: Float32Array.from(ranked, (i) => bias.itemOffset(i)),
+      damping: bias.damping,
+      weights: SUPPORT_BUCKET_STARTS.map(() => Float32Array.from([1, 0, 0])),
+      min: scale.min,
+      max: scale.max,
+    },
   };
 }
 
@@ -241,7 +289,7 @@ function featureRows(head: ListHead, features: ReturnType<typeof itemFeatureRows
 }
 
 function listOf(r: FeatureRow, use: readonly number[], asNew: boolean): ScoredList {
-  return validationListOf(r.f, LIST_HEAD_FEATURES.length, { relevant: r.e.relevant, isQuery: r.e.relevant, isCold: r.isCold }, use, asNew);
+  return validationListOf(r.f, LIST_HEAD_FEATURES.length, { relevant: r.e.relevant, isQuery: r.e.isQuery, isCold: r.isCold }, use, asNew);
 }
 
 /** Mean over buckets (weighted by their lists) of the best nDCG@10 a per-bucket weight search reaches. */
@@ -256,12 +304,17 @@ function weightedBucketNdcg(lists: ReadonlyArray<{ bucket: number; list: ScoredL
   return lists.length === 0 ? 0 : sum / lists.length;
 }
 
-/** Mean nDCG@10 of the episodes' known items ordered with fixed per-bucket weights. */
+/** Mean nDCG@10 of the episodes' known items ordered with fixed per-bucket weights (episodes without a liked query item left out). */
 function meanNdcg(rows: readonly FeatureRow[], weightsOf: (bucket: number) => ArrayLike<number>): number {
   let sum = 0;
+  let n = 0;
   for (const r of rows) {
     const list = listOf(r, LIST_HEAD_FEATURES.map((_, g) => g), false);
-    sum += ndcgAtK(scoreList(list.features, LIST_HEAD_FEATURES.length, weightsOf(r.bucket)), list.relevant, 10);
+    const v = ndcgAtK(scoreList(list.features, LIST_HEAD_FEATURES.length, weightsOf(r.bucket)), list.relevant, 10);
+    if (!Number.isNaN(v)) {
+      sum += v;
+      n++;
+    }
   }
-  return rows.length === 0 ? 0 : sum / rows.length;
+  return n === 0 ? 0 : sum / n;
 }

@@ -24,6 +24,16 @@ const listHeadJsonSchema = z
     bucketStarts: z.array(z.number().int().nonnegative()).min(1),
     warmWeights: z.array(z.array(finite)),
     contentWeights: z.array(z.array(finite)),
+    rating: z
+      .object({
+        mean: finite,
+        itemOffsets: z.array(finite),
+        damping: finite.nonnegative(),
+        weights: z.array(z.array(finite)),
+        min: finite,
+        max: finite,
+      })
+      .strict(),
     /** How the head was chosen (λ, validation nDCG per bucket…): provenance, read by no scorer. */
     evidence: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   })
@@ -53,6 +63,14 @@ export function encodeListHead(head: ListHead, evidence?: Record<string, string 
       bucketStarts: [...head.bucketStarts],
       warmWeights: head.warmWeights.map((w) => Array.from(w)),
       contentWeights: head.contentWeights.map((w) => Array.from(w)),
+      rating: {
+        mean: head.rating.mean,
+        itemOffsets: Array.from(head.rating.itemOffsets),
+        damping: head.rating.damping,
+        weights: head.rating.weights.map((w) => Array.from(w)),
+        min: head.rating.min,
+        max: head.rating.max,
+      },
       ...(evidence === undefined ? {} : { evidence }),
     },
     weights: encodeWeights(head.itemItemWeights),
@@ -95,6 +113,7 @@ export function decodeListHead(json: unknown, weights: Uint8Array): { head: List
     bucketStarts: j.bucketStarts,
     warmWeights: j.warmWeights.map((w) => Float32Array.from(w)),
     contentWeights: j.contentWeights.map((w) => Float32Array.from(w)),
+    rating: { ...j.rating, itemOffsets: Float32Array.from(j.rating.itemOffsets), weights: j.rating.weights.map((w) => Float32Array.from(w)) },
   };
   checkListHead(head, file);
   return { head, ...(j.evidence === undefined ? {} : { evidence: j.evidence }) };
@@ -140,4 +159,11 @@ export function checkListHead(head: ListHead, file: string): void {
   };
   check('warmWeights', head.warmWeights, LIST_HEAD_FEATURES.length);
   check('contentWeights', head.contentWeights, LIST_HEAD_CONTENT_FEATURES.length);
+  check('rating.weights', head.rating.weights, 3);
+  if (head.rating.itemOffsets.length !== n) {
+    fail('rating.itemOffsets', `has ${head.rating.itemOffsets.length} values for ${n} items`);
+  }
+  if (!(head.rating.min < head.rating.max)) {
+    fail('rating.min', `the scale ${head.rating.min}..${head.rating.max} is empty`);
+  }
 }

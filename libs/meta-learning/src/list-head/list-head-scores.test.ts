@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { tinyListHead as tinyHead } from '../testing/tiny-list-head.js';
 import { listHeadBucket } from './list-head.js';
-import { listHeadFeatures, listHeadScores } from './list-head-scores.js';
+import { listHeadFeatures, listHeadRatings, listHeadScores } from './list-head-scores.js';
 
 describe('listHeadFeatures', () => {
   it('sums item-item weights from the user items, reads popularity, and scores content against the user profile', () => {
@@ -48,5 +48,17 @@ describe('listHeadScores', () => {
     expect(scores[1]).toBeGreaterThan(scores[0]);
     expect(scores[1]).toBeGreaterThan(scores[2]);
     expect(scores[2]).toBeGreaterThan(scores[0]);
+  });
+});
+
+describe('listHeadRatings', () => {
+  it('is the damped bias without ratings and blends it with the network once the user has some, clipped to the scale', () => {
+    const head = tinyHead();
+    // No ratings: bias only, μ + b_i: a 3.5, c 2.5, a new item 3.
+    expect(Array.from(listHeadRatings(head, new Int32Array(0), [], Int32Array.from([0, 2, -1]), [9, 9, 9]))).toEqual([3.5, 2.5, 3]);
+    // Rated a with 5: b_u = (5 − 3 − 0.5) / (1 + 1) = 0.75; b: 0.5·4 + 0.5·(3 + 0 + 0.75) = 3.875; the network's 9 is clipped after blending.
+    const r = listHeadRatings(head, Int32Array.from([0]), [5], Int32Array.from([1, 1]), [4, 9]);
+    expect(r[0]).toBeCloseTo(3.875, 5);
+    expect(r[1]).toBe(5);
   });
 });

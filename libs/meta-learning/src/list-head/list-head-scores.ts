@@ -84,3 +84,25 @@ function categoryNorm(categories: Float32Array, row: number, c: number): number 
   }
   return Math.sqrt(s);
 }
+
+/**
+ * The head's rating of each candidate for a user who rated `supportSlots` (head slots, −1 unknown)
+ * with `supportRatings` (see {@link ListHeadRating}); `modelScores` are the network's ratings.
+ */
+export function listHeadRatings(head: ListHead, supportSlots: Int32Array, supportRatings: ArrayLike<number>, candidateSlots: Int32Array, modelScores: ArrayLike<number>): Float32Array {
+  const r = head.rating;
+  const offset = (slot: number): number => (slot >= 0 && slot < r.itemOffsets.length ? r.itemOffsets[slot] : 0);
+  let residual = 0;
+  for (let s = 0; s < supportSlots.length; s++) {
+    residual += supportRatings[s] - r.mean - offset(supportSlots[s]);
+  }
+  const userOffset = residual / (supportSlots.length + r.damping);
+  const w = r.weights[listHeadBucket(head, supportSlots.length)];
+  const out = new Float32Array(candidateSlots.length);
+  for (let k = 0; k < out.length; k++) {
+    const bias = r.mean + offset(candidateSlots[k]) + userOffset;
+    const y = w[0] * modelScores[k] + w[1] * bias + w[2];
+    out[k] = y < r.min ? r.min : y > r.max ? r.max : y;
+  }
+  return out;
+}

@@ -35,6 +35,27 @@ export interface ListHead {
   readonly warmWeights: readonly Float32Array[];
   /** Per bucket: one weight per {@link LIST_HEAD_CONTENT_FEATURES} entry, for new items. */
   readonly contentWeights: readonly Float32Array[];
+  /** The rating side: the network's rating stacked with a damped bias model, per bucket (see `listHeadRatings`). */
+  readonly rating: ListHeadRating;
+}
+
+/**
+ * A user's rating of an item: `w₀·network + w₁·bias + c` with the bucket's weights, clipped to the
+ * data's scale, where bias = μ + b_i + b_u (Koren 2010): b_i the item's damped offset (0 for a new
+ * item), b_u = Σ(r − μ − b_i)/(n + damping) over the user's ratings. The network alone predicts new
+ * users' ratings worse than this simple prior at small support sizes; the stack learns per bucket
+ * how much to trust each (weights fitted for absolute error on validation users).
+ */
+export interface ListHeadRating {
+  readonly mean: number;
+  /** Damped item offset per slot. */
+  readonly itemOffsets: Float32Array;
+  readonly damping: number;
+  /** Per bucket: [w_network, w_bias, c]. */
+  readonly weights: readonly Float32Array[];
+  /** The data's rating scale: predictions are clipped to it. */
+  readonly min: number;
+  readonly max: number;
 }
 
 /** Slot of each item id of `head`. */

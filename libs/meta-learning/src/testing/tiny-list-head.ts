@@ -13,6 +13,8 @@ export function tinyListHead(overrides: Partial<ListHead> = {}): ListHead {
     bucketStarts: [0, 1],
     warmWeights: [Float32Array.from([0, 1, 0, 0, 0]), Float32Array.from([1, 0, 0, 0, 0])],
     contentWeights: [Float32Array.from([0, 1]), Float32Array.from([1, 0])],
+    // Bias alone without ratings, an even blend with them.
+    rating: { mean: 3, itemOffsets: Float32Array.from([0.5, 0, -0.5]), damping: 1, weights: [Float32Array.from([0, 1, 0]), Float32Array.from([0.5, 0.5, 0])], min: 1, max: 5 },
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { listHeadScores } from '@metarec/meta-learning';
+import { listHeadRatings, listHeadScores } from '@metarec/meta-learning';
 import type { ItemProfile } from '@metarec/schemas';
 
 import type { ItemDerivedCache } from '../cache/item-derived-cache.js';
@@ -38,4 +38,23 @@ export function listOrder(items: ItemDerivedCache, input: ListOrderInput, scores
     candidateCategories,
     modelScores: scores,
   });
+}
+
+/**
+ * What each candidate reports as its score: with a list head, its rating stack of the network's
+ * `scores` with the damped bias model (clipped to the data's scale); else the scores themselves.
+ */
+export function listRatings(model: ServingModel, ids: readonly string[], supportIds: readonly string[], supportRatings: ArrayLike<number>, scores: Float32Array): Float32Array {
+  const listHead = model.listHead;
+  if (listHead === null) {
+    return scores;
+  }
+  const slotsOf = (list: readonly string[]): Int32Array => {
+    const out = new Int32Array(list.length);
+    for (let k = 0; k < list.length; k++) {
+      out[k] = listHead.slots.get(list[k]) ?? -1;
+    }
+    return out;
+  };
+  return listHeadRatings(listHead.head, slotsOf(supportIds), supportRatings, slotsOf(ids), scores);
 }

@@ -2,9 +2,9 @@
 export interface ScoredItem {
   readonly itemId: string;
   /**
-   * Predicted rating (regression models) or interaction probability (binary models). With a list
-   * head the list is in the head's order, which weighs popularity and the user's items beside this
-   * score, so it need not decrease down the list.
+   * Predicted rating (regression models) or interaction probability (binary models); with a list
+   * head, its rating stack (the network with the damped bias model). The list is then in the head's
+   * order, which weighs popularity and the user's items too, so the score need not decrease down it.
    */
   readonly score: number;
 }

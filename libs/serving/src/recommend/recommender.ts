@@ -18,7 +18,7 @@ import type { ServingModel } from '../model/serving-model.js';
 import { effectiveAdaptation } from '../adaptation/effective-adaptation.js';
 import { encodeUser, supportRows } from './encode-request.js';
 import { CandidateScorer, type ScoringInput } from './candidate-scorer.js';
-import { listOrder } from './list-order.js';
+import { listOrder, listRatings } from './list-order.js';
 import { topK, type ScoredItem } from './rank.js';
 import { RequestTimer, type StageTimings } from './request-timings.js';
 import { supportSet } from './support-set.js';
@@ -233,7 +233,8 @@ export class Recommender {
       }
       scores ??= this.scorer.scoreWithPrior(input);
       const order = this.order(request.userId, path, input, support.ratings, profiles.profiles, scores);
-      const items = topK(ids, order, request.k, scores);
+      const ratings = listRatings(model, ids, support.ratings.map((r) => r.item_id), support.ratings.map((r) => r.value ?? 0), scores);
+      const items = topK(ids, order, request.k, ratings);
       timer.lap('rank');
       this.report(degraded, request.userId);
       this.o.metrics?.recommendations.inc({ path, endpoint: 'recommendations' });

@@ -89,6 +89,8 @@ export function testListHead(world: TestWorld, options: { warmWeights?: readonly
     bucketStarts: SUPPORT_BUCKET_STARTS,
     warmWeights: SUPPORT_BUCKET_STARTS.map((_, b) => Float32Array.from(options.warmWeights?.[b] ?? [0, 1, 0, 0, 0])),
     contentWeights: SUPPORT_BUCKET_STARTS.map(() => Float32Array.from([1, 1])),
+    // Ratings are the network's (weight 1 on it, none on the bias model).
+    rating: { mean: 3, itemOffsets: new Float32Array(n), damping: 5, weights: SUPPORT_BUCKET_STARTS.map(() => Float32Array.from([1, 0, 0])), min: 1, max: 5 },
   };
 }
 

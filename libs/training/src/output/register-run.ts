@@ -62,6 +62,7 @@ export function bundleMetricsOf(lineage: RunLineage): BundleMetrics | undefined 
         user_mean: m(e.baselines.userMean),
         item_mean: m(e.baselines.itemMean),
         ...(e.baselines.popularity === undefined ? {} : { popularity: m(e.baselines.popularity) }),
+        ...(e.baselines.bias === undefined ? {} : { bias: m(e.baselines.bias) }),
       },
     },
   };
