@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { TrainingError } from '../errors.js';
+import { searchSpecSchema } from './search-spec.js';
 
 /** Version of the run-spec JSON; bump on an incompatible change. */
 export const RUN_SPEC_VERSION = 1;
@@ -179,6 +180,8 @@ export const runSpecSchema = z.object({
   /** First retry delay of a failed shard job (exponential). */
   backoffMs: nonNegativeInt.default(1000),
   output: z.object({ dir: z.string().min(1) }),
+  /** Hyperparameter search of `trainer tune` (see `searchSpecSchema`); ignored by `trainer run`, left out of the spec hash. */
+  search: searchSpecSchema.optional(),
 });
 
 /** A validated run spec with defaults applied. */
