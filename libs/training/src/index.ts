@@ -9,6 +9,7 @@ export type { RunDataSpec, RunSpec, RunSpecInput } from './spec/run-spec.js';
 export { parseRunSpec } from './spec/run-spec.js';
 export { adamOptionsOf, metaStepOptionsOf, modelConfigOf } from './spec/spec-options.js';
 export type { SearchParam, SearchSpec, SearchValue } from './spec/search-spec.js';
+export type { TuningProvenance } from './spec/tuning-provenance.js';
 
 // data/
 export type { DataWatermark, TaskSet } from './data/task-set.js';

@@ -10,6 +10,7 @@ import type { SearchSpec } from '../spec/search-spec.js';
 import type { TrainingLogger } from '../worker/training-worker.js';
 import { liveWorkerSlots } from '../worker/worker-presence.js';
 import { nextAshaAction, rungBudgets, type AshaAction } from './asha.js';
+import { bestRunSpec } from './best-run-spec.js';
 import { applyTrialParams, sampleTrialParams, trialSeed } from './search-space.js';
 import { TUNE_STATE_VERSION, type TrialState, type TuneState } from './tune-state.js';
 import type { TuneStore } from './tune-store.js';
@@ -62,7 +63,7 @@ export interface TuneResult {
   readonly tuneId: string;
   readonly results: TuningResults;
   readonly resultsPath: string;
-  /** The best configuration as a complete run spec (no search block; the spec's own seed), or null when no trial finished. */
+  /** The best configuration as a complete run spec (see {@link bestRunSpec}), or null when no trial finished. */
   readonly bestSpec: RunSpec | null;
 }
 
@@ -151,7 +152,7 @@ export class TuneCoordinator {
     const results = tuningResultsOf(state, search, true);
     const resultsPath = await writeTuningResults(spec, results);
     const best = results.best;
-    const bestSpec = best === null ? null : applyTrialParams(spec, best.params, spec.seed);
+    const bestSpec = bestRunSpec(spec, results, resultsPath);
     this.o.logger.info({ tuneId, best: best?.trial ?? null, metric: best?.metric ?? null, resultsPath }, 'tune finished');
     return { tuneId, results, resultsPath, bestSpec };
   }

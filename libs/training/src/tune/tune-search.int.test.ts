@@ -81,6 +81,8 @@ describe.skipIf(!available)('trainer tune on a private Redis', () => {
     expect(bestSpec.inner.lr).toBe(best?.params['inner.lr']);
     expect(bestSpec.outer.lr).toBe(best?.params['outer.lr']);
     expect(bestSpec.seed).toBe(refSpec.seed);
+    expect(bestSpec.tuning).toMatchObject({ tuneId: ref.tuneId, objective: 'mae', best: { trial: best?.trial, metric: best?.metric }, resultsPath: ref.resultsPath });
+    expect(bestSpec.tuning?.trials.map((t) => t.trial)[0]).toBe(best?.trial);
 
     // The same search again: refused without resume; resuming a finished search re-runs nothing.
     await expect(h.tuneCoordinator().tune(refSpec)).rejects.toMatchObject({ code: 'TRAIN_TUNE_EXISTS' });
