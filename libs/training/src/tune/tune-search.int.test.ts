@@ -5,6 +5,7 @@ import path from 'node:path';
 import { selectBackend } from '@metarec/meta-learning';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { TrainingError } from '../errors.js';
 import { parseRunSpec, type RunSpec } from '../spec/run-spec.js';
 import { localRedisForIntegrationTests, startLocalRedis, type LocalRedis } from '../testing/local-redis.js';
 import { tinyRunSpec } from '../testing/tiny-run-spec.js';
@@ -109,5 +110,20 @@ describe.skipIf(!available)('trainer tune on a private Redis', () => {
     const runs = evaluated(tuneId);
     expect(new Set(runs).size).toBe(runs.length);
     expect(runs).toHaveLength(evaluated(ref.tuneId).length);
+  });
+
+  it('records a trial whose job fails for good as failed with its reason, and ends without a best spec when none finished', async () => {
+    h = new TrainingHarness(redis.url);
+    h.worker({
+      trials: true,
+      // Poison data: unrecoverable, so each trial job fails at its first attempt.
+      loadTaskSet: () => Promise.reject(new TrainingError('TRAIN_DATA_EMPTY', 'no users in this store')),
+    });
+    const spec = searchSpec(path.join(out, 'failing'));
+    const result = await h.tuneCoordinator({ maxInFlight: 2 }).tune(spec);
+    expect(result.results.trials.map((t) => t.status)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    expect(result.results.trials.every((t) => t.reason?.includes('TRAIN_DATA_EMPTY') === true)).toBe(true);
+    expect(result.results.best).toBeNull();
+    expect(result.bestSpec).toBeNull();
   });
 });
