@@ -8,7 +8,7 @@ export { TrainingError } from './errors.js';
 export type { RunDataSpec, RunSpec, RunSpecInput } from './spec/run-spec.js';
 export { parseRunSpec } from './spec/run-spec.js';
 export { adamOptionsOf, metaStepOptionsOf, modelConfigOf } from './spec/spec-options.js';
-export type { SearchParam, SearchSpec, SearchValue } from './spec/search-spec.js';
+export type { SearchObjective, SearchParam, SearchSpec, SearchValue } from './spec/search-spec.js';
 export type { TuningProvenance } from './spec/tuning-provenance.js';
 
 // data/

@@ -68,6 +68,8 @@ export const trialJobSchema = z.object({
   /** Folds of the training users, and the seed that deals users to them. */
   folds: z.number().int().min(2),
   foldSeed: z.number().int(),
+  /** `OBJECTIVE_GOAL`'s key: what the held-out fold is scored by. */
+  objective: z.enum(['mae', 'ndcg10']),
 });
 /** Payload of a trial job. */
 export type TrialJobData = z.output<typeof trialJobSchema>;
@@ -75,7 +77,7 @@ export type TrialJobData = z.output<typeof trialJobSchema>;
 /** What a trial job returns (and stores under its result key). */
 export const trialResultSchema = z.object({
   v: z.literal(JOB_SCHEMA_VERSION),
-  /** Mean over folds of the held-out fold's objective; null when training diverged. */
+  /** Mean over folds of the held-out fold's objective (as reported: lower MAE, higher nDCG is better); null when training diverged. */
   metric: z.number().nullable(),
   foldMetrics: z.array(z.number().nullable()),
   /** The code that stopped training (`ML_NON_FINITE`, `ML_LOSS_CONSTANT`, ...), else null. */

@@ -40,16 +40,26 @@ export const searchSpecSchema = z
     minSteps: z.number().int().min(1).default(10),
     /** Budget of the highest rung, meta-steps (rungs: minSteps·eta^r below it, then maxSteps). */
     maxSteps: z.number().int().min(1).default(90),
-    /** What is minimised: `mae` = query MAE after the local update on the held-out fold, pooled over its ratings. */
-    objective: z.enum(['mae']).default('mae'),
+    /**
+     * What the search optimises on the held-out fold after MeLU's local update: `mae` (minimised) =
+     * query MAE pooled over its ratings; `ndcg10` (maximised) = nDCG@10 of the liked query items
+     * ranked among 100 sampled unrated items (libs/evaluation's held-out list protocol; costs the
+     * scoring of those items per user).
+     */
+    objective: z.enum(['mae', 'ndcg10']).default('mae'),
     /** Seeds the samples, the folds and (with the trial index) each trial's training seed. */
     seed: z.number().int().default(0),
   })
   .refine((s) => s.maxSteps >= s.minSteps, { message: 'maxSteps must be >= minSteps', path: ['maxSteps'] });
 
+/** Whether an objective is minimised or maximised. */
+export const OBJECTIVE_GOAL = { mae: 'min', ndcg10: 'max' } as const satisfies Record<string, 'min' | 'max'>;
+
 /** A validated search block with defaults applied. */
 export type SearchSpec = z.output<typeof searchSpecSchema>;
 /** One parameter of a search space. */
 export type SearchParam = z.output<typeof searchParamSchema>;
+/** What a search optimises. */
+export type SearchObjective = SearchSpec['objective'];
 /** A sampled parameter value. */
 export type SearchValue = number | string | boolean;

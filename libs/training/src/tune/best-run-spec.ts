@@ -1,12 +1,16 @@
 import { parseRunSpec, type RunSpec } from '../spec/run-spec.js';
+import { OBJECTIVE_GOAL } from '../spec/search-spec.js';
 import { MAX_PROVENANCE_TRIALS, type TuningProvenance } from '../spec/tuning-provenance.js';
 import { applyTrialParams } from './search-space.js';
 import type { TuningResults, TuningTrialRow } from './tuning-results.js';
 
-/** Deeper rung first, then the lower objective at it (diverged last), then the trial index. */
-function byOutcome(a: TuningTrialRow, b: TuningTrialRow): number {
-  const last = (t: TuningTrialRow): number => t.metrics[t.metrics.length - 1] ?? Number.POSITIVE_INFINITY;
-  return b.metrics.length - a.metrics.length || last(a) - last(b) || a.trial - b.trial;
+/** Deeper rung first, then the better objective at it (diverged last), then the trial index. */
+function byOutcome(sign: number): (a: TuningTrialRow, b: TuningTrialRow) => number {
+  const last = (t: TuningTrialRow): number => {
+    const m = t.metrics[t.metrics.length - 1];
+    return m === null || m === undefined ? Number.POSITIVE_INFINITY : sign * m;
+  };
+  return (a, b) => b.metrics.length - a.metrics.length || last(a) - last(b) || a.trial - b.trial;
 }
 
 /** The `tuning` block of a tuned spec: the search's settings, its best trial and its rows, best first (capped). */
@@ -15,7 +19,7 @@ export function tuningProvenanceOf(results: TuningResults, resultsPath: string):
   if (best === null) {
     return null;
   }
-  const rows = [...results.trials].sort(byOutcome);
+  const rows = [...results.trials].sort(byOutcome(OBJECTIVE_GOAL[results.objective] === 'max' ? -1 : 1));
   return {
     tuneId: results.tuneId,
     objective: results.objective,

@@ -1,6 +1,15 @@
 import { sampleSupportSize, withFirstSupport } from '@metarec/datasets';
-import { adaptedQueryPredictions, queryMae } from '@metarec/evaluation';
-import { createMetaModel, initialLoopState, initParams, loadParams, runMetaTraining, type MetaStepExecutor } from '@metarec/meta-learning';
+import {
+  AdaptedModelRecommender,
+  adaptedQueryPredictions,
+  DEFAULT_HELD_OUT_NEGATIVES,
+  heldOutMetrics,
+  queryMae,
+  scoreHeldOut,
+  userTaskSplit,
+  withHeldOutNegatives,
+} from '@metarec/evaluation';
+import { createMetaModel, initialLoopState, initParams, loadParams, runMetaTraining, type MetaModel, type MetaStepExecutor } from '@metarec/meta-learning';
 import type { UserTask } from '@metarec/schemas';
 
 import type { ComputePool } from '../compute/compute-pool.js';
@@ -73,7 +82,7 @@ export class TrialProcessor {
       const train = taskSet.train.filter((_, i) => !held.has(i));
       const evalTasks = folds[f].map((i) => taskSet.train[i]);
       try {
-        foldMetrics.push(await this.trainAndScore(spec, taskSet, train, evalTasks, job.steps));
+        foldMetrics.push(await this.trainAndScore(spec, taskSet, train, evalTasks, job));
       } catch (e) {
         const code = errorCodeOf(e);
         if (code === undefined || !DIVERGED_CODES.has(code)) {
@@ -91,8 +100,9 @@ export class TrialProcessor {
     return result;
   }
 
-  /** One fold: a fresh model trained `steps` meta-steps on `train`, its query MAE on `evalTasks` after the local update. */
-  private async trainAndScore(spec: RunSpec, taskSet: TaskSet, train: readonly UserTask[], evalTasks: readonly UserTask[], steps: number): Promise<number> {
+  /** One fold: a fresh model trained `job.steps` meta-steps on `train`, scored on `evalTasks` by the job's objective. */
+  private async trainAndScore(spec: RunSpec, taskSet: TaskSet, train: readonly UserTask[], evalTasks: readonly UserTask[], job: TrialJobData): Promise<number> {
+    const steps = job.steps;
     const model = createMetaModel(taskSet.featureLayout, modelConfigOf(spec));
     const stepOptions = metaStepOptionsOf(spec);
     const executor: MetaStepExecutor = {
@@ -114,11 +124,33 @@ export class TrialProcessor {
       schedule: spec.outer.schedule,
       adam: adamOptionsOf(spec),
     });
-    const base = loadParams(model, trained.params);
+    return job.objective === 'mae' ? this.queryMae(spec, model, trained.params, evalTasks) : this.ndcg10(spec, model, trained.params, taskSet, train, evalTasks, job.foldSeed);
+  }
+
+  /** Query MAE on `evalTasks` after the local update, pooled over their ratings. */
+  private queryMae(spec: RunSpec, model: MetaModel, params: Float32Array, evalTasks: readonly UserTask[]): number {
+    const base = loadParams(model, params);
     try {
       return queryMae(adaptedQueryPredictions(base, evalTasks, { steps: spec.inner.steps, lr: spec.inner.lr }), evalTasks);
     } finally {
       base.dispose();
+    }
+  }
+
+  /**
+   * nDCG@10 of `evalTasks` as the run's held-out evaluation computes it: after the local update,
+   * the liked query items ranked among sampled unrated items (seeded by the fold seed, so every
+   * trial ranks the same items).
+   */
+  private async ndcg10(spec: RunSpec, model: MetaModel, params: Float32Array, taskSet: TaskSet, train: readonly UserTask[], evalTasks: readonly UserTask[], seed: number): Promise<number> {
+    const split = withHeldOutNegatives(userTaskSplit(train, evalTasks), { negativeCount: DEFAULT_HELD_OUT_NEGATIVES.negativeCount, seed });
+    const rec = new AdaptedModelRecommender({ model, params, userTasks: split.userTasks, itemIds: split.itemIds, update: { steps: spec.inner.steps, lr: spec.inner.lr } });
+    try {
+      // Nothing to fit (the model is trained); called to keep the recommender protocol's order.
+      rec.fit();
+      return heldOutMetrics(await scoreHeldOut(rec, split.tasks, { ratingScale: taskSet.ratingScale }), taskSet.ratingScale, rec.predictsRatings).ndcg10 ?? Number.NaN;
+    } finally {
+      rec.dispose?.();
     }
   }
 }

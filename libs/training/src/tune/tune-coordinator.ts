@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { TrainingError } from '../errors.js';
 import { assertSmallJson, JOB_SCHEMA_VERSION, TUNE_QUEUE, type TrialJobData } from '../queue/job-contracts.js';
 import type { RunSpec } from '../spec/run-spec.js';
-import type { SearchSpec } from '../spec/search-spec.js';
+import { OBJECTIVE_GOAL, type SearchSpec } from '../spec/search-spec.js';
 import type { TrainingLogger } from '../worker/training-worker.js';
 import { liveWorkerSlots } from '../worker/worker-presence.js';
 import { nextAshaAction, rungBudgets, type AshaAction } from './asha.js';
@@ -213,8 +213,10 @@ export class TuneCoordinator {
   /** Starts or promotes trials while ASHA has work and slots are free; the state is stored before each job is added. */
   private async dispatch(spec: RunSpec, search: SearchSpec, state: TuneState, maxInFlight: number): Promise<{ dispatched: boolean; last: AshaAction }> {
     let dispatched = false;
+    // ASHA ranks lower first: a maximised objective enters negated.
+    const sign = OBJECTIVE_GOAL[search.objective] === 'max' ? -1 : 1;
     const view = (): Array<{ results: Array<number | null>; running: number | null; failed: boolean }> =>
-      state.trials.map((t) => ({ results: t.results.map((r) => r.metric), running: t.running, failed: t.failed !== null }));
+      state.trials.map((t) => ({ results: t.results.map((r) => (r.metric === null ? null : sign * r.metric)), running: t.running, failed: t.failed !== null }));
     for (;;) {
       const action = nextAshaAction(view(), { rungCount: state.rungs.length, eta: search.eta, maxTrials: search.trials });
       const inFlight = state.trials.filter((t) => t.running !== null).length;
@@ -236,7 +238,7 @@ export class TuneCoordinator {
   }
 
   private async addJob(spec: RunSpec, search: SearchSpec, tuneId: string, trial: number, rung: number): Promise<void> {
-    const data: TrialJobData = { v: JOB_SCHEMA_VERSION, tuneId, trial, rung, steps: rungBudgets(search.minSteps, search.maxSteps, search.eta)[rung], folds: search.folds, foldSeed: search.seed };
+    const data: TrialJobData = { v: JOB_SCHEMA_VERSION, tuneId, trial, rung, steps: rungBudgets(search.minSteps, search.maxSteps, search.eta)[rung], folds: search.folds, foldSeed: search.seed, objective: search.objective };
     assertSmallJson(data, 'trial job data');
     await this.queue.add('trial', data, {
       jobId: trialJobId(tuneId, trial, rung),

@@ -16,7 +16,7 @@ import type { TuningResults } from './tuning-results.js';
 const available = localRedisForIntegrationTests();
 
 /** A tiny search: 4 trials, 2 folds of the 26 training users, rungs of 1 and 2 meta-steps (eta 2). */
-function searchSpec(outputDir: string): RunSpec {
+function searchSpec(outputDir: string, objective: 'mae' | 'ndcg10' = 'mae'): RunSpec {
   return tinyRunSpec(outputDir, {
     search: {
       space: { 'inner.lr': { min: 0.01, max: 0.3, log: true }, 'outer.lr': { values: [0.003, 0.03] } },
@@ -26,6 +26,7 @@ function searchSpec(outputDir: string): RunSpec {
       minSteps: 1,
       maxSteps: 2,
       seed: 1,
+      objective,
     },
   });
 }
@@ -125,5 +126,21 @@ describe.skipIf(!available)('trainer tune on a private Redis', () => {
     expect(result.results.trials.every((t) => t.reason?.includes('TRAIN_DATA_EMPTY') === true)).toBe(true);
     expect(result.results.best).toBeNull();
     expect(result.bestSpec).toBeNull();
+  });
+
+  it('maximises nDCG@10 of the held-out folds when that is the objective', async () => {
+    h = new TrainingHarness(redis.url);
+    h.worker({ trials: true });
+    const result = await h.tuneCoordinator({ maxInFlight: 1 }).tune(searchSpec(path.join(out, 'ndcg'), 'ndcg10'));
+    const rows = result.results.trials;
+    expect(rows.every((t) => t.metrics.every((m) => m !== null && m > 0 && m <= 1))).toBe(true);
+    const top = rows.filter((t) => t.metrics.length === 2);
+    expect(top.length).toBeGreaterThanOrEqual(1);
+    // The first promotion (after eta = 2 results, one job at a time) takes the higher nDCG of trials 0 and 1.
+    const [t0, t1] = rows;
+    const first = (t0.metrics[0] as number) >= (t1.metrics[0] as number) ? t0 : t1;
+    expect(first.metrics).toHaveLength(2);
+    expect(result.results.best?.metric).toBe(Math.max(...top.map((t) => t.metrics[1] as number)));
+    expect(result.bestSpec?.tuning?.objective).toBe('ndcg10');
   });
 });

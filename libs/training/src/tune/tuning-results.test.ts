@@ -26,11 +26,15 @@ const state: TuneState = {
 
 describe('bestTrialOf', () => {
   it('prefers the highest rung reached, then the lower objective', () => {
-    expect(bestTrialOf(state)).toEqual({ trial: 2, params: { 'inner.lr': 0.03 }, metric: 0.72, rung: 1, steps: 10 });
+    expect(bestTrialOf(state, 'mae')).toEqual({ trial: 2, params: { 'inner.lr': 0.03 }, metric: 0.72, rung: 1, steps: 10 });
+  });
+
+  it('prefers the higher figure for a maximised objective (ndcg10)', () => {
+    expect(bestTrialOf(state, 'ndcg10')).toMatchObject({ trial: 0, metric: 0.75, rung: 1 });
   });
 
   it('is null when no trial has a finite result', () => {
-    expect(bestTrialOf({ ...state, trials: [trial(0, [null])] })).toBeNull();
+    expect(bestTrialOf({ ...state, trials: [trial(0, [null])] }, 'mae')).toBeNull();
   });
 });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '@metarec/runtime';
 
 import type { RunSpec } from '../spec/run-spec.js';
-import type { SearchSpec, SearchValue } from '../spec/search-spec.js';
+import { OBJECTIVE_GOAL, type SearchObjective, type SearchSpec, type SearchValue } from '../spec/search-spec.js';
 import type { TrialParams } from './search-space.js';
 import { trialStatus, type TrialStatus, type TuneState } from './tune-state.js';
 
@@ -20,7 +20,7 @@ export interface TuningTrialRow {
   readonly reason: string | null;
 }
 
-/** The best configuration: the lowest objective among the trials that reached the highest rung any trial reached. */
+/** The best configuration: the best objective (lowest MAE, highest nDCG) among the trials that reached the highest rung any trial reached. */
 export interface TuningBest {
   readonly trial: number;
   readonly params: TrialParams;
@@ -45,8 +45,9 @@ export interface TuningResults {
   readonly createdAtMs: number;
 }
 
-/** {@link TuningBest} of a state: highest rung with a finite result first, then the lower objective, then the lower trial index. */
-export function bestTrialOf(state: TuneState): TuningBest | null {
+/** {@link TuningBest} of a state: highest rung with a finite result first, then the better objective, then the lower trial index. */
+export function bestTrialOf(state: TuneState, objective: SearchObjective): TuningBest | null {
+  const better = OBJECTIVE_GOAL[objective] === 'max' ? (a: number, b: number): boolean => a > b : (a: number, b: number): boolean => a < b;
   let best: TuningBest | null = null;
   for (const t of state.trials) {
     for (let rung = t.results.length - 1; rung >= 0; rung--) {
@@ -54,7 +55,7 @@ export function bestTrialOf(state: TuneState): TuningBest | null {
       if (metric === null) {
         continue;
       }
-      if (best === null || rung > best.rung || (rung === best.rung && metric < best.metric)) {
+      if (best === null || rung > best.rung || (rung === best.rung && better(metric, best.metric))) {
         best = { trial: t.trial, params: t.params, metric, rung, steps: state.rungs[rung] };
       }
       break;
@@ -79,7 +80,7 @@ export function tuningResultsOf(state: TuneState, search: SearchSpec, done: bool
       status: trialStatus(t, state.rungs.length, done),
       reason: t.failed ?? t.results.find((r) => r.diverged !== null)?.diverged ?? null,
     })),
-    best: bestTrialOf(state),
+    best: bestTrialOf(state, search.objective),
     done,
     createdAtMs: state.createdAtMs,
   };
