@@ -8,6 +8,7 @@ import {
   scoreHeldOut,
   userTaskSplit,
   withHeldOutNegatives,
+  type TaskScores,
 } from '@metarec/evaluation';
 import { createMetaModel, initialLoopState, initParams, loadParams, runMetaTraining, type MetaModel, type MetaStepExecutor } from '@metarec/meta-learning';
 import type { UserTask } from '@metarec/schemas';
@@ -37,6 +38,26 @@ export interface TrialProcessorOptions {
 
 /** Defaults of {@link TrialProcessorOptions}. */
 export const DEFAULT_TRIAL_PROCESSOR_OPTIONS = { taskSetCacheSize: 2 } as const;
+
+/**
+ * Users scored between yields to the event loop. Scoring runs on the worker's main thread (tfjs is
+ * synchronous there) and a fold may hold thousands of users: yielding every few lets BullMQ renew
+ * the job's lock, so a long fold is not taken for a dead worker.
+ */
+const SCORE_CHUNK_USERS = 16;
+
+function chunksOf<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += SCORE_CHUNK_USERS) {
+    out.push(items.slice(i, i + SCORE_CHUNK_USERS));
+  }
+  return out;
+}
+
+/** A macrotask turn: timers (the lock renewal) run, unlike after an `await` of a settled promise. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /**
  * Training outcomes of a bad configuration (not faults of the job): the trial is recorded as
@@ -128,10 +149,15 @@ export class TrialProcessor {
   }
 
   /** Query MAE on `evalTasks` after the local update, pooled over their ratings. */
-  private queryMae(spec: RunSpec, model: MetaModel, params: Float32Array, evalTasks: readonly UserTask[]): number {
+  private async queryMae(spec: RunSpec, model: MetaModel, params: Float32Array, evalTasks: readonly UserTask[]): Promise<number> {
     const base = loadParams(model, params);
     try {
-      return queryMae(adaptedQueryPredictions(base, evalTasks, { steps: spec.inner.steps, lr: spec.inner.lr }), evalTasks);
+      const predictions: Float32Array[] = [];
+      for (const chunk of chunksOf(evalTasks)) {
+        predictions.push(...adaptedQueryPredictions(base, chunk, { steps: spec.inner.steps, lr: spec.inner.lr }));
+        await yieldToEventLoop();
+      }
+      return queryMae(predictions, evalTasks);
     } finally {
       base.dispose();
     }
@@ -148,7 +174,12 @@ export class TrialProcessor {
     try {
       // Nothing to fit (the model is trained); called to keep the recommender protocol's order.
       rec.fit();
-      return heldOutMetrics(await scoreHeldOut(rec, split.tasks, { ratingScale: taskSet.ratingScale }), taskSet.ratingScale, rec.predictsRatings).ndcg10 ?? Number.NaN;
+      const scores: TaskScores[] = [];
+      for (const chunk of chunksOf(split.tasks)) {
+        scores.push(...(await scoreHeldOut(rec, chunk, { ratingScale: taskSet.ratingScale })));
+        await yieldToEventLoop();
+      }
+      return heldOutMetrics(scores, taskSet.ratingScale, rec.predictsRatings).ndcg10 ?? Number.NaN;
     } finally {
       rec.dispose?.();
     }
