@@ -128,7 +128,11 @@ export class TuneCoordinator {
     }
     const tuneId = tuneIdOf(spec);
     const state = await this.startState(tuneId, rungs, options.resume === true);
-    const maxInFlight = this.o.maxInFlight ?? Math.max(1, await liveWorkerSlots(this.o.connection));
+    const liveSlots = await liveWorkerSlots(this.o.connection);
+    if (liveSlots === 0) {
+      this.o.logger.warn({ tuneId }, 'no live trainer worker: trial jobs wait in the queue until one starts');
+    }
+    const maxInFlight = this.o.maxInFlight ?? Math.max(1, liveSlots);
     this.o.logger.info({ tuneId, trials: search.trials, rungs, maxInFlight, resumedTrials: state.trials.length }, 'tune started');
     for (const t of state.trials) {
       if (t.running !== null) {
@@ -173,6 +177,9 @@ export class TuneCoordinator {
     }
     if (stored !== null) {
       return stored;
+    }
+    if (resume) {
+      this.o.logger.info({ tuneId }, 'nothing stored to resume for this spec; starting the search');
     }
     const state: TuneState = { v: TUNE_STATE_VERSION, tuneId, rungs, trials: [], createdAtMs: (this.o.now ?? Date.now)() };
     await this.o.store.putState(state);

@@ -71,7 +71,7 @@ export interface TrainingWorkerOptions {
 export const DEFAULT_TRAINING_WORKER_OPTIONS = { concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 2 } as const;
 
 /**
- * The BullMQ shell around {@link ShardProcessor} (and, optionally, run jobs): validates payloads,
+ * The BullMQ shell around {@link ShardProcessor} (and, optionally, run jobs and tuning trials): validates payloads,
  * caps return values, turns unrecoverable codes into `UnrecoverableError` so poison jobs fail
  * once, and counts jobs. `close()` stops taking jobs and lets active ones finish.
  */
