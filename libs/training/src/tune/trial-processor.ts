@@ -68,10 +68,12 @@ const DIVERGED_CODES: ReadonlySet<string> = new Set(['ML_NON_FINITE', 'ML_LOSS_C
 /**
  * The work of one trial job, free of BullMQ: for each of the k folds of the TRAINING users, trains
  * a fresh model (the trial's seed) for the rung's budget on the other folds — meta-learning's loop,
- * each meta-step in a compute thread — and scores the held-out fold (query MAE after MeLU's local
- * update, pooled over its ratings); the result is the mean over folds, stored once under its key.
- * Every rung trains from scratch: the first steps of a longer budget are the same steps, so a
- * promoted trial's score equals what continuing would give, at ≤ eta/(eta−1) times the compute.
+ * each meta-step in a compute thread — and scores the held-out fold after MeLU's local update by
+ * the search's objective (query MAE pooled over its ratings, or nDCG@10 among sampled unrated
+ * items); the result is the mean over folds, stored once under its key. Every rung trains from
+ * scratch: the first steps of a longer budget are the same steps, so a promoted trial's score
+ * equals what continuing would give, at ≤ eta/(eta−1) times the compute, and no per-fold optimizer
+ * state (3× the parameters per trial and fold) has to wait in Redis for a promotion.
  */
 export class TrialProcessor {
   private readonly o: TrialProcessorOptions & { readonly taskSetCacheSize: number };
