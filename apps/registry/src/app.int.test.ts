@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 
 import { API_PREFIX, type BundleManifest } from '@metarec/registry';
-import { buildTestBundleFiles, type TestBundleOptions } from '@metarec/registry/testing';
+import { buildTestBundleFiles, TEST_TUNING, type TestBundleOptions } from '@metarec/registry/testing';
 import { checkService } from '@metarec/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -52,6 +52,20 @@ describe.skipIf(!postgres.available)(`registry HTTP API ${postgres.available ? '
     expect(pinned.headers['etag']).toBe(`"${(manifest.json() as { contentSha256: string }).contentSha256}"`);
     const models = await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models` });
     expect(models.json()).toMatchObject({ models: [{ name: 'melu', versionCount: 1, latestVersion: 1 }] });
+  });
+
+  it('shows the tuning table of a tuned version in its JSON and on the model page', async () => {
+    await register('tunedweb', { seed: 21, trainingSpec: { algorithm: 'maml', tuning: TEST_TUNING } });
+    await register('tunedweb', { seed: 22 });
+    const version = (await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models/tunedweb/versions/1` })).json() as { manifest: BundleManifest };
+    expect(version.manifest.lineage.trainingSpec['tuning']).toMatchObject({ tuneId: 't-test', best: { trial: 2 } });
+    const page = await t.app.inject({ method: 'GET', url: '/ui/models/tunedweb' });
+    expect(page.statusCode).toBe(200);
+    const tuning = /<table data-testid="tuning-1">([\s\S]*?)<\/table>/.exec(page.body)?.[1] ?? '';
+    expect(tuning).toContain('<th>mae@30</th>');
+    expect(tuning).toMatch(/<td>2<\/td><td>0\.0200<\/td><td>0\.9000<\/td><td>0\.8100<\/td><td>completed<\/td>/);
+    expect(page.body).toContain('Search <code>t-test</code>: best trial 2, mae 0.8100 at 30 steps');
+    expect(page.body).not.toContain('data-testid="tuning-2"');
   });
 
   it('answers 400 naming the field, 401 without token, 403 with a wrong one, 404 for unknown names', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { loadBundle, RegistryClient } from '@metarec/registry';
-import { TEST_SCHEMA_FINGERPRINT, writeTestBundle } from '@metarec/registry/testing';
+import { TEST_SCHEMA_FINGERPRINT, TEST_TUNING, writeTestBundle } from '@metarec/registry/testing';
 import { checkService } from '@metarec/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -57,6 +57,20 @@ describe.skipIf(!postgres.available)(`registry CLI against a listening server ${
     expect(loaded.files.has('report.html')).toBe(false);
     await run('export', 'melu@1', '--out', join(work, 'with-report'), '--with-report');
     expect((await readFile(join(work, 'with-report', 'report.html'), 'utf8'))).toContain('Evaluation report');
+  });
+
+  it('shows the search a version was tuned by, best trial first, and says when it was not tuned', async () => {
+    await writeTestBundle(join(work, 't1'), { seed: 11, trainingSpec: { algorithm: 'maml', tuning: TEST_TUNING } });
+    await writeTestBundle(join(work, 't2'), { seed: 12 });
+    await run('versions', 'register', 'tuned', join(work, 't1'));
+    await run('versions', 'register', 'tuned', join(work, 't2'));
+    const lines = (await run('versions', 'tuning', 'tuned', '1')).trimEnd().split('\n');
+    expect(lines[0]).toBe('tuned v1: search t-test, best trial 2 (mae 0.8100 at 30 steps), 3-fold, eta 3');
+    expect(lines[1].split(/\s+/)).toEqual(['trial', 'inner.lr', 'mae@10', 'mae@30', 'status']);
+    expect(lines[2].split(/\s+/)).toEqual(['2', '0.02', '0.9', '0.81', 'completed']);
+    expect(lines[3].split(/\s+/)).toEqual(['0', '0.2', '1.4', '-', 'stopped']);
+    expect(JSON.parse(await run('--json', 'versions', 'tuning', 'tuned', '1'))).toMatchObject({ tuneId: 't-test', best: { trial: 2 } });
+    expect(await run('versions', 'tuning', 'tuned', '2')).toBe('tuned v2: not tuned\n');
   });
 
   it('reports the server code and field on failure', async () => {

@@ -2,7 +2,7 @@
 // trainer: composition root. Parses argv and env, creates the Redis connection, builds objects from
 // @metarec/training, runs one command and closes what it opened.
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 
 import { parseBackendName, selectBackend } from '@metarec/meta-learning';
 import { RegistryClient } from '@metarec/registry';
@@ -12,6 +12,7 @@ import {
   ComputePool,
   Coordinator,
   createRunJobHandler,
+  formatTuningTable,
   loadTaskSet,
   parseRunSpec,
   readRunStatus,
@@ -20,8 +21,12 @@ import {
   RunStore,
   ShardProcessor,
   TrainingWorker,
+  TrialProcessor,
+  TuneCoordinator,
+  TuneStore,
   WorkerMetrics,
   type RunStatus,
+  type TuneProgress,
 } from '@metarec/training';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
@@ -135,6 +140,78 @@ async function runCommand(options: RunCommandOptions): Promise<void> {
   process.exit(report.ok ? code : 1);
 }
 
+function tuneProgressBar(enabled: boolean): { onProgress: (p: TuneProgress) => void; stop: () => void } {
+  const bar = new SingleBar({ format: 'tune {tuneId} jobs {value}/~{total} |{bar}| trials {started}/{trials} in flight {inFlight} best {best}', hideCursor: true, noTTYOutput: enabled, notTTYSchedule: 2000 });
+  let started = false;
+  return {
+    onProgress: (p) => {
+      if (!enabled) {
+        return;
+      }
+      const payload = { tuneId: p.tuneId, started: p.trialsStarted, trials: p.trials, inFlight: p.inFlight, best: p.best?.toFixed(4) ?? '-' };
+      if (!started) {
+        bar.start(p.expectedJobs, p.results, payload);
+        started = true;
+      }
+      // ASHA's job count is an expectation: asynchronous promotions may add a few.
+      bar.setTotal(Math.max(p.expectedJobs, p.results));
+      bar.update(p.results, payload);
+    },
+    stop: () => {
+      if (started) {
+        bar.stop();
+      }
+    },
+  };
+}
+
+interface TuneCommandOptions {
+  readonly spec: string;
+  readonly writeSpec?: string;
+  readonly resume: boolean;
+  readonly parallel?: number;
+  readonly progress: boolean;
+}
+
+async function tuneCommand(options: TuneCommandOptions): Promise<void> {
+  const spec = await readSpec(options.spec);
+  const redis = await connect();
+  const bar = tuneProgressBar(options.progress);
+  const coordinator = new TuneCoordinator({
+    connection: redis,
+    store: new TuneStore({ redis }),
+    logger,
+    onProgress: bar.onProgress,
+    ...(options.parallel === undefined ? {} : { maxInFlight: options.parallel }),
+  });
+  const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS, logger });
+  shutdown.add('tune-coordinator', () => coordinator.close()).add('redis', async () => {
+    await redis.quit();
+  });
+  // SIGTERM stops the search at its next poll (trials in flight finish on the workers); `trainer tune --resume` continues it.
+  shutdown.onSignals((report) => process.exit(report.ok ? 130 : 1));
+  let code = 0;
+  try {
+    const result = await coordinator.tune(spec, { resume: options.resume });
+    bar.stop();
+    if (options.writeSpec !== undefined && result.bestSpec !== null) {
+      await writeFile(options.writeSpec, `${JSON.stringify(result.bestSpec, null, 2)}\n`);
+    }
+    const best = result.results.best;
+    process.stdout.write(formatTuningTable(result.results));
+    process.stdout.write(
+      `\nsearch ${result.tuneId}: ${best === null ? 'no trial finished' : `best trial ${best.trial}, ${result.results.objective} ${best.metric.toFixed(4)} at ${best.steps} steps`}\nresults ${result.resultsPath}\n` +
+        (options.writeSpec === undefined || result.bestSpec === null ? '' : `best spec ${options.writeSpec}\n`),
+    );
+  } catch (e) {
+    bar.stop();
+    logger.error({ code: (e as { code?: string }).code, err: (e as Error).message }, 'tune failed');
+    code = 1;
+  }
+  const report = await shutdown.run('tune finished');
+  process.exit(report.ok ? code : 1);
+}
+
 async function workerCommand(options: { concurrency: number; runs: boolean; name?: string }): Promise<void> {
   const registry = createMetricsRegistry({ collectDefaultMetrics: true, defaultMetricsPrefix: 'metarec_trainer_', defaultLabels: { app: 'trainer' } });
   const redis = await connect();
@@ -144,9 +221,10 @@ async function workerCommand(options: { concurrency: number; runs: boolean; name
     ...(backend ? { backend } : {}),
     onReady: (info) => logger.info(info, 'compute thread ready'),
   });
+  // The main thread scores tuning trials (adapt + predict on the held-out fold) and, with --runs, finishes runs.
+  await selectMainBackend();
   let runHandlerParts: { coordinator: Coordinator; pool: ComputePool } | null = null;
   if (options.runs) {
-    await selectMainBackend();
     const validationPool = new ComputePool({ threads: 1, ...(backend ? { backend } : {}) });
     runHandlerParts = { pool: validationPool, coordinator: new Coordinator({ connection: redis, store, pool: validationPool, logger, gitCommit: gitCommit() }) };
   }
@@ -161,6 +239,8 @@ async function workerCommand(options: { concurrency: number; runs: boolean; name
     maxStalledCount: config.MAX_STALLED_COUNT,
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(runHandlerParts ? { runHandler: createRunJobHandler(runHandlerParts.coordinator) } : {}),
+    // Trials of `trainer tune` run here too, so a search scales with the training workers.
+    trialProcessor: new TrialProcessor({ store: new TuneStore({ redis }), pool, loadTaskSet, logger }),
   });
   await worker.waitUntilReady();
   let accepting = true;
@@ -214,11 +294,20 @@ program
   .action((o: RunCommandOptions) => runCommand(o));
 program
   .command('worker')
-  .description('process shard jobs (and, with --runs, scheduled run jobs); /healthz, /readyz and /metrics on TRAINER_PORT')
-  .option('--concurrency <n>', 'shard jobs at once (one compute thread each)', (v) => Number.parseInt(v, 10), 1)
+  .description('process shard jobs and tuning trials (and, with --runs, scheduled run jobs); /healthz, /readyz and /metrics on TRAINER_PORT')
+  .option('--concurrency <n>', 'shard jobs (and trials) at once (one compute thread each)', (v) => Number.parseInt(v, 10), 1)
   .option('--runs', 'also take run jobs (the coordinator role for scheduled runs)', false)
   .option('--name <name>', 'worker name stored on jobs')
   .action((o: { concurrency: number; runs: boolean; name?: string }) => workerCommand(o));
+program
+  .command('tune')
+  .description("hyperparameter search of a spec's search block: ASHA over trial jobs on the workers, k-fold over training users; prints the table, writes tuning.json")
+  .requiredOption('--spec <file>', 'run spec JSON with a search block')
+  .option('--write-spec <file>', 'write the best configuration as a run spec (for trainer run / trainer schedule)')
+  .option('--resume', 'continue the stored search of this spec (after a kill or SIGTERM)', false)
+  .option('--parallel <n>', 'trial jobs in flight at once (default: live worker slots)', (v) => Number.parseInt(v, 10))
+  .option('--no-progress', 'no progress bar')
+  .action((o: TuneCommandOptions) => tuneCommand(o));
 program
   .command('schedule')
   .description('create or replace a cron schedule of a run spec (workers started with --runs execute it)')

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { RegistryClient } from '@metarec/registry';
+import { RegistryClient, tuningSummaryOf } from '@metarec/registry';
 import { createTestDatabase, type TestDatabase } from '@metarec/registry/testing';
 import { checkService, freePort } from '@metarec/runtime/testing';
 import { localRedisForIntegrationTests, startLocalRedis, type LocalRedis } from '@metarec/training/testing';
@@ -60,6 +60,29 @@ describe.skipIf(!postgres.available || !redisAvailable)(`trainer run --register 
       await new Promise((r) => setTimeout(r, 100));
     }
   });
+
+  /** 10 training and 4 test users of a 14-user world (4 query rows each; split seed 7). */
+  function tinySpec(): Record<string, unknown> {
+    return {
+      data: {
+        kind: 'synthetic',
+        world: { seed: 1, users: 14, items: 20, interactionsPerUser: { min: 8, max: 10 } },
+        queryCount: 4,
+        minRatings: 8,
+        maxRatings: 20,
+        validationFraction: 0,
+        testFraction: 0.3,
+        splitSeed: 7,
+      },
+      model: { embeddingDim: 4, hidden: [8] },
+      inner: { steps: 1, lr: 0.05 },
+      metaBatchSize: 4,
+      shardSize: 2,
+      maxSteps: 2,
+      output: { dir: path.join(dir, 'runs') },
+    };
+  }
+
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop()));
     registry?.kill('SIGKILL');
@@ -70,28 +93,7 @@ describe.skipIf(!postgres.available || !redisAvailable)(`trainer run --register 
 
   it('registers the trained model with its lineage and held-out metrics', async () => {
     const specFile = path.join(dir, 'spec.json');
-    await writeFile(
-      specFile,
-      JSON.stringify({
-        // 10 training and 4 test users of a 14-user world (4 query rows each; split seed 7).
-        data: {
-          kind: 'synthetic',
-          world: { seed: 1, users: 14, items: 20, interactionsPerUser: { min: 8, max: 10 } },
-          queryCount: 4,
-          minRatings: 8,
-          maxRatings: 20,
-          validationFraction: 0,
-          testFraction: 0.3,
-          splitSeed: 7,
-        },
-        model: { embeddingDim: 4, hidden: [8] },
-        inner: { steps: 1, lr: 0.05 },
-        metaBatchSize: 4,
-        shardSize: 2,
-        maxSteps: 2,
-        output: { dir: path.join(dir, 'runs') },
-      }),
-    );
+    await writeFile(specFile, JSON.stringify(tinySpec()));
     const env = { REDIS_URL: redis.url, METAREC_BACKEND: 'wasm', REGISTRY_TOKEN: TOKEN, GIT_COMMIT: 'abcdef1234567' };
     const worker = new TrainerProcess(['worker', '--concurrency', '1'], { ...env, TRAINER_PORT: String(await freePort()) });
     procs.push(worker);
@@ -107,5 +109,34 @@ describe.skipIf(!postgres.available || !redisAvailable)(`trainer run --register 
     expect(version).toMatchObject({ manifest: { lineage: { trainingRunId: 'reg-run', gitCommit: 'abcdef1234567' }, metrics: { method: 'melu' } } });
     const manifest = (version as unknown as { manifest: { metrics: { scenarios: Record<string, Record<string, unknown>> } } }).manifest;
     expect(Object.keys(manifest.metrics.scenarios['held-out-users'] ?? {}).sort()).toEqual(['global_mean', 'item_mean', 'melu', 'popularity', 'user_mean']);
+  });
+
+  it('tunes the spec on a worker, writes the best spec, and its registered version shows the tuning table', async () => {
+    const specFile = path.join(dir, 'search.json');
+    const bestFile = path.join(dir, 'best.json');
+    const search = { space: { 'inner.lr': { min: 0.01, max: 0.3, log: true } }, trials: 3, folds: 2, eta: 2, minSteps: 1, maxSteps: 2, seed: 4 };
+    await writeFile(specFile, JSON.stringify({ ...tinySpec(), search }));
+    const env = { REDIS_URL: redis.url, METAREC_BACKEND: 'wasm', REGISTRY_TOKEN: TOKEN, GIT_COMMIT: 'abcdef1234567' };
+    const worker = new TrainerProcess(['worker', '--concurrency', '1'], { ...env, TRAINER_PORT: String(await freePort()) });
+    procs.push(worker);
+    await worker.waitForLog('trainer worker started');
+    const tune = new TrainerProcess(['tune', '--spec', specFile, '--write-spec', bestFile, '--no-progress'], env);
+    procs.push(tune);
+    expect((await tune.exited).code, tune.stderr.slice(-2000)).toBe(0);
+    const table = tune.stdout.split('\n');
+    expect(table[0]?.split(/\s+/).filter(Boolean)).toEqual(['trial', 'inner.lr', 'seed', 'mae@1', 'mae@2', 'status']);
+    expect(table.filter((l) => /^[* ]\s+\d+\s/.test(l))).toHaveLength(3);
+    expect(tune.stdout).toMatch(/best trial \d+, mae \d\.\d{4} at 2 steps/);
+    const best = JSON.parse(await readFile(bestFile, 'utf8')) as { search?: unknown; inner: { lr: number }; tuning: { tuneId: string; best: { params: Record<string, number> } } };
+    expect(best.search).toBeUndefined();
+    expect(best.inner.lr).toBe(best.tuning.best.params['inner.lr']);
+
+    const run = new TrainerProcess(['run', '--spec', bestFile, '--run-id', 'tuned-run', '--no-progress', '--register', registryUrl, '--model', 'tuned'], env);
+    procs.push(run);
+    expect((await run.exited).code, run.stderr.slice(-2000)).toBe(0);
+    const version = await new RegistryClient({ baseUrl: registryUrl }).getVersion('tuned', 1);
+    const tuning = tuningSummaryOf(version.manifest.lineage);
+    expect(tuning).toMatchObject({ tuneId: best.tuning.tuneId, objective: 'mae', rungs: [1, 2] });
+    expect(tuning?.trials).toHaveLength(3);
   });
 });

@@ -6,6 +6,8 @@ export type { BundleFile, BundleFilePurpose, BundleLineage, BundleManifest, Bund
 export { BUNDLE_MANIFEST_FILE, formatIssuePath, parseBundleManifest } from './manifest/bundle-manifest.js';
 export type { WriteBundleManifestOptions } from './manifest/write-bundle-manifest.js';
 export { writeBundleManifest } from './manifest/write-bundle-manifest.js';
+export type { TuningSummary } from './manifest/tuning-summary.js';
+export { tuningRows, tuningSummaryOf } from './manifest/tuning-summary.js';
 export type { ArtifactStore, StoredArtifact } from './artifacts/artifact-store.js';
 export type { DirectoryArtifactStoreOptions } from './artifacts/directory-artifact-store.js';
 export { DirectoryArtifactStore } from './artifacts/directory-artifact-store.js';

@@ -5,6 +5,7 @@ export {
   MELU_SIZE_PARAMS,
   TEST_EVALUATION_SET_ID,
   TEST_SCHEMA_FINGERPRINT,
+  TEST_TUNING,
   writeTestBundle,
 } from './testing/bundle-builders.js';
 export type { TestDatabase } from './testing/test-database.js';

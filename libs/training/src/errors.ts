@@ -15,6 +15,7 @@
  * - `TRAIN_COMPUTE_FAILED`: the compute thread died or reported an error.
  * - `TRAIN_RUN_NOT_FOUND`: no status is stored for the run id.
  * - `TRAIN_CLOSED`: the object was closed.
+ * - `TRAIN_TUNE_EXISTS`: a search of this spec has state already (resume it, or change the spec).
  */
 export type TrainingErrorCode =
   | 'TRAIN_SPEC_INVALID'
@@ -30,7 +31,8 @@ export type TrainingErrorCode =
   | 'TRAIN_CHECKPOINT_CORRUPT'
   | 'TRAIN_COMPUTE_FAILED'
   | 'TRAIN_RUN_NOT_FOUND'
-  | 'TRAIN_CLOSED';
+  | 'TRAIN_CLOSED'
+  | 'TRAIN_TUNE_EXISTS';
 
 /**
  * Codes that retrying a shard job cannot fix (the same input fails the same way), so the shard

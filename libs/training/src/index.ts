@@ -8,6 +8,8 @@ export { TrainingError } from './errors.js';
 export type { RunDataSpec, RunSpec, RunSpecInput } from './spec/run-spec.js';
 export { parseRunSpec } from './spec/run-spec.js';
 export { adamOptionsOf, metaStepOptionsOf, modelConfigOf } from './spec/spec-options.js';
+export type { SearchObjective, SearchParam, SearchSpec, SearchValue } from './spec/search-spec.js';
+export type { TuningProvenance } from './spec/tuning-provenance.js';
 
 // data/
 export type { DataWatermark, TaskSet } from './data/task-set.js';
@@ -62,6 +64,18 @@ export type { CalibrateShrinkageOptions, ShrinkageCalibration, ShrinkageCandidat
 export { calibrateShrinkage } from './output/calibrate-shrinkage.js';
 export type { RegisterRunOptions } from './output/register-run.js';
 export { registerRun } from './output/register-run.js';
+
+// tune/
+export type { TrialParams } from './tune/search-space.js';
+export type { TrialStatus } from './tune/tune-state.js';
+export type { TuneStoreOptions } from './tune/tune-store.js';
+export { TuneStore } from './tune/tune-store.js';
+export type { TrialProcessorOptions } from './tune/trial-processor.js';
+export { TrialProcessor } from './tune/trial-processor.js';
+export type { TuneCoordinatorOptions, TuneOptions, TuneProgress, TuneResult } from './tune/tune-coordinator.js';
+export { TuneCoordinator } from './tune/tune-coordinator.js';
+export type { TuningBest, TuningResults, TuningTrialRow } from './tune/tuning-results.js';
+export { formatTuningTable } from './tune/tuning-results.js';
 
 // trace/
 export type { TraceSink, TraceSpan } from './trace/step-trace.js';

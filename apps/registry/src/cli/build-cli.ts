@@ -1,4 +1,4 @@
-import { exportBundle, parseVersionNumber, RegistryClient, validateAliasName, validateModelName } from '@metarec/registry';
+import { exportBundle, parseVersionNumber, RegistryClient, tuningRows, tuningSummaryOf, validateAliasName, validateModelName } from '@metarec/registry';
 import { Command, Option } from 'commander';
 
 /** Where the CLI writes and how it gets a client; `cli.ts` passes stdout and env, tests their own. */
@@ -77,6 +77,20 @@ export function buildCli(io: CliIo): Command {
     const record = await client().getVersion(validateModelName(model), parseVersionNumber(version));
     print(record, () => `${JSON.stringify(record, null, 2)}\n`);
   });
+  versions
+    .command('tuning <model> <version>')
+    .description("the hyperparameter search its training spec came from (trainer tune): trials, best first")
+    .action(async (model: string, version: string) => {
+      const record = await client().getVersion(validateModelName(model), parseVersionNumber(version));
+      const tuning = tuningSummaryOf(record.manifest.lineage);
+      print(tuning, () =>
+        tuning === null
+          ? `${model} v${record.version}: not tuned\n`
+          : `${model} v${record.version}: search ${tuning.tuneId}, best trial ${tuning.best.trial} (${tuning.objective} ${tuning.best.metric.toFixed(4)} at ${tuning.best.steps} steps), ${tuning.folds}-fold, eta ${tuning.eta}\n` +
+            table(tuningRows(tuning)) +
+            (tuning.trialsOmitted > 0 ? `(${tuning.trialsOmitted} more trials in ${tuning.resultsPath ?? 'the results file'})\n` : ''),
+      );
+    });
   versions
     .command('register <model> <dir>')
     .description('upload a bundle directory (files + bundle-manifest.json) and register it')

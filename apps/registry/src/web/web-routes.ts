@@ -1,4 +1,14 @@
-import { type AliasEvent, type AliasManager, API_PREFIX, type AliasRecord, type ModelRegistry, type VersionRecord, validateModelName } from '@metarec/registry';
+import {
+  type AliasEvent,
+  type AliasManager,
+  API_PREFIX,
+  type AliasRecord,
+  type ModelRegistry,
+  tuningRows,
+  tuningSummaryOf,
+  type VersionRecord,
+  validateModelName,
+} from '@metarec/registry';
 import type { FastifyInstance } from 'fastify';
 
 import { type AuthSettings, authHook } from '../http/auth-hook.js';
@@ -29,6 +39,18 @@ function metricsTable(version: VersionRecord): SafeHtml {
     return html`<h4>${scenario}</h4><table data-testid="metrics-${version.version}-${scenario}"><tr><th>method</th>${names.map((n) => html`<th>${n}</th>`)}</tr>${rows}</table>`;
   });
   return html`<p>Evaluation set <code>${metrics.evaluationSetId}</code></p>${blocks}`;
+}
+
+function tuningTable(version: VersionRecord): SafeHtml {
+  const tuning = tuningSummaryOf(version.manifest.lineage);
+  if (tuning === null) {
+    return html`<p>Not tuned.</p>`;
+  }
+  const rows = tuningRows(tuning);
+  const columns = Object.keys(rows[0] ?? {});
+  const cell = (v: unknown): string => (typeof v === 'number' && !Number.isInteger(v) ? fmt(v) : v === null || v === undefined ? '–' : String(v));
+  return html`<p>Search <code>${tuning.tuneId}</code>: best trial ${tuning.best.trial}, ${tuning.objective} ${fmt(tuning.best.metric)} at ${tuning.best.steps} steps (${tuning.folds}-fold over training users, eta ${tuning.eta})${tuning.trialsOmitted > 0 ? `; ${tuning.trialsOmitted} more trials in ${tuning.resultsPath ?? 'the results file'}` : ''}</p>
+    <table data-testid="tuning-${version.version}"><tr>${columns.map((c) => html`<th>${c}</th>`)}</tr>${rows.map((r) => html`<tr>${columns.map((c) => html`<td>${cell(r[c])}</td>`)}</tr>`)}</table>`;
 }
 
 function versionsTable(model: string, versions: readonly VersionRecord[], aliases: readonly AliasRecord[]): SafeHtml {
@@ -88,7 +110,8 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebRoutesDeps): vo
       <h2>Aliases</h2>${aliases.length === 0 ? html`<p>none</p>` : html`<ul data-testid="aliases">${aliases.map((a) => html`<li><b>${a.alias}</b> → v${a.version} <small>(since ${a.updatedAt})</small></li>`)}</ul>`}
       <h2>Versions</h2>${versionsTable(name, versions, aliases)}
       <h2>Alias history</h2>${historyTable(history)}
-      <h2>Metrics</h2>${versions.map((v) => html`<h3>v${v.version}</h3>${metricsTable(v)}`)}`;
+      <h2>Metrics</h2>${versions.map((v) => html`<h3>v${v.version}</h3>${metricsTable(v)}`)}
+      <h2>Tuning</h2>${versions.map((v) => html`<h3>v${v.version}</h3>${tuningTable(v)}`)}`;
     return reply.type('text/html; charset=utf-8').send(page(`${name} · metarec model registry`, body));
   });
 }

@@ -48,7 +48,25 @@ export interface TestBundleOptions {
   readonly parentVersion?: number | null;
   /** Leave the metrics block out. @defaultValue `false` */
   readonly withoutMetrics?: boolean;
+  /** The lineage's training spec. @defaultValue `{ algorithm: 'maml', metaBatch: 32 }` */
+  readonly trainingSpec?: Record<string, unknown>;
 }
+
+/** A `tuning` block as `trainer tune --write-spec` puts it in a training spec: two trials, rungs of 10 and 30 steps. */
+export const TEST_TUNING = {
+  tuneId: 't-test',
+  objective: 'mae',
+  folds: 3,
+  eta: 3,
+  rungs: [10, 30],
+  best: { trial: 2, metric: 0.81, rung: 1, steps: 30, params: { 'inner.lr': 0.02 } },
+  trials: [
+    { trial: 2, params: { 'inner.lr': 0.02 }, seed: 12, metrics: [0.9, 0.81], status: 'completed' },
+    { trial: 0, params: { 'inner.lr': 0.2 }, seed: 10, metrics: [1.4], status: 'stopped' },
+  ],
+  trialsOmitted: 0,
+  resultsPath: '/runs/t-test/tuning.json',
+} as const;
 
 /** A bundle in memory: files by path and the manifest describing them. */
 export interface TestBundle {
@@ -83,7 +101,7 @@ export function buildTestBundleFiles(options: TestBundleOptions = {}): TestBundl
         }),
     lineage: {
       trainingRunId: `run-${seed}`,
-      trainingSpec: { algorithm: 'maml', metaBatch: 32 },
+      trainingSpec: options.trainingSpec ?? { algorithm: 'maml', metaBatch: 32 },
       dataWatermark: '2026-11-01T00:00:00.000Z',
       gitCommit: 'abeb7d4',
       parentVersion: options.parentVersion ?? null,

@@ -27,4 +27,10 @@ export const trainingKeys = {
   spec: (runId: string): string => `${TRAINING_KEY_PREFIX}:${runId}:spec`,
   /** The run's status JSON (progress), read by `trainer status`. */
   status: (runId: string): string => `${TRAINING_KEY_PREFIX}:${runId}:status`,
+  /** A search's state JSON (every trial's parameters, rung results, status), written by its coordinator only. */
+  tuneState: (tuneId: string): string => `${TRAINING_KEY_PREFIX}:tune:${tuneId}:state`,
+  /** The run spec a trial trains (its sampled parameters set), read by workers. */
+  tuneTrialSpec: (tuneId: string, trial: number): string => `${TRAINING_KEY_PREFIX}:tune:${tuneId}:trial:${trial}:spec`,
+  /** A trial's result at a rung (written once: SET NX), read by the coordinator. */
+  tuneResult: (tuneId: string, trial: number, rung: number): string => `${TRAINING_KEY_PREFIX}:tune:${tuneId}:result:${trial}:${rung}`,
 } as const;

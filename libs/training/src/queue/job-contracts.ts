@@ -6,6 +6,8 @@ import { TrainingError } from '../errors.js';
 export const SHARD_QUEUE = 'metarec-train-shards';
 /** Queue of whole runs (scheduled or submitted); processed by workers that take the coordinator role. */
 export const RUN_QUEUE = 'metarec-train-runs';
+/** Queue of tuning trials (`trainer tune`): one trial trained and scored at one rung's budget per job. */
+export const TUNE_QUEUE = 'metarec-train-trials';
 /** Version of the payloads below; a worker rejects another version as unrecoverable. */
 export const JOB_SCHEMA_VERSION = 1;
 /**
@@ -54,6 +56,36 @@ export const runJobSchema = z.object({
 });
 /** Payload of a run job. */
 export type RunJobData = z.output<typeof runJobSchema>;
+
+/** A trial job: where the trial's spec is (never the spec) and the rung's budget. */
+export const trialJobSchema = z.object({
+  v: z.literal(JOB_SCHEMA_VERSION),
+  tuneId: z.string().min(1),
+  trial: z.number().int().nonnegative(),
+  rung: z.number().int().nonnegative(),
+  /** Meta-steps of training per fold. */
+  steps: z.number().int().positive(),
+  /** Folds of the training users, and the seed that deals users to them. */
+  folds: z.number().int().min(2),
+  foldSeed: z.number().int(),
+  /** `OBJECTIVE_GOAL`'s key: what the held-out fold is scored by. */
+  objective: z.enum(['mae', 'ndcg10']),
+});
+/** Payload of a trial job. */
+export type TrialJobData = z.output<typeof trialJobSchema>;
+
+/** What a trial job returns (and stores under its result key). */
+export const trialResultSchema = z.object({
+  v: z.literal(JOB_SCHEMA_VERSION),
+  /** Mean over folds of the held-out fold's objective (as reported: lower MAE, higher nDCG is better); null when training diverged. */
+  metric: z.number().nullable(),
+  foldMetrics: z.array(z.number().nullable()),
+  /** The code that stopped training (`ML_NON_FINITE`, `ML_LOSS_CONSTANT`, ...), else null. */
+  diverged: z.string().nullable(),
+  computeMs: z.number().nonnegative(),
+});
+/** Result of a trial at a rung. */
+export type TrialResult = z.output<typeof trialResultSchema>;
 
 /**
  * Throws when `value` is larger than {@link MAX_JOB_JSON_BYTES} as JSON.

@@ -89,3 +89,12 @@ describe('shrinkageGrid', () => {
     expect(specHash(parseRunSpec({ ...base, shrinkageGrid: [3] }))).toBe(specHash(spec));
   });
 });
+
+describe('search', () => {
+  it('is left out of the spec hash: a tuned spec resumes the checkpoints of the same spec without it', () => {
+    const plain = parseRunSpec({ data: { kind: 'synthetic' }, output: { dir: '/o' } });
+    const searched = parseRunSpec({ data: { kind: 'synthetic' }, output: { dir: '/o' }, search: { space: { 'inner.lr': { min: 0.001, max: 0.1, log: true } } } });
+    expect(searched.search?.trials).toBe(9);
+    expect(specHash(searched)).toBe(specHash(plain));
+  });
+});

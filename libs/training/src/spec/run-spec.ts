@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 import { TrainingError } from '../errors.js';
+import { searchSpecSchema } from './search-spec.js';
+import { tuningProvenanceSchema } from './tuning-provenance.js';
 
 /** Version of the run-spec JSON; bump on an incompatible change. */
 export const RUN_SPEC_VERSION = 1;
@@ -179,6 +181,10 @@ export const runSpecSchema = z.object({
   /** First retry delay of a failed shard job (exponential). */
   backoffMs: nonNegativeInt.default(1000),
   output: z.object({ dir: z.string().min(1) }),
+  /** Hyperparameter search of `trainer tune` (see `searchSpecSchema`); ignored by `trainer run`, left out of the spec hash. */
+  search: searchSpecSchema.optional(),
+  /** The search this spec's values were chosen by (`trainer tune --write-spec`); provenance only, left out of the spec hash. */
+  tuning: tuningProvenanceSchema.optional(),
 });
 
 /** A validated run spec with defaults applied. */

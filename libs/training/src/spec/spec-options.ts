@@ -38,7 +38,8 @@ export function specHash(spec: RunSpec): string {
   // run may resume under the other mode (and specs written before the field keep their hash).
   // `supportSizes` enters only when set, so specs written before the field keep their hash.
   // `shrinkageGrid` and `listHead` only shape the saved model after training: a run may resume with others.
-  const { sharding: _sharding, shrinkageGrid: _shrinkageGrid, listHead: _listHead, supportSizes, ...others } = spec;
+  // `search` only drives `trainer tune` and `tuning` records its outcome: a tuned spec trains the same without them.
+  const { sharding: _sharding, shrinkageGrid: _shrinkageGrid, listHead: _listHead, search: _search, tuning: _tuning, supportSizes, ...others } = spec;
   const rest = supportSizes.length === 0 ? others : { ...others, supportSizes };
   const canonical = spec.data.idDropout === 0 ? { ...rest, data: dataIdentityOf(spec.data) } : rest;
   return `sha256:${createHash('sha256').update(JSON.stringify(canonical)).digest('hex')}`;

@@ -5,6 +5,9 @@ import { ComputePool } from '../compute/compute-pool.js';
 import { Coordinator, type CoordinatorOptions } from '../coordinator/coordinator.js';
 import { createRunJobHandler } from '../coordinator/run-job-handler.js';
 import { loadTaskSet, type TaskSetLoader } from '../data/load-task-set.js';
+import { TrialProcessor } from '../tune/trial-processor.js';
+import { TuneCoordinator, type TuneCoordinatorOptions } from '../tune/tune-coordinator.js';
+import { TuneStore } from '../tune/tune-store.js';
 import { ShardProcessor } from '../worker/shard-processor.js';
 import { TrainingWorker, type TrainingLogger, type TrainingWorkerOptions } from '../worker/training-worker.js';
 
@@ -48,14 +51,24 @@ export class TrainingHarness {
     return c;
   }
 
-  /** A worker with its own connection and compute pool; `runs: true` also takes run jobs. */
-  worker(options: { loadTaskSet?: TaskSetLoader; runs?: boolean; worker?: Partial<TrainingWorkerOptions> } = {}): TrainingWorker {
+  /** A search coordinator with its own connection. */
+  tuneCoordinator(options: Partial<TuneCoordinatorOptions> = {}): TuneCoordinator {
+    const connection = this.connection();
+    const c = new TuneCoordinator({ connection, store: new TuneStore({ redis: connection }), logger: this.logger, pollIntervalMs: 50, ...options });
+    this.closers.push(() => c.close());
+    return c;
+  }
+
+  /** A worker with its own connection and compute pool; `runs: true` also takes run jobs, `trials: true` tuning trials. */
+  worker(options: { loadTaskSet?: TaskSetLoader; runs?: boolean; trials?: boolean; worker?: Partial<TrainingWorkerOptions> } = {}): TrainingWorker {
     const connection = this.connection();
     const store = new RunStore({ redis: connection });
     const concurrency = options.worker?.concurrency ?? 1;
     const processor = new ShardProcessor({ store, pool: this.pool(concurrency), loadTaskSet: options.loadTaskSet ?? loadTaskSet });
     const runHandler = options.runs === true ? createRunJobHandler(this.coordinator()) : undefined;
-    const w = new TrainingWorker({ connection, processor, logger: this.logger, ...(runHandler ? { runHandler } : {}), ...options.worker });
+    const trialProcessor =
+      options.trials === true ? new TrialProcessor({ store: new TuneStore({ redis: connection }), pool: this.pool(concurrency), loadTaskSet: options.loadTaskSet ?? loadTaskSet, logger: this.logger }) : undefined;
+    const w = new TrainingWorker({ connection, processor, logger: this.logger, ...(runHandler ? { runHandler } : {}), ...(trialProcessor ? { trialProcessor } : {}), ...options.worker });
     this.closers.push(() => w.close(true));
     return w;
   }

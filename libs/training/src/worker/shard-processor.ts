@@ -11,6 +11,7 @@ import { JOB_SCHEMA_VERSION, type ShardJobData, type ShardJobResult } from '../q
 import { metaStepOptionsOf, modelConfigOf } from '../spec/spec-options.js';
 import type { RunSpec } from '../spec/run-spec.js';
 import { traced, wallMs, type TraceSink } from '../trace/step-trace.js';
+import { PromiseCache } from './promise-cache.js';
 
 /** Options of {@link ShardProcessor}. */
 export interface ShardProcessorOptions {
@@ -27,30 +28,6 @@ export interface ShardProcessorOptions {
 
 /** Defaults of {@link ShardProcessorOptions}. */
 export const DEFAULT_SHARD_PROCESSOR_OPTIONS = { paramsCacheSize: 2, taskSetCacheSize: 2 } as const;
-
-/** A tiny insertion-ordered LRU of promises (concurrent jobs of one step share one load). */
-class PromiseCache<T> {
-  private readonly entries = new Map<string, Promise<T>>();
-  constructor(private readonly size: number) {}
-
-  get(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.entries.get(key);
-    if (hit !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
-    const loading = load();
-    this.entries.set(key, loading);
-    // A failed load must not be served from the cache on the retry.
-    loading.catch(() => this.entries.delete(key));
-    while (this.entries.size > this.size) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
-    return loading;
-  }
-}
 
 /**
  * The work of one shard job, free of BullMQ: spec and tasks (cached by data version), parameters

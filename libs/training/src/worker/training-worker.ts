@@ -5,8 +5,21 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 import { errorCodeOf, TrainingError, UNRECOVERABLE_CODES } from '../errors.js';
-import { parsePayload, RUN_QUEUE, runJobSchema, SHARD_QUEUE, shardJobSchema, assertSmallJson, type RunJobData, type ShardJobResult } from '../queue/job-contracts.js';
+import {
+  assertSmallJson,
+  parsePayload,
+  RUN_QUEUE,
+  runJobSchema,
+  SHARD_QUEUE,
+  shardJobSchema,
+  trialJobSchema,
+  TUNE_QUEUE,
+  type RunJobData,
+  type ShardJobResult,
+  type TrialResult,
+} from '../queue/job-contracts.js';
 import { wallMs, type TraceSink } from '../trace/step-trace.js';
+import type { TrialProcessor } from '../tune/trial-processor.js';
 import type { ShardProcessor } from './shard-processor.js';
 import type { WorkerMetrics } from './worker-metrics.js';
 import { WorkerPresence } from './worker-presence.js';
@@ -41,6 +54,11 @@ export interface TrainingWorkerOptions {
   readonly maxStalledCount?: number;
   /** Also take run jobs (scheduled runs) with this handler, one at a time. @defaultValue undefined (shards only) */
   readonly runHandler?: RunJobHandler;
+  /**
+   * Also take tuning trials (`trainer tune`) with this processor, `concurrency` at a time, so a
+   * search runs on the workers that train (more workers, more trials at once). @defaultValue undefined (no trials)
+   */
+  readonly trialProcessor?: TrialProcessor;
   /** Worker name stored on jobs (which pod ran it), also its id in the live-worker announcements. @defaultValue hostname-pid-random */
   readonly name?: string;
   /** Heartbeat of the live-worker announcement (`sharding: 'live-workers'` counts these), ms. @defaultValue 5_000 */
@@ -53,7 +71,7 @@ export interface TrainingWorkerOptions {
 export const DEFAULT_TRAINING_WORKER_OPTIONS = { concurrency: 1, lockDurationMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 2 } as const;
 
 /**
- * The BullMQ shell around {@link ShardProcessor} (and, optionally, run jobs): validates payloads,
+ * The BullMQ shell around {@link ShardProcessor} (and, optionally, run jobs and tuning trials): validates payloads,
  * caps return values, turns unrecoverable codes into `UnrecoverableError` so poison jobs fail
  * once, and counts jobs. `close()` stops taking jobs and lets active ones finish.
  */
@@ -97,6 +115,10 @@ export class TrainingWorker {
     const runHandler = this.o.runHandler;
     if (runHandler !== undefined) {
       this.workers.push(new Worker(RUN_QUEUE, (job: Job) => this.processRun(job, runHandler), { ...common, concurrency: 1 }));
+    }
+    const trialProcessor = this.o.trialProcessor;
+    if (trialProcessor !== undefined) {
+      this.workers.push(new Worker(TUNE_QUEUE, (job: Job) => this.processTrial(job, trialProcessor), { ...common, concurrency: this.o.concurrency }));
     }
     for (const worker of this.workers) {
       worker.on('failed', (job, error) => {
@@ -150,6 +172,16 @@ export class TrainingWorker {
       if (!result.accepted) {
         this.o.metrics?.duplicateResults.inc();
       }
+      return result;
+    } catch (error) {
+      throw asBullError(error);
+    }
+  }
+
+  private async processTrial(job: Job, processor: TrialProcessor): Promise<TrialResult> {
+    try {
+      const result = await processor.process(parsePayload(trialJobSchema, job.data, 'trial job data'));
+      assertSmallJson(result, 'trial job result');
       return result;
     } catch (error) {
       throw asBullError(error);
