@@ -234,9 +234,9 @@ try {
   printTable('soak memory', ['after requests', 'rss MiB', 'heap used MiB', 'external MiB', 'live tensors'], samples.map((m) => [m.requests, m.rssMiB, m.heapUsedMiB, m.externalMiB, m.tensors]));
   printTable('throughput (autocannon, cached path)', ['connections', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non2xx'], throughput.map((t) => [t.connections, t.reqPerSec, t.p50Ms, t.p99Ms, t.errors, t.non2xx]));
   console.log(`\nbest throughput at p99 <= ${TARGETS.throughputP99Ms} ms: ${best === null ? 'none' : `${best.reqPerSec} req/s (${best.connections} connections)`}`);
-  const condition = `${opts.backend}${opts.busyCpu === undefined ? '' : `-busy${opts.busyNice === '0' ? '' : `-nice${opts.busyNice}`}`}`;
+  const condition = `${opts.backend}${opts.busyCpu === undefined ? '' : `-busy${opts.busyNice === '0' ? '' : `-nice${opts.busyNice}`}`}${opts.listHead ? '' : '-no-list-head'}`;
   const file = writeResult(`${opts.memo ? 'serving-latency' : 'serving-latency-no-memo'}-${condition}`, env, {
-    config: { ...SERVING_BENCH, backend: opts.backend, busyCpu: opts.busyCpu ?? null, busyNice: Number(opts.busyNice), scoreMemo: opts.memo, serverCpu: opts.serverCpu ?? null, serverNodeFlags: DEPLOYED_SERVING_NODE_FLAGS, client: 'node:http keep-alive' },
+    config: { ...SERVING_BENCH, listHead: opts.listHead, backend: opts.backend, busyCpu: opts.busyCpu ?? null, busyNice: Number(opts.busyNice), scoreMemo: opts.memo, serverCpu: opts.serverCpu ?? null, serverNodeFlags: DEPLOYED_SERVING_NODE_FLAGS, client: 'node:http keep-alive' },
     targets: TARGETS,
     cold: cold.stats,
     adapted: adapted.stats,
