@@ -108,7 +108,7 @@ describe.skipIf(!postgres.available || !redisAvailable)(`trainer run --register 
     const version = await client.getVersion('melu', 1);
     expect(version).toMatchObject({ manifest: { lineage: { trainingRunId: 'reg-run', gitCommit: 'abcdef1234567' }, metrics: { method: 'melu' } } });
     const manifest = (version as unknown as { manifest: { metrics: { scenarios: Record<string, Record<string, unknown>> } } }).manifest;
-    expect(Object.keys(manifest.metrics.scenarios['held-out-users'] ?? {}).sort()).toEqual(['global_mean', 'item_mean', 'melu', 'popularity', 'user_mean']);
+    expect(Object.keys(manifest.metrics.scenarios['held-out-users'] ?? {}).sort()).toEqual(['bias', 'global_mean', 'item_mean', 'melu', 'popularity', 'user_mean']);
   });
 
   it('tunes the spec on a worker, writes the best spec, and its registered version shows the tuning table', async () => {
