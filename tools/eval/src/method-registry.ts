@@ -19,7 +19,7 @@ export interface MethodContext {
 const NEURAL_NAMES = ['global_net', 'global_ft', 'melu'] as const;
 
 /** Every fixed method name the CLI knows; `meta/<key>=<value>/…` adds a configured meta-learner. */
-export const ALL_METHOD_NAMES: readonly string[] = [...ALL_BASELINE_NAMES, ...NEURAL_NAMES, 'hybrid[/meta=0|1/choice=0|1/folds=…/name=…]', 'meta/name=…/algo=…/pre=…/adapt=all|decision/id=0|1/lr=…/steps=…/epochs=…/outer=…/fo=0|1/objective=rating|choice/neg=…'];
+export const ALL_METHOD_NAMES: readonly string[] = [...ALL_BASELINE_NAMES, ...NEURAL_NAMES, 'hybrid[/meta=0|1/choice=0|1/knn=0|1/folds=…/name=…]', 'meta/name=…/algo=…/pre=…/adapt=all|decision/id=0|1/lr=…/steps=…/epochs=…/outer=…/fo=0|1/objective=rating|choice/neg=…'];
 
 /** Methods run when `--methods` is not given. */
 export const DEFAULT_METHOD_NAMES: string[] = [...BASELINE_NAMES, ...NEURAL_NAMES, 'hybrid'];
@@ -96,19 +96,19 @@ export const HYBRID_CHOICE_SPEC = 'meta/algo=fomaml/pre=15/id=1/epochs=8/objecti
 export const HYBRID_CHOICE_INNER_LRS: readonly number[] = [0.03, 0.1, 0.3];
 
 /**
- * Parses `hybrid[/meta=0|1][/choice=0|1][/folds=k][/name=…]`: the stack of bias, MF and (meta=1, the
- * default when features exist) the rating meta-learner, with the choice meta-learner as a list
- * feature unless choice=0.
+ * Parses `hybrid[/meta=0|1][/choice=0|1][/knn=0|1][/folds=k][/name=…]`: the stack of bias, MF,
+ * (knn=1) the item-KNN residual model and (meta=1, the default when features exist) the rating
+ * meta-learner, with the choice meta-learner as a list feature unless choice=0.
  */
 function hybridFactory(spec: string, context: MethodContext, cache: GlobalNetworkCache): RecommenderFactory {
   const kv = new Map(spec.split('/').slice(1).map((p) => p.split('=') as [string, string]));
   for (const k of kv.keys()) {
-    if (k !== 'meta' && k !== 'choice' && k !== 'folds' && k !== 'name') {
-      throw new EvalConfigError('EVAL_CONFIG_INVALID', `hybrid spec "${spec}": unknown key ${k} (known: meta, choice, folds, name)`);
+    if (k !== 'meta' && k !== 'choice' && k !== 'knn' && k !== 'folds' && k !== 'name') {
+      throw new EvalConfigError('EVAL_CONFIG_INVALID', `hybrid spec "${spec}": unknown key ${k} (known: meta, choice, knn, folds, name)`);
     }
   }
   const withMeta = kv.has('meta') ? kv.get('meta') === '1' : context.dataset !== undefined;
-  const ratingModels: HybridRatingModel[] = [baselineFactory('bias'), baselineFactory('mf')];
+  const ratingModels: HybridRatingModel[] = [baselineFactory('bias'), baselineFactory('mf'), ...(kv.get('knn') === '1' ? [baselineFactory('item_knn')] : [])];
   if (withMeta) {
     const options = parseMetaSpec(HYBRID_META_SPEC, context);
     ratingModels.push({ name: options.name, create: () => new MetaRecommender({ ...options, cache }) });

@@ -2,6 +2,7 @@ import type { RecommenderFactory } from '../recommender/recommender.js';
 import { TunedRecommender } from '../recommender/tuned-recommender.js';
 import { DampedBiasRecommender } from './damped-bias.js';
 import { GlobalMeanRecommender } from './global-mean.js';
+import { ItemKnnRecommender } from './item-knn.js';
 import { ItemMeanRecommender, PopularityRecommender } from './item-mean.js';
 import { MatrixFactorizationRecommender } from './matrix-factorization.js';
 import { UserMeanRecommender } from './user-mean.js';
@@ -13,7 +14,7 @@ export const BASELINE_NAMES = ['global_mean', 'item_mean', 'popularity', 'bias',
  * Every non-neural baseline: the defaults plus the held-out bars of a training run (`user_mean`)
  * and of the pipeline's check (`damped_bias`), selectable by name in `metarec-eval`.
  */
-export const ALL_BASELINE_NAMES = [...BASELINE_NAMES, 'user_mean', 'damped_bias'] as const;
+export const ALL_BASELINE_NAMES = [...BASELINE_NAMES, 'user_mean', 'damped_bias', 'item_knn'] as const;
 
 /** A non-neural baseline name. */
 export type BaselineName = (typeof ALL_BASELINE_NAMES)[number];
@@ -44,6 +45,8 @@ export function baselineFactory(name: BaselineName): RecommenderFactory {
       return { name, create: () => new DampedBiasRecommender() };
     case 'popularity':
       return { name, create: () => new PopularityRecommender() };
+    case 'item_knn':
+      return { name, create: () => new ItemKnnRecommender() };
     case 'bias':
       return {
         name,
