@@ -1,4 +1,6 @@
-import { createLogger } from '@metarec/runtime';
+import { Writable } from 'node:stream';
+
+import { createLogger, type Logger } from '@metarec/runtime';
 import { ServingService } from '@metarec/serving';
 import { buildTestServing, InMemoryFeatureReader, type TestServing } from '@metarec/serving/testing';
 import { InMemoryKafka } from '@metarec/streaming/testing';
@@ -10,10 +12,24 @@ import { buildApp } from './app.js';
 let t: TestServing;
 let accepting = true;
 let app: ReturnType<typeof buildApp>;
+const silent = createLogger({ name: 't', level: 'silent' });
+
+/** A logger whose JSON lines are kept for assertions. */
+function capturingLogger(): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done): void {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  const logger = createLogger({ name: 'serving-test', level: 'info', destination: stream });
+  return { logger, lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
 
 beforeAll(async () => {
   t = await buildTestServing();
-  app = buildApp({ service: t.service, registry: t.registry, accepting: () => accepting });
+  app = buildApp({ service: t.service, registry: t.registry, accepting: () => accepting, logger: silent });
 });
 
 afterAll(async () => {
@@ -107,10 +123,54 @@ describe('serving app', () => {
     expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
     accepting = true;
     const kafka = new InMemoryKafka();
-    const empty = new ServingService({ reader: new InMemoryFeatureReader(), producer: await kafka.createProducer(), logger: createLogger({ name: 't', level: 'silent' }), registry: new Registry() });
-    const bare = buildApp({ service: empty, registry: new Registry(), accepting: () => true });
+    const empty = new ServingService({ reader: new InMemoryFeatureReader(), producer: await kafka.createProducer(), logger: silent, registry: new Registry() });
+    const bare = buildApp({ service: empty, registry: new Registry(), accepting: () => true, logger: silent });
     expect((await bare.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ ready: false, modelVersion: null });
     expect((await bare.inject({ method: 'GET', url: '/v1/users/u/recommendations' })).statusCode).toBe(503);
     await bare.close();
+  });
+
+  it('logs every 5xx once with its code and route, never the payload, and gives a retry time when it knows one', async () => {
+    const { logger, lines } = capturingLogger();
+    const down = new ServingService({
+      reader: new InMemoryFeatureReader(),
+      producer: { send: () => Promise.reject(new Error('send to metarec.interactions failed: broker down')), close: async () => undefined },
+      logger: silent,
+      registry: new Registry(),
+      feedback: { cooldownMs: 3_000 },
+    });
+    const bare = buildApp({ service: down, registry: new Registry(), accepting: () => true, logger });
+    const event = { user_id: 'secret-user', item_id: 'i1', event_type: 'click', timestamp_ms: Date.now() };
+    const feedback = await bare.inject({ method: 'POST', url: '/v1/feedback', payload: event });
+    expect(feedback.statusCode).toBe(503);
+    expect(feedback.headers['retry-after']).toBe('3');
+    expect(feedback.body).not.toMatch(/metarec\.interactions|broker/);
+    const notReady = await bare.inject({ method: 'GET', url: '/v1/users/u/recommendations' });
+    expect(notReady.statusCode).toBe(503);
+    const logged = lines().filter((l) => l['msg'] === 'request failed');
+    expect(logged.map((l) => [l['code'], l['route'], l['status']])).toEqual([
+      ['SERVING_FEEDBACK_UNAVAILABLE', '/v1/feedback', 503],
+      ['SERVING_NOT_READY', '/v1/users/:userId/recommendations', 503],
+    ]);
+    expect(JSON.stringify(lines())).not.toContain('secret-user');
+    // A 4xx is the caller's problem: not logged.
+    await bare.inject({ method: 'GET', url: '/v1/users/u/recommendations?k=zero' });
+    expect(lines().filter((l) => l['msg'] === 'request failed')).toHaveLength(2);
+    await bare.close();
+  });
+
+  it('answers an unknown route with the documented error body', async () => {
+    const response = await app.inject({ method: 'GET', url: '/v1/nothing-here?x=1' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ code: 'SERVING_NOT_FOUND', message: 'no route GET /v1/nothing-here' });
+  });
+
+  it('takes k only as decimal digits', async () => {
+    for (const k of ['0x10', '1e1', '%2016', '16.0']) {
+      const response = await app.inject({ method: 'GET', url: `/v1/users/${t.world.warmUserIds[0]}/recommendations?k=${k}` });
+      expect(response.statusCode, k).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'SERVING_INPUT_INVALID', field: 'query.k' });
+    }
+    expect((await app.inject({ method: 'GET', url: `/v1/users/${t.world.warmUserIds[0]}/recommendations?k=16` })).statusCode).toBe(200);
   });
 });

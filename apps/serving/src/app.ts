@@ -1,9 +1,10 @@
+import type { Logger } from '@metarec/runtime';
 import { ID_MAX_LENGTH } from '@metarec/schemas';
 import { serverTimingHeader, type Recommendation, type ServingService } from '@metarec/serving';
 import { fastify, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 
-import { errorHandler, parseOr400 } from './errors.js';
+import { createErrorHandler, parseOr400, type ErrorBody } from './errors.js';
 import { ONBOARDING_RESPONSE, RECOMMENDATION_RESPONSE } from './response-schemas.js';
 import { DEFAULT_K, kQuerySchema, recommendBodySchema, userParamsSchema } from './request-schemas.js';
 
@@ -25,6 +26,8 @@ export interface ServingAppDeps {
   readonly accepting: () => boolean;
   /** Largest JSON body, bytes. @defaultValue 1 MiB */
   readonly bodyLimitBytes?: number;
+  /** Where 5xx responses are logged (once each, with their code). */
+  readonly logger: Logger;
 }
 
 /** The serving app's HTTP surface: routes translate HTTP to `ServingService` calls and back. Never listens. */
@@ -33,7 +36,10 @@ export function buildApp(deps: ServingAppDeps): FastifyInstance {
   // No per-request logging: at thousands of requests per second it would cost more than the ranking.
   // maxParamLength above the id limit, so a too-long id reaches the validator and gets a 400 naming `userId` (not fastify's bare 414).
   const app = fastify({ logger: false, bodyLimit: deps.bodyLimitBytes ?? 1_048_576, return503OnClosing: true, maxParamLength: 4 * ID_MAX_LENGTH });
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(createErrorHandler(deps.logger));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ code: 'SERVING_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0].slice(0, 200)}` } satisfies ErrorBody),
+  );
   app.addHook('onResponse', async (request, reply) => {
     service.metrics?.httpDuration.observe(
       { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },

@@ -23,6 +23,8 @@ export const servingConfigSchema = z.object({
   KAFKA_BROKERS: env.list('Kafka bootstrap brokers, host:port, comma-separated').default(['localhost:9092']),
   SERVING_CLIENT_ID: env.string('Kafka client id').default('metarec-serving'),
   TOPIC_INTERACTIONS: env.string('topic feedback events are produced to (ingest consumes it)').default('metarec.interactions'),
+  FEEDBACK_TIMEOUT_MS: env.int('a feedback event Kafka has not acknowledged within this is answered 503, ms', { min: 1 }).default(2_000),
+  FEEDBACK_COOLDOWN_MS: env.int('after a failed feedback send, feedback is refused at once (503, Retry-After) for this long, ms', { min: 0 }).default(5_000),
   REGISTRY_URL: env.url('registry base URL', ['http:', 'https:']).default('http://localhost:8081'),
   REGISTRY_TOKEN: env.string('bearer token for the registry, if reads are guarded').optional(),
   MODEL_NAME: env.string('registry model served').default('melu'),

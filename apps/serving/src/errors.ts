@@ -1,3 +1,4 @@
+import type { Logger } from '@metarec/runtime';
 import { ServingError, type ServingErrorCode } from '@metarec/serving';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodError } from 'zod';
@@ -39,26 +40,44 @@ export function parseOr400<T>(schema: { safeParse(value: unknown): { success: tr
   return result.data;
 }
 
-/** fastify `setErrorHandler`: codes through the table; fastify's own 4xx (bad JSON, media type) as 400 on `body`; the rest 500. */
-export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (error instanceof ServingError) {
-    const status = STATUS_OF[error.code];
-    if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
+/**
+ * fastify's error handler: codes through the table; fastify's own 4xx (bad JSON, media type) as 400
+ * on `body`; the rest 500. Every 5xx is logged once through `logger` (fastify's request logger is
+ * off on this hot path) with its code, route and method, never the request's payload. A 503 with a
+ * known retry time (`details.retryAfterMs`) carries a `Retry-After` header.
+ */
+export function createErrorHandler(logger: Logger): (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (error, request, reply) => {
+    const where = { route: request.routeOptions.url ?? 'unmatched', method: request.method };
+    if (error instanceof ServingError) {
+      const status = STATUS_OF[error.code];
+      if (status >= 500) {
+        logger.error({ ...where, status, code: error.code, reason: error.message, cause: causeOf(error) }, 'request failed');
+      }
+      const retryAfterMs = error.details['retryAfterMs'];
+      if (status === 503 && typeof retryAfterMs === 'number') {
+        reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+      }
+      const body: ErrorBody = {
+        code: error.code,
+        message: error.message,
+        ...(error.field === undefined ? {} : { field: error.field }),
+        ...(Object.keys(error.details).length === 0 ? {} : { details: error.details }),
+      };
+      return reply.code(status).send(body);
     }
-    const body: ErrorBody = {
-      code: error.code,
-      message: error.message,
-      ...(error.field === undefined ? {} : { field: error.field }),
-      ...(Object.keys(error.details).length === 0 ? {} : { details: error.details }),
-    };
-    return reply.code(status).send(body);
-  }
-  const statusCode = (error as FastifyError).statusCode;
-  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
-    const body: ErrorBody = { code: 'SERVING_INPUT_INVALID', message: error.message, field: 'body' };
-    return reply.code(400).send(body);
-  }
-  request.log.error({ err: error }, 'unexpected error');
-  return reply.code(500).send({ code: 'SERVING_INTERNAL', message: 'internal error' } satisfies ErrorBody);
+    const statusCode = (error as FastifyError).statusCode;
+    if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
+      const body: ErrorBody = { code: 'SERVING_INPUT_INVALID', message: error.message, field: 'body' };
+      return reply.code(400).send(body);
+    }
+    logger.error({ ...where, status: 500, code: 'SERVING_INTERNAL', err: error }, 'unexpected error');
+    return reply.code(500).send({ code: 'SERVING_INTERNAL', message: 'internal error' } satisfies ErrorBody);
+  };
+}
+
+/** The message of an error's cause, for the log line (not the response). */
+function causeOf(error: ServingError): string | undefined {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : undefined;
 }

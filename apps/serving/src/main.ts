@@ -88,6 +88,7 @@ const service = new ServingService({
     recentLimit: config.RECENT_LIMIT,
     scoreMemoEntries: config.SCORE_MEMO_ENTRIES,
   },
+  feedback: { sendTimeoutMs: config.FEEDBACK_TIMEOUT_MS, cooldownMs: config.FEEDBACK_COOLDOWN_MS },
 });
 
 let accepting = true;
@@ -123,7 +124,7 @@ if (config.MODEL_DIR !== undefined) {
     .catch((error: unknown) => logger.error({ err: error }, 'following the registry stopped; serving the loaded model without hot swaps'));
 }
 
-const app = buildApp({ service, registry, accepting: () => accepting });
+const app = buildApp({ service, registry, accepting: () => accepting, logger });
 await app.listen({ host: config.SERVING_HOST, port: config.SERVING_PORT });
 
 // Closing order (STYLE.md): readiness off, HTTP drain (503 to newcomers), stop following the

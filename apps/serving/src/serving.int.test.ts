@@ -231,6 +231,12 @@ describe.skipIf(!available)(`serving process ${available ? '' : `(skipped: ${ski
     expect(JSON.parse(message?.value?.toString() ?? '{}')).toMatchObject({ ...event, session_id: null, device: null });
   });
 
+  it('accepts feedback stamped up to the schema bound ahead (the broker refuses record timestamps over 1 h ahead)', async () => {
+    const event = { user_id: `ahead-${randomUUID()}`, item_id: world.dataset.items[0].item_id, event_type: 'click', timestamp_ms: Date.now() + 2 * 3_600_000 };
+    const accepted = await fetch(`${serving.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    expect(accepted.status).toBe(202);
+  });
+
   it('hot-swaps to a new version under concurrent requests with zero failures', async () => {
     await registerBundle(2);
     let stop = false;

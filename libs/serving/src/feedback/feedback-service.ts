@@ -2,7 +2,9 @@ import { encodeRecord, InteractionSchema, validateInteraction, type Interaction 
 import type { EventProducer } from '@metarec/streaming';
 
 import type { UserModelCache } from '../cache/user-model-cache.js';
-import { reasonOf, ServingError } from '../errors.js';
+import { withTimeout } from '../features/feature-reader.js';
+import { reasonOf, requireInt, ServingError } from '../errors.js';
+import type { Logger } from '@metarec/runtime';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
 import type { PendingInteractions } from './pending-interactions.js';
 
@@ -15,9 +17,21 @@ export interface FeedbackServiceOptions {
   readonly cache: UserModelCache;
   readonly pending: PendingInteractions;
   readonly metrics?: ServingMetrics;
-  /** Clock for the timestamp bounds of validation, epoch ms. @defaultValue `Date.now` */
+  /** Clock for the timestamp bounds of validation and the Kafka record timestamp, epoch ms. @defaultValue `Date.now` */
   readonly now?: () => number;
+  /** A send Kafka has not acknowledged within this is answered 503 (kafkajs alone retries for ~15 s). @defaultValue 2_000 */
+  readonly sendTimeoutMs?: number;
+  /**
+   * After a failed or timed-out send, further events are refused at once for this long (load is
+   * shed instead of piling up waiting sends); then one send probes the producer again. @defaultValue 5_000
+   */
+  readonly cooldownMs?: number;
+  /** Where the reason of a failed send goes (the response carries none: it would name brokers and topics). */
+  readonly logger?: Logger;
 }
+
+/** Defaults of {@link FeedbackServiceOptions}. */
+export const DEFAULT_FEEDBACK_OPTIONS = { sendTimeoutMs: 2_000, cooldownMs: 5_000 } as const;
 
 /** What an accepted event became. */
 export interface FeedbackReceipt {
@@ -36,14 +50,26 @@ export interface FeedbackReceipt {
  */
 export class FeedbackService {
   private readonly now: () => number;
+  private readonly sendTimeoutMs: number;
+  private readonly cooldownMs: number;
+  /** Epoch ms until which sends are refused without trying (the producer failed recently). */
+  private refuseUntilMs = 0;
 
+  /** @throws ServingError `SERVING_OPTIONS_INVALID` for a timeout below 1 ms or a negative cooldown. */
   constructor(private readonly options: FeedbackServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.sendTimeoutMs = options.sendTimeoutMs ?? DEFAULT_FEEDBACK_OPTIONS.sendTimeoutMs;
+    this.cooldownMs = options.cooldownMs ?? DEFAULT_FEEDBACK_OPTIONS.cooldownMs;
+    requireInt('sendTimeoutMs', this.sendTimeoutMs, 1);
+    requireInt('cooldownMs', this.cooldownMs, 0);
   }
 
   /**
    * @throws ServingError `SERVING_INPUT_INVALID` naming the first bad field (details.issues lists all);
-   * `SERVING_FEEDBACK_UNAVAILABLE` when Kafka did not acknowledge (nothing was applied; retry).
+   * `SERVING_FEEDBACK_UNAVAILABLE` when Kafka did not acknowledge within `sendTimeoutMs`, or a send
+   * failed less than `cooldownMs` ago (nothing was applied here; `details.retryAfterMs`). A send that
+   * timed out may still reach Kafka later; a retried rating is then a duplicate the user's support
+   * set collapses (one rating per item, the newest).
    */
   async submit(body: unknown): Promise<FeedbackReceipt> {
     const result = validateInteraction(body, { nowMs: this.now(), unknownFields: 'reject' });
@@ -57,14 +83,22 @@ export class FeedbackService {
       });
     }
     const event = result.record;
+    const now = this.now();
+    if (now < this.refuseUntilMs) {
+      this.options.metrics?.feedback.inc({ outcome: 'shed' });
+      throw unavailable(this.refuseUntilMs - now);
+    }
     let receipts;
     try {
-      receipts = await this.options.producer.send(this.options.topic, [
-        encodeRecord(InteractionSchema, event, { timestampMs: event.timestamp_ms }),
-      ]);
+      // The record's timestamp is the send time: the broker refuses record timestamps too far from
+      // its clock (log.message.timestamp.after.max.ms, 1 h by default) while the schema admits events
+      // up to 24 h ahead; the event time travels in the payload.
+      receipts = await withTimeout(this.options.producer.send(this.options.topic, [encodeRecord(InteractionSchema, event, { timestampMs: now })]), this.sendTimeoutMs, 'feedback send');
     } catch (error) {
+      this.refuseUntilMs = this.now() + this.cooldownMs;
       this.options.metrics?.feedback.inc({ outcome: 'unavailable' });
-      throw new ServingError('SERVING_FEEDBACK_UNAVAILABLE', `feedback not recorded: ${reasonOf(error)}`, { cause: error });
+      this.options.logger?.warn({ reason: reasonOf(error), cooldownMs: this.cooldownMs }, 'feedback send failed: refusing feedback during the cooldown');
+      throw unavailable(this.cooldownMs, error);
     }
     this.options.pending.add(event);
     this.options.cache.invalidate(event.user_id);
@@ -72,4 +106,11 @@ export class FeedbackService {
     const receipt = receipts[0];
     return { event, partition: receipt?.partition ?? -1, offset: receipt?.baseOffset.toString() ?? '' };
   }
+}
+
+function unavailable(retryAfterMs: number, cause?: unknown): ServingError {
+  return new ServingError('SERVING_FEEDBACK_UNAVAILABLE', 'feedback not recorded: the event log is unavailable, retry later', {
+    ...(cause === undefined ? {} : { cause }),
+    details: { retryAfterMs },
+  });
 }

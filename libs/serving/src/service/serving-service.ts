@@ -8,7 +8,7 @@ import { ItemProfileCache, type ItemProfileCacheOptions } from '../cache/item-pr
 import { UserModelCache, type UserModelCacheOptions } from '../cache/user-model-cache.js';
 import { CandidateGenerator, type CandidateGeneratorOptions } from '../candidates/candidate-generator.js';
 import type { FeatureReader } from '../features/feature-reader.js';
-import { FeedbackService } from '../feedback/feedback-service.js';
+import { FeedbackService, type FeedbackServiceOptions } from '../feedback/feedback-service.js';
 import { PendingInteractions, type PendingInteractionsOptions } from '../feedback/pending-interactions.js';
 import { ServingMetrics } from '../metrics/serving-metrics.js';
 import { ModelHolder } from '../model/model-holder.js';
@@ -36,6 +36,7 @@ export interface ServingServiceOptions {
   readonly pending?: PendingInteractionsOptions;
   readonly recommender?: Tuning<RecommenderOptions, 'holder' | 'reader' | 'candidates' | 'items' | 'cache' | 'gate' | 'pending' | 'logger' | 'metrics'>;
   readonly onboarding?: Tuning<OnboardingRankerOptions, 'holder' | 'candidates' | 'items' | 'recommender' | 'metrics'>;
+  readonly feedback?: Pick<FeedbackServiceOptions, 'sendTimeoutMs' | 'cooldownMs'>;
 }
 
 /**
@@ -85,6 +86,8 @@ export class ServingService {
     });
     this.onboarding = new OnboardingRanker({ ...options.onboarding, holder: this.holder, candidates, items, recommender: this.recommender, ...metrics });
     this.feedback = new FeedbackService({
+      ...options.feedback,
+      logger: options.logger,
       producer: options.producer,
       topic: options.interactionsTopic ?? 'metarec.interactions',
       cache: this.cache,
