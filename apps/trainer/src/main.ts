@@ -106,7 +106,7 @@ async function runCommand(options: RunCommandOptions): Promise<void> {
   const redis = await connect();
   const pool = new ComputePool({ threads: 1, ...(backend ? { backend } : {}) });
   const bar = progressBar(options.progress);
-  const coordinator = new Coordinator({ connection: redis, store: new RunStore({ redis }), pool, logger, gitCommit: gitCommit(), onStatus: bar.onStatus });
+  const coordinator = new Coordinator({ connection: redis, store: new RunStore({ redis }), pool, logger, gitCommit: gitCommit(), onStatus: bar.onStatus, lease: RESUME_LEASE });
   const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS, logger });
   shutdown
     .add('coordinator', () => coordinator.close())
@@ -226,7 +226,7 @@ async function workerCommand(options: { concurrency: number; runs: boolean; name
   let runHandlerParts: { coordinator: Coordinator; pool: ComputePool } | null = null;
   if (options.runs) {
     const validationPool = new ComputePool({ threads: 1, ...(backend ? { backend } : {}) });
-    runHandlerParts = { pool: validationPool, coordinator: new Coordinator({ connection: redis, store, pool: validationPool, logger, gitCommit: gitCommit() }) };
+    runHandlerParts = { pool: validationPool, coordinator: new Coordinator({ connection: redis, store, pool: validationPool, logger, gitCommit: gitCommit(), lease: RESUME_LEASE }) };
   }
   const worker = new TrainingWorker({
     connection: redis,
@@ -277,6 +277,12 @@ async function withScheduler<T>(fn: (scheduler: RunScheduler) => Promise<T>): Pr
     await redis.quit();
   }
 }
+
+/**
+ * A run id is leased by its coordinator for 15 s at a time; a resume (or a retried run job) waits out
+ * a killed holder's lease, and a second live coordinator of the same run fails after the wait.
+ */
+const RESUME_LEASE = { ttlMs: 15_000, waitMs: 20_000 } as const;
 
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -15,10 +15,12 @@
  * - `TRAIN_COMPUTE_FAILED`: the compute thread died or reported an error.
  * - `TRAIN_RUN_NOT_FOUND`: no status is stored for the run id.
  * - `TRAIN_CLOSED`: the object was closed.
+ * - `TRAIN_RUN_LEASED`: another coordinator holds the run id's lease, or this one lost it.
  * - `TRAIN_TUNE_EXISTS`: a search of this spec has state already (resume it, or change the spec).
  */
 export type TrainingErrorCode =
   | 'TRAIN_SPEC_INVALID'
+  | 'TRAIN_RUN_LEASED'
   | 'TRAIN_OPTIONS_INVALID'
   | 'TRAIN_PAYLOAD_INVALID'
   | 'TRAIN_PAYLOAD_TOO_LARGE'

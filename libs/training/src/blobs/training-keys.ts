@@ -27,6 +27,8 @@ export const trainingKeys = {
   spec: (runId: string): string => `${TRAINING_KEY_PREFIX}:${runId}:spec`,
   /** The run's status JSON (progress), read by `trainer status`. */
   status: (runId: string): string => `${TRAINING_KEY_PREFIX}:${runId}:status`,
+  /** The coordinator lease of a run (a fencing token; see `RunLease`). */
+  lease: (runId: string): string => `${TRAINING_KEY_PREFIX}:${runId}:lease`,
   /** A search's state JSON (every trial's parameters, rung results, status), written by its coordinator only. */
   tuneState: (tuneId: string): string => `${TRAINING_KEY_PREFIX}:tune:${tuneId}:state`,
   /** The run spec a trial trains (its sampled parameters set), read by workers. */

@@ -31,6 +31,7 @@ import type { RunSpec } from '../spec/run-spec.js';
 import type { RunStatus } from '../status/run-status.js';
 import { traced, wallMs, type TraceSink } from '../trace/step-trace.js';
 import type { TrainingLogger } from '../worker/training-worker.js';
+import { RunLease } from './run-lease.js';
 import { awaitShards, shardJobId } from './shard-barrier.js';
 import { liveWorkerSlots } from '../worker/worker-presence.js';
 import { aggregateShards, planShards, planShardsEvenly, shardCountFor } from './shard-plan.js';
@@ -56,6 +57,8 @@ export interface CoordinatorOptions {
   readonly now?: () => number;
   /** Receives timing spans of every step (`coord.*`), for profiling. @defaultValue undefined (none) */
   readonly trace?: TraceSink;
+  /** The run-id lease (`RunLease`): its TTL, and how long a run waits for another holder's lease before failing. @defaultValue { ttlMs: 15_000, waitMs: 0 } */
+  readonly lease?: { readonly ttlMs?: number; readonly waitMs?: number };
 }
 
 /** Defaults of {@link CoordinatorOptions}. */
@@ -128,12 +131,29 @@ export class Coordinator {
    * Runs (or resumes) a run to its end and writes the model and lineage: meta-learning's
    * `runMetaTraining` with this coordinator's sharded executor, checkpoints and status, then
    * `finishRun`.
-   * @throws TrainingError `TRAIN_SHARD_FAILED` (with the shard's reason), `TRAIN_SPEC_INVALID`
+   * The run id is leased for the whole run (`RunLease`): a second coordinator of it fails at once.
+   * @throws TrainingError `TRAIN_RUN_LEASED` (another coordinator runs it, or this one lost the lease), `TRAIN_SHARD_FAILED` (with the shard's reason), `TRAIN_SPEC_INVALID`
    * (checkpoint of another spec), `TRAIN_DATA_VERSION_MISMATCH`, `TRAIN_CHECKPOINT_CORRUPT`; meta-learning's `ML_*`.
    */
   async run(spec: RunSpec, options: RunOptions = {}): Promise<RunResult> {
     const now = this.o.now ?? Date.now;
     const runId = options.runId ?? newRunId(now());
+    // Before anything is written: a second coordinator of the same run fails here and leaves the first one's status alone.
+    const lease = await RunLease.acquire(this.o.connection, runId, {
+      ...this.o.lease,
+      onWait: (heldForMs) => this.o.logger.info({ runId, heldForMs }, 'run lease held by another coordinator (or a killed one): waiting for it'),
+      onLost: (reason) => this.o.logger.error({ runId, reason }, 'run lease lost: stopping at the next step'),
+      onRenewFailed: (reason) => this.o.logger.warn({ runId, reason }, 'run lease renewal failed (Redis unreachable); retrying'),
+    });
+    try {
+      return await this.runLeased(spec, options, runId, lease);
+    } finally {
+      await lease.release().catch((e: unknown) => this.o.logger.warn({ runId, err: String(e) }, 'releasing the run lease failed; it lapses by itself'));
+    }
+  }
+
+  private async runLeased(spec: RunSpec, options: RunOptions, runId: string, lease: RunLease): Promise<RunResult> {
+    const now = this.o.now ?? Date.now;
     const startedAtMs = now();
     let step = 0;
     try {
@@ -170,6 +190,7 @@ export class Coordinator {
           onCheckpoint: (st) =>
             traced(trace, 'coord.checkpoint', { runId, step: st.step }, () => writer.write({ ...st, runId, dataVersion: taskSet.dataVersion, specHash: hash })),
           onProgress: async (p) => {
+            lease.assertHeld();
             step = p.step;
             const statusStartMs = trace === undefined ? 0 : wallMs();
             const elapsed = (now() - sessionStart.ms) / 1000;
@@ -201,6 +222,7 @@ export class Coordinator {
       }
       await writer.settle();
       await this.cleanup;
+      lease.assertHeld();
       return await finishRun({ spec, runId, model, taskSet, trained, startedAtMs, gitCommit: this.o.gitCommit, store: this.o.store, logger: this.o.logger, now });
     } catch (error) {
       const code = errorCodeOf(error) ?? 'TRAIN_UNKNOWN';

@@ -130,6 +130,19 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
     expect(full.lineage.evaluation?.network?.ndcg10).toEqual(expect.any(Number));
   });
 
+  it('refuses a second coordinator of a running run id and leaves the first one to finish', async () => {
+    h = new TrainingHarness(redis.url);
+    h.worker();
+    const s = spec({ maxSteps: 4 });
+    let running!: () => void;
+    const started = new Promise<void>((resolve) => (running = resolve));
+    const first = h.coordinator({ onStatus: (st) => st.status === 'running' && running() }).run(s, { runId: 'dup' });
+    await started;
+    await expect(h.coordinator().run(s, { runId: 'dup' })).rejects.toMatchObject({ code: 'TRAIN_RUN_LEASED' });
+    const result = await first;
+    expect(result.steps).toBe(4);
+  });
+
   it('survives a Redis restart mid-run and reaches the uninterrupted parameters', async () => {
     h = new TrainingHarness(redis.url);
     h.worker();
