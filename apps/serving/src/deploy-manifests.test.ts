@@ -48,6 +48,8 @@ const podOf = (doc: Doc): PodSpec =>
     ? ((doc.spec as { jobTemplate: { spec: { template: { spec: PodSpec } } } }).jobTemplate.spec.template.spec)
     : ((doc.spec as { template: { spec: PodSpec } }).template.spec);
 const workloads = [...byKind('Deployment'), ...byKind('CronJob')];
+/** The keys of the out-of-band Secret `metarec-secrets`, as deploy/k8s/README.md lists them. */
+const SECRET_KEYS = /Keys \(every one[^:]*\):\s*([A-Z_, \n]+)\./.exec(readFileSync(path.join(K8S, 'README.md'), 'utf8'))?.[1]?.split(/[,\s]+/).filter(Boolean) ?? [];
 
 /** Route paths each probed app serves, read from its source (apps cannot import apps). */
 function routesOf(app: string): Set<string> {
@@ -73,7 +75,7 @@ describe('deploy/k8s manifests', () => {
   });
 
   it('has the serving Deployment, Service, HPA and PDB, the ingest and trainer-worker Deployments and the coordinator CronJob', () => {
-    for (const [kind, name] of [['Deployment', 'serving'], ['Service', 'serving'], ['HorizontalPodAutoscaler', 'serving'], ['PodDisruptionBudget', 'serving'], ['Deployment', 'ingest'], ['Deployment', 'trainer-worker'], ['CronJob', 'trainer-coordinator'], ['Deployment', 'registry'], ['ConfigMap', 'metarec-config'], ['Secret', 'metarec-secrets']]) {
+    for (const [kind, name] of [['Deployment', 'serving'], ['Service', 'serving'], ['HorizontalPodAutoscaler', 'serving'], ['PodDisruptionBudget', 'serving'], ['Deployment', 'ingest'], ['Deployment', 'trainer-worker'], ['CronJob', 'trainer-coordinator'], ['Deployment', 'registry'], ['ConfigMap', 'metarec-config']]) {
       expect(find(kind, name), `${kind}/${name}`).toBeDefined();
     }
   });
@@ -95,6 +97,12 @@ describe('deploy/k8s manifests', () => {
         expect(minAvailable).toBeLessThan((find('HorizontalPodAutoscaler', target.metadata?.name ?? '')?.spec as { minReplicas?: number } | undefined)?.minReplicas ?? (target.spec as { replicas: number }).replicas);
       }
     }
+  });
+
+  it('ships no Secret (no placeholder credentials to deploy as is); the README lists every key the workloads read', () => {
+    expect(byKind('Secret')).toEqual([]);
+    const referenced = new Set(workloads.flatMap((w) => podOf(w).containers.flatMap((c) => (c.env ?? []).flatMap((v) => (v.valueFrom?.secretKeyRef ? [v.valueFrom.secretKeyRef.key] : [])))));
+    expect([...referenced].sort()).toEqual([...SECRET_KEYS].sort());
   });
 
   it('every container runs as non-root with requests, and references ConfigMaps, Secrets and claims that exist', () => {
@@ -121,7 +129,9 @@ describe('deploy/k8s manifests', () => {
         for (const variable of container.env ?? []) {
           const ref = variable.valueFrom?.secretKeyRef;
           if (ref !== undefined) {
-            expect(find('Secret', ref.name)?.stringData?.[ref.key], `${container.name} ${variable.name}`).toBeDefined();
+            // The Secret is created out of band (deploy/k8s/README.md lists its keys): no credentials ship.
+            expect(ref.name, `${container.name} ${variable.name}`).toBe('metarec-secrets');
+            expect(SECRET_KEYS, `${container.name} ${variable.name}`).toContain(ref.key);
           }
         }
       }

@@ -20,6 +20,14 @@ describe('createTokenVerifier', () => {
   it('refuses malformed, short and duplicate entries', () => {
     expect(() => createTokenVerifier(['no-colon'])).toThrow(/principal:token/);
     expect(() => createTokenVerifier(['bob:short'])).toThrow(/shorter than 16/);
-    expect(() => createTokenVerifier(['bob:aaaaaaaaaaaaaaaa', 'bob:bbbbbbbbbbbbbbbb'])).toThrow(/duplicate/);
+    expect(() => createTokenVerifier(['bob:bob-secret-0123456789ab', 'bob:bob-secret-ba9876543210'])).toThrow(/duplicate/);
+  });
+
+  it('refuses placeholder tokens, the shipped example values included, and one token shared by two principals', () => {
+    expect(() => createTokenVerifier(['trainer:CHANGE_ME_AT_LEAST_24_CHARS', 'ops:CHANGE_ME_AT_LEAST_24_CHARS'])).toThrow(/placeholder/);
+    for (const token of ['changeme-changeme-1234', 'replace-me-with-a-secret', 'aaaaaaaaaaaaaaaaaaaa', 'example-token-123456789']) {
+      expect(() => createTokenVerifier([`bob:${token}`]), token).toThrow(expect.objectContaining({ code: 'REG_OPTIONS_INVALID' }));
+    }
+    expect(() => createTokenVerifier(['trainer:shared-secret-0123456789', 'ops:shared-secret-0123456789'])).toThrow(/"trainer" and "ops" share one token/);
   });
 });

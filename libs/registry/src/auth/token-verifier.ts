@@ -15,6 +15,17 @@ const PRINCIPAL = /^[a-zA-Z0-9._@-]{1,64}$/;
 /** Shortest accepted token: 16 characters, so a typo'd config never leaves a guessable secret. */
 export const MIN_TOKEN_LENGTH = 16;
 
+/**
+ * Token values that are placeholders, never secrets: shipped examples (`CHANGE_ME…`), the usual
+ * stand-ins, and a single character repeated. A registry configured with one refuses to start.
+ */
+const PLACEHOLDER = /change[_-]?me|changeit|placeholder|replace[_-]?me|example|your[_-]?token|^(.)\1*$/i;
+
+/** True for a token value that is a placeholder (see {@link PLACEHOLDER}). */
+export function isPlaceholderToken(token: string): boolean {
+  return PLACEHOLDER.test(token);
+}
+
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
@@ -25,7 +36,9 @@ function digest(value: string): Buffer {
  * and every configured token is compared on every call, so response time reveals neither
  * a token's prefix nor which principal matched.
  *
- * @throws RegistryError (`REG_OPTIONS_INVALID`, field `tokens`) on a malformed entry, a short token or a duplicate principal.
+ * @throws RegistryError (`REG_OPTIONS_INVALID`, field `tokens`) on a malformed entry, a short token, a
+ * placeholder token (`CHANGE_ME…`), a duplicate principal, or one token given to two principals
+ * (writes would be attributed to whichever is listed first).
  */
 export function createTokenVerifier(entries: readonly string[]): TokenVerifier {
   const tokens: { principal: string; digest: Buffer }[] = [];
@@ -39,10 +52,18 @@ export function createTokenVerifier(entries: readonly string[]): TokenVerifier {
     if (token.length < MIN_TOKEN_LENGTH) {
       throw new RegistryError('REG_OPTIONS_INVALID', `token of "${principal}" is shorter than ${MIN_TOKEN_LENGTH} characters`, { field: 'tokens' });
     }
+    if (isPlaceholderToken(token)) {
+      throw new RegistryError('REG_OPTIONS_INVALID', `token of "${principal}" is a placeholder value: create a real secret (see deploy/k8s/README.md)`, { field: 'tokens' });
+    }
     if (tokens.some((t) => t.principal === principal)) {
       throw new RegistryError('REG_OPTIONS_INVALID', `duplicate principal "${principal}"`, { field: 'tokens' });
     }
-    tokens.push({ principal, digest: digest(token) });
+    const d = digest(token);
+    const twin = tokens.find((t) => t.digest.equals(d));
+    if (twin !== undefined) {
+      throw new RegistryError('REG_OPTIONS_INVALID', `principals "${twin.principal}" and "${principal}" share one token: give each its own`, { field: 'tokens' });
+    }
+    tokens.push({ principal, digest: d });
   }
   return {
     check(header) {
