@@ -4,6 +4,7 @@ import type { ItemProfileCache } from '../cache/item-profile-cache.js';
 import type { CandidateGenerator } from '../candidates/candidate-generator.js';
 import { requireInt, ServingError } from '../errors.js';
 import { mergeOptions } from '@metarec/runtime';
+import { publicReasons } from '../recommend/public-reasons.js';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
 import type { ModelHolder } from '../model/model-holder.js';
 import type { ServingModel } from '../model/serving-model.js';
@@ -102,7 +103,7 @@ export class OnboardingRanker {
       ranked.sort((a, b) => b.evidence - a.evidence);
       this.o.recommender.report(degraded, userId);
       this.o.metrics?.recommendations.inc({ path: 'cold', endpoint: 'onboarding' });
-      return { userId, modelVersion: model.version, items: ranked.slice(0, k), degraded };
+      return { userId, modelVersion: model.version, items: ranked.slice(0, k), degraded: publicReasons(degraded) };
     } finally {
       lease.release();
     }

@@ -83,6 +83,8 @@ describe('Recommender', () => {
       expect(result.path).toBe('cold');
       expect(result.items.length).toBe(10);
       expect(result.degraded.some((r) => r.startsWith('user context unavailable'))).toBe(true);
+      // The client's error text (hosts, ports) is logged, never returned.
+      expect(result.degraded.join(' ')).not.toMatch(/ECONNREFUSED|6380/);
     } finally {
       t.reader.failWith = null;
     }

@@ -19,6 +19,7 @@ import { effectiveAdaptation } from '../adaptation/effective-adaptation.js';
 import { encodeUser, supportRows } from './encode-request.js';
 import { CandidateScorer, type ScoringInput } from './candidate-scorer.js';
 import { listOrder, listRatings } from './list-order.js';
+import { publicReasons } from './public-reasons.js';
 import { topK, type ScoredItem } from './rank.js';
 import { RequestTimer, type StageTimings } from './request-timings.js';
 import { supportSet } from './support-set.js';
@@ -88,7 +89,7 @@ export interface Recommendation {
   readonly candidateCount: number;
   /** Ratings the user model was adapted on. */
   readonly supportCount: number;
-  /** Why the answer may be worse than usual (a dependency failed); empty normally. */
+  /** Why the answer may be worse than usual (a dependency failed; no client error text: that is logged); empty normally. */
   readonly degraded: readonly string[];
   /** Time per stage of this request, ms (for the `Server-Timing` header and the stage histogram; not part of the JSON body). */
   readonly timings: StageTimings;
@@ -246,7 +247,7 @@ export class Recommender {
         items,
         candidateCount: ids.length,
         supportCount: path === 'cold' ? 0 : support.ratings.length,
-        degraded,
+        degraded: publicReasons(degraded),
         timings: timer.ms,
       };
     } finally {
