@@ -173,4 +173,11 @@ describe('serving app', () => {
     }
     expect((await app.inject({ method: 'GET', url: `/v1/users/${t.world.warmUserIds[0]}/recommendations?k=16` })).statusCode).toBe(200);
   });
+
+  it('adds readiness details (a fallback to an earlier version) to /readyz', async () => {
+    const fallback = { wanted: 2, serving: 1, reason: 'melu v2 refused: weights.bin sha256 mismatch' };
+    const withDetails = buildApp({ service: t.service, registry: new Registry(), accepting: () => true, logger: silent, readinessDetails: () => ({ fallback }) });
+    expect((await withDetails.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ ready: true, modelVersion: 1, fallback });
+    await withDetails.close();
+  });
 });

@@ -28,6 +28,8 @@ export interface ServingAppDeps {
   readonly bodyLimitBytes?: number;
   /** Where 5xx responses are logged (once each, with their code). */
   readonly logger: Logger;
+  /** Extra `/readyz` fields, e.g. `fallback` while an earlier version serves because the alias's bundle was refused. */
+  readonly readinessDetails?: () => Record<string, unknown>;
 }
 
 /** The serving app's HTTP surface: routes translate HTTP to `ServingService` calls and back. Never listens. */
@@ -50,7 +52,7 @@ export function buildApp(deps: ServingAppDeps): FastifyInstance {
   app.get(ROUTES.healthz, async () => ({ status: 'ok' }));
   app.get(ROUTES.readyz, async (_request, reply) => {
     const ready = deps.accepting() && service.ready;
-    return reply.code(ready ? 200 : 503).send({ ready, modelVersion: service.modelVersion });
+    return reply.code(ready ? 200 : 503).send({ ready, modelVersion: service.modelVersion, ...deps.readinessDetails?.() });
   });
   app.get(ROUTES.metrics, async (_request, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()));
 

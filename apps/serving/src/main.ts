@@ -93,6 +93,7 @@ const service = new ServingService({
 
 let accepting = true;
 const follow = new AbortController();
+let readinessDetails: () => Record<string, unknown> = () => ({});
 if (config.MODEL_DIR !== undefined) {
   service.install(await loadServingModel(config.MODEL_DIR, 0));
   logger.info({ dir: config.MODEL_DIR }, 'serving a local model directory (no registry)');
@@ -107,12 +108,15 @@ if (config.MODEL_DIR !== undefined) {
     logger,
     onSwap: service.onSwap,
     onRefused: () => service.metrics?.modelSwaps.inc({ outcome: 'refused' }),
+    onFallback: (fallback) => service.metrics?.modelFallbackFrom.set(fallback?.wanted ?? 0),
   });
+  readinessDetails = () => (updater.fallback === null ? {} : { fallback: updater.fallback });
   // First load in the background: /readyz stays 503 until it succeeds, /healthz is 200 meanwhile.
   const firstLoad = async (): Promise<void> => {
     while (!follow.signal.aborted && !service.ready) {
       try {
-        await updater.loadRef(config.MODEL_ALIAS);
+        // A corrupt bundle behind the alias must not keep a new pod unready: the newest earlier version that verifies serves meanwhile.
+        await updater.loadWithFallback(config.MODEL_ALIAS);
       } catch (error) {
         logger.warn({ err: error, retryMs: config.REGISTRY_RETRY_MS }, 'no model loaded yet; retrying');
         await new Promise((resolve) => setTimeout(resolve, config.REGISTRY_RETRY_MS));
@@ -124,7 +128,7 @@ if (config.MODEL_DIR !== undefined) {
     .catch((error: unknown) => logger.error({ err: error }, 'following the registry stopped; serving the loaded model without hot swaps'));
 }
 
-const app = buildApp({ service, registry, accepting: () => accepting, logger });
+const app = buildApp({ service, registry, accepting: () => accepting, logger, readinessDetails: () => readinessDetails() });
 await app.listen({ host: config.SERVING_HOST, port: config.SERVING_PORT });
 
 // Closing order (STYLE.md): readiness off, HTTP drain (503 to newcomers), stop following the

@@ -27,6 +27,8 @@ export class ServingMetrics {
   readonly degraded: Counter<'source'>;
   readonly modelVersion: Gauge;
   readonly modelSwaps: Counter<'outcome'>;
+  /** The version the alias names while the pod serves an earlier one because that bundle was refused; 0 otherwise. */
+  readonly modelFallbackFrom: Gauge;
   readonly feedback: Counter<'outcome'>;
   readonly liveTensors: Gauge;
   readonly stageDuration: Histogram<'stage'>;
@@ -48,6 +50,11 @@ export class ServingMetrics {
     this.adaptationRefused = new Counter({ name: 'metarec_serving_adaptation_refused_total', help: 'Adaptations refused by the per-process bound (served from the prior)', labelNames: ['refusal'], registers });
     this.degraded = new Counter({ name: 'metarec_serving_degraded_total', help: 'Responses served degraded, by failing dependency', labelNames: ['source'], registers });
     this.modelVersion = new Gauge({ name: 'metarec_serving_model_version', help: 'Registry version of the serving model (0: none loaded)', registers });
+    this.modelFallbackFrom = new Gauge({
+      name: 'metarec_serving_model_fallback_from_version',
+      help: 'Version the alias names while an earlier one serves because its bundle was refused (0: serving what the alias names)',
+      registers,
+    });
     this.modelSwaps = new Counter({ name: 'metarec_serving_model_loads_total', help: 'Bundle loads by outcome (loaded, refused)', labelNames: ['outcome'], registers });
     this.feedback = new Counter({ name: 'metarec_serving_feedback_total', help: 'Feedback events by outcome (accepted, invalid, unavailable, shed: refused during the cooldown after a failed send)', labelNames: ['outcome'], registers });
     this.stageDuration = new Histogram({

@@ -84,4 +84,30 @@ describe('ModelUpdater', () => {
     expect(holder.model?.version).toBe(3);
     holder.close();
   });
+
+  it('brings a new pod up on the newest earlier version that verifies when the alias names a corrupt bundle, and says so until a good version arrives', async () => {
+    const holder = new ModelHolder<ServingModel>();
+    const seen: Array<number | null> = [];
+    const u = new ModelUpdater({
+      holder,
+      source,
+      modelName: 'melu',
+      cacheDir: path.join(root, 'cache'),
+      readableFingerprints: new Set([InteractionSchema.fingerprint]),
+      logger: createLogger({ name: 'test', level: 'silent' }),
+      onFallback: (f) => seen.push(f === null ? null : f.wanted),
+    });
+    source.move('production', 2);
+    expect(await u.loadWithFallback('production')).toMatchObject({ status: 'loaded', version: 1 });
+    expect(holder.model?.version).toBe(1);
+    expect(u.fallback).toMatchObject({ wanted: 2, serving: 1, reason: expect.stringMatching(/refused|sha256|checksum/i) });
+    // A serving pod keeps its model: no fallback once something serves.
+    await expect(u.loadWithFallback('production')).rejects.toMatchObject({ code: 'SERVING_BUNDLE_REFUSED' });
+    expect(holder.model?.version).toBe(1);
+    source.move('production', 3);
+    expect(await u.loadWithFallback('production')).toMatchObject({ status: 'loaded', version: 3 });
+    expect(u.fallback).toBeNull();
+    expect(seen).toEqual([2, null]);
+    holder.close();
+  });
 });

@@ -29,7 +29,22 @@ export interface ModelUpdaterOptions {
   readonly onRefused?: (error: ServingError) => void;
   /** Turns a verified bundle directory into a model. @defaultValue `loadServingModel` */
   readonly load?: (dir: string, version: number) => Promise<ServingModel>;
+  /** Called when a pod serves an earlier version because the wanted one was refused (metrics). @defaultValue none */
+  readonly onFallback?: (fallback: ModelFallback | null) => void;
 }
+
+/** A pod serving an earlier version than its alias names, because that bundle was refused. */
+export interface ModelFallback {
+  /** The version the alias names (refused). */
+  readonly wanted: number;
+  /** The version serving instead. */
+  readonly serving: number;
+  /** Why `wanted` was refused. */
+  readonly reason: string;
+}
+
+/** Earlier versions a pod tries, newest first, when the alias's bundle is refused and nothing serves yet. @defaultValue 5 */
+export const DEFAULT_MAX_FALLBACKS = 5;
 
 /** Outcome of one load. */
 export type LoadOutcome =
@@ -47,6 +62,7 @@ export class ModelUpdater {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly load: (dir: string, version: number) => Promise<ServingModel>;
   private attempt = 0;
+  private current: ModelFallback | null = null;
 
   constructor(private readonly options: ModelUpdaterOptions) {
     this.load = options.load ?? loadServingModel;
@@ -60,6 +76,46 @@ export class ModelUpdater {
     const run = this.chain.then(() => this.loadNow(ref));
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /** The fallback in effect (readiness details), or null when the serving version is the one asked for. */
+  get fallback(): ModelFallback | null {
+    return this.current;
+  }
+
+  /**
+   * {@link loadRef}, and when nothing serves yet and `ref`'s bundle is refused (a corrupt version
+   * behind the alias would otherwise keep a new pod unready forever), the newest earlier version
+   * that verifies, at most `maxFallbacks` tried; {@link fallback} then says so until a later load
+   * of the asked-for version succeeds. A pod that serves keeps its model instead (`loadRef`).
+   * @throws ServingError `SERVING_BUNDLE_REFUSED` when neither `ref` nor any earlier version tried loads.
+   */
+  async loadWithFallback(ref: string, maxFallbacks = DEFAULT_MAX_FALLBACKS): Promise<LoadOutcome> {
+    try {
+      return await this.loadRef(ref);
+    } catch (error) {
+      if (this.options.holder.model !== null || !(error instanceof ServingError) || error.code !== 'SERVING_BUNDLE_REFUSED') {
+        throw error;
+      }
+      const wanted = await this.options.source.resolveManifest(this.options.modelName, ref).then(
+        (m) => m.version,
+        () => null,
+      );
+      if (wanted === null) {
+        throw error;
+      }
+      for (let version = wanted - 1; version >= Math.max(1, wanted - maxFallbacks); version--) {
+        try {
+          const outcome = await this.loadRef(String(version));
+          this.setFallback({ wanted, serving: version, reason: error.message });
+          this.options.logger.warn({ model: this.options.modelName, wanted, serving: version, reason: error.message }, 'the alias names a refused bundle: serving the newest earlier version that verifies');
+          return outcome;
+        } catch (earlier) {
+          this.options.logger.warn({ model: this.options.modelName, version, code: (earlier as { code?: unknown }).code }, 'earlier version refused too');
+        }
+      }
+      throw error;
+    }
   }
 
   /**
@@ -115,10 +171,18 @@ export class ModelUpdater {
       await rm(dir, { recursive: true, force: true });
     }
     const previousVersion = o.holder.swap(model);
+    this.setFallback(null);
     const loadMs = performance.now() - started;
     // trainedAdaptation: what request-time adaptation uses unless ADAPT_* override it.
     o.logger.info({ model: o.modelName, version, previousVersion, loadMs: Math.round(loadMs), trainedAdaptation: model.trainedAdaptation }, 'model swapped in');
     o.onSwap?.(model, previousVersion);
     return { status: 'loaded', version, previousVersion, loadMs };
+  }
+
+  private setFallback(fallback: ModelFallback | null): void {
+    if (this.current !== fallback) {
+      this.current = fallback;
+      this.options.onFallback?.(fallback);
+    }
   }
 }
