@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 
 import { createLogger, type Logger } from '@metarec/runtime';
 import { ServingService } from '@metarec/serving';
-import { buildTestServing, InMemoryFeatureReader, type TestServing } from '@metarec/serving/testing';
+import { buildTestServing, InMemoryFeatureReader, TEST_FEEDBACK_AUTHORIZATION, TEST_FEEDBACK_TOKEN, type TestServing } from '@metarec/serving/testing';
 import { InMemoryKafka } from '@metarec/streaming/testing';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +54,7 @@ describe('serving app', () => {
     for (const stage of ['user', 'candidates', 'profiles', 'adapt', 'score', 'rank', 'handler']) {
       expect(header).toMatch(new RegExp(`(^|, )${stage};dur=\\d+\\.\\d{3}`));
     }
-    expect(Object.keys(response.json<Record<string, unknown>>()).sort()).toEqual(['candidateCount', 'degraded', 'items', 'modelVersion', 'path', 'supportCount', 'userId']);
+    expect(Object.keys(response.json<Record<string, unknown>>()).sort()).toEqual(['candidateCount', 'degraded', 'feedbackToken', 'items', 'modelVersion', 'path', 'supportCount', 'userId']);
   });
 
   it('takes context in the POST form and defaults k to 20', async () => {
@@ -78,13 +78,13 @@ describe('serving app', () => {
     ['POST', '/v1/feedback', { user_id: 'u1', item_id: 'i1', event_type: 'rating', value: 7, timestamp_ms: Date.now() }, 'value'],
     ['POST', '/v1/feedback', { item_id: 'i1', event_type: 'click', timestamp_ms: Date.now() }, 'user_id'],
   ] as const)('%s %s %j → 400 naming %s', async (method, url, payload, field) => {
-    const response = await app.inject({ method, url, ...(payload === undefined ? {} : { payload }) });
+    const response = await app.inject({ method, url, headers: { authorization: TEST_FEEDBACK_AUTHORIZATION }, ...(payload === undefined ? {} : { payload }) });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'SERVING_INPUT_INVALID', field });
   });
 
   it('answers 400 on a body that is not JSON', async () => {
-    const response = await app.inject({ method: 'POST', url: '/v1/feedback', headers: { 'content-type': 'application/json' }, payload: '{"user_id":' });
+    const response = await app.inject({ method: 'POST', url: '/v1/feedback', headers: { 'content-type': 'application/json', authorization: TEST_FEEDBACK_AUTHORIZATION }, payload: '{"user_id":' });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'SERVING_INPUT_INVALID', field: 'body' });
   });
@@ -93,6 +93,7 @@ describe('serving app', () => {
     const response = await app.inject({
       method: 'POST',
       url: '/v1/feedback',
+      headers: { authorization: TEST_FEEDBACK_AUTHORIZATION },
       payload: { user_id: 'fresh', item_id: t.world.dataset.items[0].item_id, event_type: 'rating', value: 4, timestamp_ms: Date.now() },
     });
     expect(response.statusCode).toBe(202);
@@ -137,11 +138,11 @@ describe('serving app', () => {
       producer: { send: () => Promise.reject(new Error('send to metarec.interactions failed: broker down')), close: async () => undefined },
       logger: silent,
       registry: new Registry(),
-      feedback: { cooldownMs: 3_000 },
+      feedback: { cooldownMs: 3_000, auth: { tokens: [`test:${TEST_FEEDBACK_TOKEN}`] } },
     });
     const bare = buildApp({ service: down, registry: new Registry(), accepting: () => true, logger });
     const event = { user_id: 'secret-user', item_id: 'i1', event_type: 'click', timestamp_ms: Date.now() };
-    const feedback = await bare.inject({ method: 'POST', url: '/v1/feedback', payload: event });
+    const feedback = await bare.inject({ method: 'POST', url: '/v1/feedback', headers: { authorization: TEST_FEEDBACK_AUTHORIZATION }, payload: event });
     expect(feedback.statusCode).toBe(503);
     expect(feedback.headers['retry-after']).toBe('3');
     expect(feedback.body).not.toMatch(/metarec\.interactions|broker/);
@@ -179,5 +180,20 @@ describe('serving app', () => {
     const withDetails = buildApp({ service: t.service, registry: new Registry(), accepting: () => true, logger: silent, readinessDetails: () => ({ fallback }) });
     expect((await withDetails.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ ready: true, modelVersion: 1, fallback });
     await withDetails.close();
+  });
+
+  it("hands each user a feedback session token that posts that user's events only; no token, no feedback", async () => {
+    const recs = (await app.inject({ method: 'GET', url: '/v1/users/session-user/recommendations?k=2' })).json<{ feedbackToken: string; items: Array<{ itemId: string }> }>();
+    expect(recs.feedbackToken).toMatch(/^fb1\./);
+    const onboarding = (await app.inject({ method: 'GET', url: '/v1/users/session-user/onboarding?k=2' })).json<{ feedbackToken: string }>();
+    expect(onboarding.feedbackToken).toMatch(/^fb1\./);
+    const event = { user_id: 'session-user', item_id: recs.items[0].itemId, event_type: 'click', timestamp_ms: Date.now() };
+    const post = (authorization?: string, body: object = event) =>
+      app.inject({ method: 'POST', url: '/v1/feedback', headers: authorization === undefined ? {} : { authorization }, payload: body });
+    expect((await post()).json()).toMatchObject({ code: 'SERVING_AUTH_MISSING', field: 'authorization' });
+    expect((await post()).statusCode).toBe(401);
+    expect((await post(`Bearer ${recs.feedbackToken}`)).statusCode).toBe(202);
+    const other = await post(`Bearer ${recs.feedbackToken}`, { ...event, user_id: 'someone-else' });
+    expect([other.statusCode, other.json<{ code: string }>().code]).toEqual([401, 'SERVING_AUTH_INVALID']);
   });
 });

@@ -59,20 +59,20 @@ export function buildApp(deps: ServingAppDeps): FastifyInstance {
   app.get(ROUTES.recommendations, { schema: { response: { 200: RECOMMENDATION_RESPONSE } } }, async (request, reply) => {
     const { userId } = parseOr400(userParamsSchema, request.params, 'params');
     const { k } = parseOr400(kQuerySchema, request.query, 'query');
-    return withServerTiming(reply, await service.recommender.recommend({ userId, k: k ?? DEFAULT_K }));
+    return withFeedbackToken(service, withServerTiming(reply, await service.recommender.recommend({ userId, k: k ?? DEFAULT_K })));
   });
   app.post(ROUTES.recommendations, { schema: { response: { 200: RECOMMENDATION_RESPONSE } } }, async (request, reply) => {
     const { userId } = parseOr400(userParamsSchema, request.params, 'params');
     const body = parseOr400(recommendBodySchema, request.body ?? {}, 'body');
-    return withServerTiming(reply, await service.recommender.recommend({ userId, k: body.k ?? DEFAULT_K, exclude: body.exclude ?? [] }));
+    return withFeedbackToken(service, withServerTiming(reply, await service.recommender.recommend({ userId, k: body.k ?? DEFAULT_K, exclude: body.exclude ?? [] })));
   });
   app.get(ROUTES.onboarding, { schema: { response: { 200: ONBOARDING_RESPONSE } } }, async (request) => {
     const { userId } = parseOr400(userParamsSchema, request.params, 'params');
     const { k } = parseOr400(kQuerySchema, request.query, 'query');
-    return service.onboarding.onboarding(userId, k ?? Math.min(DEFAULT_K, service.onboarding.maxK));
+    return withFeedbackToken(service, await service.onboarding.onboarding(userId, k ?? Math.min(DEFAULT_K, service.onboarding.maxK)));
   });
   app.post(ROUTES.feedback, async (request, reply) => {
-    const receipt = await service.feedback.submit(request.body);
+    const receipt = await service.feedback.submit(request.body, request.headers.authorization);
     return reply.code(202).send({ accepted: true, partition: receipt.partition, offset: receipt.offset });
   });
   return app;
@@ -85,4 +85,10 @@ export function buildApp(deps: ServingAppDeps): FastifyInstance {
 function withServerTiming(reply: FastifyReply, recommendation: Recommendation): Recommendation {
   reply.header('server-timing', `${serverTimingHeader(recommendation.timings)}, handler;dur=${reply.elapsedTime.toFixed(3)}`);
   return recommendation;
+}
+
+/** Adds the user's feedback session token to a response when the pod issues them (`FEEDBACK_SIGNING_KEY`). */
+function withFeedbackToken<T extends { readonly userId: string }>(service: ServingService, body: T): T & { feedbackToken?: string } {
+  const token = service.feedbackAuth.issue(body.userId, Date.now());
+  return token === null ? body : { ...body, feedbackToken: token };
 }

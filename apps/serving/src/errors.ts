@@ -9,6 +9,9 @@ export const STATUS_OF: Readonly<Record<ServingErrorCode, number>> = {
   SERVING_NOT_READY: 503,
   SERVING_FEEDBACK_UNAVAILABLE: 503,
   SERVING_CLOSED: 503,
+  SERVING_AUTH_MISSING: 401,
+  SERVING_AUTH_INVALID: 401,
+  SERVING_RATE_LIMITED: 429,
   SERVING_BUNDLE_REFUSED: 500,
   SERVING_OPTIONS_INVALID: 500,
 };
@@ -55,7 +58,7 @@ export function createErrorHandler(logger: Logger): (error: FastifyError | Error
         logger.error({ ...where, status, code: error.code, reason: error.message, cause: causeOf(error) }, 'request failed');
       }
       const retryAfterMs = error.details['retryAfterMs'];
-      if (status === 503 && typeof retryAfterMs === 'number') {
+      if ((status === 503 || status === 429) && typeof retryAfterMs === 'number') {
         reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
       }
       const body: ErrorBody = {

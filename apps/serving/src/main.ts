@@ -12,7 +12,7 @@ import { buildApp } from './app.js';
 import { servingConfigSchema } from './config.js';
 
 const config = loadConfig(servingConfigSchema);
-const logger = createLogger({ name: 'serving', level: config.LOG_LEVEL, redactPaths: ['config.REDIS_URL', 'config.REGISTRY_TOKEN'] });
+const logger = createLogger({ name: 'serving', level: config.LOG_LEVEL, redactPaths: ['config.REDIS_URL', 'config.REGISTRY_TOKEN', 'config.FEEDBACK_TOKENS', 'config.FEEDBACK_SIGNING_KEY'] });
 logger.info({ config }, 'serving starting');
 const backend = await selectBackend({
   ...(config.METAREC_BACKEND === undefined ? {} : { preferred: config.METAREC_BACKEND }),
@@ -88,7 +88,17 @@ const service = new ServingService({
     recentLimit: config.RECENT_LIMIT,
     scoreMemoEntries: config.SCORE_MEMO_ENTRIES,
   },
-  feedback: { sendTimeoutMs: config.FEEDBACK_TIMEOUT_MS, cooldownMs: config.FEEDBACK_COOLDOWN_MS },
+  feedback: {
+    sendTimeoutMs: config.FEEDBACK_TIMEOUT_MS,
+    cooldownMs: config.FEEDBACK_COOLDOWN_MS,
+    auth: {
+      ...(config.FEEDBACK_TOKENS === undefined ? {} : { tokens: config.FEEDBACK_TOKENS }),
+      ...(config.FEEDBACK_SIGNING_KEY === undefined ? {} : { signingKey: config.FEEDBACK_SIGNING_KEY }),
+      sessionTtlMs: config.FEEDBACK_SESSION_TTL_MS,
+      ratePerSec: config.FEEDBACK_RATE_PER_SEC,
+      burst: config.FEEDBACK_BURST,
+    },
+  },
 });
 
 let accepting = true;

@@ -19,6 +19,8 @@ export const RECOMMENDATION_RESPONSE = {
     candidateCount: { type: 'integer' },
     supportCount: { type: 'integer' },
     degraded: stringArray,
+    /** The user's feedback session token (when the pod has a signing key): `Authorization: Bearer <it>` on POST /v1/feedback. */
+    feedbackToken: { type: 'string' },
   },
 } as const;
 
@@ -38,5 +40,7 @@ export const ONBOARDING_RESPONSE = {
       },
     },
     degraded: stringArray,
+    /** The user's feedback session token (when the pod has a signing key): `Authorization: Bearer <it>` on POST /v1/feedback. */
+    feedbackToken: { type: 'string' },
   },
 } as const;

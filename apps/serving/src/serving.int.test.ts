@@ -26,6 +26,7 @@ const RUN = `serving-int-${process.pid}-${Date.now()}`;
 const PREFIX = `${RUN}:`;
 const TOPIC = `${RUN}.interactions`;
 const TOKEN = 'ops-token-0123456789abcdef';
+const FEEDBACK_TOKEN = 'it-feedback-token-0123456789';
 const MODEL = 'melu';
 
 interface Recs {
@@ -120,6 +121,7 @@ describe.skipIf(!available)(`serving process ${available ? '' : `(skipped: ${ski
       MODEL_NAME: MODEL,
       BUNDLE_CACHE_DIR: path.join(root, 'serving-cache'),
       CANDIDATES: '40',
+      FEEDBACK_TOKENS: `it:${FEEDBACK_TOKEN}`,
       METAREC_BACKEND: 'wasm',
       SHUTDOWN_READINESS_GRACE_MS: '1000',
       // Functional tests on a busy 2-core box: a slow Redis read must not turn a path into the
@@ -207,7 +209,7 @@ describe.skipIf(!available)(`serving process ${available ? '' : `(skipped: ${ski
     const event = { user_id: userId, item_id: liked, event_type: 'rating', value: 5, timestamp_ms: Date.now() };
     const accepted = await getJson<{ offset: string }>(`${serving.url}/v1/feedback`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${FEEDBACK_TOKEN}` },
       body: JSON.stringify(event),
     });
     expect(accepted.status).toBe(202);
@@ -233,7 +235,7 @@ describe.skipIf(!available)(`serving process ${available ? '' : `(skipped: ${ski
 
   it('accepts feedback stamped up to the schema bound ahead (the broker refuses record timestamps over 1 h ahead)', async () => {
     const event = { user_id: `ahead-${randomUUID()}`, item_id: world.dataset.items[0].item_id, event_type: 'click', timestamp_ms: Date.now() + 2 * 3_600_000 };
-    const accepted = await fetch(`${serving.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    const accepted = await fetch(`${serving.url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${FEEDBACK_TOKEN}` }, body: JSON.stringify(event) });
     expect(accepted.status).toBe(202);
   });
 

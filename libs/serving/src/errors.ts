@@ -13,7 +13,13 @@ export type ServingErrorCode =
   /** Feedback could not be made durable (Kafka send failed); the client should retry. */
   | 'SERVING_FEEDBACK_UNAVAILABLE'
   /** The service is closing and takes no new work. */
-  | 'SERVING_CLOSED';
+  | 'SERVING_CLOSED'
+  /** Feedback without a token (or with feedback auth not configured). */
+  | 'SERVING_AUTH_MISSING'
+  /** A token that is not valid, expired, or not for the event's user. */
+  | 'SERVING_AUTH_INVALID'
+  /** A caller over its feedback rate; retry after `details.retryAfterMs`. */
+  | 'SERVING_RATE_LIMITED';
 
 /** Options of {@link ServingError}. */
 export interface ServingErrorOptions {

@@ -38,6 +38,8 @@ export type { Onboarding, OnboardingItem, OnboardingRanker, OnboardingRankerOpti
 
 // feedback/
 export type { FeedbackReceipt, FeedbackService, FeedbackServiceOptions } from './feedback/feedback-service.js';
+export type { FeedbackAuthOptions } from './feedback/feedback-auth.js';
+export { DEFAULT_FEEDBACK_AUTH_OPTIONS, FeedbackAuth } from './feedback/feedback-auth.js';
 export type { PendingInteractions, PendingInteractionsOptions } from './feedback/pending-interactions.js';
 
 // metrics/

@@ -4,4 +4,4 @@ export { buildTestWorld, testListHead, writeBundleManifest, writeTestModelDir } 
 export type { InMemoryFeatureReaderOptions } from './testing/in-memory-feature-reader.js';
 export { InMemoryFeatureReader } from './testing/in-memory-feature-reader.js';
 export type { TestServing, TestServingOptions } from './testing/test-serving.js';
-export { buildTestServing } from './testing/test-serving.js';
+export { buildTestServing, TEST_FEEDBACK_AUTHORIZATION, TEST_FEEDBACK_SIGNING_KEY, TEST_FEEDBACK_TOKEN } from './testing/test-serving.js';

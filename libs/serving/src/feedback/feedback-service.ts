@@ -6,6 +6,7 @@ import { withTimeout } from '../features/feature-reader.js';
 import { reasonOf, requireInt, ServingError } from '../errors.js';
 import type { Logger } from '@metarec/runtime';
 import type { ServingMetrics } from '../metrics/serving-metrics.js';
+import { FeedbackAuth } from './feedback-auth.js';
 import type { PendingInteractions } from './pending-interactions.js';
 
 /** Options of {@link FeedbackService}. */
@@ -28,6 +29,8 @@ export interface FeedbackServiceOptions {
   readonly cooldownMs?: number;
   /** Where the reason of a failed send goes (the response carries none: it would name brokers and topics). */
   readonly logger?: Logger;
+  /** Who may post events (service tokens, per-user session tokens, rates). @defaultValue none configured: feedback refused */
+  readonly auth?: FeedbackAuth;
 }
 
 /** Defaults of {@link FeedbackServiceOptions}. */
@@ -54,10 +57,12 @@ export class FeedbackService {
   private readonly cooldownMs: number;
   /** Epoch ms until which sends are refused without trying (the producer failed recently). */
   private refuseUntilMs = 0;
+  private readonly auth: FeedbackAuth;
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID` for a timeout below 1 ms or a negative cooldown. */
   constructor(private readonly options: FeedbackServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.auth = options.auth ?? new FeedbackAuth();
     this.sendTimeoutMs = options.sendTimeoutMs ?? DEFAULT_FEEDBACK_OPTIONS.sendTimeoutMs;
     this.cooldownMs = options.cooldownMs ?? DEFAULT_FEEDBACK_OPTIONS.cooldownMs;
     requireInt('sendTimeoutMs', this.sendTimeoutMs, 1);
@@ -65,13 +70,19 @@ export class FeedbackService {
   }
 
   /**
-   * @throws ServingError `SERVING_INPUT_INVALID` naming the first bad field (details.issues lists all);
+   * `authorization` is the request's `Authorization` header (see `FeedbackAuth`).
+   * @throws ServingError `SERVING_AUTH_MISSING` / `SERVING_AUTH_INVALID` / `SERVING_RATE_LIMITED` (see `FeedbackAuth.authorize`);
+   * `SERVING_INPUT_INVALID` naming the first bad field (details.issues lists all);
    * `SERVING_FEEDBACK_UNAVAILABLE` when Kafka did not acknowledge within `sendTimeoutMs`, or a send
    * failed less than `cooldownMs` ago (nothing was applied here; `details.retryAfterMs`). A send that
    * timed out may still reach Kafka later; a retried rating is then a duplicate the user's support
    * set collapses (one rating per item, the newest).
    */
-  async submit(body: unknown): Promise<FeedbackReceipt> {
+  async submit(body: unknown, authorization: string | undefined): Promise<FeedbackReceipt> {
+    if (authorization === undefined || !this.auth.enabled) {
+      this.options.metrics?.feedback.inc({ outcome: 'unauthorized' });
+      this.auth.authorize(authorization, '', this.now());
+    }
     const result = validateInteraction(body, { nowMs: this.now(), unknownFields: 'reject' });
     if (!result.ok) {
       this.options.metrics?.feedback.inc({ outcome: 'invalid' });
@@ -84,6 +95,12 @@ export class FeedbackService {
     }
     const event = result.record;
     const now = this.now();
+    try {
+      this.auth.authorize(authorization, event.user_id, now);
+    } catch (error) {
+      this.options.metrics?.feedback.inc({ outcome: (error as ServingError).code === 'SERVING_RATE_LIMITED' ? 'rate_limited' : 'unauthorized' });
+      throw error;
+    }
     if (now < this.refuseUntilMs) {
       this.options.metrics?.feedback.inc({ outcome: 'shed' });
       throw unavailable(this.refuseUntilMs - now);

@@ -56,7 +56,7 @@ export class ServingMetrics {
       registers,
     });
     this.modelSwaps = new Counter({ name: 'metarec_serving_model_loads_total', help: 'Bundle loads by outcome (loaded, refused)', labelNames: ['outcome'], registers });
-    this.feedback = new Counter({ name: 'metarec_serving_feedback_total', help: 'Feedback events by outcome (accepted, invalid, unavailable, shed: refused during the cooldown after a failed send)', labelNames: ['outcome'], registers });
+    this.feedback = new Counter({ name: 'metarec_serving_feedback_total', help: 'Feedback events by outcome (accepted, invalid, unavailable, shed: refused during the cooldown after a failed send, unauthorized, rate_limited)', labelNames: ['outcome'], registers });
     this.stageDuration = new Histogram({
       name: 'metarec_serving_stage_duration_seconds',
       help: 'Time per stage of a recommendation request (user, candidates, profiles, encode, queue, adapt, score, rank)',

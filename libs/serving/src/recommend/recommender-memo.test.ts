@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildTestServing, type TestServing } from '../testing.js';
+import { buildTestServing, type TestServing, TEST_FEEDBACK_AUTHORIZATION } from '../testing.js';
 
 let memo: TestServing;
 let plain: TestServing;
@@ -87,11 +87,11 @@ describe('Recommender score memo', () => {
     await memo.service.recommender.recommend({ userId, k: 20 });
     const before = await memo.service.recommender.recommend({ userId, k: 20 });
     const liked = before.items[0].itemId;
-    await memo.service.feedback.submit({ user_id: userId, item_id: liked, event_type: 'rating', value: 1, timestamp_ms: Date.now() });
+    await memo.service.feedback.submit({ user_id: userId, item_id: liked, event_type: 'rating', value: 1, timestamp_ms: Date.now() }, TEST_FEEDBACK_AUTHORIZATION);
     const after = await memo.service.recommender.recommend({ userId, k: 20 });
     expect(after.path).toBe('adapted');
     expect(after.items.map((i) => i.itemId)).not.toContain(liked);
-    await plain.service.feedback.submit({ user_id: userId, item_id: liked, event_type: 'rating', value: 1, timestamp_ms: Date.now() });
+    await plain.service.feedback.submit({ user_id: userId, item_id: liked, event_type: 'rating', value: 1, timestamp_ms: Date.now() }, TEST_FEEDBACK_AUTHORIZATION);
     close(after.items, (await plain.service.recommender.recommend({ userId, k: 20 })).items);
   });
 });

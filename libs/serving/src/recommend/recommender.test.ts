@@ -1,7 +1,7 @@
 import { liveTensorCount } from '@metarec/meta-learning';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildTestServing, type TestServing } from '../testing.js';
+import { buildTestServing, type TestServing, TEST_FEEDBACK_AUTHORIZATION } from '../testing.js';
 
 let t: TestServing;
 
@@ -57,7 +57,7 @@ describe('Recommender', () => {
     const before = await t.service.recommender.recommend({ userId, k: 20 });
     expect(before.path).toBe('cold');
     const liked = before.items[0].itemId;
-    await t.service.feedback.submit({ user_id: userId, item_id: liked, event_type: 'rating', value: 5, timestamp_ms: Date.now() });
+    await t.service.feedback.submit({ user_id: userId, item_id: liked, event_type: 'rating', value: 5, timestamp_ms: Date.now() }, TEST_FEEDBACK_AUTHORIZATION);
     const after = await t.service.recommender.recommend({ userId, k: 20 });
     expect(after.path).toBe('adapted');
     expect(after.supportCount).toBe(1);

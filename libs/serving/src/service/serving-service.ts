@@ -8,6 +8,7 @@ import { ItemProfileCache, type ItemProfileCacheOptions } from '../cache/item-pr
 import { UserModelCache, type UserModelCacheOptions } from '../cache/user-model-cache.js';
 import { CandidateGenerator, type CandidateGeneratorOptions } from '../candidates/candidate-generator.js';
 import type { FeatureReader } from '../features/feature-reader.js';
+import { FeedbackAuth, type FeedbackAuthOptions } from '../feedback/feedback-auth.js';
 import { FeedbackService, type FeedbackServiceOptions } from '../feedback/feedback-service.js';
 import { PendingInteractions, type PendingInteractionsOptions } from '../feedback/pending-interactions.js';
 import { ServingMetrics } from '../metrics/serving-metrics.js';
@@ -36,7 +37,7 @@ export interface ServingServiceOptions {
   readonly pending?: PendingInteractionsOptions;
   readonly recommender?: Tuning<RecommenderOptions, 'holder' | 'reader' | 'candidates' | 'items' | 'cache' | 'gate' | 'pending' | 'logger' | 'metrics'>;
   readonly onboarding?: Tuning<OnboardingRankerOptions, 'holder' | 'candidates' | 'items' | 'recommender' | 'metrics'>;
-  readonly feedback?: Pick<FeedbackServiceOptions, 'sendTimeoutMs' | 'cooldownMs'>;
+  readonly feedback?: Pick<FeedbackServiceOptions, 'sendTimeoutMs' | 'cooldownMs'> & { readonly auth?: FeedbackAuthOptions };
 }
 
 /**
@@ -59,6 +60,8 @@ export class ServingService {
   readonly recommender: Recommender;
   readonly onboarding: OnboardingRanker;
   readonly feedback: FeedbackService;
+  /** Who may post feedback; issues the per-user session tokens recommendations carry. */
+  readonly feedbackAuth: FeedbackAuth;
   private readonly logger: Logger;
   private closed = false;
 
@@ -85,8 +88,11 @@ export class ServingService {
       ...metrics,
     });
     this.onboarding = new OnboardingRanker({ ...options.onboarding, holder: this.holder, candidates, items, recommender: this.recommender, ...metrics });
+    this.feedbackAuth = new FeedbackAuth(options.feedback?.auth);
     this.feedback = new FeedbackService({
-      ...options.feedback,
+      sendTimeoutMs: options.feedback?.sendTimeoutMs,
+      cooldownMs: options.feedback?.cooldownMs,
+      auth: this.feedbackAuth,
       logger: options.logger,
       producer: options.producer,
       topic: options.interactionsTopic ?? 'metarec.interactions',

@@ -13,6 +13,13 @@ import { ServingService, type ServingServiceOptions } from '../service/serving-s
 import { InMemoryFeatureReader } from './in-memory-feature-reader.js';
 import { buildTestWorld, writeTestModelDir, type TestWorld } from './test-world.js';
 
+/** The feedback service token of {@link buildTestServing}'s services (principal `test`). */
+export const TEST_FEEDBACK_TOKEN = 'test-feedback-token-0123456789';
+/** `Authorization` header value with {@link TEST_FEEDBACK_TOKEN}. */
+export const TEST_FEEDBACK_AUTHORIZATION = `Bearer ${TEST_FEEDBACK_TOKEN}`;
+/** Session-token key of {@link buildTestServing}'s services. */
+export const TEST_FEEDBACK_SIGNING_KEY = 'test-signing-key-0123456789abcdefghijklmnop';
+
 /** A serving service over an in-memory store and Kafka, with a small model loaded. */
 export interface TestServing {
   readonly world: TestWorld;
@@ -50,7 +57,14 @@ export async function buildTestServing(options: TestServingOptions = {}): Promis
   const producer = await kafka.createProducer();
   const registry = new Registry();
   const logger = createLogger({ name: 'serving-test', level: 'silent' });
-  const service = new ServingService({ ...options.service, reader, producer, logger, registry });
+  const service = new ServingService({
+    ...options.service,
+    feedback: { auth: { tokens: [`test:${TEST_FEEDBACK_TOKEN}`], signingKey: TEST_FEEDBACK_SIGNING_KEY }, ...options.service?.feedback },
+    reader,
+    producer,
+    logger,
+    registry,
+  });
   const loadModel = async (version: number, config: Partial<ModelConfig> = {}): Promise<ServingModel> => {
     const modelDir = path.join(dir, `v${version}`);
     await writeTestModelDir(modelDir, world, { initSeed: version, ...options.model, ...config }, undefined, options.listHead?.(world));

@@ -38,13 +38,15 @@ export function recommend(url: string, userId: string, k: number): Promise<RecsR
 /** Onboarding → ratings of the first three asked items → adapted recommendations. */
 export async function newUserJourney(url: string, userId: string, k: number): Promise<NewUserJourney> {
   const before = await recommend(url, userId, k);
-  const onboarding = (await json<{ items: { itemId: string }[] }>(`${url}/v1/users/${encodeURIComponent(userId)}/onboarding?k=5`)).items.map((i) => i.itemId);
+  const asked = await json<{ items: { itemId: string }[]; feedbackToken?: string }>(`${url}/v1/users/${encodeURIComponent(userId)}/onboarding?k=5`);
+  const onboarding = asked.items.map((i) => i.itemId);
   const values = [5, 2, 4];
   const rated = onboarding.slice(0, 3).map((itemId, n) => ({ itemId, value: values[n] ?? 3 }));
   for (const [n, r] of rated.entries()) {
     await json(`${url}/v1/feedback`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // The user's own session token, as a browser would post it.
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${asked.feedbackToken ?? ''}` },
       body: JSON.stringify({ user_id: userId, item_id: r.itemId, event_type: 'rating', value: r.value, timestamp_ms: Date.now() + n }),
     });
   }

@@ -230,6 +230,8 @@ export async function startServing(s: StackSettings, registryUrl: string, model:
     MODEL_NAME: model,
     BUNDLE_CACHE_DIR: `${s.workDir}/serving-bundles`,
     MAX_K: '500',
+    // Feedback is authenticated: the newcomer posts with the session token its onboarding answer carries.
+    FEEDBACK_SIGNING_KEY: `pipeline-feedback-${s.token}`,
     ...backendEnv(s),
     SHUTDOWN_READINESS_GRACE_MS: '0',
     LOG_LEVEL: s.logLevel,
