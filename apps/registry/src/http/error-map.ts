@@ -51,6 +51,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     reply.status(404).send({ code: 'REG_ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`, field: 'url' }),
   );
   app.setErrorHandler((error, request, reply) => {
+    // An answer sent before the body was read (401, 413, a checksum failure) ends the connection,
+    // so the rest of a large upload is never read and discarded.
+    if (!request.raw.complete) {
+      reply.header('connection', 'close');
+    }
     if (isRegistryError(error)) {
       const status = HTTP_STATUS_BY_CODE[error.code];
       if (status >= 500) {
