@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { bundleManifestSchema } from '../manifest/bundle-manifest.js';
+import { PG_INTEGER_MAX, textViolation } from './text-rules.js';
 
 /**
  * The registry's HTTP contract, shared by the server (validation, OpenAPI document) and the
@@ -65,22 +66,38 @@ export const errorBodySchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const createModelBodySchema = z.object({ name: z.string(), description: z.string().max(2000).optional() });
+/** Free text a client sends (descriptions, reasons): bounded, and storable as is (see text-rules.ts). */
+function freeText(maxLength: number): z.ZodString {
+  return z
+    .string()
+    .max(maxLength)
+    .superRefine((value, ctx) => {
+      const message = textViolation(value);
+      if (message !== undefined) {
+        ctx.addIssue({ code: 'custom', message });
+      }
+    });
+}
+
+/** A version number as the `integer` columns hold it. */
+const versionNumber = z.number().int().positive().max(PG_INTEGER_MAX);
+
+export const createModelBodySchema = z.object({ name: z.string(), description: freeText(2000).optional() });
 export const registerVersionBodySchema = z.object({
   manifest: z.unknown().describe('a bundle manifest (see BundleManifest); every file must be PUT to /blobs first'),
-  version: z.number().int().positive().optional().describe('expected version number: idempotent retry'),
+  version: versionNumber.optional().describe('expected version number: idempotent retry'),
 });
 export const importVersionBodySchema = z.object({
-  path: z.string().describe('bundle directory relative to the server\'s REGISTRY_IMPORT_ROOT (no "..", not absolute)'),
-  version: z.number().int().positive().optional().describe('expected version number: idempotent retry'),
+  path: freeText(1000).describe('bundle directory relative to the server\'s REGISTRY_IMPORT_ROOT (no "..", not absolute)'),
+  version: versionNumber.optional().describe('expected version number: idempotent retry'),
 });
-export const archiveBodySchema = z.object({ reason: z.string().max(2000).default('') });
+export const archiveBodySchema = z.object({ reason: freeText(2000).default('') });
 export const moveAliasBodySchema = z.object({
-  version: z.number().int().positive(),
-  reason: z.string().max(2000).default(''),
+  version: versionNumber,
+  reason: freeText(2000).default(''),
   override: z.boolean().default(false).describe('promote despite a gate refusal (needs a reason; logged)'),
 });
-export const rollbackBodySchema = z.object({ reason: z.string().max(2000).default('') });
+export const rollbackBodySchema = z.object({ reason: freeText(2000).default('') });
 export const historyQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 export const aliasAtQuerySchema = z.object({ time: z.iso.datetime({ offset: true }) });
 export const waitQuerySchema = z.object({

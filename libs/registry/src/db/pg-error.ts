@@ -10,6 +10,12 @@ const SQLSTATE_TO_CODE = {
   '23505': 'REG_VERSION_IMMUTABLE',
   // foreign_key_violation: an alias pointing at a version that does not exist.
   '23503': 'REG_VERSION_NOT_FOUND',
+  // Backstop for input the edge checks (contract schemas, text-rules.ts) should have refused:
+  // numeric_value_out_of_range, character_not_in_repertoire (U+0000 in text), untranslatable
+  // character (U+0000 in jsonb). Bad input stays a 4xx even if a new field forgets its check.
+  '22003': 'REG_INVALID_INPUT',
+  '22021': 'REG_INVALID_INPUT',
+  '22P05': 'REG_INVALID_INPUT',
 } as const;
 
 function sqlState(error: unknown): string | undefined {
