@@ -25,6 +25,8 @@
  * - `REG_MIGRATION_FAILED`: a schema migration failed or an applied one was edited.
  * - `REG_OPTIONS_INVALID`: an options object is invalid (thrown before any I/O).
  * - `REG_HTTP`: the client got an answer it could not interpret (status in `details`).
+ * - `REG_UNAVAILABLE`: the database cannot be reached (retry later; the cause stays server side).
+ * - `REG_URI_TOO_LONG` / `REG_HEADERS_TOO_LARGE`: a request beyond the server's URL or header limits.
  * - `REG_INTERNAL`: anything else (cause attached).
  */
 export type RegistryErrorCode =
@@ -53,6 +55,9 @@ export type RegistryErrorCode =
   | 'REG_MIGRATION_FAILED'
   | 'REG_OPTIONS_INVALID'
   | 'REG_HTTP'
+  | 'REG_UNAVAILABLE'
+  | 'REG_URI_TOO_LONG'
+  | 'REG_HEADERS_TOO_LARGE'
   | 'REG_INTERNAL';
 
 /** Every code, for tables that must cover them all (the app's HTTP status map). */
@@ -82,6 +87,9 @@ export const REGISTRY_ERROR_CODES = [
   'REG_MIGRATION_FAILED',
   'REG_OPTIONS_INVALID',
   'REG_HTTP',
+  'REG_UNAVAILABLE',
+  'REG_URI_TOO_LONG',
+  'REG_HEADERS_TOO_LARGE',
   'REG_INTERNAL',
 ] as const satisfies readonly RegistryErrorCode[];
 

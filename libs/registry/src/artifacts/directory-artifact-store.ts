@@ -158,7 +158,8 @@ export class DirectoryArtifactStore implements ArtifactStore {
     if (actual !== sha256) {
       this.onCorruption?.(sha256);
       throw new RegistryError('REG_ARTIFACT_CORRUPT', `blob ${sha256} is corrupt on disk (its bytes hash to ${actual}); refusing to serve it`, {
-        details: { sha256, actual, path },
+        // No path: error bodies reach unauthenticated readers; operators find it with pathOf().
+        details: { sha256, actual },
       });
     }
     return bytes;

@@ -9,4 +9,13 @@ describe('toRegistryError', () => {
     }
     expect(toRegistryError(Object.assign(new Error('boom'), { code: 'XX000' }), 'insert-model').code).toBe('REG_INTERNAL');
   });
+
+  it('turns an unreachable database into REG_UNAVAILABLE with a message naming no host or port', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:55432'), { code: 'ECONNREFUSED' });
+    for (const error of [refused, new AggregateError([refused]), new Error('Connection terminated unexpectedly'), Object.assign(new Error('shutting down'), { code: '57P01' })]) {
+      const mapped = toRegistryError(error, 'list-models');
+      expect(mapped.code).toBe('REG_UNAVAILABLE');
+      expect(mapped.message).not.toContain('127.0.0.1');
+    }
+  });
 });
