@@ -119,6 +119,20 @@ describe.skipIf(!postgres.available)(`registry HTTP API ${postgres.available ? '
     expect(final).toMatchObject({ version: events.at(-1)?.toVersion, eventId: events.at(-1)?.id });
   });
 
+  it('stores and reports the archive reason; it cannot be rewritten afterwards', async () => {
+    await register('archived', { seed: 51 });
+    const res = await t.app.inject({ method: 'POST', url: `${API_PREFIX}/models/archived/versions/1/archive`, headers: ALICE, payload: { reason: 'superseded by v2 (incident 9)' } });
+    expect(res.statusCode).toBe(200);
+    const expected = { state: 'archived', archivedBy: 'alice', reason: 'superseded by v2 (incident 9)' };
+    expect((res.json() as { status: unknown }).status).toMatchObject(expected);
+    const read = (await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models/archived/versions/1` })).json() as { status: unknown };
+    expect(read.status).toMatchObject(expected);
+    const listed = (await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models/archived/versions` })).json() as { versions: { status: unknown }[] };
+    expect(listed.versions[0]?.status).toMatchObject(expected);
+    // The audit record is append-only: the database itself refuses a rewrite of the reason.
+    await expect(t.db.pool.query(`UPDATE registry_versions SET archive_reason = 'nothing to see' WHERE version = 1 AND model_id = (SELECT id FROM registry_models WHERE name = 'archived')`)).rejects.toMatchObject({ code: 'RG001' });
+  });
+
   it('keeps versions immutable over HTTP', async () => {
     const manifest = await upload({ seed: 21 });
     const first = await t.app.inject({ method: 'POST', url: `${API_PREFIX}/models/immutable/versions`, headers: WRITE, payload: { manifest, version: 1 } });

@@ -110,8 +110,8 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
       return entry;
     },
     archiveVersion: async (request) => {
-      parseInput(archiveBodySchema, request.body, 'body');
-      return registry.archiveVersion({ model: model(request), version: version(request), actor: request.principal });
+      const body = parseInput(archiveBodySchema, request.body, 'body');
+      return registry.archiveVersion({ model: model(request), version: version(request), actor: request.principal, reason: body.reason });
     },
     getFile: async (request, reply) => {
       const path = validateBundlePath(param(request.params, '*'), 'path');

@@ -22,7 +22,7 @@ export const modelRecordSchema = z.object({
 
 export const versionStatusSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('active') }),
-  z.object({ state: z.literal('archived'), archivedAt: isoTime, archivedBy: z.string() }),
+  z.object({ state: z.literal('archived'), archivedAt: isoTime, archivedBy: z.string(), reason: z.string().describe('why it was archived (empty when none was given)') }),
 ]);
 
 export const versionRecordSchema = z.object({

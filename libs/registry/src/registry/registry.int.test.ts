@@ -52,7 +52,7 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
   });
 
   it('re-running migrations is a no-op, and an edited migration is refused', async () => {
-    expect(await migrate({ pool: db.pool })).toMatchObject({ applied: [], alreadyApplied: [1] });
+    expect(await migrate({ pool: db.pool })).toMatchObject({ applied: [], alreadyApplied: [1, 2] });
     await expect(migrate({ pool: db.pool, migrations: [{ id: 1, name: 'initial', sql: 'SELECT 1' }] })).rejects.toMatchObject({ code: 'REG_MIGRATION_FAILED' });
   });
 
@@ -81,9 +81,9 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
     const v1 = await register('archive', { seed: 1 });
     const v2 = await register('archive', { seed: 2 });
     await aliases.move({ model: 'archive', alias: 'staging', version: v1, actor: 'alice', reason: 'test' });
-    await expect(registry.archiveVersion({ model: 'archive', version: v1, actor: 'alice' })).rejects.toMatchObject({ code: 'REG_VERSION_IN_USE' });
-    const archived = await registry.archiveVersion({ model: 'archive', version: v2, actor: 'alice' });
-    expect(archived.status).toMatchObject({ state: 'archived', archivedBy: 'alice' });
+    await expect(registry.archiveVersion({ model: 'archive', version: v1, actor: 'alice', reason: 'still aliased' })).rejects.toMatchObject({ code: 'REG_VERSION_IN_USE' });
+    const archived = await registry.archiveVersion({ model: 'archive', version: v2, actor: 'alice', reason: 'superseded' });
+    expect(archived.status).toMatchObject({ state: 'archived', archivedBy: 'alice', reason: 'superseded' });
     await expect(aliases.move({ model: 'archive', alias: 'staging', version: v2, actor: 'alice', reason: '' })).rejects.toMatchObject({ code: 'REG_VERSION_ARCHIVED' });
     expect((await registry.readFile('archive', v2, 'weights.bin')).bytes.length).toBe(4096);
   });
