@@ -48,7 +48,7 @@ describe('registry during a PostgreSQL outage', () => {
     const metrics = createMetricsRegistry();
     app = await buildApp({
       registry: new ModelRegistry({ pool, store, logger }),
-      aliases: new AliasManager({ pool, logger, metrics }),
+      aliases: new AliasManager({ pool, store, logger, metrics }),
       store,
       logger,
       metrics,

@@ -18,6 +18,7 @@
  * - `REG_GATE_METRIC_MISSING`: a version lacks the metric the gate compares.
  * - `REG_ARTIFACT_MISSING`: a manifest names a blob the store does not hold.
  * - `REG_ARTIFACT_CORRUPT`: stored bytes no longer match their sha256 (never served).
+ * - `REG_VERSION_CORRUPT`: an alias may not point at a version whose files are corrupt or missing (`details.files`).
  * - `REG_CHECKSUM_MISMATCH`: uploaded or exported bytes do not match the declared sha256/size.
  * - `REG_BUNDLE_UNREADABLE`: a bundle's schema fingerprint is not one the loader can read.
  * - `REG_PAYLOAD_TOO_LARGE`: an upload exceeds the configured limit.
@@ -47,6 +48,7 @@ export type RegistryErrorCode =
   | 'REG_GATE_METRIC_MISSING'
   | 'REG_ARTIFACT_MISSING'
   | 'REG_ARTIFACT_CORRUPT'
+  | 'REG_VERSION_CORRUPT'
   | 'REG_CHECKSUM_MISMATCH'
   | 'REG_BUNDLE_UNREADABLE'
   | 'REG_PAYLOAD_TOO_LARGE'
@@ -79,6 +81,7 @@ export const REGISTRY_ERROR_CODES = [
   'REG_GATE_METRIC_MISSING',
   'REG_ARTIFACT_MISSING',
   'REG_ARTIFACT_CORRUPT',
+  'REG_VERSION_CORRUPT',
   'REG_CHECKSUM_MISMATCH',
   'REG_BUNDLE_UNREADABLE',
   'REG_PAYLOAD_TOO_LARGE',

@@ -5,6 +5,9 @@ export interface StoredArtifact {
   readonly bytes: number;
 }
 
+/** What `ArtifactStore.check` found. */
+export type ArtifactCheck = 'intact' | 'missing' | 'corrupt';
+
 /** Options of `ArtifactStore.putStream`. */
 export interface PutStreamOptions {
   /** The address the bytes must hash to. */
@@ -40,6 +43,11 @@ export interface ArtifactStore {
    * @throws RegistryError `REG_ARTIFACT_MISSING` when absent, `REG_ARTIFACT_CORRUPT` when the bytes do not hash to `sha256`.
    */
   get(sha256: string): Promise<Buffer>;
+  /**
+   * Re-hashes a held blob without returning it (streamed: it may be large): `intact`, `missing`
+   * or `corrupt`. An alias move checks every file of its target this way first.
+   */
+  check(sha256: string): Promise<ArtifactCheck>;
   /** Whether the backing store answers (readiness probe). */
   ping(): Promise<void>;
 }

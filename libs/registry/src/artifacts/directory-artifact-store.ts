@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { syncDirectory, writeFileAtomic } from '@metarec/runtime';
 
 import { RegistryError } from '../errors.js';
-import type { ArtifactStore, PutStreamOptions, StoredArtifact } from './artifact-store.js';
+import type { ArtifactCheck, ArtifactStore, PutStreamOptions, StoredArtifact } from './artifact-store.js';
 import { SHA256_HEX } from './artifact-store.js';
 
 /** Options of `DirectoryArtifactStore`. */
@@ -163,6 +163,26 @@ export class DirectoryArtifactStore implements ArtifactStore {
       });
     }
     return bytes;
+  }
+
+  async check(sha256: string): Promise<ArtifactCheck> {
+    const path = this.pathOf(sha256);
+    try {
+      const hash = createHash('sha256');
+      for await (const chunk of createReadStream(path)) {
+        hash.update(chunk as Buffer);
+      }
+      if (hash.digest('hex') === sha256) {
+        return 'intact';
+      }
+      this.onCorruption?.(sha256);
+      return 'corrupt';
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        return 'missing';
+      }
+      throw new RegistryError('REG_INTERNAL', `could not read blob ${sha256}`, { cause: error });
+    }
   }
 
   async ping(): Promise<void> {

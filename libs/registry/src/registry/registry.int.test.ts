@@ -44,7 +44,7 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
     root = await mkdtemp(join(tmpdir(), 'registry-int-'));
     store = new DirectoryArtifactStore({ root });
     registry = new ModelRegistry({ pool: db.pool, store });
-    aliases = new AliasManager({ pool: db.pool, gatePolicy: { scenario: 'new_user', metric: 'ndcg10', better: 'higher', tolerance: 0.01 }, pollIntervalMs: 200 });
+    aliases = new AliasManager({ pool: db.pool, store, gatePolicy: { scenario: 'new_user', metric: 'ndcg10', better: 'higher', tolerance: 0.01 }, pollIntervalMs: 200 });
   });
   afterAll(async () => {
     await db?.drop();
@@ -159,7 +159,7 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
     const watcher = new AliasWatcher({ connect: connectListener, channel });
     await watcher.start();
     // A long poll interval: only the notification can wake the waiter quickly.
-    const watched = new AliasManager({ pool: db.pool, watcher, notifyChannel: channel, pollIntervalMs: 20_000 });
+    const watched = new AliasManager({ pool: db.pool, store, watcher, notifyChannel: channel, pollIntervalMs: 20_000 });
     try {
       const v1 = await register('watched', { seed: 1 });
       const first = await watched.move({ model: 'watched', alias: 'staging', version: v1, actor: 'a', reason: '' });
@@ -184,8 +184,8 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
     const channel = `reg_cache_${db.schema}`;
     const watcher = new AliasWatcher({ connect: connectListener, channel });
     await watcher.start();
-    const replicaA = new AliasManager({ pool: db.pool, watcher, notifyChannel: channel });
-    const replicaB = new AliasManager({ pool: db.pool, notifyChannel: channel });
+    const replicaA = new AliasManager({ pool: db.pool, store, watcher, notifyChannel: channel });
+    const replicaB = new AliasManager({ pool: db.pool, store, notifyChannel: channel });
     const bypass = (version: number): Promise<unknown> =>
       db.pool.query(`UPDATE registry_aliases SET version = $1 WHERE alias = 'staging' AND model_id = (SELECT id FROM registry_models WHERE name = 'cached')`, [version]);
     try {
@@ -237,7 +237,7 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
       reconnectDelayMs: 50,
     });
     await watcher.start();
-    const manager = new AliasManager({ pool: db.pool, watcher, notifyChannel: channel, pollIntervalMs: 20_000 });
+    const manager = new AliasManager({ pool: db.pool, store, watcher, notifyChannel: channel, pollIntervalMs: 20_000 });
     const changes: (string | null)[] = [];
     watcher.onAnyChange((change) => changes.push(change === null ? null : change.model));
     try {
