@@ -169,6 +169,20 @@ describe.skipIf(!postgres.available)(`registry input validation at the edge ${po
         failures.push(`${route.method} ${url}${query} ${typeof payload === 'string' ? payload.slice(0, 200) : '<binary>'} -> ${res.statusCode} ${res.body.slice(0, 200)}`);
       }
     }
+    // The pages, probes and documents outside the API table, and bodies of the wrong content type.
+    for (let i = 0; i < 300; i += 1) {
+      const nasty = random() < 0.2 ? pick(RAW_URL_PARTS) : encodePart(pick(NASTY_STRINGS));
+      const url = pick([`/ui/models/${nasty}`, `/?q=${nasty}`, '/healthz', '/readyz', '/metrics', '/openapi.json', `/${nasty}`, `${API_PREFIX}/models/${nasty}/versions`]);
+      const res = await t.app.inject({
+        method: pick(['GET', 'POST', 'PUT'] as const),
+        url,
+        headers: { ...WRITE, 'content-type': pick(['application/octet-stream', 'application/json', 'text/plain', 'multipart/form-data']) },
+        payload: pick(['', '{}', '\u0000', JSON.stringify({ version: pick(NASTY_NUMBERS) })]),
+      });
+      if (res.statusCode >= 500) {
+        failures.push(`${url} -> ${res.statusCode} ${res.body.slice(0, 200)}`);
+      }
+    }
     expect(failures).toEqual([]);
   }, 120_000);
 });
