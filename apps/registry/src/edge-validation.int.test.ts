@@ -120,6 +120,18 @@ describe.skipIf(!postgres.available)(`registry input validation at the edge ${po
     }
   });
 
+  it('reads query numbers as plain decimal integers only (no hex, exponents, blanks or signs)', async () => {
+    for (const query of ['limit=0x10', 'limit=1e2', 'limit=%2016', 'limit=+5', 'limit=', 'limit=5.0']) {
+      const res = await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models/melu/aliases/production/history?${query}` });
+      expect({ query, status: res.statusCode, field: (res.json() as { field?: string }).field }).toEqual({ query, status: 400, field: 'limit' });
+    }
+    for (const query of ['after=0x10', 'timeoutMs=1e3', 'after=-0']) {
+      const res = await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models/melu/aliases/production/wait?${query}${query.startsWith('timeoutMs') ? '' : '&timeoutMs=0'}` });
+      expect({ query, status: res.statusCode }).toEqual({ query, status: 400 });
+    }
+    expect((await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models/melu/aliases/production/history?limit=16` })).statusCode).not.toBe(400);
+  });
+
   it('refuses a manifest holding a NUL or a lone surrogate anywhere, naming the field', async () => {
     for (const [bad, field] of [
       [{ ...manifest, lineage: { ...manifest.lineage, trainingSpec: { note: 'a\u0000b' } } }, 'manifest.lineage.trainingSpec.note'],

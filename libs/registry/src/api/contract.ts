@@ -79,6 +79,18 @@ function freeText(maxLength: number): z.ZodString {
     });
 }
 
+/**
+ * A query-string integer: plain decimal digits only. `z.coerce.number()` would read `0x10` as 16,
+ * `1e2` as 100 and ` 16` as 16, so one value could mean different things to different readers.
+ */
+function queryInt(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^[0-9]{1,15}$/, 'expected a decimal integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
 /** A version number as the `integer` columns hold it. */
 const versionNumber = z.number().int().positive().max(PG_INTEGER_MAX);
 
@@ -98,11 +110,11 @@ export const moveAliasBodySchema = z.object({
   override: z.boolean().default(false).describe('promote despite a gate refusal (needs a reason; logged)'),
 });
 export const rollbackBodySchema = z.object({ reason: freeText(2000).default('') });
-export const historyQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+export const historyQuerySchema = z.object({ limit: queryInt(1, 1000).default(100) });
 export const aliasAtQuerySchema = z.object({ time: z.iso.datetime({ offset: true }) });
 export const waitQuerySchema = z.object({
-  after: z.coerce.number().int().min(0).default(0).describe('last event id seen; returns when the alias moves past it'),
-  timeoutMs: z.coerce.number().int().min(0).max(60_000).default(25_000),
+  after: queryInt(0, Number.MAX_SAFE_INTEGER).default(0).describe('last event id seen; returns when the alias moves past it'),
+  timeoutMs: queryInt(0, 60_000).default(25_000),
 });
 
 export const modelListSchema = z.object({ models: z.array(modelRecordSchema) });
