@@ -137,6 +137,34 @@ describe.skipIf(!postgres.available)(`registry blob uploads ${postgres.available
     }
   });
 
+  it('cleans up after a client that disconnects mid-upload', async () => {
+    const sha = 'f'.repeat(64);
+    let duringUpload: string[] = [];
+    await new Promise<void>((resolve) => {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'PUT', path: `${API_PREFIX}/blobs/${sha}`, headers: { authorization: `Bearer ${TEST_TOKENS.trainer}`, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' } });
+      req.on('error', () => undefined);
+      req.write(chunk, () => {
+        setTimeout(() => {
+          void filesUnder(t.artifactDir).then((files) => {
+            duringUpload = files.filter((f) => f.includes('ffff'));
+            req.destroy();
+            resolve();
+          });
+        }, 200);
+      });
+    });
+    // The bytes were being streamed to a temp file (not held in memory)...
+    expect(duringUpload).toHaveLength(1);
+    // ...and the server notices the reset, fails the stream and removes its temp file.
+    const deadline = Date.now() + 5_000;
+    let leftovers = await filesUnder(t.artifactDir);
+    while (leftovers.some((f) => f.includes('ffff')) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      leftovers = await filesUnder(t.artifactDir);
+    }
+    expect(leftovers.filter((f) => f.includes('ffff'))).toEqual([]);
+  });
+
   it('refuses bytes that do not hash to the address, keeping nothing', async () => {
     const outcome = await chunkedUpload(port, 'e'.repeat(64), 3 * MIB, chunk, { authorization: `Bearer ${TEST_TOKENS.trainer}` });
     expect(outcome.status).toBe(400);
