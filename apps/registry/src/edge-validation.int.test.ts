@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+
 import { API_PREFIX, type BundleManifest, ROUTES } from '@metarec/registry';
 import { buildTestBundleFiles } from '@metarec/registry/testing';
 import { checkService } from '@metarec/runtime/testing';
@@ -148,6 +150,8 @@ describe.skipIf(!postgres.available)(`registry input validation at the edge ${po
     const random = prng(17);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const failures: string[] = [];
+    // Server internals that must never reach a client: file system paths, stack frames, socket errors.
+    const leaksInternals = (body: string): boolean => [t.artifactDir, tmpdir(), process.cwd(), '    at ', 'node_modules', 'ECONN'].some((secret) => body.includes(secret));
     const routes = Object.entries(ROUTES) as [string, FuzzRoute][];
     for (let i = 0; i < 3000; i += 1) {
       const [id, route] = pick(routes);
@@ -177,7 +181,7 @@ describe.skipIf(!postgres.available)(`registry input validation at the edge ${po
         headers: { ...WRITE, 'content-type': binary ? 'application/octet-stream' : 'application/json' },
         ...(route.method === 'GET' || route.method === 'HEAD' ? {} : { payload }),
       });
-      if (res.statusCode >= 500) {
+      if (res.statusCode >= 500 || leaksInternals(res.body)) {
         failures.push(`${route.method} ${url}${query} ${typeof payload === 'string' ? payload.slice(0, 200) : '<binary>'} -> ${res.statusCode} ${res.body.slice(0, 200)}`);
       }
     }
@@ -191,7 +195,7 @@ describe.skipIf(!postgres.available)(`registry input validation at the edge ${po
         headers: { ...WRITE, 'content-type': pick(['application/octet-stream', 'application/json', 'text/plain', 'multipart/form-data']) },
         payload: pick(['', '{}', '\u0000', JSON.stringify({ version: pick(NASTY_NUMBERS) })]),
       });
-      if (res.statusCode >= 500) {
+      if (res.statusCode >= 500 || leaksInternals(res.body)) {
         failures.push(`${url} -> ${res.statusCode} ${res.body.slice(0, 200)}`);
       }
     }
