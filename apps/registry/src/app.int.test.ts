@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 
 import { API_PREFIX, type BundleManifest } from '@metarec/registry';
 import { buildTestBundleFiles, TEST_TUNING, type TestBundleOptions } from '@metarec/registry/testing';
@@ -119,6 +119,20 @@ describe.skipIf(!postgres.available)(`registry HTTP API ${postgres.available ? '
     expect(final).toMatchObject({ version: events.at(-1)?.toVersion, eventId: events.at(-1)?.id });
   });
 
+  it('stores and reports the archive reason; it cannot be rewritten afterwards', async () => {
+    await register('archived', { seed: 51 });
+    const res = await t.app.inject({ method: 'POST', url: `${API_PREFIX}/models/archived/versions/1/archive`, headers: ALICE, payload: { reason: 'superseded by v2 (incident 9)' } });
+    expect(res.statusCode).toBe(200);
+    const expected = { state: 'archived', archivedBy: 'alice', reason: 'superseded by v2 (incident 9)' };
+    expect((res.json() as { status: unknown }).status).toMatchObject(expected);
+    const read = (await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models/archived/versions/1` })).json() as { status: unknown };
+    expect(read.status).toMatchObject(expected);
+    const listed = (await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models/archived/versions` })).json() as { versions: { status: unknown }[] };
+    expect(listed.versions[0]?.status).toMatchObject(expected);
+    // The audit record is append-only: the database itself refuses a rewrite of the reason.
+    await expect(t.db.pool.query(`UPDATE registry_versions SET archive_reason = 'nothing to see' WHERE version = 1 AND model_id = (SELECT id FROM registry_models WHERE name = 'archived')`)).rejects.toMatchObject({ code: 'RG001' });
+  });
+
   it('keeps versions immutable over HTTP', async () => {
     const manifest = await upload({ seed: 21 });
     const first = await t.app.inject({ method: 'POST', url: `${API_PREFIX}/models/immutable/versions`, headers: WRITE, payload: { manifest, version: 1 } });
@@ -155,6 +169,27 @@ describe.skipIf(!postgres.available)(`registry HTTP API ${postgres.available ? '
       expect(res.json()).toMatchObject({ code: 'REG_ARTIFACT_CORRUPT' });
       expect(res.body).not.toContain(bytes.subarray(0, 64).toString('latin1'));
     }
+  });
+
+  it('refuses to point an alias at a version whose artifacts are corrupt or missing, even with override', async () => {
+    const good = await register('verified', { seed: 61, metrics: { ndcg10: 0.3 } });
+    const bad = await register('verified', { seed: 62, metrics: { ndcg10: 0.4 } });
+    expect((await t.app.inject({ method: 'PUT', url: `${API_PREFIX}/models/verified/aliases/production`, headers: ALICE, payload: { version: good } })).statusCode).toBe(200);
+    const version = (await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models/verified/versions/${bad}` })).json() as { manifest: BundleManifest };
+    const sha = version.manifest.files.find((f) => f.path === 'weights.bin')?.sha256 ?? '';
+    const bytes = await readFile(t.store.pathOf(sha));
+    bytes.writeUInt8(bytes.readUInt8(7) ^ 0x01, 7);
+    await writeFile(t.store.pathOf(sha), bytes);
+    for (const payload of [{ version: bad }, { version: bad, override: true, reason: 'ship it anyway' }]) {
+      const res = await t.app.inject({ method: 'PUT', url: `${API_PREFIX}/models/verified/aliases/production`, headers: ALICE, payload });
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ code: 'REG_VERSION_CORRUPT', field: 'version', details: { version: bad, files: [{ path: 'weights.bin', problem: 'corrupt' }] } });
+    }
+    expect((await t.app.inject({ method: 'GET', url: `${API_PREFIX}/models/verified/aliases/production` })).json()).toMatchObject({ version: good });
+    // A missing blob is refused the same way, and so is a rollback onto a damaged version.
+    await rm(t.store.pathOf(sha));
+    const missing = await t.app.inject({ method: 'PUT', url: `${API_PREFIX}/models/verified/aliases/staging`, headers: ALICE, payload: { version: bad } });
+    expect(missing.json()).toMatchObject({ code: 'REG_VERSION_CORRUPT', details: { files: [{ path: 'weights.bin', problem: 'missing' }] } });
   });
 
   it('returns a long-poll as soon as the alias moves (pg LISTEN/NOTIFY)', async () => {

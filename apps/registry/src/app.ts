@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 
 import { registerApiRoutes } from './http/api-routes.js';
 import type { AuthSettings } from './http/auth-hook.js';
-import { installErrorHandler } from './http/error-map.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-map.js';
 import { registerOpsRoutes } from './http/ops-routes.js';
 import { registerWebRoutes } from './web/web-routes.js';
 
@@ -49,6 +49,9 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     return503OnClosing: true,
     // Per-request log lines would dominate the read path's cost; the metrics histogram covers it.
     logController: new LogController({ disableRequestLogging: true }),
+    // Failures fastify and Node answer before any route (414, 431, malformed URLs) in the documented body.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   const closing = new AbortController();
   app.addHook('preClose', (done) => {

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   const registry = new ModelRegistry({ pool, store, logger });
   const aliases = new AliasManager({
     pool,
+    store,
     logger,
     watcher,
     metrics,

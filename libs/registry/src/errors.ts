@@ -18,6 +18,7 @@
  * - `REG_GATE_METRIC_MISSING`: a version lacks the metric the gate compares.
  * - `REG_ARTIFACT_MISSING`: a manifest names a blob the store does not hold.
  * - `REG_ARTIFACT_CORRUPT`: stored bytes no longer match their sha256 (never served).
+ * - `REG_VERSION_CORRUPT`: an alias may not point at a version whose files are corrupt or missing (`details.files`).
  * - `REG_CHECKSUM_MISMATCH`: uploaded or exported bytes do not match the declared sha256/size.
  * - `REG_BUNDLE_UNREADABLE`: a bundle's schema fingerprint is not one the loader can read.
  * - `REG_PAYLOAD_TOO_LARGE`: an upload exceeds the configured limit.
@@ -25,6 +26,8 @@
  * - `REG_MIGRATION_FAILED`: a schema migration failed or an applied one was edited.
  * - `REG_OPTIONS_INVALID`: an options object is invalid (thrown before any I/O).
  * - `REG_HTTP`: the client got an answer it could not interpret (status in `details`).
+ * - `REG_UNAVAILABLE`: the database cannot be reached (retry later; the cause stays server side).
+ * - `REG_URI_TOO_LONG` / `REG_HEADERS_TOO_LARGE`: a request beyond the server's URL or header limits.
  * - `REG_INTERNAL`: anything else (cause attached).
  */
 export type RegistryErrorCode =
@@ -45,6 +48,7 @@ export type RegistryErrorCode =
   | 'REG_GATE_METRIC_MISSING'
   | 'REG_ARTIFACT_MISSING'
   | 'REG_ARTIFACT_CORRUPT'
+  | 'REG_VERSION_CORRUPT'
   | 'REG_CHECKSUM_MISMATCH'
   | 'REG_BUNDLE_UNREADABLE'
   | 'REG_PAYLOAD_TOO_LARGE'
@@ -53,6 +57,9 @@ export type RegistryErrorCode =
   | 'REG_MIGRATION_FAILED'
   | 'REG_OPTIONS_INVALID'
   | 'REG_HTTP'
+  | 'REG_UNAVAILABLE'
+  | 'REG_URI_TOO_LONG'
+  | 'REG_HEADERS_TOO_LARGE'
   | 'REG_INTERNAL';
 
 /** Every code, for tables that must cover them all (the app's HTTP status map). */
@@ -74,6 +81,7 @@ export const REGISTRY_ERROR_CODES = [
   'REG_GATE_METRIC_MISSING',
   'REG_ARTIFACT_MISSING',
   'REG_ARTIFACT_CORRUPT',
+  'REG_VERSION_CORRUPT',
   'REG_CHECKSUM_MISMATCH',
   'REG_BUNDLE_UNREADABLE',
   'REG_PAYLOAD_TOO_LARGE',
@@ -82,6 +90,9 @@ export const REGISTRY_ERROR_CODES = [
   'REG_MIGRATION_FAILED',
   'REG_OPTIONS_INVALID',
   'REG_HTTP',
+  'REG_UNAVAILABLE',
+  'REG_URI_TOO_LONG',
+  'REG_HEADERS_TOO_LARGE',
   'REG_INTERNAL',
 ] as const satisfies readonly RegistryErrorCode[];
 

@@ -8,7 +8,7 @@ export type { WriteBundleManifestOptions } from './manifest/write-bundle-manifes
 export { writeBundleManifest } from './manifest/write-bundle-manifest.js';
 export type { TuningSummary } from './manifest/tuning-summary.js';
 export { tuningRows, tuningSummaryOf } from './manifest/tuning-summary.js';
-export type { ArtifactStore, StoredArtifact } from './artifacts/artifact-store.js';
+export type { ArtifactCheck, ArtifactStore, PutStreamOptions, StoredArtifact } from './artifacts/artifact-store.js';
 export type { DirectoryArtifactStoreOptions } from './artifacts/directory-artifact-store.js';
 export { DirectoryArtifactStore } from './artifacts/directory-artifact-store.js';
 export type { MigrateOptions, MigrateReport } from './db/migrate.js';

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 import {
   aliasAtQuerySchema,
   type AliasManager,
@@ -108,8 +110,8 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
       return entry;
     },
     archiveVersion: async (request) => {
-      parseInput(archiveBodySchema, request.body, 'body');
-      return registry.archiveVersion({ model: model(request), version: version(request), actor: request.principal });
+      const body = parseInput(archiveBodySchema, request.body, 'body');
+      return registry.archiveVersion({ model: model(request), version: version(request), actor: request.principal, reason: body.reason });
     },
     getFile: async (request, reply) => {
       const path = validateBundlePath(param(request.params, '*'), 'path');
@@ -175,10 +177,15 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
     },
     putBlob: async (request, reply) => {
       const expected = sha256(request);
-      if (!Buffer.isBuffer(request.body)) {
+      if (!(request.body instanceof Readable)) {
         throw new RegistryError('REG_INVALID_INPUT', 'blob uploads need content-type application/octet-stream', { field: 'body' });
       }
-      const stored = await deps.store.put(request.body, expected);
+      const declared = Number(request.headers['content-length'] ?? Number.NaN);
+      if (declared > deps.maxUploadBytes) {
+        throw new RegistryError('REG_PAYLOAD_TOO_LARGE', `upload exceeds the limit of ${deps.maxUploadBytes} bytes`, { field: 'body', details: { maxBytes: deps.maxUploadBytes } });
+      }
+      // Streamed to the store, hashed and counted as bytes arrive: never held in memory whole.
+      const stored = await deps.store.putStream(request.body, { expectedSha256: expected, maxBytes: deps.maxUploadBytes });
       reply.status(201);
       return stored;
     },
@@ -192,15 +199,17 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
 
 /** Registers every route of the contract's `ROUTES` table under `API_PREFIX`. */
 export function registerApiRoutes(app: FastifyInstance, deps: ApiRoutesDeps): void {
-  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: deps.maxUploadBytes }, (_request, body, done) => {
-    done(null, body);
+  // The raw request stream becomes the body: putBlob streams it to the store (no buffering here).
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => {
+    done(null, payload);
   });
   const table = handlers(deps);
   for (const [id, route] of Object.entries(ROUTES) as [RouteId, (typeof ROUTES)[RouteId]][]) {
     app.route({
       method: route.method,
       url: `${API_PREFIX}${route.path}`,
-      preHandler: authHook(deps.auth, route.access),
+      // onRequest, not preHandler: a caller without a valid token is answered before any body byte is read.
+      onRequest: authHook(deps.auth, route.access),
       handler: table[id],
     });
   }

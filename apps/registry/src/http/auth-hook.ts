@@ -17,7 +17,7 @@ declare module 'fastify' {
 }
 
 /**
- * Returns a preHandler enforcing `access`: 401 without a token, 403 with a wrong one. Sets
+ * Returns an `onRequest` hook enforcing `access` (it runs before the body is read): 401 without a token, 403 with a wrong one. Sets
  * `request.principal`, which becomes the actor in the audit log (clients cannot claim one).
  */
 export function authHook(settings: AuthSettings, access: RouteAccess): (request: FastifyRequest) => Promise<void> {

@@ -1,5 +1,7 @@
+import type { Socket } from 'node:net';
+
 import { isRegistryError, type RegistryErrorCode } from '@metarec/registry';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The one table from error code to HTTP status (STYLE.md). */
 export const HTTP_STATUS_BY_CODE = {
@@ -19,6 +21,7 @@ export const HTTP_STATUS_BY_CODE = {
   REG_VERSION_IMMUTABLE: 409,
   REG_VERSION_ARCHIVED: 409,
   REG_VERSION_IN_USE: 409,
+  REG_VERSION_CORRUPT: 409,
   REG_ROLLBACK_NO_PREVIOUS: 409,
   REG_GATE_REFUSED: 409,
   REG_GATE_EVAL_SET_MISMATCH: 409,
@@ -28,8 +31,55 @@ export const HTTP_STATUS_BY_CODE = {
   REG_MIGRATION_FAILED: 500,
   REG_OPTIONS_INVALID: 500,
   REG_HTTP: 502,
+  REG_UNAVAILABLE: 503,
+  REG_URI_TOO_LONG: 414,
+  REG_HEADERS_TOO_LARGE: 431,
   REG_INTERNAL: 500,
 } as const satisfies Record<RegistryErrorCode, number>;
+
+/** Codes whose message and details may hold server internals (SQL, file names): clients get a generic text. */
+const OPAQUE_CODES: ReadonlySet<RegistryErrorCode> = new Set(['REG_INTERNAL', 'REG_MIGRATION_FAILED', 'REG_OPTIONS_INVALID']);
+
+/** The documented error body. */
+interface ErrorBody {
+  readonly code: RegistryErrorCode;
+  readonly message: string;
+  readonly field?: string;
+}
+
+/**
+ * fastify's `frameworkErrors`: failures before routing (a path parameter beyond `maxParamLength`,
+ * a malformed URL) answered in the documented body instead of fastify's own.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const body: ErrorBody =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? { code: 'REG_URI_TOO_LONG', message: 'a path segment of the URL is too long', field: 'url' }
+      : { code: 'REG_INVALID_INPUT', message: 'the URL is malformed', field: 'url' };
+  void reply.status(HTTP_STATUS_BY_CODE[body.code]).send(body);
+}
+
+/**
+ * fastify's `clientErrorHandler`: what Node's HTTP parser refuses (headers beyond its limit, a
+ * malformed request) never reaches a route, so it is written to the socket here, in the same body.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  // A reset connection has no one left to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) {
+    return;
+  }
+  const [status, reason, body]: [number, string, ErrorBody] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', { code: 'REG_HEADERS_TOO_LARGE', message: 'the request headers are too large', field: 'headers' }]
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', { code: 'REG_INVALID_INPUT', message: 'the request was not received in time', field: 'request' }]
+        : [400, 'Bad Request', { code: 'REG_INVALID_INPUT', message: 'the request is malformed', field: 'request' }];
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+  }
+  socket.destroy(error);
+}
 
 /** Fastify's own failures (body parsing, limits) in the same error body shape. */
 function fromFastifyError(error: FastifyError): { status: number; code: RegistryErrorCode; field?: string } {
@@ -51,10 +101,18 @@ export function installErrorHandler(app: FastifyInstance): void {
     reply.status(404).send({ code: 'REG_ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`, field: 'url' }),
   );
   app.setErrorHandler((error, request, reply) => {
+    // An answer sent before the body was read (401, 413, a checksum failure) ends the connection,
+    // so the rest of a large upload is never read and discarded.
+    if (!request.raw.complete) {
+      reply.header('connection', 'close');
+    }
     if (isRegistryError(error)) {
       const status = HTTP_STATUS_BY_CODE[error.code];
       if (status >= 500) {
         request.log.error({ err: error, code: error.code, details: error.details }, error.message);
+      }
+      if (OPAQUE_CODES.has(error.code)) {
+        return reply.status(status).send({ code: error.code, message: 'internal error' });
       }
       const body = { code: error.code, message: error.message, ...(error.field === undefined ? {} : { field: error.field }), ...(error.details === undefined ? {} : { details: error.details }) };
       return reply.status(status).send(body);

@@ -1,4 +1,4 @@
-import { buildOpenApiDocument, type ModelRegistry } from '@metarec/registry';
+import { buildOpenApiDocument, isRegistryError, type ModelRegistry } from '@metarec/registry';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
@@ -46,7 +46,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsRoutesDeps): vo
       return { status: 'ready' };
     } catch (error) {
       app.log.warn({ err: error }, 'readiness check failed');
-      return reply.status(503).send({ status: 'unavailable', reason: error instanceof Error ? error.message : String(error) });
+      // The code only: the message may name hosts, ports or paths, and probes are unauthenticated.
+      return reply.status(503).send({ status: 'unavailable', reason: isRegistryError(error) ? error.code : 'REG_INTERNAL' });
     }
   });
   app.get('/metrics', async (_request, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.metrics()));

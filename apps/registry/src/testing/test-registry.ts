@@ -41,7 +41,7 @@ export async function startTestRegistry(databaseUrl: string, options: { readonly
   const logger = createLogger({ name: 'registry-test', level: 'silent' });
   const registry = new ModelRegistry({ pool: db.pool, store, logger });
   const metrics = createMetricsRegistry();
-  const aliases = new AliasManager({ pool: db.pool, logger, watcher, metrics, notifyChannel: channel, gatePolicy: { scenario: 'new_user', metric: 'ndcg10', better: 'higher', tolerance: 0.01 } });
+  const aliases = new AliasManager({ pool: db.pool, store, logger, watcher, metrics, notifyChannel: channel, gatePolicy: { scenario: 'new_user', metric: 'ndcg10', better: 'higher', tolerance: 0.01 } });
   let ready = true;
   const app = await buildApp({
     registry,

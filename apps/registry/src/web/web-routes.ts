@@ -84,7 +84,7 @@ function historyTable(events: readonly AliasEvent[]): SafeHtml {
 /** Server-rendered pages: `/` lists models, `/ui/models/:model` shows one model in full. */
 export function registerWebRoutes(app: FastifyInstance, deps: WebRoutesDeps): void {
   const guard = authHook(deps.auth, 'read');
-  app.get('/', { preHandler: guard }, async (_request, reply) => {
+  app.get('/', { onRequest: guard }, async (_request, reply) => {
     const models = await deps.registry.listModels();
     const rows = await Promise.all(
       models.map(async (m) => {
@@ -98,7 +98,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebRoutesDeps): vo
       <p><a href="/openapi.json">OpenAPI document</a></p>`;
     return reply.type('text/html; charset=utf-8').send(page('metarec model registry', body));
   });
-  app.get('/ui/models/:model', { preHandler: guard }, async (request, reply) => {
+  app.get('/ui/models/:model', { onRequest: guard }, async (request, reply) => {
     const name = validateModelName(param(request.params, 'model'), 'model');
     const [model, versions, aliases, history] = await Promise.all([
       deps.registry.getModel(name),

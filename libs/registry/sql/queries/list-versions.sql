@@ -2,7 +2,7 @@
 -- $1 model name (text)
 -- returns: rows (version columns)
 SELECT m.name AS model, v.version, v.content_sha256, v.manifest, v.schema_fingerprint, v.evaluation_set_id,
-       v.created_at, v.created_by, v.archived_at, v.archived_by
+       v.created_at, v.created_by, v.archived_at, v.archived_by, v.archive_reason
 FROM registry_versions v
 JOIN registry_models m ON m.id = v.model_id
 WHERE m.name = $1

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { bundleManifestSchema } from '../manifest/bundle-manifest.js';
+import { PG_INTEGER_MAX, textViolation } from './text-rules.js';
 
 /**
  * The registry's HTTP contract, shared by the server (validation, OpenAPI document) and the
@@ -21,7 +22,7 @@ export const modelRecordSchema = z.object({
 
 export const versionStatusSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('active') }),
-  z.object({ state: z.literal('archived'), archivedAt: isoTime, archivedBy: z.string() }),
+  z.object({ state: z.literal('archived'), archivedAt: isoTime, archivedBy: z.string(), reason: z.string().describe('why it was archived (empty when none was given)') }),
 ]);
 
 export const versionRecordSchema = z.object({
@@ -65,27 +66,55 @@ export const errorBodySchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const createModelBodySchema = z.object({ name: z.string(), description: z.string().max(2000).optional() });
+/** Free text a client sends (descriptions, reasons): bounded, and storable as is (see text-rules.ts). */
+function freeText(maxLength: number): z.ZodString {
+  return z
+    .string()
+    .max(maxLength)
+    .superRefine((value, ctx) => {
+      const message = textViolation(value);
+      if (message !== undefined) {
+        ctx.addIssue({ code: 'custom', message });
+      }
+    });
+}
+
+/**
+ * A query-string integer: plain decimal digits only. `z.coerce.number()` would read `0x10` as 16,
+ * `1e2` as 100 and ` 16` as 16, so one value could mean different things to different readers.
+ */
+function queryInt(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^[0-9]{1,15}$/, 'expected a decimal integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+/** A version number as the `integer` columns hold it. */
+const versionNumber = z.number().int().positive().max(PG_INTEGER_MAX);
+
+export const createModelBodySchema = z.object({ name: z.string(), description: freeText(2000).optional() });
 export const registerVersionBodySchema = z.object({
   manifest: z.unknown().describe('a bundle manifest (see BundleManifest); every file must be PUT to /blobs first'),
-  version: z.number().int().positive().optional().describe('expected version number: idempotent retry'),
+  version: versionNumber.optional().describe('expected version number: idempotent retry'),
 });
 export const importVersionBodySchema = z.object({
-  path: z.string().describe('bundle directory relative to the server\'s REGISTRY_IMPORT_ROOT (no "..", not absolute)'),
-  version: z.number().int().positive().optional().describe('expected version number: idempotent retry'),
+  path: freeText(1000).describe('bundle directory relative to the server\'s REGISTRY_IMPORT_ROOT (no "..", not absolute)'),
+  version: versionNumber.optional().describe('expected version number: idempotent retry'),
 });
-export const archiveBodySchema = z.object({ reason: z.string().max(2000).default('') });
+export const archiveBodySchema = z.object({ reason: freeText(2000).default('') });
 export const moveAliasBodySchema = z.object({
-  version: z.number().int().positive(),
-  reason: z.string().max(2000).default(''),
+  version: versionNumber,
+  reason: freeText(2000).default(''),
   override: z.boolean().default(false).describe('promote despite a gate refusal (needs a reason; logged)'),
 });
-export const rollbackBodySchema = z.object({ reason: z.string().max(2000).default('') });
-export const historyQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+export const rollbackBodySchema = z.object({ reason: freeText(2000).default('') });
+export const historyQuerySchema = z.object({ limit: queryInt(1, 1000).default(100) });
 export const aliasAtQuerySchema = z.object({ time: z.iso.datetime({ offset: true }) });
 export const waitQuerySchema = z.object({
-  after: z.coerce.number().int().min(0).default(0).describe('last event id seen; returns when the alias moves past it'),
-  timeoutMs: z.coerce.number().int().min(0).max(60_000).default(25_000),
+  after: queryInt(0, Number.MAX_SAFE_INTEGER).default(0).describe('last event id seen; returns when the alias moves past it'),
+  timeoutMs: queryInt(0, 60_000).default(25_000),
 });
 
 export const modelListSchema = z.object({ models: z.array(modelRecordSchema) });

@@ -26,6 +26,26 @@ describe('DirectoryArtifactStore (real filesystem)', () => {
     expect(await store.stat(stored.sha256)).toEqual({ sha256: stored.sha256, bytes: 7 });
   });
 
+  it('streams a put: size limit as bytes arrive, checksum before publishing, a corrupt copy replaced, no temp file left', async () => {
+    const store = new DirectoryArtifactStore({ root });
+    const parts = [Buffer.from('stream'), Buffer.from('ed '), Buffer.from('weights')];
+    const sha256 = createHash('sha256').update(Buffer.concat(parts)).digest('hex');
+    async function* source(): AsyncGenerator<Buffer> {
+      yield* parts;
+    }
+    await expect(store.putStream(source(), { expectedSha256: sha256, maxBytes: 10 })).rejects.toMatchObject({ code: 'REG_PAYLOAD_TOO_LARGE', field: 'body' });
+    await expect(store.putStream(source(), { expectedSha256: 'f'.repeat(64), maxBytes: 100 })).rejects.toMatchObject({ code: 'REG_CHECKSUM_MISMATCH' });
+    expect(await store.check(sha256)).toBe('missing');
+    expect(await store.putStream(source(), { expectedSha256: sha256, maxBytes: 100 })).toEqual({ sha256, bytes: 16 });
+    expect(await store.check(sha256)).toBe('intact');
+    await writeFile(store.pathOf(sha256), 'streamed weightz');
+    expect(await store.check(sha256)).toBe('corrupt');
+    await store.putStream(source(), { expectedSha256: sha256, maxBytes: 100 });
+    expect(await store.get(sha256)).toEqual(Buffer.concat(parts));
+    const { readdir } = await import('node:fs/promises');
+    expect((await readdir(join(root, 'sha256', sha256.slice(0, 2)))).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
   it('refuses bytes that do not match the declared sha256', async () => {
     const store = new DirectoryArtifactStore({ root });
     await expect(store.put(Buffer.from('a'), 'b'.repeat(64))).rejects.toMatchObject({ code: 'REG_CHECKSUM_MISMATCH' });

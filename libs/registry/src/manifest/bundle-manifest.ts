@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { z } from 'zod';
 
+import { findJsonTextViolation } from '../api/text-rules.js';
 import { RegistryError } from '../errors.js';
 import { validateBundlePath } from '../names/validate-name.js';
 
@@ -111,6 +112,12 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
  * @throws RegistryError (`REG_MANIFEST_INVALID`) whose `field` is the first bad path, prefixed by `fieldPrefix`.
  */
 export function parseBundleManifest(value: unknown, fieldPrefix = 'manifest'): BundleManifest {
+  // jsonb refuses U+0000 and would store a lone surrogate as U+FFFD: refuse both, naming where.
+  const text = findJsonTextViolation(value);
+  if (text !== undefined) {
+    const inner = formatIssuePath(text.path);
+    throw new RegistryError('REG_MANIFEST_INVALID', `invalid bundle manifest: ${inner || '(root)'}: ${text.message}`, { field: inner === '' ? fieldPrefix : `${fieldPrefix}.${inner}` });
+  }
   const result = bundleManifestSchema.safeParse(value);
   if (result.success) {
     return result.data;

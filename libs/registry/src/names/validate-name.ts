@@ -1,3 +1,4 @@
+import { PG_INTEGER_MAX } from '../api/text-rules.js';
 import { RegistryError } from '../errors.js';
 
 /**
@@ -70,8 +71,8 @@ export function validateBundlePath(path: string, field = 'path'): string {
 /** Parses a version number from a string (URL segment, CLI argument). */
 export function parseVersionNumber(raw: string | number, field = 'version'): number {
   const value = typeof raw === 'number' ? raw : /^[0-9]{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RegistryError('REG_INVALID_INPUT', `invalid version "${raw}": expected a positive integer`, { field });
+  if (!Number.isSafeInteger(value) || value < 1 || value > PG_INTEGER_MAX) {
+    throw new RegistryError('REG_INVALID_INPUT', `invalid version "${raw}": expected an integer from 1 to ${PG_INTEGER_MAX}`, { field });
   }
   return value;
 }

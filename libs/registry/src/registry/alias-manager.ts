@@ -2,6 +2,7 @@ import type { Logger } from '@metarec/runtime';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
 
+import type { ArtifactCheck, ArtifactStore } from '../artifacts/artifact-store.js';
 import { execQuery, type Queryable } from '../db/sql-files.js';
 import { withTransaction } from '../db/transaction.js';
 import { RegistryError, type RegistryErrorCode } from '../errors.js';
@@ -25,6 +26,11 @@ import {
 /** Options of `AliasManager`. */
 export interface AliasManagerOptions {
   readonly pool: Pool;
+  /**
+   * The store holding the versions' files. Required: every move and rollback re-hashes each file
+   * of its target first, so an alias can never be pointed at bytes a pod could not verify.
+   */
+  readonly store: ArtifactStore;
   /** @defaultValue none */
   readonly logger?: Logger;
   /** Aliases whose moves go through the promotion gate. @defaultValue `['production']` */
@@ -96,6 +102,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export class AliasManager {
   private readonly pool: Pool;
+  private readonly store: ArtifactStore;
   private readonly logger: Logger | undefined;
   private readonly gatedAliases: ReadonlySet<string>;
   private readonly gatePolicy: PromotionGatePolicy;
@@ -116,6 +123,7 @@ export class AliasManager {
     }
     merged.gatedAliases.forEach((alias) => validateAliasName(alias, 'gatedAliases'));
     this.pool = merged.pool;
+    this.store = merged.store;
     this.logger = merged.logger;
     this.gatedAliases = new Set(merged.gatedAliases);
     this.gatePolicy = merged.gatePolicy;
@@ -170,7 +178,8 @@ export class AliasManager {
    * Points an alias at a version (creating the alias), through the gate for gated aliases.
    * @throws RegistryError `REG_VERSION_NOT_FOUND`, `REG_VERSION_ARCHIVED`, `REG_GATE_REFUSED`,
    * `REG_GATE_EVAL_SET_MISMATCH`, `REG_GATE_METRIC_MISSING` (each with the numbers in `details`),
-   * `REG_INVALID_INPUT` (field `reason`: an override needs a reason).
+   * `REG_INVALID_INPUT` (field `reason`: an override needs a reason), `REG_VERSION_CORRUPT`
+   * (a file of the target is corrupt or missing; no override skips this).
    */
   async move(input: MoveAliasInput): Promise<MoveAliasResult> {
     validateModelName(input.model);
@@ -178,6 +187,12 @@ export class AliasManager {
     const override = input.override ?? false;
     if (override && input.reason.trim() === '') {
       throw new RegistryError('REG_INVALID_INPUT', 'overriding the promotion gate needs a reason', { field: 'reason' });
+    }
+    // Verified before the model lock is taken (hashing may take a while); a version's manifest is
+    // immutable, so the check holds for the row the transaction reads. Unknown versions fail there.
+    const targetRow = (await execQuery<VersionRow>(this.pool, 'get-version', [input.model, input.version]))[0];
+    if (targetRow !== undefined) {
+      await this.verifyFiles(input.model, targetRow);
     }
     const result = await withTransaction(this.pool, async (client) => {
       const modelId = await lockModel(client, input.model);
@@ -222,7 +237,7 @@ export class AliasManager {
   /**
    * Moves an alias back to the version it pointed to before its last move (no gate: rollback is
    * the emergency exit). Recorded as a `rollback` entry; a second rollback undoes the first.
-   * @throws RegistryError `REG_ALIAS_NOT_FOUND`, `REG_ROLLBACK_NO_PREVIOUS`, `REG_VERSION_ARCHIVED`.
+   * @throws RegistryError `REG_ALIAS_NOT_FOUND`, `REG_ROLLBACK_NO_PREVIOUS`, `REG_VERSION_ARCHIVED`, `REG_VERSION_CORRUPT`.
    */
   async rollback(input: { readonly model: string; readonly alias: string; readonly actor: string; readonly reason: string }): Promise<MoveAliasResult> {
     validateModelName(input.model);
@@ -238,7 +253,8 @@ export class AliasManager {
       if (previous === null) {
         throw new RegistryError('REG_ROLLBACK_NO_PREVIOUS', `${input.model}@${input.alias} has no previous version to roll back to`, { field: 'alias' });
       }
-      await this.activeVersion(client, input.model, previous);
+      const target = await this.activeVersion(client, input.model, previous);
+      await this.verifyFiles(input.model, target);
       const event = await this.record(client, { modelId, model: input.model, alias: input.alias, from: current.version, to: previous, kind: 'rollback', actor: input.actor, reason: input.reason, gate: null });
       return { alias: { model: input.model, alias: input.alias, version: previous, eventId: event.id, updatedAt: event.at }, moved: true, event, gate: null };
     });
@@ -290,6 +306,24 @@ export class AliasManager {
   private async findIn(db: Queryable, model: string, alias: string): Promise<AliasRecord | undefined> {
     const row = (await execQuery<AliasRow>(db, 'get-alias', [model, alias]))[0];
     return row === undefined ? undefined : toAliasRecord(row);
+  }
+
+  /** Re-hashes every file of a version; refuses (`REG_VERSION_CORRUPT`) if any is not intact. */
+  private async verifyFiles(model: string, target: { readonly version: number; readonly manifest: VersionRow['manifest'] }): Promise<void> {
+    const damaged: { path: string; sha256: string; problem: ArtifactCheck }[] = [];
+    for (const file of target.manifest.files) {
+      const problem = await this.store.check(file.sha256);
+      if (problem !== 'intact') {
+        damaged.push({ path: file.path, sha256: file.sha256, problem });
+      }
+    }
+    if (damaged.length > 0) {
+      this.logger?.error({ model, version: target.version, files: damaged }, 'alias move refused: the target version has damaged files');
+      throw new RegistryError('REG_VERSION_CORRUPT', `${model} version ${target.version} has ${damaged.length} corrupt or missing file(s) (${damaged.map((f) => f.path).join(', ')}); an alias may not point at it`, {
+        field: 'version',
+        details: { version: target.version, files: damaged },
+      });
+    }
   }
 
   private async activeVersion(client: Queryable, model: string, version: number): Promise<{ version: number; manifest: VersionRow['manifest'] }> {

@@ -232,7 +232,7 @@ export class ModelRegistry {
    * Archives a version: it stays readable, but no alias may point at it.
    * @throws RegistryError `REG_VERSION_NOT_FOUND`, `REG_VERSION_IN_USE` (aliases named in `details`), `REG_VERSION_ARCHIVED`.
    */
-  async archiveVersion(input: { readonly model: string; readonly version: number; readonly actor: string }): Promise<VersionRecord> {
+  async archiveVersion(input: { readonly model: string; readonly version: number; readonly actor: string; readonly reason: string }): Promise<VersionRecord> {
     await withTransaction(this.pool, async (client) => {
       const modelId = await lockModel(client, input.model);
       const aliases = await execQuery<{ alias: string }>(client, 'aliases-of-version', [modelId, input.version]);
@@ -242,13 +242,13 @@ export class ModelRegistry {
           details: { aliases: aliases.map((a) => a.alias) },
         });
       }
-      const updated = await execQuery(client, 'archive-version', [modelId, input.version, input.actor]);
+      const updated = await execQuery(client, 'archive-version', [modelId, input.version, input.actor, input.reason]);
       if (updated.length === 0) {
         const existing = await this.getVersion(input.model, input.version);
         throw new RegistryError('REG_VERSION_ARCHIVED', `${input.model} version ${existing.version} is already archived`, { field: 'version' });
       }
     });
-    this.logger?.info({ model: input.model, version: input.version, actor: input.actor }, 'version archived');
+    this.logger?.info({ model: input.model, version: input.version, actor: input.actor, reason: input.reason }, 'version archived');
     return this.getVersion(input.model, input.version);
   }
 

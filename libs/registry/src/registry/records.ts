@@ -12,7 +12,15 @@ export interface ModelRecord {
 }
 
 /** Whether a version is live or archived (kept and readable, not aliasable). */
-export type VersionStatus = { readonly state: 'active' } | { readonly state: 'archived'; readonly archivedAt: string; readonly archivedBy: string };
+export type VersionStatus =
+  | { readonly state: 'active' }
+  | {
+      readonly state: 'archived';
+      readonly archivedAt: string;
+      readonly archivedBy: string;
+      /** Why it was archived, as given by `archivedBy` ('' when none was given). */
+      readonly reason: string;
+    };
 
 /** One immutable model version. */
 export interface VersionRecord {
@@ -77,6 +85,7 @@ export interface VersionRow {
   created_by: string;
   archived_at: Date | null;
   archived_by: string | null;
+  archive_reason: string | null;
 }
 
 export interface AliasRow {
@@ -124,7 +133,7 @@ export function toVersionRecord(row: VersionRow): VersionRecord {
     status:
       row.archived_at === null
         ? { state: 'active' }
-        : { state: 'archived', archivedAt: row.archived_at.toISOString(), archivedBy: row.archived_by ?? 'unknown' },
+        : { state: 'archived', archivedAt: row.archived_at.toISOString(), archivedBy: row.archived_by ?? 'unknown', reason: row.archive_reason ?? '' },
   };
 }
 

@@ -44,7 +44,7 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
     root = await mkdtemp(join(tmpdir(), 'registry-int-'));
     store = new DirectoryArtifactStore({ root });
     registry = new ModelRegistry({ pool: db.pool, store });
-    aliases = new AliasManager({ pool: db.pool, gatePolicy: { scenario: 'new_user', metric: 'ndcg10', better: 'higher', tolerance: 0.01 }, pollIntervalMs: 200 });
+    aliases = new AliasManager({ pool: db.pool, store, gatePolicy: { scenario: 'new_user', metric: 'ndcg10', better: 'higher', tolerance: 0.01 }, pollIntervalMs: 200 });
   });
   afterAll(async () => {
     await db?.drop();
@@ -52,7 +52,7 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
   });
 
   it('re-running migrations is a no-op, and an edited migration is refused', async () => {
-    expect(await migrate({ pool: db.pool })).toMatchObject({ applied: [], alreadyApplied: [1] });
+    expect(await migrate({ pool: db.pool })).toMatchObject({ applied: [], alreadyApplied: [1, 2] });
     await expect(migrate({ pool: db.pool, migrations: [{ id: 1, name: 'initial', sql: 'SELECT 1' }] })).rejects.toMatchObject({ code: 'REG_MIGRATION_FAILED' });
   });
 
@@ -81,9 +81,9 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
     const v1 = await register('archive', { seed: 1 });
     const v2 = await register('archive', { seed: 2 });
     await aliases.move({ model: 'archive', alias: 'staging', version: v1, actor: 'alice', reason: 'test' });
-    await expect(registry.archiveVersion({ model: 'archive', version: v1, actor: 'alice' })).rejects.toMatchObject({ code: 'REG_VERSION_IN_USE' });
-    const archived = await registry.archiveVersion({ model: 'archive', version: v2, actor: 'alice' });
-    expect(archived.status).toMatchObject({ state: 'archived', archivedBy: 'alice' });
+    await expect(registry.archiveVersion({ model: 'archive', version: v1, actor: 'alice', reason: 'still aliased' })).rejects.toMatchObject({ code: 'REG_VERSION_IN_USE' });
+    const archived = await registry.archiveVersion({ model: 'archive', version: v2, actor: 'alice', reason: 'superseded' });
+    expect(archived.status).toMatchObject({ state: 'archived', archivedBy: 'alice', reason: 'superseded' });
     await expect(aliases.move({ model: 'archive', alias: 'staging', version: v2, actor: 'alice', reason: '' })).rejects.toMatchObject({ code: 'REG_VERSION_ARCHIVED' });
     expect((await registry.readFile('archive', v2, 'weights.bin')).bytes.length).toBe(4096);
   });
@@ -159,7 +159,7 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
     const watcher = new AliasWatcher({ connect: connectListener, channel });
     await watcher.start();
     // A long poll interval: only the notification can wake the waiter quickly.
-    const watched = new AliasManager({ pool: db.pool, watcher, notifyChannel: channel, pollIntervalMs: 20_000 });
+    const watched = new AliasManager({ pool: db.pool, store, watcher, notifyChannel: channel, pollIntervalMs: 20_000 });
     try {
       const v1 = await register('watched', { seed: 1 });
       const first = await watched.move({ model: 'watched', alias: 'staging', version: v1, actor: 'a', reason: '' });
@@ -184,8 +184,8 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
     const channel = `reg_cache_${db.schema}`;
     const watcher = new AliasWatcher({ connect: connectListener, channel });
     await watcher.start();
-    const replicaA = new AliasManager({ pool: db.pool, watcher, notifyChannel: channel });
-    const replicaB = new AliasManager({ pool: db.pool, notifyChannel: channel });
+    const replicaA = new AliasManager({ pool: db.pool, store, watcher, notifyChannel: channel });
+    const replicaB = new AliasManager({ pool: db.pool, store, notifyChannel: channel });
     const bypass = (version: number): Promise<unknown> =>
       db.pool.query(`UPDATE registry_aliases SET version = $1 WHERE alias = 'staging' AND model_id = (SELECT id FROM registry_models WHERE name = 'cached')`, [version]);
     try {
@@ -237,7 +237,7 @@ describe.skipIf(!postgres.available)(`model registry on PostgreSQL ${postgres.av
       reconnectDelayMs: 50,
     });
     await watcher.start();
-    const manager = new AliasManager({ pool: db.pool, watcher, notifyChannel: channel, pollIntervalMs: 20_000 });
+    const manager = new AliasManager({ pool: db.pool, store, watcher, notifyChannel: channel, pollIntervalMs: 20_000 });
     const changes: (string | null)[] = [];
     watcher.onAnyChange((change) => changes.push(change === null ? null : change.model));
     try {
