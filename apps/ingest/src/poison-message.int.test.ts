@@ -104,4 +104,45 @@ describe.skipIf(!available)('ingest app: a poison message on broker-default topi
     expect(value.length).toBeLessThan(poison.length);
     expect(value.equals(poison.subarray(0, value.length))).toBe(true);
   });
+
+  it('reports the partition stuck in /readyz and the metrics while its dead letters cannot be written', async () => {
+    const s = scenario('stuck');
+    const client = new KafkaJsClient({ brokers: kafkaService.address.split(','), clientId: 'ingest-stuck-test' });
+    const admin = await client.createTopicAdmin();
+    const producer = await client.createProducer();
+    const redis = new Redis(redisService.address);
+    cleanup.push(() => producer.close(), () => admin.close(), async () => void (await redis.quit()));
+    const t = s.topics;
+    await admin.ensureTopics([t.interactions, t.userProfiles, t.itemProfiles].map((topic) => ({ topic, partitions: 1 })));
+    // A compacted dead-letter topic (a misconfiguration) refuses records without a key, so the
+    // letter of the keyless invalid message below fails on every redelivery.
+    await admin.ensureTopics([{ topic: t.deadLetter, partitions: 1, configs: { 'cleanup.policy': 'compact' } }]);
+    const base = Date.now() - 60_000;
+    await producer.send(t.interactions, [
+      { key: null, value: '{"user_id":', headers: wireHeaders(InteractionSchema), partition: 0 },
+      ...Array.from({ length: 5 }, (_, i) => ({ ...encodeRecord(InteractionSchema, testInteraction(i + 1, base)), partition: 0 })),
+    ]);
+
+    const run = await s.env('stuck', { CREATE_TOPICS: 'false', TOPIC_PARTITIONS: '1', STUCK_PARTITION_AFTER_MS: '2000' });
+    cleanup.push(() => clearOnline(redis, run.prefix));
+    const ingest = await startIngest({ KAFKA_BROKERS: kafkaService.address, REDIS_URL: redisService.address, ...run.env });
+    cleanup.push(async () => void (await stopIngest(ingest, 'SIGKILL')));
+    const deadline = Date.now() + 30_000;
+    let readyz: { status: number; body: { ready: boolean; details?: { partitions?: { stuck: { topic: string; partition: number; lag: number }[] } } } } | undefined;
+    while (Date.now() < deadline) {
+      const response = await fetch(`http://127.0.0.1:${ingest.port}/readyz`);
+      readyz = { status: response.status, body: (await response.json()) as NonNullable<typeof readyz>['body'] };
+      if (readyz.status === 503 && readyz.body.details?.partitions !== undefined) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(readyz?.status).toBe(503);
+    expect(readyz?.body.details?.partitions?.stuck).toMatchObject([{ topic: t.interactions, partition: 0, lag: 6 }]);
+    const metrics = await (await fetch(`http://127.0.0.1:${ingest.port}/metrics`)).text();
+    const labels = `topic="${t.interactions.replace(/\./g, '\\.')}",partition="0"[^}]*`;
+    expect(metrics).toMatch(new RegExp(`metarec_ingest_consumer_lag\\{${labels}\\} 6\\n`));
+    expect(metrics).toMatch(new RegExp(`metarec_ingest_partition_stuck\\{${labels}\\} 1\\n`));
+    expect(metrics).toMatch(new RegExp(`metarec_ingest_batch_failures_total\\{${labels}\\} [1-9]`));
+  });
 });
