@@ -106,9 +106,11 @@ export class IngestPipeline {
 
   /**
    * Partitions with messages to read and no progress for `stuckAfterMs` (e.g. a batch failing on
-   * every redelivery); readiness reports them.
+   * every redelivery); readiness reports them. Refreshes the `partition_stuck` gauge too, so a
+   * probe and the scrape after it agree (the timer refreshes it otherwise).
    */
   stuckPartitions(): StuckPartition[] {
+    this.reportProgress();
     return this.progress.stuck();
   }
 
