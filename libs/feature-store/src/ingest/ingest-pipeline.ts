@@ -7,7 +7,7 @@ import type { RecordKind } from '../offline/record-kinds.js';
 import type { OnlineBatch } from '../online/online-batch.js';
 import type { IngestBatch, IngestMessage } from './ingest-message.js';
 import { DEFAULT_INGEST_PIPELINE_OPTIONS, type IngestPipelineOptions } from './ingest-pipeline-options.js';
-import { decodeBatch, storableJson, type Accepted } from './decode-batch.js';
+import { decodeBatch, type Accepted } from './decode-batch.js';
 import { OnlineWriteQueue } from './online-write-queue.js';
 import { PartitionProgress, type StuckPartition } from './partition-progress.js';
 import { RateLimitedLog } from './rate-limited-log.js';
@@ -292,7 +292,7 @@ export class IngestPipeline {
     if (accepted.length === 0) {
       return;
     }
-    const entries = accepted.map(({ message, record, json }) => ({ offset: message.offset, record, json: storableJson(kind, json) }));
+    const entries = accepted.map(({ message, record, json }) => ({ offset: message.offset, record, json }));
     const online = { kind, topic: batch.topic, partition: batch.partition, entries } as OnlineBatch;
     this.onlineQueue.enqueue(key, online, () => this.observeOnline(kind, accepted));
   }
