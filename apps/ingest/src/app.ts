@@ -1,8 +1,11 @@
 import { fastify, type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 
+/** The outcome of a readiness check: passes or not, with details to show when it does not. */
+export type ReadinessResult = boolean | { readonly ok: boolean; readonly details: unknown };
+
 /** One readiness check: a name and whether it passes now. */
-export type ReadinessCheck = () => Promise<boolean> | boolean;
+export type ReadinessCheck = () => Promise<ReadinessResult> | ReadinessResult;
 
 /** What the probe server is built from. */
 export interface IngestAppDeps {
@@ -13,17 +16,25 @@ export interface IngestAppDeps {
   readonly alive: () => boolean;
 }
 
-async function runChecks(checks: Readonly<Record<string, ReadinessCheck>>): Promise<Record<string, boolean>> {
+async function runChecks(checks: Readonly<Record<string, ReadinessCheck>>): Promise<{ checks: Record<string, boolean>; details: Record<string, unknown> }> {
   const entries = await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => {
+    Object.entries(checks).map(async ([name, check]): Promise<readonly [string, ReadinessResult]> => {
       try {
         return [name, await check()] as const;
-      } catch {
-        return [name, false] as const;
+      } catch (error) {
+        // A throwing check is a failing one; its message is the detail (probes are internal).
+        return [name, { ok: false, details: error instanceof Error ? error.message : String(error) }] as const;
       }
     }),
   );
-  return Object.fromEntries(entries);
+  const out: { checks: Record<string, boolean>; details: Record<string, unknown> } = { checks: {}, details: {} };
+  for (const [name, result] of entries) {
+    out.checks[name] = typeof result === 'boolean' ? result : result.ok;
+    if (typeof result !== 'boolean' && !result.ok) {
+      out.details[name] = result.details;
+    }
+  }
+  return out;
 }
 
 /** The ingest app's HTTP surface: liveness, readiness and Prometheus metrics. Never listens. */
@@ -35,9 +46,10 @@ export function buildApp(deps: IngestAppDeps): FastifyInstance {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'failed' });
   });
   app.get('/readyz', async (_request, reply) => {
-    const checks = await runChecks(deps.readiness);
+    const { checks, details } = await runChecks(deps.readiness);
     const ready = Object.values(checks).every(Boolean);
-    return reply.code(ready ? 200 : 503).send({ ready, checks });
+    const body = Object.keys(details).length === 0 ? { ready, checks } : { ready, checks, details };
+    return reply.code(ready ? 200 : 503).send(body);
   });
   app.get('/metrics', async (_request, reply) => {
     const body = await deps.registry.metrics();

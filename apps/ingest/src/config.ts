@@ -19,6 +19,7 @@ export const ingestConfigSchema = z.object({
   FLUSH_AGE_MS: env.int('offline flush once the oldest uncommitted message is this old, ms', { min: 1 }).default(5_000),
   MAX_BUFFERED_ROWS: env.int('back-pressure: batches wait for a flush above this many buffered records', { min: 1 }).default(200_000),
   MAX_MESSAGE_BYTES: env.int('larger payloads are dead-lettered (FS_MESSAGE_TOO_LARGE), bytes', { min: 1 }).default(1_048_576),
+  STUCK_PARTITION_AFTER_MS: env.int('a partition with lag and no progress for this long is reported stuck (metric partition_stuck, /readyz 503), ms', { min: 1 }).default(60_000),
   KAFKA_SESSION_TIMEOUT_MS: env.int('the group drops a silent member (e.g. a killed pod) after this long, ms', { min: 6_000, max: 300_000 }).default(30_000),
   KAFKA_HEARTBEAT_INTERVAL_MS: env.int('consumer heartbeat interval (at most a third of the session timeout), ms', { min: 100 }).default(3_000),
   PARTITIONS_CONSUMED_CONCURRENTLY: env.int('partitions handled concurrently by one instance', { min: 1, max: 100 }).default(3),

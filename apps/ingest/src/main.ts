@@ -19,12 +19,23 @@ const topics = { interactions: config.TOPIC_INTERACTIONS, userProfiles: config.T
 const clientOptions = { brokers: config.KAFKA_BROKERS, clientId: config.INGEST_CLIENT_ID, logger };
 const kafka = new KafkaJsClient(clientOptions);
 
-if (config.CREATE_TOPICS) {
+// Dead letters are sized to what the dead-letter topic takes, as the broker reports it: one it
+// refused would fail its batch on every redelivery and block the source partition (issue 17).
+let maxDeadLetterBytes: number;
+{
   const admin = await kafka.createTopicAdmin();
-  const configs = { 'max.message.bytes': String(config.TOPIC_MAX_MESSAGE_BYTES) };
   try {
-    const names = [...Object.values(topics), config.TOPIC_DEAD_LETTER];
-    await admin.ensureTopics(names.map((topic) => ({ topic, partitions: config.TOPIC_PARTITIONS, configs })));
+    if (config.CREATE_TOPICS) {
+      const configs = { 'max.message.bytes': String(config.TOPIC_MAX_MESSAGE_BYTES) };
+      const names = [...Object.values(topics), config.TOPIC_DEAD_LETTER];
+      await admin.ensureTopics(names.map((topic) => ({ topic, partitions: config.TOPIC_PARTITIONS, configs })));
+    }
+    const limit = (await admin.topicConfigs(config.TOPIC_DEAD_LETTER)).get('max.message.bytes');
+    maxDeadLetterBytes = Number(limit);
+    if (!Number.isSafeInteger(maxDeadLetterBytes)) {
+      throw new Error(`dead-letter topic ${config.TOPIC_DEAD_LETTER} reports max.message.bytes "${limit}"`);
+    }
+    logger.info({ topic: config.TOPIC_DEAD_LETTER, maxDeadLetterBytes }, 'dead letters sized to the dead-letter topic');
   } finally {
     await admin.close();
   }
@@ -73,6 +84,8 @@ const pipeline = new IngestPipeline({
   flushAgeMs: config.FLUSH_AGE_MS,
   maxBufferedRows: config.MAX_BUFFERED_ROWS,
   maxMessageBytes: config.MAX_MESSAGE_BYTES,
+  maxDeadLetterBytes,
+  stuckAfterMs: config.STUCK_PARTITION_AFTER_MS,
   onFatal: () => {
     alive = false;
     void shutdown.run('pipeline failed').then(() => process.exit(1));
@@ -87,7 +100,14 @@ kafkaUp = true;
 const app = buildApp({
   registry,
   alive: () => alive,
-  readiness: { kafka: () => kafkaUp, redis: () => redis.status === 'ready' },
+  readiness: {
+    kafka: () => kafkaUp,
+    redis: () => redis.status === 'ready',
+    partitions: () => {
+      const stuck = pipeline.stuckPartitions();
+      return { ok: stuck.length === 0, details: { stuck } };
+    },
+  },
 });
 await app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT });
 

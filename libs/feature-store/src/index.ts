@@ -38,3 +38,4 @@ export { RateLimitedLog } from './ingest/rate-limited-log.js';
 export { IngestMetrics } from './ingest/ingest-metrics.js';
 export type { IngestPipelineOptions, IngestTopics, OfflineSink, OffsetCommitter, OnlineSink } from './ingest/ingest-pipeline-options.js';
 export { IngestPipeline } from './ingest/ingest-pipeline.js';
+export type { StuckPartition } from './ingest/partition-progress.js';

@@ -53,8 +53,8 @@ export type { EncodeRecordOptions, WireRecord } from './wire/encode-record.js';
 export { encodeRecord } from './wire/encode-record.js';
 export type { WireDecodeOptions, WireDecodeResult, WireInput, WireRejectReason } from './wire/decode-record.js';
 export { decodeRecord } from './wire/decode-record.js';
-export type { DeadLetter, DeadLetterRecord, DeadLetterSource } from './wire/dead-letter-record.js';
-export { DEAD_LETTER_HEADERS, toDeadLetterRecord } from './wire/dead-letter-record.js';
+export type { DeadLetter, DeadLetterRecord, DeadLetterRecordOptions, DeadLetterSource } from './wire/dead-letter-record.js';
+export { DEAD_LETTER_HEADERS, deadLetterRecordBytes, MIN_DEAD_LETTER_BYTES, toDeadLetterRecord } from './wire/dead-letter-record.js';
 
 // Arrow tables and IPC.
 export type { RecordsToTableOptions } from './arrow/records-to-table.js';

@@ -32,6 +32,12 @@ export interface TopicAdmin {
   deleteTopics(topics: readonly string[]): Promise<void>;
   /** The log-end offset (high watermark) of each partition. */
   endOffsets(topic: string): Promise<PartitionOffsets>;
+  /**
+   * The effective configs of `topic` (its own overrides, else the broker's defaults), e.g.
+   * `max.message.bytes`, so a client can size what it sends to what the broker will take.
+   * @throws StreamingError `STREAM_ADMIN_FAILED` (e.g. the topic does not exist).
+   */
+  topicConfigs(topic: string): Promise<ReadonlyMap<string, string>>;
   /** Offsets committed by `groupId`; partitions without a commit are absent. */
   committedOffsets(groupId: string, topic: string): Promise<PartitionOffsets>;
   /** Disconnects; safe to call twice. */

@@ -10,7 +10,7 @@ const NOW = Date.UTC(2026, 10, 26, 12);
 /** What ingest makes of `m` (its decoder is the wire contract's). */
 function decoded(m: InteractionMessage): WireDecodeResult<Interaction> {
   const value = m.value === null ? null : Buffer.from(m.value);
-  return decodeRecord(InteractionSchema, { value, headers: m.headers }, { maxMessageBytes: 10_000, nowMs: NOW });
+  return decodeRecord(InteractionSchema, { key: m.key, value, headers: m.headers }, { maxMessageBytes: 10_000, nowMs: NOW });
 }
 
 describe('EventSource', () => {

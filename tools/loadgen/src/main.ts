@@ -43,6 +43,7 @@ const program = new Command('metarec-loadgen')
   .option('--count <n>', 'interactions to send', positiveInt, 100_000)
   .option('--rate <n|max>', 'interactions per second, or "max"', rate, Infinity)
   .option('--batch-size <n>', 'messages per send (default: rate/20, i.e. one send per 50 ms; 500 for max)', positiveInt)
+  .option('--retry-for-ms <n>', 'retry a failed send (e.g. during a broker restart) this long before counting its batch failed', positiveInt, 60_000)
   .option('--malformed <fraction>', 'share of interactions sent malformed', fraction, 0)
   .option('--users <n>', 'synthetic users', positiveInt, 2_000)
   .option('--items <n>', 'synthetic items', positiveInt, 1_000)
@@ -61,6 +62,7 @@ const opts = program.opts<{
   count: number;
   rate: number;
   batchSize?: number;
+  retryForMs: number;
   malformed: number;
   users: number;
   items: number;
@@ -91,12 +93,39 @@ if (opts.createTopics) {
   }
 }
 const producer = await client.createProducer();
+let sendErrors = 0;
+const retrying = {
+  retryForMs: opts.retryForMs,
+  onSendError: (error: unknown, attempt: number): void => {
+    sendErrors += 1;
+    // One line per failed attempt would flood during a restart: the first and every 20th.
+    if (attempt === 1 || sendErrors % 20 === 0) {
+      console.error(JSON.stringify({ msg: 'send failed; retrying', attempt, sendErrors, error: error instanceof Error ? error.message : String(error) }));
+    }
+  },
+};
+
+/** Sends `messages` to `topic` as fast as acknowledged, with the run's retries. */
+function sendAll(topic: string, messages: readonly OutgoingMessage[]): ReturnType<typeof pacedSend<OutgoingMessage>> {
+  let offset = 0;
+  return pacedSend<OutgoingMessage>({
+    count: messages.length,
+    ratePerSec: Infinity,
+    next: (n) => messages.slice(offset, (offset += n)),
+    send: async (batch) => {
+      await producer.send(topic, batch);
+    },
+    ...retrying,
+  });
+}
+
 try {
+  let profileFailures = 0;
   if (opts.profiles) {
     const users: OutgoingMessage[] = source.users.map((u) => encodeRecord(UserProfileSchema, u));
     const items: OutgoingMessage[] = source.items.map((i) => encodeRecord(ItemProfileSchema, i));
-    await producer.send(opts.topicUserProfiles, users);
-    await producer.send(opts.topicItemProfiles, items);
+    profileFailures += (await sendAll(opts.topicUserProfiles, users)).failed;
+    profileFailures += (await sendAll(opts.topicItemProfiles, items)).failed;
   }
   let malformed = 0;
   const batchSize = opts.batchSize ?? (Number.isFinite(opts.rate) ? Math.max(1, Math.round(opts.rate / 20)) : 500);
@@ -112,16 +141,25 @@ try {
     send: async (batch) => {
       await producer.send(opts.topicInteractions, batch);
     },
+    ...retrying,
   });
   console.log(
     JSON.stringify({
       sent: report.sent,
+      failed: report.failed,
+      retries: report.retries,
+      ...(report.lastError === undefined ? {} : { lastError: report.lastError }),
       malformed,
       profiles: opts.profiles ? { users: source.users.length, items: source.items.length } : null,
       elapsedMs: Math.round(report.elapsedMs),
       ratePerSec: Math.round(report.ratePerSec),
+      ...(profileFailures > 0 ? { profilesFailed: profileFailures } : {}),
     }),
   );
+  // The report is printed either way; a non-zero exit tells scripts some messages did not make it.
+  if (report.failed > 0 || profileFailures > 0) {
+    process.exitCode = 1;
+  }
 } finally {
   await producer.close();
 }

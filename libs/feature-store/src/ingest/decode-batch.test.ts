@@ -3,11 +3,11 @@ import { malformedInteractions, oversizedInteraction } from '@metarec/schemas/te
 import { describe, expect, it } from 'vitest';
 
 import { makeInteraction, TEST_TIME_MS } from '../testing.js';
-import { decodeBatch, storableJson } from './decode-batch.js';
+import { decodeBatch } from './decode-batch.js';
 import type { IngestMessage } from './ingest-message.js';
 
-function message(offset: number, value: Buffer | string | null, headers: Readonly<Record<string, string>> = wireHeaders(InteractionSchema)): IngestMessage {
-  return { topic: 't', partition: 0, offset: BigInt(offset), key: null, value: typeof value === 'string' ? Buffer.from(value) : value, headers, timestampMs: TEST_TIME_MS };
+function message(offset: number, value: Buffer | string | null, headers: Readonly<Record<string, string>> = wireHeaders(InteractionSchema), key: string | null = 'u1'): IngestMessage {
+  return { topic: 't', partition: 0, offset: BigInt(offset), key, value: typeof value === 'string' ? Buffer.from(value) : value, headers, timestampMs: TEST_TIME_MS };
 }
 
 describe('decodeBatch', () => {
@@ -21,16 +21,16 @@ describe('decodeBatch', () => {
   it('dead-letters every case of the malformed corpus with its reason and field, and accepts the event it was built from', () => {
     const event = makeInteraction();
     const corpus = [...malformedInteractions(event), oversizedInteraction(event, 1_001)];
-    const messages = [message(0, JSON.stringify(event)), ...corpus.map((c, i) => message(i + 1, c.message.value, c.message.headers))];
+    const messages = [message(0, JSON.stringify(event)), ...corpus.map((c, i) => message(i + 1, c.message.value, c.message.headers, c.message.key))];
     const { accepted, letters } = decodeBatch('interactions', messages, { maxMessageBytes: 1_000, nowMs: TEST_TIME_MS });
     expect(accepted).toHaveLength(1);
     expect(letters.map((l) => [l.reason, l.field])).toEqual(corpus.map((c) => [c.reason, c.field]));
   });
 
-  it('stores only short interaction payloads as is', () => {
-    const text = JSON.stringify(makeInteraction());
-    expect(storableJson('interactions', text)).toBe(text);
-    expect(storableJson('interactions', `${text}${' '.repeat(2_048)}`)).toBeUndefined();
-    expect(storableJson('user_profiles', '{}')).toBeUndefined();
+  it('hands back the canonical JSON of each accepted record, not the received text', () => {
+    const event = makeInteraction();
+    const padded = JSON.stringify(Object.fromEntries(Object.entries(event).reverse()), null, 2);
+    const { accepted } = decodeBatch('interactions', [message(0, padded)], { maxMessageBytes: 1_000, nowMs: TEST_TIME_MS });
+    expect(accepted.map((a) => a.json)).toEqual([JSON.stringify(event)]);
   });
 });

@@ -4,20 +4,7 @@ import type { OffsetRecord } from '../offline/offline-writer.js';
 import { recordKindSpec, type RecordKind, type StoreRecord } from '../offline/record-kinds.js';
 import type { IngestMessage } from './ingest-message.js';
 
-/**
- * Interaction payloads up to this many characters are stored online as received (they
- * validated, and unknown fields are rejected, so they hold exactly the record's fields) instead
- * of re-serialised (~0.6 µs per event); a longer one (whitespace padding) is re-serialised so
- * Redis keeps compact JSON.
- */
-const STORE_PAYLOAD_MAX_CHARS = 2_048;
-
-/** The payload text to store online as is, when it is an interaction's and short. */
-export function storableJson(kind: RecordKind, json: string): string | undefined {
-  return kind === 'interactions' && json.length <= STORE_PAYLOAD_MAX_CHARS ? json : undefined;
-}
-
-/** A message that passed validation, its record and the text it was parsed from. */
+/** A message that passed validation, its record and the record's canonical JSON. */
 export interface Accepted {
   readonly message: IngestMessage;
   readonly record: OffsetRecord['record'];

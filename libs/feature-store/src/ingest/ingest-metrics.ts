@@ -9,6 +9,8 @@ export class IngestMetrics {
   readonly bytesWritten: Counter<'kind'>;
   readonly flushSeconds: Histogram;
   readonly lag: Gauge<'topic' | 'partition'>;
+  readonly partitionStuck: Gauge<'topic' | 'partition'>;
+  readonly batchFailures: Counter<'topic' | 'partition'>;
   readonly eventToOnlineSeconds: Histogram;
 
   constructor(registry: Registry, prefix = 'metarec_ingest_') {
@@ -24,7 +26,14 @@ export class IngestMetrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.lag = new Gauge({ name: `${prefix}consumer_lag`, help: 'Messages behind the log end, per partition', labelNames: ['topic', 'partition'], registers });
+    this.lag = new Gauge({ name: `${prefix}consumer_lag`, help: 'Messages behind the log end, per partition (updated when a batch is fetched and when it is handled)', labelNames: ['topic', 'partition'], registers });
+    this.partitionStuck = new Gauge({
+      name: `${prefix}partition_stuck`,
+      help: '1 while a partition has lag and made no progress for the stall limit (e.g. a batch failing on every redelivery)',
+      labelNames: ['topic', 'partition'],
+      registers,
+    });
+    this.batchFailures = new Counter({ name: `${prefix}batch_failures_total`, help: 'Batches whose handling failed (each is redelivered)', labelNames: ['topic', 'partition'], registers });
     this.eventToOnlineSeconds = new Histogram({
       name: `${prefix}event_to_online_seconds`,
       help: 'Kafka message timestamp to online-store write acknowledged',

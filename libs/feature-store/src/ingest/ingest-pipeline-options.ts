@@ -52,6 +52,18 @@ export interface IngestPipelineOptions {
   readonly maxPendingOnlineEvents?: number;
   /** Payloads above this go to the dead-letter topic (`FS_MESSAGE_TOO_LARGE`). @defaultValue `1_048_576` */
   readonly maxMessageBytes?: number;
+  /**
+   * The dead-letter topic's `max.message.bytes` (read it from the broker at start): each dead
+   * letter is cut to fit, and each send of them fits too. At least 4096.
+   * @defaultValue `1_048_588` (Kafka's default)
+   */
+  readonly maxDeadLetterBytes?: number;
+  /**
+   * A partition with messages to read and no progress for this long is reported stuck
+   * (`stuckPartitions`, the `partition_stuck` gauge), e.g. a batch failing on every redelivery.
+   * @defaultValue `60_000`
+   */
+  readonly stuckAfterMs?: number;
   /** One log line per dead-letter reason per interval. @defaultValue `10_000` */
   readonly logIntervalMs?: number;
   /** Clock, epoch ms. @defaultValue `Date.now` */
@@ -71,5 +83,7 @@ export const DEFAULT_INGEST_PIPELINE_OPTIONS = {
   maxBufferedRows: 200_000,
   maxPendingOnlineEvents: 20_000,
   maxMessageBytes: 1_048_576,
+  maxDeadLetterBytes: 1_048_588,
+  stuckAfterMs: 60_000,
   logIntervalMs: 10_000,
 } as const;

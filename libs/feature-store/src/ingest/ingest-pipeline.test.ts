@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { SCHEMA_VERSION_HEADER, type DeadLetterRecord } from '@metarec/schemas';
+import { DEAD_LETTER_HEADERS, deadLetterRecordBytes, SCHEMA_VERSION_HEADER, type DeadLetterRecord } from '@metarec/schemas';
+import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { OfflineReader } from '../offline/offline-reader.js';
@@ -10,6 +11,7 @@ import { OfflineWriter } from '../offline/offline-writer.js';
 import type { OnlineBatch } from '../online/online-batch.js';
 import { makeInteraction, TEST_TIME_MS } from '../testing.js';
 import type { IngestBatch } from './ingest-message.js';
+import { IngestMetrics } from './ingest-metrics.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 
 const TOPICS = { interactions: 'events', userProfiles: 'users', itemProfiles: 'items' };
@@ -193,6 +195,84 @@ describe('IngestPipeline', () => {
     expect(calls).toBe(1);
     expect(fatal).toHaveLength(1);
     expect(commits).toEqual([]);
+  });
+
+  it('sizes dead letters to the dead-letter topic: each send fits maxDeadLetterBytes, an oversized payload is cut', async () => {
+    const sends: DeadLetterRecord[][] = [];
+    const p = new IngestPipeline({
+      topics: TOPICS,
+      offline: new OfflineWriter({ root }),
+      online: { apply: async () => 0 },
+      deadLetters: { send: async (records) => void sends.push([...records]) },
+      committer: { commit: async () => undefined },
+      maxMessageBytes: 200_000,
+      maxDeadLetterBytes: 50_000,
+    });
+    const big = { ...batch(0, 0, 0).messages[0], value: Buffer.alloc(150_000, 0x20) };
+    const small = batch(0, 1, 3, new Set([1, 2, 3])).messages;
+    await p.handleBatch({ topic: 'events', partition: 0, messages: [big, ...small], highWatermark: 4n });
+    expect(sends.flat()).toHaveLength(4);
+    for (const group of sends) {
+      expect(group.reduce((n, r) => n + deadLetterRecordBytes(r), 0)).toBeLessThanOrEqual(50_000);
+    }
+    expect(sends.flat()[0].headers[DEAD_LETTER_HEADERS.truncated]).toBe('true');
+    expect(sends.flat()[0].headers[DEAD_LETTER_HEADERS.originalBytes]).toBe('150000');
+  });
+
+  it('updates the lag gauge when a batch fails, and reports a partition stuck once it made no progress for stuckAfterMs', async () => {
+    let nowMs = TEST_TIME_MS;
+    const registry = new Registry();
+    let failing = true;
+    const p = new IngestPipeline({
+      topics: TOPICS,
+      offline: new OfflineWriter({ root }),
+      online: { apply: async () => 0 },
+      deadLetters: {
+        send: async () => {
+          if (failing) {
+            throw new Error('MESSAGE_TOO_LARGE');
+          }
+        },
+      },
+      committer: { commit: async () => undefined },
+      metrics: new IngestMetrics(registry),
+      now: () => nowMs,
+      stuckAfterMs: 30_000,
+    });
+    const poisoned = { ...batch(0, 0, 11, new Set([1])), highWatermark: 12n };
+    await expect(p.handleBatch(poisoned)).rejects.toThrow('MESSAGE_TOO_LARGE');
+    const lag = async (): Promise<string> => (await registry.getSingleMetricAsString('metarec_ingest_consumer_lag')).split('\n').filter((l) => l.startsWith('metarec_ingest_consumer_lag{')).join('\n');
+    expect(await lag()).toBe('metarec_ingest_consumer_lag{topic="events",partition="0"} 12');
+    expect(p.stuckPartitions()).toEqual([]);
+    nowMs += 31_000;
+    await expect(p.handleBatch(poisoned)).rejects.toThrow('MESSAGE_TOO_LARGE');
+    expect(p.stuckPartitions()).toEqual([{ topic: 'events', partition: 0, lag: 12, stalledMs: 31_000, failedBatches: 2 }]);
+    expect(await registry.getSingleMetricAsString('metarec_ingest_partition_stuck')).toContain('metarec_ingest_partition_stuck{topic="events",partition="0"} 1');
+    expect(await registry.getSingleMetricAsString('metarec_ingest_batch_failures_total')).toContain('metarec_ingest_batch_failures_total{topic="events",partition="0"} 2');
+    failing = false;
+    await p.handleBatch(poisoned);
+    expect(p.stuckPartitions()).toEqual([]);
+    expect(await lag()).toBe('metarec_ingest_consumer_lag{topic="events",partition="0"} 0');
+    expect(await registry.getSingleMetricAsString('metarec_ingest_partition_stuck')).toContain('metarec_ingest_partition_stuck{topic="events",partition="0"} 0');
+  });
+
+  it('does not count the wait of a partition that just got new messages as a stall', async () => {
+    let nowMs = TEST_TIME_MS;
+    const p = new IngestPipeline({
+      topics: TOPICS,
+      offline: new OfflineWriter({ root }),
+      online: { apply: async () => 0 },
+      deadLetters: { send: async () => Promise.reject(new Error('down')) },
+      committer: { commit: async () => undefined },
+      now: () => nowMs,
+      stuckAfterMs: 30_000,
+    });
+    await p.handleBatch(batch(0, 0, 4));
+    nowMs += 600_000; // caught up, then quiet for ten minutes
+    await expect(p.handleBatch(batch(0, 5, 6, new Set([5])))).rejects.toThrow('down');
+    expect(p.stuckPartitions()).toEqual([]);
+    nowMs += 30_000;
+    expect(p.stuckPartitions()).toMatchObject([{ topic: 'events', partition: 0, lag: 2 }]);
   });
 
   it('keeps a default when an option is passed as undefined', () => {

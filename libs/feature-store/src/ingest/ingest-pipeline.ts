@@ -1,4 +1,4 @@
-import { toDeadLetterRecord, type DeadLetter } from '@metarec/schemas';
+import { deadLetterRecordBytes, MIN_DEAD_LETTER_BYTES, toDeadLetterRecord, type DeadLetter, type DeadLetterRecord } from '@metarec/schemas';
 
 import { FeatureStoreError, invalidOption } from '../errors.js';
 import { mergeOptions } from '@metarec/runtime';
@@ -7,8 +7,9 @@ import type { RecordKind } from '../offline/record-kinds.js';
 import type { OnlineBatch } from '../online/online-batch.js';
 import type { IngestBatch, IngestMessage } from './ingest-message.js';
 import { DEFAULT_INGEST_PIPELINE_OPTIONS, type IngestPipelineOptions } from './ingest-pipeline-options.js';
-import { decodeBatch, storableJson, type Accepted } from './decode-batch.js';
+import { decodeBatch, type Accepted } from './decode-batch.js';
 import { OnlineWriteQueue } from './online-write-queue.js';
+import { PartitionProgress, type StuckPartition } from './partition-progress.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 
 type PipelineState = { readonly status: 'running' } | { readonly status: 'failed'; readonly error: FeatureStoreError } | { readonly status: 'closed' };
@@ -49,14 +50,18 @@ export class IngestPipeline {
   private timer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
   private readonly onlineQueue: OnlineWriteQueue;
+  private readonly progress: PartitionProgress;
 
   /** @throws FeatureStoreError `FS_OPTIONS_INVALID` before any I/O. */
   constructor(options: IngestPipelineOptions) {
     const merged = mergeOptions(DEFAULT_INGEST_PIPELINE_OPTIONS, options);
-    for (const name of ['flushRows', 'flushAgeMs', 'maxBufferedRows', 'maxPendingOnlineEvents', 'maxMessageBytes', 'logIntervalMs'] as const) {
+    for (const name of ['flushRows', 'flushAgeMs', 'maxBufferedRows', 'maxPendingOnlineEvents', 'maxMessageBytes', 'logIntervalMs', 'stuckAfterMs'] as const) {
       if (!Number.isSafeInteger(merged[name]) || merged[name] < 1) {
         throw invalidOption(name, `must be a positive integer, got ${merged[name]}`);
       }
+    }
+    if (!Number.isSafeInteger(merged.maxDeadLetterBytes) || merged.maxDeadLetterBytes < MIN_DEAD_LETTER_BYTES) {
+      throw invalidOption('maxDeadLetterBytes', `must be an integer of at least ${MIN_DEAD_LETTER_BYTES}, got ${merged.maxDeadLetterBytes}`);
     }
     if (merged.maxBufferedRows < merged.flushRows) {
       throw invalidOption('maxBufferedRows', 'must be at least flushRows');
@@ -74,6 +79,7 @@ export class IngestPipeline {
     this.kinds = kinds;
     this.now = merged.now ?? Date.now;
     this.deadLetterLog = new RateLimitedLog(merged.logIntervalMs, this.now);
+    this.progress = new PartitionProgress(merged.stuckAfterMs, this.now);
     this.onlineQueue = new OnlineWriteQueue(merged.online, (error) =>
       this.fail(new FeatureStoreError('FS_REDIS_FAILED', 'online write failed; later writes of its partition were not sent', { cause: error })),
     );
@@ -84,9 +90,12 @@ export class IngestPipeline {
     return [...this.kinds.keys()];
   }
 
-  /** Starts the age-based flush timer. */
+  /** Starts the age-based flush timer (which also refreshes the stuck-partition gauge). */
   start(): void {
-    this.timer ??= setInterval(() => this.flushIfOld(), Math.max(50, Math.floor(this.options.flushAgeMs / 4)));
+    this.timer ??= setInterval(() => {
+      this.flushIfOld();
+      this.reportProgress();
+    }, Math.max(50, Math.floor(this.options.flushAgeMs / 4)));
     this.timer.unref();
   }
 
@@ -96,14 +105,36 @@ export class IngestPipeline {
   }
 
   /**
+   * Partitions with messages to read and no progress for `stuckAfterMs` (e.g. a batch failing on
+   * every redelivery); readiness reports them. Refreshes the `partition_stuck` gauge too, so a
+   * probe and the scrape after it agree (the timer refreshes it otherwise).
+   */
+  stuckPartitions(): StuckPartition[] {
+    this.reportProgress();
+    return this.progress.stuck();
+  }
+
+  /**
    * Handles one batch: resolves once its dead letters are sent, its records applied to the online
    * store and buffered for the offline store. `isStale` (the consumer's) drops a batch of a
-   * partition that moved away meanwhile.
+   * partition that moved away meanwhile. The lag gauge is updated before the work, so a batch
+   * that keeps failing still shows its lag.
    * @throws the failure of the dead-letter or online write (the batch is then redelivered), the
    * fatal flush error once failed, `FS_STATE_INVALID` after close.
    */
   async handleBatch(batch: IngestBatch, context: { isStale(): boolean } = { isStale: () => false }): Promise<void> {
     this.assertRunning();
+    try {
+      await this.handleOwnedBatch(batch, context);
+    } catch (error) {
+      this.progress.failed(batch.topic, batch.partition);
+      this.options.metrics?.batchFailures.inc({ topic: batch.topic, partition: String(batch.partition) });
+      this.reportProgress();
+      throw error;
+    }
+  }
+
+  private async handleOwnedBatch(batch: IngestBatch, context: { isStale(): boolean }): Promise<void> {
     const kind = this.kinds.get(batch.topic);
     if (kind === undefined) {
       throw new FeatureStoreError('FS_STATE_INVALID', `batch of unexpected topic ${batch.topic}`);
@@ -116,6 +147,7 @@ export class IngestPipeline {
     if (fresh.length === 0 || context.isStale()) {
       return;
     }
+    this.setLag(batch, Number(batch.highWatermark - fresh[0].offset));
     this.options.metrics?.consumed.inc({ topic: batch.topic }, fresh.length);
     const { accepted, letters } = decodeBatch(kind, fresh, { maxMessageBytes: this.options.maxMessageBytes, nowMs: this.now() });
     await this.sendDeadLetters(letters);
@@ -129,7 +161,10 @@ export class IngestPipeline {
     buffer.handledThrough = fresh[fresh.length - 1].offset;
     buffer.pendingSinceMs ??= this.now();
     this.bufferedRows += accepted.length;
-    this.options.metrics?.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.highWatermark - buffer.handledThrough - 1n));
+    const lag = Number(batch.highWatermark - buffer.handledThrough - 1n);
+    this.progress.advanced(batch.topic, batch.partition, lag);
+    this.options.metrics?.lag.set({ topic: batch.topic, partition: String(batch.partition) }, lag);
+    this.reportProgress();
     if (this.bufferedRows >= this.options.maxBufferedRows) {
       await this.flush();
     } else if (this.bufferedRows >= this.options.flushRows) {
@@ -154,6 +189,9 @@ export class IngestPipeline {
         this.partitions.delete(keyOf(topic, partition));
         this.options.logger?.info({ topic, partition, dropped: buffer.entries.length }, 'partition revoked; its buffered records were dropped');
       }
+      this.progress.forget(topic, partition);
+      this.options.metrics?.lag.remove({ topic, partition: String(partition) });
+      this.options.metrics?.partitionStuck.remove({ topic, partition: String(partition) });
     }
   }
 
@@ -197,11 +235,46 @@ export class IngestPipeline {
     }
   }
 
+  private setLag(batch: IngestBatch, lag: number): void {
+    this.progress.fetched(batch.topic, batch.partition, lag);
+    this.options.metrics?.lag.set({ topic: batch.topic, partition: String(batch.partition) }, lag);
+  }
+
+  /** Sets the stuck gauge of every tracked partition. */
+  private reportProgress(): void {
+    const gauge = this.options.metrics?.partitionStuck;
+    if (gauge === undefined) {
+      return;
+    }
+    for (const { topic, partition, stuck } of this.progress.all()) {
+      gauge.set({ topic, partition: String(partition) }, stuck ? 1 : 0);
+    }
+  }
+
+  /**
+   * Sends dead letters sized to the dead-letter topic: each record is cut to fit (a record the
+   * broker refuses would fail this batch on every redelivery), and records go in groups whose
+   * summed size fits too, since one send of a partition is one record batch to the broker.
+   */
   private async sendDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) {
       return;
     }
-    await this.options.deadLetters.send(letters.map(toDeadLetterRecord));
+    const maxBytes = this.options.maxDeadLetterBytes;
+    let group: DeadLetterRecord[] = [];
+    let groupBytes = 0;
+    for (const letter of letters) {
+      const record = toDeadLetterRecord(letter, { maxBytes });
+      const bytes = deadLetterRecordBytes(record);
+      if (group.length > 0 && groupBytes + bytes > maxBytes) {
+        await this.options.deadLetters.send(group);
+        group = [];
+        groupBytes = 0;
+      }
+      group.push(record);
+      groupBytes += bytes;
+    }
+    await this.options.deadLetters.send(group);
     for (const letter of letters) {
       this.options.metrics?.deadLettered.inc({ reason: letter.reason });
       const decision = this.deadLetterLog.admit(letter.reason);
@@ -219,7 +292,7 @@ export class IngestPipeline {
     if (accepted.length === 0) {
       return;
     }
-    const entries = accepted.map(({ message, record, json }) => ({ offset: message.offset, record, json: storableJson(kind, json) }));
+    const entries = accepted.map(({ message, record, json }) => ({ offset: message.offset, record, json }));
     const online = { kind, topic: batch.topic, partition: batch.partition, entries } as OnlineBatch;
     this.onlineQueue.enqueue(key, online, () => this.observeOnline(kind, accepted));
   }

@@ -8,14 +8,14 @@ export interface OnlineBatch<K extends RecordKind = RecordKind> {
   readonly entries: readonly OnlineEntry<K>[];
 }
 
-/** A record, the offset it was read at, and optionally the JSON text it was validated from. */
+/** A record, the offset it was read at, and optionally its canonical JSON. */
 export interface OnlineEntry<K extends RecordKind = RecordKind> {
   readonly offset: bigint;
   readonly record: RecordOfKind[K];
   /**
-   * The JSON text that validated into `record` (the Kafka payload), stored as is instead of
-   * re-serialising the record (interactions only; saves ~0.8 µs per event). Omit it unless it
-   * holds exactly the record's fields (unknown fields rejected, not stripped) and is small.
+   * `JSON.stringify(record)` already computed (the decoder's canonical `json`), stored instead of
+   * serialising the record again. Never the received payload: duplicate keys or escapes in it
+   * would read differently to other readers (issue 17).
    */
   readonly json?: string;
 }

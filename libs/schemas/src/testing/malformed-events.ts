@@ -20,6 +20,8 @@ export const MALFORMED_EVENT_NAMES = [
   'timestamp-in-seconds',
   'unknown-event-type',
   'unknown-field',
+  'key-mismatch',
+  'duplicate-key',
 ] as const;
 
 /** One of {@link MALFORMED_EVENT_NAMES}. */
@@ -45,7 +47,7 @@ export interface MalformedEvent {
   readonly field: string;
 }
 
-type Case = Omit<MalformedEvent, 'name' | 'message'> & { readonly value: string | Buffer | null; readonly headers?: Readonly<Record<string, string>> };
+type Case = Omit<MalformedEvent, 'name' | 'message'> & { readonly value: string | Buffer | null; readonly headers?: Readonly<Record<string, string>>; readonly key?: string };
 
 const VERSION_FIELD = `header:${SCHEMA_VERSION_HEADER}`;
 
@@ -83,16 +85,22 @@ function caseOf(name: MalformedEventName, event: Interaction): Case {
       return { label: "event_type 'like'", reason: 'SCHEMA_FIELD_RANGE', field: 'event_type', value: json({ ...event, event_type: 'like' }) };
     case 'unknown-field':
       return { label: "typo 'sessionId'", reason: 'SCHEMA_UNKNOWN_FIELD', field: 'sessionId', value: json({ ...event, sessionId: 's-1' }) };
+    case 'key-mismatch':
+      // Keyed by another user: the event lands in that user's partition, out of order with its own.
+      return { label: "keyed by another user", reason: 'SCHEMA_KEY_MISMATCH', field: 'user_id', value: json(event), key: `${event.user_id}-other` };
+    case 'duplicate-key':
+      // JSON.parse keeps the last user_id, a first-key-wins reader the first: two users in one payload.
+      return { label: 'user_id given twice', reason: 'SCHEMA_DUPLICATE_KEY', field: 'user_id', value: `{"user_id":"${event.user_id}-other",${json(event).slice(1)}` };
   }
 }
 
 /**
  * `event` (a valid interaction) broken the way `name` says, everything else left valid, keyed
- * by its user and carrying the contract headers unless the header is what is broken.
+ * by its user (unless the key is what is broken) and carrying the contract headers unless the header is what is broken.
  */
 export function malformedInteraction(name: MalformedEventName, event: Interaction): MalformedEvent {
-  const { value, headers, ...expected } = caseOf(name, event);
-  return { name, ...expected, message: { key: event.user_id, value, headers: headers ?? wireHeaders(InteractionSchema) } };
+  const { value, headers, key, ...expected } = caseOf(name, event);
+  return { name, ...expected, message: { key: key ?? event.user_id, value, headers: headers ?? wireHeaders(InteractionSchema) } };
 }
 
 /** The whole corpus: every {@link MALFORMED_EVENT_NAMES} entry built from `event`, in that order. */

@@ -2,6 +2,8 @@ import type { RecordOfFields, FieldMap } from '../definition/field.js';
 import type { RecordSchema } from '../definition/record-schema.js';
 import type { FieldIssueCode } from '../errors/schema-validation-error.js';
 import { validateRecord } from '../validation/validate-record.js';
+import { WIRE_KEY_FIELDS } from './encode-record.js';
+import { findDuplicateKey } from './find-duplicate-key.js';
 import { SCHEMA_FINGERPRINT_HEADER, SCHEMA_VERSION_HEADER } from './wire-headers.js';
 
 /**
@@ -17,10 +19,16 @@ export type WireRejectReason =
   | 'FS_INVALID_JSON'
   | 'FS_SCHEMA_VERSION_UNKNOWN'
   | 'SCHEMA_FINGERPRINT_MISMATCH'
+  /** The Kafka key is not the record's {@link WIRE_KEY_FIELDS} value (per-key ordering would break). */
+  | 'SCHEMA_KEY_MISMATCH'
+  /** A JSON object of the payload has a key twice (readers disagree on which one counts). */
+  | 'SCHEMA_DUPLICATE_KEY'
   | FieldIssueCode;
 
 /** What the decoder reads of a consumed message; a `ConsumedMessage` of `@metarec/streaming` fits. */
 export interface WireInput {
+  /** The Kafka key, UTF-8 decoded; must equal the record's {@link WIRE_KEY_FIELDS} value. */
+  readonly key: string | null;
   readonly value: Uint8Array | null;
   /** Header values decoded as UTF-8. */
   readonly headers: Readonly<Record<string, string>>;
@@ -31,7 +39,10 @@ export type WireDecodeResult<T> =
   | {
       readonly ok: true;
       readonly record: T;
-      /** The payload text `record` was parsed from (UTF-8 decoded, BOM dropped). */
+      /**
+       * The canonical JSON of `record` (schema field order, no whitespace): what a store keeps,
+       * never the received text, so every reader of the stored form sees the same record.
+       */
       readonly json: string;
     }
   | {
@@ -83,10 +94,21 @@ function checkHeaders(schema: RecordSchema, headers: Readonly<Record<string, str
   return undefined;
 }
 
+/** The key check: the Kafka key must be the record's key field, when the schema has one. */
+function checkKey(schema: RecordSchema, key: string | null, record: Readonly<Record<string, unknown>>): Rejection | undefined {
+  const field = WIRE_KEY_FIELDS[schema.name];
+  if (field === undefined || record[field] === key) {
+    return undefined;
+  }
+  const got = key === null ? 'no key' : `key "${key.slice(0, 80)}"`;
+  return reject('SCHEMA_KEY_MISMATCH', field, `message has ${got}, the record's ${field} is "${String(record[field]).slice(0, 80)}"`);
+}
+
 /**
  * Checks one consumed message against `schema`, in this order: payload present, size, schema
- * headers, UTF-8, JSON, then every field (unknown fields rejected). Never throws on bad data:
- * a rejection names its {@link WireRejectReason} and the field, for the dead-letter record.
+ * headers, UTF-8, JSON, no duplicate keys, every field (unknown fields rejected), then the Kafka
+ * key against the record's key field. Never throws on bad data: a rejection names its
+ * {@link WireRejectReason} and the field, for the dead-letter record.
  */
 export function decodeRecord<F extends FieldMap>(schema: RecordSchema<F>, message: WireInput, options: WireDecodeOptions = {}): WireDecodeResult<RecordOfFields<F>> {
   const value = message.value;
@@ -113,9 +135,17 @@ export function decodeRecord<F extends FieldMap>(schema: RecordSchema<F>, messag
   } catch (error) {
     return reject('FS_INVALID_JSON', '', messageOf(error));
   }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    return reject('SCHEMA_DUPLICATE_KEY', duplicate, `key "${duplicate.slice(0, 80)}" appears twice in one object`);
+  }
   const result = validateRecord(schema, parsed, { nowMs: options.nowMs });
   if (!result.ok) {
     return reject(result.error.code, result.error.field, result.error.message);
   }
-  return { ok: true, record: result.record, json: text };
+  const keyRejection = checkKey(schema, message.key, result.record as Readonly<Record<string, unknown>>);
+  if (keyRejection !== undefined) {
+    return keyRejection;
+  }
+  return { ok: true, record: result.record, json: JSON.stringify(result.record) };
 }

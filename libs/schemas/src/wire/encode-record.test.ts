@@ -17,7 +17,7 @@ describe('encodeRecord', () => {
     const message = encodeRecord(InteractionSchema, event);
     expect(message.key).toBe('user-1');
     expect(message.headers).toEqual({ [SCHEMA_VERSION_HEADER]: '1', [SCHEMA_FINGERPRINT_HEADER]: InteractionSchema.fingerprint });
-    expect(decodeRecord(InteractionSchema, { value: bytes(message.value), headers: message.headers }, NOW)).toEqual({ ok: true, record: event, json: message.value });
+    expect(decodeRecord(InteractionSchema, { key: message.key, value: bytes(message.value), headers: message.headers }, NOW)).toEqual({ ok: true, record: event, json: message.value });
   });
 
   it('round-trips user profiles keyed by user and item profiles keyed by item', () => {
@@ -27,8 +27,8 @@ describe('encodeRecord', () => {
     const itemMessage = encodeRecord(ItemProfileSchema, item);
     expect([userMessage.key, itemMessage.key]).toEqual(['u-7', 'i-9']);
     expect(userMessage.headers[SCHEMA_FINGERPRINT_HEADER]).toBe(UserProfileSchema.fingerprint);
-    expect(decodeRecord(UserProfileSchema, { value: bytes(userMessage.value), headers: userMessage.headers }, NOW)).toMatchObject({ ok: true, record: user });
-    expect(decodeRecord(ItemProfileSchema, { value: bytes(itemMessage.value), headers: itemMessage.headers }, NOW)).toMatchObject({ ok: true, record: item });
+    expect(decodeRecord(UserProfileSchema, { key: userMessage.key, value: bytes(userMessage.value), headers: userMessage.headers }, NOW)).toMatchObject({ ok: true, record: user });
+    expect(decodeRecord(ItemProfileSchema, { key: itemMessage.key, value: bytes(itemMessage.value), headers: itemMessage.headers }, NOW)).toMatchObject({ ok: true, record: item });
   });
 
   it("keeps the caller's headers and timestamp, but never lets them override the contract's", () => {

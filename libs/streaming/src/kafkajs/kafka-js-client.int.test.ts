@@ -73,6 +73,17 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
     expect((mismatch as StreamingError).code).toBe('STREAM_TOPIC_MISMATCH');
   });
 
+  it("reads a topic's effective configs: its own overrides and the broker's defaults", async () => {
+    const topic = topicName('configs');
+    created.push(topic);
+    await admin.ensureTopics([{ topic, partitions: 1, configs: { 'max.message.bytes': '200000' } }]);
+    const configs = await admin.topicConfigs(topic);
+    expect(configs.get('max.message.bytes')).toBe('200000');
+    expect(configs.get('cleanup.policy')).toBe('delete');
+    const missing = await admin.topicConfigs(topicName('missing')).catch((error: unknown) => error);
+    expect((missing as StreamingError).code).toBe('STREAM_ADMIN_FAILED');
+  });
+
   it('produces N keyed messages with headers and consumes the same N back, per-key order kept', async () => {
     const topic = topicName('roundtrip');
     created.push(topic);

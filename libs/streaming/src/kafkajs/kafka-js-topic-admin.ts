@@ -1,10 +1,15 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 
 import { requireInt, requireNonBlank, StreamingError, wrapClientError } from '../errors.js';
 import type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from '../topic-admin.js';
 
 /** Kafka's own limit on topic name length. */
 const MAX_TOPIC_NAME_LENGTH = 249;
+/**
+ * The TOPIC resource type of DescribeConfigs. kafkajs's `ConfigResourceTypes` enum is not a named
+ * export Node's ESM loader detects in its CommonJS build, so its value is spelled here.
+ */
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
 
 /** Throws `STREAM_OPTIONS_INVALID` on an invalid spec (bad name, partitions < 1, duplicates). */
@@ -99,6 +104,17 @@ export class KafkaJsTopicAdmin implements TopicAdmin {
       return offsetsMap(await this.admin.fetchTopicOffsets(topic));
     } catch (error) {
       throw wrapClientError('STREAM_ADMIN_FAILED', `end offsets of ${topic}`, error);
+    }
+  }
+
+  async topicConfigs(topic: string): Promise<ReadonlyMap<string, string>> {
+    requireNonBlank('topic', topic);
+    try {
+      const described = await this.admin.describeConfigs({ resources: [{ type: TOPIC_RESOURCE, name: topic }], includeSynonyms: false });
+      const entries = described.resources.find((resource) => resource.resourceName === topic)?.configEntries ?? [];
+      return new Map(entries.map((entry) => [entry.configName, entry.configValue]));
+    } catch (error) {
+      throw wrapClientError('STREAM_ADMIN_FAILED', `configs of topic ${topic}`, error);
     }
   }
 

@@ -84,6 +84,13 @@ export class InMemoryKafka {
       },
       endOffsets: async (topic): Promise<PartitionOffsets> =>
         new Map((log.topics.get(topic) ?? []).map((messages, partition) => [partition, BigInt(messages.length)])),
+      topicConfigs: async (topic): Promise<ReadonlyMap<string, string>> => {
+        if (!log.topics.has(topic)) {
+          throw new StreamingError('STREAM_ADMIN_FAILED', `configs of topic ${topic}: topic does not exist`);
+        }
+        // Kafka's default limit; the in-memory log keeps no per-topic configs.
+        return new Map([['max.message.bytes', '1048588']]);
+      },
       committedOffsets: async (groupId, topic): Promise<PartitionOffsets> => {
         const result = new Map<number, bigint>();
         (log.topics.get(topic) ?? []).forEach((_, partition) => {
