@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 
 import { API_PREFIX, type BundleManifest, ROUTES } from '@metarec/registry';
 import { buildTestBundleFiles } from '@metarec/registry/testing';
-import { checkService } from '@metarec/runtime/testing';
+import { checkService, encodeUrlPart as encodePart, fuzzRandom as prng, NASTY_NUMBERS, NASTY_STRINGS, NASTY_VALUES, RAW_URL_PARTS } from '@metarec/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startTestRegistry, TEST_TOKENS, type TestRegistry } from './testing/test-registry.js';
@@ -11,71 +11,11 @@ const postgres = await checkService('postgres');
 const WRITE = { authorization: `Bearer ${TEST_TOKENS.trainer}` };
 const JSON_WRITE = { ...WRITE, 'content-type': 'application/json' };
 
-/** Strings that broke the registry once, or are known to break pg, JSON or URL handling. */
-const NASTY_STRINGS = [
-  '',
-  ' ',
-  'a\u0000b',
-  '\u0000',
-  '\ud800',
-  'x\udc00y',
-  '\u001f',
-  '\u0085',
-  '..',
-  '../../etc/passwd',
-  '%00',
-  '%2e%2e%2f',
-  '\\',
-  'a'.repeat(5000),
-  '2147483648',
-  '-1',
-  '0',
-  '1e309',
-  '0x10',
-  'NaN',
-  '9'.repeat(40),
-  'production',
-  'melu',
-  '1',
-  '😀',
-  "'; drop table registry_models; --",
-  '{"a":1}',
-];
-const NASTY_NUMBERS = [0, -1, 1, 1.5, 2147483647, 2147483648, 4294967296, Number.MAX_SAFE_INTEGER, 1e300, -0, 2 ** 53 + 2];
-const NASTY_VALUES: unknown[] = [...NASTY_STRINGS, ...NASTY_NUMBERS, null, true, false, [], {}, [1, 2], { nested: { deeper: '\u0000' } }];
-
-/** Already percent-encoded URL parts that are not valid UTF-8 or not valid escapes. */
-const RAW_URL_PARTS = ['%00', '%ff', '%ED%A0%80', '%', '%zz', '%C0%AE%C0%AE'];
-
-/** Percent-encodes a string; a lone surrogate (which encodeURIComponent refuses) becomes its would-be UTF-8 bytes. */
-function encodePart(value: string): string {
-  try {
-    return encodeURIComponent(value);
-  } catch (error) {
-    if (error instanceof URIError) {
-      return '%ED%A0%80';
-    }
-    throw error;
-  }
-}
-
 /** What the fuzz reads of a route. */
 interface FuzzRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'HEAD';
   readonly path: string;
   readonly body?: unknown;
-}
-
-/** A small deterministic PRNG (mulberry32): a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe.skipIf(!postgres.available)(`registry input validation at the edge ${postgres.available ? '' : `(skipped: ${postgres.skipReason})`}`, () => {
