@@ -36,6 +36,8 @@ export type { RecordInput, RecordOf, RecordSchema } from './definition/record-sc
 export type { UnknownFieldPolicy, ValidationOptions } from './validation/validation-options.js';
 export type { ValidationResult } from './validation/validate-record.js';
 export { validateRecord } from './validation/validate-record.js';
+export type { TextRuleOptions } from './validation/text-rules.js';
+export { textRuleViolation } from './validation/text-rules.js';
 
 // The three record schemas.
 export type { Interaction, InteractionEventType, InteractionInput } from './records/interaction.js';
