@@ -1,11 +1,11 @@
 import type { AliasManager, ArtifactStore, ModelRegistry } from '@metarec/registry';
-import type { Logger } from '@metarec/runtime';
+import { createClientErrorHandler, type Logger } from '@metarec/runtime';
 import { type FastifyBaseLogger, fastify, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 
 import { registerApiRoutes } from './http/api-routes.js';
 import type { AuthSettings } from './http/auth-hook.js';
-import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-map.js';
+import { frameworkErrorHandler, installErrorHandler, PARSER_ERROR_CODES } from './http/error-map.js';
 import { registerOpsRoutes } from './http/ops-routes.js';
 import { registerWebRoutes } from './web/web-routes.js';
 
@@ -51,7 +51,7 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     logController: new LogController({ disableRequestLogging: true }),
     // Failures fastify and Node answer before any route (414, 431, malformed URLs) in the documented body.
     frameworkErrors: frameworkErrorHandler,
-    clientErrorHandler,
+    clientErrorHandler: createClientErrorHandler(PARSER_ERROR_CODES),
   });
   const closing = new AbortController();
   app.addHook('preClose', (done) => {
