@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { freePort } from '@metarec/runtime/testing';
+import { freePort, recordScenarioFigures } from '@metarec/runtime/testing';
 import { KafkaJsClient } from '@metarec/streaming';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -86,7 +86,9 @@ describe.skipIf(!javaFound || !jarsFound)('loadgen across a broker restart (priv
     try {
       const ends = await admin.endOffsets(topic);
       // At least once: a retried batch whose first ack was lost may be in the log twice.
-      expect([...ends.values()].reduce((n, end) => n + Number(end), 0)).toBeGreaterThanOrEqual(count);
+      const inLog = [...ends.values()].reduce((n, end) => n + Number(end), 0);
+      expect(inLog).toBeGreaterThanOrEqual(count);
+      recordScenarioFigures('broker restart mid-stream (loadgen)', { eventsSent: report.sent, failed: report.failed, retries: report.retries, inLog });
     } finally {
       await admin.close();
     }
