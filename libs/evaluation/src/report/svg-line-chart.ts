@@ -30,6 +30,9 @@ export interface LineChartOptions {
 /** Pixels per legend row. */
 const LEGEND_ROW_PX = 16;
 
+/** Most points of a series drawn with markers (more: the line alone). */
+const MAX_MARKED_POINTS = 60;
+
 /** Most x tick labels drawn (a long numeric axis, e.g. 800 training steps, gets nice ticks instead). */
 const MAX_X_LABELS = 12;
 
@@ -106,7 +109,7 @@ export function svgLineChart(o: LineChartOptions): string {
       parts.push(`<path d="${path}" fill="none" stroke="${style.color}" stroke-width="2"/>`);
     }
     // Markers only where they stay readable (a training curve of hundreds of steps is a line).
-    const marked = pts.length <= 60;
+    const marked = pts.filter((p) => p !== null).length <= MAX_MARKED_POINTS;
     for (const p of pts) {
       if (p === null) {
         continue;
