@@ -15,7 +15,7 @@ const CSS = `body{font-family:system-ui,sans-serif;margin:24px auto;max-width:11
 h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}th,td{padding:4px 8px;border-bottom:1px solid #eee;text-align:right}
 th:first-child,td:first-child{text-align:left}th{background:#f6f6f6}td.best{background:#e3f4e8;font-weight:700}
-.charts{display:flex;flex-wrap:wrap;gap:12px}pre{background:#f6f6f6;padding:8px;font-size:12px;overflow:auto}.muted{color:#666;font-size:12px}`;
+.charts{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}pre{background:#f6f6f6;padding:8px;font-size:12px;overflow:auto}.muted{color:#666;font-size:12px}`;
 
 function num(v: number | null | undefined, digits = 3): string {
   return typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '—';
