@@ -114,5 +114,6 @@ describe.skipIf(!available)(`whole pipeline on a ratings file ${available ? '' :
     expect(html).toContain(`melu v1, alias production`);
     expect(html).not.toMatch(/<script|<link |src=/);
     expect(html).not.toContain(workDir);
-  });
+    // Every app is a real process: on a busy 2-core machine their starts alone can take minutes.
+  }, 600_000);
 });
