@@ -112,19 +112,12 @@ async function worldSource(opts: PipelineCliOptions): Promise<WorldSource> {
 }
 
 /** The whole pipeline; BullMQ gets a private Redis when `redis-server` is installed (queues of other runs stay apart). */
-async function wholePipeline(streaming: KafkaJsClient, config: z.output<typeof ConfigSchema>, opts: PipelineCliOptions): Promise<number> {
+async function wholePipeline(streaming: KafkaJsClient, config: z.output<typeof ConfigSchema>, opts: PipelineCliOptions, world: WorldSource): Promise<number> {
   const [{ localRedisAvailable, startLocalRedis }, { runWholePipeline }, { formatWholeSummary }] = await Promise.all([
     import('@metarec/training/testing'),
     import('./whole/run-whole-pipeline.js'),
     import('./whole/format-whole-summary.js'),
   ]);
-  let world: WorldSource;
-  try {
-    world = await worldSource(opts);
-  } catch (error) {
-    console.error(`metarec-pipeline: ${(error as Error).message}`);
-    return 2;
-  }
   const trainingRedis = localRedisAvailable() ? await startLocalRedis() : null;
   try {
     const summary = await runWholePipeline({
@@ -182,11 +175,22 @@ const program = new Command('metarec-pipeline')
   .option('--json', 'print the summary as JSON on stdout', false)
   .action(async (opts: PipelineCliOptions) => {
     const config = loadConfig(ConfigSchema);
+    // Flags first: a missing --data-dir is one line and exit code 2, before any client exists.
+    let world: WorldSource | undefined;
+    if (!opts.schemaOnly) {
+      try {
+        world = await worldSource(opts);
+      } catch (error) {
+        console.error(`metarec-pipeline: ${(error as Error).message}`);
+        process.exitCode = 2;
+        return;
+      }
+    }
     const logger = createLogger({ name: 'metarec-pipeline', level: config.LOG_LEVEL, destination: process.stderr });
     const { KafkaJsClient } = await import('@metarec/streaming');
     const streaming = new KafkaJsClient({ brokers: config.KAFKA_BROKERS, clientId: 'metarec-pipeline', logger });
-    if (!opts.schemaOnly) {
-      process.exitCode = await wholePipeline(streaming, config, opts);
+    if (world !== undefined) {
+      process.exitCode = await wholePipeline(streaming, config, opts, world);
       return;
     }
     const bars = await progressReporter();

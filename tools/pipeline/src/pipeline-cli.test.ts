@@ -50,6 +50,18 @@ describe('npm run pipeline -- --help', () => {
     expect(existsSync(servicesDir)).toBe(false);
   });
 
+  it('refuses --dataset movielens without --data-dir in one line, exit code 2, before connecting anywhere', () => {
+    const run = spawnSync('node', ['--conditions=@metarec/source', '--import', 'tsx', 'tools/pipeline/src/main.ts', '--dataset', 'movielens'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      // Nothing listens here: had the pipeline tried Kafka, it would fail differently (and slowly).
+      env: { ...process.env, KAFKA_BROKERS: '127.0.0.1:9' },
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual(['metarec-pipeline: --dataset movielens needs --data-dir <dir> (ML-100K: u.data, u.item, u.user; ML-1M: ratings.dat, movies.dat, users.dat)']);
+  });
+
   it('answers --version the same way', () => {
     const run = pipeline('--version');
     expect(run.status).toBe(0);
