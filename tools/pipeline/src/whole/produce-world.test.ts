@@ -19,7 +19,10 @@ class RecordingProducer implements EventProducer {
     this.sent.set(topic, [...(this.sent.get(topic) ?? []), ...messages]);
     return [];
   }
-  async close(): Promise<void> {}
+  readonly closed: boolean[] = [];
+  async close(): Promise<void> {
+    this.closed.push(true);
+  }
 }
 
 describe('produceWorld on a ratings file', () => {
