@@ -97,6 +97,11 @@ describe.skipIf(!available)('trainer monitoring on a private Redis', () => {
     expect(jobs(after, SHARD_QUEUE, 'delayed')).toBe(1);
     // This worker takes no run jobs: the run job still waits.
     expect(jobs(after, RUN_QUEUE, 'waiting')).toBe(1);
+    expect(after).toContain(`metarec_trainer_queue_paused{queue="${RUN_QUEUE}"} 0`);
+    await runs.pause();
+    const paused = await registry.metrics();
+    expect(paused).toContain(`metarec_trainer_queue_paused{queue="${RUN_QUEUE}"} 1`);
+    expect(jobs(paused, RUN_QUEUE, 'waiting')).toBe(1);
     await queues.close();
   });
 

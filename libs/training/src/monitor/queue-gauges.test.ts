@@ -6,6 +6,7 @@ import { JOB_STATES, QueueGauges, type JobCountSource, type JobState } from './q
 class FakeQueue implements JobCountSource {
   reads = 0;
   asked: JobState[] = [];
+  paused = false;
   constructor(
     readonly name: string,
     public counts: Record<string, number> | Error,
@@ -14,6 +15,9 @@ class FakeQueue implements JobCountSource {
     this.reads++;
     this.asked = types;
     return this.counts instanceof Error ? Promise.reject(this.counts) : Promise.resolve(this.counts);
+  }
+  isPaused(): Promise<boolean> {
+    return this.counts instanceof Error ? Promise.reject(this.counts) : Promise.resolve(this.paused);
   }
 }
 
@@ -36,8 +40,12 @@ describe('QueueGauges', () => {
     expect(text).toContain('metarec_trainer_queue_jobs{queue="runs",state="delayed"} 1');
     expect(text.match(/^metarec_trainer_queue_jobs\{/gm)).toHaveLength(2 * JOB_STATES.length);
 
+    expect(text).toContain('metarec_trainer_queue_paused{queue="shards"} 0');
+
     shards.counts = { waiting: 0, completed: 4 };
+    shards.paused = true;
     const next = await registry.metrics();
+    expect(next).toContain('metarec_trainer_queue_paused{queue="shards"} 1');
     expect(next).toContain('metarec_trainer_queue_jobs{queue="shards",state="waiting"} 0');
     expect(next).toContain('metarec_trainer_queue_jobs{queue="shards",state="completed"} 4');
   });
@@ -52,6 +60,7 @@ describe('QueueGauges', () => {
     expect(text).toContain('metarec_trainer_queue_jobs{queue="ok",state="waiting"} 1');
     expect(text).not.toContain('queue="broken",state=');
     expect(text).toContain('metarec_trainer_queue_up{queue="broken"} 0');
+    expect(text).not.toContain('metarec_trainer_queue_paused{queue="broken"}');
     expect(text).toContain('metarec_trainer_queue_up{queue="ok"} 1');
     expect(warnings).toHaveLength(1);
     expect(broken.reads).toBe(1);

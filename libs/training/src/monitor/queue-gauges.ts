@@ -2,15 +2,25 @@ import { Gauge, type Registry } from 'prom-client';
 
 import type { TrainingLogger } from '../worker/training-worker.js';
 
-/** The BullMQ job states reported per queue (the states `Queue.getJobCounts` knows). */
-export const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'paused', 'prioritized', 'waiting-children'] as const;
+/**
+ * The BullMQ job states reported per queue: BullMQ 6's `JobState`. It has no `paused` state (a
+ * paused queue keeps its jobs `waiting` and sets a flag), so pausing is its own gauge.
+ */
+export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 /** One of {@link JOB_STATES}. */
 export type JobState = (typeof JOB_STATES)[number];
 
-/** What the gauges need of a queue: its name and its job counts (BullMQ's `Queue` fits). */
+/** What the gauges need of a queue: its name, job counts and paused flag (BullMQ's `Queue` fits). */
 export interface JobCountSource {
   readonly name: string;
   getJobCounts(...types: JobState[]): Promise<Record<string, number>>;
+  isPaused(): Promise<boolean>;
+}
+
+/** One queue's read at a scrape. */
+interface QueueRead {
+  readonly counts: Record<string, number>;
+  readonly paused: boolean;
 }
 
 /** Options of {@link QueueGauges}. */
@@ -26,20 +36,26 @@ export interface QueueGaugesOptions {
 /**
  * `metarec_trainer_queue_jobs{queue,state}`: jobs per queue and state, read with
  * `getJobCounts` when Prometheus scrapes (prom-client's `collect`), so the value is never older
- * than the scrape and nothing polls between scrapes. `metarec_trainer_queue_up{queue}` is 1 when
- * that read succeeded; a queue whose read fails drops its job series for that scrape (a stale count
- * would look like a stuck queue) and the failure is logged.
+ * than the scrape and nothing polls between scrapes. `metarec_trainer_queue_paused{queue}` is 1
+ * while a queue is paused; `metarec_trainer_queue_up{queue}` is 1 when its read succeeded. A queue
+ * whose read fails drops its job and paused series for that scrape (a stale count would look like
+ * a stuck queue) and the failure is logged.
  */
 export class QueueGauges {
   readonly jobs: Gauge<'queue' | 'state'>;
   readonly up: Gauge<'queue'>;
+  readonly paused: Gauge<'queue'>;
 
   constructor(options: QueueGaugesOptions) {
     const { queues, logger } = options;
     // Both gauges are collected in one scrape (prom-client collects every metric at once): they share one read.
-    let inflight: Promise<Array<PromiseSettledResult<Record<string, number>>>> | null = null;
-    const read = (): Promise<Array<PromiseSettledResult<Record<string, number>>>> => {
-      inflight ??= Promise.allSettled(queues.map((q) => q.getJobCounts(...JOB_STATES))).finally(() => {
+    let inflight: Promise<Array<PromiseSettledResult<QueueRead>>> | null = null;
+    const readQueue = async (q: JobCountSource): Promise<QueueRead> => {
+      const [counts, paused] = await Promise.all([q.getJobCounts(...JOB_STATES), q.isPaused()]);
+      return { counts, paused };
+    };
+    const read = (): Promise<Array<PromiseSettledResult<QueueRead>>> => {
+      inflight ??= Promise.allSettled(queues.map(readQueue)).finally(() => {
         inflight = null;
       });
       return inflight;
@@ -52,6 +68,21 @@ export class QueueGauges {
       async collect() {
         const counts = await read();
         counts.forEach((result, i) => this.set({ queue: queues[i].name }, result.status === 'fulfilled' ? 1 : 0));
+      },
+    });
+    this.paused = new Gauge({
+      name: 'metarec_trainer_queue_paused',
+      help: 'Whether a BullMQ queue is paused (1): its waiting jobs are not handed to workers',
+      labelNames: ['queue'],
+      registers: [options.registry],
+      async collect() {
+        const reads = await read();
+        this.reset();
+        reads.forEach((result, i) => {
+          if (result.status === 'fulfilled') {
+            this.set({ queue: queues[i].name }, result.value.paused ? 1 : 0);
+          }
+        });
       },
     });
     this.jobs = new Gauge({
@@ -69,7 +100,7 @@ export class QueueGauges {
             return;
           }
           for (const state of JOB_STATES) {
-            this.set({ queue, state }, result.value[state] ?? 0);
+            this.set({ queue, state }, result.value.counts[state] ?? 0);
           }
         });
       },
