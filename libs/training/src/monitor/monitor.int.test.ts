@@ -105,6 +105,32 @@ describe.skipIf(!available)('trainer monitoring on a private Redis', () => {
     await queues.close();
   });
 
+  it('lists runs newest first, leaves out unreadable and expired statuses, and trims index entries older than the status lifetime', async () => {
+    const h = harness();
+    const redis = h.connection();
+    const store = new RunStore({ redis, metaTtlMs: 1000 });
+    const now = Date.now();
+    const running = (runId: string, updatedAtMs: number): Record<string, unknown> => ({
+      status: 'running', runId, step: 1, totalSteps: 4, epoch: 0, loss: 1, validationLoss: null, etaSec: 3, stepsPerSec: 1, startedAtMs: updatedAtMs - 1000, updatedAtMs,
+    });
+    await store.putStatus('old', running('old', now - 500), now - 500);
+    await store.putStatus('new', running('new', now), now);
+    await store.putStatus('bad', { status: 'exploded' }, now - 100);
+    const warnings: string[] = [];
+    const logger = { info: (): void => undefined, error: (): void => undefined, warn: (_f: unknown, m: string): void => void warnings.push(m) };
+    const rows = await listRuns({ store, logger, nowMs: now });
+    expect(rows.map((r) => r.runId)).toEqual(['new', 'old']);
+    expect(warnings).toEqual(['run status unreadable; left out of the run list']);
+    expect((await listRuns({ store, logger, nowMs: now, limit: 1 })).map((r) => r.runId)).toEqual(['new']);
+    await expect(listRuns({ store, logger, nowMs: now, limit: 0 })).rejects.toMatchObject({ code: 'TRAIN_OPTIONS_INVALID' });
+
+    // After the status lifetime the statuses are gone (left out); the next write trims their index entries.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await listRuns({ store, logger, nowMs: Date.now() })).toEqual([]);
+    await store.putStatus('fresh', running('fresh', Date.now()));
+    expect(await store.recentRunIds(10)).toEqual(['fresh']);
+  });
+
   it('a run failed by a transient shard fault resumes after its failed shards are retried (the board\'s retry); the run list shows progress and a step-rate ETA', async () => {
     const spec = tinyRunSpec(out, { attempts: 1, backoffMs: 50 });
     const runId = 'dash-retry';
@@ -138,9 +164,10 @@ describe.skipIf(!available)('trainer monitoring on a private Redis', () => {
     // Resumed under the same id, the coordinator re-adds step 0's jobs (ids exist: no-op) and reads the retried results.
     const resumed = h.coordinator().run(spec, { runId });
     let settled = false;
-    void resumed.finally(() => {
+    const settle = (): void => {
       settled = true;
-    });
+    };
+    resumed.then(settle, settle);
     const seen: RunProgress[] = [];
     while (!settled) {
       const row = (await listRuns({ store, logger: h.logger, nowMs: Date.now() })).find((r) => r.runId === runId);
