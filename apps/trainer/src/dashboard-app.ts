@@ -44,6 +44,27 @@ function requireToken(auth: DashboardAuth): (request: FastifyRequest, reply: Fas
   };
 }
 
+/**
+ * Refuses a state-changing request whose `Origin` is another site: a browser holding the Basic
+ * credentials sends them with a cross-site form post too, and bull-board takes `POST /api/queues/:q/add`.
+ */
+async function sameOriginWrites(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const origin = request.headers.origin;
+  if (request.method === 'GET' || request.method === 'HEAD' || origin === undefined) {
+    return;
+  }
+  let host: string | null;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    // An unparsable Origin is treated as foreign: refused below.
+    host = null;
+  }
+  if (host !== request.headers.host) {
+    await reply.code(403).send({ code: 'DASHBOARD_CROSS_SITE', message: `writes from origin ${origin} are refused` });
+  }
+}
+
 const SINGLE_RETRY = /^\/api\/queues\/([^/]+)\/([^/]+)\/retry$/;
 const BULK_RETRY = /^\/api\/queues\/([^/]+)\/retry\/([^/?]+)$/;
 
@@ -103,6 +124,7 @@ export async function buildDashboardServer(deps: DashboardServerDeps): Promise<F
   });
   await app.register(async (guarded) => {
     guarded.addHook('onRequest', requireToken(deps.auth));
+    guarded.addHook('onRequest', sameOriginWrites);
     guarded.addHook('onRequest', refuseCompletedRetries(deps.queues));
     const board = new FastifyAdapter();
     board.setBasePath(DASHBOARD_PATHS.board);

@@ -238,6 +238,9 @@ describe.skipIf(!available)('trainer dashboard on a private Redis', () => {
       // A completed job is not retried, even through the API (a completed run job would train its run again).
       const again = await fetch(`${base}/board/api/queues/${SHARDS}/dash-retry_0_0/retry`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}` } });
       expect(again.status).toBe(405);
+      // A write from another site (a browser holding the credentials) is refused.
+      const crossSite = await fetch(`${base}/board/api/queues/${SHARDS}/retry/failed`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, origin: 'http://evil.example' } });
+      expect(crossSite.status).toBe(403);
 
       // The board's user menu links the run list.
       await page.goto(`${base}/board`);
