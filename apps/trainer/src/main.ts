@@ -34,6 +34,7 @@ import { Redis } from 'ioredis';
 
 import { buildProbeServer } from './app.js';
 import { trainerConfigSchema, type TrainerConfig } from './config.js';
+import { startDashboard } from './dashboard-role.js';
 
 const config: TrainerConfig = loadConfig(trainerConfigSchema);
 // Logs go to stderr so stdout carries only command results (JSON), for scripts and tests.
@@ -305,6 +306,10 @@ program
   .option('--runs', 'also take run jobs (the coordinator role for scheduled runs)', false)
   .option('--name <name>', 'worker name stored on jobs')
   .action((o: { concurrency: number; runs: boolean; name?: string }) => workerCommand(o));
+program
+  .command('dashboard')
+  .description('bull-board over the queues (inspect, retry failed jobs), run list with progress and ETA; queue gauges on /metrics; on DASHBOARD_PORT behind DASHBOARD_TOKEN')
+  .action(() => startDashboard({ config, logger, connect, exit: (code) => process.exit(code) }));
 program
   .command('tune')
   .description("hyperparameter search of a spec's search block: ASHA over trial jobs on the workers, k-fold over training users; prints the table, writes tuning.json")
