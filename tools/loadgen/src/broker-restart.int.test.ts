@@ -68,8 +68,21 @@ describe.skipIf(!javaFound || !jarsFound)('loadgen across a broker restart (priv
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     cleanup.push(async () => void child.kill('SIGKILL'));
 
-    // Let it run, then restart the broker (controlled shutdown, a pause, start) mid-stream.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Once events are in the log (loadgen started and created its topic: a fixed wait was too short
+    // on a loaded machine), restart the broker (controlled shutdown, a pause, start) mid-stream.
+    const watcher = new KafkaJsClient({ brokers: [kafka.brokers], clientId: 'loadgen-restart-watch' });
+    const watch = await watcher.createTopicAdmin();
+    const startedBy = Date.now() + 120_000;
+    for (;;) {
+      // The topic does not exist until loadgen creates it.
+      const ends = (await watch.listTopics()).includes(topic) ? await watch.endOffsets(topic) : new Map<number, bigint>();
+      if ([...ends.values()].some((end) => end > 0n)) {
+        break;
+      }
+      expect(Date.now(), `loadgen sent nothing within 120 s: ${stderr.slice(-500)}`).toBeLessThan(startedBy);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await watch.close();
     await kafka.down();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await kafka.up();
