@@ -59,6 +59,7 @@ export {
   registerVersionBodySchema,
   rollbackBodySchema,
   ROUTES,
+  versionRecordSchema,
   waitQuerySchema,
 } from './api/contract.js';
 export {

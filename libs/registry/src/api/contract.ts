@@ -88,7 +88,7 @@ export function freeText(maxLength: number): z.ZodString {
  * A query-string integer: plain decimal digits only. `z.coerce.number()` would read `0x10` as 16,
  * `1e2` as 100 and ` 16` as 16, so one value could mean different things to different readers.
  */
-export function queryInt(min: number, max: number) {
+export function queryInt(min: number, max: number): z.ZodPipe<z.ZodPipe<z.ZodString, z.ZodTransform<number, string>>, z.ZodNumber> {
   return z
     .string()
     .regex(/^[0-9]{1,15}$/, 'expected a decimal integer')

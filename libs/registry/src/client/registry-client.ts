@@ -22,17 +22,18 @@ import {
   versionRecordSchema,
   waitResultSchema,
 } from '../api/contract.js';
+import type {
+  createRunBodySchema,
+  updateRunBodySchema,
+  updateVersionBodySchema} from '../api/runs-contract.js';
 import {
   comparisonSchema,
-  createRunBodySchema,
   createRunResultSchema,
   logMetricsResultSchema,
   metricHistorySchema,
   runArtifactSchema,
   runDetailSchema,
-  runListSchema,
-  updateRunBodySchema,
-  updateVersionBodySchema,
+  runListSchema
 } from '../api/runs-contract.js';
 import { MAX_PAGE_SIZE, type PageRequest } from '../paging/page.js';
 import { REGISTRY_ERROR_CODES, RegistryError, type RegistryErrorCode } from '../errors.js';
