@@ -26,7 +26,8 @@ export function versionPage(v: VersionRecord, history: readonly RunMetricPoint[]
     <h2>Metrics</h2>${metricsTable(v)}`;
 }
 
-function seriesCharts(byKey: Readonly<Record<string, readonly VersionSeries[]>>, xLabel: string, prefix: string): SafeHtml {
+/** `yLabel` names the measured quantity: `loss` of `train/loss`, `mae` of `cold_start/mae/melu`. */
+function seriesCharts(byKey: Readonly<Record<string, readonly VersionSeries[]>>, xLabel: string, prefix: string, yLabel: (key: string) => string): SafeHtml {
   const keys = Object.keys(byKey).sort();
   if (keys.length === 0) {
     return html`<p class="muted">None of these versions' runs logged any.</p>`;
@@ -35,7 +36,7 @@ function seriesCharts(byKey: Readonly<Record<string, readonly VersionSeries[]>>,
     lineChart({
       title: key,
       xLabel,
-      yLabel: key.split('/').at(-2) ?? key,
+      yLabel: yLabel(key),
       testId: `${prefix}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`,
       series: (byKey[key] ?? []).map((s) => ({ name: `v${s.version}`, points: s.points.map((p) => ({ x: p.step, y: p.value })) })),
     }),
@@ -50,6 +51,6 @@ export function comparePage(c: VersionComparison): SafeHtml {
   return html`<p><a href="/ui/models/${c.model}">← ${c.model}</a></p><h1>${c.model}: ${c.versions.map((v) => `v${v}`).join(' vs ')}</h1>
     ${c.comparable ? html`<p data-testid="comparable">All versions were evaluated on the same held-out users.</p>` : html`<p class="override" data-testid="not-comparable">Evaluation sets differ (${c.evaluationSetIds.map((id) => id ?? 'none').join(', ')}): the numbers are not comparable.</p>`}
     <h2>Evaluation</h2><table data-testid="compare-table"><tr><th>scenario</th><th>method</th><th>metric</th>${c.versions.map((v) => html`<th><a href="/ui/models/${c.model}/versions/${v}">v${v}</a></th>`)}</tr>${rows}</table>
-    <h2>Training curves</h2>${seriesCharts(c.training, 'step', 'compare-training')}
-    <h2>Cold-start curves</h2>${seriesCharts(c.coldStart, 'support size (ratings)', 'compare-cold-start')}`;
+    <h2>Training curves</h2>${seriesCharts(c.training, 'step', 'compare-training', (key) => key.split('/').at(-1) ?? key)}
+    <h2>Cold-start curves</h2>${seriesCharts(c.coldStart, 'support size (ratings)', 'compare-cold-start', (key) => key.split('/').at(-2) ?? key)}`;
 }
