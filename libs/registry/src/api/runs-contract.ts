@@ -5,13 +5,26 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../paging/page.js';
 import { MAX_METRIC_BATCH } from '../runs/run-store.js';
 import { RUN_STATUSES } from '../runs/run-records.js';
 import { freeText, queryInt } from './contract.js';
+import { findJsonTextViolation } from './text-rules.js';
 
 /**
  * HTTP shapes of runs, version metadata and comparisons (issue 18 §4), shared by the server's
  * route files and `RegistryClient`. Paths are relative to `API_PREFIX`.
  */
 const isoTime = z.string().describe('ISO-8601 timestamp');
-const tagMap = z.record(z.string().max(100), z.string().max(500));
+/**
+ * JSON a client sends to be stored as jsonb (run parameters, tags): the text rules of
+ * text-rules.ts on every string and key, since pg refuses U+0000 and lone surrogates in jsonb.
+ */
+function storableJson<S extends z.ZodType>(schema: S): S {
+  return schema.superRefine((value, ctx) => {
+    const violation = findJsonTextViolation(value);
+    if (violation !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [...violation.path], message: violation.message });
+    }
+  }) as unknown as S;
+}
+const tagMap = storableJson(z.record(z.string().max(100), z.string().max(500)));
 const metricValue = z.object({ step: z.number().int(), value: z.number() });
 
 export const runRecordSchema = z.object({
@@ -39,7 +52,7 @@ export const createRunBodySchema = z.object({
   runId: z.string().min(1).max(128),
   name: freeText(200).optional(),
   experiment: z.string().min(1).max(64).describe('group of comparable runs; the trainer uses the model name'),
-  params: z.record(z.string(), z.unknown()),
+  params: storableJson(z.record(z.string(), z.unknown())),
   tags: tagMap.optional(),
 });
 export const createRunResultSchema = z.object({ created: z.boolean(), run: runRecordSchema });

@@ -8,6 +8,8 @@ import { RegistryError } from '../errors.js';
 import { type BundleFile, type BundleManifest, manifestContentHash, parseBundleManifest } from '../manifest/bundle-manifest.js';
 import { validateBundlePath, validateModelName } from '../names/validate-name.js';
 import { numericPageToken, type Page, pageLimit, type PageRequest, toPage } from '../paging/page.js';
+import { validateTagKey } from '../runs/run-names.js';
+import { validTags } from '../runs/stored-json.js';
 import { lockModel } from './lock-model.js';
 import {
   type ModelRecord,
@@ -162,7 +164,7 @@ export class ModelRegistry {
   /**
    * Edits a version's mutable metadata: its description, and tags set or removed. The content,
    * manifest and provenance stay immutable (the table's trigger guards them).
-   * @throws RegistryError `REG_MODEL_NOT_FOUND`, `REG_VERSION_NOT_FOUND`.
+   * @throws RegistryError `REG_MODEL_NOT_FOUND`, `REG_VERSION_NOT_FOUND`, `REG_INVALID_NAME` / `REG_INVALID_INPUT` (a tag).
    */
   async updateVersionMetadata(input: UpdateVersionMetadataInput): Promise<VersionRecord> {
     validateModelName(input.model);
@@ -170,8 +172,8 @@ export class ModelRegistry {
       input.model,
       input.version,
       input.description ?? null,
-      JSON.stringify(input.setTags ?? {}),
-      [...(input.removeTags ?? [])],
+      JSON.stringify(validTags(input.setTags ?? {}, 'setTags')),
+      (input.removeTags ?? []).map((k) => validateTagKey(k, 'removeTags')),
       input.actor,
     ]);
     if (updated.length === 0) {

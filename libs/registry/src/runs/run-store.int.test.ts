@@ -47,6 +47,9 @@ describe.skipIf(!postgres.available)(`runs, version metadata, paging and compari
     const retry = await runs.createRun({ runId: 'run-a', experiment: 'melu', params: { outer: { lr: 0.001 }, epochs: 3 }, actor: 'trainer' });
     expect(retry.created).toBe(false);
     await expect(runs.createRun({ runId: 'run-a', experiment: 'melu', params: { epochs: 4 }, actor: 'trainer' })).rejects.toMatchObject({ code: 'REG_RUN_CONFLICT', field: 'params' });
+    // jsonb refuses U+0000 and lone surrogates: a 400 naming where, not a database error.
+    await expect(runs.createRun({ runId: 'run-b', experiment: 'melu', params: { note: { text: 'a\u0000' } }, actor: 'trainer' })).rejects.toMatchObject({ code: 'REG_INVALID_INPUT', field: 'params.note.text' });
+    await expect(runs.listRuns({ tags: { k: 'x\udc00y' } })).rejects.toMatchObject({ code: 'REG_INVALID_INPUT', field: 'tag.k' });
   });
 
   it('keeps metric history per step, replaces a re-logged step, reports each metric at its latest step', async () => {

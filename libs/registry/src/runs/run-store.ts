@@ -21,6 +21,7 @@ import {
   toRunRecord,
 } from './run-records.js';
 import { type MetricFilter, validateMetricKey, validateRunId, validateTagKey } from './run-names.js';
+import { storableJson, validTags } from './stored-json.js';
 
 /** Options of `RunStore`. */
 export interface RunStoreOptions {
@@ -103,7 +104,7 @@ export class RunStore {
   async createRun(input: CreateRunInput): Promise<{ readonly run: RunRecord; readonly created: boolean }> {
     validateRunId(input.runId);
     const tags = validTags(input.tags ?? {});
-    const inserted = (await execQuery<RunRow>(this.pool, 'insert-run', [input.runId, input.name ?? input.runId, input.experiment, JSON.stringify(input.params), JSON.stringify(tags), input.actor]))[0];
+    const inserted = (await execQuery<RunRow>(this.pool, 'insert-run', [input.runId, input.name ?? input.runId, input.experiment, JSON.stringify(storableJson(input.params, 'params')), JSON.stringify(tags), input.actor]))[0];
     if (inserted !== undefined) {
       this.logger?.info({ runId: input.runId, experiment: input.experiment, actor: input.actor }, 'run created');
       return { run: toRunRecord(inserted, {}), created: true };
@@ -258,15 +259,4 @@ export class RunStore {
     }
     return out;
   }
-}
-
-/** @throws RegistryError `REG_INVALID_NAME` / `REG_INVALID_INPUT` (`field`) on a bad key or an over-long value. */
-function validTags(tags: Readonly<Record<string, string>>, field = 'tags'): Record<string, string> {
-  for (const [key, value] of Object.entries(tags)) {
-    validateTagKey(key, field);
-    if (typeof value !== 'string' || value.length > 500) {
-      throw new RegistryError('REG_INVALID_INPUT', `tag "${key}": value must be a string of at most 500 characters`, { field });
-    }
-  }
-  return { ...tags };
 }
