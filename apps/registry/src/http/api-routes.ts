@@ -156,7 +156,8 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
       const target = alias(request);
       const query = parseInput(historyQuerySchema, request.query, 'query');
       await registry.getModel(name);
-      return { events: await aliases.history(name, target, query.limit) };
+      const page = await aliases.historyPage(name, target, pageOf(query));
+      return { events: page.items, nextPageToken: page.nextPageToken };
     },
     aliasAt: async (request) => {
       const name = model(request);

@@ -120,7 +120,7 @@ export const pageQuerySchema = z.object({
   limit: queryInt(1, MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
   pageToken: z.string().min(1).max(200).optional().describe('nextPageToken of the previous page'),
 });
-export const historyQuerySchema = z.object({ limit: queryInt(1, 1000).default(100) });
+export const historyQuerySchema = z.object({ limit: queryInt(1, 1000).default(100), pageToken: z.string().min(1).max(200).optional().describe('nextPageToken of the previous page') });
 export const aliasAtQuerySchema = z.object({ time: z.iso.datetime({ offset: true }) });
 export const waitQuerySchema = z.object({
   after: queryInt(0, Number.MAX_SAFE_INTEGER).default(0).describe('last event id seen; returns when the alias moves past it'),
@@ -131,7 +131,7 @@ const nextPageToken = z.string().nullable().describe('pass as pageToken for the 
 export const modelListSchema = z.object({ models: z.array(modelRecordSchema), nextPageToken });
 export const versionListSchema = z.object({ versions: z.array(versionRecordSchema), nextPageToken });
 export const aliasListSchema = z.object({ aliases: z.array(aliasRecordSchema) });
-export const historySchema = z.object({ events: z.array(aliasEventSchema) });
+export const historySchema = z.object({ events: z.array(aliasEventSchema), nextPageToken });
 export const registerResultSchema = z.object({ created: z.boolean(), version: versionRecordSchema });
 export const moveResultSchema = z.object({
   alias: aliasRecordSchema,

@@ -275,6 +275,11 @@ export class RegistryClient implements BundleSource {
     return (await this.json('GET', `/models/${enc(model)}/aliases/${enc(alias)}/history?limit=${limit}`, historySchema)).events;
   }
 
+  /** One page of an alias's audit log, newest first (`nextPageToken` continues it). */
+  async aliasHistoryPage(model: string, alias: string, page: PageRequest = {}): Promise<z.output<typeof historySchema>> {
+    return this.json('GET', `/models/${enc(model)}/aliases/${enc(alias)}/history${query({ limit: String(page.limit ?? 100), pageToken: page.pageToken ?? null })}`, historySchema);
+  }
+
   async aliasAt(model: string, alias: string, time: Date): Promise<z.output<typeof aliasAtSchema>> {
     return this.json('GET', `/models/${enc(model)}/aliases/${enc(alias)}/at?time=${encodeURIComponent(time.toISOString())}`, aliasAtSchema);
   }

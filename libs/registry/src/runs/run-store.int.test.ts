@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DirectoryArtifactStore } from '../artifacts/directory-artifact-store.js';
 import { compareVersions } from '../compare/compare-versions.js';
+import { AliasManager } from '../registry/alias-manager.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { buildTestBundleFiles, type TestBundleOptions } from '../testing/bundle-builders.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
@@ -124,7 +125,7 @@ describe.skipIf(!postgres.available)(`runs, version metadata, paging and compari
     await expect(db.pool.query(`UPDATE registry_versions SET manifest = '{}'::jsonb`)).rejects.toMatchObject({ code: 'RG001' });
   });
 
-  it('pages versions newest first and models by name', async () => {
+  it('pages versions newest first, the alias audit log newest first, and models by name', async () => {
     for (let i = 0; i < 5; i += 1) {
       await register('paged', { seed: 200 + i });
     }
@@ -136,6 +137,14 @@ describe.skipIf(!postgres.available)(`runs, version metadata, paging and compari
     expect(third.nextPageToken).toBeNull();
     await expect(registry.listVersions('paged', { limit: 0 })).rejects.toMatchObject({ code: 'REG_INVALID_INPUT', field: 'limit' });
     await expect(registry.listVersions('paged', { pageToken: 'x' })).rejects.toMatchObject({ code: 'REG_INVALID_INPUT', field: 'pageToken' });
+    const aliases = new AliasManager({ pool: db.pool, store });
+    for (const v of [1, 2, 3, 4, 5]) {
+      await aliases.move({ model: 'paged', alias: 'staging', version: v, actor: 'trainer', reason: `to v${v}` });
+    }
+    const newest = await aliases.historyPage('paged', 'staging', { limit: 3 });
+    const oldest = await aliases.historyPage('paged', 'staging', { limit: 3, pageToken: newest.nextPageToken ?? '' });
+    expect([...newest.items, ...oldest.items].map((e) => e.toVersion)).toEqual([5, 4, 3, 2, 1]);
+    expect(oldest.nextPageToken).toBeNull();
     const models = await registry.listModels({ limit: 1 });
     expect(models.items).toHaveLength(1);
     expect(models.nextPageToken).toBe(models.items[0]?.name);
