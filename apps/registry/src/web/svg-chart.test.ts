@@ -22,6 +22,12 @@ describe('lineChart', () => {
     expect(svg).toContain('<title>validation: step 10, 1.50</title>');
   });
 
+  it('puts no tick between whole-number x values (version numbers)', () => {
+    const svg = lineChart({ title: 't', xLabel: 'version', yLabel: 'v', testId: 'c', series: [{ name: 'mae', points: [{ x: 1, y: 0.7 }, { x: 2, y: 0.8 }, { x: 3, y: 0.6 }] }] }).value;
+    const xTickLabels = [...svg.matchAll(/<text x="[0-9.]+" y="[0-9.]+" font-size="10" text-anchor="middle">([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(xTickLabels).toEqual(['1', '2', '3']);
+  });
+
   it('says nothing was logged instead of drawing an empty frame', () => {
     expect(lineChart({ title: 'Cold start', xLabel: 'support', yLabel: 'mae', testId: 'cs', series: [{ name: 'v1', points: [] }] }).value).toContain('data-testid="cs-empty"');
   });

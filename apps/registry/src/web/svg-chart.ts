@@ -87,7 +87,8 @@ export function lineChart(options: LineChartOptions): SafeHtml {
   const plotH = height - MARGIN.top - MARGIN.bottom;
   const sx = (x: number): number => Number((MARGIN.left + ((x - xMin) / (xMax - xMin)) * plotW).toFixed(1));
   const sy = (y: number): number => Number((MARGIN.top + plotH - ((y - yMin) / (yMax - yMin)) * plotH).toFixed(1));
-  const xTicks = niceTicks(xMin, xMax);
+  // Steps, version numbers and support sizes are whole numbers: no tick between two of them.
+  const xTicks = xs.every(Number.isInteger) ? niceTicks(xMin, xMax).filter(Number.isInteger) : niceTicks(xMin, xMax);
   const yTicks = niceTicks(yMin, yMax);
   const lines = series.map((s, i) => {
     const colour = CHART_COLOURS[i % CHART_COLOURS.length] ?? '#000';
