@@ -186,6 +186,7 @@ describe.skipIf(!postgres.available || chromiumMissing)(
       await refused.getByLabel('reason', { exact: true }).fill('worse model');
       await refused.getByRole('button').click();
       await page.locator('#action-status', { hasText: 'promote failed: REG_GATE_REFUSED' }).waitFor();
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'model-gate-refused.png') });
       expect((await trainer.resolveAlias(MODEL, 'production')).version).toBe(1);
 
       await act(page, 'promote-3', { alias: 'production', reason: 'better ndcg' });

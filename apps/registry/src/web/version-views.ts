@@ -22,7 +22,7 @@ export function versionPage(v: VersionRecord, history: readonly RunMetricPoint[]
       <tr><th>content sha256</th><td><code>${v.contentSha256}</code> (immutable)</td></tr><tr><th>schema</th><td><code>${v.schemaFingerprint}</code></td></tr>
       <tr><th>run</th><td><a href="/ui/runs/${lineage.trainingRunId}">${lineage.trainingRunId}</a></td></tr><tr><th>commit</th><td><code>${lineage.gitCommit}</code></td></tr>
       <tr><th>files</th><td>${v.manifest.files.map((f) => html`<a href="${base}/versions/${v.version}/files/${f.path}">${f.path}</a> (${f.bytes} B) `)}</td></tr></table>
-    <h2>Training</h2>${history === null ? html`<p class="muted">The registry has no run record for ${lineage.trainingRunId}.</p>` : curveCharts(history)}
+    <h2>Run curves</h2>${history === null ? html`<p class="muted">The registry has no run record for ${lineage.trainingRunId}.</p>` : curveCharts(history)}
     <h2>Metrics</h2>${metricsTable(v)}`;
 }
 
