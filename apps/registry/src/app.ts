@@ -1,4 +1,4 @@
-import type { AliasManager, ArtifactStore, ModelRegistry } from '@metarec/registry';
+import type { AliasManager, ArtifactStore, ModelRegistry, RunStore } from '@metarec/registry';
 import { createClientErrorHandler, type Logger } from '@metarec/runtime';
 import { type FastifyBaseLogger, fastify, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
@@ -6,12 +6,17 @@ import type { Registry } from 'prom-client';
 import { registerApiRoutes } from './http/api-routes.js';
 import type { AuthSettings } from './http/auth-hook.js';
 import { frameworkErrorHandler, installErrorHandler, PARSER_ERROR_CODES } from './http/error-map.js';
+import { installOriginCheck } from './http/origin-check.js';
 import { registerOpsRoutes } from './http/ops-routes.js';
+import { registerRunsRoutes } from './http/runs-routes.js';
+import { registerVersionRoutes } from './http/version-routes.js';
 import { registerWebRoutes } from './web/web-routes.js';
 
 /** Everything the registry server is built from; `main.ts` creates these, tests pass their own. */
 export interface RegistryAppDeps {
   readonly registry: ModelRegistry;
+  /** Training runs (parameters, metric history, artifacts). */
+  readonly runs: RunStore;
   readonly aliases: AliasManager;
   readonly store: ArtifactStore;
   readonly logger: Logger;
@@ -67,6 +72,7 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     done(null, payload);
   });
   installErrorHandler(app);
+  installOriginCheck(app);
   registerOpsRoutes(app, { registry: deps.registry, metrics: deps.metrics, isReady: deps.isReady, version: deps.version });
   registerApiRoutes(app, {
     registry: deps.registry,
@@ -78,7 +84,9 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     importRoot: deps.importRoot,
     closing: closing.signal,
   });
-  registerWebRoutes(app, { registry: deps.registry, aliases: deps.aliases, auth: deps.auth });
+  registerRunsRoutes(app, { runs: deps.runs, auth: deps.auth });
+  registerVersionRoutes(app, { registry: deps.registry, runs: deps.runs, auth: deps.auth });
+  registerWebRoutes(app, { registry: deps.registry, runs: deps.runs, aliases: deps.aliases, auth: deps.auth });
   await app.ready();
   return app;
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { AliasManager, API_PREFIX, createTokenVerifier, DirectoryArtifactStore, ModelRegistry } from '@metarec/registry';
+import { AliasManager, API_PREFIX, createTokenVerifier, DirectoryArtifactStore, ModelRegistry, RunStore } from '@metarec/registry';
 import { createLogger, createMetricsRegistry } from '@metarec/runtime';
 import { checkService, freePort, recordScenarioFigures } from '@metarec/runtime/testing';
 import type { FastifyInstance } from 'fastify';
@@ -48,6 +48,7 @@ describe('registry during a PostgreSQL outage', () => {
     const metrics = createMetricsRegistry();
     app = await buildApp({
       registry: new ModelRegistry({ pool, store, logger }),
+      runs: new RunStore({ pool, store, logger }),
       aliases: new AliasManager({ pool, store, logger, metrics }),
       store,
       logger,

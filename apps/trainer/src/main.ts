@@ -17,6 +17,7 @@ import {
   parseRunSpec,
   readRunStatus,
   registerRun,
+  RegistryRunTracker,
   RunScheduler,
   RunStore,
   ShardProcessor,
@@ -107,7 +108,14 @@ async function runCommand(options: RunCommandOptions): Promise<void> {
   const redis = await connect();
   const pool = new ComputePool({ threads: 1, ...(backend ? { backend } : {}) });
   const bar = progressBar(options.progress);
-  const coordinator = new Coordinator({ connection: redis, store: new RunStore({ redis }), pool, logger, gitCommit: gitCommit(), onStatus: bar.onStatus, lease: RESUME_LEASE });
+  const registryClient = options.register === undefined ? undefined : new RegistryClient({ baseUrl: options.register, ...(config.REGISTRY_TOKEN === undefined ? {} : { token: config.REGISTRY_TOKEN }) });
+  // With --register, the run is recorded in the registry as it trains (spec, loss per step, evaluation, lineage).
+  const tracker = registryClient === undefined ? undefined : new RegistryRunTracker({ client: registryClient, experiment: options.model, spec, logger });
+  const onStatus = (s: RunStatus): void => {
+    bar.onStatus(s);
+    tracker?.onStatus(s);
+  };
+  const coordinator = new Coordinator({ connection: redis, store: new RunStore({ redis }), pool, logger, gitCommit: gitCommit(), onStatus, lease: RESUME_LEASE });
   const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS, logger });
   shutdown
     .add('coordinator', () => coordinator.close())
@@ -121,11 +129,12 @@ async function runCommand(options: RunCommandOptions): Promise<void> {
   try {
     const result = await coordinator.run(spec, options.runId === undefined ? {} : { runId: options.runId });
     bar.stop();
+    await tracker?.finish({ lineage: result.lineage, lineagePath: result.lineagePath });
     const registered =
-      options.register === undefined
+      registryClient === undefined
         ? null
         : await registerRun({
-            client: new RegistryClient({ baseUrl: options.register, ...(config.REGISTRY_TOKEN === undefined ? {} : { token: config.REGISTRY_TOKEN }) }),
+            client: registryClient,
             model: options.model,
             modelDir: result.modelDir,
             lineage: result.lineage,
@@ -134,6 +143,7 @@ async function runCommand(options: RunCommandOptions): Promise<void> {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } catch (e) {
     bar.stop();
+    await tracker?.settle();
     logger.error({ code: (e as { code?: string }).code, err: (e as Error).message }, 'run failed');
     code = 1;
   }

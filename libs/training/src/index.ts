@@ -76,6 +76,8 @@ export type { CalibrateShrinkageOptions, ShrinkageCalibration, ShrinkageCandidat
 export { calibrateShrinkage } from './output/calibrate-shrinkage.js';
 export type { RegisterRunOptions } from './output/register-run.js';
 export { registerRun } from './output/register-run.js';
+export type { RegistryRunTrackerOptions, RunTrackingClient } from './output/registry-run-tracker.js';
+export { DEFAULT_REGISTRY_RUN_TRACKER_OPTIONS, RegistryRunTracker } from './output/registry-run-tracker.js';
 
 // tune/
 export type { TrialParams } from './tune/search-space.js';

@@ -14,6 +14,7 @@ import {
   localBundleSource,
   type ModelRegistry,
   moveAliasBodySchema,
+  pageQuerySchema,
   parseVersionNumber,
   parseVersionRef,
   registerVersionBodySchema,
@@ -30,7 +31,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { type AuthSettings, authHook } from './auth-hook.js';
-import { param, parseInput } from './request-input.js';
+import { pageOf, param, parseInput } from './request-input.js';
 
 /** What the API routes need. */
 export interface ApiRoutesDeps {
@@ -66,14 +67,20 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
   const { registry, aliases } = deps;
   const source = localBundleSource(registry, aliases);
   return {
-    listModels: async () => ({ models: await registry.listModels() }),
+    listModels: async (request) => {
+      const page = await registry.listModels(pageOf(parseInput(pageQuerySchema, request.query, 'query')));
+      return { models: page.items, nextPageToken: page.nextPageToken };
+    },
     createModel: async (request, reply) => {
       const body = parseInput(createModelBodySchema, request.body, 'body');
       reply.status(201);
       return registry.createModel({ name: body.name, ...(body.description === undefined ? {} : { description: body.description }), actor: request.principal });
     },
     getModel: (request) => registry.getModel(model(request)),
-    listVersions: async (request) => ({ versions: await registry.listVersions(model(request)) }),
+    listVersions: async (request) => {
+      const page = await registry.listVersions(model(request), pageOf(parseInput(pageQuerySchema, request.query, 'query')));
+      return { versions: page.items, nextPageToken: page.nextPageToken };
+    },
     registerVersion: async (request, reply) => {
       const name = model(request);
       const body = parseInput(registerVersionBodySchema, request.body, 'body');
@@ -149,7 +156,8 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
       const target = alias(request);
       const query = parseInput(historyQuerySchema, request.query, 'query');
       await registry.getModel(name);
-      return { events: await aliases.history(name, target, query.limit) };
+      const page = await aliases.historyPage(name, target, pageOf(query));
+      return { events: page.items, nextPageToken: page.nextPageToken };
     },
     aliasAt: async (request) => {
       const name = model(request);

@@ -22,6 +22,20 @@ import {
   versionRecordSchema,
   waitResultSchema,
 } from '../api/contract.js';
+import type {
+  createRunBodySchema,
+  updateRunBodySchema,
+  updateVersionBodySchema} from '../api/runs-contract.js';
+import {
+  comparisonSchema,
+  createRunResultSchema,
+  logMetricsResultSchema,
+  metricHistorySchema,
+  runArtifactSchema,
+  runDetailSchema,
+  runListSchema
+} from '../api/runs-contract.js';
+import { MAX_PAGE_SIZE, type PageRequest } from '../paging/page.js';
 import { REGISTRY_ERROR_CODES, RegistryError, type RegistryErrorCode } from '../errors.js';
 import { BUNDLE_MANIFEST_FILE, type BundleManifest, parseBundleManifest } from '../manifest/bundle-manifest.js';
 
@@ -75,8 +89,16 @@ export class RegistryClient implements BundleSource {
     this.fetchFn = merged.fetch ?? fetch;
   }
 
+  /** Every model, by name (reads page after page). */
   async listModels(): Promise<ModelRecordDto[]> {
-    return (await this.json('GET', '/models', modelListSchema)).models;
+    const out: ModelRecordDto[] = [];
+    let token: string | null = null;
+    do {
+      const page: z.output<typeof modelListSchema> = await this.json('GET', `/models${query({ limit: String(MAX_PAGE_SIZE), pageToken: token })}`, modelListSchema);
+      out.push(...page.models);
+      token = page.nextPageToken;
+    } while (token !== null);
+    return out;
   }
 
   async getModel(model: string): Promise<ModelRecordDto> {
@@ -87,8 +109,78 @@ export class RegistryClient implements BundleSource {
     return this.json('POST', '/models', modelRecordSchema, { name, ...(description === undefined ? {} : { description }) });
   }
 
+  /** Every version of a model, newest first (reads page after page; see `listVersionsPage`). */
   async listVersions(model: string): Promise<VersionRecordDto[]> {
-    return (await this.json('GET', `/models/${enc(model)}/versions`, versionListSchema)).versions;
+    const out: VersionRecordDto[] = [];
+    let token: string | null = null;
+    do {
+      const page = await this.listVersionsPage(model, { limit: MAX_PAGE_SIZE, ...(token === null ? {} : { pageToken: token }) });
+      out.push(...page.versions);
+      token = page.nextPageToken;
+    } while (token !== null);
+    return out;
+  }
+
+  /** One page of a model's versions, newest first. */
+  async listVersionsPage(model: string, page: PageRequest = {}): Promise<z.output<typeof versionListSchema>> {
+    return this.json('GET', `/models/${enc(model)}/versions${query({ limit: page.limit === undefined ? null : String(page.limit), pageToken: page.pageToken ?? null })}`, versionListSchema);
+  }
+
+  /** Edits a version's description and tags (its content stays immutable). */
+  async updateVersion(model: string, version: number, body: z.input<typeof updateVersionBodySchema>): Promise<VersionRecordDto> {
+    return this.json('PATCH', `/models/${enc(model)}/versions/${version}`, versionRecordSchema, body);
+  }
+
+  /** Two or more versions side by side: evaluation tables, training and cold-start curves. */
+  async compareVersions(model: string, versions: readonly number[]): Promise<z.output<typeof comparisonSchema>> {
+    return this.json('GET', `/models/${enc(model)}/compare${query({ versions: versions.join(',') })}`, comparisonSchema);
+  }
+
+  /** Starts a run record (a retry with the same parameters returns the existing run). */
+  async createRun(body: z.input<typeof createRunBodySchema>): Promise<z.output<typeof createRunResultSchema>> {
+    return this.json('POST', '/runs', createRunResultSchema, body);
+  }
+
+  async getRun(runId: string): Promise<z.output<typeof runDetailSchema>> {
+    return this.json('GET', `/runs/${enc(runId)}`, runDetailSchema);
+  }
+
+  /** One page of runs, newest first, filtered (`q` name/id search, `status`, `tag` key=value, `metric` e.g. `validation/loss<0.9`). */
+  async listRuns(filter: { readonly experiment?: string; readonly q?: string; readonly status?: string; readonly tag?: readonly string[]; readonly metric?: string } & PageRequest = {}): Promise<z.output<typeof runListSchema>> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) {
+      for (const v of Array.isArray(value) ? (value as unknown[]) : [value]) {
+        if (v !== undefined) {
+          params.append(key, String(v));
+        }
+      }
+    }
+    const text = params.toString();
+    return this.json('GET', `/runs${text === '' ? '' : `?${text}`}`, runListSchema);
+  }
+
+  /** Renames, retags or ends a run. */
+  async updateRun(runId: string, body: z.input<typeof updateRunBodySchema>): Promise<z.output<typeof runDetailSchema>> {
+    return this.json('PATCH', `/runs/${enc(runId)}`, runDetailSchema, body);
+  }
+
+  /** Logs metric values of a run (at most `MAX_METRIC_BATCH` per call). */
+  async logMetrics(runId: string, metrics: ReadonlyArray<{ readonly key: string; readonly step: number; readonly value: number }>): Promise<number> {
+    return (await this.json('POST', `/runs/${enc(runId)}/metrics`, logMetricsResultSchema, { metrics })).logged;
+  }
+
+  /** A run's metric history, by key then step (one key when given). */
+  async metricHistory(runId: string, key?: string): Promise<z.output<typeof metricHistorySchema>['metrics']> {
+    return (await this.json('GET', `/runs/${enc(runId)}/metrics${query({ key: key ?? null })}`, metricHistorySchema)).metrics;
+  }
+
+  /** Uploads bytes (when the registry lacks them) and records them as a run artifact at `path`. */
+  async logRunArtifact(runId: string, path: string, bytes: Uint8Array, contentType?: string): Promise<z.output<typeof runArtifactSchema>> {
+    const sha = sha256(bytes);
+    if (!(await this.hasBlob(sha))) {
+      await this.putBlob(bytes, sha);
+    }
+    return this.json('POST', `/runs/${enc(runId)}/artifacts`, runArtifactSchema, { path, sha256: sha, bytes: bytes.length, ...(contentType === undefined ? {} : { contentType }) });
   }
 
   async getVersion(model: string, version: number): Promise<VersionRecordDto> {
@@ -181,6 +273,11 @@ export class RegistryClient implements BundleSource {
 
   async aliasHistory(model: string, alias: string, limit = 100): Promise<z.output<typeof historySchema>['events']> {
     return (await this.json('GET', `/models/${enc(model)}/aliases/${enc(alias)}/history?limit=${limit}`, historySchema)).events;
+  }
+
+  /** One page of an alias's audit log, newest first (`nextPageToken` continues it). */
+  async aliasHistoryPage(model: string, alias: string, page: PageRequest = {}): Promise<z.output<typeof historySchema>> {
+    return this.json('GET', `/models/${enc(model)}/aliases/${enc(alias)}/history${query({ limit: String(page.limit ?? 100), pageToken: page.pageToken ?? null })}`, historySchema);
   }
 
   async aliasAt(model: string, alias: string, time: Date): Promise<z.output<typeof aliasAtSchema>> {
@@ -283,6 +380,13 @@ export class RegistryClient implements BundleSource {
       details: { ...(body?.details ?? {}), status: response.status },
     });
   }
+}
+
+/** `?a=1&b=2` of the non-null entries, or '' when none. */
+function query(entries: Readonly<Record<string, string | null>>): string {
+  const params = new URLSearchParams(Object.entries(entries).filter((e): e is [string, string] => e[1] !== null));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
 }
 
 function enc(segment: string): string {
