@@ -4,7 +4,7 @@ import { type FastifyBaseLogger, fastify, type FastifyInstance, LogController } 
 import type { Registry } from 'prom-client';
 
 import { registerApiRoutes } from './http/api-routes.js';
-import type { AuthSettings } from './http/auth-hook.js';
+import { type AuthSettings, registerBearerAuth } from './http/auth-hook.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-map.js';
 import { registerOpsRoutes } from './http/ops-routes.js';
 import { registerWebRoutes } from './web/web-routes.js';
@@ -67,6 +67,7 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     done(null, payload);
   });
   installErrorHandler(app);
+  await registerBearerAuth(app);
   registerOpsRoutes(app, { registry: deps.registry, metrics: deps.metrics, isReady: deps.isReady, version: deps.version });
   registerApiRoutes(app, {
     registry: deps.registry,
