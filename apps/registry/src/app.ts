@@ -4,7 +4,7 @@ import { type FastifyBaseLogger, fastify, type FastifyInstance, LogController } 
 import type { Registry } from 'prom-client';
 
 import { registerApiRoutes } from './http/api-routes.js';
-import type { AuthSettings } from './http/auth-hook.js';
+import { type AuthSettings, registerBearerAuth } from './http/auth-hook.js';
 import { frameworkErrorHandler, installErrorHandler, PARSER_ERROR_CODES } from './http/error-map.js';
 import { installOriginCheck } from './http/origin-check.js';
 import { registerOpsRoutes } from './http/ops-routes.js';
@@ -73,6 +73,7 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
   });
   installErrorHandler(app);
   installOriginCheck(app);
+  await registerBearerAuth(app);
   registerOpsRoutes(app, { registry: deps.registry, metrics: deps.metrics, isReady: deps.isReady, version: deps.version });
   registerApiRoutes(app, {
     registry: deps.registry,

@@ -131,7 +131,7 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
       return reply
         .type('application/gzip')
         .header('content-disposition', `attachment; filename="${name}-v${bundle.version}.tar.gz"`)
-        .send(bundleTarball(bundle));
+        .send(await bundleTarball(bundle));
     },
     listAliases: async (request) => {
       const name = model(request);
