@@ -26,8 +26,10 @@ SCENARIOS=(
 
 # Each scenario records the figures it asserted (events in and out, requests sent and failed, 5xx
 # answers) through @metarec/runtime/testing's recordScenarioFigures; they are printed as one table.
-FIGURES_FILE="$(mktemp -t metarec-fault-figures.XXXXXX)"
-trap 'rm -f "$FIGURES_FILE"' EXIT
+# Under the repository's .data (not /tmp, which other tools may sweep), rewritten by each run.
+FIGURES_FILE="$REPO_ROOT/.data/test-reports/fault-figures.jsonl"
+mkdir -p "$(dirname "$FIGURES_FILE")"
+: >"$FIGURES_FILE"
 export METAREC_SCENARIO_FIGURES_FILE="$FIGURES_FILE"
 
 status=0
