@@ -29,3 +29,15 @@ describe('env helpers', () => {
     expect(env.url().safeParse('not a url').success).toBe(false);
   });
 });
+
+describe('env.number', () => {
+  it('accepts decimals within bounds and names what it refused', () => {
+    const schema = env.number(undefined, { min: 0, max: 1 });
+    expect(schema.parse(' 0.25 ')).toBe(0.25);
+    expect(schema.parse('1e-3')).toBe(0.001);
+    expect(schema.safeParse('abc').error?.issues[0]?.message).toBe('expected a number, got "abc"');
+    expect(schema.safeParse('').success).toBe(false);
+    expect(schema.safeParse('Infinity').success).toBe(false);
+    expect(schema.safeParse('1.5').error?.issues[0]?.message).toBe('expected a number in [0, 1], got 1.5');
+  });
+});
