@@ -4,7 +4,7 @@ import { z } from 'zod';
 /** Every environment variable of the registry app, with its default (printed by `describeConfig`). */
 export const registryConfigSchema = z.object({
   REGISTRY_HOST: env.string('interface to listen on').default('0.0.0.0'),
-  REGISTRY_PORT: env.port('HTTP port').default(8080),
+  REGISTRY_PORT: env.port("HTTP port (serving's and the registry CLI's REGISTRY_URL default to it)").default(8081),
   DATABASE_URL: env.url('PostgreSQL URL of the metadata database', ['postgres:', 'postgresql:']).default('postgres://metarec:metarec@localhost:55432/metarec'),
   REGISTRY_DB_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case SQL identifier').default('public').describe('schema holding the registry tables'),
   REGISTRY_DB_POOL_MAX: env.int('max pooled pg connections', { min: 1, max: 200 }).default(10),
@@ -17,16 +17,12 @@ export const registryConfigSchema = z.object({
   REGISTRY_GATE_SCENARIO: env.string('scenario the gate compares (the trainer records its held-out users as held-out-users)').default('held-out-users'),
   REGISTRY_GATE_METRIC: env.string('metric the gate compares').default('mae'),
   REGISTRY_GATE_BETTER: env.oneOf(['higher', 'lower'], 'direction of improvement of the gate metric').default('lower'),
-  REGISTRY_GATE_TOLERANCE: z
-    .string()
-    .regex(/^[0-9]*\.?[0-9]+$/, 'expected a non-negative number')
-    .transform(Number)
-    .default(0.005)
-    .describe('largest allowed regression, absolute, in metric units'),
+  REGISTRY_GATE_TOLERANCE: env.number('largest allowed regression, absolute, in metric units', { min: 0 }).default(0.005),
   REGISTRY_NOTIFY_CHANNEL: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('metarec_registry_alias').describe('pg LISTEN/NOTIFY channel for alias moves'),
   REGISTRY_LONG_POLL_MAX_MS: env.int('longest long-poll a client may ask for, ms', { min: 1000, max: 60_000 }).default(30_000),
   REGISTRY_SHUTDOWN_DEADLINE_MS: env.int('SIGTERM drain deadline, ms', { min: 100 }).default(10_000),
   LOG_LEVEL: env.oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'log level').default('info'),
+  GIT_COMMIT: env.string('commit printed by --version and logged at start (unset: git rev-parse HEAD in a checkout)').optional(),
 });
 
 /** The registry app's typed configuration. */

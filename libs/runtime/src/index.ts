@@ -11,7 +11,7 @@ export type { ConfigHelpFormat } from './cli/format-config-help.js';
 export { CONFIG_HELP_FORMATS, formatConfigHelp } from './cli/format-config-help.js';
 export { formatConfigError } from './cli/format-config-error.js';
 export type { CliIo, RunServiceCliOptions, ServiceCliOptions, ServiceCliOutcome, ServiceStart } from './cli/service-cli.js';
-export { addServiceCliOptions, CONFIG_ERROR_EXIT_CODE, loadServiceConfig, parseServiceCli, runServiceCli } from './cli/service-cli.js';
+export { addServiceCliOptions, CONFIG_ERROR_EXIT_CODE, loadServiceConfig, parseServiceCli, PROCESS_CLI_IO, runServiceCli } from './cli/service-cli.js';
 export type { Logger, LoggerOptions, LogLevel } from './logging/create-logger.js';
 export { createLogger } from './logging/create-logger.js';
 export type { MetricsRegistryOptions } from './metrics/create-metrics-registry.js';

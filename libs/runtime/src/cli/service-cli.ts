@@ -17,6 +17,16 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
 }
 
+/** The process's own streams: what apps pass. */
+export const PROCESS_CLI_IO: CliIo = {
+  stdout: (text) => {
+    process.stdout.write(text);
+  },
+  stderr: (text) => {
+    process.stderr.write(text);
+  },
+};
+
 /** Options of {@link addServiceCliOptions}. */
 export interface ServiceCliOptions {
   /** The app as its users call it (`ingest`, `trainer`): names it in `--version`, `--help-config` and errors. */
@@ -25,7 +35,8 @@ export interface ServiceCliOptions {
   readonly buildInfo: BuildInfo;
   /** The app's environment schema (a zod object keyed by variable name), listed by `--help-config`. */
   readonly configSchema: z.ZodObject;
-  readonly io: CliIo;
+  /** @defaultValue {@link PROCESS_CLI_IO} */
+  readonly io?: CliIo;
 }
 
 /** Commander's code for our `--help-config` exit, like its own `commander.helpDisplayed`. */
@@ -47,10 +58,12 @@ function allCommands(command: Command): Command[] {
  */
 export function addServiceCliOptions(command: Command, options: ServiceCliOptions): Command {
   const version = `${options.name} ${formatVersion(options.buildInfo)}`;
+  const io = options.io ?? PROCESS_CLI_IO;
   for (const each of allCommands(command)) {
     each
       .exitOverride()
-      .configureOutput({ writeOut: options.io.stdout, writeErr: options.io.stderr })
+      .helpOption('-h, --help', 'print this help and exit')
+      .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
       .version(version, '-V, --version', 'print the version (and commit) and exit')
       .addOption(
         new Option('--help-config [format]', 'list the environment variables (type, default, description) and exit')
@@ -62,7 +75,7 @@ export function addServiceCliOptions(command: Command, options: ServiceCliOption
     // while parsing, before any action and before required options are checked, as --version does.
     each.on('option:help-config', () => {
       const format = each.getOptionValue('helpConfig') as ConfigHelpFormat;
-      options.io.stdout(formatConfigHelp(options.name, options.configSchema, format));
+      io.stdout(formatConfigHelp(options.name, options.configSchema, format));
       throw new CommanderError(0, HELP_CONFIG_CODE, '(config help displayed)');
     });
   }
@@ -82,7 +95,7 @@ export function loadServiceConfig<S extends z.ZodObject>(schema: S, env: EnvSour
       throw error;
     }
     const line = formatConfigError(options.name, error);
-    options.io.stderr(`${line}\n`);
+    (options.io ?? PROCESS_CLI_IO).stderr(`${line}\n`);
     throw new CommanderError(CONFIG_ERROR_EXIT_CODE, CONFIG_INVALID_CODE, line);
   }
 }
@@ -131,7 +144,7 @@ export type ServiceStart<C> = { readonly kind: 'start'; readonly config: C } | {
  * invalid) and `start` carries the typed config. `main.ts` exits on `exit` and starts on `start`.
  */
 export async function runServiceCli<S extends z.ZodObject>(options: RunServiceCliOptions<S>): Promise<ServiceStart<z.output<S>>> {
-  const command = new Command(options.name).description(options.description).helpOption('-h, --help', 'print this help and exit');
+  const command = new Command(options.name).description(options.description);
   if (options.helpAfter !== undefined) {
     command.addHelpText('after', `\n${options.helpAfter}`);
   }
