@@ -39,5 +39,6 @@ describe('env.number', () => {
     expect(schema.safeParse('').success).toBe(false);
     expect(schema.safeParse('Infinity').success).toBe(false);
     expect(schema.safeParse('1.5').error?.issues[0]?.message).toBe('expected a number in [0, 1], got 1.5');
+    expect(env.number(undefined, { min: 0 }).safeParse('-2').error?.issues[0]?.message).toBe('expected a number >= 0, got -2');
   });
 });

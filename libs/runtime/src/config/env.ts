@@ -65,6 +65,7 @@ export const env = {
   /** A finite decimal number within `[min, max]` (`0.25`, `1e-3`). */
   number(description?: string, bounds: { min?: number; max?: number } = {}): z.ZodPipe<z.ZodString, z.ZodTransform<number, string>> {
     const { min = -Number.MAX_VALUE, max = Number.MAX_VALUE } = bounds;
+    const range = rangeText('a number', bounds.min, bounds.max).replace(/ (-?[0-9.e+-]+)\.\.(-?[0-9.e+-]+)$/, ' in [$1, $2]');
     const schema = z.string().transform((raw, ctx) => {
       const value = Number(raw.trim());
       if (raw.trim() === '' || !Number.isFinite(value)) {
@@ -72,7 +73,7 @@ export const env = {
         return z.NEVER;
       }
       if (value < min || value > max) {
-        ctx.addIssue({ code: 'custom', message: `expected a number in [${min}, ${max}], got ${value}` });
+        ctx.addIssue({ code: 'custom', message: `expected ${range}, got ${value}` });
         return z.NEVER;
       }
       return value;
