@@ -8,7 +8,8 @@ describe('env helpers', () => {
     expect(schema.parse(' 7 ')).toBe(7);
     expect(schema.safeParse('7.5').success).toBe(false);
     expect(schema.safeParse('').success).toBe(false);
-    expect(schema.safeParse('11').success).toBe(false);
+    expect(schema.safeParse('11').error?.issues[0]?.message).toBe('expected an integer in [1, 10], got 11');
+    expect(env.int(undefined, { min: 2 }).safeParse('1').error?.issues[0]?.message).toBe('expected an integer >= 2, got 1');
   });
 
   it('boolean accepts the documented words only', () => {

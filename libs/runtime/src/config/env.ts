@@ -28,6 +28,11 @@ function rangeText(kind: string, min: number | undefined, max: number | undefine
   return max === undefined ? kind : `${kind} <= ${max}`;
 }
 
+/** What an error says was expected: `an integer in [1, 65535]`, `a number >= 0`. */
+function expectedText(kind: string, min: number | undefined, max: number | undefined): string {
+  return min !== undefined && max !== undefined ? `${kind} in [${min}, ${max}]` : rangeText(kind, min, max);
+}
+
 function integer(description: string | undefined, bounds: { min?: number; max?: number }, type: string): z.ZodPipe<z.ZodString, z.ZodTransform<number, string>> {
   const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
   const schema = z.string().transform((raw, ctx) => {
@@ -37,7 +42,7 @@ function integer(description: string | undefined, bounds: { min?: number; max?: 
       return z.NEVER;
     }
     if (value < min || value > max) {
-      ctx.addIssue({ code: 'custom', message: `expected an integer in [${min}, ${max}], got ${value}` });
+      ctx.addIssue({ code: 'custom', message: `expected ${expectedText('an integer', bounds.min, bounds.max)}, got ${value}` });
       return z.NEVER;
     }
     return value;
@@ -65,7 +70,6 @@ export const env = {
   /** A finite decimal number within `[min, max]` (`0.25`, `1e-3`). */
   number(description?: string, bounds: { min?: number; max?: number } = {}): z.ZodPipe<z.ZodString, z.ZodTransform<number, string>> {
     const { min = -Number.MAX_VALUE, max = Number.MAX_VALUE } = bounds;
-    const range = rangeText('a number', bounds.min, bounds.max).replace(/ (-?[0-9.e+-]+)\.\.(-?[0-9.e+-]+)$/, ' in [$1, $2]');
     const schema = z.string().transform((raw, ctx) => {
       const value = Number(raw.trim());
       if (raw.trim() === '' || !Number.isFinite(value)) {
@@ -73,7 +77,7 @@ export const env = {
         return z.NEVER;
       }
       if (value < min || value > max) {
-        ctx.addIssue({ code: 'custom', message: `expected ${range}, got ${value}` });
+        ctx.addIssue({ code: 'custom', message: `expected ${expectedText('a number', bounds.min, bounds.max)}, got ${value}` });
         return z.NEVER;
       }
       return value;
