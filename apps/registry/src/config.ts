@@ -1,5 +1,18 @@
+import { createTokenVerifier, isRegistryError } from '@metarec/registry';
 import { env } from '@metarec/runtime';
 import { z } from 'zod';
+
+/** Token entries checked as the verifier will take them: a bad one is a config error (one line, exit 2), not a stack trace. */
+function checkTokens(entries: string[], ctx: z.RefinementCtx): void {
+  try {
+    createTokenVerifier(entries);
+  } catch (error) {
+    if (!isRegistryError(error)) {
+      throw error;
+    }
+    ctx.addIssue({ code: 'custom', message: error.message });
+  }
+}
 
 /** Every environment variable of the registry app, with its default (printed by `describeConfig`). */
 export const registryConfigSchema = z.object({
@@ -10,7 +23,7 @@ export const registryConfigSchema = z.object({
   REGISTRY_DB_POOL_MAX: env.int('max pooled pg connections', { min: 1, max: 200 }).default(10),
   REGISTRY_ARTIFACT_DIR: env.string('directory of the content-addressed artifact store').default('.data/registry/artifacts'),
   REGISTRY_IMPORT_ROOT: env.string('directory (a volume the trainer writes to) bundles may be registered from by relative path; unset disables it').optional(),
-  REGISTRY_TOKENS: env.list('write tokens as principal:token, comma-separated (the principal is the audit actor)').optional(),
+  REGISTRY_TOKENS: env.list('write tokens as principal:token, comma-separated (the principal is the audit actor)').superRefine(checkTokens).optional(),
   REGISTRY_READ_AUTH: env.boolean('require a bearer token for reads too').default(false),
   REGISTRY_MAX_UPLOAD_BYTES: env.int('largest accepted blob upload, bytes', { min: 1024 }).default(512 * 1024 * 1024),
   REGISTRY_GATED_ALIASES: env.list('aliases whose moves go through the promotion gate').default(['production']),

@@ -43,11 +43,11 @@ describe('registry main.ts command line: prints and exits, starts nothing', () =
   });
 
   it('a bad environment is one line naming each bad variable, exit 2, no stack trace, connects nowhere', async () => {
-    const run = await probeCli({ cwd: APP_ROOT, args: [], env: (trap) => trapped(trap, { REGISTRY_PORT: '70000', REGISTRY_GATE_TOLERANCE: '-1', DATABASE_URL: 'mysql://x' }) });
+    const run = await probeCli({ cwd: APP_ROOT, args: [], env: (trap) => trapped(trap, { REGISTRY_PORT: '70000', REGISTRY_GATE_TOLERANCE: '-1', DATABASE_URL: 'mysql://x', REGISTRY_TOKENS: 'ops:short' }) });
     expect(run).toMatchObject({ code: 2, trapConnections: 0, timedOut: false, stdout: '' });
     const lines = run.output.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^registry: invalid configuration: REGISTRY_PORT: expected an integer in \[1, 65535\], got 70000; DATABASE_URL: expected a URL with scheme postgres: or postgresql:; REGISTRY_GATE_TOLERANCE: expected a number >= 0, got -1 \(registry --help-config lists every variable\)$/);
+    expect(lines[0]).toMatch(/^registry: invalid configuration: REGISTRY_PORT: expected an integer in \[1, 65535\], got 70000; DATABASE_URL: expected a URL with scheme postgres: or postgresql:; REGISTRY_TOKENS: token of "ops" is shorter than 16 characters; REGISTRY_GATE_TOLERANCE: expected a number >= 0, got -1 \(registry --help-config lists every variable\)$/);
   });
 
   it('control: without those flags it does connect (the trap sees the PostgreSQL pool)', async () => {

@@ -1,5 +1,18 @@
+import { createTokenVerifier, isRegistryError } from '@metarec/registry';
 import { env } from '@metarec/runtime';
 import { z } from 'zod';
+
+/** Token entries checked as the feedback verifier will take them: a bad one is a config error (one line, exit 2), not a stack trace. */
+function checkTokens(entries: string[], ctx: z.RefinementCtx): void {
+  try {
+    createTokenVerifier(entries);
+  } catch (error) {
+    if (!isRegistryError(error)) {
+      throw error;
+    }
+    ctx.addIssue({ code: 'custom', message: error.message });
+  }
+}
 
 /** Every environment variable of the serving app, with its default (printed by `describeConfig`). */
 export const servingConfigSchema = z.object({
@@ -13,8 +26,8 @@ export const servingConfigSchema = z.object({
   KAFKA_BROKERS: env.list('Kafka bootstrap brokers, host:port, comma-separated').default(['localhost:9092']),
   SERVING_CLIENT_ID: env.string('Kafka client id').default('metarec-serving'),
   TOPIC_INTERACTIONS: env.string('topic feedback events are produced to (ingest consumes it)').default('metarec.interactions'),
-  FEEDBACK_TOKENS: env.list('service callers allowed to post feedback for any user, principal:token, comma-separated (unset with no FEEDBACK_SIGNING_KEY: feedback refused)').optional(),
-  FEEDBACK_SIGNING_KEY: env.string('key (>= 32 characters) of the per-user feedback session tokens recommendations carry (feedbackToken); unset: none issued').optional(),
+  FEEDBACK_TOKENS: env.list('service callers allowed to post feedback for any user, principal:token, comma-separated (unset with no FEEDBACK_SIGNING_KEY: feedback refused)').superRefine(checkTokens).optional(),
+  FEEDBACK_SIGNING_KEY: env.string('key (>= 32 characters) of the per-user feedback session tokens recommendations carry (feedbackToken); unset: none issued').min(32, 'must be at least 32 characters').optional(),
   FEEDBACK_SESSION_TTL_MS: env.int('lifetime of a feedback session token, ms', { min: 1_000 }).default(3_600_000),
   FEEDBACK_RATE_PER_SEC: env.int('feedback events per second per caller (a service token, or a user session)', { min: 1 }).default(20),
   FEEDBACK_BURST: env.int('feedback events a caller may send above the rate in a burst', { min: 1 }).default(40),

@@ -45,11 +45,11 @@ describe('serving main.ts command line: prints and exits, starts nothing', () =>
   });
 
   it('a bad environment is one line naming each bad variable, exit 2, no stack trace, connects nowhere', async () => {
-    const run = await probeCli({ cwd: APP_ROOT, args: [], env: (trap) => trapped(trap, { SERVING_PORT: '70000', NEW_ITEM_SHARE: '1.5', REGISTRY_URL: 'ftp://x' }) });
+    const run = await probeCli({ cwd: APP_ROOT, args: [], env: (trap) => trapped(trap, { SERVING_PORT: '70000', NEW_ITEM_SHARE: '1.5', REGISTRY_URL: 'ftp://x', FEEDBACK_SIGNING_KEY: 'too-short' }) });
     expect(run).toMatchObject({ code: 2, trapConnections: 0, timedOut: false, stdout: '' });
     const lines = run.output.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^serving: invalid configuration: SERVING_PORT: expected an integer in \[1, 65535\], got 70000; REGISTRY_URL: expected a URL with scheme http: or https:; NEW_ITEM_SHARE: expected a number in \[0, 1\], got 1.5 \(serving --help-config lists every variable\)$/);
+    expect(lines[0]).toMatch(/^serving: invalid configuration: SERVING_PORT: expected an integer in \[1, 65535\], got 70000; FEEDBACK_SIGNING_KEY: must be at least 32 characters; REGISTRY_URL: expected a URL with scheme http: or https:; NEW_ITEM_SHARE: expected a number in \[0, 1\], got 1.5 \(serving --help-config lists every variable\)$/);
   });
 
   it('control: without those flags it does connect (the trap sees Redis)', async () => {
