@@ -195,6 +195,6 @@ describe('docker files', () => {
       expect(compose.services[name], name).toBeDefined();
     }
     expect(Object.keys(compose.services['serving'].depends_on ?? {}).sort()).toEqual(['kafka', 'redis', 'registry']);
-    expect(compose.services['serving'].environment?.['REGISTRY_URL']).toBe('http://registry:8080');
+    expect(compose.services['serving'].environment?.['REGISTRY_URL']).toBe('http://registry:8081');
   });
 });

@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 
 import { parseBackendName, selectBackend } from '@metarec/meta-learning';
 import { RegistryClient } from '@metarec/registry';
-import { createLogger, createMetricsRegistry, GracefulShutdown, loadConfig, type Logger } from '@metarec/runtime';
+import { addServiceCliOptions, createLogger, createMetricsRegistry, GracefulShutdown, loadServiceConfig, parseServiceCli, readBuildInfo, type Logger } from '@metarec/runtime';
 import {
   assertNoEviction,
   ComputePool,
@@ -37,10 +37,13 @@ import { buildProbeServer } from './app.js';
 import { trainerConfigSchema, type TrainerConfig } from './config.js';
 import { startDashboard } from './dashboard-role.js';
 
-const config: TrainerConfig = loadConfig(trainerConfigSchema);
+// The environment is read by the preAction hook below, once commander has parsed argv and before
+// a command runs: --help, --version and --help-config exit earlier and never read it.
+let config!: TrainerConfig;
 // Logs go to stderr so stdout carries only command results (JSON), for scripts and tests.
-const logger: Logger = createLogger({ name: 'trainer', level: config.LOG_LEVEL, redactPaths: ['config.REDIS_URL'], destination: process.stderr });
-const backend = config.METAREC_BACKEND === undefined ? undefined : parseBackendName(config.METAREC_BACKEND);
+// Replaced by one at the configured level in the hook; this one only reports a failure before it.
+let logger: Logger = createLogger({ name: 'trainer', level: 'info', destination: process.stderr });
+let backend: ReturnType<typeof parseBackendName> | undefined;
 
 function gitCommit(): string {
   if (config.GIT_COMMIT !== undefined) {
@@ -341,9 +344,10 @@ program
     print(await withScheduler((s) => s.upsert(o.id, o.cron, spec, o.tz)));
   });
 const schedules = program.command('schedules').description('list or remove schedules');
-schedules.command('list').action(async () => print(await withScheduler((s) => s.list())));
+schedules.command('list').description('print every schedule (id, cron pattern, time zone, next run)').action(async () => print(await withScheduler((s) => s.list())));
 schedules
   .command('remove <id>')
+  .description('remove a schedule (exit code 1 when there was none)')
   .action(async (id: string) => {
     const removed = await withScheduler((s) => s.remove(id));
     print({ id, removed });
@@ -361,8 +365,19 @@ program
     }
   });
 
+program.hook('preAction', () => {
+  config = loadServiceConfig(trainerConfigSchema, process.env, { name: 'trainer' });
+  logger = createLogger({ name: 'trainer', level: config.LOG_LEVEL, redactPaths: ['config.REDIS_URL'], destination: process.stderr });
+  backend = config.METAREC_BACKEND === undefined ? undefined : parseBackendName(config.METAREC_BACKEND);
+});
+// After every command is defined: --version, --help-config and the help footer reach each one.
+addServiceCliOptions(program, { name: 'trainer', buildInfo: readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env }), configSchema: trainerConfigSchema });
+
 try {
-  await program.parseAsync(process.argv);
+  const outcome = await parseServiceCli(program, process.argv);
+  if (outcome.kind === 'exit') {
+    process.exit(outcome.code);
+  }
 } catch (e) {
   logger.error({ code: (e as { code?: string }).code, err: (e as Error).message }, 'trainer command failed');
   process.exit(1);

@@ -113,11 +113,8 @@ async function worldSource(opts: PipelineCliOptions): Promise<WorldSource> {
 
 /** The whole pipeline; BullMQ gets a private Redis when `redis-server` is installed (queues of other runs stay apart). */
 async function wholePipeline(streaming: KafkaJsClient, config: z.output<typeof ConfigSchema>, opts: PipelineCliOptions, world: WorldSource): Promise<number> {
-  const [{ localRedisAvailable, startLocalRedis }, { runWholePipeline }, { formatWholeSummary }] = await Promise.all([
-    import('@metarec/training/testing'),
-    import('./whole/run-whole-pipeline.js'),
-    import('./whole/format-whole-summary.js'),
-  ]);
+  const { localRedisAvailable, startLocalRedis } = await import('@metarec/training/testing');
+  const [{ runWholePipeline }, { formatWholeSummary }] = await Promise.all([import('./whole/run-whole-pipeline.js'), import('./whole/format-whole-summary.js')]);
   const trainingRedis = localRedisAvailable() ? await startLocalRedis() : null;
   try {
     const summary = await runWholePipeline({

@@ -41,7 +41,7 @@ import { BUNDLE_MANIFEST_FILE, type BundleManifest, parseBundleManifest } from '
 
 /** Options of `RegistryClient`. */
 export interface RegistryClientOptions {
-  /** Registry base URL, e.g. `http://registry:8080`. */
+  /** Registry base URL, e.g. `http://registry:8081`. */
   readonly baseUrl: string;
   /** Bearer token for writes (and reads when the registry guards them). @defaultValue none */
   readonly token?: string;
