@@ -1,5 +1,6 @@
 import type { AliasManager, ArtifactStore, ModelRegistry } from '@metarec/registry';
 import type { Logger } from '@metarec/runtime';
+import { registerOpenApi } from '@metarec/runtime/http';
 import { type FastifyBaseLogger, fastify, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 
@@ -67,7 +68,13 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     done(null, payload);
   });
   installErrorHandler(app);
-  registerOpsRoutes(app, { registry: deps.registry, metrics: deps.metrics, isReady: deps.isReady, version: deps.version });
+  await registerOpenApi(app, {
+    title: 'metarec model registry',
+    version: deps.version,
+    description: 'Models, immutable versions (bundles of verified files), aliases with a promotion gate and an audit log. Errors answer `{ code, message, field?, details? }`.',
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Writes always; reads when REGISTRY_READ_AUTH=true' } },
+  });
+  registerOpsRoutes(app, { registry: deps.registry, metrics: deps.metrics, isReady: deps.isReady });
   registerApiRoutes(app, {
     registry: deps.registry,
     aliases: deps.aliases,
@@ -78,7 +85,14 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     importRoot: deps.importRoot,
     closing: closing.signal,
   });
-  registerWebRoutes(app, { registry: deps.registry, aliases: deps.aliases, auth: deps.auth });
+  await app.register((pages, _options, done) => {
+    // Pages for people, not API operations: left out of the OpenAPI document.
+    pages.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
+    registerWebRoutes(pages, { registry: deps.registry, aliases: deps.aliases, auth: deps.auth });
+    done();
+  });
   await app.ready();
   return app;
 }

@@ -5,3 +5,4 @@ export { freePort } from './testing/free-port.js';
 export type { SourceProcess, SourceProcessOptions } from './testing/source-process.js';
 export { spawnSourceProcess, waitForHttp200 } from './testing/source-process.js';
 export { encodeUrlPart, fuzzRandom, NASTY_NUMBERS, NASTY_STRINGS, NASTY_VALUES, RAW_URL_PARTS } from './testing/http-fuzz.js';
+export { openApiDocumentErrors, undocumentedRoutes } from './testing/openapi-coverage.js';
