@@ -73,6 +73,7 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     version: deps.version,
     description: 'Models, immutable versions (bundles of verified files), aliases with a promotion gate and an audit log. Errors answer `{ code, message, field?, details? }`.',
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Writes always; reads when REGISTRY_READ_AUTH=true' } },
+    namedSchemas: true,
   });
   registerOpsRoutes(app, { registry: deps.registry, metrics: deps.metrics, isReady: deps.isReady });
   registerApiRoutes(app, {

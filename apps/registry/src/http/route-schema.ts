@@ -4,7 +4,13 @@ import { z } from 'zod';
 /** Bytes on the wire (files, blobs, tarballs): documented, never parsed or serialized by zod. */
 const bytes = (mediaType: string): z.ZodString => z.string().meta({ contentMediaType: mediaType });
 
-const errorBody = (description: string): z.ZodType => errorBodySchema.describe(description);
+/** An error response: the one named `Error` schema (a `$ref` in the document) under its own description. */
+interface ErrorResponse {
+  readonly description: string;
+  readonly content: { readonly 'application/json': { readonly schema: typeof errorBodySchema } };
+}
+
+const errorBody = (description: string): ErrorResponse => ({ description, content: { 'application/json': { schema: errorBodySchema } } });
 
 /** Where a binary response's media type is known in advance. */
 const BINARY_MEDIA_TYPE: Partial<Record<RouteId, string>> = { getTarball: 'application/gzip', getBlob: 'application/octet-stream' };
@@ -22,8 +28,8 @@ function success(id: RouteId, route: RouteSpec): Record<number, unknown> {
   return route.status === 201 && route.method === 'POST' && id !== 'createModel' ? { 200: route.response, 201: route.response } : { [route.status]: route.response };
 }
 
-function errors(route: RouteSpec): Record<number, z.ZodType> {
-  const responses: Record<number, z.ZodType> = {
+function errors(route: RouteSpec): Record<number, ErrorResponse> {
+  const responses: Record<number, ErrorResponse> = {
     400: errorBody('Invalid request; `field` names the offending field'),
     404: errorBody('Unknown model, version, alias, blob or route'),
     500: errorBody('Internal error (the message is generic; the log has the details)'),

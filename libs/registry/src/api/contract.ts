@@ -12,6 +12,10 @@ export const API_PREFIX = '/api/v1';
 
 const isoTime = z.string().describe('ISO-8601 timestamp');
 
+// Schemas with `.meta({ id })` are listed once under the OpenAPI document's `components.schemas`
+// (so the generated client types carry these names) and referenced where they are used.
+const manifestSchema = bundleManifestSchema.meta({ id: 'BundleManifest' });
+
 export const modelRecordSchema = z.object({
   name: z.string(),
   description: z.string(),
@@ -19,24 +23,24 @@ export const modelRecordSchema = z.object({
   createdBy: z.string(),
   versionCount: z.number().int(),
   latestVersion: z.number().int().nullable(),
-});
+}).meta({ id: 'ModelRecord' });
 
 export const versionStatusSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('active') }),
   z.object({ state: z.literal('archived'), archivedAt: isoTime, archivedBy: z.string(), reason: z.string().describe('why it was archived (empty when none was given)') }),
-]);
+]).meta({ id: 'VersionStatus' });
 
 export const versionRecordSchema = z.object({
   model: z.string(),
   version: z.number().int(),
   contentSha256: z.string(),
-  manifest: bundleManifestSchema,
+  manifest: manifestSchema,
   schemaFingerprint: z.string(),
   evaluationSetId: z.string().nullable(),
   createdAt: isoTime,
   createdBy: z.string(),
   status: versionStatusSchema,
-});
+}).meta({ id: 'VersionRecord' });
 
 export const aliasRecordSchema = z.object({
   model: z.string(),
@@ -44,7 +48,7 @@ export const aliasRecordSchema = z.object({
   version: z.number().int(),
   eventId: z.number().int(),
   updatedAt: isoTime,
-});
+}).meta({ id: 'AliasRecord' });
 
 export const aliasEventSchema = z.object({
   id: z.number().int(),
@@ -57,7 +61,7 @@ export const aliasEventSchema = z.object({
   reason: z.string(),
   gate: z.record(z.string(), z.unknown()).nullable(),
   at: isoTime,
-});
+}).meta({ id: 'AliasEvent' });
 
 /** Body of every error response. */
 export const errorBodySchema = z.object({
@@ -65,7 +69,7 @@ export const errorBodySchema = z.object({
   message: z.string(),
   field: z.string().optional().describe('the offending request field'),
   details: z.record(z.string(), z.unknown()).optional(),
-});
+}).meta({ id: 'Error' });
 
 /** Free text a client sends (descriptions, reasons): bounded, and storable as is (see text-rules.ts). */
 function freeText(maxLength: number): z.ZodString {
@@ -122,17 +126,17 @@ export const modelListSchema = z.object({ models: z.array(modelRecordSchema) });
 export const versionListSchema = z.object({ versions: z.array(versionRecordSchema) });
 export const aliasListSchema = z.object({ aliases: z.array(aliasRecordSchema) });
 export const historySchema = z.object({ events: z.array(aliasEventSchema) });
-export const registerResultSchema = z.object({ created: z.boolean(), version: versionRecordSchema });
+export const registerResultSchema = z.object({ created: z.boolean(), version: versionRecordSchema }).meta({ id: 'RegisterResult' });
 export const moveResultSchema = z.object({
   alias: aliasRecordSchema,
   moved: z.boolean(),
   event: aliasEventSchema.nullable(),
   gate: z.record(z.string(), z.unknown()).nullable(),
-});
+}).meta({ id: 'MoveResult' });
 export const aliasAtSchema = z.object({ version: z.number().int().nullable(), event: aliasEventSchema.nullable() });
 export const waitResultSchema = z.object({ changed: z.boolean(), alias: aliasRecordSchema.nullable() });
 export const blobResultSchema = z.object({ sha256: z.string(), bytes: z.number().int() });
-export const manifestResultSchema = z.object({ model: z.string(), version: z.number().int(), contentSha256: z.string(), manifest: bundleManifestSchema });
+export const manifestResultSchema = z.object({ model: z.string(), version: z.number().int(), contentSha256: z.string(), manifest: manifestSchema });
 
 /** Path parameters: names and refs are checked by the registry's own validators in the handlers (`REG_INVALID_NAME`). */
 const modelParam = z.string().describe('model name');
@@ -235,3 +239,4 @@ export const ROUTES = {
 
 /** Route ids. */
 export type RouteId = keyof typeof ROUTES;
+

@@ -2,28 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { z } from 'zod';
+import createClient, { type Client } from 'openapi-fetch';
 
+import { errorBodySchema } from '../api/contract.js';
 import type { BundleSource } from '../bundle/bundle-source.js';
-import {
-  aliasAtSchema,
-  aliasListSchema,
-  aliasRecordSchema,
-  API_PREFIX,
-  blobResultSchema,
-  errorBodySchema,
-  historySchema,
-  manifestResultSchema,
-  modelListSchema,
-  modelRecordSchema,
-  moveResultSchema,
-  registerResultSchema,
-  versionListSchema,
-  versionRecordSchema,
-  waitResultSchema,
-} from '../api/contract.js';
 import { REGISTRY_ERROR_CODES, RegistryError, type RegistryErrorCode } from '../errors.js';
 import { BUNDLE_MANIFEST_FILE, type BundleManifest, parseBundleManifest } from '../manifest/bundle-manifest.js';
+import type { components, paths } from './generated/registry-api.js';
 
 /** Options of `RegistryClient`. */
 export interface RegistryClientOptions {
@@ -40,10 +25,36 @@ export interface RegistryClientOptions {
 /** Defaults laid under `RegistryClientOptions`. */
 export const DEFAULT_REGISTRY_CLIENT_OPTIONS = { timeoutMs: 10_000 } as const;
 
-type ModelRecordDto = z.output<typeof modelRecordSchema>;
-type VersionRecordDto = z.output<typeof versionRecordSchema>;
-type AliasRecordDto = z.output<typeof aliasRecordSchema>;
-type MoveResultDto = z.output<typeof moveResultSchema>;
+type Schemas = components['schemas'];
+/** A model as the registry answers it (type generated from its OpenAPI document). */
+export type ModelRecordDto = Schemas['ModelRecord'];
+/** A version as the registry answers it (generated). */
+export type VersionRecordDto = Schemas['VersionRecord'];
+/** An alias as the registry answers it (generated). */
+export type AliasRecordDto = Schemas['AliasRecord'];
+/** One audit-log entry of an alias (generated). */
+export type AliasEventDto = Schemas['AliasEvent'];
+/** The answer to an alias move or rollback (generated). */
+export type MoveResultDto = Schemas['MoveResult'];
+/** The answer to a version registration or import (generated). */
+export type RegisterResultDto = Schemas['RegisterResult'];
+type Json<P extends keyof paths, M extends 'get' | 'put', S extends 200 | 201> = paths[P][M] extends { readonly responses: { readonly [K in S]: { content: { readonly 'application/json': infer T } } } } ? T : never;
+type AliasAtDto = Json<'/api/v1/models/{model}/aliases/{alias}/at', 'get', 200>;
+type WaitResultDto = Json<'/api/v1/models/{model}/aliases/{alias}/wait', 'get', 200>;
+type BlobResultDto = Json<'/api/v1/blobs/{sha256}', 'put', 201>;
+
+/** What an openapi-fetch call resolves to. */
+interface CallResult<D> {
+  readonly data?: D;
+  readonly error?: unknown;
+  readonly response: Response;
+}
+
+/** Per-call transport settings. */
+interface CallSettings {
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(REGISTRY_ERROR_CODES);
 
@@ -53,15 +64,16 @@ function sha256(bytes: Uint8Array): string {
 
 /**
  * Typed HTTP client of the registry: what the trainer (register), the serving pods (resolve,
- * wait, fetch) and the `registry` CLI use. Every response is parsed with the contract's zod
- * schemas; every error comes back as a `RegistryError` with the server's code and field; every
- * downloaded file is checked against its sha256 here too (end-to-end, not only on the server).
+ * wait, fetch) and the `registry` CLI use. Requests and responses are typed by
+ * `generated/registry-api.ts`, generated from the registry's OpenAPI document (which the server
+ * builds from the same zod schemas it validates with), and sent with openapi-fetch. Every error
+ * comes back as a `RegistryError` with the server's code and field; manifests are parsed with the
+ * manifest schema; every downloaded file is checked against its sha256 here too (end-to-end, not
+ * only on the server).
  */
 export class RegistryClient implements BundleSource {
-  private readonly baseUrl: string;
-  private readonly token: string | undefined;
+  private readonly client: Client<paths>;
   private readonly timeoutMs: number;
-  private readonly fetchFn: typeof fetch;
 
   /** @throws RegistryError (`REG_OPTIONS_INVALID`, field `baseUrl`) on a URL that is not http(s). */
   constructor(options: RegistryClientOptions) {
@@ -69,39 +81,49 @@ export class RegistryClient implements BundleSource {
     if (!URL.canParse(merged.baseUrl) || !['http:', 'https:'].includes(new URL(merged.baseUrl).protocol)) {
       throw new RegistryError('REG_OPTIONS_INVALID', `baseUrl must be an http(s) URL, got "${merged.baseUrl}"`, { field: 'baseUrl' });
     }
-    this.baseUrl = merged.baseUrl.replace(/\/+$/, '');
-    this.token = merged.token;
     this.timeoutMs = merged.timeoutMs;
-    this.fetchFn = merged.fetch ?? fetch;
+    const fetchFn = merged.fetch ?? fetch;
+    this.client = createClient<paths>({
+      baseUrl: merged.baseUrl.replace(/\/+$/, ''),
+      // Resolved per call, so a test (or proxy) can swap the global fetch after construction.
+      fetch: (request) => (merged.fetch === undefined ? fetch(request) : fetchFn(request)),
+      ...(merged.token === undefined ? {} : { headers: { authorization: `Bearer ${merged.token}` } }),
+    });
   }
 
   async listModels(): Promise<ModelRecordDto[]> {
-    return (await this.json('GET', '/models', modelListSchema)).models;
+    return (await this.data('GET /models', (init) => this.client.GET('/api/v1/models', init))).models;
   }
 
   async getModel(model: string): Promise<ModelRecordDto> {
-    return this.json('GET', `/models/${enc(model)}`, modelRecordSchema);
+    return this.data('GET /models/{model}', (init) => this.client.GET('/api/v1/models/{model}', { ...init, params: { path: { model } } }));
   }
 
   async createModel(name: string, description?: string): Promise<ModelRecordDto> {
-    return this.json('POST', '/models', modelRecordSchema, { name, ...(description === undefined ? {} : { description }) });
+    return this.data('POST /models', (init) => this.client.POST('/api/v1/models', { ...init, body: { name, ...(description === undefined ? {} : { description }) } }));
   }
 
   async listVersions(model: string): Promise<VersionRecordDto[]> {
-    return (await this.json('GET', `/models/${enc(model)}/versions`, versionListSchema)).versions;
+    return (await this.data('GET /models/{model}/versions', (init) => this.client.GET('/api/v1/models/{model}/versions', { ...init, params: { path: { model } } }))).versions;
   }
 
   async getVersion(model: string, version: number): Promise<VersionRecordDto> {
-    return this.json('GET', `/models/${enc(model)}/versions/${version}`, versionRecordSchema);
+    return this.data('GET /models/{model}/versions/{version}', (init) =>
+      this.client.GET('/api/v1/models/{model}/versions/{version}', { ...init, params: { path: { model, version: String(version) } } }),
+    );
   }
 
   async archiveVersion(model: string, version: number, reason = ''): Promise<VersionRecordDto> {
-    return this.json('POST', `/models/${enc(model)}/versions/${version}/archive`, versionRecordSchema, { reason });
+    return this.data('POST /models/{model}/versions/{version}/archive', (init) =>
+      this.client.POST('/api/v1/models/{model}/versions/{version}/archive', { ...init, params: { path: { model, version: String(version) } }, body: { reason } }),
+    );
   }
 
   /** Registers a version whose files are already uploaded (see `registerBundleDir`). */
-  async registerVersion(model: string, manifest: BundleManifest, options: { readonly version?: number } = {}): Promise<{ created: boolean; version: VersionRecordDto }> {
-    return this.json('POST', `/models/${enc(model)}/versions`, registerResultSchema, { manifest, ...(options.version === undefined ? {} : { version: options.version }) });
+  async registerVersion(model: string, manifest: BundleManifest, options: { readonly version?: number } = {}): Promise<RegisterResultDto> {
+    return this.data('POST /models/{model}/versions', (init) =>
+      this.client.POST('/api/v1/models/{model}/versions', { ...init, params: { path: { model } }, body: { manifest, ...(options.version === undefined ? {} : { version: options.version }) } }),
+    );
   }
 
   /**
@@ -109,7 +131,7 @@ export class RegistryClient implements BundleSource {
    * manifest locally, uploads the blobs the registry lacks, then registers the manifest.
    * @throws RegistryError `REG_CHECKSUM_MISMATCH` (field = path) before any upload when a file does not match.
    */
-  async registerBundleDir(model: string, dir: string, options: { readonly version?: number } = {}): Promise<{ created: boolean; version: VersionRecordDto; uploadedBytes: number }> {
+  async registerBundleDir(model: string, dir: string, options: { readonly version?: number } = {}): Promise<RegisterResultDto & { uploadedBytes: number }> {
     const manifest = parseBundleManifest(JSON.parse(await readFile(join(dir, BUNDLE_MANIFEST_FILE), 'utf8')) as unknown);
     const files = await Promise.all(manifest.files.map(async (file) => ({ file, bytes: await readFile(join(dir, file.path)) })));
     for (const { file, bytes } of files) {
@@ -128,28 +150,34 @@ export class RegistryClient implements BundleSource {
   }
 
   /** Registers a bundle the trainer wrote on the registry's import volume (`path` relative to its root). */
-  async importBundle(model: string, path: string, options: { readonly version?: number } = {}): Promise<{ created: boolean; version: VersionRecordDto }> {
-    return this.json('POST', `/models/${enc(model)}/versions/import`, registerResultSchema, { path, ...(options.version === undefined ? {} : { version: options.version }) });
+  async importBundle(model: string, path: string, options: { readonly version?: number } = {}): Promise<RegisterResultDto> {
+    return this.data('POST /models/{model}/versions/import', (init) =>
+      this.client.POST('/api/v1/models/{model}/versions/import', { ...init, params: { path: { model } }, body: { path, ...(options.version === undefined ? {} : { version: options.version }) } }),
+    );
   }
 
   async hasBlob(sha: string): Promise<boolean> {
-    const response = await this.request('HEAD', `/blobs/${enc(sha)}`);
-    if (response.status === 404) {
-      return false;
-    }
-    await this.ensureOk(response);
-    return true;
+    const { response } = await this.call('HEAD /blobs/{sha256}', (init) => this.client.HEAD('/api/v1/blobs/{sha256}', { ...init, params: { path: { sha256: sha } } }), { allowStatus: 404 });
+    return response.status !== 404;
   }
 
-  async putBlob(bytes: Uint8Array, sha?: string): Promise<{ sha256: string; bytes: number }> {
-    return this.json('PUT', `/blobs/${enc(sha ?? sha256(bytes))}`, blobResultSchema, bytes);
+  async putBlob(bytes: Uint8Array, sha?: string): Promise<BlobResultDto> {
+    return this.data('PUT /blobs/{sha256}', (init) =>
+      this.client.PUT('/api/v1/blobs/{sha256}', {
+        ...init,
+        params: { path: { sha256: sha ?? sha256(bytes) } },
+        body: bytes,
+        headers: { 'content-type': 'application/octet-stream' },
+        // The bytes as they are (openapi-fetch would JSON-encode a body by default).
+        bodySerializer: (body: Uint8Array) => body,
+      }),
+    );
   }
 
   /** A blob by sha256, verified on arrival. @throws RegistryError `REG_CHECKSUM_MISMATCH`. */
   async readBlob(sha: string): Promise<Buffer> {
-    const response = await this.request('GET', `/blobs/${enc(sha)}`);
-    await this.ensureOk(response);
-    const bytes = Buffer.from(await response.arrayBuffer());
+    const body = await this.data('GET /blobs/{sha256}', (init) => this.client.GET('/api/v1/blobs/{sha256}', { ...init, params: { path: { sha256: sha } }, parseAs: 'arrayBuffer' }));
+    const bytes = Buffer.from(body);
     if (sha256(bytes) !== sha) {
       throw new RegistryError('REG_CHECKSUM_MISMATCH', `blob ${sha} arrived with other bytes`, { field: 'sha256' });
     }
@@ -158,41 +186,53 @@ export class RegistryClient implements BundleSource {
 
   /** The manifest behind a version number or an alias: the serving read path. */
   async resolveManifest(model: string, ref: string): Promise<{ version: number; manifest: BundleManifest; contentSha256: string }> {
-    const result = await this.json('GET', `/models/${enc(model)}/refs/${enc(ref)}/manifest`, manifestResultSchema);
-    return { version: result.version, manifest: result.manifest, contentSha256: result.contentSha256 };
+    const result = await this.data('GET /models/{model}/refs/{ref}/manifest', (init) =>
+      this.client.GET('/api/v1/models/{model}/refs/{ref}/manifest', { ...init, params: { path: { model, ref } } }),
+    );
+    return { version: result.version, manifest: this.manifest(result.manifest), contentSha256: result.contentSha256 };
   }
 
   async listAliases(model: string): Promise<AliasRecordDto[]> {
-    return (await this.json('GET', `/models/${enc(model)}/aliases`, aliasListSchema)).aliases;
+    return (await this.data('GET /models/{model}/aliases', (init) => this.client.GET('/api/v1/models/{model}/aliases', { ...init, params: { path: { model } } }))).aliases;
   }
 
   async resolveAlias(model: string, alias: string): Promise<AliasRecordDto> {
-    return this.json('GET', `/models/${enc(model)}/aliases/${enc(alias)}`, aliasRecordSchema);
+    return this.data('GET /models/{model}/aliases/{alias}', (init) => this.client.GET('/api/v1/models/{model}/aliases/{alias}', { ...init, params: { path: { model, alias } } }));
   }
 
   /** Points an alias at a version; `production` goes through the gate unless `override` (with a reason). */
   async moveAlias(model: string, alias: string, version: number, options: { readonly reason?: string; readonly override?: boolean } = {}): Promise<MoveResultDto> {
-    return this.json('PUT', `/models/${enc(model)}/aliases/${enc(alias)}`, moveResultSchema, { version, reason: options.reason ?? '', override: options.override ?? false });
+    return this.data('PUT /models/{model}/aliases/{alias}', (init) =>
+      this.client.PUT('/api/v1/models/{model}/aliases/{alias}', { ...init, params: { path: { model, alias } }, body: { version, reason: options.reason ?? '', override: options.override ?? false } }),
+    );
   }
 
   async rollback(model: string, alias: string, reason = ''): Promise<MoveResultDto> {
-    return this.json('POST', `/models/${enc(model)}/aliases/${enc(alias)}/rollback`, moveResultSchema, { reason });
+    return this.data('POST /models/{model}/aliases/{alias}/rollback', (init) =>
+      this.client.POST('/api/v1/models/{model}/aliases/{alias}/rollback', { ...init, params: { path: { model, alias } }, body: { reason } }),
+    );
   }
 
-  async aliasHistory(model: string, alias: string, limit = 100): Promise<z.output<typeof historySchema>['events']> {
-    return (await this.json('GET', `/models/${enc(model)}/aliases/${enc(alias)}/history?limit=${limit}`, historySchema)).events;
+  async aliasHistory(model: string, alias: string, limit = 100): Promise<AliasEventDto[]> {
+    const result = await this.data('GET /models/{model}/aliases/{alias}/history', (init) =>
+      this.client.GET('/api/v1/models/{model}/aliases/{alias}/history', { ...init, params: { path: { model, alias }, query: { limit: String(limit) } } }),
+    );
+    return result.events;
   }
 
-  async aliasAt(model: string, alias: string, time: Date): Promise<z.output<typeof aliasAtSchema>> {
-    return this.json('GET', `/models/${enc(model)}/aliases/${enc(alias)}/at?time=${encodeURIComponent(time.toISOString())}`, aliasAtSchema);
+  async aliasAt(model: string, alias: string, time: Date): Promise<AliasAtDto> {
+    return this.data('GET /models/{model}/aliases/{alias}/at', (init) =>
+      this.client.GET('/api/v1/models/{model}/aliases/{alias}/at', { ...init, params: { path: { model, alias }, query: { time: time.toISOString() } } }),
+    );
   }
 
   /** One long-poll: returns when the alias moves past `afterEventId` or after `timeoutMs`. */
-  async waitForAlias(model: string, alias: string, afterEventId: number, timeoutMs: number, signal?: AbortSignal): Promise<z.output<typeof waitResultSchema>> {
-    return this.json('GET', `/models/${enc(model)}/aliases/${enc(alias)}/wait?after=${afterEventId}&timeoutMs=${timeoutMs}`, waitResultSchema, undefined, {
-      timeoutMs: timeoutMs + this.timeoutMs,
-      ...(signal === undefined ? {} : { signal }),
-    });
+  async waitForAlias(model: string, alias: string, afterEventId: number, timeoutMs: number, signal?: AbortSignal): Promise<WaitResultDto> {
+    return this.data(
+      'GET /models/{model}/aliases/{alias}/wait',
+      (init) => this.client.GET('/api/v1/models/{model}/aliases/{alias}/wait', { ...init, params: { path: { model, alias }, query: { after: String(afterEventId), timeoutMs: String(timeoutMs) } } }),
+      { timeoutMs: timeoutMs + this.timeoutMs, ...(signal === undefined ? {} : { signal }) },
+    );
   }
 
   /**
@@ -233,58 +273,53 @@ export class RegistryClient implements BundleSource {
     }
   }
 
-  private async json<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown, extra: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<z.output<S>> {
-    const response = await this.request(method, path, body, extra);
-    await this.ensureOk(response);
-    const parsed = schema.safeParse(await response.json());
-    if (!parsed.success) {
-      throw new RegistryError('REG_HTTP', `${method} ${path}: unexpected response shape`, { cause: parsed.error, details: { status: response.status } });
+  /** A call's body, or the `RegistryError` its status and error body stand for. */
+  private async data<D>(label: string, send: (init: { signal: AbortSignal }) => Promise<CallResult<D>>, settings: CallSettings = {}): Promise<D> {
+    const result = await this.call(label, send, settings);
+    if (result.data === undefined) {
+      throw new RegistryError('REG_HTTP', `${label}: empty response`, { details: { status: result.response.status } });
     }
-    return parsed.data;
+    return result.data;
   }
 
-  private async request(method: string, path: string, body?: unknown, extra: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (this.token !== undefined) {
-      headers['authorization'] = `Bearer ${this.token}`;
-    }
-    let payload: Uint8Array | string | undefined;
-    if (body instanceof Uint8Array) {
-      headers['content-type'] = 'application/octet-stream';
-      payload = body;
-    } else if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body);
-    }
-    const timeout = AbortSignal.timeout(extra.timeoutMs ?? this.timeoutMs);
-    const signal = extra.signal === undefined ? timeout : AbortSignal.any([timeout, extra.signal]);
+  /** Sends with a timeout; a transport failure or an error status (other than `allowStatus`) becomes a `RegistryError`. */
+  private async call<D>(label: string, send: (init: { signal: AbortSignal }) => Promise<CallResult<D>>, settings: CallSettings & { readonly allowStatus?: number } = {}): Promise<CallResult<D>> {
+    const timeout = AbortSignal.timeout(settings.timeoutMs ?? this.timeoutMs);
+    const signal = settings.signal === undefined ? timeout : AbortSignal.any([timeout, settings.signal]);
+    let result: CallResult<D>;
     try {
-      return await this.fetchFn(`${this.baseUrl}${API_PREFIX}${path}`, { method, headers, body: payload, signal });
+      result = await send({ signal });
     } catch (error) {
-      throw new RegistryError('REG_HTTP', `${method} ${path} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new RegistryError('REG_HTTP', `${label} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
+    if (!result.response.ok && result.response.status !== settings.allowStatus) {
+      throw errorFromResponse(result.response, result.error);
+    }
+    return result;
   }
 
-  private async ensureOk(response: Response): Promise<void> {
-    if (response.ok) {
-      return;
-    }
-    const text = await response.text();
-    let body: z.output<typeof errorBodySchema> | undefined;
+  /** A manifest from the wire, checked with the manifest schema (the document types it, this proves it). */
+  private manifest(value: unknown): BundleManifest {
     try {
-      const parsed = errorBodySchema.safeParse(JSON.parse(text));
-      body = parsed.success ? parsed.data : undefined;
-    } catch {
-      body = undefined; // not JSON (a proxy's HTML page): reported below with the status
+      return parseBundleManifest(value);
+    } catch (error) {
+      throw new RegistryError('REG_HTTP', 'the registry answered a manifest that does not parse', { cause: error });
     }
-    const code: RegistryErrorCode = body !== undefined && KNOWN_CODES.has(body.code) ? (body.code as RegistryErrorCode) : 'REG_HTTP';
-    throw new RegistryError(code, body?.message ?? `HTTP ${response.status}: ${text.slice(0, 200)}`, {
-      ...(body?.field === undefined ? {} : { field: body.field }),
-      details: { ...(body?.details ?? {}), status: response.status },
-    });
   }
 }
 
-function enc(segment: string): string {
-  return encodeURIComponent(segment);
+/**
+ * The `RegistryError` an error response stands for: the server's code, message and field when the
+ * body is the documented error body, else `REG_HTTP` with the status and the start of the text
+ * (a proxy's HTML page, say). openapi-fetch hands over the body parsed as JSON, or as text.
+ */
+function errorFromResponse(response: Response, error: unknown): RegistryError {
+  const parsed = errorBodySchema.safeParse(error);
+  const body = parsed.success ? parsed.data : undefined;
+  const code: RegistryErrorCode = body !== undefined && KNOWN_CODES.has(body.code) ? (body.code as RegistryErrorCode) : 'REG_HTTP';
+  const text = typeof error === 'string' ? error : JSON.stringify(error ?? '');
+  return new RegistryError(code, body?.message ?? `HTTP ${response.status}: ${text.slice(0, 200)}`, {
+    ...(body?.field === undefined ? {} : { field: body.field }),
+    details: { ...(body?.details ?? {}), status: response.status },
+  });
 }

@@ -1,7 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
-import { createJsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod';
 
 import { zodValidatorCompiler } from './zod-validator-compiler.js';
 
@@ -19,6 +19,13 @@ export interface OpenApiOptions {
   readonly docsPath?: string;
   /** `components.securitySchemes` of the document (routes name them in `schema.security`). @defaultValue none */
   readonly securitySchemes?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * List zod schemas named with `.meta({ id: 'ModelRecord' })` once under `components.schemas`
+   * and reference them (`$ref`) where used, instead of inlining a copy at every use; input variants
+   * get an `Input` suffix. Names live in zod's global registry, so every named schema the process
+   * has imported is listed. @defaultValue false
+   */
+  readonly namedSchemas?: boolean;
 }
 
 /** Defaults laid under `OpenApiOptions`. */
@@ -65,6 +72,7 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
     },
     // Zod schemas become JSON Schema 2020-12 (OpenAPI 3.1's dialect); nothing is skipped by URL: hidden routes say so themselves.
     transform: createJsonSchemaTransform({ skipList: [] }),
+    ...(merged.namedSchemas === true ? { transformObject: jsonSchemaTransformObject } : {}),
   });
   await app.register(fastifySwaggerUi, { routePrefix: merged.docsPath, staticCSP: true });
   app.get(merged.documentPath, { schema: { hide: true } }, () => app.swagger());
