@@ -39,6 +39,8 @@ export interface RegisteredRoute {
   readonly hidden: boolean;
   /** A HEAD route the document lists (`config.swagger.exposeHeadRoute`); other HEAD routes are fastify's automatic twins of GET. */
   readonly headExposed: boolean;
+  /** Whether the route declares a params schema (@fastify/swagger lists path parameters either way). */
+  readonly paramsSchema: boolean;
 }
 
 const ROUTES = new WeakMap<FastifyInstance, RouteOptions[]>();
@@ -82,6 +84,6 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
 export function registeredRoutes(app: FastifyInstance): RegisteredRoute[] {
   return (ROUTES.get(app) ?? []).flatMap((route) => {
     const swagger = (route.config as { swagger?: { exposeHeadRoute?: boolean } } | undefined)?.swagger;
-    return [route.method].flat().map((method) => ({ method, url: route.url, hidden: route.schema?.hide === true, headExposed: swagger?.exposeHeadRoute === true }));
+    return [route.method].flat().map((method) => ({ method, url: route.url, hidden: route.schema?.hide === true, headExposed: swagger?.exposeHeadRoute === true, paramsSchema: route.schema?.params !== undefined }));
   });
 }
