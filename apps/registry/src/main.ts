@@ -7,6 +7,7 @@ import {
   DirectoryArtifactStore,
   migrate,
   ModelRegistry,
+  RunStore,
   preloadQueries,
   withSearchPath,
 } from '@metarec/registry';
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     },
   });
   const registry = new ModelRegistry({ pool, store, logger });
+  const runs = new RunStore({ pool, store, logger });
   const aliases = new AliasManager({
     pool,
     store,
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
   });
   const app = await buildApp({
     registry,
+    runs,
     aliases,
     store,
     logger,

@@ -1,4 +1,4 @@
-import { AliasManager, DirectoryArtifactStore, ModelRegistry, ROUTES } from '@metarec/registry';
+import { AliasManager, DirectoryArtifactStore, ModelRegistry, ROUTES, RunStore } from '@metarec/registry';
 import { createLogger, createMetricsRegistry } from '@metarec/runtime';
 import { openApiDocumentErrors, undocumentedRoutes } from '@metarec/runtime/testing';
 import type { FastifyInstance } from 'fastify';
@@ -6,26 +6,35 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildApp } from './app.js';
+import { runRoutes } from './http/runs-routes.js';
+import { versionRoutes } from './http/version-routes.js';
 
 /** Where the committed document lives: the registry client's types are generated from it. */
 const COMMITTED_DOCUMENT = '../../../libs/registry/openapi/registry.openapi.json';
 
+const auth = { verifier: undefined, readAuth: false };
+
 describe('the OpenAPI document of the registry', () => {
   let app: FastifyInstance;
   let pool: pg.Pool;
+  let runs: RunStore;
+  let registry: ModelRegistry;
 
   beforeAll(async () => {
     // Never connects: building the app and its document touches no database.
     pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' });
     const logger = createLogger({ name: 'registry-openapi-test', level: 'silent' });
     const store = new DirectoryArtifactStore({ root: '/nonexistent-registry-openapi-test' });
+    registry = new ModelRegistry({ pool, store, logger });
+    runs = new RunStore({ pool, store, logger });
     app = await buildApp({
-      registry: new ModelRegistry({ pool, store, logger }),
+      registry,
+      runs,
       aliases: new AliasManager({ pool, store, logger }),
       store,
       logger,
       metrics: createMetricsRegistry(),
-      auth: { verifier: undefined, readAuth: false },
+      auth,
       maxUploadBytes: 1024,
       importRoot: undefined,
       longPollMaxMs: 1000,
@@ -48,11 +57,13 @@ describe('the OpenAPI document of the registry', () => {
     expect(undocumentedRoutes(app, await document())).toEqual([]);
   });
 
-  it('lists each contract route once, with its operation id', async () => {
+  it('lists each contract, run and version route once, with its operation id', async () => {
     const paths = (await document())['paths'] as Record<string, Record<string, { operationId?: string }>>;
     const ids = Object.values(paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
     // @fastify/swagger suffixes the operation id of an explicit HEAD route with `-head`.
-    expect(ids.filter((id) => id !== undefined).map((id) => id?.replace(/-head$/, '')).sort()).toEqual(Object.keys(ROUTES).sort());
+    expect(ids.filter((id) => id !== undefined).map((id) => id?.replace(/-head$/, '')).sort()).toEqual(
+      [...Object.keys(ROUTES), ...runRoutes({ runs, auth }).map((route) => route.id), ...versionRoutes({ registry, runs, auth }).map((route) => route.id)].sort(),
+    );
   });
 
   it('is a valid OpenAPI 3.1 document', async () => {

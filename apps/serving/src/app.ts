@@ -1,11 +1,11 @@
-import type { Logger } from '@metarec/runtime';
+import { createClientErrorHandler, type Logger } from '@metarec/runtime';
 import { registerOpenApi, type ZodTypeProvider } from '@metarec/runtime/http';
 import { ID_MAX_LENGTH } from '@metarec/schemas';
 import { serverTimingHeader, type Recommendation, type ServingService } from '@metarec/serving';
 import { fastify, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Registry } from 'prom-client';
 
-import { createErrorHandler, type ErrorBody } from './errors.js';
+import { createErrorHandler, type ErrorBody, frameworkErrorHandler, PARSER_ERROR_CODES } from './errors.js';
 import { DEFAULT_K, feedbackBodySchema, kQuerySchema, recommendBodySchema, userParamsSchema } from './request-schemas.js';
 import {
   ERROR_RESPONSE,
@@ -46,7 +46,15 @@ export function buildApp(deps: ServingAppDeps): FastifyInstance {
   const { service } = deps;
   // No per-request logging: at thousands of requests per second it would cost more than the ranking.
   // maxParamLength above the id limit, so a too-long id reaches the validator and gets a 400 naming `userId` (not fastify's bare 414).
-  const app = fastify({ logger: false, bodyLimit: deps.bodyLimitBytes ?? 1_048_576, return503OnClosing: true, maxParamLength: 4 * ID_MAX_LENGTH });
+  // What Node's parser and the router refuse (431, 414, bytes that are not HTTP) gets the documented body too.
+  const app = fastify({
+    logger: false,
+    bodyLimit: deps.bodyLimitBytes ?? 1_048_576,
+    return503OnClosing: true,
+    maxParamLength: 4 * ID_MAX_LENGTH,
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler: createClientErrorHandler(PARSER_ERROR_CODES),
+  });
   app.setErrorHandler(createErrorHandler(deps.logger));
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ code: 'SERVING_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0].slice(0, 200)}` } satisfies ErrorBody),

@@ -1,4 +1,4 @@
-import type { Logger } from '@metarec/runtime';
+import { frameworkErrorAnswer, type Logger, type ParserErrorCodes } from '@metarec/runtime';
 import { isRequestValidationError } from '@metarec/runtime/http';
 import { ServingError, type ServingErrorCode } from '@metarec/serving';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -13,9 +13,18 @@ export const STATUS_OF: Readonly<Record<ServingErrorCode, number>> = {
   SERVING_AUTH_MISSING: 401,
   SERVING_AUTH_INVALID: 401,
   SERVING_RATE_LIMITED: 429,
+  SERVING_URI_TOO_LONG: 414,
+  SERVING_HEADERS_TOO_LARGE: 431,
   SERVING_BUNDLE_REFUSED: 500,
   SERVING_OPTIONS_INVALID: 500,
 };
+
+/** Codes for refusals answered before any route runs (fastify's `frameworkErrors` and `clientErrorHandler`). */
+export const PARSER_ERROR_CODES = {
+  invalid: 'SERVING_INPUT_INVALID',
+  uriTooLong: 'SERVING_URI_TOO_LONG',
+  headersTooLarge: 'SERVING_HEADERS_TOO_LARGE',
+} as const satisfies ParserErrorCodes & Record<string, ServingErrorCode>;
 
 /** Body of every error response. */
 export interface ErrorBody {
@@ -77,4 +86,10 @@ export function createErrorHandler(logger: Logger): (error: FastifyError | Error
 function causeOf(error: ServingError): string | undefined {
   const cause = (error as { cause?: unknown }).cause;
   return cause instanceof Error ? cause.message : undefined;
+}
+
+/** fastify's `frameworkErrors` (failures before routing), answered in the documented body. */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const answer = frameworkErrorAnswer(PARSER_ERROR_CODES, error);
+  void reply.status(answer.status).send(answer.body);
 }

@@ -17,6 +17,7 @@ import {
   parseRunSpec,
   readRunStatus,
   registerRun,
+  RegistryRunTracker,
   RunScheduler,
   RunStore,
   ShardProcessor,
@@ -34,6 +35,7 @@ import { Redis } from 'ioredis';
 
 import { buildProbeServer } from './app.js';
 import { trainerConfigSchema, type TrainerConfig } from './config.js';
+import { startDashboard } from './dashboard-role.js';
 
 const config: TrainerConfig = loadConfig(trainerConfigSchema);
 // Logs go to stderr so stdout carries only command results (JSON), for scripts and tests.
@@ -106,7 +108,14 @@ async function runCommand(options: RunCommandOptions): Promise<void> {
   const redis = await connect();
   const pool = new ComputePool({ threads: 1, ...(backend ? { backend } : {}) });
   const bar = progressBar(options.progress);
-  const coordinator = new Coordinator({ connection: redis, store: new RunStore({ redis }), pool, logger, gitCommit: gitCommit(), onStatus: bar.onStatus, lease: RESUME_LEASE });
+  const registryClient = options.register === undefined ? undefined : new RegistryClient({ baseUrl: options.register, ...(config.REGISTRY_TOKEN === undefined ? {} : { token: config.REGISTRY_TOKEN }) });
+  // With --register, the run is recorded in the registry as it trains (spec, loss per step, evaluation, lineage).
+  const tracker = registryClient === undefined ? undefined : new RegistryRunTracker({ client: registryClient, experiment: options.model, spec, logger });
+  const onStatus = (s: RunStatus): void => {
+    bar.onStatus(s);
+    tracker?.onStatus(s);
+  };
+  const coordinator = new Coordinator({ connection: redis, store: new RunStore({ redis }), pool, logger, gitCommit: gitCommit(), onStatus, lease: RESUME_LEASE });
   const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS, logger });
   shutdown
     .add('coordinator', () => coordinator.close())
@@ -120,11 +129,12 @@ async function runCommand(options: RunCommandOptions): Promise<void> {
   try {
     const result = await coordinator.run(spec, options.runId === undefined ? {} : { runId: options.runId });
     bar.stop();
+    await tracker?.finish({ lineage: result.lineage, lineagePath: result.lineagePath });
     const registered =
-      options.register === undefined
+      registryClient === undefined
         ? null
         : await registerRun({
-            client: new RegistryClient({ baseUrl: options.register, ...(config.REGISTRY_TOKEN === undefined ? {} : { token: config.REGISTRY_TOKEN }) }),
+            client: registryClient,
             model: options.model,
             modelDir: result.modelDir,
             lineage: result.lineage,
@@ -133,6 +143,7 @@ async function runCommand(options: RunCommandOptions): Promise<void> {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } catch (e) {
     bar.stop();
+    await tracker?.settle();
     logger.error({ code: (e as { code?: string }).code, err: (e as Error).message }, 'run failed');
     code = 1;
   }
@@ -305,6 +316,10 @@ program
   .option('--runs', 'also take run jobs (the coordinator role for scheduled runs)', false)
   .option('--name <name>', 'worker name stored on jobs')
   .action((o: { concurrency: number; runs: boolean; name?: string }) => workerCommand(o));
+program
+  .command('dashboard')
+  .description('bull-board over the queues (inspect, retry failed jobs), run list with progress and ETA; queue gauges on /metrics; on DASHBOARD_PORT behind DASHBOARD_TOKEN')
+  .action(() => startDashboard({ config, logger, connect, exit: (code) => process.exit(code) }));
 program
   .command('tune')
   .description("hyperparameter search of a spec's search block: ASHA over trial jobs on the workers, k-fold over training users; prints the table, writes tuning.json")

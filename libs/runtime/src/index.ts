@@ -25,3 +25,5 @@ export { hashString } from './random/hash-string.js';
 export { mergeOptions } from './options/merge-options.js';
 export type { InvalidOptionFactory, OptionChecks } from './options/create-option-checks.js';
 export { createOptionChecks } from './options/create-option-checks.js';
+export type { ParserErrorBody, ParserErrorCodes } from './http/parser-error-handlers.js';
+export { createClientErrorHandler, frameworkErrorAnswer } from './http/parser-error-handlers.js';

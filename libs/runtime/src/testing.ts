@@ -6,3 +6,5 @@ export type { SourceProcess, SourceProcessOptions } from './testing/source-proce
 export { spawnSourceProcess, waitForHttp200 } from './testing/source-process.js';
 export { encodeUrlPart, fuzzRandom, NASTY_NUMBERS, NASTY_STRINGS, NASTY_VALUES, RAW_URL_PARTS } from './testing/http-fuzz.js';
 export { openApiDocumentErrors, undocumentedRoutes } from './testing/openapi-coverage.js';
+export type { ScenarioFigures } from './testing/scenario-figures.js';
+export { recordScenarioFigures, SCENARIO_FIGURES_FILE_VARIABLE } from './testing/scenario-figures.js';

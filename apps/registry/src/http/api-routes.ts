@@ -22,7 +22,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 
 import { type AuthSettings, authHook } from './auth-hook.js';
-import { param } from './request-input.js';
+import { pageOf, param } from './request-input.js';
 import { routeSchema } from './route-schema.js';
 
 /** What the API routes need. */
@@ -63,14 +63,20 @@ function handlers(deps: ApiRoutesDeps): Handlers {
   const { registry, aliases } = deps;
   const source = localBundleSource(registry, aliases);
   return {
-    listModels: async () => ({ models: await registry.listModels() }),
+    listModels: async (request) => {
+      const page = await registry.listModels(pageOf(request.query));
+      return { models: page.items, nextPageToken: page.nextPageToken };
+    },
     createModel: async (request, reply) => {
       const body = request.body;
       reply.status(201);
       return registry.createModel({ name: body.name, ...(body.description === undefined ? {} : { description: body.description }), actor: request.principal });
     },
     getModel: (request) => registry.getModel(model(request)),
-    listVersions: async (request) => ({ versions: await registry.listVersions(model(request)) }),
+    listVersions: async (request) => {
+      const page = await registry.listVersions(model(request), pageOf(request.query));
+      return { versions: page.items, nextPageToken: page.nextPageToken };
+    },
     registerVersion: async (request, reply) => {
       const name = model(request);
       const body = request.body;
@@ -121,7 +127,7 @@ function handlers(deps: ApiRoutesDeps): Handlers {
       return reply
         .type('application/gzip')
         .header('content-disposition', `attachment; filename="${name}-v${bundle.version}.tar.gz"`)
-        .send(bundleTarball(bundle));
+        .send(await bundleTarball(bundle));
     },
     listAliases: async (request) => {
       const name = model(request);
@@ -146,7 +152,8 @@ function handlers(deps: ApiRoutesDeps): Handlers {
       const target = alias(request);
       const query = request.query;
       await registry.getModel(name);
-      return { events: await aliases.history(name, target, query.limit) };
+      const page = await aliases.historyPage(name, target, pageOf(query));
+      return { events: page.items, nextPageToken: page.nextPageToken };
     },
     aliasAt: async (request) => {
       const name = model(request);

@@ -1,4 +1,4 @@
-import { formatIssuePath, RegistryError } from '@metarec/registry';
+import { formatIssuePath, type PageRequest, RegistryError } from '@metarec/registry';
 import type { RequestPart } from '@metarec/runtime/http';
 import type { z } from 'zod';
 
@@ -42,4 +42,9 @@ export function param(params: unknown, name: string): string {
     throw new RegistryError('REG_INVALID_INPUT', `missing path parameter ${name}`, { field: name });
   }
   return value;
+}
+
+/** A parsed page query as the lib's `PageRequest` (an absent token stays absent). */
+export function pageOf(query: { readonly limit: number; readonly pageToken?: string | undefined }): PageRequest {
+  return { limit: query.limit, ...(query.pageToken === undefined ? {} : { pageToken: query.pageToken }) };
 }

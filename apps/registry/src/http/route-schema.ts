@@ -1,4 +1,4 @@
-import { errorBodySchema, type RouteId, type RouteSpec } from '@metarec/registry';
+import { errorBodySchema, type RouteSpec } from '@metarec/registry';
 import { z } from 'zod';
 
 /** Bytes on the wire (files, blobs, tarballs): documented, never parsed or serialized by zod. */
@@ -12,10 +12,16 @@ interface ErrorResponse {
 
 const errorBody = (description: string): ErrorResponse => ({ description, content: { 'application/json': { schema: errorBodySchema } } });
 
-/** Where a binary response's media type is known in advance. */
-const BINARY_MEDIA_TYPE: Partial<Record<RouteId, string>> = { getTarball: 'application/gzip', getBlob: 'application/octet-stream' };
+/** What the document needs of a route: the contract's `RouteSpec` (run and version routes declare the same fields beside their handlers). */
+export type OperationSpec = Omit<RouteSpec, 'path'>;
 
-function success(id: RouteId, route: RouteSpec): Record<number, unknown> {
+/** Where a binary response's media type is known in advance. */
+const BINARY_MEDIA_TYPE: Readonly<Record<string, string>> = { getTarball: 'application/gzip', getBlob: 'application/octet-stream' };
+
+/** Create routes that answer 200 instead of 201 when the same thing was registered before (idempotent retry). */
+const RETRY_ANSWERS_200: ReadonlySet<string> = new Set(['registerVersion', 'importVersion', 'createRun']);
+
+function success(id: string, route: OperationSpec): Record<number, unknown> {
   if (route.response === 'none') {
     return { [route.status]: z.undefined().describe('Stored'), 404: z.undefined().describe('Not stored') };
   }
@@ -24,22 +30,21 @@ function success(id: RouteId, route: RouteSpec): Record<number, unknown> {
     const mediaType = BINARY_MEDIA_TYPE[id] ?? '*/*';
     return { [route.status]: { description: 'The bytes, verified against their sha256', content: { [mediaType]: { schema: bytes(mediaType) } } } };
   }
-  // A create route answers 200 instead of 201 when the same thing was registered before (idempotent retry).
-  return route.status === 201 && route.method === 'POST' && id !== 'createModel' ? { 200: route.response, 201: route.response } : { [route.status]: route.response };
+  return RETRY_ANSWERS_200.has(id) ? { 200: route.response, 201: route.response } : { [route.status]: route.response };
 }
 
-function errors(route: RouteSpec): Record<number, ErrorResponse> {
+function errors(route: OperationSpec): Record<number, ErrorResponse> {
   const responses: Record<number, ErrorResponse> = {
     400: errorBody('Invalid request; `field` names the offending field'),
-    404: errorBody('Unknown model, version, alias, blob or route'),
+    404: errorBody('Unknown model, version, alias, blob, run or route'),
     500: errorBody('Internal error (the message is generic; the log has the details)'),
   };
   if (route.access !== 'public') {
     responses[401] = errorBody('Missing bearer token (writes always; reads when REGISTRY_READ_AUTH=true)');
-    responses[403] = errorBody('Wrong bearer token');
+    responses[403] = errorBody('Wrong bearer token, or a write from another site\'s page (`Origin`)');
   }
-  if (route.method === 'POST' || route.method === 'PUT') {
-    responses[409] = errorBody('Conflict: immutable or archived version, gate refusal, existing model');
+  if (route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH') {
+    responses[409] = errorBody('Conflict: immutable or archived version, gate refusal, existing model, run id or ended run');
     responses[413] = errorBody('Body larger than the server accepts');
   }
   return responses;
@@ -49,7 +54,7 @@ function errors(route: RouteSpec): Record<number, ErrorResponse> {
  * The fastify route schema of a contract route: zod validates params, query and body and checks
  * the response, and `@fastify/swagger` turns the same schemas into the OpenAPI operation.
  */
-export function routeSchema(id: RouteId, route: RouteSpec): Record<string, unknown> {
+export function routeSchema(id: string, route: OperationSpec): Record<string, unknown> {
   return {
     operationId: id,
     summary: route.summary,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { bundleManifestSchema } from '../manifest/bundle-manifest.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../paging/page.js';
 import { PG_INTEGER_MAX, textViolation } from './text-rules.js';
 
 /**
@@ -40,6 +41,10 @@ export const versionRecordSchema = z.object({
   createdAt: isoTime,
   createdBy: z.string(),
   status: versionStatusSchema,
+  description: z.string().describe('mutable: editable after registration'),
+  tags: z.record(z.string(), z.string()).describe('mutable labels (the manifest\'s labels are frozen)'),
+  metaUpdatedAt: isoTime.nullable(),
+  metaUpdatedBy: z.string().nullable(),
 }).meta({ id: 'VersionRecord' });
 
 export const aliasRecordSchema = z.object({
@@ -72,7 +77,7 @@ export const errorBodySchema = z.object({
 }).meta({ id: 'Error' });
 
 /** Free text a client sends (descriptions, reasons): bounded, and storable as is (see text-rules.ts). */
-function freeText(maxLength: number): z.ZodString {
+export function freeText(maxLength: number): z.ZodString {
   return z
     .string()
     .max(maxLength)
@@ -88,7 +93,7 @@ function freeText(maxLength: number): z.ZodString {
  * A query-string integer: plain decimal digits only. `z.coerce.number()` would read `0x10` as 16,
  * `1e2` as 100 and ` 16` as 16, so one value could mean different things to different readers.
  */
-function queryInt(min: number, max: number) {
+export function queryInt(min: number, max: number): z.ZodPipe<z.ZodPipe<z.ZodString, z.ZodTransform<number, string>>, z.ZodNumber> {
   return z
     .string()
     .regex(/^[0-9]{1,15}$/, 'expected a decimal integer')
@@ -115,17 +120,23 @@ export const moveAliasBodySchema = z.object({
   override: z.boolean().default(false).describe('promote despite a gate refusal (needs a reason; logged)'),
 });
 export const rollbackBodySchema = z.object({ reason: freeText(2000).default('') });
-export const historyQuerySchema = z.object({ limit: queryInt(1, 1000).default(100) });
+/** Page query of every list: `limit` items after the previous page's `nextPageToken`. */
+export const pageQuerySchema = z.object({
+  limit: queryInt(1, MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  pageToken: z.string().min(1).max(200).optional().describe('nextPageToken of the previous page'),
+});
+export const historyQuerySchema = z.object({ limit: queryInt(1, 1000).default(100), pageToken: z.string().min(1).max(200).optional().describe('nextPageToken of the previous page') });
 export const aliasAtQuerySchema = z.object({ time: z.iso.datetime({ offset: true }) });
 export const waitQuerySchema = z.object({
   after: queryInt(0, Number.MAX_SAFE_INTEGER).default(0).describe('last event id seen; returns when the alias moves past it'),
   timeoutMs: queryInt(0, 60_000).default(25_000),
 });
 
-export const modelListSchema = z.object({ models: z.array(modelRecordSchema) });
-export const versionListSchema = z.object({ versions: z.array(versionRecordSchema) });
+const nextPageToken = z.string().nullable().describe('pass as pageToken for the next page; null on the last page');
+export const modelListSchema = z.object({ models: z.array(modelRecordSchema), nextPageToken });
+export const versionListSchema = z.object({ versions: z.array(versionRecordSchema), nextPageToken });
 export const aliasListSchema = z.object({ aliases: z.array(aliasRecordSchema) });
-export const historySchema = z.object({ events: z.array(aliasEventSchema) });
+export const historySchema = z.object({ events: z.array(aliasEventSchema), nextPageToken });
 export const registerResultSchema = z.object({ created: z.boolean(), version: versionRecordSchema }).meta({ id: 'RegisterResult' });
 export const moveResultSchema = z.object({
   alias: aliasRecordSchema,
@@ -154,7 +165,7 @@ export type RouteAccess = 'read' | 'write' | 'public';
 
 /** One route of the HTTP API: what the server validates and the OpenAPI document lists. */
 export interface RouteSpec {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'HEAD';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'HEAD';
   /** Fastify-style path under `API_PREFIX` (`/models/:model`). */
   readonly path: string;
   readonly summary: string;
@@ -170,10 +181,10 @@ export interface RouteSpec {
 
 /** Every API route; the server registers handlers for each and the OpenAPI document lists them. */
 export const ROUTES = {
-  listModels: { method: 'GET', path: '/models', summary: 'List models', access: 'read', response: modelListSchema, status: 200 },
+  listModels: { method: 'GET', path: '/models', summary: 'List models by name, one page', access: 'read', query: pageQuerySchema, response: modelListSchema, status: 200 },
   createModel: { method: 'POST', path: '/models', summary: 'Create a model', access: 'write', body: createModelBodySchema, response: modelRecordSchema, status: 201 },
   getModel: { method: 'GET', path: '/models/:model', summary: 'Get a model', access: 'read', params: modelParamsSchema, response: modelRecordSchema, status: 200 },
-  listVersions: { method: 'GET', path: '/models/:model/versions', summary: 'List versions, newest first', access: 'read', params: modelParamsSchema, response: versionListSchema, status: 200 },
+  listVersions: { method: 'GET', path: '/models/:model/versions', summary: 'List versions, newest first, one page', access: 'read', params: modelParamsSchema, query: pageQuerySchema, response: versionListSchema, status: 200 },
   registerVersion: {
     method: 'POST',
     path: '/models/:model/versions',

@@ -6,6 +6,7 @@ import createClient, { type Client } from 'openapi-fetch';
 
 import { errorBodySchema } from '../api/contract.js';
 import type { BundleSource } from '../bundle/bundle-source.js';
+import { MAX_PAGE_SIZE, type PageRequest } from '../paging/page.js';
 import { REGISTRY_ERROR_CODES, RegistryError, type RegistryErrorCode } from '../errors.js';
 import { BUNDLE_MANIFEST_FILE, type BundleManifest, parseBundleManifest } from '../manifest/bundle-manifest.js';
 import type { components, paths } from './generated/registry-api.js';
@@ -38,7 +39,29 @@ export type AliasEventDto = Schemas['AliasEvent'];
 export type MoveResultDto = Schemas['MoveResult'];
 /** The answer to a version registration or import (generated). */
 export type RegisterResultDto = Schemas['RegisterResult'];
-type Json<P extends keyof paths, M extends 'get' | 'put', S extends 200 | 201> = paths[P][M] extends { readonly responses: { readonly [K in S]: { content: { readonly 'application/json': infer T } } } } ? T : never;
+/** A run record (generated). */
+export type RunRecordDto = Schemas['RunRecord'];
+/** A run with its artifacts and linked versions (generated). */
+export type RunDetailDto = Schemas['RunDetail'];
+/** One artifact of a run (generated). */
+export type RunArtifactDto = Schemas['RunArtifact'];
+/** Versions side by side (generated). */
+export type ComparisonDto = Schemas['Comparison'];
+type Json<P extends keyof paths, M extends 'get' | 'put' | 'post' | 'patch', S extends 200 | 201> = paths[P][M] extends { readonly responses: { readonly [K in S]: { content: { readonly 'application/json': infer T } } } } ? T : never;
+type Body<P extends keyof paths, M extends 'post' | 'patch'> = paths[P][M] extends { readonly requestBody?: { readonly content: { readonly 'application/json': infer T } } } ? T : never;
+type ModelListDto = Json<'/api/v1/models', 'get', 200>;
+type VersionListDto = Json<'/api/v1/models/{model}/versions', 'get', 200>;
+type HistoryDto = Json<'/api/v1/models/{model}/aliases/{alias}/history', 'get', 200>;
+type CreateRunResultDto = Json<'/api/v1/runs', 'post', 201>;
+type RunListDto = Json<'/api/v1/runs', 'get', 200>;
+type MetricHistoryDto = Json<'/api/v1/runs/{runId}/metrics', 'get', 200>;
+type RunListQuery = NonNullable<paths['/api/v1/runs']['get']['parameters']['query']>;
+/** Body of `createRun` (generated from the server's schema). */
+export type CreateRunBody = Body<'/api/v1/runs', 'post'>;
+/** Body of `updateRun` (generated). */
+export type UpdateRunBody = Body<'/api/v1/runs/{runId}', 'patch'>;
+/** Body of `updateVersion` (generated). */
+export type UpdateVersionBody = Body<'/api/v1/models/{model}/versions/{version}', 'patch'>;
 type AliasAtDto = Json<'/api/v1/models/{model}/aliases/{alias}/at', 'get', 200>;
 type WaitResultDto = Json<'/api/v1/models/{model}/aliases/{alias}/wait', 'get', 200>;
 type BlobResultDto = Json<'/api/v1/blobs/{sha256}', 'put', 201>;
@@ -91,8 +114,19 @@ export class RegistryClient implements BundleSource {
     });
   }
 
+  /** Every model, by name (reads page after page). */
   async listModels(): Promise<ModelRecordDto[]> {
-    return (await this.data('GET /models', (init) => this.client.GET('/api/v1/models', init))).models;
+    const out: ModelRecordDto[] = [];
+    let token: string | null = null;
+    do {
+      const pageToken = token;
+      const page: ModelListDto = await this.data('GET /models', (init) =>
+        this.client.GET('/api/v1/models', { ...init, params: { query: { limit: String(MAX_PAGE_SIZE), ...(pageToken === null ? {} : { pageToken }) } } }),
+      );
+      out.push(...page.models);
+      token = page.nextPageToken;
+    } while (token !== null);
+    return out;
   }
 
   async getModel(model: string): Promise<ModelRecordDto> {
@@ -103,8 +137,94 @@ export class RegistryClient implements BundleSource {
     return this.data('POST /models', (init) => this.client.POST('/api/v1/models', { ...init, body: { name, ...(description === undefined ? {} : { description }) } }));
   }
 
+  /** Every version of a model, newest first (reads page after page; see `listVersionsPage`). */
   async listVersions(model: string): Promise<VersionRecordDto[]> {
-    return (await this.data('GET /models/{model}/versions', (init) => this.client.GET('/api/v1/models/{model}/versions', { ...init, params: { path: { model } } }))).versions;
+    const out: VersionRecordDto[] = [];
+    let token: string | null = null;
+    do {
+      const page = await this.listVersionsPage(model, { limit: MAX_PAGE_SIZE, ...(token === null ? {} : { pageToken: token }) });
+      out.push(...page.versions);
+      token = page.nextPageToken;
+    } while (token !== null);
+    return out;
+  }
+
+  /** One page of a model's versions, newest first. */
+  async listVersionsPage(model: string, page: PageRequest = {}): Promise<VersionListDto> {
+    return this.data('GET /models/{model}/versions', (init) =>
+      this.client.GET('/api/v1/models/{model}/versions', { ...init, params: { path: { model }, query: pageQuery(page) } }),
+    );
+  }
+
+  /** Edits a version's description and tags (its content stays immutable). */
+  async updateVersion(model: string, version: number, body: UpdateVersionBody): Promise<VersionRecordDto> {
+    return this.data('PATCH /models/{model}/versions/{version}', (init) =>
+      this.client.PATCH('/api/v1/models/{model}/versions/{version}', { ...init, params: { path: { model, version: String(version) } }, body }),
+    );
+  }
+
+  /** Two or more versions side by side: evaluation tables, training and cold-start curves. */
+  async compareVersions(model: string, versions: readonly number[]): Promise<ComparisonDto> {
+    return this.data('GET /models/{model}/compare', (init) =>
+      this.client.GET('/api/v1/models/{model}/compare', { ...init, params: { path: { model }, query: { versions: versions.join(',') } } }),
+    );
+  }
+
+  /** Starts a run record (a retry with the same parameters returns the existing run). */
+  async createRun(body: CreateRunBody): Promise<CreateRunResultDto> {
+    return this.data('POST /runs', (init) => this.client.POST('/api/v1/runs', { ...init, body }));
+  }
+
+  async getRun(runId: string): Promise<RunDetailDto> {
+    return this.data('GET /runs/{runId}', (init) => this.client.GET('/api/v1/runs/{runId}', { ...init, params: { path: { runId } } }));
+  }
+
+  /** One page of runs, newest first, filtered (`q` name/id search, `status`, `tag` key=value, `metric` e.g. `validation/loss<0.9`). */
+  async listRuns(filter: Omit<RunListQuery, 'limit' | 'pageToken' | 'tag'> & { readonly tag?: readonly string[] } & PageRequest = {}): Promise<RunListDto> {
+    const { limit, pageToken, tag, ...rest } = filter;
+    const query: RunListQuery = {
+      ...rest,
+      ...pageQuery({ ...(limit === undefined ? {} : { limit }), ...(pageToken === undefined ? {} : { pageToken }) }),
+      // Repeated as `tag=a&tag=b` (openapi-fetch's default for arrays: form, exploded).
+      ...(tag === undefined || tag.length === 0 ? {} : { tag: [...tag] }),
+    };
+    return this.data('GET /runs', (init) => this.client.GET('/api/v1/runs', { ...init, params: { query } }));
+  }
+
+  /** Renames, retags or ends a run. */
+  async updateRun(runId: string, body: UpdateRunBody): Promise<RunDetailDto> {
+    return this.data('PATCH /runs/{runId}', (init) => this.client.PATCH('/api/v1/runs/{runId}', { ...init, params: { path: { runId } }, body }));
+  }
+
+  /** Logs metric values of a run (at most `MAX_METRIC_BATCH` per call). */
+  async logMetrics(runId: string, metrics: ReadonlyArray<{ readonly key: string; readonly step: number; readonly value: number }>): Promise<number> {
+    const result = await this.data('POST /runs/{runId}/metrics', (init) =>
+      this.client.POST('/api/v1/runs/{runId}/metrics', { ...init, params: { path: { runId } }, body: { metrics: [...metrics] } }),
+    );
+    return result.logged;
+  }
+
+  /** A run's metric history, by key then step (one key when given). */
+  async metricHistory(runId: string, key?: string): Promise<MetricHistoryDto['metrics']> {
+    const result = await this.data('GET /runs/{runId}/metrics', (init) =>
+      this.client.GET('/api/v1/runs/{runId}/metrics', { ...init, params: { path: { runId }, query: key === undefined ? {} : { key } } }),
+    );
+    return result.metrics;
+  }
+
+  /** Uploads bytes (when the registry lacks them) and records them as a run artifact at `path`. */
+  async logRunArtifact(runId: string, path: string, bytes: Uint8Array, contentType?: string): Promise<RunArtifactDto> {
+    const sha = sha256(bytes);
+    if (!(await this.hasBlob(sha))) {
+      await this.putBlob(bytes, sha);
+    }
+    return this.data('POST /runs/{runId}/artifacts', (init) =>
+      this.client.POST('/api/v1/runs/{runId}/artifacts', {
+        ...init,
+        params: { path: { runId } },
+        body: { path, sha256: sha, bytes: bytes.length, ...(contentType === undefined ? {} : { contentType }) },
+      }),
+    );
   }
 
   async getVersion(model: string, version: number): Promise<VersionRecordDto> {
@@ -220,6 +340,13 @@ export class RegistryClient implements BundleSource {
     return result.events;
   }
 
+  /** One page of an alias's audit log, newest first (`nextPageToken` continues it). */
+  async aliasHistoryPage(model: string, alias: string, page: PageRequest = {}): Promise<HistoryDto> {
+    return this.data('GET /models/{model}/aliases/{alias}/history', (init) =>
+      this.client.GET('/api/v1/models/{model}/aliases/{alias}/history', { ...init, params: { path: { model, alias }, query: pageQuery({ limit: page.limit ?? 100, ...(page.pageToken === undefined ? {} : { pageToken: page.pageToken }) }) } }),
+    );
+  }
+
   async aliasAt(model: string, alias: string, time: Date): Promise<AliasAtDto> {
     return this.data('GET /models/{model}/aliases/{alias}/at', (init) =>
       this.client.GET('/api/v1/models/{model}/aliases/{alias}/at', { ...init, params: { path: { model, alias }, query: { time: time.toISOString() } } }),
@@ -322,4 +449,9 @@ function errorFromResponse(response: Response, error: unknown): RegistryError {
     ...(body?.field === undefined ? {} : { field: body.field }),
     details: { ...(body?.details ?? {}), status: response.status },
   });
+}
+
+/** A page request as the query string sends it (`limit` is a decimal string there). */
+function pageQuery(page: PageRequest): { limit?: string; pageToken?: string } {
+  return { ...(page.limit === undefined ? {} : { limit: String(page.limit) }), ...(page.pageToken === undefined ? {} : { pageToken: page.pageToken }) };
 }

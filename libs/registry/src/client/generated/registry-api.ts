@@ -27,7 +27,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List models */
+        /** List models by name, one page */
         get: operations["listModels"];
         put?: never;
         /** Create a model */
@@ -158,6 +158,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{model}/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Two or more versions side by side: evaluation tables, training and cold-start curves */
+        get: operations["compareVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/{model}/refs/{ref}/manifest": {
         parameters: {
             query?: never;
@@ -182,7 +199,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List versions, newest first */
+        /** List versions, newest first, one page */
         get: operations["listVersions"];
         put?: never;
         /** Register a version from a manifest whose files were uploaded to /blobs (200 when the same manifest was registered before) */
@@ -207,7 +224,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Edit a version's description and tags (mutable metadata; the content stays immutable) */
+        patch: operations["updateVersion"];
         trace?: never;
     };
     "/api/v1/models/{model}/versions/{version}/archive": {
@@ -272,6 +290,111 @@ export interface paths {
         put?: never;
         /** Register a version from a bundle directory on the server's import volume (200 when already registered) */
         post: operations["importVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List runs newest first, one page, filtered by experiment, name/id, status, tags and a metric comparison */
+        get: operations["listRuns"];
+        put?: never;
+        /** Start a run record (a retry with the same parameters returns the existing run) */
+        post: operations["createRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run with its latest metrics, artifacts and linked versions */
+        get: operations["getRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, retag or end a run */
+        patch: operations["updateRun"];
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}/artifacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a run artifact whose bytes were PUT to /blobs (immutable per path) */
+        post: operations["logRunArtifact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}/artifacts/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One artifact of a run, verified */
+        get: operations["getRunArtifact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Metric history of a run, by key then step */
+        get: operations["runMetricHistory"];
+        put?: never;
+        /** Log metric values (key, step, value); a step logged again takes the new value */
+        post: operations["logRunMetrics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/whoami": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The principal of the bearer token (401/403 without a valid one) */
+        get: operations["whoami"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -542,6 +665,68 @@ export interface components {
             };
             schemaFingerprint: string;
         };
+        Comparison: {
+            coldStart: {
+                [key: string]: {
+                    points: {
+                        step: number;
+                        value: number;
+                    }[];
+                    version: number;
+                }[];
+            };
+            /** @description all versions were evaluated on the same held-out users */
+            comparable: boolean;
+            evaluationSetIds: (string | null)[];
+            model: string;
+            rows: {
+                method: string;
+                metric: string;
+                scenario: string;
+                values: (number | null)[];
+            }[];
+            training: {
+                [key: string]: {
+                    points: {
+                        step: number;
+                        value: number;
+                    }[];
+                    version: number;
+                }[];
+            };
+            versions: number[];
+        };
+        ComparisonInput: {
+            coldStart: {
+                [key: string]: {
+                    points: {
+                        step: number;
+                        value: number;
+                    }[];
+                    version: number;
+                }[];
+            };
+            /** @description all versions were evaluated on the same held-out users */
+            comparable: boolean;
+            evaluationSetIds: (string | null)[];
+            model: string;
+            rows: {
+                method: string;
+                metric: string;
+                scenario: string;
+                values: (number | null)[];
+            }[];
+            training: {
+                [key: string]: {
+                    points: {
+                        step: number;
+                        value: number;
+                    }[];
+                    version: number;
+                }[];
+            };
+            versions: number[];
+        };
         Error: {
             /** @description stable error code, e.g. REG_MODEL_NOT_FOUND */
             code: string;
@@ -604,16 +789,162 @@ export interface components {
             created: boolean;
             version: components["schemas"]["VersionRecordInput"];
         };
+        RunArtifact: {
+            /** @description ISO-8601 timestamp */
+            at: string;
+            bytes: number;
+            contentType: string | null;
+            path: string;
+            sha256: string;
+        };
+        RunArtifactInput: {
+            /** @description ISO-8601 timestamp */
+            at: string;
+            bytes: number;
+            contentType: string | null;
+            path: string;
+            sha256: string;
+        };
+        RunDetail: {
+            artifacts: components["schemas"]["RunArtifact"][];
+            createdBy: string;
+            experiment: string;
+            finishedAt: string | null;
+            /** @description each metric at its latest step */
+            latestMetrics: {
+                [key: string]: {
+                    step: number;
+                    value: number;
+                };
+            };
+            name: string;
+            /** @description the run spec; immutable */
+            params: {
+                [key: string]: unknown;
+            };
+            runId: string;
+            /** @description ISO-8601 timestamp */
+            startedAt: string;
+            /** @enum {string} */
+            status: "running" | "finished" | "failed" | "killed";
+            tags: {
+                [key: string]: string;
+            };
+            /** @description ISO-8601 timestamp */
+            updatedAt: string;
+            /** @description versions whose lineage names this run */
+            versions: {
+                archived: boolean;
+                model: string;
+                version: number;
+            }[];
+        };
+        RunDetailInput: {
+            artifacts: components["schemas"]["RunArtifactInput"][];
+            createdBy: string;
+            experiment: string;
+            finishedAt: string | null;
+            /** @description each metric at its latest step */
+            latestMetrics: {
+                [key: string]: {
+                    step: number;
+                    value: number;
+                };
+            };
+            name: string;
+            /** @description the run spec; immutable */
+            params: {
+                [key: string]: unknown;
+            };
+            runId: string;
+            /** @description ISO-8601 timestamp */
+            startedAt: string;
+            /** @enum {string} */
+            status: "running" | "finished" | "failed" | "killed";
+            tags: {
+                [key: string]: string;
+            };
+            /** @description ISO-8601 timestamp */
+            updatedAt: string;
+            /** @description versions whose lineage names this run */
+            versions: {
+                archived: boolean;
+                model: string;
+                version: number;
+            }[];
+        };
+        RunRecord: {
+            createdBy: string;
+            experiment: string;
+            finishedAt: string | null;
+            /** @description each metric at its latest step */
+            latestMetrics: {
+                [key: string]: {
+                    step: number;
+                    value: number;
+                };
+            };
+            name: string;
+            /** @description the run spec; immutable */
+            params: {
+                [key: string]: unknown;
+            };
+            runId: string;
+            /** @description ISO-8601 timestamp */
+            startedAt: string;
+            /** @enum {string} */
+            status: "running" | "finished" | "failed" | "killed";
+            tags: {
+                [key: string]: string;
+            };
+            /** @description ISO-8601 timestamp */
+            updatedAt: string;
+        };
+        RunRecordInput: {
+            createdBy: string;
+            experiment: string;
+            finishedAt: string | null;
+            /** @description each metric at its latest step */
+            latestMetrics: {
+                [key: string]: {
+                    step: number;
+                    value: number;
+                };
+            };
+            name: string;
+            /** @description the run spec; immutable */
+            params: {
+                [key: string]: unknown;
+            };
+            runId: string;
+            /** @description ISO-8601 timestamp */
+            startedAt: string;
+            /** @enum {string} */
+            status: "running" | "finished" | "failed" | "killed";
+            tags: {
+                [key: string]: string;
+            };
+            /** @description ISO-8601 timestamp */
+            updatedAt: string;
+        };
         VersionRecord: {
             contentSha256: string;
             /** @description ISO-8601 timestamp */
             createdAt: string;
             createdBy: string;
+            /** @description mutable: editable after registration */
+            description: string;
             evaluationSetId: string | null;
             manifest: components["schemas"]["BundleManifest"];
+            metaUpdatedAt: string | null;
+            metaUpdatedBy: string | null;
             model: string;
             schemaFingerprint: string;
             status: components["schemas"]["VersionStatus"];
+            /** @description mutable labels (the manifest's labels are frozen) */
+            tags: {
+                [key: string]: string;
+            };
             version: number;
         };
         VersionRecordInput: {
@@ -621,11 +952,19 @@ export interface components {
             /** @description ISO-8601 timestamp */
             createdAt: string;
             createdBy: string;
+            /** @description mutable: editable after registration */
+            description: string;
             evaluationSetId: string | null;
             manifest: components["schemas"]["BundleManifestInput"];
+            metaUpdatedAt: string | null;
+            metaUpdatedBy: string | null;
             model: string;
             schemaFingerprint: string;
             status: components["schemas"]["VersionStatusInput"];
+            /** @description mutable labels (the manifest's labels are frozen) */
+            tags: {
+                [key: string]: string;
+            };
             version: number;
         };
         VersionStatus: {
@@ -700,7 +1039,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -709,7 +1048,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -775,7 +1114,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -784,7 +1123,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -793,7 +1132,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: immutable or archived version, gate refusal, existing model */
+            /** @description Conflict: immutable or archived version, gate refusal, existing model, run id or ended run */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -859,7 +1198,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -888,7 +1227,11 @@ export interface operations {
     };
     listModels: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: string;
+                /** @description nextPageToken of the previous page */
+                pageToken?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -903,6 +1246,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         models: components["schemas"]["ModelRecord"][];
+                        /** @description pass as pageToken for the next page; null on the last page */
+                        nextPageToken: string | null;
                     };
                 };
             };
@@ -924,7 +1269,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -933,7 +1278,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -996,7 +1341,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1005,7 +1350,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1014,7 +1359,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: immutable or archived version, gate refusal, existing model */
+            /** @description Conflict: immutable or archived version, gate refusal, existing model, run id or ended run */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1082,7 +1427,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1091,7 +1436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1152,7 +1497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1161,7 +1506,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1222,7 +1567,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1231,7 +1576,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1305,7 +1650,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1314,7 +1659,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1323,7 +1668,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: immutable or archived version, gate refusal, existing model */
+            /** @description Conflict: immutable or archived version, gate refusal, existing model, run id or ended run */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1398,7 +1743,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1407,7 +1752,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1431,6 +1776,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: string;
+                /** @description nextPageToken of the previous page */
+                pageToken?: string;
             };
             header?: never;
             path: {
@@ -1451,6 +1798,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         events: components["schemas"]["AliasEvent"][];
+                        /** @description pass as pageToken for the next page; null on the last page */
+                        nextPageToken: string | null;
                     };
                 };
             };
@@ -1472,7 +1821,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1481,7 +1830,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1549,7 +1898,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1558,7 +1907,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1567,7 +1916,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: immutable or archived version, gate refusal, existing model */
+            /** @description Conflict: immutable or archived version, gate refusal, existing model, run id or ended run */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1644,7 +1993,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1653,7 +2002,77 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the message is generic; the log has the details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    compareVersions: {
+        parameters: {
+            query: {
+                versions: string;
+            };
+            header?: never;
+            path: {
+                /** @description model name */
+                model: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comparison"];
+                };
+            };
+            /** @description Invalid request; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing bearer token (writes always; reads when REGISTRY_READ_AUTH=true) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1719,7 +2138,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1728,7 +2147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1750,7 +2169,11 @@ export interface operations {
     };
     listVersions: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: string;
+                /** @description nextPageToken of the previous page */
+                pageToken?: string;
+            };
             header?: never;
             path: {
                 /** @description model name */
@@ -1767,6 +2190,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description pass as pageToken for the next page; null on the last page */
+                        nextPageToken: string | null;
                         versions: components["schemas"]["VersionRecord"][];
                     };
                 };
@@ -1789,7 +2214,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1798,7 +2223,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1875,7 +2300,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1884,7 +2309,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1893,7 +2318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: immutable or archived version, gate refusal, existing model */
+            /** @description Conflict: immutable or archived version, gate refusal, existing model, run id or ended run */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1963,7 +2388,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1972,8 +2397,106 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the message is generic; the log has the details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description model name */
+                model: string;
+                /** @description version number (1, 2, …) */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    removeTags?: string[];
+                    setTags?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionRecord"];
+                };
+            };
+            /** @description Invalid request; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing bearer token (writes always; reads when REGISTRY_READ_AUTH=true) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown model, version, alias, blob, run or route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: immutable or archived version, gate refusal, existing model, run id or ended run */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the server accepts */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2040,7 +2563,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2049,7 +2572,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2058,7 +2581,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: immutable or archived version, gate refusal, existing model */
+            /** @description Conflict: immutable or archived version, gate refusal, existing model, run id or ended run */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2128,7 +2651,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2137,7 +2660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2200,7 +2723,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2209,7 +2732,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2286,7 +2809,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Wrong bearer token */
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2295,7 +2818,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unknown model, version, alias, blob or route */
+            /** @description Unknown model, version, alias, blob, run or route */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2304,7 +2827,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: immutable or archived version, gate refusal, existing model */
+            /** @description Conflict: immutable or archived version, gate refusal, existing model, run id or ended run */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2315,6 +2838,773 @@ export interface operations {
             };
             /** @description Body larger than the server accepts */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the message is generic; the log has the details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listRuns: {
+        parameters: {
+            query?: {
+                experiment?: string;
+                limit?: string;
+                /** @description <key><op><number>, op one of < <= > >= =; compares the value at the latest step */
+                metric?: string;
+                pageToken?: string;
+                /** @description case-insensitive substring of the run name or id */
+                q?: string;
+                status?: "running" | "finished" | "failed" | "killed";
+                /** @description key=value; repeat for several (AND) */
+                tag?: string | string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        nextPageToken: string | null;
+                        runs: components["schemas"]["RunRecord"][];
+                    };
+                };
+            };
+            /** @description Invalid request; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing bearer token (writes always; reads when REGISTRY_READ_AUTH=true) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown model, version, alias, blob, run or route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the message is generic; the log has the details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description group of comparable runs; the trainer uses the model name */
+                    experiment: string;
+                    name?: string;
+                    params: {
+                        [key: string]: unknown;
+                    };
+                    runId: string;
+                    tags?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: boolean;
+                        run: components["schemas"]["RunRecord"];
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: boolean;
+                        run: components["schemas"]["RunRecord"];
+                    };
+                };
+            };
+            /** @description Invalid request; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing bearer token (writes always; reads when REGISTRY_READ_AUTH=true) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown model, version, alias, blob, run or route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: immutable or archived version, gate refusal, existing model, run id or ended run */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the message is generic; the log has the details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description run id */
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+            /** @description Invalid request; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing bearer token (writes always; reads when REGISTRY_READ_AUTH=true) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown model, version, alias, blob, run or route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the message is generic; the log has the details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description run id */
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    removeTags?: string[];
+                    setTags?: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * @description ends a running run; an ended run keeps its status
+                     * @enum {string}
+                     */
+                    status?: "running" | "finished" | "failed" | "killed";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+            /** @description Invalid request; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing bearer token (writes always; reads when REGISTRY_READ_AUTH=true) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown model, version, alias, blob, run or route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: immutable or archived version, gate refusal, existing model, run id or ended run */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the message is generic; the log has the details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    logRunArtifact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description run id */
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    bytes: number;
+                    contentType?: string;
+                    path: string;
+                    sha256: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunArtifact"];
+                };
+            };
+            /** @description Invalid request; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing bearer token (writes always; reads when REGISTRY_READ_AUTH=true) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown model, version, alias, blob, run or route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: immutable or archived version, gate refusal, existing model, run id or ended run */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the message is generic; the log has the details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getRunArtifact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description path of the artifact inside the run */
+                "*": string;
+                /** @description run id */
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes, verified against their sha256 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": Uint8Array;
+                };
+            };
+            /** @description Invalid request; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing bearer token (writes always; reads when REGISTRY_READ_AUTH=true) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown model, version, alias, blob, run or route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the message is generic; the log has the details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    runMetricHistory: {
+        parameters: {
+            query?: {
+                key?: string;
+            };
+            header?: never;
+            path: {
+                /** @description run id */
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        metrics: {
+                            key: string;
+                            step: number;
+                            value: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing bearer token (writes always; reads when REGISTRY_READ_AUTH=true) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown model, version, alias, blob, run or route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the message is generic; the log has the details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    logRunMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description run id */
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    metrics: {
+                        key: string;
+                        step: number;
+                        value: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        logged: number;
+                    };
+                };
+            };
+            /** @description Invalid request; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing bearer token (writes always; reads when REGISTRY_READ_AUTH=true) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown model, version, alias, blob, run or route */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: immutable or archived version, gate refusal, existing model, run id or ended run */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Internal error (the message is generic; the log has the details) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    whoami: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        principal: string;
+                    };
+                };
+            };
+            /** @description Invalid request; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing bearer token (writes always; reads when REGISTRY_READ_AUTH=true) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Wrong bearer token, or a write from another site's page (`Origin`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown model, version, alias, blob, run or route */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
