@@ -1,5 +1,6 @@
 import type { AliasManager, ArtifactStore, ModelRegistry, RunStore } from '@metarec/registry';
 import { createClientErrorHandler, type Logger } from '@metarec/runtime';
+import { registerOpenApi } from '@metarec/runtime/http';
 import { type FastifyBaseLogger, fastify, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 
@@ -72,9 +73,16 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     done(null, payload);
   });
   installErrorHandler(app);
+  await registerOpenApi(app, {
+    title: 'metarec model registry',
+    version: deps.version,
+    description: 'Models, immutable versions (bundles of verified files), aliases with a promotion gate and an audit log. Errors answer `{ code, message, field?, details? }`.',
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Writes always; reads when REGISTRY_READ_AUTH=true' } },
+    namedSchemas: true,
+  });
   installOriginCheck(app);
   await registerBearerAuth(app);
-  registerOpsRoutes(app, { registry: deps.registry, metrics: deps.metrics, isReady: deps.isReady, version: deps.version });
+  registerOpsRoutes(app, { registry: deps.registry, metrics: deps.metrics, isReady: deps.isReady });
   registerApiRoutes(app, {
     registry: deps.registry,
     aliases: deps.aliases,
@@ -87,7 +95,14 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
   });
   registerRunsRoutes(app, { runs: deps.runs, auth: deps.auth });
   registerVersionRoutes(app, { registry: deps.registry, runs: deps.runs, auth: deps.auth });
-  registerWebRoutes(app, { registry: deps.registry, runs: deps.runs, aliases: deps.aliases, auth: deps.auth });
+  await app.register((pages, _options, done) => {
+    // Pages for people, not API operations: left out of the OpenAPI document.
+    pages.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
+    registerWebRoutes(pages, { registry: deps.registry, runs: deps.runs, aliases: deps.aliases, auth: deps.auth });
+    done();
+  });
   await app.ready();
   return app;
 }

@@ -1,4 +1,5 @@
 import { frameworkErrorAnswer, type Logger, type ParserErrorCodes } from '@metarec/runtime';
+import { isRequestValidationError } from '@metarec/runtime/http';
 import { ServingError, type ServingErrorCode } from '@metarec/serving';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodError } from 'zod';
@@ -43,15 +44,6 @@ export function fromZod(error: ZodError, where: 'params' | 'query' | 'body'): Se
   return new ServingError('SERVING_INPUT_INVALID', `${field}: ${reason}`, { field, cause: error });
 }
 
-/** Parses with zod or throws a 400 naming the field. */
-export function parseOr400<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: ZodError } }, value: unknown, where: 'params' | 'query' | 'body'): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw fromZod(result.error, where);
-  }
-  return result.data;
-}
-
 /**
  * fastify's error handler: codes through the table; fastify's own 4xx (bad JSON, media type) as 400
  * on `body`; the rest 500. Every 5xx is logged once through `logger` (fastify's request logger is
@@ -59,7 +51,9 @@ export function parseOr400<T>(schema: { safeParse(value: unknown): { success: tr
  * known retry time (`details.retryAfterMs`) carries a `Retry-After` header.
  */
 export function createErrorHandler(logger: Logger): (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
-  return (error, request, reply) => {
+  return (thrown, request, reply) => {
+    // A route schema's zod failure: the same 400 naming the field as a handler's parse.
+    const error = isRequestValidationError(thrown) ? fromZod(thrown.zodError, thrown.part === 'querystring' ? 'query' : thrown.part === 'params' ? 'params' : 'body') : thrown;
     const where = { route: request.routeOptions.url ?? 'unmatched', method: request.method };
     if (error instanceof ServingError) {
       const status = STATUS_OF[error.code];

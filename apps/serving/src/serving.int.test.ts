@@ -333,7 +333,7 @@ describe.skipIf(!available)(`serving process ${available ? '' : `(skipped: ${ski
     // Inside the readiness grace: still answering, but telling the load balancer to go away.
     expect((await fetch(`${serving.url}/readyz`)).status).toBe(503);
     const statuses = await Promise.all(requests);
-    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(statuses).toEqual(statuses.map(() => 200));
     expect(await stopped).toBe(0);
   });
 });

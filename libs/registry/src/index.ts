@@ -46,19 +46,26 @@ export type { ImportBundleDirOptions } from './bundle/import-bundle-dir.js';
 export { importBundleDir } from './bundle/import-bundle-dir.js';
 export type { LoadBundleOptions, LoadedBundle } from './bundle/load-bundle.js';
 export { loadBundle } from './bundle/load-bundle.js';
-export type { RouteAccess, RouteId } from './api/contract.js';
+export type { RouteAccess, RouteId, RouteSpec } from './api/contract.js';
 export {
   aliasAtQuerySchema,
+  aliasParamsSchema,
   API_PREFIX,
   archiveBodySchema,
+  blobParamsSchema,
   createModelBodySchema,
+  errorBodySchema,
+  fileParamsSchema,
   historyQuerySchema,
   importVersionBodySchema,
+  modelParamsSchema,
   moveAliasBodySchema,
   pageQuerySchema,
+  refParamsSchema,
   registerVersionBodySchema,
   rollbackBodySchema,
   ROUTES,
+  versionParamsSchema,
   versionRecordSchema,
   waitQuerySchema,
 } from './api/contract.js';
@@ -72,15 +79,15 @@ export {
   logMetricsResultSchema,
   metricHistoryQuerySchema,
   metricHistorySchema,
+  runArtifactParamsSchema,
   runArtifactSchema,
   runDetailSchema,
   runListQuerySchema,
   runListSchema,
+  runParamsSchema,
   updateRunBodySchema,
   updateVersionBodySchema,
   whoamiSchema,
 } from './api/runs-contract.js';
-export type { OpenApiDocument } from './api/openapi.js';
-export { buildOpenApiDocument } from './api/openapi.js';
 export type { RegistryClientOptions } from './client/registry-client.js';
 export { RegistryClient } from './client/registry-client.js';

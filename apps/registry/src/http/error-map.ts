@@ -1,6 +1,9 @@
 import { isRegistryError, type RegistryErrorCode } from '@metarec/registry';
 import { frameworkErrorAnswer, type ParserErrorCodes } from '@metarec/runtime';
+import { isRequestValidationError } from '@metarec/runtime/http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import { inputPart, invalidInput } from './request-input.js';
 
 /** The one table from error code to HTTP status (STYLE.md). */
 export const HTTP_STATUS_BY_CODE = {
@@ -67,7 +70,9 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ code: 'REG_ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`, field: 'url' }),
   );
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler((thrown, request, reply) => {
+    // A route schema's zod failure becomes the same coded 400 a handler would throw.
+    const error = isRequestValidationError(thrown) ? invalidInput(thrown.zodError, inputPart(thrown.part)) : thrown;
     // An answer sent before the body was read (401, 413, a checksum failure) ends the connection,
     // so the rest of a large upload is never read and discarded.
     if (!request.raw.complete) {

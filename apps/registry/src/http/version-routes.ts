@@ -8,6 +8,8 @@ import {
   type RunStore,
   updateVersionBodySchema,
   validateModelName,
+  modelParamsSchema,
+  versionParamsSchema,
   versionRecordSchema,
   whoamiSchema,
 } from '@metarec/registry';
@@ -15,7 +17,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 
 import { type AuthSettings, authHook } from './auth-hook.js';
-import { param, parseInput } from './request-input.js';
+import { param } from './request-input.js';
+import { type OperationSpec, routeSchema } from './route-schema.js';
 
 /** What the version metadata, comparison and identity routes need. */
 export interface VersionRoutesDeps {
@@ -24,18 +27,19 @@ export interface VersionRoutesDeps {
   readonly auth: AuthSettings;
 }
 
-/** One route: its shapes sit here, beside the handler (the OpenAPI document can read them). */
-interface VersionRoute {
+/** One route: its shapes sit here, beside the handler; they become its zod route schema (validation and OpenAPI). */
+export interface VersionRoute extends OperationSpec {
+  /** OpenAPI operation id. */
+  readonly id: string;
   readonly method: 'GET' | 'PATCH';
   readonly url: string;
-  readonly summary: string;
   readonly access: 'read' | 'write';
-  readonly body?: z.ZodType;
-  readonly query?: z.ZodType;
   readonly response: z.ZodType;
-  readonly status: number;
   readonly handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
+
+/** A request part as the route schema parsed it (defaults applied, transforms run). */
+const parsed = <S extends z.ZodType>(_schema: S, value: unknown): z.output<S> => value as z.output<S>;
 
 const model = (request: FastifyRequest): string => validateModelName(param(request.params, 'model'), 'model');
 
@@ -43,15 +47,17 @@ const model = (request: FastifyRequest): string => validateModelName(param(reque
 export function versionRoutes(deps: VersionRoutesDeps): VersionRoute[] {
   return [
     {
+      id: 'updateVersion',
       method: 'PATCH',
       url: '/models/:model/versions/:version',
       summary: 'Edit a version\'s description and tags (mutable metadata; the content stays immutable)',
       access: 'write',
+      params: versionParamsSchema,
       body: updateVersionBodySchema,
       response: versionRecordSchema,
       status: 200,
       handler: async (request) => {
-        const body = parseInput(updateVersionBodySchema, request.body, 'body');
+        const body = parsed(updateVersionBodySchema, request.body);
         return deps.registry.updateVersionMetadata({
           model: model(request),
           version: parseVersionNumber(param(request.params, 'version'), 'version'),
@@ -63,16 +69,19 @@ export function versionRoutes(deps: VersionRoutesDeps): VersionRoute[] {
       },
     },
     {
+      id: 'compareVersions',
       method: 'GET',
       url: '/models/:model/compare',
       summary: 'Two or more versions side by side: evaluation tables, training and cold-start curves',
       access: 'read',
+      params: modelParamsSchema,
       query: compareQuerySchema,
       response: comparisonSchema,
       status: 200,
-      handler: async (request) => compareVersions({ registry: deps.registry, runs: deps.runs, model: model(request), versions: parseInput(compareQuerySchema, request.query, 'query').versions }),
+      handler: async (request) => compareVersions({ registry: deps.registry, runs: deps.runs, model: model(request), versions: parsed(compareQuerySchema, request.query).versions }),
     },
     {
+      id: 'whoami',
       method: 'GET',
       url: '/whoami',
       summary: 'The principal of the bearer token (401/403 without a valid one)',
@@ -87,6 +96,6 @@ export function versionRoutes(deps: VersionRoutesDeps): VersionRoute[] {
 /** Registers these routes under `API_PREFIX`, each behind the bearer-token hook for its access. */
 export function registerVersionRoutes(app: FastifyInstance, deps: VersionRoutesDeps): void {
   for (const route of versionRoutes(deps)) {
-    app.route({ method: route.method, url: `${API_PREFIX}${route.url}`, onRequest: authHook(deps.auth, route.access), handler: route.handler });
+    app.route({ method: route.method, url: `${API_PREFIX}${route.url}`, onRequest: authHook(deps.auth, route.access), schema: routeSchema(route.id, route), handler: route.handler });
   }
 }

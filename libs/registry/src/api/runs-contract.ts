@@ -27,7 +27,7 @@ function storableJson<S extends z.ZodType>(schema: S): S {
 const tagMap = storableJson(z.record(z.string().max(100), z.string().max(500)));
 const metricValue = z.object({ step: z.number().int(), value: z.number() });
 
-export const runRecordSchema = z.object({
+const runRecordFields = z.object({
   runId: z.string(),
   name: z.string(),
   experiment: z.string(),
@@ -40,13 +40,20 @@ export const runRecordSchema = z.object({
   updatedAt: isoTime,
   latestMetrics: z.record(z.string(), metricValue).describe('each metric at its latest step'),
 });
+// `.meta({ id })`: named once in the OpenAPI document (see contract.ts), so the client's generated types carry the name.
+export const runRecordSchema = runRecordFields.meta({ id: 'RunRecord' });
 
-export const runArtifactSchema = z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int(), contentType: z.string().nullable(), at: isoTime });
+export const runArtifactSchema = z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int(), contentType: z.string().nullable(), at: isoTime }).meta({ id: 'RunArtifact' });
 
-export const runDetailSchema = runRecordSchema.extend({
+export const runDetailSchema = runRecordFields.extend({
   artifacts: z.array(runArtifactSchema),
   versions: z.array(z.object({ model: z.string(), version: z.number().int(), archived: z.boolean() })).describe('versions whose lineage names this run'),
-});
+}).meta({ id: 'RunDetail' });
+
+/** Path parameters of the run routes (the id is looked up as sent; an unknown one is `REG_RUN_NOT_FOUND`). */
+const runIdParam = z.string().describe('run id');
+export const runParamsSchema = z.object({ runId: runIdParam });
+export const runArtifactParamsSchema = z.object({ runId: runIdParam, '*': z.string().describe('path of the artifact inside the run') });
 
 export const createRunBodySchema = z.object({
   runId: z.string().min(1).max(128),
@@ -112,6 +119,6 @@ export const comparisonSchema = z.object({
   rows: z.array(z.object({ scenario: z.string(), method: z.string(), metric: z.string(), values: z.array(z.number().nullable()) })),
   training: z.record(z.string(), seriesSchema),
   coldStart: z.record(z.string(), seriesSchema),
-});
+}).meta({ id: 'Comparison' });
 
 export const whoamiSchema = z.object({ principal: z.string() });
