@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { freePort } from '@metarec/runtime/testing';
-import { KafkaJsClient } from '@metarec/streaming';
+import { createKafkaClient } from '@metarec/streaming';
+import { kafkaClientKindsUnderTest } from '@metarec/streaming/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -81,7 +82,7 @@ describe.skipIf(!javaFound || !jarsFound)('loadgen across a broker restart (priv
     expect(report.retries).toBeGreaterThan(0);
     expect(stderr).toContain('send failed; retrying');
 
-    const client = new KafkaJsClient({ brokers: [kafka.brokers], clientId: 'loadgen-restart-test' });
+    const client = await createKafkaClient({ kind: kafkaClientKindsUnderTest()[0], brokers: [kafka.brokers], clientId: 'loadgen-restart-test' });
     const admin = await client.createTopicAdmin();
     try {
       const ends = await admin.endOffsets(topic);

@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 
 import { createLogger, env, loadConfig } from '@metarec/runtime';
-import { KafkaJsClient } from '@metarec/streaming';
+import { createKafkaClient, DEFAULT_KAFKA_CLIENT_KIND, KAFKA_CLIENT_KINDS, type KafkaClient } from '@metarec/streaming';
 import { localRedisAvailable, startLocalRedis } from '@metarec/training/testing';
 
 import { formatSchemaRoundTripSummary } from './format-schema-round-trip-summary.js';
@@ -22,6 +22,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const ConfigSchema = z.object({
   KAFKA_BROKERS: env.list('Kafka bootstrap brokers, host:port,...').default(['localhost:9092']),
+  KAFKA_CLIENT: env.oneOf(KAFKA_CLIENT_KINDS, 'Kafka client library of the pipeline and the apps it starts').default(DEFAULT_KAFKA_CLIENT_KIND),
   METAREC_PIPELINE_OUT_DIR: env.string('where the Arrow file (and each whole-pipeline run directory) goes').default(resolve(REPO_ROOT, '.data/pipeline')),
   REDIS_URL: env.url('Redis of the online store', ['redis:', 'rediss:']).default('redis://localhost:6380'),
   DATABASE_URL: env.url('PostgreSQL of the registry (a private schema per run)', ['postgres:', 'postgresql:']).default('postgres://metarec:metarec@localhost:55432/metarec'),
@@ -90,7 +91,7 @@ interface PipelineCliOptions {
 }
 
 /** The whole pipeline; BullMQ gets a private Redis when `redis-server` is installed (queues of other runs stay apart). */
-async function wholePipeline(streaming: KafkaJsClient, config: z.output<typeof ConfigSchema>, opts: PipelineCliOptions): Promise<number> {
+async function wholePipeline(streaming: KafkaClient, config: z.output<typeof ConfigSchema>, opts: PipelineCliOptions): Promise<number> {
   const trainingRedis = localRedisAvailable() ? await startLocalRedis() : null;
   try {
     const summary = await runWholePipeline({
@@ -145,7 +146,7 @@ const program = new Command('metarec-pipeline')
   .action(async (opts: PipelineCliOptions) => {
     const config = loadConfig(ConfigSchema);
     const logger = createLogger({ name: 'metarec-pipeline', level: config.LOG_LEVEL, destination: process.stderr });
-    const streaming = new KafkaJsClient({ brokers: config.KAFKA_BROKERS, clientId: 'metarec-pipeline', logger });
+    const streaming = await createKafkaClient({ kind: config.KAFKA_CLIENT, brokers: config.KAFKA_BROKERS, clientId: 'metarec-pipeline', logger });
     if (!opts.schemaOnly) {
       process.exitCode = await wholePipeline(streaming, config, opts);
       return;

@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { selectBackend, type BackendName } from '@metarec/meta-learning';
 import { RegistryClient } from '@metarec/registry';
-import type { KafkaJsClient } from '@metarec/streaming';
+import type { KafkaClient } from '@metarec/streaming';
 
 import type { AppProcess } from './app-process.js';
 import { bestRatingBaseline } from './best-rating-baseline.js';
@@ -48,7 +48,7 @@ export const PIPELINE_TRAINING = {
 
 /** Options of {@link runWholePipeline}. */
 export interface WholePipelineOptions {
-  readonly streaming: KafkaJsClient;
+  readonly streaming: KafkaClient;
   readonly brokers: readonly string[];
   readonly redisUrl: string;
   /** Redis for BullMQ (noeviction; a private one keeps other runs' queues apart). */

@@ -4,12 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { checkService } from '@metarec/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { ConsumedMessage, EventConsumer, MessageBatch, TopicPartition } from '../event-consumer.js';
-import type { TopicAdmin } from '../topic-admin.js';
-import { StreamingError } from '../errors.js';
 import { parseBrokerList } from './client-options.js';
-import { KafkaJsClient } from './kafka-js-client.js';
 import type { ConsumerOptions } from './consumer-options.js';
+import { createKafkaClient } from './create-kafka-client.js';
+import type { ConsumedMessage, EventConsumer, MessageBatch, TopicPartition } from './event-consumer.js';
+import { StreamingError } from './errors.js';
+import type { KafkaClient } from './kafka-client.js';
+import { kafkaClientKindsUnderTest } from './testing/kafka-clients-under-test.js';
+import type { TopicAdmin } from './topic-admin.js';
 
 const kafka = await checkService('kafka');
 if (!kafka.available) {
@@ -17,11 +19,11 @@ if (!kafka.available) {
 }
 
 const RUN_ID = randomUUID().slice(0, 8);
-const topicName = (suffix: string): string => `metarec-test-${RUN_ID}-${suffix}`;
+const topicName = (kind: string, suffix: string): string => `metarec-test-${RUN_ID}-${kind}-${suffix}`;
 
 /** Consumes until `count` messages arrived (or times out), then closes the consumer. */
 async function consumeN(
-  client: KafkaJsClient,
+  client: KafkaClient,
   topic: string,
   count: number,
   options: Partial<ConsumerOptions> & { groupId: string },
@@ -47,13 +49,13 @@ async function consumeN(
   return received;
 }
 
-describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
-  let client: KafkaJsClient;
+describe.skipIf(!kafka.available).each(kafkaClientKindsUnderTest())('KafkaClient "%s" against a real broker', (kind) => {
+  let client: KafkaClient;
   let admin: TopicAdmin;
   const created: string[] = [];
 
   beforeAll(async () => {
-    client = new KafkaJsClient({ brokers: parseBrokerList(kafka.address), clientId: 'metarec-streaming-int-test' });
+    client = await createKafkaClient({ kind, brokers: parseBrokerList(kafka.address), clientId: 'metarec-streaming-int-test' });
     admin = await client.createTopicAdmin();
   });
 
@@ -63,7 +65,7 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it('creates topics idempotently and refuses a partition-count mismatch', async () => {
-    const topic = topicName('admin');
+    const topic = topicName(kind, 'admin');
     created.push(topic);
     expect(await admin.ensureTopics([{ topic, partitions: 3 }])).toEqual({ created: [topic], existing: [] });
     expect(await admin.ensureTopics([{ topic, partitions: 3 }])).toEqual({ created: [], existing: [topic] });
@@ -74,18 +76,18 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it("reads a topic's effective configs: its own overrides and the broker's defaults", async () => {
-    const topic = topicName('configs');
+    const topic = topicName(kind, 'configs');
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 1, configs: { 'max.message.bytes': '200000' } }]);
     const configs = await admin.topicConfigs(topic);
     expect(configs.get('max.message.bytes')).toBe('200000');
     expect(configs.get('cleanup.policy')).toBe('delete');
-    const missing = await admin.topicConfigs(topicName('missing')).catch((error: unknown) => error);
+    const missing = await admin.topicConfigs(topicName(kind, 'missing')).catch((error: unknown) => error);
     expect((missing as StreamingError).code).toBe('STREAM_ADMIN_FAILED');
   });
 
   it('produces N keyed messages with headers and consumes the same N back, per-key order kept', async () => {
-    const topic = topicName('roundtrip');
+    const topic = topicName(kind, 'roundtrip');
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 3 }]);
     const producer = await client.createProducer({ idempotent: true });
@@ -99,7 +101,7 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
     await producer.close();
     expect(receipts.every((receipt) => receipt.topic === topic && receipt.baseOffset >= 0n)).toBe(true);
 
-    const received = await consumeN(client, topic, n, { groupId: `g-${RUN_ID}-roundtrip` });
+    const received = await consumeN(client, topic, n, { groupId: `g-${RUN_ID}-${kind}-roundtrip` });
     expect(received).toHaveLength(n);
     const bySeq = new Map(received.map((message) => [Number(message.headers['seq']), message]));
     for (let i = 0; i < n; i += 1) {
@@ -119,8 +121,8 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it('commits after each handled batch, so a restarted group resumes after the committed offset', async () => {
-    const topic = topicName('resume');
-    const groupId = `g-${RUN_ID}-resume`;
+    const topic = topicName(kind, 'resume');
+    const groupId = `g-${RUN_ID}-${kind}-resume`;
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 1 }]);
     const producer = await client.createProducer();
@@ -138,8 +140,8 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it('does not commit a batch whose handler threw, and delivers it again', async () => {
-    const topic = topicName('redeliver');
-    const groupId = `g-${RUN_ID}-redeliver`;
+    const topic = topicName(kind, 'redeliver');
+    const groupId = `g-${RUN_ID}-${kind}-redeliver`;
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 1 }]);
     const producer = await client.createProducer();
@@ -159,13 +161,13 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it('reports assigned partitions on join and revoked ones on close', async () => {
-    const topic = topicName('rebalance');
+    const topic = topicName(kind, 'rebalance');
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 2 }]);
     const assigned: TopicPartition[] = [];
     const revoked: TopicPartition[] = [];
     const consumer = await client.createConsumer({
-      groupId: `g-${RUN_ID}-rebalance`,
+      groupId: `g-${RUN_ID}-${kind}-rebalance`,
       onPartitionsAssigned: (partitions) => assigned.push(...partitions),
       onPartitionsRevoked: (partitions) => revoked.push(...partitions),
     });
@@ -185,12 +187,12 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it('delivers nothing from a paused partition until it is resumed', async () => {
-    const topic = topicName('pause');
+    const topic = topicName(kind, 'pause');
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 1 }]);
     const received: string[] = [];
     let assigned = false;
-    const consumer = await client.createConsumer({ groupId: `g-${RUN_ID}-pause`, onPartitionsAssigned: () => (assigned = true) });
+    const consumer = await client.createConsumer({ groupId: `g-${RUN_ID}-${kind}-pause`, onPartitionsAssigned: () => (assigned = true) });
     await consumer.subscribe([topic]);
     await consumer.run(async (batch) => {
       received.push(...batch.messages.map((message) => message.value?.toString() ?? ''));
@@ -215,8 +217,8 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it('in manual commit mode commits only what commit() is given, and only for owned partitions', async () => {
-    const topic = topicName('manual');
-    const groupId = `g-${RUN_ID}-manual`;
+    const topic = topicName(kind, 'manual');
+    const groupId = `g-${RUN_ID}-${kind}-manual`;
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 1 }]);
     const producer = await client.createProducer();
