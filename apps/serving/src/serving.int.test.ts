@@ -61,6 +61,9 @@ async function waitForVersion(url: string, version: number, timeoutMs: number): 
   throw new Error(`serving did not reach model version ${version}`);
 }
 
+// Validates options only; connections are opened by the create* calls inside the tests.
+const kafka = await createKafkaClient({ kind: kafkaClientKindsUnderTest()[0], brokers: [kafkaService.address], clientId: RUN });
+
 describe.skipIf(!available)(`serving process ${available ? '' : `(skipped: ${skipReason})`}`, () => {
   let root: string;
   let world: TestWorld;
@@ -68,7 +71,6 @@ describe.skipIf(!available)(`serving process ${available ? '' : `(skipped: ${ski
   let registry: AppProcess;
   let serving: AppProcess;
   let client: RegistryClient;
-  const kafka = await createKafkaClient({ kind: kafkaClientKindsUnderTest()[0], brokers: [kafkaService.address], clientId: RUN });
 
   async function registerBundle(version: number, corrupt = false): Promise<void> {
     const dir = path.join(root, `bundle-${version}`);

@@ -4,7 +4,7 @@ import type { ResolvedClientOptions } from '../client-options.js';
 import { requireNonBlank, StreamingError } from '../errors.js';
 import type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from '../topic-admin.js';
 import { validateTopicSpecs } from '../topic-specs.js';
-import { platformaticBaseOptions, wrapPlatformaticError } from './base-options.js';
+import { describePlatformaticError, platformaticBaseOptions, wrapPlatformaticError } from './base-options.js';
 
 /** ListOffsets' timestamp meaning "the log end". */
 const LATEST_TIMESTAMP = -1n;
@@ -43,7 +43,7 @@ export class PlatformaticTopicAdmin implements TopicAdmin {
         });
       } catch (error) {
         // Another process may have created it between our list and create: re-check, don't fail.
-        if (!/already exists/i.test(describe(error))) {
+        if (!/already exists/i.test(describePlatformaticError(error))) {
           throw wrapPlatformaticError('STREAM_ADMIN_FAILED', `create topic ${spec.topic}`, error);
         }
       }
@@ -164,7 +164,3 @@ export class PlatformaticTopicAdmin implements TopicAdmin {
   }
 }
 
-function describe(error: unknown): string {
-  const nested = error instanceof AggregateError ? error.errors.map(describe).join('; ') : '';
-  return `${error instanceof Error ? error.message : String(error)} ${nested}`;
-}

@@ -17,11 +17,13 @@ const [kafka, redis, postgres] = await Promise.all([checkService('kafka'), check
 const available = kafka.available && redis.available && postgres.available && localRedisAvailable();
 const why = [kafka, redis, postgres].map((s) => (s.available ? '' : s.skipReason)).filter(Boolean).join('; ') || (localRedisAvailable() ? '' : 'redis-server not installed');
 
+// Validates options only; connections are opened by the create* calls.
+const streaming = await createKafkaClient({ kind: kafkaClientKindsUnderTest()[0], brokers: parseBrokerList(kafka.address), clientId: 'pipeline-e2e' });
+
 describe.skipIf(!available)(`whole pipeline ${available ? '' : `(skipped: ${why})`}`, () => {
   let workDir: string;
   let trainingRedis: LocalRedis;
   let summary: WholePipelineSummary | undefined;
-  const streaming = await createKafkaClient({ kind: kafkaClientKindsUnderTest()[0], brokers: parseBrokerList(kafka.address), clientId: 'pipeline-e2e' });
   beforeAll(async () => {
     workDir = await mkdtemp(path.join(tmpdir(), 'metarec-e2e-'));
     trainingRedis = await startLocalRedis();
