@@ -15,7 +15,7 @@ import { decodeRecord, InteractionSchema } from '@metarec/schemas';
 import type { OutgoingMessage } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 
-import { benchKafka, benchTopics, BROKERS, cpuPerEvent, cpuSnapshot, MAX_BYTES_PER_PARTITION, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until, type CpuSnapshot } from './ingest-bench-setup.js';
+import { benchKafka, benchTopics, cpuPerEvent, cpuSnapshot, MAX_BYTES_PER_PARTITION, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until, type CpuSnapshot } from './ingest-bench-setup.js';
 
 const { values } = parseArgs({
   options: {

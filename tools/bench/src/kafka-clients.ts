@@ -67,6 +67,7 @@ function runBench<T>(script: string, kind: KafkaClientKind, args: readonly strin
   });
 }
 
+const NOT_RUN = { ok: false, error: 'not run' } as const;
 const runs: Record<string, { throughput: Outcome<Throughput>; latency: Outcome<Latency> }> = {};
 for (const kind of clients) {
   console.error(`== ${kind}: ingest throughput`);
@@ -81,7 +82,7 @@ const ratioTo = (value: number | undefined, reference: number | undefined): numb
   value === undefined || reference === undefined || reference === 0 ? null : Number((value / reference).toFixed(3));
 const summary = Object.fromEntries(
   clients.map((kind) => {
-    const { throughput, latency } = runs[kind]!;
+    const { throughput, latency } = runs[kind] ?? { throughput: NOT_RUN, latency: NOT_RUN };
     const t = throughput.ok ? throughput.result : undefined;
     const l = latency.ok ? latency.result : undefined;
     const bt = base?.throughput.ok ? base.throughput.result : undefined;
@@ -111,7 +112,10 @@ printTable(
   `Kafka clients: ingest throughput (${values.events} events, ${values.rounds} rounds, median) and latency (${values.rate}/s for ${values.seconds} s)`,
   ['client', 'bare events/s', 'ingest events/s', 'ingest/bare', 'p50 ms', 'p99 ms', 'ingest vs kafkajs', 'p99 vs kafkajs'],
   clients.map((kind) => {
-    const s = summary[kind]!;
+    const s = summary[kind];
+    if (s === undefined) {
+      return [kind, 'not run', '', '', '', '', '', ''];
+    }
     return [kind, show(s.bareEventsPerSec), show(s.ingestEventsPerSec), show(s.ingestToBare), show(s.latencyP50Ms), show(s.latencyP99Ms), show(s.vsKafkajs.ingestEventsPerSec), show(s.vsKafkajs.latencyP99)];
   }),
 );

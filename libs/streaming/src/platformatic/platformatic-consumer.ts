@@ -348,7 +348,8 @@ export class PlatformaticConsumer implements EventConsumer, ManualCommitConsumer
     this.active += 1;
     const epoch = queue.epoch;
     const isStale = (): boolean => queue.epoch !== epoch || this.queues.get(keyOf(queue.topic, queue.partition)) !== queue;
-    const lastOffset = messages[messages.length - 1]!.offset;
+    const firstOffset = messages[0]?.offset ?? 0n;
+    const lastOffset = messages[messages.length - 1]?.offset ?? firstOffset;
     const known = this.endOffsets.get(keyOf(queue.topic, queue.partition)) ?? 0n;
     const batch = { topic: queue.topic, partition: queue.partition, messages, highWatermark: known > lastOffset ? known : lastOffset + 1n };
     queue.next = lastOffset + 1n;
@@ -371,7 +372,7 @@ export class PlatformaticConsumer implements EventConsumer, ManualCommitConsumer
       const wrapped =
         error instanceof StreamingError
           ? error
-          : new StreamingError('STREAM_HANDLER_FAILED', `handler failed on ${queue.topic}[${queue.partition}] at ${messages[0]!.offset}: ${String(error)}`, {
+          : new StreamingError('STREAM_HANDLER_FAILED', `handler failed on ${queue.topic}[${queue.partition}] at ${firstOffset}: ${String(error)}`, {
               cause: error,
               retriable: true,
             });
