@@ -103,7 +103,7 @@ export class PlatformaticConsumer implements EventConsumer, ManualCommitConsumer
     private readonly commitMode: CommitMode,
   ) {
     consumer.on('consumer:group:join', (payload) => this.onJoin(flatten(payload.assignments)));
-    consumer.on('consumer:group:leave', () => this.onJoin([]));
+    consumer.on('consumer:group:leave', () => this.onJoin([], 'consumer group left'));
   }
 
   /** Validates options, connects (a metadata round trip), and returns a consumer ready to `subscribe`. */
@@ -257,7 +257,7 @@ export class PlatformaticConsumer implements EventConsumer, ManualCommitConsumer
     }, this.client.initialRetryTimeMs).unref();
   }
 
-  private onJoin(next: readonly TopicPartition[]): void {
+  private onJoin(next: readonly TopicPartition[], event = 'consumer group joined'): void {
     const revoked = minus(this.current, next);
     const assigned = minus(next, this.current);
     if (revoked.length === 0 && assigned.length === 0) {
@@ -275,7 +275,7 @@ export class PlatformaticConsumer implements EventConsumer, ManualCommitConsumer
     for (const entry of assigned) {
       this.queue(entry.topic, entry.partition);
     }
-    this.logger?.info({ groupId: this.options.groupId, assigned, revoked }, 'consumer group joined');
+    this.logger?.info({ groupId: this.options.groupId, assigned, revoked }, event);
     if (revoked.length > 0) {
       this.options.onPartitionsRevoked?.(revoked);
     }

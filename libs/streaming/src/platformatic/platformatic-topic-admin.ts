@@ -33,18 +33,28 @@ export class PlatformaticTopicAdmin implements TopicAdmin {
     const existing = specs.filter((spec) => existingNames.has(spec.topic));
     const missing = specs.filter((spec) => !existingNames.has(spec.topic));
     await this.checkPartitionCounts(existing);
+    // One CreateTopics request per distinct (partitions, replicas, configs): the library takes them per request.
+    const groups = new Map<string, TopicSpec[]>();
     for (const spec of missing) {
+      const key = JSON.stringify([spec.partitions, spec.replicationFactor ?? 1, Object.entries(spec.configs ?? {}).sort()]);
+      groups.set(key, [...(groups.get(key) ?? []), spec]);
+    }
+    for (const [first, ...rest] of groups.values()) {
+      if (first === undefined) {
+        continue;
+      }
+      const topics = [first, ...rest].map((spec) => spec.topic);
       try {
         await this.admin.createTopics({
-          topics: [spec.topic],
-          partitions: spec.partitions,
-          replicas: spec.replicationFactor ?? 1,
-          configs: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+          topics,
+          partitions: first.partitions,
+          replicas: first.replicationFactor ?? 1,
+          configs: Object.entries(first.configs ?? {}).map(([name, value]) => ({ name, value })),
         });
       } catch (error) {
-        // Another process may have created it between our list and create: re-check, don't fail.
+        // Another process may have created one between our list and create: re-check, don't fail.
         if (!/already exists/i.test(describePlatformaticError(error))) {
-          throw wrapPlatformaticError('STREAM_ADMIN_FAILED', `create topic ${spec.topic}`, error);
+          throw wrapPlatformaticError('STREAM_ADMIN_FAILED', `create topics ${topics.join(', ')}`, error);
         }
       }
     }
