@@ -49,6 +49,32 @@ async function consumeN(
   return received;
 }
 
+/** The Java client's partition of a key: `toPositive(murmur2(key)) % partitions` (org.apache.kafka.common.utils.Utils). */
+function javaPartition(key: string, partitions: number): number {
+  const data = Buffer.from(key, 'utf8');
+  const m = 0x5bd1e995;
+  let h = (0x9747b28c ^ data.length) | 0;
+  const whole = data.length - (data.length % 4);
+  for (let i = 0; i < whole; i += 4) {
+    let k = data.readInt32LE(i);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  const rest = data.length % 4;
+  if (rest === 3) {h ^= (data[whole + 2] ?? 0) << 16;}
+  if (rest >= 2) {h ^= (data[whole + 1] ?? 0) << 8;}
+  if (rest >= 1) {
+    h ^= data[whole] ?? 0;
+    h = Math.imul(h, m);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return (h & 0x7fffffff) % partitions;
+}
+
 describe.skipIf(!kafka.available).each(kafkaClientKindsUnderTest())('KafkaClient "%s" against a real broker', (kind) => {
   let client: KafkaClient;
   let admin: TopicAdmin;
@@ -118,6 +144,21 @@ describe.skipIf(!kafka.available).each(kafkaClientKindsUnderTest())('KafkaClient
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     }
     expect(await admin.endOffsets(topic)).toSatisfy((ends: ReadonlyMap<number, bigint>) => [...ends.values()].reduce((a, b) => a + b, 0n) === BigInt(n));
+  });
+
+  it("puts each key on the Java client's partition (murmur2) and keeps record timestamps", async () => {
+    const topic = topicName(kind, 'partitioning');
+    created.push(topic);
+    await admin.ensureTopics([{ topic, partitions: 6 }]);
+    const producer = await client.createProducer();
+    const base = Date.UTC(2024, 0, 1);
+    const messages = Array.from({ length: 40 }, (_, i) => ({ key: `user-${i}`, value: String(i), timestampMs: base + i * 1_000 }));
+    await producer.send(topic, messages);
+    await producer.close();
+    const received = await consumeN(client, topic, messages.length, { groupId: `g-${RUN_ID}-${kind}-partitioning` });
+    expect(received.map((message) => [message.key, message.partition, message.timestampMs]).sort()).toEqual(
+      messages.map((message) => [message.key, javaPartition(message.key, 6), message.timestampMs]).sort(),
+    );
   });
 
   it('commits after each handled batch, so a restarted group resumes after the committed offset', async () => {
