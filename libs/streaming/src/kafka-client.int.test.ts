@@ -161,6 +161,21 @@ describe.skipIf(!kafka.available).each(kafkaClientKindsUnderTest())('KafkaClient
     );
   });
 
+  it('takes overlapping sends of one idempotent producer (as loadgen and the serving feedback make them)', async () => {
+    const topic = topicName(kind, 'concurrent');
+    created.push(topic);
+    await admin.ensureTopics([{ topic, partitions: 3 }]);
+    const producer = await client.createProducer({ idempotent: true });
+    const sends = Array.from({ length: 30 }, (_, s) =>
+      producer.send(topic, Array.from({ length: 50 }, (_, i) => ({ key: `user-${(s * 50 + i) % 11}`, value: `${s}-${i}` }))),
+    );
+    const results = await Promise.allSettled(sends);
+    await producer.close();
+    expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+    const ends = await admin.endOffsets(topic);
+    expect([...ends.values()].reduce((a, b) => a + b, 0n)).toBe(1_500n);
+  });
+
   it('commits after each handled batch, so a restarted group resumes after the committed offset', async () => {
     const topic = topicName(kind, 'resume');
     const groupId = `g-${RUN_ID}-${kind}-resume`;
