@@ -12,6 +12,11 @@ import { platformaticBaseOptions, wrapPlatformaticError } from './base-options.j
 const MAX_QUEUED_MESSAGES = 20_000;
 /** Most messages handed to one handler call. */
 const MAX_BATCH_MESSAGES = 5_000;
+/**
+ * How long the broker waits for every member to rejoin in a rebalance: kafkajs's 60 s rather than
+ * the library's 102 s (a member killed mid-rebalance holds the group up to this long).
+ */
+const REBALANCE_TIMEOUT_MS = 60_000;
 /** How often the partitions' log-end offsets are refreshed for the batches' `highWatermark`. */
 const END_OFFSETS_REFRESH_MS = 1_000;
 
@@ -114,6 +119,7 @@ export class PlatformaticConsumer implements EventConsumer, ManualCommitConsumer
       groupId: resolved.groupId,
       sessionTimeout: resolved.sessionTimeoutMs,
       heartbeatInterval: resolved.heartbeatIntervalMs,
+      rebalanceTimeout: REBALANCE_TIMEOUT_MS,
       maxBytesPerPartition: resolved.maxBytesPerPartition,
       maxWaitTime: resolved.maxWaitTimeMs,
       autocommit: false,
@@ -223,6 +229,7 @@ export class PlatformaticConsumer implements EventConsumer, ManualCommitConsumer
         fallbackMode: this.fromBeginning ? MessagesStreamFallbackModes.EARLIEST : MessagesStreamFallbackModes.LATEST,
         sessionTimeout: this.options.sessionTimeoutMs,
         heartbeatInterval: this.options.heartbeatIntervalMs,
+        rebalanceTimeout: REBALANCE_TIMEOUT_MS,
         maxWaitTime: this.options.maxWaitTimeMs,
         maxBytesPerPartition: this.options.maxBytesPerPartition,
       });

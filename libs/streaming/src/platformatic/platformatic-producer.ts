@@ -27,8 +27,12 @@ export class PlatformaticProducer implements EventProducer {
   static async connect(client: ResolvedClientOptions, options: ProducerOptions): Promise<PlatformaticProducer> {
     const resolved = resolveProducerOptions(options);
     let roundRobin = 0;
+    const base = platformaticBaseOptions(client);
     const producer = new Producer({
-      ...platformaticBaseOptions(client),
+      ...base,
+      // The library retries an idempotent producer's requests forever when given 0 or 1 retries (a
+      // send to a missing topic then never returns): 2 keeps the failure bounded.
+      retries: resolved.idempotent ? Math.max(2, client.retries) : client.retries,
       idempotent: resolved.idempotent,
       acks: ACKS[resolved.acks],
       compression: resolved.compression,
