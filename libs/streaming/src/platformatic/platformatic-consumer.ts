@@ -96,6 +96,7 @@ export class PlatformaticConsumer implements EventConsumer, ManualCommitConsumer
   private queued = 0;
   private streamPaused = false;
   private active = 0;
+  private pumpScheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private endOffsetsTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
@@ -318,7 +319,15 @@ export class PlatformaticConsumer implements EventConsumer, ManualCommitConsumer
     if (this.queued >= MAX_QUEUED_MESSAGES) {
       this.pauseStream();
     }
-    this.pump();
+    // The library emits a fetch response's messages one by one in the same tick: dispatch once
+    // they are all queued, so they form one batch instead of a batch of one and then the rest.
+    if (!this.pumpScheduled) {
+      this.pumpScheduled = true;
+      setImmediate(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      });
+    }
   }
 
   private pump(): void {
