@@ -22,6 +22,9 @@ export class ConfluentProducer implements EventProducer {
       },
       // Java-compatible murmur2 for keyed messages, as kafkajs's DefaultPartitioner.
       partitioner: 'murmur2_random',
+      // librdkafka refuses messages over 1 MB itself (reported as "Broker: Message size too
+      // large"); its maximum leaves the limit to the topic's max.message.bytes, as the other clients.
+      'message.max.bytes': 1_000_000_000,
     });
     try {
       await producer.connect();
