@@ -30,6 +30,9 @@ export const depConstraints = [
   { sourceTag: 'kind:registry', notDependOnLibsWithTags: ['kind:model'] },
 ];
 
+/** The Kafka client libraries; each is imported only by its adapter folder in libs/streaming. */
+const KAFKA_CLIENT_MODULES = ['kafkajs', '@platformatic/kafka', '@confluentinc/kafka-javascript'];
+
 /**
  * Import fences (STYLE.md, "Third-party imports are fenced"): who may import a module, by project
  * folder (`apps/*` is every app). A module name matches itself and its subpaths; `scope/*` matches
@@ -38,7 +41,7 @@ export const depConstraints = [
  * it sits outside of.
  */
 export const importFences = [
-  { modules: ['kafkajs'], allowedIn: ['libs/streaming', 'tools/dev-services'], message: 'kafkajs is imported only by libs/streaming (keep it behind our interface; tools/dev-services administers the broker).' },
+  { modules: KAFKA_CLIENT_MODULES, allowedIn: ['libs/streaming'], message: 'Kafka client packages (kafkajs, @platformatic/kafka, @confluentinc/kafka-javascript) are imported only by libs/streaming: obtain a KafkaClient from createKafkaClient.' },
   { modules: ['bullmq'], allowedIn: ['libs/training'], message: 'bullmq is imported only by libs/training (queue names and job payloads live beside it).' },
   { modules: ['@tensorflow/*'], allowedIn: ['libs/meta-learning'], message: '@tensorflow/* is imported only by libs/meta-learning (the model floor).' },
   // libs/runtime holds the one copy of the wiring both HTTP apps share (zod route schemas, OpenAPI), behind its own `@metarec/runtime/http` entry.
@@ -49,6 +52,17 @@ export const importFences = [
   // Apps export no entry, so @nx/enforce-module-boundaries cannot resolve (and check) an import of one.
   { modules: ['@metarec/ingest', '@metarec/trainer', '@metarec/registry-app', '@metarec/serving-app'], allowedIn: [], message: 'Apps are composition roots: nothing imports an app.' },
 ];
+
+/**
+ * Inside libs/streaming, only the adapter folders import a Kafka client package: the interfaces,
+ * the factory and the in-memory stand-in stay library-neutral.
+ */
+export const kafkaAdapterFence = {
+  project: 'libs/streaming',
+  adapterDirs: ['src/kafkajs', 'src/platformatic', 'src/confluent'],
+  modules: KAFKA_CLIENT_MODULES,
+  message: 'Inside libs/streaming only the adapter folders (src/kafkajs, src/platformatic, src/confluent) import a Kafka client package.',
+};
 
 /** Production code of libs and apps never imports a `testing` entry; tests and `src/testing/` do. */
 export const testingEntryFence = {
@@ -110,6 +124,19 @@ function fenceBlocks(projectDir) {
       ignores: [...TEST_FILES, `${projectDir}/src/testing/**`, `${projectDir}/src/testing.ts`],
       rules: { 'no-restricted-imports': restrictedImports([...outside, testingEntryFence]) },
     });
+  }
+  if (projectDir === kafkaAdapterFence.project) {
+    // Later blocks replace the rule's options, so each repeats the fences it still needs.
+    const adapters = kafkaAdapterFence.adapterDirs.map((dir) => `${projectDir}/${dir}/**`);
+    const testing = [...TEST_FILES, `${projectDir}/src/testing/**`, `${projectDir}/src/testing.ts`];
+    blocks.push(
+      { files: [`${projectDir}/**/*.ts`], ignores: adapters, rules: { 'no-restricted-imports': restrictedImports([...outside, kafkaAdapterFence]) } },
+      {
+        files: [`${projectDir}/src/**/*.ts`],
+        ignores: [...adapters, ...testing],
+        rules: { 'no-restricted-imports': restrictedImports([...outside, testingEntryFence, kafkaAdapterFence]) },
+      },
+    );
   }
   return blocks;
 }

@@ -1,9 +1,11 @@
 import { env } from '@metarec/runtime';
+import { DEFAULT_KAFKA_CLIENT_KIND, KAFKA_CLIENT_KINDS } from '@metarec/streaming';
 import { z } from 'zod';
 
 /** Every environment variable of the ingest app, with its default (printed by `describeConfig`). */
 export const ingestConfigSchema = z.object({
   KAFKA_BROKERS: env.list('Kafka bootstrap brokers, host:port, comma-separated').default(['localhost:9092']),
+  KAFKA_CLIENT: env.oneOf(KAFKA_CLIENT_KINDS, 'Kafka client library (see libs/streaming)').default(DEFAULT_KAFKA_CLIENT_KIND),
   REDIS_URL: env.url('Redis URL of the online store', ['redis:', 'rediss:']).default('redis://localhost:6380'),
   INGEST_GROUP_ID: env.string('consumer group shared by all ingest instances').default('metarec-ingest'),
   INGEST_CLIENT_ID: env.string('Kafka client id').default('metarec-ingest'),

@@ -1,5 +1,6 @@
 import { checkService, recordScenarioFigures } from '@metarec/runtime/testing';
-import { KafkaJsClient, type EventProducer, type TopicAdmin } from '@metarec/streaming';
+import { createKafkaClient, type EventProducer, type TopicAdmin } from '@metarec/streaming';
+import { kafkaClientKindsUnderTest } from '@metarec/streaming/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -22,7 +23,7 @@ const available = kafkaService.available && redisService.available;
 const N = 3_000;
 const MALFORMED_EVERY = 97;
 
-describe.skipIf(!available)('ingest app: crashes and rebalances (real Kafka, Redis, child processes)', () => {
+describe.skipIf(!available).each(kafkaClientKindsUnderTest())('ingest app: crashes and rebalances (real Kafka, Redis, child processes; client %s)', (kind) => {
   let admin: TopicAdmin;
   let producer: EventProducer;
   let redis: Redis;
@@ -31,7 +32,7 @@ describe.skipIf(!available)('ingest app: crashes and rebalances (real Kafka, Red
   const history: IngestProcess[] = [];
 
   beforeAll(async () => {
-    const client = new KafkaJsClient({ brokers: kafkaService.address.split(','), clientId: 'ingest-int-test' });
+    const client = await createKafkaClient({ kind, brokers: kafkaService.address.split(','), clientId: 'ingest-int-test' });
     admin = await client.createTopicAdmin();
     producer = await client.createProducer();
     redis = new Redis(redisService.address);
@@ -48,7 +49,7 @@ describe.skipIf(!available)('ingest app: crashes and rebalances (real Kafka, Red
 
   async function start(env: Record<string, string>): Promise<IngestProcess> {
     // Per-event co-occurrence on (off by default; the rebuild job replaces it), so its idempotent replay is covered too.
-    const p = await startIngest({ KAFKA_BROKERS: kafkaService.address, REDIS_URL: redisService.address, CO_OCCURRENCE_WINDOW: '5', ...env });
+    const p = await startIngest({ KAFKA_CLIENT: kind, KAFKA_BROKERS: kafkaService.address, REDIS_URL: redisService.address, CO_OCCURRENCE_WINDOW: '5', ...env });
     running.add(p);
     history.push(p);
     void p.exited.then(() => running.delete(p));
@@ -109,7 +110,7 @@ describe.skipIf(!available)('ingest app: crashes and rebalances (real Kafka, Red
     expect(skips.length).toBeGreaterThan(0);
     const crashed = await dumpOnline(redis, run.prefix);
     expect(crashed).toEqual(await cleanRun(s));
-    recordScenarioFigures('ingest kill -9 twice mid-stream', { eventsProduced: N, accepted, offlineRows: offline.rows, duplicated: offline.rows - offline.distinct, lost: accepted - offline.distinct, kills, onlineKeys: Object.keys(crashed).length });
+    recordScenarioFigures(`ingest kill -9 twice mid-stream (${kind})`, { eventsProduced: N, accepted, offlineRows: offline.rows, duplicated: offline.rows - offline.distinct, lost: accepted - offline.distinct, kills, onlineKeys: Object.keys(crashed).length });
   });
 
   it('loses and doubles nothing when one of two instances in the group stops mid-stream', async () => {
@@ -138,6 +139,6 @@ describe.skipIf(!available)('ingest app: crashes and rebalances (real Kafka, Red
     expect(offline.distinct).toBe(accepted);
     const online = await dumpOnline(redis, run.prefix);
     expect(online).toEqual(await cleanRun(s));
-    recordScenarioFigures('ingest instance leaves the group mid-stream', { eventsProduced: N, accepted, offlineRows: offline.rows, duplicated: offline.rows - offline.distinct, lost: accepted - offline.distinct, onlineKeys: Object.keys(online).length });
+    recordScenarioFigures(`ingest instance leaves the group mid-stream (${kind})`, { eventsProduced: N, accepted, offlineRows: offline.rows, duplicated: offline.rows - offline.distinct, lost: accepted - offline.distinct, onlineKeys: Object.keys(online).length });
   });
 });

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { checkService, recordScenarioFigures } from '@metarec/runtime/testing';
 import { DEAD_LETTER_HEADERS, encodeRecord, InteractionSchema, SCHEMA_VERSION_HEADER, UserProfileSchema, wireHeaders } from '@metarec/schemas';
 import { malformedInteractions, oversizedInteraction } from '@metarec/schemas/testing';
-import { KafkaJsClient, type ConsumedMessage, type OutgoingMessage } from '@metarec/streaming';
+import { createKafkaClient, type ConsumedMessage, type OutgoingMessage } from '@metarec/streaming';
+import { kafkaClientKindsUnderTest } from '@metarec/streaming/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -20,7 +21,7 @@ function sha(value: Buffer | string | null): string {
   return createHash('sha256').update(value ?? '').digest('hex');
 }
 
-describe.skipIf(!available)('ingest app: malformed corpus (real Kafka, Redis, child process)', () => {
+describe.skipIf(!available).each(kafkaClientKindsUnderTest())('ingest app: malformed corpus (real Kafka, Redis, child process; client %s)', (kind) => {
   const cleanup: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const step of cleanup.reverse()) {
@@ -30,7 +31,7 @@ describe.skipIf(!available)('ingest app: malformed corpus (real Kafka, Redis, ch
 
   it('sends every malformed kind to the dead-letter topic with its reason, original bytes and source, and keeps consuming', async () => {
     const s = scenario('dlq');
-    const client = new KafkaJsClient({ brokers: kafkaService.address.split(','), clientId: 'ingest-dlq-test' });
+    const client = await createKafkaClient({ kind, brokers: kafkaService.address.split(','), clientId: 'ingest-dlq-test' });
     const admin = await client.createTopicAdmin();
     const producer = await client.createProducer();
     const redis = new Redis(redisService.address);
@@ -57,7 +58,7 @@ describe.skipIf(!available)('ingest app: malformed corpus (real Kafka, Redis, ch
 
     const run = await s.env('corpus', { TOPIC_PARTITIONS: '2' });
     cleanup.push(() => clearOnline(redis, run.prefix));
-    const ingest = await startIngest({ KAFKA_BROKERS: kafkaService.address, REDIS_URL: redisService.address, ...run.env });
+    const ingest = await startIngest({ KAFKA_CLIENT: kind, KAFKA_BROKERS: kafkaService.address, REDIS_URL: redisService.address, ...run.env });
     cleanup.push(async () => void (await stopIngest(ingest, 'SIGKILL')));
     await waitForCommitted(admin, run.group, t.interactions);
     await waitForCommitted(admin, run.group, t.userProfiles);

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 
 import { IngestMetrics, IngestPipeline, OfflineWriter, OnlineStore, type DeadLetterSink } from '@metarec/feature-store';
 import { createLogger, createMetricsRegistry, GracefulShutdown, readBuildInfo, runServiceCli, type ShutdownReport } from '@metarec/runtime';
-import { createManualCommitConsumer, KafkaJsClient } from '@metarec/streaming';
+import { createKafkaClient } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 
 import { buildApp } from './app.js';
@@ -30,8 +30,7 @@ const registry = createMetricsRegistry({ collectDefaultMetrics: true, defaultMet
 const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS, logger });
 
 const topics = { interactions: config.TOPIC_INTERACTIONS, userProfiles: config.TOPIC_USER_PROFILES, itemProfiles: config.TOPIC_ITEM_PROFILES };
-const clientOptions = { brokers: config.KAFKA_BROKERS, clientId: config.INGEST_CLIENT_ID, logger };
-const kafka = new KafkaJsClient(clientOptions);
+const kafka = await createKafkaClient({ kind: config.KAFKA_CLIENT, brokers: config.KAFKA_BROKERS, clientId: config.INGEST_CLIENT_ID, logger });
 
 // Dead letters are sized to what the dead-letter topic takes, as the broker reports it: one it
 // refused would fail its batch on every redelivery and block the source partition (issue 17).
@@ -68,7 +67,7 @@ const deadLetters: DeadLetterSink = {
 let kafkaUp = false;
 let alive = true;
 // The callbacks run only once the consumer is running, after `pipeline` exists.
-const running = await createManualCommitConsumer(clientOptions, {
+const running = await kafka.createManualCommitConsumer({
   groupId: config.INGEST_GROUP_ID,
   partitionsConsumedConcurrently: config.PARTITIONS_CONSUMED_CONCURRENTLY,
   sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,

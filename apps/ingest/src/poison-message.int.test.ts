@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 
 import { checkService, recordScenarioFigures } from '@metarec/runtime/testing';
 import { DEAD_LETTER_HEADERS, encodeRecord, InteractionSchema, wireHeaders } from '@metarec/schemas';
-import { KafkaJsClient, StreamingError, type ConsumedMessage, type EventProducer } from '@metarec/streaming';
+import { createKafkaClient, StreamingError, type ConsumedMessage, type EventProducer } from '@metarec/streaming';
+import { kafkaClientKindsUnderTest } from '@metarec/streaming/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -44,7 +45,7 @@ async function sendLargestInvalid(producer: EventProducer, topic: string, key: s
   throw new Error(`topic ${topic} refused every payload near its limit`);
 }
 
-describe.skipIf(!available)('ingest app: a poison message on broker-default topics (real Kafka, Redis, child process)', () => {
+describe.skipIf(!available).each(kafkaClientKindsUnderTest())('ingest app: a poison message on broker-default topics (real Kafka, Redis, child process; client %s)', (kind) => {
   const cleanup: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const step of cleanup.reverse()) {
@@ -54,7 +55,7 @@ describe.skipIf(!available)('ingest app: a poison message on broker-default topi
 
   it('dead-letters an invalid payload just under the input limit (truncated, with its size and sha256) and ingests the events after it', async () => {
     const s = scenario('poison');
-    const client = new KafkaJsClient({ brokers: kafkaService.address.split(','), clientId: 'ingest-poison-test' });
+    const client = await createKafkaClient({ kind, brokers: kafkaService.address.split(','), clientId: 'ingest-poison-test' });
     const admin = await client.createTopicAdmin();
     const producer = await client.createProducer();
     const redis = new Redis(redisService.address);
@@ -71,7 +72,7 @@ describe.skipIf(!available)('ingest app: a poison message on broker-default topi
 
     const run = await s.env('poison', { CREATE_TOPICS: 'false', TOPIC_PARTITIONS: '1' });
     cleanup.push(() => clearOnline(redis, run.prefix));
-    const ingest = await startIngest({ KAFKA_BROKERS: kafkaService.address, REDIS_URL: redisService.address, ...run.env });
+    const ingest = await startIngest({ KAFKA_CLIENT: kind, KAFKA_BROKERS: kafkaService.address, REDIS_URL: redisService.address, ...run.env });
     cleanup.push(async () => void (await stopIngest(ingest, 'SIGKILL')));
     await waitForCommitted(admin, run.group, t.interactions, 45_000);
     const metrics = await (await fetch(`http://127.0.0.1:${ingest.port}/metrics`)).text();
@@ -109,7 +110,7 @@ describe.skipIf(!available)('ingest app: a poison message on broker-default topi
 
   it('reports the partition stuck in /readyz and the metrics while its dead letters cannot be written', async () => {
     const s = scenario('stuck');
-    const client = new KafkaJsClient({ brokers: kafkaService.address.split(','), clientId: 'ingest-stuck-test' });
+    const client = await createKafkaClient({ kind, brokers: kafkaService.address.split(','), clientId: 'ingest-stuck-test' });
     const admin = await client.createTopicAdmin();
     const producer = await client.createProducer();
     const redis = new Redis(redisService.address);
@@ -127,7 +128,7 @@ describe.skipIf(!available)('ingest app: a poison message on broker-default topi
 
     const run = await s.env('stuck', { CREATE_TOPICS: 'false', TOPIC_PARTITIONS: '1', STUCK_PARTITION_AFTER_MS: '2000' });
     cleanup.push(() => clearOnline(redis, run.prefix));
-    const ingest = await startIngest({ KAFKA_BROKERS: kafkaService.address, REDIS_URL: redisService.address, ...run.env });
+    const ingest = await startIngest({ KAFKA_CLIENT: kind, KAFKA_BROKERS: kafkaService.address, REDIS_URL: redisService.address, ...run.env });
     cleanup.push(async () => void (await stopIngest(ingest, 'SIGKILL')));
     const deadline = Date.now() + 30_000;
     let readyz: { status: number; body: { ready: boolean; details?: { partitions?: { stuck: { topic: string; partition: number; lag: number }[] } } } } | undefined;

@@ -1,5 +1,6 @@
 import { createTokenVerifier, isRegistryError } from '@metarec/registry';
 import { env } from '@metarec/runtime';
+import { DEFAULT_KAFKA_CLIENT_KIND, KAFKA_CLIENT_KINDS } from '@metarec/streaming';
 import { z } from 'zod';
 
 /** Token entries checked as the feedback verifier will take them: a bad one is a config error (one line, exit 2), not a stack trace. */
@@ -24,6 +25,7 @@ export const servingConfigSchema = z.object({
   POPULARITY_WINDOW_MS: env.int('popularity window read from the online store; must equal ingest\'s, ms', { min: 1 }).default(86_400_000),
   POPULARITY_BUCKET_MS: env.int('popularity bucket length; must equal ingest\'s, ms', { min: 1 }).default(3_600_000),
   KAFKA_BROKERS: env.list('Kafka bootstrap brokers, host:port, comma-separated').default(['localhost:9092']),
+  KAFKA_CLIENT: env.oneOf(KAFKA_CLIENT_KINDS, 'Kafka client library (see libs/streaming)').default(DEFAULT_KAFKA_CLIENT_KIND),
   SERVING_CLIENT_ID: env.string('Kafka client id').default('metarec-serving'),
   TOPIC_INTERACTIONS: env.string('topic feedback events are produced to (ingest consumes it)').default('metarec.interactions'),
   FEEDBACK_TOKENS: env.list('service callers allowed to post feedback for any user, principal:token, comma-separated (unset with no FEEDBACK_SIGNING_KEY: feedback refused)').superRefine(checkTokens).optional(),

@@ -5,7 +5,7 @@ import { RegistryClient } from '@metarec/registry';
 import { createLogger, createMetricsRegistry, GracefulShutdown, readBuildInfo, runServiceCli, type ShutdownReport } from '@metarec/runtime';
 import { InteractionSchema } from '@metarec/schemas';
 import { loadServingModel, ModelUpdater, registerUserContextCacheMetrics, registryAliasFollower, ServingService, type FeatureReader } from '@metarec/serving';
-import { KafkaJsClient } from '@metarec/streaming';
+import { createKafkaClient } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 
 import { buildApp } from './app.js';
@@ -80,7 +80,7 @@ const reader: FeatureReader =
         coOccurring: (itemId, k) => online.coOccurring(itemId, k),
         newestItems: (limit) => online.newestItems(limit),
       };
-const kafka = new KafkaJsClient({ brokers: config.KAFKA_BROKERS, clientId: config.SERVING_CLIENT_ID, logger });
+const kafka = await createKafkaClient({ kind: config.KAFKA_CLIENT, brokers: config.KAFKA_BROKERS, clientId: config.SERVING_CLIENT_ID, logger });
 const producer = await kafka.createProducer();
 
 const service = new ServingService({

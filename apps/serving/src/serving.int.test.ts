@@ -9,7 +9,8 @@ import { OnlineStore } from '@metarec/feature-store';
 import { RegistryClient } from '@metarec/registry';
 import { checkService, recordScenarioFigures } from '@metarec/runtime/testing';
 import { buildTestWorld, writeBundleManifest, writeTestModelDir, type TestWorld } from '@metarec/serving/testing';
-import { KafkaJsClient, type ConsumedMessage } from '@metarec/streaming';
+import { createKafkaClient, type ConsumedMessage } from '@metarec/streaming';
+import { kafkaClientKindsUnderTest } from '@metarec/streaming/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +61,9 @@ async function waitForVersion(url: string, version: number, timeoutMs: number): 
   throw new Error(`serving did not reach model version ${version}`);
 }
 
+// Validates options only; connections are opened by the create* calls inside the tests.
+const kafka = await createKafkaClient({ kind: kafkaClientKindsUnderTest()[0], brokers: [kafkaService.address], clientId: RUN });
+
 describe.skipIf(!available)(`serving process ${available ? '' : `(skipped: ${skipReason})`}`, () => {
   let root: string;
   let world: TestWorld;
@@ -67,7 +71,6 @@ describe.skipIf(!available)(`serving process ${available ? '' : `(skipped: ${ski
   let registry: AppProcess;
   let serving: AppProcess;
   let client: RegistryClient;
-  const kafka = new KafkaJsClient({ brokers: [kafkaService.address], clientId: RUN });
 
   async function registerBundle(version: number, corrupt = false): Promise<void> {
     const dir = path.join(root, `bundle-${version}`);

@@ -11,10 +11,11 @@ export type {
   TopicPartitions,
 } from './event-consumer.js';
 export type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from './topic-admin.js';
-export type { KafkaClientOptions } from './kafkajs/kafka-js-client.js';
-export { KafkaJsClient } from './kafkajs/kafka-js-client.js';
-export type { ProducerOptions } from './kafkajs/kafka-js-producer.js';
-export type { ConsumerOptions } from './kafkajs/consumer-options.js';
-export type { ClientLogLevel } from './kafkajs/log-creator.js';
-export { parseBrokerList } from './kafkajs/client-options.js';
-export { createManualCommitConsumer, type CommitOffset, type ManualCommitConsumer } from './manual-commit-consumer.js';
+export type { ClientLogLevel, KafkaClientOptions } from './client-options.js';
+export { parseBrokerList } from './client-options.js';
+export type { ProducerOptions } from './producer-options.js';
+export type { ConsumerOptions } from './consumer-options.js';
+export type { CommitOffset, ManualCommitConsumer } from './manual-commit-consumer.js';
+export type { KafkaClient, KafkaClientKind } from './kafka-client.js';
+export { DEFAULT_KAFKA_CLIENT_KIND, KAFKA_CLIENT_KINDS } from './kafka-client.js';
+export { createKafkaClient, parseKafkaClientKind, type CreateKafkaClientOptions } from './create-kafka-client.js';

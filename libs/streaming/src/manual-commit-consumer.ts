@@ -1,10 +1,7 @@
-// Added by the ingest helper (issue 5): exactly-once sinks that buffer across batches need to
-// commit offsets themselves, after their own flush, and never for a partition they lost.
-// The implementation is KafkaJsConsumer in `manual` commit mode (one consumer class for both
-// contracts); this file keeps the contract and the standalone factory the ingest app uses.
+// Exactly-once sinks that buffer across batches need to commit offsets themselves, after their
+// own flush, and never for a partition they lost. Each adapter implements it in its consumer's
+// `manual` commit mode; obtain one with `KafkaClient.createManualCommitConsumer`.
 import type { BatchHandler, TopicPartition, TopicPartitions } from './event-consumer.js';
-import { KafkaJsClient, type KafkaClientOptions } from './kafkajs/kafka-js-client.js';
-import type { ConsumerOptions } from './kafkajs/consumer-options.js';
 
 /** The offset to resume a partition from (the next one to read), as committed to the group. */
 export interface CommitOffset extends TopicPartition {
@@ -14,7 +11,7 @@ export interface CommitOffset extends TopicPartition {
 /**
  * A consumer-group member whose handler's resolution only advances the fetch position: nothing
  * is committed until the caller calls `commit` (e.g. after its own durable flush). Commits for
- * partitions no longer assigned are dropped, never sent (kafkajs would send them with the new
+ * partitions no longer assigned are dropped, never sent (a client could send them with the new
  * generation and overwrite the new owner's progress).
  */
 export interface ManualCommitConsumer {
@@ -38,13 +35,4 @@ export interface ManualCommitConsumer {
   drain(): Promise<void>;
   /** Drains, leaves the group, disconnects, and reports the assignment as revoked. Safe to call twice. */
   close(): Promise<void>;
-}
-
-/**
- * Connects a {@link ManualCommitConsumer} (kafkajs, auto-commit off) with the same client and
- * consumer options as `KafkaJsClient` (same as `new KafkaJsClient(client).createManualCommitConsumer(options)`).
- * @throws StreamingError `STREAM_OPTIONS_INVALID`, `STREAM_CONNECT_FAILED`.
- */
-export function createManualCommitConsumer(client: KafkaClientOptions, options: ConsumerOptions): Promise<ManualCommitConsumer> {
-  return new KafkaJsClient(client).createManualCommitConsumer(options);
 }

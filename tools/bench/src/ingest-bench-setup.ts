@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { IngestMetrics, IngestPipeline, OfflineWriter, OnlineStore, type OnlineBatch, type OnlineSink } from '@metarec/feature-store';
 import { createMetricsRegistry } from '@metarec/runtime';
-import { createManualCommitConsumer, KafkaJsClient, type EventProducer, type ManualCommitConsumer, type TopicAdmin } from '@metarec/streaming';
+import { createKafkaClient, DEFAULT_KAFKA_CLIENT_KIND, parseKafkaClientKind, type EventProducer, type KafkaClient, type ManualCommitConsumer, type TopicAdmin } from '@metarec/streaming';
 import type { Redis } from 'ioredis';
 
 /** Addresses from the environment, defaults of tools/dev-services. */
@@ -37,9 +37,12 @@ export async function benchTopics(admin: TopicAdmin, name: string, partitions: n
   return topics;
 }
 
-/** The Kafka client of the benches. */
-export function benchKafka(): KafkaJsClient {
-  return new KafkaJsClient({ brokers: BROKERS, clientId: 'metarec-bench' });
+/** The Kafka client library of the benches: env KAFKA_CLIENT, as the apps read it. */
+export const KAFKA_CLIENT = parseKafkaClientKind(process.env['KAFKA_CLIENT'] ?? DEFAULT_KAFKA_CLIENT_KIND);
+
+/** The Kafka client of the benches (library: {@link KAFKA_CLIENT}). */
+export function benchKafka(clientId = 'metarec-bench'): Promise<KafkaClient> {
+  return createKafkaClient({ kind: KAFKA_CLIENT, brokers: BROKERS, clientId });
 }
 
 /** A running in-process ingest: consumer → pipeline → offline dir + Redis prefix. */
@@ -89,8 +92,7 @@ export async function startIngest(options: StartIngestOptions): Promise<RunningI
       return n;
     },
   };
-  const consumer = await createManualCommitConsumer(
-    { brokers: BROKERS, clientId: 'metarec-bench-ingest' },
+  const consumer = await (await benchKafka('metarec-bench-ingest')).createManualCommitConsumer(
     {
       groupId: `${topics.id}-ingest-${randomUUID().slice(0, 6)}`,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,

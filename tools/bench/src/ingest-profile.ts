@@ -12,10 +12,10 @@ import { parseArgs } from 'node:util';
 
 import { EventSource, pacedSend } from '@metarec/loadgen';
 import { decodeRecord, InteractionSchema } from '@metarec/schemas';
-import { createManualCommitConsumer, type OutgoingMessage } from '@metarec/streaming';
+import type { OutgoingMessage } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 
-import { benchKafka, benchTopics, BROKERS, cpuPerEvent, cpuSnapshot, MAX_BYTES_PER_PARTITION, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until, type CpuSnapshot } from './ingest-bench-setup.js';
+import { benchKafka, benchTopics, cpuPerEvent, cpuSnapshot, MAX_BYTES_PER_PARTITION, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until, type CpuSnapshot } from './ingest-bench-setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +33,7 @@ const MODE = values.mode;
 if (MODE !== 'full' && MODE !== 'parse' && MODE !== 'bare') {
   throw new Error(`--mode must be full, parse or bare, got ${MODE}`);
 }
-const kafka = benchKafka();
+const kafka = await benchKafka();
 const admin = await kafka.createTopicAdmin();
 const producer = await kafka.createProducer();
 const redis = new Redis(REDIS_URL);
@@ -72,8 +72,7 @@ if (MODE === 'full') {
   await ingest.pipeline.flush();
   finish = () => ingest.close();
 } else {
-  const consumer = await createManualCommitConsumer(
-    { brokers: BROKERS, clientId: 'metarec-bench-profile' },
+  const consumer = await (await benchKafka('metarec-bench-profile')).createManualCommitConsumer(
     {
       groupId: `${topics.id}-${MODE}`,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,

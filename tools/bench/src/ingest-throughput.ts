@@ -11,11 +11,11 @@ import { parseArgs } from 'node:util';
 import { OfflineReader, rebuildCoOccurrence, utcDateOf } from '@metarec/feature-store';
 import { EventSource, pacedSend } from '@metarec/loadgen';
 import { decodeRecord, InteractionSchema } from '@metarec/schemas';
-import { createManualCommitConsumer, type OutgoingMessage } from '@metarec/streaming';
+import type { OutgoingMessage } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 
 import { benchEnvironment, printTable, writeResult } from './bench-report.js';
-import { benchKafka, benchTopics, BROKERS, cpuPerEvent, cpuSnapshot, MAX_BYTES_PER_PARTITION, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until, type CpuPerEvent, type CpuSnapshot } from './ingest-bench-setup.js';
+import { benchKafka, benchTopics, cpuPerEvent, cpuSnapshot, MAX_BYTES_PER_PARTITION, PARTITIONS_CONSUMED_CONCURRENTLY, REDIS_URL, startIngest, until, type CpuPerEvent, type CpuSnapshot } from './ingest-bench-setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +33,7 @@ const EVENTS = Number(values.events);
 const ROUNDS = Number(values.rounds);
 const PARTITIONS = Number(values.partitions);
 const env = benchEnvironment();
-const kafka = benchKafka();
+const kafka = await benchKafka();
 const admin = await kafka.createTopicAdmin();
 const producer = await kafka.createProducer();
 const redis = new Redis(REDIS_URL);
@@ -73,8 +73,7 @@ async function bare(round: number, parse = false): Promise<Rate> {
       cpu0 = cpuSnapshot(redis);
     }
   };
-  const consumer = await createManualCommitConsumer(
-    { brokers: BROKERS, clientId: 'metarec-bench-bare' },
+  const consumer = await (await benchKafka('metarec-bench-bare')).createManualCommitConsumer(
     {
       groupId: `${topics.id}-${parse ? 'parse' : 'bare'}-${round}`,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,

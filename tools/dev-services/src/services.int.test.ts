@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { checkService } from '@metarec/runtime/testing';
-import { KafkaJsClient, parseBrokerList } from '@metarec/streaming';
+import { createKafkaClient, parseBrokerList } from '@metarec/streaming';
+import { kafkaClientKindsUnderTest } from '@metarec/streaming/testing';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 
@@ -40,7 +41,7 @@ describe.skipIf(!redis.available)('redis from services:up', () => {
 
 describe.skipIf(!kafka.available)('kafka from services:up', () => {
   it('answers a topic admin and refuses implicit topic creation', async () => {
-    const client = new KafkaJsClient({ brokers: parseBrokerList(kafka.address), clientId: 'dev-services-int-test', retries: 1 });
+    const client = await createKafkaClient({ kind: kafkaClientKindsUnderTest()[0], brokers: parseBrokerList(kafka.address), clientId: 'dev-services-int-test', retries: 1 });
     const admin = await client.createTopicAdmin();
     const producer = await client.createProducer();
     try {

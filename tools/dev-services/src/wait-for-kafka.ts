@@ -1,7 +1,8 @@
-// Readiness probe for services.sh: retries a kafkajs metadata request until the broker lists
-// itself, or fails after METAREC_SERVICES_TIMEOUT_SEC. An open port is not enough: a KRaft
-// broker accepts connections before its controller quorum has elected a leader.
-import { Kafka, logLevel } from 'kafkajs';
+// Readiness probe for services.sh: retries a metadata request (listing topics through the
+// `KAFKA_CLIENT` adapter of @metarec/streaming) until the broker answers, or fails after
+// METAREC_SERVICES_TIMEOUT_SEC. An open port is not enough: a KRaft broker accepts connections
+// before its controller quorum has elected a leader.
+import { createKafkaClient, DEFAULT_KAFKA_CLIENT_KIND, parseBrokerList, parseKafkaClientKind, type KafkaClient } from '@metarec/streaming';
 
 const RETRY_INTERVAL_MS = 500;
 const DEFAULT_TIMEOUT_SEC = 90;
@@ -10,36 +11,27 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function brokerAnswers(brokers: string[]): Promise<string | undefined> {
-  const kafka = new Kafka({
-    clientId: 'metarec-dev-services-wait',
-    brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1_000,
-    requestTimeout: 2_000,
-    retry: { retries: 0 },
-  });
-  const admin = kafka.admin();
+async function brokerAnswers(client: KafkaClient): Promise<number> {
+  const admin = await client.createTopicAdmin();
   try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    // fetchTopicMetadata() with no topics is a full Metadata request: proves the broker serves it.
-    await admin.fetchTopicMetadata();
-    return cluster.clusterId;
+    // A Metadata request: proves the broker serves it, not just that its port is open.
+    return (await admin.listTopics()).length;
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }
 
 async function main(): Promise<void> {
-  const brokers = (process.env['KAFKA_BROKERS'] ?? 'localhost:9092').split(',');
+  const brokers = parseBrokerList(process.env['KAFKA_BROKERS'] ?? 'localhost:9092');
+  const kind = parseKafkaClientKind(process.env['KAFKA_CLIENT'] ?? DEFAULT_KAFKA_CLIENT_KIND);
   const timeoutSec = Number(process.env['METAREC_SERVICES_TIMEOUT_SEC'] ?? DEFAULT_TIMEOUT_SEC);
+  const client = await createKafkaClient({ kind, brokers, clientId: 'metarec-dev-services-wait', connectionTimeoutMs: 1_000, requestTimeoutMs: 2_000, retries: 0 });
   const deadline = Date.now() + timeoutSec * 1_000;
   let lastError: unknown;
   while (Date.now() < deadline) {
     try {
-      const clusterId = await brokerAnswers(brokers);
-      console.error(`[services] kafka: metadata answered by ${brokers.join(',')} (cluster ${clusterId})`);
+      const topics = await brokerAnswers(client);
+      console.error(`[services] kafka: metadata answered by ${brokers.join(',')} (${topics} topics)`);
       return;
     } catch (error) {
       lastError = error;

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { freePort, recordScenarioFigures } from '@metarec/runtime/testing';
-import { KafkaJsClient } from '@metarec/streaming';
+import { createKafkaClient } from '@metarec/streaming';
+import { kafkaClientKindsUnderTest } from '@metarec/streaming/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,7 +50,7 @@ describe.skipIf(!javaFound || !jarsFound)('loadgen across a broker restart (priv
     }
   });
 
-  it('retries the sends the restart failed, reports them, and delivers every event', async () => {
+  it('keeps sending across a broker restart mid-stream: every event delivered, none failed (retried by loadgen or by the client)', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'loadgen-restart-'));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     const kafka = await privateKafka(dataDir);
@@ -60,17 +61,27 @@ describe.skipIf(!javaFound || !jarsFound)('loadgen across a broker restart (priv
     const topic = 'loadgen-restart.interactions';
     const args = ['--brokers', kafka.brokers, '--count', String(count), '--rate', '2000', '--partitions', '2', '--retry-for-ms', '120000'];
     const topicArgs = ['--topic-interactions', topic, '--topic-user-profiles', 'loadgen-restart.users', '--topic-item-profiles', 'loadgen-restart.items'];
-    const child = spawn(process.execPath, ['--conditions=@metarec/source', '--import', 'tsx', 'src/main.ts', ...args, ...topicArgs], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@metarec/source', '--import', 'tsx', 'src/main.ts', ...args, ...topicArgs], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, KAFKA_CLIENT: kafkaClientKindsUnderTest()[0] },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let exitedAtMs = 0;
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => {
+        exitedAtMs = Date.now();
+        resolve(code);
+      }),
+    );
     cleanup.push(async () => void child.kill('SIGKILL'));
 
     // Once events are in the log (loadgen started and created its topic: a fixed wait was too short
     // on a loaded machine), restart the broker (controlled shutdown, a pause, start) mid-stream.
-    const watcher = new KafkaJsClient({ brokers: [kafka.brokers], clientId: 'loadgen-restart-watch' });
+    const watcher = await createKafkaClient({ kind: kafkaClientKindsUnderTest()[0], brokers: [kafka.brokers], clientId: 'loadgen-restart-watch' });
     const watch = await watcher.createTopicAdmin();
     const startedBy = Date.now() + 120_000;
     for (;;) {
@@ -86,15 +97,21 @@ describe.skipIf(!javaFound || !jarsFound)('loadgen across a broker restart (priv
     await kafka.down();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await kafka.up();
+    const upAtMs = Date.now();
 
     const code = await exited;
+    // The restart happened mid-stream: loadgen was still sending when the broker came back.
+    expect(exitedAtMs).toBeGreaterThan(upAtMs);
     expect(code, stderr.slice(-2_000)).toBe(0);
     const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { sent: number; failed: number; retries: number };
     expect(report).toMatchObject({ sent: count, failed: 0 });
-    expect(report.retries).toBeGreaterThan(0);
-    expect(stderr).toContain('send failed; retrying');
+    // kafkajs fails the sends of a 2 s outage and loadgen retries them; @platformatic/kafka's own
+    // retries absorb it. Either way nothing is lost; loadgen's retries, if any, are reported.
+    if (report.retries > 0) {
+      expect(stderr).toContain('send failed; retrying');
+    }
 
-    const client = new KafkaJsClient({ brokers: [kafka.brokers], clientId: 'loadgen-restart-test' });
+    const client = await createKafkaClient({ kind: kafkaClientKindsUnderTest()[0], brokers: [kafka.brokers], clientId: 'loadgen-restart-test' });
     const admin = await client.createTopicAdmin();
     try {
       const ends = await admin.endOffsets(topic);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // metarec-loadgen: synthetic events to Kafka at a rate (or as fast as possible), with a share of malformed ones.
 import { encodeRecord, ItemProfileSchema, UserProfileSchema } from '@metarec/schemas';
-import { KafkaJsClient, parseBrokerList, type OutgoingMessage } from '@metarec/streaming';
+import { createKafkaClient, DEFAULT_KAFKA_CLIENT_KIND, parseBrokerList, parseKafkaClientKind, type OutgoingMessage } from '@metarec/streaming';
 import { Command, InvalidArgumentError } from 'commander';
 
 import { EventSource } from './event-source.js';
@@ -82,7 +82,11 @@ const source = new EventSource({
   time: opts.time as 'now' | 'original',
   seed: opts.seed,
 });
-const client = new KafkaJsClient({ brokers: parseBrokerList(opts.brokers), clientId: 'metarec-loadgen' });
+const client = await createKafkaClient({
+  kind: parseKafkaClientKind(process.env['KAFKA_CLIENT'] ?? DEFAULT_KAFKA_CLIENT_KIND),
+  brokers: parseBrokerList(opts.brokers),
+  clientId: 'metarec-loadgen',
+});
 if (opts.createTopics) {
   const admin = await client.createTopicAdmin();
   try {

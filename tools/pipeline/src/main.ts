@@ -13,7 +13,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 
 import { createLogger, env, loadConfig } from '@metarec/runtime';
-import type { KafkaJsClient } from '@metarec/streaming';
+import { createKafkaClient, DEFAULT_KAFKA_CLIENT_KIND, KAFKA_CLIENT_KINDS, type KafkaClient } from '@metarec/streaming';
 
 import type { SchemaRoundTripStage } from './run-schema-round-trip.js';
 import { PIPELINE_TRAINING } from './whole/pipeline-training.js';
@@ -25,6 +25,7 @@ const VERSION = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'tools/pipeline/pack
 
 const ConfigSchema = z.object({
   KAFKA_BROKERS: env.list('Kafka bootstrap brokers, host:port,...').default(['localhost:9092']),
+  KAFKA_CLIENT: env.oneOf(KAFKA_CLIENT_KINDS, 'Kafka client library of the pipeline and the apps it starts').default(DEFAULT_KAFKA_CLIENT_KIND),
   METAREC_PIPELINE_OUT_DIR: env.string('where the Arrow file (and each whole-pipeline run directory) goes').default(resolve(REPO_ROOT, '.data/pipeline')),
   REDIS_URL: env.url('Redis of the online store', ['redis:', 'rediss:']).default('redis://localhost:6380'),
   DATABASE_URL: env.url('PostgreSQL of the registry (a private schema per run)', ['postgres:', 'postgresql:']).default('postgres://metarec:metarec@localhost:55432/metarec'),
@@ -112,7 +113,7 @@ async function worldSource(opts: PipelineCliOptions): Promise<WorldSource> {
 }
 
 /** The whole pipeline; BullMQ gets a private Redis when `redis-server` is installed (queues of other runs stay apart). */
-async function wholePipeline(streaming: KafkaJsClient, config: z.output<typeof ConfigSchema>, opts: PipelineCliOptions, world: WorldSource): Promise<number> {
+async function wholePipeline(streaming: KafkaClient, config: z.output<typeof ConfigSchema>, opts: PipelineCliOptions, world: WorldSource): Promise<number> {
   const { localRedisAvailable, startLocalRedis } = await import('@metarec/training/testing');
   const [{ runWholePipeline }, { formatWholeSummary }] = await Promise.all([import('./whole/run-whole-pipeline.js'), import('./whole/format-whole-summary.js')]);
   const trainingRedis = localRedisAvailable() ? await startLocalRedis() : null;
@@ -184,8 +185,7 @@ const program = new Command('metarec-pipeline')
       }
     }
     const logger = createLogger({ name: 'metarec-pipeline', level: config.LOG_LEVEL, destination: process.stderr });
-    const { KafkaJsClient } = await import('@metarec/streaming');
-    const streaming = new KafkaJsClient({ brokers: config.KAFKA_BROKERS, clientId: 'metarec-pipeline', logger });
+    const streaming = await createKafkaClient({ kind: config.KAFKA_CLIENT, brokers: config.KAFKA_BROKERS, clientId: 'metarec-pipeline', logger });
     if (world !== undefined) {
       process.exitCode = await wholePipeline(streaming, config, opts, world);
       return;

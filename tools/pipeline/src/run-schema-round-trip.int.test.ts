@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 import { checkService } from '@metarec/runtime/testing';
 import { InteractionSchema, readIpcRecords } from '@metarec/schemas';
-import { KafkaJsClient, parseBrokerList } from '@metarec/streaming';
+import { createKafkaClient, parseBrokerList } from '@metarec/streaming';
+import { kafkaClientKindsUnderTest } from '@metarec/streaming/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { runSchemaRoundTrip, type SchemaRoundTripStage } from './run-schema-round-trip.js';
@@ -23,7 +24,7 @@ describe.skipIf(!kafka.available)('runSchemaRoundTrip against the real broker', 
   it('round-trips every valid event through Kafka into a fingerprinted Arrow file and rejects the malformed ones', async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'metarec-pipeline-'));
     dirs.push(outDir);
-    const streaming = new KafkaJsClient({ brokers: parseBrokerList(kafka.address), clientId: 'pipeline-int-test' });
+    const streaming = await createKafkaClient({ kind: kafkaClientKindsUnderTest()[0], brokers: parseBrokerList(kafka.address), clientId: 'pipeline-int-test' });
     const progress: Record<SchemaRoundTripStage, number> = { produce: 0, consume: 0 };
     const summary = await runSchemaRoundTrip({
       streaming,

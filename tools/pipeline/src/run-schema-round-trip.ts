@@ -8,7 +8,7 @@ import { malformedInteractions } from '@metarec/schemas/testing';
 import { writeFileAtomic } from '@metarec/runtime';
 import type { ConsumedMessage, ConsumerOptions, EventConsumer, EventProducer, OutgoingMessage, TopicAdmin } from '@metarec/streaming';
 
-/** What the round trip needs from `@metarec/streaming` (a `KafkaJsClient` fits). */
+/** What the round trip needs from `@metarec/streaming` (any `KafkaClient` fits). */
 export interface StreamingFactory {
   createProducer(): Promise<EventProducer>;
   createConsumer(options: ConsumerOptions): Promise<EventConsumer>;

@@ -23,6 +23,7 @@ interface LintConfigModule {
   readonly depConstraints: readonly DepConstraint[];
   readonly importFences: readonly ImportFence[];
   readonly testingEntryFence: ImportFence;
+  readonly kafkaAdapterFence: ImportFence;
 }
 
 /** Where a probe is written (a path relative to the repo root) and the code it holds. */
@@ -133,10 +134,30 @@ interface FenceCase {
 
 const FENCE_CASES: readonly FenceCase[] = [
   {
-    message: /kafkajs is imported only by libs\/streaming/,
-    // libs/training was exempt from every fence before.
-    rejected: [importProbe('libs/training', 'kafkajs'), importProbe('apps/ingest', 'kafkajs'), importProbe('libs/meta-learning', 'kafkajs')],
-    accepted: [importProbe('libs/streaming', 'kafkajs'), importProbe('tools/dev-services', 'kafkajs')],
+    message: /Kafka client packages .* are imported only by libs\/streaming/,
+    // libs/training was exempt from every fence before; tools/dev-services imported kafkajs itself.
+    rejected: [
+      importProbe('libs/training', 'kafkajs'),
+      importProbe('apps/ingest', 'kafkajs'),
+      importProbe('libs/meta-learning', 'kafkajs'),
+      importProbe('tools/dev-services', 'kafkajs'),
+      importProbe('apps/ingest', '@platformatic/kafka'),
+      importProbe('tools/bench', '@confluentinc/kafka-javascript'),
+    ],
+    accepted: [importProbe('libs/streaming', 'kafkajs', 'src/kafkajs/boundary-probe.ts'), importProbe('tools/dev-services', '@metarec/streaming')],
+  },
+  {
+    message: /Inside libs\/streaming only the adapter folders/,
+    rejected: [
+      importProbe('libs/streaming', 'kafkajs'),
+      importProbe('libs/streaming', '@platformatic/kafka', 'src/testing/in-memory-kafka.ts'),
+      importProbe('libs/streaming', '@confluentinc/kafka-javascript', 'src/kafka-client.test.ts'),
+    ],
+    accepted: [
+      importProbe('libs/streaming', 'kafkajs', 'src/kafkajs/boundary-probe.ts'),
+      importProbe('libs/streaming', '@platformatic/kafka', 'src/platformatic/boundary-probe.ts'),
+      importProbe('libs/streaming', '@confluentinc/kafka-javascript', 'src/confluent/boundary-probe.test.ts'),
+    ],
   },
   {
     message: /bullmq is imported only by libs\/training/,
@@ -188,7 +209,7 @@ const FENCE_CASES: readonly FenceCase[] = [
 
 describe('import fences (no-restricted-imports)', () => {
   it('has a case for every fence in eslint.config.mjs', () => {
-    const fences = [...config.importFences, config.testingEntryFence];
+    const fences = [...config.importFences, config.testingEntryFence, config.kafkaAdapterFence];
     const uncovered = fences.filter((fence) => !FENCE_CASES.some((c) => c.message.test(fence.message)));
     expect(uncovered.map((fence) => fence.message)).toEqual([]);
   });

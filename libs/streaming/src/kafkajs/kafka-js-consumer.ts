@@ -4,7 +4,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { BatchHandler, ConsumedMessage, EventConsumer, TopicPartition, TopicPartitions } from '../event-consumer.js';
 import { requireNonBlank, StreamingError, wrapClientError } from '../errors.js';
 import type { CommitOffset, ManualCommitConsumer } from '../manual-commit-consumer.js';
-import { resolveConsumerOptions, type ConsumerOptions, type ResolvedConsumerOptions } from './consumer-options.js';
+import { resolveConsumerOptions, type CommitMode, type ConsumerOptions, type ResolvedConsumerOptions } from '../consumer-options.js';
 
 type ConsumerState =
   | { readonly status: 'idle'; readonly topics: readonly string[] }
@@ -12,12 +12,6 @@ type ConsumerState =
   | { readonly status: 'draining'; readonly topics: readonly string[] }
   | { readonly status: 'closed' };
 
-/**
- * `after-batch`: the consumer commits each batch once its handler resolved (EventConsumer).
- * `manual`: a resolved handler only advances the fetch position; the caller commits
- * (ManualCommitConsumer), e.g. after a sink that buffers across batches has flushed.
- */
-export type CommitMode = 'after-batch' | 'manual';
 
 function toMessage(topic: string, partition: number, message: KafkaMessage): ConsumedMessage {
   const headers: Record<string, string> = {};

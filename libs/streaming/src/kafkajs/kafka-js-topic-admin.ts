@@ -1,34 +1,14 @@
 import type { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 
-import { requireInt, requireNonBlank, StreamingError, wrapClientError } from '../errors.js';
+import { requireNonBlank, StreamingError, wrapClientError } from '../errors.js';
+import { validateTopicSpecs } from '../topic-specs.js';
 import type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from '../topic-admin.js';
 
-/** Kafka's own limit on topic name length. */
-const MAX_TOPIC_NAME_LENGTH = 249;
 /**
  * The TOPIC resource type of DescribeConfigs. kafkajs's `ConfigResourceTypes` enum is not a named
  * export Node's ESM loader detects in its CommonJS build, so its value is spelled here.
  */
 const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
-const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
-
-/** Throws `STREAM_OPTIONS_INVALID` on an invalid spec (bad name, partitions < 1, duplicates). */
-export function validateTopicSpecs(specs: readonly TopicSpec[]): void {
-  const seen = new Set<string>();
-  for (const spec of specs) {
-    requireNonBlank('topic', spec.topic);
-    if (!TOPIC_NAME_PATTERN.test(spec.topic) || spec.topic.length > MAX_TOPIC_NAME_LENGTH) {
-      throw new StreamingError('STREAM_OPTIONS_INVALID', `invalid option topic: "${spec.topic}" is not a legal topic name`);
-    }
-    if (seen.has(spec.topic)) {
-      throw new StreamingError('STREAM_OPTIONS_INVALID', `invalid option topic: "${spec.topic}" listed twice`);
-    }
-    seen.add(spec.topic);
-    requireInt(`partitions (${spec.topic})`, spec.partitions, 1, 10_000);
-    requireInt(`replicationFactor (${spec.topic})`, spec.replicationFactor ?? 1, 1, 32);
-  }
-}
-
 function offsetsMap(entries: readonly { partition: number; offset: string }[]): Map<number, bigint> {
   return new Map(entries.map((entry) => [entry.partition, BigInt(entry.offset)]));
 }

@@ -1,8 +1,7 @@
 import type { Logger } from '@metarec/runtime';
 import { logLevel, type logCreator } from 'kafkajs';
 
-/** kafkajs verbosity, as words. */
-export type ClientLogLevel = 'error' | 'warn' | 'info' | 'debug' | 'nothing';
+import type { ClientLogLevel } from '../client-options.js';
 
 /** Maps our words to kafkajs's numeric levels. */
 export const CLIENT_LOG_LEVELS: Readonly<Record<ClientLogLevel, logLevel>> = {

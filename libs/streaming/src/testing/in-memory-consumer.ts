@@ -1,6 +1,6 @@
 import type { BatchHandler, ConsumedMessage, EventConsumer, TopicPartition, TopicPartitions } from '../event-consumer.js';
 import { StreamingError } from '../errors.js';
-import type { ConsumerOptions } from '../kafkajs/consumer-options.js';
+import type { ConsumerOptions } from '../consumer-options.js';
 import type { InMemoryLog } from './in-memory-log.js';
 
 /** Messages per delivered batch. */

@@ -1,9 +1,9 @@
 import type { ConsumedMessage, EventConsumer } from '../event-consumer.js';
 import type { EventProducer, OutgoingMessage, SendReceipt } from '../event-producer.js';
 import { StreamingError } from '../errors.js';
-import type { ConsumerOptions } from '../kafkajs/consumer-options.js';
-import { resolveConsumerOptions } from '../kafkajs/consumer-options.js';
-import { validateTopicSpecs } from '../kafkajs/kafka-js-topic-admin.js';
+import type { ConsumerOptions } from '../consumer-options.js';
+import { resolveConsumerOptions } from '../consumer-options.js';
+import { validateTopicSpecs } from '../topic-specs.js';
 import type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from '../topic-admin.js';
 import { InMemoryConsumer } from './in-memory-consumer.js';
 import { InMemoryLog, partitionForKey } from './in-memory-log.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import { selectBackend, type BackendName } from '@metarec/meta-learning';
 import { RegistryClient } from '@metarec/registry';
-import type { KafkaJsClient } from '@metarec/streaming';
+import type { KafkaClient } from '@metarec/streaming';
 
 import type { AppProcess } from './app-process.js';
 import { bestRatingBaseline } from './best-rating-baseline.js';
@@ -30,7 +30,7 @@ const NEW_ITEM_VISIBLE_WITHIN_MS = 10_000;
 
 /** Options of {@link runWholePipeline}. */
 export interface WholePipelineOptions {
-  readonly streaming: KafkaJsClient;
+  readonly streaming: KafkaClient;
   readonly brokers: readonly string[];
   readonly redisUrl: string;
   /** Redis for BullMQ (noeviction; a private one keeps other runs' queues apart). */

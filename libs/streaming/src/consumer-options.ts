@@ -1,6 +1,6 @@
-import type { TopicPartition } from '../event-consumer.js';
-import type { StreamingError } from '../errors.js';
-import { invalidOption, requireInt, requireNonBlank } from '../errors.js';
+import type { TopicPartition } from './event-consumer.js';
+import type { StreamingError } from './errors.js';
+import { invalidOption, requireInt, requireNonBlank } from './errors.js';
 
 /** Options of `KafkaJsClient.createConsumer`. Times in ms, sizes in bytes. */
 export interface ConsumerOptions {
@@ -61,3 +61,10 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   requireInt('partitionsConsumedConcurrently', merged.partitionsConsumedConcurrently, 1, 1_000);
   return merged;
 }
+
+/**
+ * `after-batch`: the consumer commits each batch once its handler resolved (EventConsumer).
+ * `manual`: a resolved handler only advances the fetch position; the caller commits
+ * (ManualCommitConsumer), e.g. after a sink that buffers across batches has flushed.
+ */
+export type CommitMode = 'after-batch' | 'manual';

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { StreamingError } from '../errors.js';
-import { parseBrokerList, validateBrokers } from './client-options.js';
-import { KafkaJsClient, resolveKafkaClientOptions } from './kafka-js-client.js';
+import { parseBrokerList, resolveKafkaClientOptions, validateBrokers } from './client-options.js';
 import { resolveConsumerOptions } from './consumer-options.js';
-import { resolveProducerOptions } from './kafka-js-producer.js';
-import { validateTopicSpecs } from './kafka-js-topic-admin.js';
+import { createKafkaClient, parseKafkaClientKind } from './create-kafka-client.js';
+import { StreamingError } from './errors.js';
+import { KAFKA_CLIENT_KINDS } from './kafka-client.js';
+import { resolveProducerOptions } from './producer-options.js';
+import { kafkaClientKindsUnderTest } from './testing/kafka-clients-under-test.js';
+import { validateTopicSpecs } from './topic-specs.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -30,8 +32,25 @@ describe('broker lists', () => {
 });
 
 describe('option validation happens before any I/O', () => {
-  it('KafkaJsClient refuses a blank clientId and inverted retry bounds', () => {
-    expect(codeOf(() => new KafkaJsClient({ brokers: ['localhost:9092'], clientId: ' ' }))).toMatch(/clientId/);
+  it.each(KAFKA_CLIENT_KINDS)('createKafkaClient(%s) refuses a blank clientId before loading the library', async (kind) => {
+    const refused = await createKafkaClient({ kind, brokers: ['localhost:9092'], clientId: ' ' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(StreamingError);
+    expect((refused as StreamingError).message).toMatch(/clientId/);
+  });
+
+  it('refuses an unknown client kind, naming the known ones', () => {
+    expect(codeOf(() => parseKafkaClientKind('rdkafka'))).toMatch(/"rdkafka" is not one of kafkajs, platformatic, confluent/);
+  });
+
+  it('picks the clients under test from KAFKA_CLIENTS, else KAFKA_CLIENT, else the default', () => {
+    expect(kafkaClientKindsUnderTest({})).toEqual(['kafkajs']);
+    expect(kafkaClientKindsUnderTest({ KAFKA_CLIENT: 'platformatic' })).toEqual(['platformatic']);
+    expect(kafkaClientKindsUnderTest({ KAFKA_CLIENTS: 'all', KAFKA_CLIENT: 'platformatic' })).toEqual(KAFKA_CLIENT_KINDS);
+    expect(kafkaClientKindsUnderTest({ KAFKA_CLIENTS: 'kafkajs, platformatic,kafkajs' })).toEqual(['kafkajs', 'platformatic']);
+    expect(codeOf(() => kafkaClientKindsUnderTest({ KAFKA_CLIENTS: 'nope' }))).toMatch(/STREAM_OPTIONS_INVALID/);
+  });
+
+  it('client options: inverted retry bounds are refused', () => {
     expect(codeOf(() => resolveKafkaClientOptions({ brokers: ['h:1'], clientId: 'c', initialRetryTimeMs: 500, maxRetryTimeMs: 100 }))).toMatch(
       /maxRetryTimeMs/,
     );

@@ -4,12 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { checkService } from '@metarec/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { ConsumedMessage, EventConsumer, MessageBatch, TopicPartition } from '../event-consumer.js';
-import type { TopicAdmin } from '../topic-admin.js';
-import { StreamingError } from '../errors.js';
 import { parseBrokerList } from './client-options.js';
-import { KafkaJsClient } from './kafka-js-client.js';
 import type { ConsumerOptions } from './consumer-options.js';
+import { createKafkaClient } from './create-kafka-client.js';
+import type { ConsumedMessage, EventConsumer, MessageBatch, TopicPartition } from './event-consumer.js';
+import { StreamingError } from './errors.js';
+import type { KafkaClient } from './kafka-client.js';
+import { kafkaClientKindsUnderTest } from './testing/kafka-clients-under-test.js';
+import type { TopicAdmin } from './topic-admin.js';
 
 const kafka = await checkService('kafka');
 if (!kafka.available) {
@@ -17,11 +19,11 @@ if (!kafka.available) {
 }
 
 const RUN_ID = randomUUID().slice(0, 8);
-const topicName = (suffix: string): string => `metarec-test-${RUN_ID}-${suffix}`;
+const topicName = (kind: string, suffix: string): string => `metarec-test-${RUN_ID}-${kind}-${suffix}`;
 
 /** Consumes until `count` messages arrived (or times out), then closes the consumer. */
 async function consumeN(
-  client: KafkaJsClient,
+  client: KafkaClient,
   topic: string,
   count: number,
   options: Partial<ConsumerOptions> & { groupId: string },
@@ -47,13 +49,39 @@ async function consumeN(
   return received;
 }
 
-describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
-  let client: KafkaJsClient;
+/** The Java client's partition of a key: `toPositive(murmur2(key)) % partitions` (org.apache.kafka.common.utils.Utils). */
+function javaPartition(key: string, partitions: number): number {
+  const data = Buffer.from(key, 'utf8');
+  const m = 0x5bd1e995;
+  let h = (0x9747b28c ^ data.length) | 0;
+  const whole = data.length - (data.length % 4);
+  for (let i = 0; i < whole; i += 4) {
+    let k = data.readInt32LE(i);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  const rest = data.length % 4;
+  if (rest === 3) {h ^= (data[whole + 2] ?? 0) << 16;}
+  if (rest >= 2) {h ^= (data[whole + 1] ?? 0) << 8;}
+  if (rest >= 1) {
+    h ^= data[whole] ?? 0;
+    h = Math.imul(h, m);
+  }
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return (h & 0x7fffffff) % partitions;
+}
+
+describe.skipIf(!kafka.available).each(kafkaClientKindsUnderTest())('KafkaClient "%s" against a real broker', (kind) => {
+  let client: KafkaClient;
   let admin: TopicAdmin;
   const created: string[] = [];
 
   beforeAll(async () => {
-    client = new KafkaJsClient({ brokers: parseBrokerList(kafka.address), clientId: 'metarec-streaming-int-test' });
+    client = await createKafkaClient({ kind, brokers: parseBrokerList(kafka.address), clientId: 'metarec-streaming-int-test' });
     admin = await client.createTopicAdmin();
   });
 
@@ -63,7 +91,7 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it('creates topics idempotently and refuses a partition-count mismatch', async () => {
-    const topic = topicName('admin');
+    const topic = topicName(kind, 'admin');
     created.push(topic);
     expect(await admin.ensureTopics([{ topic, partitions: 3 }])).toEqual({ created: [topic], existing: [] });
     expect(await admin.ensureTopics([{ topic, partitions: 3 }])).toEqual({ created: [], existing: [topic] });
@@ -74,18 +102,18 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it("reads a topic's effective configs: its own overrides and the broker's defaults", async () => {
-    const topic = topicName('configs');
+    const topic = topicName(kind, 'configs');
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 1, configs: { 'max.message.bytes': '200000' } }]);
     const configs = await admin.topicConfigs(topic);
     expect(configs.get('max.message.bytes')).toBe('200000');
     expect(configs.get('cleanup.policy')).toBe('delete');
-    const missing = await admin.topicConfigs(topicName('missing')).catch((error: unknown) => error);
+    const missing = await admin.topicConfigs(topicName(kind, 'missing')).catch((error: unknown) => error);
     expect((missing as StreamingError).code).toBe('STREAM_ADMIN_FAILED');
   });
 
   it('produces N keyed messages with headers and consumes the same N back, per-key order kept', async () => {
-    const topic = topicName('roundtrip');
+    const topic = topicName(kind, 'roundtrip');
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 3 }]);
     const producer = await client.createProducer({ idempotent: true });
@@ -99,7 +127,7 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
     await producer.close();
     expect(receipts.every((receipt) => receipt.topic === topic && receipt.baseOffset >= 0n)).toBe(true);
 
-    const received = await consumeN(client, topic, n, { groupId: `g-${RUN_ID}-roundtrip` });
+    const received = await consumeN(client, topic, n, { groupId: `g-${RUN_ID}-${kind}-roundtrip` });
     expect(received).toHaveLength(n);
     const bySeq = new Map(received.map((message) => [Number(message.headers['seq']), message]));
     for (let i = 0; i < n; i += 1) {
@@ -118,9 +146,39 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
     expect(await admin.endOffsets(topic)).toSatisfy((ends: ReadonlyMap<number, bigint>) => [...ends.values()].reduce((a, b) => a + b, 0n) === BigInt(n));
   });
 
+  it("puts each key on the Java client's partition (murmur2) and keeps record timestamps", async () => {
+    const topic = topicName(kind, 'partitioning');
+    created.push(topic);
+    await admin.ensureTopics([{ topic, partitions: 6 }]);
+    const producer = await client.createProducer();
+    const base = Date.UTC(2024, 0, 1);
+    const messages = Array.from({ length: 40 }, (_, i) => ({ key: `user-${i}`, value: String(i), timestampMs: base + i * 1_000 }));
+    await producer.send(topic, messages);
+    await producer.close();
+    const received = await consumeN(client, topic, messages.length, { groupId: `g-${RUN_ID}-${kind}-partitioning` });
+    expect(received.map((message) => [message.key, message.partition, message.timestampMs]).sort()).toEqual(
+      messages.map((message) => [message.key, javaPartition(message.key, 6), message.timestampMs]).sort(),
+    );
+  });
+
+  it('takes overlapping sends of one idempotent producer (as loadgen and the serving feedback make them)', async () => {
+    const topic = topicName(kind, 'concurrent');
+    created.push(topic);
+    await admin.ensureTopics([{ topic, partitions: 3 }]);
+    const producer = await client.createProducer({ idempotent: true });
+    const sends = Array.from({ length: 30 }, (_, s) =>
+      producer.send(topic, Array.from({ length: 50 }, (_, i) => ({ key: `user-${(s * 50 + i) % 11}`, value: `${s}-${i}` }))),
+    );
+    const results = await Promise.allSettled(sends);
+    await producer.close();
+    expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+    const ends = await admin.endOffsets(topic);
+    expect([...ends.values()].reduce((a, b) => a + b, 0n)).toBe(1_500n);
+  });
+
   it('commits after each handled batch, so a restarted group resumes after the committed offset', async () => {
-    const topic = topicName('resume');
-    const groupId = `g-${RUN_ID}-resume`;
+    const topic = topicName(kind, 'resume');
+    const groupId = `g-${RUN_ID}-${kind}-resume`;
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 1 }]);
     const producer = await client.createProducer();
@@ -138,8 +196,8 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it('does not commit a batch whose handler threw, and delivers it again', async () => {
-    const topic = topicName('redeliver');
-    const groupId = `g-${RUN_ID}-redeliver`;
+    const topic = topicName(kind, 'redeliver');
+    const groupId = `g-${RUN_ID}-${kind}-redeliver`;
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 1 }]);
     const producer = await client.createProducer();
@@ -159,13 +217,13 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it('reports assigned partitions on join and revoked ones on close', async () => {
-    const topic = topicName('rebalance');
+    const topic = topicName(kind, 'rebalance');
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 2 }]);
     const assigned: TopicPartition[] = [];
     const revoked: TopicPartition[] = [];
     const consumer = await client.createConsumer({
-      groupId: `g-${RUN_ID}-rebalance`,
+      groupId: `g-${RUN_ID}-${kind}-rebalance`,
       onPartitionsAssigned: (partitions) => assigned.push(...partitions),
       onPartitionsRevoked: (partitions) => revoked.push(...partitions),
     });
@@ -185,12 +243,12 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it('delivers nothing from a paused partition until it is resumed', async () => {
-    const topic = topicName('pause');
+    const topic = topicName(kind, 'pause');
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 1 }]);
     const received: string[] = [];
     let assigned = false;
-    const consumer = await client.createConsumer({ groupId: `g-${RUN_ID}-pause`, onPartitionsAssigned: () => (assigned = true) });
+    const consumer = await client.createConsumer({ groupId: `g-${RUN_ID}-${kind}-pause`, onPartitionsAssigned: () => (assigned = true) });
     await consumer.subscribe([topic]);
     await consumer.run(async (batch) => {
       received.push(...batch.messages.map((message) => message.value?.toString() ?? ''));
@@ -215,8 +273,8 @@ describe.skipIf(!kafka.available)('KafkaJsClient against a real broker', () => {
   });
 
   it('in manual commit mode commits only what commit() is given, and only for owned partitions', async () => {
-    const topic = topicName('manual');
-    const groupId = `g-${RUN_ID}-manual`;
+    const topic = topicName(kind, 'manual');
+    const groupId = `g-${RUN_ID}-${kind}-manual`;
     created.push(topic);
     await admin.ensureTopics([{ topic, partitions: 1 }]);
     const producer = await client.createProducer();
