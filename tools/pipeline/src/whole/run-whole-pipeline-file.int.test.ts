@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { checkService } from '@metarec/runtime/testing';
-import { KafkaJsClient, parseBrokerList } from '@metarec/streaming';
+import { createKafkaClient, parseBrokerList } from '@metarec/streaming';
+import { kafkaClientKindsUnderTest } from '@metarec/streaming/testing';
 import { localRedisAvailable, startLocalRedis, type LocalRedis } from '@metarec/training/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -47,11 +48,12 @@ function ratingsCsv(): string {
   return `userId,itemId,rating,timestamp\n${lines.join('\n')}\n`;
 }
 
+const streaming = await createKafkaClient({ kind: kafkaClientKindsUnderTest()[0], brokers: parseBrokerList(kafka.address), clientId: 'pipeline-file-e2e' });
+
 describe.skipIf(!available)(`whole pipeline on a ratings file ${available ? '' : `(skipped: ${why})`}`, () => {
   let workDir: string;
   let trainingRedis: LocalRedis;
   let summary: WholePipelineSummary | undefined;
-  const streaming = new KafkaJsClient({ brokers: parseBrokerList(kafka.address), clientId: 'pipeline-file-e2e' });
   beforeAll(async () => {
     workDir = await mkdtemp(path.join(tmpdir(), 'metarec-e2e-file-'));
     await writeFile(path.join(workDir, 'ratings.csv'), ratingsCsv());
