@@ -4,7 +4,7 @@ import { parseBrokerList, resolveKafkaClientOptions, validateBrokers } from './c
 import { resolveConsumerOptions } from './consumer-options.js';
 import { createKafkaClient, parseKafkaClientKind } from './create-kafka-client.js';
 import { StreamingError } from './errors.js';
-import { KAFKA_CLIENT_KINDS } from './kafka-client.js';
+import { DEFAULT_KAFKA_CLIENT_KIND, KAFKA_CLIENT_KINDS } from './kafka-client.js';
 import { resolveProducerOptions } from './producer-options.js';
 import { kafkaClientKindsUnderTest } from './testing/kafka-clients-under-test.js';
 import { validateTopicSpecs } from './topic-specs.js';
@@ -43,7 +43,8 @@ describe('option validation happens before any I/O', () => {
   });
 
   it('picks the clients under test from KAFKA_CLIENTS, else KAFKA_CLIENT, else the default', () => {
-    expect(kafkaClientKindsUnderTest({})).toEqual(['kafkajs']);
+    expect(kafkaClientKindsUnderTest({})).toEqual([DEFAULT_KAFKA_CLIENT_KIND]);
+    expect(kafkaClientKindsUnderTest({ KAFKA_CLIENT: 'kafkajs' })).toEqual(['kafkajs']);
     expect(kafkaClientKindsUnderTest({ KAFKA_CLIENT: 'platformatic' })).toEqual(['platformatic']);
     expect(kafkaClientKindsUnderTest({ KAFKA_CLIENTS: 'all', KAFKA_CLIENT: 'platformatic' })).toEqual(KAFKA_CLIENT_KINDS);
     expect(kafkaClientKindsUnderTest({ KAFKA_CLIENTS: 'kafkajs, platformatic,kafkajs' })).toEqual(['kafkajs', 'platformatic']);

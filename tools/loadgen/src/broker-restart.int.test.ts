@@ -118,7 +118,7 @@ describe.skipIf(!javaFound || !jarsFound)('loadgen across a broker restart (priv
       // At least once: a retried batch whose first ack was lost may be in the log twice.
       const inLog = [...ends.values()].reduce((n, end) => n + Number(end), 0);
       expect(inLog).toBeGreaterThanOrEqual(count);
-      recordScenarioFigures('broker restart mid-stream (loadgen)', { eventsSent: report.sent, failed: report.failed, retries: report.retries, inLog });
+      recordScenarioFigures(`broker restart mid-stream (loadgen, ${kafkaClientKindsUnderTest()[0]})`, { eventsSent: report.sent, failed: report.failed, retries: report.retries, inLog });
     } finally {
       await admin.close();
     }
