@@ -45,4 +45,4 @@ async function coordinatorVerdict(runId: string): Promise<HeartbeatVerdict> {
 
 const verdict = config.TRAINER_RUN_ID === undefined ? await workerVerdict() : await coordinatorVerdict(config.TRAINER_RUN_ID);
 process.stdout.write(`${verdict.healthy ? 'healthy' : 'unhealthy'}: ${verdict.reason}\n`);
-process.exit(verdict.healthy ? 0 : 1);
+process.exitCode = verdict.healthy ? 0 : 1;

@@ -106,7 +106,8 @@ function hostCommand(instruction: Instruction, context: string): string {
   return command;
 }
 
-async function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+/** Runs `command` with Docker's default shell (`/bin/sh -c`) in `cwd`. @throws Error with the end of its output when it fails. */
+export async function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   try {
     // Docker's default SHELL.
     const { stdout } = await run('/bin/sh', ['-c', command], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
@@ -205,6 +206,8 @@ export interface RuntimeOptions {
   readonly runs: (instruction: Instruction) => boolean;
   /** Leaves out a `COPY --from` whose source matches (to show that the check then fails). */
   readonly skipCopy?: (source: string) => boolean;
+  /** Stages whose copies are knowingly left out (not reproducible here, e.g. the GPU build). */
+  readonly skipStages?: ReadonlySet<string>;
   /** Build args (`--build-arg`) for the stage's ARGs; others take their Dockerfile defaults. */
   readonly buildArgs?: Readonly<Record<string, string>>;
   readonly env?: NodeJS.ProcessEnv;
@@ -252,6 +255,9 @@ export async function reproduceRuntimeStage(file: Dockerfile, options: RuntimeOp
       }
     } else if (instruction.keyword === 'COPY') {
       const fromStage = flagValue(instruction, 'from');
+      if (fromStage !== undefined && options.skipStages?.has(fromStage) === true) {
+        continue;
+      }
       const source = options.from.get(fromStage ?? '');
       if (source === undefined) {
         throw new Error(`${where(instruction)}: copies from ${fromStage ?? 'the build context'}, which was not reproduced`);
