@@ -4,8 +4,7 @@
 // status heartbeat in Redis is fresh (TRAINER_RUN_ID names the run). Exit 0 healthy, 1 not; one line
 // on stdout says why (docker inspect shows it).
 import { loadConfig } from '@metarec/runtime';
-import { readRunStatus, RunStore, TrainingError, type RunStatus } from '@metarec/training';
-import { Redis } from 'ioredis';
+import type { RunStatus } from '@metarec/training';
 
 import { healthcheckConfigSchema } from './healthcheck-config.js';
 import { heartbeatVerdict, type HeartbeatVerdict } from './heartbeat.js';
@@ -23,6 +22,8 @@ async function workerVerdict(): Promise<HeartbeatVerdict> {
 }
 
 async function coordinatorVerdict(runId: string): Promise<HeartbeatVerdict> {
+  // Loaded here only: @metarec/training brings tfjs (about a second of CPU), which a worker's check does not need.
+  const [{ readRunStatus, RunStore, TrainingError }, { Redis }] = await Promise.all([import('@metarec/training'), import('ioredis')]);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, connectTimeout: config.HEALTHCHECK_TIMEOUT_MS, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();

@@ -115,7 +115,8 @@ async function healthcheck(host: HostImage, settings: Readonly<Record<string, st
   }
   const [command, ...args] = check.command;
   try {
-    const { stdout, stderr } = await run(command, args, { cwd: host.dir, env: processEnv(host, settings), timeout: 10_000 });
+    // Generous: the check's speed is Docker's timeout to judge; here the 2 cores are shared.
+    const { stdout, stderr } = await run(command, args, { cwd: host.dir, env: processEnv(host, settings), timeout: 30_000 });
     return { ok: true, output: `${stdout}${stderr}` };
   } catch (e) {
     const failure = e as { stdout?: string; stderr?: string; message: string };
