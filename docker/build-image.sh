@@ -3,7 +3,8 @@
 #   docker/build-image.sh <ingest|registry|serving|serving-gpu|trainer> [extra build args...]
 # VERSION is the app's package.json version, GIT_COMMIT the commit (12 hex digits, `-dirty` with
 # uncommitted changes); the tag is metarec/<image>:<VERSION>-<GIT_COMMIT>, never :latest.
-# BUILDER=docker (default), podman or buildah (`buildah bud`); REGISTRY=<host/org> prefixes the name.
+# BUILDER=docker (default), podman or buildah (`buildah bud`; rootless on a machine without overlay
+# support: STORAGE_DRIVER=vfs BUILDAH_ISOLATION=chroot); REGISTRY=<host/org> prefixes the name.
 set -euo pipefail
 
 image="${1:?usage: docker/build-image.sh <ingest|registry|serving|serving-gpu|trainer> [build args...]}"
@@ -21,9 +22,11 @@ if [ -n "$(git -C "$root" status --porcelain)" ]; then
 fi
 tag="${REGISTRY:-metarec}/$image:$version-$commit"
 builder="${BUILDER:-docker}"
+# podman and buildah write OCI images by default, which have no HEALTHCHECK: ask for Docker's format.
 case "$builder" in
-  docker | podman) build=("$builder" build) ;;
-  buildah) build=(buildah bud) ;;
+  docker) build=(docker build) ;;
+  podman) build=(podman build --format docker) ;;
+  buildah) build=(buildah bud --format docker) ;;
   *) echo "BUILDER must be docker, podman or buildah, not $builder" >&2; exit 2 ;;
 esac
 "${build[@]}" -f "$root/docker/Dockerfile.$image" \
