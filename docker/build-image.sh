@@ -3,8 +3,9 @@
 #   docker/build-image.sh <ingest|registry|serving|serving-gpu|trainer> [extra build args...]
 # VERSION is the app's package.json version, GIT_COMMIT the commit (12 hex digits, `-dirty` with
 # uncommitted changes); the tag is metarec/<image>:<VERSION>-<GIT_COMMIT>, never :latest.
-# BUILDER=docker (default), podman or buildah (`buildah bud`; rootless on a machine without overlay
-# support: STORAGE_DRIVER=vfs BUILDAH_ISOLATION=chroot); REGISTRY=<host/org> prefixes the name.
+# BUILDER=docker (default), podman or buildah (`buildah bud`); BUILDER_FLAGS are the builder's global
+# flags (e.g. BUILDER_FLAGS="--storage-driver vfs" BUILDAH_ISOLATION=chroot where overlay mounts and
+# user namespaces are unavailable); REGISTRY=<host/org> prefixes the name.
 set -euo pipefail
 
 image="${1:?usage: docker/build-image.sh <ingest|registry|serving|serving-gpu|trainer> [build args...]}"
@@ -24,9 +25,9 @@ tag="${REGISTRY:-metarec}/$image:$version-$commit"
 builder="${BUILDER:-docker}"
 # podman and buildah write OCI images by default, which have no HEALTHCHECK: ask for Docker's format.
 case "$builder" in
-  docker) build=(docker build) ;;
-  podman) build=(podman build --format docker) ;;
-  buildah) build=(buildah bud --format docker) ;;
+  docker) build=(docker ${BUILDER_FLAGS:-} build) ;;
+  podman) build=(podman ${BUILDER_FLAGS:-} build --format docker) ;;
+  buildah) build=(buildah ${BUILDER_FLAGS:-} bud --format docker) ;;
   *) echo "BUILDER must be docker, podman or buildah, not $builder" >&2; exit 2 ;;
 esac
 "${build[@]}" -f "$root/docker/Dockerfile.$image" \
