@@ -1,11 +1,15 @@
 // One place for the vitest settings every project shares. Project configs call these
 // so that unit and integration runs resolve workspace packages to their TypeScript
 // sources (the "@metarec/source" export condition) instead of needing a build first.
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { defaultServerConditions, type UserConfig } from 'vite';
 
 const SOURCE_CONDITION = '@metarec/source';
+
+/** Env var of a per-backend unit-test run (`test-wasm`, `test-tensorflow`); libs/meta-learning's `suite-backend.ts` reads it. */
+const TEST_BACKEND_ENV = 'METAREC_TEST_BACKEND';
 
 function resolveSources(): Pick<UserConfig, 'resolve' | 'ssr'> {
   return {
@@ -14,11 +18,26 @@ function resolveSources(): Pick<UserConfig, 'resolve' | 'ssr'> {
   };
 }
 
+const REPO_ROOT = fileURLToPath(new URL('.', import.meta.url));
+
+/** Where each run's vitest JSON report goes; `npm test` sums them (tools/scripts/sum-test-reports.mjs). */
+const TEST_REPORTS_DIR = join(REPO_ROOT, '.data', 'test-reports');
+
+/**
+ * The console reporter plus vitest's JSON reporter, writing `.data/test-reports/<project root>/<run>.json`
+ * (`run` = `unit-<backend>` or `int`). The path is fixed per project and target so Nx can restore it
+ * with a cached result (nx.json declares it as the target's output).
+ */
+function reporters(run: string): { reporters: unknown[]; outputFile: { json: string } } {
+  return { reporters: ['default', 'json'], outputFile: { json: join(TEST_REPORTS_DIR, relative(REPO_ROOT, process.cwd()), `${run}.json`) } };
+}
+
 /** Unit tests: `*.test.ts` beside the code, no network. */
 export function unitTestConfig(): UserConfig {
   return {
     ...resolveSources(),
     test: {
+      ...reporters(`unit-${process.env[TEST_BACKEND_ENV] || 'cpu'}`),
       include: ['src/**/*.test.ts'],
       exclude: ['src/**/*.int.test.ts', 'node_modules/**', 'dist/**'],
       environment: 'node',
@@ -28,9 +47,6 @@ export function unitTestConfig(): UserConfig {
     },
   } as UserConfig;
 }
-
-/** Env var of a per-backend unit-test run (`test-wasm`, `test-tensorflow`); libs/meta-learning's `suite-backend.ts` reads it. */
-const TEST_BACKEND_ENV = 'METAREC_TEST_BACKEND';
 
 /** The one setup file of backend-aware suites: the backend is libs/meta-learning's concept. */
 const SUITE_BACKEND_SETUP = fileURLToPath(new URL('libs/meta-learning/src/testing/suite-backend.setup.ts', import.meta.url));
@@ -68,6 +84,7 @@ export function integrationTestConfig(): UserConfig {
   return {
     ...resolveSources(),
     test: {
+      ...reporters('int'),
       include: ['src/**/*.int.test.ts'],
       environment: 'node',
       passWithNoTests: true,

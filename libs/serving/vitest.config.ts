@@ -24,6 +24,7 @@ export default defineConfig(
       'src/candidates/score-sums.test.ts',
       'src/candidates/seen-stamps.test.ts',
       'src/candidates/shared-list.test.ts',
+      'src/feedback/feedback-auth.test.ts',
       'src/feedback/feedback-service.test.ts',
       'src/feedback/pending-interactions.test.ts',
       'src/metrics/user-context-cache-metrics.test.ts',

@@ -24,6 +24,14 @@ SCENARIOS=(
   "apps/registry|vitest.int.config.ts|src/upload.int.test.ts|unauthenticated 300 MB upload refused before it is read"
 )
 
+# Each scenario records the figures it asserted (events in and out, requests sent and failed, 5xx
+# answers) through @metarec/runtime/testing's recordScenarioFigures; they are printed as one table.
+# Under the repository's .data (not /tmp, which other tools may sweep), rewritten by each run.
+FIGURES_FILE="$REPO_ROOT/.data/test-reports/fault-figures.jsonl"
+mkdir -p "$(dirname "$FIGURES_FILE")"
+: >"$FIGURES_FILE"
+export METAREC_SCENARIO_FIGURES_FILE="$FIGURES_FILE"
+
 status=0
 results=()
 for entry in "${SCENARIOS[@]}"; do
@@ -39,4 +47,15 @@ done
 echo
 echo "fault-injection suite:"
 printf '  %s\n' "${results[@]}"
+echo
+echo "figures measured (each asserted by its test):"
+node --input-type=module -e '
+import { readFileSync } from "node:fs";
+const rows = readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
+const width = Math.max(8, ...rows.map((r) => r.scenario.length));
+console.log(`  ${"scenario".padEnd(width)}  figures`);
+for (const { scenario, figures } of rows) {
+  console.log(`  ${scenario.padEnd(width)}  ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join("  ")}`);
+}
+' "$FIGURES_FILE"
 exit "$status"

@@ -2,12 +2,23 @@
 // minutes beside the ingest Deployment): recounts item-to-item co-occurrence over the last
 // CO_OCCURRENCE_DAYS of the offline store and swaps the online store's `co:<item>` sets.
 import { OfflineReader, rebuildCoOccurrence, utcDateOf } from '@metarec/feature-store';
-import { createLogger, loadConfig } from '@metarec/runtime';
+import { createLogger, readBuildInfo, runServiceCli } from '@metarec/runtime';
 import { Redis } from 'ioredis';
 
 import { coOccurrenceConfigSchema } from './co-occurrence-config.js';
 
-const config = loadConfig(coOccurrenceConfigSchema);
+const cli = await runServiceCli({
+  name: 'ingest-co-occurrence',
+  description: "Rebuilds the online store's item co-occurrence sets from the last days of the offline store. Configured by environment variables only.",
+  configSchema: coOccurrenceConfigSchema,
+  buildInfo: readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env }),
+  argv: process.argv,
+  env: process.env,
+});
+if (cli.kind === 'exit') {
+  process.exit(cli.code);
+}
+const config = cli.config;
 const logger = createLogger({ name: 'ingest-co-occurrence', level: config.LOG_LEVEL });
 const now = Date.now();
 const range = { fromDate: utcDateOf(now - (config.CO_OCCURRENCE_DAYS - 1) * 86_400_000), toDate: utcDateOf(now) };

@@ -1,11 +1,22 @@
 // Compaction job (run from one place at a time, e.g. a Kubernetes CronJob beside the ingest
 // Deployment): merges small offline files per date and topic-partition, removes stale temp files.
 import { compactOfflineStore, RECORD_KINDS, type RecordKind } from '@metarec/feature-store';
-import { createLogger, loadConfig } from '@metarec/runtime';
+import { createLogger, readBuildInfo, runServiceCli } from '@metarec/runtime';
 
 import { compactConfigSchema } from './compact-config.js';
 
-const config = loadConfig(compactConfigSchema);
+const cli = await runServiceCli({
+  name: 'ingest-compact',
+  description: 'One compaction pass over the offline store: merges small files per date and topic-partition, removes stale temp files. Configured by environment variables only.',
+  configSchema: compactConfigSchema,
+  buildInfo: readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env }),
+  argv: process.argv,
+  env: process.env,
+});
+if (cli.kind === 'exit') {
+  process.exit(cli.code);
+}
+const config = cli.config;
 const logger = createLogger({ name: 'ingest-compact', level: config.LOG_LEVEL });
 const unknown = config.COMPACT_KINDS.filter((kind) => !(RECORD_KINDS as readonly string[]).includes(kind));
 if (unknown.length > 0) {

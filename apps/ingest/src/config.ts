@@ -33,6 +33,7 @@ export const ingestConfigSchema = z.object({
   INGEST_PORT: env.port('port of /healthz, /readyz, /metrics').default(9464),
   SHUTDOWN_DEADLINE_MS: env.int('SIGTERM drain deadline (flush + commit included), ms', { min: 100 }).default(20_000),
   LOG_LEVEL: env.oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'log level').default('info'),
+  GIT_COMMIT: env.string('commit printed by --version and logged at start (unset: git rev-parse HEAD in a checkout)').optional(),
 });
 
 /** The ingest app's typed configuration. */

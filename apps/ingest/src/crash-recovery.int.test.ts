@@ -1,4 +1,4 @@
-import { checkService } from '@metarec/runtime/testing';
+import { checkService, recordScenarioFigures } from '@metarec/runtime/testing';
 import { KafkaJsClient, type EventProducer, type TopicAdmin } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,7 @@ describe.skipIf(!available)('ingest app: crashes and rebalances (real Kafka, Red
     expect(skips.length).toBeGreaterThan(0);
     const crashed = await dumpOnline(redis, run.prefix);
     expect(crashed).toEqual(await cleanRun(s));
+    recordScenarioFigures('ingest kill -9 twice mid-stream', { eventsProduced: N, accepted, offlineRows: offline.rows, duplicated: offline.rows - offline.distinct, lost: accepted - offline.distinct, kills, onlineKeys: Object.keys(crashed).length });
   });
 
   it('loses and doubles nothing when one of two instances in the group stops mid-stream', async () => {
@@ -135,6 +136,8 @@ describe.skipIf(!available)('ingest app: crashes and rebalances (real Kafka, Red
     const accepted = validCount(0, N, MALFORMED_EVERY);
     expect(offline.rows).toBe(accepted);
     expect(offline.distinct).toBe(accepted);
-    expect(await dumpOnline(redis, run.prefix)).toEqual(await cleanRun(s));
+    const online = await dumpOnline(redis, run.prefix);
+    expect(online).toEqual(await cleanRun(s));
+    recordScenarioFigures('ingest instance leaves the group mid-stream', { eventsProduced: N, accepted, offlineRows: offline.rows, duplicated: offline.rows - offline.distinct, lost: accepted - offline.distinct, onlineKeys: Object.keys(online).length });
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { checkService } from '@metarec/runtime/testing';
+import { checkService, recordScenarioFigures } from '@metarec/runtime/testing';
 import { DEAD_LETTER_HEADERS, encodeRecord, InteractionSchema, SCHEMA_VERSION_HEADER, UserProfileSchema, wireHeaders } from '@metarec/schemas';
 import { malformedInteractions, oversizedInteraction } from '@metarec/schemas/testing';
 import { KafkaJsClient, type ConsumedMessage, type OutgoingMessage } from '@metarec/streaming';
@@ -95,8 +95,10 @@ describe.skipIf(!available)('ingest app: malformed corpus (real Kafka, Redis, ch
     expect(bySource.get(`${t.userProfiles}@0`)?.headers[DEAD_LETTER_HEADERS.field]).toBe('user_id');
 
     // The consumer kept going: the valid events before and after the corpus are stored.
-    expect((await offlineInteractions(run.root)).sessions.sort()).toEqual(['s0', `s${last}`]);
+    const stored = (await offlineInteractions(run.root)).sessions;
+    expect(stored.sort()).toEqual(['s0', `s${last}`]);
     expect(metrics).toMatch(/metarec_ingest_dead_lettered_total\{reason="FS_MESSAGE_TOO_LARGE"[^}]*\} 1\n/);
     expect(metrics).toMatch(/metarec_ingest_accepted_total\{kind="interactions"[^}]*\} 2\n/);
+    recordScenarioFigures('malformed corpus dead-lettered with reasons', { eventsProduced: corpus.length + 1, stored: stored.length, deadLettered: letters.length, withReasonAndField: corpus.filter((c) => c.reason !== undefined).length });
   });
 });

@@ -2,16 +2,30 @@
 import { mkdir } from 'node:fs/promises';
 
 import { IngestMetrics, IngestPipeline, OfflineWriter, OnlineStore, type DeadLetterSink } from '@metarec/feature-store';
-import { createLogger, createMetricsRegistry, GracefulShutdown, loadConfig, type ShutdownReport } from '@metarec/runtime';
+import { createLogger, createMetricsRegistry, GracefulShutdown, readBuildInfo, runServiceCli, type ShutdownReport } from '@metarec/runtime';
 import { createManualCommitConsumer, KafkaJsClient } from '@metarec/streaming';
 import { Redis } from 'ioredis';
 
 import { buildApp } from './app.js';
 import { ingestConfigSchema } from './config.js';
 
-const config = loadConfig(ingestConfigSchema);
+// --help, --version and --help-config print and exit here, before the config is read or anything is created.
+const buildInfo = readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env });
+const cli = await runServiceCli({
+  name: 'ingest',
+  description: 'Kafka → validation → offline Arrow store + online Redis store, exactly once. Configured by environment variables only.',
+  helpAfter: 'Serves /healthz, /readyz and /metrics on INGEST_HOST:INGEST_PORT; SIGTERM flushes, commits and exits.',
+  configSchema: ingestConfigSchema,
+  buildInfo,
+  argv: process.argv,
+  env: process.env,
+});
+if (cli.kind === 'exit') {
+  process.exit(cli.code);
+}
+const config = cli.config;
 const logger = createLogger({ name: 'ingest', level: config.LOG_LEVEL, redactPaths: ['config.REDIS_URL'] });
-logger.info({ config }, 'ingest starting');
+logger.info({ config, version: buildInfo.version, commit: buildInfo.commit }, 'ingest starting');
 const registry = createMetricsRegistry({ collectDefaultMetrics: true, defaultMetricsPrefix: 'metarec_ingest_', defaultLabels: { app: 'ingest' } });
 const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS, logger });
 

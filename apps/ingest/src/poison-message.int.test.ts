@@ -4,7 +4,7 @@
 // redelivered forever, the events behind it never ingested, and every probe stayed green.
 import { createHash } from 'node:crypto';
 
-import { checkService } from '@metarec/runtime/testing';
+import { checkService, recordScenarioFigures } from '@metarec/runtime/testing';
 import { DEAD_LETTER_HEADERS, encodeRecord, InteractionSchema, wireHeaders } from '@metarec/schemas';
 import { KafkaJsClient, StreamingError, type ConsumedMessage, type EventProducer } from '@metarec/streaming';
 import { Redis } from 'ioredis';
@@ -103,6 +103,8 @@ describe.skipIf(!available)('ingest app: a poison message on broker-default topi
     const value = letter.value ?? Buffer.alloc(0);
     expect(value.length).toBeLessThan(poison.length);
     expect(value.equals(poison.subarray(0, value.length))).toBe(true);
+    const sessions = (await offlineInteractions(run.root)).sessions.length;
+    recordScenarioFigures('poison message on broker-default topics', { eventsProduced: 2 + after.length, stored: sessions, deadLettered: letters.length, poisonBytes: poison.length, letterBytes: value.length });
   });
 
   it('reports the partition stuck in /readyz and the metrics while its dead letters cannot be written', async () => {
@@ -144,5 +146,7 @@ describe.skipIf(!available)('ingest app: a poison message on broker-default topi
     expect(metrics).toMatch(new RegExp(`metarec_ingest_consumer_lag\\{${labels}\\} 6\\n`));
     expect(metrics).toMatch(new RegExp(`metarec_ingest_partition_stuck\\{${labels}\\} 1\\n`));
     expect(metrics).toMatch(new RegExp(`metarec_ingest_batch_failures_total\\{${labels}\\} [1-9]`));
+    const failures = Number(new RegExp(`metarec_ingest_batch_failures_total\\{${labels}\\} (\\d+)`).exec(metrics)?.[1]);
+    recordScenarioFigures('dead-letter topic refusing writes', { readyzStatus: readyz?.status ?? 0, stuckLag: readyz?.body.details?.partitions?.stuck[0]?.lag ?? -1, batchFailures: failures });
   });
 });

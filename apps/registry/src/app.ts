@@ -1,17 +1,23 @@
-import type { AliasManager, ArtifactStore, ModelRegistry } from '@metarec/registry';
-import type { Logger } from '@metarec/runtime';
+import type { AliasManager, ArtifactStore, ModelRegistry, RunStore } from '@metarec/registry';
+import { createClientErrorHandler, type Logger } from '@metarec/runtime';
+import { registerOpenApi } from '@metarec/runtime/http';
 import { type FastifyBaseLogger, fastify, type FastifyInstance, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 
 import { registerApiRoutes } from './http/api-routes.js';
-import type { AuthSettings } from './http/auth-hook.js';
-import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-map.js';
+import { type AuthSettings, registerBearerAuth } from './http/auth-hook.js';
+import { frameworkErrorHandler, installErrorHandler, PARSER_ERROR_CODES } from './http/error-map.js';
+import { installOriginCheck } from './http/origin-check.js';
 import { registerOpsRoutes } from './http/ops-routes.js';
+import { registerRunsRoutes } from './http/runs-routes.js';
+import { registerVersionRoutes } from './http/version-routes.js';
 import { registerWebRoutes } from './web/web-routes.js';
 
 /** Everything the registry server is built from; `main.ts` creates these, tests pass their own. */
 export interface RegistryAppDeps {
   readonly registry: ModelRegistry;
+  /** Training runs (parameters, metric history, artifacts). */
+  readonly runs: RunStore;
   readonly aliases: AliasManager;
   readonly store: ArtifactStore;
   readonly logger: Logger;
@@ -51,7 +57,7 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     logController: new LogController({ disableRequestLogging: true }),
     // Failures fastify and Node answer before any route (414, 431, malformed URLs) in the documented body.
     frameworkErrors: frameworkErrorHandler,
-    clientErrorHandler,
+    clientErrorHandler: createClientErrorHandler(PARSER_ERROR_CODES),
   });
   const closing = new AbortController();
   app.addHook('preClose', (done) => {
@@ -67,7 +73,16 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     done(null, payload);
   });
   installErrorHandler(app);
-  registerOpsRoutes(app, { registry: deps.registry, metrics: deps.metrics, isReady: deps.isReady, version: deps.version });
+  await registerOpenApi(app, {
+    title: 'metarec model registry',
+    version: deps.version,
+    description: 'Models, immutable versions (bundles of verified files), aliases with a promotion gate and an audit log. Errors answer `{ code, message, field?, details? }`.',
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Writes always; reads when REGISTRY_READ_AUTH=true' } },
+    namedSchemas: true,
+  });
+  installOriginCheck(app);
+  await registerBearerAuth(app);
+  registerOpsRoutes(app, { registry: deps.registry, metrics: deps.metrics, isReady: deps.isReady });
   registerApiRoutes(app, {
     registry: deps.registry,
     aliases: deps.aliases,
@@ -78,7 +93,16 @@ export async function buildApp(deps: RegistryAppDeps): Promise<FastifyInstance> 
     importRoot: deps.importRoot,
     closing: closing.signal,
   });
-  registerWebRoutes(app, { registry: deps.registry, aliases: deps.aliases, auth: deps.auth });
+  registerRunsRoutes(app, { runs: deps.runs, auth: deps.auth });
+  registerVersionRoutes(app, { registry: deps.registry, runs: deps.runs, auth: deps.auth });
+  await app.register((pages, _options, done) => {
+    // Pages for people, not API operations: left out of the OpenAPI document.
+    pages.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
+    registerWebRoutes(pages, { registry: deps.registry, runs: deps.runs, aliases: deps.aliases, auth: deps.auth });
+    done();
+  });
   await app.ready();
   return app;
 }

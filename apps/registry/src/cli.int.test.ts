@@ -113,7 +113,7 @@ describe.skipIf(!postgres.available)(`registry CLI against a listening server ${
     // A proxy that cuts every long-poll: the client falls back to plain polling.
     const errors: unknown[] = [];
     const cutting: typeof fetch = (input, init) =>
-      String(input).includes('/wait?') ? Promise.reject(new Error('connection reset by proxy')) : fetch(input, init);
+      (input instanceof Request ? input.url : String(input)).includes('/wait?') ? Promise.reject(new Error('connection reset by proxy')) : fetch(input, init);
     const seen: number[] = [];
     const stop = new AbortController();
     const after = (await writer.resolveAlias('watched', 'staging')).eventId;

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 
 import { API_PREFIX, type BundleManifest, ROUTES } from '@metarec/registry';
 import { buildTestBundleFiles } from '@metarec/registry/testing';
-import { checkService, encodeUrlPart as encodePart, fuzzRandom as prng, NASTY_NUMBERS, NASTY_STRINGS, NASTY_VALUES, RAW_URL_PARTS } from '@metarec/runtime/testing';
+import { checkService, encodeUrlPart as encodePart, fuzzRandom as prng, NASTY_NUMBERS, NASTY_STRINGS, NASTY_VALUES, RAW_URL_PARTS, recordScenarioFigures } from '@metarec/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startTestRegistry, TEST_TOKENS, type TestRegistry } from './testing/test-registry.js';
@@ -93,6 +93,7 @@ describe.skipIf(!postgres.available)(`registry input validation at the edge ${po
     // Server internals that must never reach a client: file system paths, stack frames, socket errors.
     const leaksInternals = (body: string): boolean => [t.artifactDir, tmpdir(), process.cwd(), '    at ', 'node_modules', 'ECONN'].some((secret) => body.includes(secret));
     const routes = Object.entries(ROUTES) as [string, FuzzRoute][];
+    const statuses: number[] = [];
     for (let i = 0; i < 3000; i += 1) {
       const [id, route] = pick(routes);
       // Path params: sometimes a valid value so the handler gets past the name checks.
@@ -121,6 +122,7 @@ describe.skipIf(!postgres.available)(`registry input validation at the edge ${po
         headers: { ...WRITE, 'content-type': binary ? 'application/octet-stream' : 'application/json' },
         ...(route.method === 'GET' || route.method === 'HEAD' ? {} : { payload }),
       });
+      statuses.push(res.statusCode);
       if (res.statusCode >= 500 || leaksInternals(res.body)) {
         failures.push(`${route.method} ${url}${query} ${typeof payload === 'string' ? payload.slice(0, 200) : '<binary>'} -> ${res.statusCode} ${res.body.slice(0, 200)}`);
       }
@@ -135,10 +137,18 @@ describe.skipIf(!postgres.available)(`registry input validation at the edge ${po
         headers: { ...WRITE, 'content-type': pick(['application/octet-stream', 'application/json', 'text/plain', 'multipart/form-data']) },
         payload: pick(['', '{}', '\u0000', JSON.stringify({ version: pick(NASTY_NUMBERS) })]),
       });
+      statuses.push(res.statusCode);
       if (res.statusCode >= 500 || leaksInternals(res.body)) {
         failures.push(`${url} -> ${res.statusCode} ${res.body.slice(0, 200)}`);
       }
     }
     expect(failures).toEqual([]);
+    recordScenarioFigures('registry HTTP fuzz (seeded)', {
+      requestsSent: statuses.length,
+      status2xx: statuses.filter((s) => s < 300).length,
+      status4xx: statuses.filter((s) => s >= 400 && s < 500).length,
+      status5xx: statuses.filter((s) => s >= 500).length,
+      leaking: failures.length,
+    });
   }, 120_000);
 });

@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { AliasManager, API_PREFIX, createTokenVerifier, DirectoryArtifactStore, ModelRegistry } from '@metarec/registry';
+import { AliasManager, API_PREFIX, createTokenVerifier, DirectoryArtifactStore, ModelRegistry, RunStore } from '@metarec/registry';
 import { createLogger, createMetricsRegistry } from '@metarec/runtime';
-import { checkService, freePort } from '@metarec/runtime/testing';
+import { checkService, freePort, recordScenarioFigures } from '@metarec/runtime/testing';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,7 @@ describe('registry during a PostgreSQL outage', () => {
     const metrics = createMetricsRegistry();
     app = await buildApp({
       registry: new ModelRegistry({ pool, store, logger }),
+      runs: new RunStore({ pool, store, logger }),
       aliases: new AliasManager({ pool, store, logger, metrics }),
       store,
       logger,
@@ -78,13 +79,16 @@ describe('registry during a PostgreSQL outage', () => {
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toEqual({ status: 'unavailable', reason: 'REG_UNAVAILABLE' });
+    const statuses: number[] = [];
     for (const r of requests) {
       const res = await app.inject({ method: r.method, url: r.url, headers: WRITE, ...('payload' in r ? { payload: r.payload } : {}) });
+      statuses.push(res.statusCode);
       expect({ url: r.url, status: res.statusCode, code: (res.json() as { code: string }).code }).toEqual({ url: r.url, status: 503, code: 'REG_UNAVAILABLE' });
       for (const secret of ['ECONNREFUSED', '127.0.0.1', String(deadPort), 'connect ']) {
         expect(res.body).not.toContain(secret);
       }
     }
+    recordScenarioFigures('registry during a PostgreSQL outage', { requestsSent: statuses.length, status503: statuses.filter((s) => s === 503).length, otherStatus: statuses.filter((s) => s !== 503).length, readyzStatus: ready.statusCode });
   });
 });
 

@@ -7,21 +7,34 @@ import {
   DirectoryArtifactStore,
   migrate,
   ModelRegistry,
+  RunStore,
   preloadQueries,
   withSearchPath,
 } from '@metarec/registry';
-import { createLogger, createMetricsRegistry, GracefulShutdown, loadConfig } from '@metarec/runtime';
+import { createLogger, createMetricsRegistry, GracefulShutdown, readBuildInfo, runServiceCli } from '@metarec/runtime';
 import pg from 'pg';
 import { Counter } from 'prom-client';
 
 import { buildApp } from './app.js';
 import { registryConfigSchema } from './config.js';
 
-const APP_VERSION = '0.1.0';
-
 async function main(): Promise<void> {
-  const config = loadConfig(registryConfigSchema);
-  const logger = createLogger({ name: 'registry', level: config.LOG_LEVEL, base: { version: APP_VERSION } });
+  // --help, --version and --help-config print and exit here, before the config is read or anything is created.
+  const buildInfo = readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env });
+  const cli = await runServiceCli({
+    name: 'registry',
+    description: 'metarec model registry server: models, versions, aliases with a promotion gate, artifacts, the web page. Configured by environment variables only.',
+    helpAfter: 'Serves the API (/api/v1), the page (/), /healthz, /readyz and /metrics on REGISTRY_HOST:REGISTRY_PORT; SIGTERM drains and exits.\nThe `registry` command (cli.ts) is the client of this server.',
+    configSchema: registryConfigSchema,
+    buildInfo,
+    argv: process.argv,
+    env: process.env,
+  });
+  if (cli.kind === 'exit') {
+    process.exit(cli.code);
+  }
+  const config = cli.config;
+  const logger = createLogger({ name: 'registry', level: config.LOG_LEVEL, base: { version: buildInfo.version, ...(buildInfo.commit === undefined ? {} : { commit: buildInfo.commit }) } });
   const metrics = createMetricsRegistry({ collectDefaultMetrics: true, defaultMetricsPrefix: 'metarec_registry_', defaultLabels: { app: 'registry' } });
   const corrupt = new Counter({ name: 'metarec_registry_artifact_corruptions_total', help: 'Blob reads whose bytes no longer matched their sha256', registers: [metrics] });
   const verifier = config.REGISTRY_TOKENS === undefined ? undefined : createTokenVerifier(config.REGISTRY_TOKENS);
@@ -56,6 +69,7 @@ async function main(): Promise<void> {
     },
   });
   const registry = new ModelRegistry({ pool, store, logger });
+  const runs = new RunStore({ pool, store, logger });
   const aliases = new AliasManager({
     pool,
     store,
@@ -68,6 +82,7 @@ async function main(): Promise<void> {
   });
   const app = await buildApp({
     registry,
+    runs,
     aliases,
     store,
     logger,
@@ -77,7 +92,7 @@ async function main(): Promise<void> {
     longPollMaxMs: config.REGISTRY_LONG_POLL_MAX_MS,
     importRoot: config.REGISTRY_IMPORT_ROOT,
     isReady: () => ready,
-    version: APP_VERSION,
+    version: buildInfo.version,
   });
 
   // Closing order (STYLE.md): readiness, HTTP (503 to newcomers, long-polls released, drain), then
@@ -97,7 +112,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // The logger may not exist yet (config errors); stderr is the only sure channel.
+  // The logger may not exist yet (a failure before it); stderr is the only sure channel. Config errors exited with 2 above.
   process.stderr.write(`registry failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { API_PREFIX } from '@metarec/registry';
-import { checkService } from '@metarec/runtime/testing';
+import { checkService, recordScenarioFigures } from '@metarec/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startTestRegistry, TEST_TOKENS, type TestRegistry } from './testing/test-registry.js';
@@ -96,6 +96,7 @@ describe.skipIf(!postgres.available)(`registry blob uploads ${postgres.available
     expect(JSON.parse(outcome.body)).toMatchObject({ code: 'REG_AUTH_MISSING', field: 'authorization' });
     // Socket buffers on both sides hold a few MiB at most; buffering the body would need all 300.
     expect(outcome.sentBeforeResponse).toBeLessThan(32 * MIB);
+    recordScenarioFigures('unauthenticated 300 MB upload', { status: outcome.status ?? 0, bodyMiB: 300, sentBeforeAnswerMiB: Math.round((outcome.sentBeforeResponse / MIB) * 10) / 10 });
   });
 
   it('refuses a wrong token the same way', async () => {

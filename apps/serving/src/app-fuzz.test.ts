@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 
 import { createLogger } from '@metarec/runtime';
-import { encodeUrlPart, fuzzRandom, NASTY_STRINGS, NASTY_VALUES, RAW_URL_PARTS } from '@metarec/runtime/testing';
+import { encodeUrlPart, fuzzRandom, NASTY_STRINGS, NASTY_VALUES, RAW_URL_PARTS, recordScenarioFigures } from '@metarec/runtime/testing';
 import { buildTestServing, TEST_FEEDBACK_AUTHORIZATION, type TestServing } from '@metarec/serving/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -60,5 +60,7 @@ describe('serving HTTP surface under hostile input', () => {
     // The fuzz reached the handlers: some requests succeeded, many were refused.
     expect([...statuses.keys()].filter((s) => s < 300).length).toBeGreaterThan(0);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(100);
+    const count = (test: (status: number) => boolean): number => [...statuses].filter(([status]) => test(status)).reduce((n, [, c]) => n + c, 0);
+    recordScenarioFigures('serving HTTP fuzz (seeded)', { requestsSent: count(() => true), status2xx: count((s) => s < 300), status4xx: count((s) => s >= 400 && s < 500), status5xx: count((s) => s >= 500), leaking: failures.length });
   }, 120_000);
 });

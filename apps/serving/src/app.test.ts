@@ -1,6 +1,8 @@
+import { connect, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 
 import { createLogger, type Logger } from '@metarec/runtime';
+import { ID_MAX_LENGTH } from '@metarec/schemas';
 import { ServingService } from '@metarec/serving';
 import { buildTestServing, InMemoryFeatureReader, TEST_FEEDBACK_AUTHORIZATION, TEST_FEEDBACK_TOKEN, type TestServing } from '@metarec/serving/testing';
 import { InMemoryKafka } from '@metarec/streaming/testing';
@@ -25,6 +27,17 @@ function capturingLogger(): { logger: Logger; lines: () => Array<Record<string, 
   });
   const logger = createLogger({ name: 'serving-test', level: 'info', destination: stream });
   return { logger, lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+/** Writes raw bytes to the server and reads until it closes (inject() skips Node's HTTP parser). */
+async function rawExchange(port: number, raw: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.end(raw));
+    const parts: Buffer[] = [];
+    socket.on('data', (part: Buffer) => parts.push(part));
+    socket.on('close', () => resolve(Buffer.concat(parts).toString('utf8')));
+    socket.on('error', reject);
+  });
 }
 
 beforeAll(async () => {
@@ -164,6 +177,32 @@ describe('serving app', () => {
     const response = await app.inject({ method: 'GET', url: '/v1/nothing-here?x=1' });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({ code: 'SERVING_NOT_FOUND', message: 'no route GET /v1/nothing-here' });
+  });
+
+  it("answers what Node's parser and fastify's router refuse (431, 414, a malformed request) in the documented body", async () => {
+    const listening = buildApp({ service: t.service, registry: t.registry, accepting: () => true, logger: silent });
+    await listening.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = listening.server.address() as AddressInfo;
+    try {
+      const cases: Array<[string, string, number, string, string]> = [
+        // Headers beyond Node's 16 KiB limit: refused by the HTTP parser before fastify sees the request.
+        ['headers', `GET /healthz HTTP/1.1\r\nhost: x\r\nx-filler: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'SERVING_HEADERS_TOO_LARGE', 'headers'],
+        // A path parameter beyond the router's maxParamLength.
+        ['long id', `GET /v1/users/${'u'.repeat(4 * ID_MAX_LENGTH + 1)}/recommendations HTTP/1.1\r\nhost: x\r\n\r\n`, 414, 'SERVING_URI_TOO_LONG', 'url'],
+        // Not HTTP at all.
+        ['garbage', 'HELLO\r\n\r\n', 400, 'SERVING_INPUT_INVALID', 'request'],
+      ];
+      for (const [name, raw, status, code, field] of cases) {
+        const answer = await rawExchange(port, raw);
+        const [head = '', body = ''] = answer.split('\r\n\r\n');
+        expect(head.split('\r\n')[0], name).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+        expect(head.toLowerCase(), name).toContain('content-type: application/json');
+        const parsed = JSON.parse(body) as Record<string, unknown>;
+        expect({ keys: Object.keys(parsed).sort(), code: parsed['code'], field: parsed['field'] }, name).toEqual({ keys: ['code', 'field', 'message'], code, field });
+      }
+    } finally {
+      await listening.close();
+    }
   });
 
   it('takes k only as decimal digits', async () => {

@@ -1,4 +1,5 @@
-import type { Logger } from '@metarec/runtime';
+import { frameworkErrorAnswer, type Logger, type ParserErrorCodes } from '@metarec/runtime';
+import { isRequestValidationError } from '@metarec/runtime/http';
 import { ServingError, type ServingErrorCode } from '@metarec/serving';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodError } from 'zod';
@@ -12,9 +13,18 @@ export const STATUS_OF: Readonly<Record<ServingErrorCode, number>> = {
   SERVING_AUTH_MISSING: 401,
   SERVING_AUTH_INVALID: 401,
   SERVING_RATE_LIMITED: 429,
+  SERVING_URI_TOO_LONG: 414,
+  SERVING_HEADERS_TOO_LARGE: 431,
   SERVING_BUNDLE_REFUSED: 500,
   SERVING_OPTIONS_INVALID: 500,
 };
+
+/** Codes for refusals answered before any route runs (fastify's `frameworkErrors` and `clientErrorHandler`). */
+export const PARSER_ERROR_CODES = {
+  invalid: 'SERVING_INPUT_INVALID',
+  uriTooLong: 'SERVING_URI_TOO_LONG',
+  headersTooLarge: 'SERVING_HEADERS_TOO_LARGE',
+} as const satisfies ParserErrorCodes & Record<string, ServingErrorCode>;
 
 /** Body of every error response. */
 export interface ErrorBody {
@@ -34,15 +44,6 @@ export function fromZod(error: ZodError, where: 'params' | 'query' | 'body'): Se
   return new ServingError('SERVING_INPUT_INVALID', `${field}: ${reason}`, { field, cause: error });
 }
 
-/** Parses with zod or throws a 400 naming the field. */
-export function parseOr400<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: ZodError } }, value: unknown, where: 'params' | 'query' | 'body'): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw fromZod(result.error, where);
-  }
-  return result.data;
-}
-
 /**
  * fastify's error handler: codes through the table; fastify's own 4xx (bad JSON, media type) as 400
  * on `body`; the rest 500. Every 5xx is logged once through `logger` (fastify's request logger is
@@ -50,7 +51,9 @@ export function parseOr400<T>(schema: { safeParse(value: unknown): { success: tr
  * known retry time (`details.retryAfterMs`) carries a `Retry-After` header.
  */
 export function createErrorHandler(logger: Logger): (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
-  return (error, request, reply) => {
+  return (thrown, request, reply) => {
+    // A route schema's zod failure: the same 400 naming the field as a handler's parse.
+    const error = isRequestValidationError(thrown) ? fromZod(thrown.zodError, thrown.part === 'querystring' ? 'query' : thrown.part === 'params' ? 'params' : 'body') : thrown;
     const where = { route: request.routeOptions.url ?? 'unmatched', method: request.method };
     if (error instanceof ServingError) {
       const status = STATUS_OF[error.code];
@@ -83,4 +86,10 @@ export function createErrorHandler(logger: Logger): (error: FastifyError | Error
 function causeOf(error: ServingError): string | undefined {
   const cause = (error as { cause?: unknown }).cause;
   return cause instanceof Error ? cause.message : undefined;
+}
+
+/** fastify's `frameworkErrors` (failures before routing), answered in the documented body. */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const answer = frameworkErrorAnswer(PARSER_ERROR_CODES, error);
+  void reply.status(answer.status).send(answer.body);
 }

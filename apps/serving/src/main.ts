@@ -2,7 +2,7 @@
 import { OnlineStore, UserContextNearCache } from '@metarec/feature-store';
 import { selectBackend } from '@metarec/meta-learning';
 import { RegistryClient } from '@metarec/registry';
-import { createLogger, createMetricsRegistry, GracefulShutdown, loadConfig, type ShutdownReport } from '@metarec/runtime';
+import { createLogger, createMetricsRegistry, GracefulShutdown, readBuildInfo, runServiceCli, type ShutdownReport } from '@metarec/runtime';
 import { InteractionSchema } from '@metarec/schemas';
 import { loadServingModel, ModelUpdater, registerUserContextCacheMetrics, registryAliasFollower, ServingService, type FeatureReader } from '@metarec/serving';
 import { KafkaJsClient } from '@metarec/streaming';
@@ -11,9 +11,23 @@ import { Redis } from 'ioredis';
 import { buildApp } from './app.js';
 import { servingConfigSchema } from './config.js';
 
-const config = loadConfig(servingConfigSchema);
+// --help, --version and --help-config print and exit here, before the config is read or anything is created.
+const buildInfo = readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env });
+const cli = await runServiceCli({
+  name: 'serving',
+  description: 'metarec online serving: recommendations with per-user fast adaptation, onboarding, feedback to Kafka, model hot swap from the registry. Configured by environment variables only.',
+  helpAfter: 'Serves the API (/v1), /healthz, /readyz and /metrics on SERVING_HOST:SERVING_PORT; SIGTERM turns /readyz 503, drains and exits.',
+  configSchema: servingConfigSchema,
+  buildInfo,
+  argv: process.argv,
+  env: process.env,
+});
+if (cli.kind === 'exit') {
+  process.exit(cli.code);
+}
+const config = cli.config;
 const logger = createLogger({ name: 'serving', level: config.LOG_LEVEL, redactPaths: ['config.REDIS_URL', 'config.REGISTRY_TOKEN', 'config.FEEDBACK_TOKENS', 'config.FEEDBACK_SIGNING_KEY'] });
-logger.info({ config }, 'serving starting');
+logger.info({ config, version: buildInfo.version, commit: buildInfo.commit }, 'serving starting');
 const backend = await selectBackend({
   ...(config.METAREC_BACKEND === undefined ? {} : { preferred: config.METAREC_BACKEND }),
   logger: { info: (message, fields) => logger.info(fields ?? {}, message), warn: (message, fields) => logger.warn(fields ?? {}, message) },

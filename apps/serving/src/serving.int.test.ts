@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 import { OnlineStore } from '@metarec/feature-store';
 import { RegistryClient } from '@metarec/registry';
-import { checkService } from '@metarec/runtime/testing';
+import { checkService, recordScenarioFigures } from '@metarec/runtime/testing';
 import { buildTestWorld, writeBundleManifest, writeTestModelDir, type TestWorld } from '@metarec/serving/testing';
 import { KafkaJsClient, type ConsumedMessage } from '@metarec/streaming';
 import { Redis } from 'ioredis';
@@ -261,6 +261,7 @@ describe.skipIf(!available)(`serving process ${available ? '' : `(skipped: ${ski
     await Promise.all(loops);
     expect(statuses.length).toBeGreaterThan(20);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    recordScenarioFigures('alias moved under concurrent requests', { requestsSent: statuses.length, failed: statuses.filter((s) => s !== 200).length, status5xx: statuses.filter((s) => s >= 500).length });
   });
 
   it('refuses a corrupt bundle and keeps serving the previous model', async () => {
@@ -332,7 +333,7 @@ describe.skipIf(!available)(`serving process ${available ? '' : `(skipped: ${ski
     // Inside the readiness grace: still answering, but telling the load balancer to go away.
     expect((await fetch(`${serving.url}/readyz`)).status).toBe(503);
     const statuses = await Promise.all(requests);
-    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(statuses).toEqual(statuses.map(() => 200));
     expect(await stopped).toBe(0);
   });
 });

@@ -12,6 +12,10 @@ export const trainerConfigSchema = z.object({
   MAX_STALLED_COUNT: env.int('times a shard may lose its worker before it fails', { min: 1 }).default(2),
   SHUTDOWN_DEADLINE_MS: env.int('SIGTERM: active shard jobs get this long to finish, ms', { min: 100 }).default(60_000),
   REGISTRY_TOKEN: env.string('bearer token for `trainer run --register` (registry writes)').optional(),
+  DASHBOARD_TOKEN: env
+    .string('access token of `trainer dashboard` (Bearer, or the Basic password with any user); required by that role, >= 16 characters, no placeholder')
+    .optional(),
+  DASHBOARD_PORT: env.port('port of `trainer dashboard` (board, run list, /healthz, /readyz, /metrics with the queue gauges)').default(9466),
   GIT_COMMIT: env.string('commit recorded in lineage (default: git rev-parse HEAD, else unknown)').optional(),
   LOG_LEVEL: env.oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'log level').default('info'),
 });

@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 
 import { parseBackendName, selectBackend } from '@metarec/meta-learning';
 import { RegistryClient } from '@metarec/registry';
-import { createLogger, createMetricsRegistry, GracefulShutdown, loadConfig, type Logger } from '@metarec/runtime';
+import { addServiceCliOptions, createLogger, createMetricsRegistry, GracefulShutdown, loadServiceConfig, parseServiceCli, readBuildInfo, type Logger } from '@metarec/runtime';
 import {
   assertNoEviction,
   ComputePool,
@@ -17,6 +17,7 @@ import {
   parseRunSpec,
   readRunStatus,
   registerRun,
+  RegistryRunTracker,
   RunScheduler,
   RunStore,
   ShardProcessor,
@@ -34,11 +35,15 @@ import { Redis } from 'ioredis';
 
 import { buildProbeServer } from './app.js';
 import { trainerConfigSchema, type TrainerConfig } from './config.js';
+import { startDashboard } from './dashboard-role.js';
 
-const config: TrainerConfig = loadConfig(trainerConfigSchema);
+// The environment is read by the preAction hook below, once commander has parsed argv and before
+// a command runs: --help, --version and --help-config exit earlier and never read it.
+let config!: TrainerConfig;
 // Logs go to stderr so stdout carries only command results (JSON), for scripts and tests.
-const logger: Logger = createLogger({ name: 'trainer', level: config.LOG_LEVEL, redactPaths: ['config.REDIS_URL'], destination: process.stderr });
-const backend = config.METAREC_BACKEND === undefined ? undefined : parseBackendName(config.METAREC_BACKEND);
+// Replaced by one at the configured level in the hook; this one only reports a failure before it.
+let logger: Logger = createLogger({ name: 'trainer', level: 'info', destination: process.stderr });
+let backend: ReturnType<typeof parseBackendName> | undefined;
 
 function gitCommit(): string {
   if (config.GIT_COMMIT !== undefined) {
@@ -106,7 +111,14 @@ async function runCommand(options: RunCommandOptions): Promise<void> {
   const redis = await connect();
   const pool = new ComputePool({ threads: 1, ...(backend ? { backend } : {}) });
   const bar = progressBar(options.progress);
-  const coordinator = new Coordinator({ connection: redis, store: new RunStore({ redis }), pool, logger, gitCommit: gitCommit(), onStatus: bar.onStatus, lease: RESUME_LEASE });
+  const registryClient = options.register === undefined ? undefined : new RegistryClient({ baseUrl: options.register, ...(config.REGISTRY_TOKEN === undefined ? {} : { token: config.REGISTRY_TOKEN }) });
+  // With --register, the run is recorded in the registry as it trains (spec, loss per step, evaluation, lineage).
+  const tracker = registryClient === undefined ? undefined : new RegistryRunTracker({ client: registryClient, experiment: options.model, spec, logger });
+  const onStatus = (s: RunStatus): void => {
+    bar.onStatus(s);
+    tracker?.onStatus(s);
+  };
+  const coordinator = new Coordinator({ connection: redis, store: new RunStore({ redis }), pool, logger, gitCommit: gitCommit(), onStatus, lease: RESUME_LEASE });
   const shutdown = new GracefulShutdown({ deadlineMs: config.SHUTDOWN_DEADLINE_MS, logger });
   shutdown
     .add('coordinator', () => coordinator.close())
@@ -120,11 +132,12 @@ async function runCommand(options: RunCommandOptions): Promise<void> {
   try {
     const result = await coordinator.run(spec, options.runId === undefined ? {} : { runId: options.runId });
     bar.stop();
+    await tracker?.finish({ lineage: result.lineage, lineagePath: result.lineagePath });
     const registered =
-      options.register === undefined
+      registryClient === undefined
         ? null
         : await registerRun({
-            client: new RegistryClient({ baseUrl: options.register, ...(config.REGISTRY_TOKEN === undefined ? {} : { token: config.REGISTRY_TOKEN }) }),
+            client: registryClient,
             model: options.model,
             modelDir: result.modelDir,
             lineage: result.lineage,
@@ -133,6 +146,7 @@ async function runCommand(options: RunCommandOptions): Promise<void> {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } catch (e) {
     bar.stop();
+    await tracker?.settle();
     logger.error({ code: (e as { code?: string }).code, err: (e as Error).message }, 'run failed');
     code = 1;
   }
@@ -306,6 +320,10 @@ program
   .option('--name <name>', 'worker name stored on jobs')
   .action((o: { concurrency: number; runs: boolean; name?: string }) => workerCommand(o));
 program
+  .command('dashboard')
+  .description('bull-board over the queues (inspect, retry failed jobs), run list with progress and ETA; queue gauges on /metrics; on DASHBOARD_PORT behind DASHBOARD_TOKEN')
+  .action(() => startDashboard({ config, logger, connect, exit: (code) => process.exit(code) }));
+program
   .command('tune')
   .description("hyperparameter search of a spec's search block: ASHA over trial jobs on the workers, k-fold over training users; prints the table, writes tuning.json")
   .requiredOption('--spec <file>', 'run spec JSON with a search block')
@@ -326,9 +344,10 @@ program
     print(await withScheduler((s) => s.upsert(o.id, o.cron, spec, o.tz)));
   });
 const schedules = program.command('schedules').description('list or remove schedules');
-schedules.command('list').action(async () => print(await withScheduler((s) => s.list())));
+schedules.command('list').description('print every schedule (id, cron pattern, time zone, next run)').action(async () => print(await withScheduler((s) => s.list())));
 schedules
   .command('remove <id>')
+  .description('remove a schedule (exit code 1 when there was none)')
   .action(async (id: string) => {
     const removed = await withScheduler((s) => s.remove(id));
     print({ id, removed });
@@ -346,8 +365,19 @@ program
     }
   });
 
+program.hook('preAction', () => {
+  config = loadServiceConfig(trainerConfigSchema, process.env, { name: 'trainer' });
+  logger = createLogger({ name: 'trainer', level: config.LOG_LEVEL, redactPaths: ['config.REDIS_URL'], destination: process.stderr });
+  backend = config.METAREC_BACKEND === undefined ? undefined : parseBackendName(config.METAREC_BACKEND);
+});
+// After every command is defined: --version, --help-config and the help footer reach each one.
+addServiceCliOptions(program, { name: 'trainer', buildInfo: readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env }), configSchema: trainerConfigSchema });
+
 try {
-  await program.parseAsync(process.argv);
+  const outcome = await parseServiceCli(program, process.argv);
+  if (outcome.kind === 'exit') {
+    process.exit(outcome.code);
+  }
 } catch (e) {
   logger.error({ code: (e as { code?: string }).code, err: (e as Error).message }, 'trainer command failed');
   process.exit(1);

@@ -109,6 +109,14 @@ describe.skipIf(!postgres.available || !redisAvailable)(`trainer run --register 
     expect(version).toMatchObject({ manifest: { lineage: { trainingRunId: 'reg-run', gitCommit: 'abcdef1234567' }, metrics: { method: 'melu' } } });
     const manifest = (version as unknown as { manifest: { metrics: { scenarios: Record<string, Record<string, unknown>> } } }).manifest;
     expect(Object.keys(manifest.metrics.scenarios['held-out-users'] ?? {}).sort()).toEqual(['bias', 'global_mean', 'item_mean', 'melu', 'popularity', 'user_mean']);
+
+    // The run itself is a registry record: spec, loss per step, evaluation table, lineage, status, linked version.
+    const record = await client.getRun('reg-run');
+    expect(record).toMatchObject({ experiment: 'melu', status: 'finished', createdBy: 'trainer', params: { maxSteps: 2, metaBatchSize: 4 }, versions: [{ model: 'melu', version: 1, archived: false }] });
+    expect(record.artifacts.map((a) => a.path)).toEqual(['lineage.json']);
+    expect((await client.metricHistory('reg-run', 'train/loss')).map((p) => p.step)).toEqual([1, 2]);
+    const melu = manifest.metrics.scenarios['held-out-users']?.['melu'] as Record<string, number>;
+    expect(record.latestMetrics['eval/held-out-users/melu/mae']).toEqual({ step: 2, value: melu['mae'] });
   });
 
   it('tunes the spec on a worker, writes the best spec, and its registered version shows the tuning table', async () => {

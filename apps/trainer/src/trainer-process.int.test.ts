@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { TrainerProcess } from './testing/trainer-process.js';
-import { freePort } from '@metarec/runtime/testing';
+import { freePort, recordScenarioFigures } from '@metarec/runtime/testing';
 
 const available = localRedisForIntegrationTests();
 
@@ -139,7 +139,9 @@ describe.skipIf(!available)('trainer processes on a private Redis', () => {
     expect((await first.exited).signal).toBe('SIGKILL');
     const second = await runToEnd('coord-kill');
     expect(second.logs('resuming from checkpoint')[0]).toMatchObject({ step: 2 });
-    expect(Array.from(await weights('coord-kill'))).toEqual(Array.from(await weights('reference')));
+    const [killed, reference] = [await weights('coord-kill'), await weights('reference')];
+    expect(Array.from(killed)).toEqual(Array.from(reference));
+    recordScenarioFigures('coordinator kill -9, resumed (trainer processes)', { resumedFromStep: Number(second.logs('resuming from checkpoint')[0]?.['step']), weights: killed.length, weightsDiffering: killed.filter((w, i) => w !== reference[i]).length });
   });
 
   it('a worker killed with SIGKILL mid-step: its shard is retried on the other worker and the run completes identically', async () => {
@@ -150,8 +152,11 @@ describe.skipIf(!available)('trainer processes on a private Redis', () => {
     w1.signal('SIGKILL');
     const exit = await run.exited;
     expect(exit.code, run.stderr.slice(-2000)).toBe(0);
-    expect(w2.logs('job stalled (its worker stopped renewing the lock)').length).toBeGreaterThanOrEqual(1);
-    expect(Array.from(await weights('worker-kill'))).toEqual(Array.from(await weights('reference')));
+    const stalled = w2.logs('job stalled (its worker stopped renewing the lock)').length;
+    expect(stalled).toBeGreaterThanOrEqual(1);
+    const [killed, reference] = [await weights('worker-kill'), await weights('reference')];
+    expect(Array.from(killed)).toEqual(Array.from(reference));
+    recordScenarioFigures('worker kill -9 mid-step (trainer processes)', { stalledShardsRetried: stalled, weights: killed.length, weightsDiffering: killed.filter((w, i) => w !== reference[i]).length });
   });
 
   it('SIGTERM lets a worker finish its shard and exit 0; nothing it held stalls', async () => {

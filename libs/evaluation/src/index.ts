@@ -53,6 +53,17 @@ export { runEvaluation } from './runner/run-evaluation.js';
 
 export type { HtmlReportOptions } from './report/html-report.js';
 export { renderHtmlReport } from './report/html-report.js';
+export type { LineChartOptions, LineSeries } from './report/svg-line-chart.js';
+export { svgLineChart } from './report/svg-line-chart.js';
+export type { HistogramOptions } from './report/svg-histogram.js';
+export { histogramBins, svgHistogram } from './report/svg-histogram.js';
+export type { AxisMapping, AxisScale } from './report/chart-axis.js';
+export { axisPosition } from './report/chart-axis.js';
+export type { MarkerShape, SeriesStyle } from './report/series-style.js';
+export { SERIES_STYLE_COUNT, seriesStyle } from './report/series-style.js';
+export { escapeXml } from './report/escape-xml.js';
+export type { WithoutMachinePathsOptions } from './report/machine-paths.js';
+export { withoutMachinePaths } from './report/machine-paths.js';
 
 export type { NeuralModelOptions, GlobalTrainingOptions, MetaTrainingOptions } from './neural/neural-options.js';
 export type { GlobalNetOptions } from './neural/global-net-recommender.js';

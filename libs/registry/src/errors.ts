@@ -28,6 +28,8 @@
  * - `REG_HTTP`: the client got an answer it could not interpret (status in `details`).
  * - `REG_UNAVAILABLE`: the database cannot be reached (retry later; the cause stays server side).
  * - `REG_URI_TOO_LONG` / `REG_HEADERS_TOO_LARGE`: a request beyond the server's URL or header limits.
+ * - `REG_RUN_NOT_FOUND`: unknown training run id.
+ * - `REG_RUN_CONFLICT`: a run id taken with other parameters, an ended run's status changed, or a run artifact path re-logged with other bytes.
  * - `REG_INTERNAL`: anything else (cause attached).
  */
 export type RegistryErrorCode =
@@ -60,6 +62,8 @@ export type RegistryErrorCode =
   | 'REG_UNAVAILABLE'
   | 'REG_URI_TOO_LONG'
   | 'REG_HEADERS_TOO_LARGE'
+  | 'REG_RUN_NOT_FOUND'
+  | 'REG_RUN_CONFLICT'
   | 'REG_INTERNAL';
 
 /** Every code, for tables that must cover them all (the app's HTTP status map). */
@@ -93,6 +97,8 @@ export const REGISTRY_ERROR_CODES = [
   'REG_UNAVAILABLE',
   'REG_URI_TOO_LONG',
   'REG_HEADERS_TOO_LARGE',
+  'REG_RUN_NOT_FOUND',
+  'REG_RUN_CONFLICT',
   'REG_INTERNAL',
 ] as const satisfies readonly RegistryErrorCode[];
 

@@ -19,7 +19,20 @@ export type { TokenCheck, TokenVerifier } from './auth/token-verifier.js';
 export { createTokenVerifier } from './auth/token-verifier.js';
 export type { GateDecision, PromotionGatePolicy } from './gate/promotion-gate.js';
 export type { AliasEvent, AliasEventKind, AliasRecord, ModelRecord, VersionRecord, VersionStatus } from './registry/records.js';
-export type { ModelRegistryOptions, RegisterVersionInput, RegisterVersionResult, VersionFile, VersionManifest } from './registry/model-registry.js';
+export type { ModelRegistryOptions, RegisterVersionInput, RegisterVersionResult, UpdateVersionMetadataInput, VersionFile, VersionManifest } from './registry/model-registry.js';
+export type { Page, PageRequest } from './paging/page.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging/page.js';
+export type { RunArtifact, RunDetail, RunMetricPoint, RunMetricValue, RunRecord, RunStatus, RunVersionLink } from './runs/run-records.js';
+export { RUN_STATUSES } from './runs/run-records.js';
+export type { MetricFilter } from './runs/run-names.js';
+export { parseMetricFilter, parseTagFilter, validateMetricKey, validateRunId } from './runs/run-names.js';
+export { coldStartMetricKey, COLD_START_METRIC_PREFIX, EVAL_METRIC_PREFIX, evalMetricKey, RUN_METRIC_KEYS } from './runs/metric-keys.js';
+export type { CreateRunInput, LogRunArtifactInput, RunFilter, RunStoreOptions, UpdateRunInput } from './runs/run-store.js';
+export { MAX_METRIC_BATCH, RunStore } from './runs/run-store.js';
+export type { ComparisonRow, VersionComparison, VersionSeries } from './compare/version-comparison.js';
+export { buildVersionComparison } from './compare/version-comparison.js';
+export type { CompareVersionsOptions } from './compare/compare-versions.js';
+export { compareVersions, MAX_COMPARED_VERSIONS } from './compare/compare-versions.js';
 export { ModelRegistry } from './registry/model-registry.js';
 export type { AliasManagerOptions, MoveAliasInput, MoveAliasResult } from './registry/alias-manager.js';
 export { AliasManager } from './registry/alias-manager.js';
@@ -33,21 +46,48 @@ export type { ImportBundleDirOptions } from './bundle/import-bundle-dir.js';
 export { importBundleDir } from './bundle/import-bundle-dir.js';
 export type { LoadBundleOptions, LoadedBundle } from './bundle/load-bundle.js';
 export { loadBundle } from './bundle/load-bundle.js';
-export type { RouteAccess, RouteId } from './api/contract.js';
+export type { RouteAccess, RouteId, RouteSpec } from './api/contract.js';
 export {
   aliasAtQuerySchema,
+  aliasParamsSchema,
   API_PREFIX,
   archiveBodySchema,
+  blobParamsSchema,
   createModelBodySchema,
+  errorBodySchema,
+  fileParamsSchema,
   historyQuerySchema,
   importVersionBodySchema,
+  modelParamsSchema,
   moveAliasBodySchema,
+  pageQuerySchema,
+  refParamsSchema,
   registerVersionBodySchema,
   rollbackBodySchema,
   ROUTES,
+  versionParamsSchema,
+  versionRecordSchema,
   waitQuerySchema,
 } from './api/contract.js';
-export type { OpenApiDocument } from './api/openapi.js';
-export { buildOpenApiDocument } from './api/openapi.js';
+export {
+  compareQuerySchema,
+  comparisonSchema,
+  createRunBodySchema,
+  createRunResultSchema,
+  logArtifactBodySchema,
+  logMetricsBodySchema,
+  logMetricsResultSchema,
+  metricHistoryQuerySchema,
+  metricHistorySchema,
+  runArtifactParamsSchema,
+  runArtifactSchema,
+  runDetailSchema,
+  runListQuerySchema,
+  runListSchema,
+  runParamsSchema,
+  updateRunBodySchema,
+  updateVersionBodySchema,
+  whoamiSchema,
+} from './api/runs-contract.js';
 export type { RegistryClientOptions } from './client/registry-client.js';
 export { RegistryClient } from './client/registry-client.js';

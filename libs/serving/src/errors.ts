@@ -19,7 +19,11 @@ export type ServingErrorCode =
   /** A token that is not valid, expired, or not for the event's user. */
   | 'SERVING_AUTH_INVALID'
   /** A caller over its feedback rate; retry after `details.retryAfterMs`. */
-  | 'SERVING_RATE_LIMITED';
+  | 'SERVING_RATE_LIMITED'
+  /** A path segment beyond the router's limit (answered before routing). */
+  | 'SERVING_URI_TOO_LONG'
+  /** Headers beyond Node's limit (answered by the HTTP parser). */
+  | 'SERVING_HEADERS_TOO_LARGE';
 
 /** Options of {@link ServingError}. */
 export interface ServingErrorOptions {

@@ -58,12 +58,26 @@ export { RunScheduler } from './schedule/run-scheduler.js';
 export type { RunStatus } from './status/run-status.js';
 export { readRunStatus } from './status/read-run-status.js';
 
+// monitor/
+export type { TrainerQueuesOptions } from './monitor/trainer-queues.js';
+export { TRAINER_QUEUE_NAMES, TrainerQueues } from './monitor/trainer-queues.js';
+export type { JobCountSource, JobState, QueueGaugesOptions } from './monitor/queue-gauges.js';
+export { JOB_STATES, QueueGauges } from './monitor/queue-gauges.js';
+export type { RunProgress, RunProgressOptions } from './monitor/run-progress.js';
+export { DEFAULT_RUN_PROGRESS_OPTIONS, runProgress } from './monitor/run-progress.js';
+export type { ListRunsOptions } from './monitor/run-list.js';
+export { DEFAULT_LIST_RUNS_OPTIONS, listRuns, MAX_LIST_RUNS } from './monitor/run-list.js';
+export type { DashboardAuth, DashboardAuthResult } from './monitor/dashboard-auth.js';
+export { createDashboardAuth } from './monitor/dashboard-auth.js';
+
 // output/
 export type { RunLineage, TrainedAdaptation } from './output/run-output.js';
 export type { CalibrateShrinkageOptions, ShrinkageCalibration, ShrinkageCandidate } from './output/calibrate-shrinkage.js';
 export { calibrateShrinkage } from './output/calibrate-shrinkage.js';
 export type { RegisterRunOptions } from './output/register-run.js';
 export { registerRun } from './output/register-run.js';
+export type { RegistryRunTrackerOptions, RunTrackingClient } from './output/registry-run-tracker.js';
+export { DEFAULT_REGISTRY_RUN_TRACKER_OPTIONS, RegistryRunTracker } from './output/registry-run-tracker.js';
 
 // tune/
 export type { TrialParams } from './tune/search-space.js';

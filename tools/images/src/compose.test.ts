@@ -23,7 +23,7 @@ describe('docker/compose.yml', () => {
       expect(compose.services[name], name).toBeDefined();
     }
     expect(Object.keys(compose.services['serving'].depends_on ?? {}).sort()).toEqual(['kafka', 'redis', 'registry']);
-    expect(compose.services['serving'].environment?.['REGISTRY_URL']).toBe('http://registry:8080');
+    expect(compose.services['serving'].environment?.['REGISTRY_URL']).toBe('http://registry:8081');
   });
 
   it('runs each app on its own image at the required METAREC_TAG', () => {

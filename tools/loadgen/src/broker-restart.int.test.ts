@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { freePort } from '@metarec/runtime/testing';
+import { freePort, recordScenarioFigures } from '@metarec/runtime/testing';
 import { KafkaJsClient } from '@metarec/streaming';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -68,8 +68,21 @@ describe.skipIf(!javaFound || !jarsFound)('loadgen across a broker restart (priv
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     cleanup.push(async () => void child.kill('SIGKILL'));
 
-    // Let it run, then restart the broker (controlled shutdown, a pause, start) mid-stream.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Once events are in the log (loadgen started and created its topic: a fixed wait was too short
+    // on a loaded machine), restart the broker (controlled shutdown, a pause, start) mid-stream.
+    const watcher = new KafkaJsClient({ brokers: [kafka.brokers], clientId: 'loadgen-restart-watch' });
+    const watch = await watcher.createTopicAdmin();
+    const startedBy = Date.now() + 120_000;
+    for (;;) {
+      // The topic does not exist until loadgen creates it.
+      const ends = (await watch.listTopics()).includes(topic) ? await watch.endOffsets(topic) : new Map<number, bigint>();
+      if ([...ends.values()].some((end) => end > 0n)) {
+        break;
+      }
+      expect(Date.now(), `loadgen sent nothing within 120 s: ${stderr.slice(-500)}`).toBeLessThan(startedBy);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await watch.close();
     await kafka.down();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     await kafka.up();
@@ -86,7 +99,9 @@ describe.skipIf(!javaFound || !jarsFound)('loadgen across a broker restart (priv
     try {
       const ends = await admin.endOffsets(topic);
       // At least once: a retried batch whose first ack was lost may be in the log twice.
-      expect([...ends.values()].reduce((n, end) => n + Number(end), 0)).toBeGreaterThanOrEqual(count);
+      const inLog = [...ends.values()].reduce((n, end) => n + Number(end), 0);
+      expect(inLog).toBeGreaterThanOrEqual(count);
+      recordScenarioFigures('broker restart mid-stream (loadgen)', { eventsSent: report.sent, failed: report.failed, retries: report.retries, inLog });
     } finally {
       await admin.close();
     }

@@ -2,23 +2,26 @@
 // metarec-pipeline: the demo main job (README). Run it with `npm run pipeline`, which first
 // starts the dev services; or directly:
 //   npx tsx --conditions=@metarec/source tools/pipeline/src/main.ts [options]
+// Only commander, zod and runtime load before the options are parsed: `--help` and `--version`
+// answer without loading Kafka, BullMQ or tfjs (the pipeline's modules are imported in the action).
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import cliProgress from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import type { SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { z } from 'zod';
 
 import { createLogger, env, loadConfig } from '@metarec/runtime';
-import { KafkaJsClient } from '@metarec/streaming';
-import { localRedisAvailable, startLocalRedis } from '@metarec/training/testing';
+import type { KafkaJsClient } from '@metarec/streaming';
 
-import { formatSchemaRoundTripSummary } from './format-schema-round-trip-summary.js';
-import { formatWholeSummary } from './whole/format-whole-summary.js';
-import { PIPELINE_TRAINING, runWholePipeline } from './whole/run-whole-pipeline.js';
-import { runSchemaRoundTrip, type SchemaRoundTripStage } from './run-schema-round-trip.js';
+import type { SchemaRoundTripStage } from './run-schema-round-trip.js';
+import { PIPELINE_TRAINING } from './whole/pipeline-training.js';
+import { findRatingsFile } from './world/world-source.js';
+import type { WorldSource } from './world/world-source.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const VERSION = (JSON.parse(readFileSync(resolve(REPO_ROOT, 'tools/pipeline/package.json'), 'utf8')) as { version: string }).version;
 
 const ConfigSchema = z.object({
   KAFKA_BROKERS: env.list('Kafka bootstrap brokers, host:port,...').default(['localhost:9092']),
@@ -47,7 +50,7 @@ interface Progress {
 }
 
 /** Bars on a terminal; on a pipe or in CI (cli-progress draws nothing there) one line per finished stage. */
-function progressReporter(): Progress {
+async function progressReporter(): Promise<Progress> {
   if (process.stderr.isTTY !== true) {
     return {
       update: (stage, done, total) => {
@@ -58,11 +61,12 @@ function progressReporter(): Progress {
       stop: () => undefined,
     };
   }
+  const { default: cliProgress } = await import('cli-progress');
   const bars = new cliProgress.MultiBar(
     { format: '{stage} [{bar}] {percentage}% | {value}/{total} messages', stream: process.stderr, hideCursor: true, clearOnComplete: false },
     cliProgress.Presets.shades_classic,
   );
-  const byStage = new Map<SchemaRoundTripStage, cliProgress.SingleBar>();
+  const byStage = new Map<SchemaRoundTripStage, SingleBar>();
   return {
     update: (stage, done, total) => {
       let bar = byStage.get(stage);
@@ -77,6 +81,10 @@ function progressReporter(): Progress {
 }
 
 interface PipelineCliOptions {
+  dataset: WorldSource['kind'];
+  dataDir?: string;
+  ratings?: string;
+  timestampUnit?: 's' | 'ms';
   users: number;
   items: number;
   seed: number;
@@ -89,8 +97,24 @@ interface PipelineCliOptions {
   schemaOnly: boolean;
 }
 
+/** The run's data from the flags. @throws Error for `movielens`/`file` without their directory or file. */
+async function worldSource(opts: PipelineCliOptions): Promise<WorldSource> {
+  if (opts.dataset === 'synthetic') {
+    return { kind: 'synthetic', users: opts.users, items: opts.items, seed: opts.seed };
+  }
+  if (opts.dataset === 'movielens') {
+    if (opts.dataDir === undefined) {
+      throw new Error('--dataset movielens needs --data-dir <dir> (ML-100K: u.data, u.item, u.user; ML-1M: ratings.dat, movies.dat, users.dat)');
+    }
+    return { kind: 'movielens', dir: resolve(opts.dataDir) };
+  }
+  return { kind: 'file', ratings: await findRatingsFile(opts.dataDir, opts.ratings), ...(opts.timestampUnit === undefined ? {} : { timestampUnit: opts.timestampUnit }) };
+}
+
 /** The whole pipeline; BullMQ gets a private Redis when `redis-server` is installed (queues of other runs stay apart). */
-async function wholePipeline(streaming: KafkaJsClient, config: z.output<typeof ConfigSchema>, opts: PipelineCliOptions): Promise<number> {
+async function wholePipeline(streaming: KafkaJsClient, config: z.output<typeof ConfigSchema>, opts: PipelineCliOptions, world: WorldSource): Promise<number> {
+  const { localRedisAvailable, startLocalRedis } = await import('@metarec/training/testing');
+  const [{ runWholePipeline }, { formatWholeSummary }] = await Promise.all([import('./whole/run-whole-pipeline.js'), import('./whole/format-whole-summary.js')]);
   const trainingRedis = localRedisAvailable() ? await startLocalRedis() : null;
   try {
     const summary = await runWholePipeline({
@@ -101,15 +125,13 @@ async function wholePipeline(streaming: KafkaJsClient, config: z.output<typeof C
       backend: config.METAREC_BACKEND,
       databaseUrl: config.DATABASE_URL,
       workDir: config.METAREC_PIPELINE_OUT_DIR,
-      users: opts.users,
-      items: opts.items,
-      seed: opts.seed,
+      world,
       trainSteps: opts.trainSteps,
       latencyRequests: opts.latencyRequests,
       keepRunning: opts.keepRunning,
       log: (line) => console.error(line),
     });
-    console.log(opts.json ? JSON.stringify({ ...summary, apps: undefined }, null, 2) : formatWholeSummary(summary).join('\n'));
+    console.log(opts.json ? JSON.stringify({ ...summary, apps: undefined }, null, 2) : formatWholeSummary(summary, { keepRunning: opts.keepRunning }).join('\n'));
     if (opts.keepRunning) {
       console.error('apps running; Ctrl-C stops them');
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
@@ -128,15 +150,21 @@ async function wholePipeline(streaming: KafkaJsClient, config: z.output<typeof C
 }
 
 const program = new Command('metarec-pipeline')
+  .version(VERSION)
   .description(
-    'The whole pipeline: synthetic world → Kafka → ingest → distributed meta-training + baselines → registry (gate, promote) → serving → ' +
-      'an existing user, a new user (onboarding, feedback, adapted), a new item. --schema-only: interactions → Kafka → validated Arrow file.',
+    'The whole pipeline: a world (synthetic by default, or MovieLens / a ratings file) → Kafka in event-time order → ingest → distributed meta-training + baselines → ' +
+      'registry (gate, promote) → serving → an existing user, a new user (onboarding, feedback, adapted), a new item → a summary and a self-contained HTML run report. ' +
+      '--schema-only: interactions → Kafka → validated Arrow file. `npm run pipeline` installs what is missing and starts Kafka, Redis and PostgreSQL first (not for --help).',
   )
+  .addOption(new Option('--dataset <kind>', 'the data: a generated world, a MovieLens directory (ML-100K or ML-1M) or a ratings file').choices(['synthetic', 'movielens', 'file']).default('synthetic'))
+  .option('--data-dir <dir>', 'directory of --dataset movielens (e.g. ../shared/datasets/movielens-100k) or of --dataset file (its ratings.csv, .tsv, .txt or .arrow)')
+  .option('--ratings <file>', '--dataset file: the ratings file (columns user, item, rating[, timestamp], found by name or by count; any separator)')
+  .addOption(new Option('--timestamp-unit <unit>', '--dataset file: unit of a numeric timestamp column').choices(['s', 'ms']))
   .option('--users <n>', 'synthetic users (1000: with 300, 215 training users are too few to meta-learn from and 38 held-out users too few to compare on)', positiveInt('--users'), 1000)
   .option('--items <n>', 'synthetic items', positiveInt('--items'), 200)
   .option('--train-steps <n>', 'meta-steps of the training run (at most: validation patience may stop it earlier)', positiveInt('--train-steps'), PIPELINE_TRAINING.steps)
   .option('--latency-requests <n>', 'requests of the serving latency sample', positiveInt('--latency-requests'), 300)
-  .option('--keep-running', 'leave registry, ingest and serving up after the summary (Ctrl-C stops them)', false)
+  .option('--keep-running', 'leave registry, ingest and serving up after the summary, so the registry page the summary and the report link answers (Ctrl-C stops them)', false)
   .option('--schema-only', 'only the schema round trip (no ingest, training or serving)', false)
   .option('--seed <n>', 'generator seed', positiveInt('--seed'), 7)
   .option('--partitions <n>', 'partitions of the run topic', positiveInt('--partitions'), 3)
@@ -144,13 +172,26 @@ const program = new Command('metarec-pipeline')
   .option('--json', 'print the summary as JSON on stdout', false)
   .action(async (opts: PipelineCliOptions) => {
     const config = loadConfig(ConfigSchema);
-    const logger = createLogger({ name: 'metarec-pipeline', level: config.LOG_LEVEL, destination: process.stderr });
-    const streaming = new KafkaJsClient({ brokers: config.KAFKA_BROKERS, clientId: 'metarec-pipeline', logger });
+    // Flags first: a missing --data-dir is one line and exit code 2, before any client exists.
+    let world: WorldSource | undefined;
     if (!opts.schemaOnly) {
-      process.exitCode = await wholePipeline(streaming, config, opts);
+      try {
+        world = await worldSource(opts);
+      } catch (error) {
+        console.error(`metarec-pipeline: ${(error as Error).message}`);
+        process.exitCode = 2;
+        return;
+      }
+    }
+    const logger = createLogger({ name: 'metarec-pipeline', level: config.LOG_LEVEL, destination: process.stderr });
+    const { KafkaJsClient } = await import('@metarec/streaming');
+    const streaming = new KafkaJsClient({ brokers: config.KAFKA_BROKERS, clientId: 'metarec-pipeline', logger });
+    if (world !== undefined) {
+      process.exitCode = await wholePipeline(streaming, config, opts, world);
       return;
     }
-    const bars = progressReporter();
+    const bars = await progressReporter();
+    const [{ runSchemaRoundTrip }, { formatSchemaRoundTripSummary }] = await Promise.all([import('./run-schema-round-trip.js'), import('./format-schema-round-trip-summary.js')]);
     try {
       const summary = await runSchemaRoundTrip({
         streaming,

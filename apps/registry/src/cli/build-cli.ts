@@ -39,7 +39,7 @@ function table(rows: readonly Record<string, unknown>[]): string {
 export function buildCli(io: CliIo): Command {
   const program = new Command('registry')
     .description('metarec model registry: models, versions, aliases, promotion, export')
-    .addOption(new Option('--url <url>', 'registry base URL').env('REGISTRY_URL').default(io.env['REGISTRY_URL'] ?? 'http://localhost:8080'))
+    .addOption(new Option('--url <url>', 'registry base URL').env('REGISTRY_URL').default(io.env['REGISTRY_URL'] ?? 'http://localhost:8081'))
     .addOption(new Option('--token <token>', 'bearer token for writes').env('REGISTRY_TOKEN'))
     .option('--json', 'print JSON')
     .exitOverride()

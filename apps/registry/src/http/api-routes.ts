@@ -1,36 +1,29 @@
 import { Readable } from 'node:stream';
 
 import {
-  aliasAtQuerySchema,
   type AliasManager,
   API_PREFIX,
-  archiveBodySchema,
   bundleTarball,
   collectBundle,
-  createModelBodySchema,
-  historyQuerySchema,
   importBundleDir,
-  importVersionBodySchema,
   localBundleSource,
   type ModelRegistry,
-  moveAliasBodySchema,
   parseVersionNumber,
   parseVersionRef,
-  registerVersionBodySchema,
   RegistryError,
-  rollbackBodySchema,
   ROUTES,
   type RouteId,
   validateAliasName,
   validateBundlePath,
   validateModelName,
-  waitQuerySchema,
   type ArtifactStore,
 } from '@metarec/registry';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 
 import { type AuthSettings, authHook } from './auth-hook.js';
-import { param, parseInput } from './request-input.js';
+import { pageOf, param } from './request-input.js';
+import { routeSchema } from './route-schema.js';
 
 /** What the API routes need. */
 export interface ApiRoutesDeps {
@@ -46,7 +39,11 @@ export interface ApiRoutesDeps {
   readonly closing: AbortSignal;
 }
 
-type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+type Spec<Id extends RouteId> = (typeof ROUTES)[Id];
+/** What fastify hands a handler after the route schema parsed it (defaults applied, query integers as numbers). */
+type Parsed<S, K extends string> = S extends Record<K, infer T> ? (T extends z.ZodType ? z.output<T> : unknown) : unknown;
+type RouteRequest<Id extends RouteId> = FastifyRequest<{ Params: Parsed<Spec<Id>, 'params'>; Querystring: Parsed<Spec<Id>, 'query'>; Body: Parsed<Spec<Id>, 'body'> }>;
+type Handlers = { [Id in RouteId]: (request: RouteRequest<Id>, reply: FastifyReply) => Promise<unknown> };
 
 const model = (request: FastifyRequest): string => validateModelName(param(request.params, 'model'), 'model');
 const version = (request: FastifyRequest): number => parseVersionNumber(param(request.params, 'version'), 'version');
@@ -62,28 +59,34 @@ const sha256 = (request: FastifyRequest): string => {
 /** Sent with every artifact: a stored report is someone else's HTML, so it runs sandboxed. */
 const ARTIFACT_HEADERS = { 'content-security-policy': 'sandbox', 'x-content-type-options': 'nosniff' } as const;
 
-function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
+function handlers(deps: ApiRoutesDeps): Handlers {
   const { registry, aliases } = deps;
   const source = localBundleSource(registry, aliases);
   return {
-    listModels: async () => ({ models: await registry.listModels() }),
+    listModels: async (request) => {
+      const page = await registry.listModels(pageOf(request.query));
+      return { models: page.items, nextPageToken: page.nextPageToken };
+    },
     createModel: async (request, reply) => {
-      const body = parseInput(createModelBodySchema, request.body, 'body');
+      const body = request.body;
       reply.status(201);
       return registry.createModel({ name: body.name, ...(body.description === undefined ? {} : { description: body.description }), actor: request.principal });
     },
     getModel: (request) => registry.getModel(model(request)),
-    listVersions: async (request) => ({ versions: await registry.listVersions(model(request)) }),
+    listVersions: async (request) => {
+      const page = await registry.listVersions(model(request), pageOf(request.query));
+      return { versions: page.items, nextPageToken: page.nextPageToken };
+    },
     registerVersion: async (request, reply) => {
       const name = model(request);
-      const body = parseInput(registerVersionBodySchema, request.body, 'body');
+      const body = request.body;
       const result = await registry.registerVersion({ model: name, manifest: body.manifest, actor: request.principal, ...(body.version === undefined ? {} : { version: body.version }) });
       reply.status(result.created ? 201 : 200);
       return result;
     },
     importVersion: async (request, reply) => {
       const name = model(request);
-      const body = parseInput(importVersionBodySchema, request.body, 'body');
+      const body = request.body;
       if (deps.importRoot === undefined) {
         throw new RegistryError('REG_INVALID_INPUT', 'server-side import is disabled (REGISTRY_IMPORT_ROOT is not set); upload the bundle instead', { field: 'path' });
       }
@@ -110,7 +113,7 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
       return entry;
     },
     archiveVersion: async (request) => {
-      const body = parseInput(archiveBodySchema, request.body, 'body');
+      const body = request.body;
       return registry.archiveVersion({ model: model(request), version: version(request), actor: request.principal, reason: body.reason });
     },
     getFile: async (request, reply) => {
@@ -124,7 +127,7 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
       return reply
         .type('application/gzip')
         .header('content-disposition', `attachment; filename="${name}-v${bundle.version}.tar.gz"`)
-        .send(bundleTarball(bundle));
+        .send(await bundleTarball(bundle));
     },
     listAliases: async (request) => {
       const name = model(request);
@@ -135,26 +138,27 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
     moveAlias: async (request) => {
       const name = model(request);
       const target = alias(request);
-      const body = parseInput(moveAliasBodySchema, request.body, 'body');
+      const body = request.body;
       return aliases.move({ model: name, alias: target, version: body.version, actor: request.principal, reason: body.reason, override: body.override });
     },
     rollbackAlias: async (request) => {
       const name = model(request);
       const target = alias(request);
-      const body = parseInput(rollbackBodySchema, request.body, 'body');
+      const body = request.body;
       return aliases.rollback({ model: name, alias: target, actor: request.principal, reason: body.reason });
     },
     aliasHistory: async (request) => {
       const name = model(request);
       const target = alias(request);
-      const query = parseInput(historyQuerySchema, request.query, 'query');
+      const query = request.query;
       await registry.getModel(name);
-      return { events: await aliases.history(name, target, query.limit) };
+      const page = await aliases.historyPage(name, target, pageOf(query));
+      return { events: page.items, nextPageToken: page.nextPageToken };
     },
     aliasAt: async (request) => {
       const name = model(request);
       const target = alias(request);
-      const query = parseInput(aliasAtQuerySchema, request.query, 'query');
+      const query = request.query;
       await registry.getModel(name);
       const event = await aliases.at(name, target, new Date(query.time));
       return { version: event?.toVersion ?? null, event };
@@ -162,7 +166,7 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
     waitAlias: async (request) => {
       const name = model(request);
       const target = alias(request);
-      const query = parseInput(waitQuerySchema, request.query, 'query');
+      const query = request.query;
       await registry.getModel(name);
       const disconnected = new AbortController();
       request.raw.once('close', () => disconnected.abort());
@@ -197,7 +201,7 @@ function handlers(deps: ApiRoutesDeps): Record<RouteId, Handler> {
   };
 }
 
-/** Registers every route of the contract's `ROUTES` table under `API_PREFIX`. */
+/** Registers every route of the contract's `ROUTES` table under `API_PREFIX`, each with its zod schemas (validation and OpenAPI). */
 export function registerApiRoutes(app: FastifyInstance, deps: ApiRoutesDeps): void {
   // The raw request stream becomes the body: putBlob streams it to the store (no buffering here).
   app.addContentTypeParser('application/octet-stream', (_request, payload, done) => {
@@ -210,7 +214,11 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiRoutesDeps): vo
       url: `${API_PREFIX}${route.path}`,
       // onRequest, not preHandler: a caller without a valid token is answered before any body byte is read.
       onRequest: authHook(deps.auth, route.access),
-      handler: table[id],
+      schema: routeSchema(id, route),
+      // The explicit HEAD route (blob existence) is an operation of its own in the document.
+      ...(route.method === 'HEAD' ? { config: { swagger: { exposeHeadRoute: true } } } : {}),
+      // Each handler's request type is its own route's parsed schema; the table is keyed by the same ids.
+      handler: table[id] as (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
     });
   }
 }

@@ -1,7 +1,9 @@
-import type { Socket } from 'node:net';
-
 import { isRegistryError, type RegistryErrorCode } from '@metarec/registry';
+import { frameworkErrorAnswer, type ParserErrorCodes } from '@metarec/runtime';
+import { isRequestValidationError } from '@metarec/runtime/http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import { inputPart, invalidInput } from './request-input.js';
 
 /** The one table from error code to HTTP status (STYLE.md). */
 export const HTTP_STATUS_BY_CODE = {
@@ -16,6 +18,8 @@ export const HTTP_STATUS_BY_CODE = {
   REG_MODEL_NOT_FOUND: 404,
   REG_VERSION_NOT_FOUND: 404,
   REG_ALIAS_NOT_FOUND: 404,
+  REG_RUN_NOT_FOUND: 404,
+  REG_RUN_CONFLICT: 409,
   REG_ROUTE_NOT_FOUND: 404,
   REG_MODEL_EXISTS: 409,
   REG_VERSION_IMMUTABLE: 409,
@@ -40,46 +44,12 @@ export const HTTP_STATUS_BY_CODE = {
 /** Codes whose message and details may hold server internals (SQL, file names): clients get a generic text. */
 const OPAQUE_CODES: ReadonlySet<RegistryErrorCode> = new Set(['REG_INTERNAL', 'REG_MIGRATION_FAILED', 'REG_OPTIONS_INVALID']);
 
-/** The documented error body. */
-interface ErrorBody {
-  readonly code: RegistryErrorCode;
-  readonly message: string;
-  readonly field?: string;
-}
-
-/**
- * fastify's `frameworkErrors`: failures before routing (a path parameter beyond `maxParamLength`,
- * a malformed URL) answered in the documented body instead of fastify's own.
- */
-export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  const body: ErrorBody =
-    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-      ? { code: 'REG_URI_TOO_LONG', message: 'a path segment of the URL is too long', field: 'url' }
-      : { code: 'REG_INVALID_INPUT', message: 'the URL is malformed', field: 'url' };
-  void reply.status(HTTP_STATUS_BY_CODE[body.code]).send(body);
-}
-
-/**
- * fastify's `clientErrorHandler`: what Node's HTTP parser refuses (headers beyond its limit, a
- * malformed request) never reaches a route, so it is written to the socket here, in the same body.
- */
-export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
-  // A reset connection has no one left to answer.
-  if (error.code === 'ECONNRESET' || socket.destroyed) {
-    return;
-  }
-  const [status, reason, body]: [number, string, ErrorBody] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', { code: 'REG_HEADERS_TOO_LARGE', message: 'the request headers are too large', field: 'headers' }]
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', { code: 'REG_INVALID_INPUT', message: 'the request was not received in time', field: 'request' }]
-        : [400, 'Bad Request', { code: 'REG_INVALID_INPUT', message: 'the request is malformed', field: 'request' }];
-  const text = JSON.stringify(body);
-  if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
-  }
-  socket.destroy(error);
-}
+/** Codes for refusals answered before any route runs (fastify's `frameworkErrors` and `clientErrorHandler`). */
+export const PARSER_ERROR_CODES = {
+  invalid: 'REG_INVALID_INPUT',
+  uriTooLong: 'REG_URI_TOO_LONG',
+  headersTooLarge: 'REG_HEADERS_TOO_LARGE',
+} as const satisfies ParserErrorCodes & Record<string, RegistryErrorCode>;
 
 /** Fastify's own failures (body parsing, limits) in the same error body shape. */
 function fromFastifyError(error: FastifyError): { status: number; code: RegistryErrorCode; field?: string } {
@@ -100,7 +70,9 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ code: 'REG_ROUTE_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`, field: 'url' }),
   );
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler((thrown, request, reply) => {
+    // A route schema's zod failure becomes the same coded 400 a handler would throw.
+    const error = isRequestValidationError(thrown) ? invalidInput(thrown.zodError, inputPart(thrown.part)) : thrown;
     // An answer sent before the body was read (401, 413, a checksum failure) ends the connection,
     // so the rest of a large upload is never read and discarded.
     if (!request.raw.complete) {
@@ -124,4 +96,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     const message = mapped.status >= 500 ? 'internal error' : (error as Error).message;
     return reply.status(mapped.status).send({ code: mapped.code, message, ...(mapped.field === undefined ? {} : { field: mapped.field }) });
   });
+}
+
+/** fastify's `frameworkErrors` (failures before routing), answered in the documented body. */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const answer = frameworkErrorAnswer(PARSER_ERROR_CODES, error);
+  void reply.status(answer.status).send(answer.body);
 }

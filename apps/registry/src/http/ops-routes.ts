@@ -1,6 +1,7 @@
-import { buildOpenApiDocument, isRegistryError, type ModelRegistry } from '@metarec/registry';
+import { isRegistryError, type ModelRegistry } from '@metarec/registry';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { z } from 'zod';
 
 /** What the probes and the metrics endpoint need. */
 export interface OpsRoutesDeps {
@@ -8,10 +9,13 @@ export interface OpsRoutesDeps {
   readonly metrics: Registry;
   /** False once shutdown starts (readiness goes first, STYLE.md). */
   readonly isReady: () => boolean;
-  readonly version: string;
 }
 
-/** Instruments every request and serves `/healthz`, `/readyz`, `/metrics`, `/openapi.json`. */
+const PROBE = { tags: ['operations'] } as const;
+const readySchema = z.object({ status: z.literal('ready') });
+const notReadySchema = z.object({ status: z.enum(['shutting-down', 'unavailable']), reason: z.string().optional().describe('error code of the failed database check') });
+
+/** Instruments every request and serves `/healthz`, `/readyz`, `/metrics` (`/openapi.json` and `/docs` come from `registerOpenApi`). */
 export function registerOpsRoutes(app: FastifyInstance, deps: OpsRoutesDeps): void {
   const duration = new Histogram({
     name: 'metarec_registry_http_request_duration_seconds',
@@ -34,10 +38,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsRoutesDeps): vo
     done(null, payload);
   });
 
-  const openApi = buildOpenApiDocument({ version: deps.version });
-  app.get('/openapi.json', () => openApi);
-  app.get('/healthz', () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/healthz', { schema: { ...PROBE, summary: 'Liveness', response: { 200: z.object({ status: z.literal('ok') }) } } }, () => ({ status: 'ok' as const }));
+  app.get('/readyz', { schema: { ...PROBE, summary: 'Readiness: the database answers and shutdown has not begun', response: { 200: readySchema, 503: notReadySchema } } }, async (_request, reply) => {
     if (!deps.isReady()) {
       return reply.status(503).send({ status: 'shutting-down' });
     }
@@ -50,5 +52,6 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsRoutesDeps): vo
       return reply.status(503).send({ status: 'unavailable', reason: isRegistryError(error) ? error.code : 'REG_INTERNAL' });
     }
   });
-  app.get('/metrics', async (_request, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.metrics()));
+  const metricsText = { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } };
+  app.get('/metrics', { schema: { ...PROBE, summary: 'Prometheus metrics', response: { 200: metricsText } } }, async (_request, reply) => reply.type(deps.metrics.contentType).send(await deps.metrics.metrics()));
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { AliasManager, AliasWatcher, createTokenVerifier, DirectoryArtifactStore, ModelRegistry } from '@metarec/registry';
+import { AliasManager, AliasWatcher, createTokenVerifier, DirectoryArtifactStore, ModelRegistry, RunStore } from '@metarec/registry';
 import { createTestDatabase, type TestDatabase } from '@metarec/registry/testing';
 import { createLogger, createMetricsRegistry } from '@metarec/runtime';
 import type { FastifyInstance } from 'fastify';
@@ -45,6 +45,7 @@ export async function startTestRegistry(databaseUrl: string, options: { readonly
   let ready = true;
   const app = await buildApp({
     registry,
+    runs: new RunStore({ pool: db.pool, store, logger }),
     aliases,
     store,
     logger,

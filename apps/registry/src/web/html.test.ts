@@ -16,10 +16,12 @@ describe('html', () => {
     expect(html`${null}${undefined}`.value).toBe('');
   });
 
-  it('builds a page without scripts or external resources', () => {
+  it('builds a page whose only script is the same-origin actions script, with no external resources', () => {
     const out = page('t<1>', html`<p>x</p>`);
     expect(out).toContain('<title>t&lt;1&gt;</title>');
-    expect(out).not.toMatch(/<script|src=|href="http/);
+    expect(out.match(/<script/g)).toHaveLength(1);
+    expect(out).toContain('<script src="/ui/assets/registry.js" defer></script>');
+    expect(out).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(escapeHtml(42)).toBe('42');
   });
 });

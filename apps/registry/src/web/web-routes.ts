@@ -1,117 +1,139 @@
 import {
-  type AliasEvent,
   type AliasManager,
-  API_PREFIX,
-  type AliasRecord,
+  compareVersions,
   type ModelRegistry,
-  tuningRows,
-  tuningSummaryOf,
-  type VersionRecord,
+  parseMetricFilter,
+  parseTagFilter,
+  parseVersionNumber,
+  RegistryError,
+  type RunMetricPoint,
+  RUN_STATUSES,
+  type RunStatus,
+  type RunStore,
   validateModelName,
 } from '@metarec/registry';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 
 import { type AuthSettings, authHook } from '../http/auth-hook.js';
-import { param } from '../http/request-input.js';
-import { html, page, type SafeHtml } from './html.js';
+import { param, parseInput } from '../http/request-input.js';
+import { ACTIONS_SCRIPT } from './actions-script.js';
+import { nextPageLink } from './format.js';
+import { html, page, PAGE_CSP, SCRIPT_PATH } from './html.js';
+import { modelPage } from './model-views.js';
+import { runListPage, runPage } from './run-views.js';
+import { comparePage, versionPage } from './version-views.js';
 
 /** What the web pages need. */
 export interface WebRoutesDeps {
   readonly registry: ModelRegistry;
+  readonly runs: RunStore;
   readonly aliases: AliasManager;
   readonly auth: AuthSettings;
 }
 
-function fmt(value: number | null | undefined): string {
-  return typeof value === 'number' ? value.toFixed(4) : '–';
+/** Versions per model page, runs per run-list page: pages stay quick with whole manifests in them. */
+const WEB_PAGE_SIZE = 20;
+/** Alias moves shown on a model page. */
+const HISTORY_ROWS = 200;
+
+const pageQuery = z.object({ pageToken: z.string().min(1).max(200).optional() });
+const runListQuery = pageQuery.extend({
+  experiment: z.string().max(64).optional(),
+  q: z.string().max(200).optional(),
+  status: z.union([z.enum(RUN_STATUSES), z.literal('')]).optional(),
+  tag: z.string().max(700).optional(),
+  metric: z.string().max(300).optional(),
+});
+const compareQuery = z.object({ v: z.union([z.string(), z.array(z.string())]).optional() });
+
+function sendPage(reply: FastifyReply, title: string, body: ReturnType<typeof html>): FastifyReply {
+  return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('x-content-type-options', 'nosniff').send(page(title, body));
 }
 
-function metricsTable(version: VersionRecord): SafeHtml {
-  const metrics = version.manifest.metrics;
-  if (metrics === undefined) {
-    return html`<p>No evaluation metrics recorded.</p>`;
+/** Metric history of a run, or null when the registry has no record of it. */
+async function historyOrNull(runs: RunStore, runId: string): Promise<RunMetricPoint[] | null> {
+  try {
+    return await runs.metricHistory(runId);
+  } catch (error) {
+    if (error instanceof RegistryError && (error.code === 'REG_RUN_NOT_FOUND' || error.code === 'REG_INVALID_NAME')) {
+      return null;
+    }
+    throw error;
   }
-  const blocks = Object.entries(metrics.scenarios).map(([scenario, methods]) => {
-    const names = [...new Set(Object.values(methods).flatMap((m) => Object.keys(m)))];
-    const rows = Object.entries(methods).map(
-      ([method, values]) => html`<tr${method === metrics.method ? html` style="font-weight:600"` : ''}><td>${method}${method === metrics.method ? ' (this model)' : ''}</td>${names.map((n) => html`<td class="num">${fmt(values[n])}</td>`)}</tr>`,
-    );
-    return html`<h4>${scenario}</h4><table data-testid="metrics-${version.version}-${scenario}"><tr><th>method</th>${names.map((n) => html`<th>${n}</th>`)}</tr>${rows}</table>`;
-  });
-  return html`<p>Evaluation set <code>${metrics.evaluationSetId}</code></p>${blocks}`;
 }
 
-function tuningTable(version: VersionRecord): SafeHtml {
-  const tuning = tuningSummaryOf(version.manifest.lineage);
-  if (tuning === null) {
-    return html`<p>Not tuned.</p>`;
-  }
-  const rows = tuningRows(tuning);
-  const columns = Object.keys(rows[0] ?? {});
-  const cell = (v: unknown): string => (typeof v === 'number' && !Number.isInteger(v) ? fmt(v) : v === null || v === undefined ? '–' : String(v));
-  return html`<p>Search <code>${tuning.tuneId}</code>: best trial ${tuning.best.trial}, ${tuning.objective} ${fmt(tuning.best.metric)} at ${tuning.best.steps} steps (${tuning.folds}-fold over training users, eta ${tuning.eta})${tuning.trialsOmitted > 0 ? `; ${tuning.trialsOmitted} more trials in ${tuning.resultsPath ?? 'the results file'}` : ''}</p>
-    <table data-testid="tuning-${version.version}"><tr>${columns.map((c) => html`<th>${c}</th>`)}</tr>${rows.map((r) => html`<tr>${columns.map((c) => html`<td>${cell(r[c])}</td>`)}</tr>`)}</table>`;
-}
-
-function versionsTable(model: string, versions: readonly VersionRecord[], aliases: readonly AliasRecord[]): SafeHtml {
-  const rows = versions.map((v) => {
-    const tags = aliases.filter((a) => a.version === v.version).map((a) => html`<span class="alias" data-testid="alias-${a.alias}">${a.alias}</span>`);
-    const report = v.manifest.files.find((f) => f.purpose === 'report' && f.contentType === 'text/html');
-    const lineage = v.manifest.lineage;
-    return html`<tr data-testid="version-row-${v.version}" class="${v.status.state === 'archived' ? 'archived' : ''}">
-      <td class="num">v${v.version}</td><td>${tags}</td><td>${v.status.state}</td>
-      <td>${v.createdAt}<br>by ${v.createdBy}</td>
-      <td><code>${v.schemaFingerprint}</code></td>
-      <td>run <code>${lineage.trainingRunId}</code><br>commit <code>${lineage.gitCommit}</code><br>data ≤ ${lineage.dataWatermark}<br>parent ${lineage.parentVersion === null ? '–' : `v${lineage.parentVersion}`}</td>
-      <td>${report === undefined ? '–' : html`<a href="${API_PREFIX}/models/${model}/versions/${v.version}/files/${report.path}">report</a>`}
-        · <a href="${API_PREFIX}/models/${model}/versions/${v.version}/bundle.tar.gz">bundle</a></td>
-      <td><code title="${v.contentSha256}">${v.contentSha256.slice(0, 12)}</code></td></tr>`;
-  });
-  return html`<table data-testid="versions"><tr><th>version</th><th>aliases</th><th>status</th><th>registered</th><th>schema</th><th>lineage</th><th>artifacts</th><th>content sha256</th></tr>${rows}</table>`;
-}
-
-function historyTable(events: readonly AliasEvent[]): SafeHtml {
-  if (events.length === 0) {
-    return html`<p>No alias moves yet.</p>`;
-  }
-  const rows = events.map(
-    (e) => html`<tr><td>${e.at}</td><td>${e.alias}</td><td>${e.fromVersion === null ? '–' : `v${e.fromVersion}`} → v${e.toVersion}</td>
-      <td class="${e.kind === 'override' ? 'override' : ''}">${e.kind}</td><td>${e.actor}</td><td>${e.reason}</td></tr>`,
-  );
-  return html`<table data-testid="alias-history"><tr><th>at</th><th>alias</th><th>move</th><th>kind</th><th>who</th><th>reason</th></tr>${rows}</table>`;
-}
-
-/** Server-rendered pages: `/` lists models, `/ui/models/:model` shows one model in full. */
+/**
+ * Server-rendered pages (readable without script): models, a model, a version, a comparison,
+ * runs, a run; plus the one same-origin script that drives the actions.
+ */
 export function registerWebRoutes(app: FastifyInstance, deps: WebRoutesDeps): void {
   const guard = authHook(deps.auth, 'read');
-  app.get('/', { onRequest: guard }, async (_request, reply) => {
-    const models = await deps.registry.listModels();
+  app.get(SCRIPT_PATH, (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(ACTIONS_SCRIPT));
+
+  app.get('/', { onRequest: guard }, async (request, reply) => {
+    const q = parseInput(pageQuery, request.query, 'query');
+    const models = await deps.registry.listModels({ limit: WEB_PAGE_SIZE, ...(q.pageToken === undefined ? {} : { pageToken: q.pageToken }) });
     const rows = await Promise.all(
-      models.map(async (m) => {
+      models.items.map(async (m) => {
         const aliases = await deps.aliases.list(m.name);
         return html`<tr><td><a href="/ui/models/${m.name}">${m.name}</a></td><td class="num">${m.versionCount}</td>
           <td>${aliases.map((a) => html`<span class="alias">${a.alias} → v${a.version}</span>`)}</td><td>${m.description}</td></tr>`;
       }),
     );
     const body = html`<h1>metarec model registry</h1>
-      <table data-testid="models"><tr><th>model</th><th>versions</th><th>aliases</th><th>description</th></tr>${rows}</table>
-      <p><a href="/openapi.json">OpenAPI document</a></p>`;
-    return reply.type('text/html; charset=utf-8').send(page('metarec model registry', body));
+      <table data-testid="models"><tr><th>model</th><th>versions</th><th>aliases</th><th>description</th></tr>${rows}</table>${nextPageLink('/', models.nextPageToken)}`;
+    return sendPage(reply, 'metarec model registry', body);
   });
+
   app.get('/ui/models/:model', { onRequest: guard }, async (request, reply) => {
     const name = validateModelName(param(request.params, 'model'), 'model');
+    const q = parseInput(pageQuery, request.query, 'query');
     const [model, versions, aliases, history] = await Promise.all([
       deps.registry.getModel(name),
-      deps.registry.listVersions(name),
+      deps.registry.listVersions(name, { limit: WEB_PAGE_SIZE, ...(q.pageToken === undefined ? {} : { pageToken: q.pageToken }) }),
       deps.aliases.list(name),
-      deps.aliases.history(name, undefined, 200),
+      deps.aliases.history(name, undefined, HISTORY_ROWS),
     ]);
-    const body = html`<p><a href="/">← all models</a></p><h1>${model.name}</h1><p>${model.description}</p>
-      <h2>Aliases</h2>${aliases.length === 0 ? html`<p>none</p>` : html`<ul data-testid="aliases">${aliases.map((a) => html`<li><b>${a.alias}</b> → v${a.version} <small>(since ${a.updatedAt})</small></li>`)}</ul>`}
-      <h2>Versions</h2>${versionsTable(name, versions, aliases)}
-      <h2>Alias history</h2>${historyTable(history)}
-      <h2>Metrics</h2>${versions.map((v) => html`<h3>v${v.version}</h3>${metricsTable(v)}`)}
-      <h2>Tuning</h2>${versions.map((v) => html`<h3>v${v.version}</h3>${tuningTable(v)}`)}`;
-    return reply.type('text/html; charset=utf-8').send(page(`${name} · metarec model registry`, body));
+    return sendPage(reply, `${name} · metarec model registry`, modelPage({ model, versions: versions.items, nextPageToken: versions.nextPageToken, aliases, history }));
+  });
+
+  app.get('/ui/models/:model/versions/:version', { onRequest: guard }, async (request, reply) => {
+    const name = validateModelName(param(request.params, 'model'), 'model');
+    const version = await deps.registry.getVersion(name, parseVersionNumber(param(request.params, 'version'), 'version'));
+    const history = await historyOrNull(deps.runs, version.manifest.lineage.trainingRunId);
+    return sendPage(reply, `${name} v${version.version} · metarec model registry`, versionPage(version, history));
+  });
+
+  app.get('/ui/models/:model/compare', { onRequest: guard }, async (request, reply) => {
+    const name = validateModelName(param(request.params, 'model'), 'model');
+    const raw = parseInput(compareQuery, request.query, 'query').v;
+    const versions = (raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]).map((v) => parseVersionNumber(v, 'v'));
+    const comparison = await compareVersions({ registry: deps.registry, runs: deps.runs, model: name, versions });
+    return sendPage(reply, `${name} compare · metarec model registry`, comparePage(comparison));
+  });
+
+  app.get('/ui/runs', { onRequest: guard }, async (request, reply) => {
+    const q = parseInput(runListQuery, request.query, 'query');
+    const text = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
+    const [tag, metric, search, experiment] = [text(q.tag), text(q.metric), text(q.q), text(q.experiment)];
+    const status: RunStatus | undefined = q.status === '' ? undefined : q.status;
+    const result = await deps.runs.listRuns(
+      {
+        ...(experiment === undefined ? {} : { experiment }),
+        ...(search === undefined ? {} : { search }),
+        ...(status === undefined ? {} : { status }),
+        ...(tag === undefined ? {} : { tags: Object.fromEntries([parseTagFilter(tag)]) }),
+        ...(metric === undefined ? {} : { metric: parseMetricFilter(metric) }),
+      },
+      { limit: WEB_PAGE_SIZE, ...(q.pageToken === undefined ? {} : { pageToken: q.pageToken }) },
+    );
+    return sendPage(reply, 'runs · metarec model registry', runListPage(result.items, result.nextPageToken, { experiment, q: search, status, tag, metric }));
+  });
+
+  app.get('/ui/runs/:runId', { onRequest: guard }, async (request, reply) => {
+    const runId = param(request.params, 'runId');
+    const [run, history] = await Promise.all([deps.runs.getRun(runId), deps.runs.metricHistory(runId)]);
+    return sendPage(reply, `${run.name} · runs · metarec model registry`, runPage(run, history));
   });
 }

@@ -2,7 +2,9 @@ import type { Scenario } from '../protocol/scenario.js';
 import type { EvaluationResults, MetricSummary, SeedStat } from '../runner/evaluation-results.js';
 import type { MetricName } from '../runner/scenario-metrics.js';
 import { LOWER_IS_BETTER, METRIC_NAMES } from '../runner/scenario-metrics.js';
-import { escapeXml, svgLineChart } from './svg-line-chart.js';
+import { escapeXml } from './escape-xml.js';
+import { withoutMachinePaths } from './machine-paths.js';
+import { svgLineChart } from './svg-line-chart.js';
 
 /** Options of {@link renderHtmlReport}. */
 export interface HtmlReportOptions {
@@ -10,6 +12,12 @@ export interface HtmlReportOptions {
   readonly title?: string;
   /** Free text shown under the title (e.g. the exact command). */
   readonly note?: string;
+  /**
+   * Absolute paths in the header and the config become relative to this directory (others keep
+   * only their file name): a report is shared, this machine's layout is not part of it.
+   * @defaultValue none: every absolute path keeps only its file name
+   */
+  readonly pathBase?: string;
 }
 
 const METRIC_LABELS: Record<MetricName, string> = {
@@ -88,19 +96,20 @@ function curveCharts(results: EvaluationResults, scenario: Scenario): string {
   if (first.length === 0) {
     return '';
   }
-  const labels = first.map((p) => String(p.supportSize));
+  const sizes = first.map((p) => p.supportSize);
   const users = first[0]?.users.mean ?? 0;
   const chart = (metric: 'mae' | 'ndcg10', title: string): string =>
     svgLineChart({
       title,
-      xLabels: labels,
-      xTitle: 'support-set size (interactions)',
+      xValues: sizes,
+      xScale: 'log1p',
+      xTitle: 'support-set size (interactions, log scale)',
       yTitle: metric === 'mae' ? 'MAE (lower is better)' : 'nDCG@10',
       series: methods
         .map((m) => ({ name: m, values: curve[m].map((p) => p[metric].mean), errors: curve[m].map((p) => p[metric].std) }))
         .filter((s) => s.values.some((v) => v !== null)),
     });
-  return `<p class="muted">Cold-start curve: the same ${users.toFixed(0)} users (mean over seeds) at every point — those with at least ${labels[labels.length - 1] ?? 0} support items — support truncated to its first k random items; the query is unchanged.</p>
+  return `<p class="muted">Cold-start curve: the same ${users.toFixed(0)} users (mean over seeds) at every point — those with at least ${sizes[sizes.length - 1] ?? 0} support items — support truncated to its first k random items; the query is unchanged.</p>
 <div class="charts">${chart('mae', 'MAE vs support size')}${chart('ndcg10', 'nDCG@10 vs support size')}</div>`;
 }
 
@@ -166,7 +175,8 @@ function scaleSentence(results: EvaluationResults): string {
  * activity bucket and the cold-start curves; then splits, fitted settings and the config.
  */
 export function renderHtmlReport(results: EvaluationResults, options: HtmlReportOptions = {}): string {
-  const title = options.title ?? 'metarec evaluation';
+  const local = (text: string): string => withoutMachinePaths(text, options.pathBase === undefined ? {} : { base: options.pathBase });
+  const title = local(options.title ?? 'metarec evaluation');
   const sections = results.scenarios.map((s) => {
     const summary = results.summary[s];
     return `<h2>${escapeXml(SCENARIO_LABELS[s])}</h2>${summary ? metricTable(summary) : ''}${curveCharts(results, s)}${activityTable(results, s)}`;
@@ -175,9 +185,9 @@ export function renderHtmlReport(results: EvaluationResults, options: HtmlReport
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title><style>${CSS}</style></head>
 <body>
 <h1>${escapeXml(title)}</h1>
-<p>Dataset <b>${escapeXml(results.dataset.name)}</b> (${results.dataset.users} users, ${results.dataset.items} items, ${results.dataset.ratings} ratings) ·
+<p>Dataset <b>${escapeXml(local(results.dataset.name))}</b> (${results.dataset.users} users, ${results.dataset.items} items, ${results.dataset.ratings} ratings) ·
 seeds ${results.seeds.join(', ')} · methods ${results.methods.map(escapeXml).join(', ')} · ${escapeXml(results.createdAt)}</p>
-${options.note ? `<pre>${escapeXml(options.note)}</pre>` : ''}
+${options.note ? `<pre>${escapeXml(local(options.note))}</pre>` : ''}
 <p class="muted">MeLU protocol: users 80/20 at random; items existing/new by release date; per scenario users with 13–100 ratings there; query = 10 random rated items, support = the rest.
 Values are mean ± sample std over seeds. ${scaleSentence(results)} MAE/RMSE over all query ratings, on the data's scale and divided by its range (MAE / range, RMSE / range: comparable across data sets); nDCG@3 graded (2^r − 1) within the 10 query items (as the paper — inflated, only 10 candidates);
 nDCG@10, Recall@10 and AUC rank the query positives (rating ≥ ${String(results.config['positiveThreshold'] ?? 4)}${results.config['positiveThresholdSource'] === 'option' ? ', given' : ''}) among 100 sampled items the user never rated (users without positives excluded);
@@ -186,7 +196,7 @@ ${comparisonTable(results)}
 ${sections.join('\n')}
 <h2>Splits</h2>${splitTable(results)}
 <h2>Fitting</h2>${fitTable(results)}
-<h2>Config</h2><pre>${escapeXml(JSON.stringify(results.config, null, 2))}</pre>
+<h2>Config</h2><pre>${escapeXml(local(JSON.stringify(results.config, null, 2)))}</pre>
 </body></html>
 `;
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 
 import { invalidOption, requireInt } from '../errors.js';
 import { OnlineKeys } from './online-keys.js';
@@ -20,7 +21,7 @@ export interface UserContextNearCacheOptions {
    * before subscribing again, which a connection in subscriber mode cannot answer.
    */
   readonly subscriber: Redis;
-  /** Users kept (oldest read evicted beyond; ~4 KB each at 100 events, measured). @defaultValue 10_000 */
+  /** Users kept (least recently used evicted beyond; ~4 KB each at 100 events, measured). @defaultValue 10_000 */
   readonly maxEntries?: number;
   /** An entry is read again after this long even without an invalidation (bounds the damage of a lost message). @defaultValue 60_000 */
   readonly ttlMs?: number;
@@ -80,11 +81,11 @@ export class UserContextNearCache {
   private readonly keys: OnlineKeys;
   private readonly redis: Redis;
   private readonly subscriber: Redis;
-  private readonly maxEntries: number;
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly onStateChange: (tracking: boolean, reason: string) => void;
-  private readonly entries = new Map<string, Entry>();
+  /** Bounded by `lru-cache` (least recently used out); the TTL is checked here on `now` (expired at exactly `ttlMs`, where lru-cache's would still answer). */
+  private readonly entries: LRUCache<string, Entry>;
   private readonly inFlight = new Map<string, InFlight>();
   private tracking = false;
   /** Bumped whenever tracking is reset: a read started under an older epoch is not cached. */
@@ -103,12 +104,13 @@ export class UserContextNearCache {
     if (this.subscriber === this.redis) {
       throw invalidOption('subscriber', 'must be a connection of its own (it becomes a Pub/Sub subscriber)');
     }
-    this.maxEntries = options.maxEntries ?? DEFAULT_USER_CONTEXT_NEAR_CACHE_OPTIONS.maxEntries;
+    const maxEntries = options.maxEntries ?? DEFAULT_USER_CONTEXT_NEAR_CACHE_OPTIONS.maxEntries;
     this.ttlMs = options.ttlMs ?? DEFAULT_USER_CONTEXT_NEAR_CACHE_OPTIONS.ttlMs;
     this.now = options.now ?? Date.now;
     this.onStateChange = options.onStateChange ?? ((): void => undefined);
-    requireInt('maxEntries', this.maxEntries, 1);
+    requireInt('maxEntries', maxEntries, 1);
     requireInt('ttlMs', this.ttlMs, 1);
+    this.entries = new LRUCache({ max: maxEntries });
   }
 
   /**
@@ -160,7 +162,7 @@ export class UserContextNearCache {
     try {
       const context = await promise;
       if (this.tracking && this.epoch === epoch && !read.dirty) {
-        this.put(userId, { context, limit, expiresAtMs: this.now() + this.ttlMs });
+        this.entries.set(userId, { context, limit, expiresAtMs: this.now() + this.ttlMs });
       }
       return context;
     } finally {
@@ -180,18 +182,6 @@ export class UserContextNearCache {
     this.closed = true;
     this.detach.forEach((off) => off());
     this.reset('closed');
-  }
-
-  private put(userId: string, entry: Entry): void {
-    this.entries.delete(userId);
-    if (this.entries.size >= this.maxEntries) {
-      // Map order is insertion order: the first key is the oldest read.
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) {
-        this.entries.delete(oldest.value);
-      }
-    }
-    this.entries.set(userId, entry);
   }
 
   private onMessage(channel: unknown, message: unknown): void {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -45,6 +46,15 @@ describe('exportBundle / loadBundle (real filesystem, system tar)', () => {
     const fromTar = await loadBundle({ dir: join(root, 'untar'), readableFingerprints: new Set([TEST_SCHEMA_FINGERPRINT]) });
     expect(fromTar.files.get('weights.bin')).toEqual(fromDir.files.get('weights.bin'));
     expect(fromDir.files.get('weights.bin')).toEqual(bundle.files.get('weights.bin'));
+  });
+
+  it('still extracts, with tar, and loads a bundle tarball of the v0.1 hand-written ustar writer', async () => {
+    const old = fileURLToPath(new URL('./fixtures/bundle-ustar-writer-v0.1.tar.gz', import.meta.url));
+    await mkdir(join(root, 'old-untar'));
+    execFileSync('tar', ['-xzf', old, '-C', join(root, 'old-untar')]);
+    const loaded = await loadBundle({ dir: join(root, 'old-untar'), readableFingerprints: new Set([TEST_SCHEMA_FINGERPRINT]) });
+    expect([...loaded.files.keys()].sort()).toEqual(loaded.manifest.files.map((f) => f.path).sort());
+    expect(loaded.files.size).toBe(4);
   });
 
   it('includes the report when asked', async () => {

@@ -64,8 +64,8 @@ export async function collectBundle(source: BundleSource, model: string, ref: st
 }
 
 /** A deterministic gzipped ustar archive of a collected bundle, manifest first. */
-export function bundleTarball(bundle: CollectedBundle): Buffer {
-  return gzipSync(writeTar([{ path: BUNDLE_MANIFEST_FILE, bytes: bundle.manifestBytes }, ...bundle.entries]));
+export async function bundleTarball(bundle: CollectedBundle): Promise<Buffer> {
+  return gzipSync(await writeTar([{ path: BUNDLE_MANIFEST_FILE, bytes: bundle.manifestBytes }, ...bundle.entries]));
 }
 
 /**
@@ -93,7 +93,7 @@ export async function exportBundle(options: ExportBundleOptions): Promise<Export
     }
     let tarball: ExportBundleResult['tarball'];
     if (options.tarballPath !== undefined) {
-      const gz = bundleTarball(bundle);
+      const gz = await bundleTarball(bundle);
       await writeFile(options.tarballPath, gz);
       tarball = { path: options.tarballPath, bytes: gz.length, sha256: createHash('sha256').update(gz).digest('hex') };
     }

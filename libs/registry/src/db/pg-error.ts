@@ -6,6 +6,8 @@ const SQLSTATE_TO_CODE = {
   RG001: 'REG_VERSION_IMMUTABLE',
   // Raised by the registry_alias_events_append_only trigger.
   RG002: 'REG_VERSION_IMMUTABLE',
+  // Raised by the run triggers (frozen parameters, immutable artifacts).
+  RG003: 'REG_RUN_CONFLICT',
   // unique_violation: a concurrent writer took the same key first.
   '23505': 'REG_VERSION_IMMUTABLE',
   // foreign_key_violation: an alias pointing at a version that does not exist.

@@ -1,7 +1,9 @@
+import { LRUCache } from 'lru-cache';
+
 import type { AliasChangeWaiter } from './alias-watcher.js';
 import type { AliasRecord } from './records.js';
 
-/** Entries beyond this empty the cache (aliases are few; this only bounds a pathological case). */
+/** Entries kept, least recently used dropped beyond (aliases are few; this only bounds a pathological case). */
 const MAX_CACHED_ALIASES = 10_000;
 
 /**
@@ -13,7 +15,7 @@ const MAX_CACHED_ALIASES = 10_000;
  */
 export class AliasCache {
   private readonly watcher: AliasChangeWaiter;
-  private readonly entries = new Map<string, AliasRecord>();
+  private readonly entries = new LRUCache<string, AliasRecord>({ max: MAX_CACHED_ALIASES });
   private readonly generations = new Map<string, number>();
   private epoch = 0;
 
@@ -43,9 +45,6 @@ export class AliasCache {
     const epoch = this.epoch;
     const found = await read();
     if (found !== undefined && (this.generations.get(key) ?? 0) === generation && this.epoch === epoch && this.watcher.listening) {
-      if (this.entries.size >= MAX_CACHED_ALIASES) {
-        this.entries.clear();
-      }
       this.entries.set(key, found);
     }
     return found;

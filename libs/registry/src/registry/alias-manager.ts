@@ -8,6 +8,7 @@ import { withTransaction } from '../db/transaction.js';
 import { RegistryError, type RegistryErrorCode } from '../errors.js';
 import { decidePromotion, DEFAULT_PROMOTION_GATE_POLICY, describeGateDecision, type GateDecision, type PromotionGatePolicy } from '../gate/promotion-gate.js';
 import { validateAliasName, validateModelName } from '../names/validate-name.js';
+import { numericPageToken, type Page, type PageRequest, toPage } from '../paging/page.js';
 import { AliasCache } from './alias-cache.js';
 import { type AliasMetrics, createAliasMetrics } from './alias-metrics.js';
 import type { AliasChangeWaiter } from './alias-watcher.js';
@@ -86,6 +87,9 @@ export interface MoveAliasResult {
   readonly gate: GateDecision | null;
 }
 
+/** Largest page of the alias audit log (the history route's `limit` range). */
+const MAX_HISTORY_PAGE = 1000;
+
 const GATE_REFUSAL_CODE: Record<string, RegistryErrorCode> = {
   'worse-beyond-tolerance': 'REG_GATE_REFUSED',
   'evaluation-set-mismatch': 'REG_GATE_EVAL_SET_MISMATCH',
@@ -159,11 +163,25 @@ export class AliasManager {
 
   /** Audit log, newest first; one alias or all of the model's. */
   async history(model: string, alias?: string, limit = 100): Promise<AliasEvent[]> {
+    return (await this.historyPage(model, alias, { limit })).items;
+  }
+
+  /**
+   * One page of the audit log, newest first: `limit` events (1..1000, the history route's range)
+   * older than the `pageToken` of the previous page.
+   * @throws RegistryError `REG_INVALID_INPUT` (fields `limit`, `pageToken`), `REG_INVALID_NAME`.
+   */
+  async historyPage(model: string, alias: string | undefined, page: PageRequest): Promise<Page<AliasEvent>> {
     validateModelName(model);
     if (alias !== undefined) {
       validateAliasName(alias);
     }
-    return (await execQuery<AliasEventRow>(this.pool, 'alias-history', [model, alias ?? null, limit])).map(toAliasEvent);
+    const limit = page.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
+      throw new RegistryError('REG_INVALID_INPUT', `limit must be an integer in 1..${MAX_HISTORY_PAGE}, got ${limit}`, { field: 'limit' });
+    }
+    const rows = await execQuery<AliasEventRow>(this.pool, 'alias-history', [model, alias ?? null, limit + 1, numericPageToken(page)]);
+    return toPage(rows.map(toAliasEvent), limit, (e) => String(e.id));
   }
 
   /** The move in force at `at`: which version the alias pointed to then (`null` = not yet set). */

@@ -7,6 +7,9 @@ import { withTransaction } from '../db/transaction.js';
 import { RegistryError } from '../errors.js';
 import { type BundleFile, type BundleManifest, manifestContentHash, parseBundleManifest } from '../manifest/bundle-manifest.js';
 import { validateBundlePath, validateModelName } from '../names/validate-name.js';
+import { numericPageToken, type Page, pageLimit, type PageRequest, toPage } from '../paging/page.js';
+import { validateTagKey } from '../runs/run-names.js';
+import { validTags } from '../runs/stored-json.js';
 import { lockModel } from './lock-model.js';
 import {
   type ModelRecord,
@@ -63,6 +66,19 @@ export interface RegisterVersionInput {
   readonly version?: number;
 }
 
+/** Input of `ModelRegistry.updateVersionMetadata`; omitted fields stay as they are. */
+export interface UpdateVersionMetadataInput {
+  readonly model: string;
+  readonly version: number;
+  readonly description?: string;
+  /** Tags to add or overwrite. */
+  readonly setTags?: Readonly<Record<string, string>>;
+  /** Tag keys to remove (applied after `setTags`). */
+  readonly removeTags?: readonly string[];
+  /** Who edits (from the bearer token). */
+  readonly actor: string;
+}
+
 /** Result of `registerVersion`: `created` is false for an idempotent retry. */
 export interface RegisterVersionResult {
   readonly version: VersionRecord;
@@ -116,9 +132,11 @@ export class ModelRegistry {
     return toModelRecord(row);
   }
 
-  /** Every model, by name. */
-  async listModels(): Promise<ModelRecord[]> {
-    return (await execQuery<ModelRow>(this.pool, 'list-models')).map(toModelRecord);
+  /** One page of models, by name. @throws RegistryError `REG_INVALID_INPUT` (fields `limit`, `pageToken`). */
+  async listModels(page: PageRequest = {}): Promise<Page<ModelRecord>> {
+    const limit = pageLimit(page);
+    const rows = await execQuery<ModelRow>(this.pool, 'list-models', [page.pageToken ?? null, limit + 1]);
+    return toPage(rows.map(toModelRecord), limit, (m) => m.name);
   }
 
   /** @throws RegistryError `REG_INVALID_NAME`, `REG_MODEL_NOT_FOUND` (field `model`). */
@@ -131,10 +149,38 @@ export class ModelRegistry {
     return toModelRecord(row);
   }
 
-  /** Every version of a model, newest first. @throws RegistryError `REG_MODEL_NOT_FOUND`. */
-  async listVersions(model: string): Promise<VersionRecord[]> {
+  /**
+   * One page of a model's versions, newest first.
+   * @throws RegistryError `REG_MODEL_NOT_FOUND`, `REG_INVALID_INPUT` (fields `limit`, `pageToken`).
+   */
+  async listVersions(model: string, page: PageRequest = {}): Promise<Page<VersionRecord>> {
+    const limit = pageLimit(page);
+    const before = numericPageToken(page);
     await this.getModel(model);
-    return (await execQuery<VersionRow>(this.pool, 'list-versions', [model])).map(toVersionRecord);
+    const rows = await execQuery<VersionRow>(this.pool, 'list-versions', [model, before, limit + 1]);
+    return toPage(rows.map(toVersionRecord), limit, (v) => String(v.version));
+  }
+
+  /**
+   * Edits a version's mutable metadata: its description, and tags set or removed. The content,
+   * manifest and provenance stay immutable (the table's trigger guards them).
+   * @throws RegistryError `REG_MODEL_NOT_FOUND`, `REG_VERSION_NOT_FOUND`, `REG_INVALID_NAME` / `REG_INVALID_INPUT` (a tag).
+   */
+  async updateVersionMetadata(input: UpdateVersionMetadataInput): Promise<VersionRecord> {
+    validateModelName(input.model);
+    const updated = await execQuery(this.pool, 'update-version-meta', [
+      input.model,
+      input.version,
+      input.description ?? null,
+      JSON.stringify(validTags(input.setTags ?? {}, 'setTags')),
+      (input.removeTags ?? []).map((k) => validateTagKey(k, 'removeTags')),
+      input.actor,
+    ]);
+    if (updated.length === 0) {
+      await this.getVersion(input.model, input.version);
+    }
+    this.logger?.info({ model: input.model, version: input.version, actor: input.actor }, 'version metadata updated');
+    return this.getVersion(input.model, input.version);
   }
 
   /** @throws RegistryError `REG_MODEL_NOT_FOUND`, `REG_VERSION_NOT_FOUND` (field `version`). */

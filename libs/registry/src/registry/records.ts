@@ -34,6 +34,13 @@ export interface VersionRecord {
   readonly createdAt: string;
   readonly createdBy: string;
   readonly status: VersionStatus;
+  /** Mutable metadata: free text, editable after registration (the content is not). */
+  readonly description: string;
+  /** Mutable metadata: labels set and removed after registration (the manifest's `labels` are frozen). */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Last metadata edit (ISO-8601) and who made it; null until the first edit. */
+  readonly metaUpdatedAt: string | null;
+  readonly metaUpdatedBy: string | null;
 }
 
 /** Where an alias points now. */
@@ -86,6 +93,10 @@ export interface VersionRow {
   archived_at: Date | null;
   archived_by: string | null;
   archive_reason: string | null;
+  description: string;
+  tags: Record<string, string>;
+  meta_updated_at: Date | null;
+  meta_updated_by: string | null;
 }
 
 export interface AliasRow {
@@ -134,6 +145,10 @@ export function toVersionRecord(row: VersionRow): VersionRecord {
       row.archived_at === null
         ? { state: 'active' }
         : { state: 'archived', archivedAt: row.archived_at.toISOString(), archivedBy: row.archived_by ?? 'unknown', reason: row.archive_reason ?? '' },
+    description: row.description,
+    tags: row.tags,
+    metaUpdatedAt: row.meta_updated_at?.toISOString() ?? null,
+    metaUpdatedBy: row.meta_updated_by,
   };
 }
 

@@ -8,7 +8,8 @@ describe('env helpers', () => {
     expect(schema.parse(' 7 ')).toBe(7);
     expect(schema.safeParse('7.5').success).toBe(false);
     expect(schema.safeParse('').success).toBe(false);
-    expect(schema.safeParse('11').success).toBe(false);
+    expect(schema.safeParse('11').error?.issues[0]?.message).toBe('expected an integer in [1, 10], got 11');
+    expect(env.int(undefined, { min: 2 }).safeParse('1').error?.issues[0]?.message).toBe('expected an integer >= 2, got 1');
   });
 
   it('boolean accepts the documented words only', () => {
@@ -27,5 +28,18 @@ describe('env helpers', () => {
     expect(env.url(undefined, ['postgres:', 'postgresql:']).safeParse('postgres://u@h:5432/db').success).toBe(true);
     expect(env.url(undefined, ['postgres:']).safeParse('redis://h').success).toBe(false);
     expect(env.url().safeParse('not a url').success).toBe(false);
+  });
+});
+
+describe('env.number', () => {
+  it('accepts decimals within bounds and names what it refused', () => {
+    const schema = env.number(undefined, { min: 0, max: 1 });
+    expect(schema.parse(' 0.25 ')).toBe(0.25);
+    expect(schema.parse('1e-3')).toBe(0.001);
+    expect(schema.safeParse('abc').error?.issues[0]?.message).toBe('expected a number, got "abc"');
+    expect(schema.safeParse('').success).toBe(false);
+    expect(schema.safeParse('Infinity').success).toBe(false);
+    expect(schema.safeParse('1.5').error?.issues[0]?.message).toBe('expected a number in [0, 1], got 1.5');
+    expect(env.number(undefined, { min: 0 }).safeParse('-2').error?.issues[0]?.message).toBe('expected a number >= 0, got -2');
   });
 });

@@ -6,8 +6,48 @@ const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
 
 const MAX_PORT = 65_535;
 
-function described<T extends z.ZodType>(schema: T, description: string | undefined): T {
-  return description === undefined ? schema : schema.describe(description);
+/**
+ * The value type of each `env` helper's schema, as `--help-config` prints it (`integer >= 1`,
+ * `url (redis:, rediss:)`): a transform hides it from the schema itself.
+ */
+export const envTypes = z.registry<{ type: string }>();
+
+function described<T extends z.ZodType>(schema: T, description: string | undefined, type: string): T {
+  const result = description === undefined ? schema : schema.describe(description);
+  envTypes.add(result, { type });
+  return result;
+}
+
+function rangeText(kind: string, min: number | undefined, max: number | undefined): string {
+  if (min !== undefined && max !== undefined) {
+    return `${kind} ${min}..${max}`;
+  }
+  if (min !== undefined) {
+    return `${kind} >= ${min}`;
+  }
+  return max === undefined ? kind : `${kind} <= ${max}`;
+}
+
+/** What an error says was expected: `an integer in [1, 65535]`, `a number >= 0`. */
+function expectedText(kind: string, min: number | undefined, max: number | undefined): string {
+  return min !== undefined && max !== undefined ? `${kind} in [${min}, ${max}]` : rangeText(kind, min, max);
+}
+
+function integer(description: string | undefined, bounds: { min?: number; max?: number }, type: string): z.ZodPipe<z.ZodString, z.ZodTransform<number, string>> {
+  const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
+  const schema = z.string().transform((raw, ctx) => {
+    const value = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isInteger(value)) {
+      ctx.addIssue({ code: 'custom', message: `expected an integer, got "${raw}"` });
+      return z.NEVER;
+    }
+    if (value < min || value > max) {
+      ctx.addIssue({ code: 'custom', message: `expected ${expectedText('an integer', bounds.min, bounds.max)}, got ${value}` });
+      return z.NEVER;
+    }
+    return value;
+  });
+  return described(schema, description, type);
 }
 
 /**
@@ -19,30 +59,35 @@ function described<T extends z.ZodType>(schema: T, description: string | undefin
 export const env = {
   /** A non-empty string. */
   string(description?: string): z.ZodString {
-    return described(z.string().min(1, 'must not be empty'), description);
+    return described(z.string().min(1, 'must not be empty'), description, 'string');
   },
 
   /** A base-10 integer within `[min, max]`. */
   int(description?: string, bounds: { min?: number; max?: number } = {}): z.ZodPipe<z.ZodString, z.ZodTransform<number, string>> {
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = bounds;
+    return integer(description, bounds, rangeText('integer', bounds.min, bounds.max));
+  },
+
+  /** A finite decimal number within `[min, max]` (`0.25`, `1e-3`). */
+  number(description?: string, bounds: { min?: number; max?: number } = {}): z.ZodPipe<z.ZodString, z.ZodTransform<number, string>> {
+    const { min = -Number.MAX_VALUE, max = Number.MAX_VALUE } = bounds;
     const schema = z.string().transform((raw, ctx) => {
       const value = Number(raw.trim());
-      if (raw.trim() === '' || !Number.isInteger(value)) {
-        ctx.addIssue({ code: 'custom', message: `expected an integer, got "${raw}"` });
+      if (raw.trim() === '' || !Number.isFinite(value)) {
+        ctx.addIssue({ code: 'custom', message: `expected a number, got "${raw}"` });
         return z.NEVER;
       }
       if (value < min || value > max) {
-        ctx.addIssue({ code: 'custom', message: `expected an integer in [${min}, ${max}], got ${value}` });
+        ctx.addIssue({ code: 'custom', message: `expected ${expectedText('a number', bounds.min, bounds.max)}, got ${value}` });
         return z.NEVER;
       }
       return value;
     });
-    return described(schema, description);
+    return described(schema, description, rangeText('number', bounds.min, bounds.max));
   },
 
   /** A TCP port, 1..65535. */
   port(description?: string): z.ZodPipe<z.ZodString, z.ZodTransform<number, string>> {
-    return env.int(description, { min: 1, max: MAX_PORT });
+    return integer(description, { min: 1, max: MAX_PORT }, 'port');
   },
 
   /** `true|1|yes|on` or `false|0|no|off`, case-insensitive; anything else is an error. */
@@ -58,7 +103,7 @@ export const env = {
       ctx.addIssue({ code: 'custom', message: `expected true/false (or 1/0, yes/no, on/off), got "${raw}"` });
       return z.NEVER;
     });
-    return described(schema, description);
+    return described(schema, description, 'boolean');
   },
 
   /** A comma-separated list, items trimmed, empty items dropped; at least one item. */
@@ -71,7 +116,7 @@ export const env = {
       }
       return items;
     });
-    return described(schema, description);
+    return described(schema, description, 'list');
   },
 
   /** An absolute URL whose scheme is one of `protocols` (e.g. `['redis:']`), when given. */
@@ -85,11 +130,11 @@ export const env = {
       },
       { message: protocols === undefined ? 'expected a URL' : `expected a URL with scheme ${protocols.join(' or ')}` },
     );
-    return described(schema, description);
+    return described(schema, description, protocols === undefined ? 'url' : `url (${protocols.join(', ')})`);
   },
 
   /** One of a fixed set of words. */
   oneOf<const T extends readonly [string, ...string[]]>(values: T, description?: string): z.ZodEnum<{ [K in T[number]]: K }> {
-    return described(z.enum(values), description);
+    return described(z.enum(values), description, values.join('|'));
   },
 } as const;

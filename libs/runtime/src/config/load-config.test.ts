@@ -40,7 +40,13 @@ describe('loadConfig', () => {
     expect(error.message).toContain('METRICS_ENABLED');
   });
 
-  it('names a missing required variable', () => {
+  it('names a missing required variable as not set', () => {
     expect(() => loadConfig(schema, {})).toThrow(/REDIS_URL/);
+    try {
+      loadConfig(schema, {});
+    } catch (error) {
+      expect((error as ConfigError).issues).toEqual([{ variable: 'REDIS_URL', message: 'required, not set' }]);
+    }
+    expect.assertions(2);
   });
 });

@@ -21,9 +21,11 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: EnvSource = proc
   if (result.success) {
     return result.data;
   }
-  const issues: ConfigIssue[] = result.error.issues.map((issue) => ({
-    variable: issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)',
-    message: issue.message,
-  }));
+  const issues: ConfigIssue[] = result.error.issues.map((issue) => {
+    const variable = issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)';
+    // zod's own words for an absent variable ("expected string, received undefined") read as a type error.
+    const unset = issue.code === 'invalid_type' && issue.path.length === 1 && env[variable] === undefined;
+    return { variable, message: unset ? 'required, not set' : issue.message };
+  });
   throw new ConfigError(issues, { cause: result.error });
 }

@@ -44,3 +44,9 @@ describe('TtlLru', () => {
   });
 });
 
+
+describe('TtlLru bound', () => {
+  it('refuses a bound below one entry', () => {
+    expect(() => new TtlLru<string, number>(0, 1_000)).toThrow(expect.objectContaining({ code: 'SERVING_OPTIONS_INVALID' }));
+  });
+});

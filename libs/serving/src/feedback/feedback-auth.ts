@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 import { createTokenVerifier, type TokenVerifier } from '@metarec/registry';
+import { LRUCache } from 'lru-cache';
 
 import { invalidOption, requireInt, ServingError } from '../errors.js';
 
@@ -37,8 +38,8 @@ export class FeedbackAuth {
   private readonly verifier: TokenVerifier | null;
   private readonly key: Buffer | null;
   private readonly o: { readonly sessionTtlMs: number; readonly ratePerSec: number; readonly burst: number; readonly maxCallers: number };
-  /** Caller → bucket level and last refill (insertion order = least recently seen first). */
-  private readonly buckets = new Map<string, { level: number; atMs: number }>();
+  /** Caller → bucket level and last refill; the least recently seen beyond `maxCallers` are dropped. */
+  private readonly buckets: LRUCache<string, { level: number; atMs: number }>;
 
   /** @throws ServingError `SERVING_OPTIONS_INVALID` for a short key, bad rates, or bad token entries. */
   constructor(options: FeedbackAuthOptions = {}) {
@@ -56,6 +57,7 @@ export class FeedbackAuth {
       throw invalidOption('tokens', (error as Error).message);
     }
     this.key = options.signingKey === undefined ? null : Buffer.from(options.signingKey, 'utf8');
+    this.buckets = new LRUCache({ max: this.o.maxCallers });
   }
 
   /** True when some caller can be authorized (tokens or a signing key are configured). */
@@ -121,18 +123,11 @@ export class FeedbackAuth {
   private take(caller: string, nowMs: number): void {
     const held = this.buckets.get(caller);
     const level = held === undefined ? this.o.burst : Math.min(this.o.burst, held.level + ((nowMs - held.atMs) / 1000) * this.o.ratePerSec);
-    this.buckets.delete(caller);
     if (level < 1) {
       this.buckets.set(caller, { level, atMs: nowMs });
       const retryAfterMs = Math.ceil(((1 - level) / this.o.ratePerSec) * 1000);
       throw new ServingError('SERVING_RATE_LIMITED', `feedback rate of ${caller.startsWith('user:') ? 'this user' : caller} exceeded (${this.o.ratePerSec}/s)`, { details: { retryAfterMs } });
     }
     this.buckets.set(caller, { level: level - 1, atMs: nowMs });
-    if (this.buckets.size > this.o.maxCallers) {
-      const oldest = this.buckets.keys().next().value;
-      if (oldest !== undefined) {
-        this.buckets.delete(oldest);
-      }
-    }
   }
 }

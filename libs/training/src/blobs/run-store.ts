@@ -172,9 +172,29 @@ export class RunStore {
     await this.redis.del(...keys);
   }
 
-  /** Writes the run's status JSON (small; see `RunStatus`). */
-  async putStatus(runId: string, status: unknown): Promise<void> {
-    await this.redis.set(trainingKeys.status(runId), JSON.stringify(status), 'PX', this.metaTtlMs);
+  /**
+   * Writes the run's status JSON (small; see `RunStatus`) and indexes the run (see
+   * {@link trainingKeys.runIndex}); index entries older than the status lifetime are trimmed on the way.
+   */
+  async putStatus(runId: string, status: unknown, nowMs: number = Date.now()): Promise<void> {
+    const replies = await this.redis
+      .multi()
+      .set(trainingKeys.status(runId), JSON.stringify(status), 'PX', this.metaTtlMs)
+      .zadd(trainingKeys.runIndex(), nowMs, runId)
+      .zremrangebyscore(trainingKeys.runIndex(), '-inf', nowMs - this.metaTtlMs)
+      .exec();
+    const failed = replies?.find(([error]) => error !== null)?.[0];
+    if (failed) {
+      throw failed;
+    }
+  }
+
+  /**
+   * Ids of the runs whose status was written most recently, newest first (at most `limit`). A run
+   * whose status expired may still be listed until the next write trims it: read its status and skip a null.
+   */
+  async recentRunIds(limit: number): Promise<string[]> {
+    return this.redis.zrevrange(trainingKeys.runIndex(), 0, Math.max(0, limit - 1));
   }
 
   /** The run's status JSON, or null. */

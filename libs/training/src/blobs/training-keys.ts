@@ -25,6 +25,11 @@ export const trainingKeys = {
   workerSlots: (): string => `${TRAINING_KEY_PREFIX}:worker-slots`,
   /** The run's spec JSON, read by workers. */
   spec: (runId: string): string => `${TRAINING_KEY_PREFIX}:${runId}:spec`,
+  /**
+   * Index of runs with a status: sorted set of run ids scored by their last status write (ms since
+   * epoch), so the dashboard lists runs without scanning the keyspace.
+   */
+  runIndex: (): string => `${TRAINING_KEY_PREFIX}:runs`,
   /** The run's status JSON (progress), read by `trainer status`. */
   status: (runId: string): string => `${TRAINING_KEY_PREFIX}:${runId}:status`,
   /** The coordinator lease of a run (a fencing token; see `RunLease`). */

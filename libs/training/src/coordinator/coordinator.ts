@@ -205,6 +205,7 @@ export class Coordinator {
                 loss: p.loss,
                 validationLoss: p.validation?.loss ?? null,
                 etaSec: done > 0 ? ((p.totalSteps - p.step) * elapsed) / done : null,
+                stepsPerSec: done > 0 && elapsed > 0 ? done / elapsed : null,
                 startedAtMs,
                 updatedAtMs: now(),
               },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { createMetaModel, inProcessExecutor, initialLoopState, initParams, loadModelDir, runMetaTrainingSync, selectBackend } from '@metarec/meta-learning';
+import { recordScenarioFigures } from '@metarec/runtime/testing';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -128,6 +129,7 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
     const bundle = await loadModelDir(full.modelDir);
     expect(bundle.listHead?.head.itemIds.length).toBe(full.lineage.listHead?.['items']);
     expect(full.lineage.evaluation?.network?.ndcg10).toEqual(expect.any(Number));
+    recordScenarioFigures('coordinator stopped mid-run, resumed', { steps: resumed.steps, resumedFromStep: 2, maxAbsParamDiff: maxAbsDiff(resumed.params, full.params) });
   });
 
   it('refuses a second coordinator of a running run id and leaves the first one to finish', async () => {
@@ -141,6 +143,7 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
     await expect(h.coordinator().run(s, { runId: 'dup' })).rejects.toMatchObject({ code: 'TRAIN_RUN_LEASED' });
     const result = await first;
     expect(result.steps).toBe(4);
+    recordScenarioFigures('second coordinator of a running run id', { secondRefused: 1, firstRunSteps: result.steps });
   });
 
   it('survives a Redis restart mid-run and reaches the uninterrupted parameters', async () => {
@@ -163,6 +166,7 @@ describe.skipIf(!available)('distributed meta-training on a private Redis', () =
     expect(maxAbsDiff(r.lastParams, full.lastParams)).toBe(0);
     const repairs = h.logger.lines.filter((l) => l.level === 'warn').map((l) => l.message);
     console.log(`Redis SIGKILL + restart (AOF everysec) at step 2: warnings ${JSON.stringify([...new Set(repairs)])} x${repairs.length}`);
+    recordScenarioFigures('Redis killed and restarted mid-run', { steps: r.steps, repairWarnings: repairs.length, maxAbsParamDiff: maxAbsDiff(r.lastParams, full.lastParams) });
   });
 
   it('repairs what a Redis restart can lose (spec, parameters, shard jobs) and still matches the uninterrupted run', async () => {

@@ -14,6 +14,7 @@ const statusSchema = z.discriminatedUnion('status', [
     loss: z.number().nullable(),
     validationLoss: z.number().nullable(),
     etaSec: z.number().nullable(),
+    stepsPerSec: z.number().nullable().optional(),
     startedAtMs: z.number(),
     updatedAtMs: z.number(),
   }),

@@ -10,6 +10,11 @@ export type RunStatus =
       readonly validationLoss: number | null;
       /** Estimated seconds to the last step at the mean step time so far. */
       readonly etaSec: number | null;
+      /**
+       * Mean steps per second of this coordinator session (steps since it started or resumed over
+       * its wall time); null before its first step. Absent in statuses written before it existed.
+       */
+      readonly stepsPerSec?: number | null;
       readonly startedAtMs: number;
       readonly updatedAtMs: number;
     }

@@ -17,7 +17,7 @@ const recs = (path: string, supportCount: number): WholePipelineSummary['existin
 
 const summary: WholePipelineSummary = {
   runId: 'r1',
-  data: { users: 300, items: 200, events: 11_000, newUsers: 60, newItems: 20, producedBytes: 1_500_000, offlineStoreBytes: 450_000 },
+  data: { name: 'synthetic', users: 300, items: 200, events: 11_000, newUsers: 60, newItems: 20, span: { firstMs: Date.UTC(2026, 8, 1), lastMs: Date.UTC(2026, 10, 30) }, producedBytes: 1_500_000, offlineStoreBytes: 450_000 },
   timingsMs: { 'train (coordinator + 2 workers) + evaluate + register': 34_400, ingest: 5_000 },
   coOccurrence: { interactions: 11_000, items: 190, pairs: 9_500, removed: 0, ms: 800 },
   backend: 'tensorflow (1 intra-op / 1 inter-op threads, oneDNN off)',
@@ -28,8 +28,8 @@ const summary: WholePipelineSummary = {
   existingUser: { userId: 'u4', response: recs('adapted', 36) },
   newUser: { userId: 'n', onboarding: ['a', 'b', 'c'], rated: [{ itemId: 'a', value: 5 }], before: recs('cold', 0), after: recs('adapted', 1) },
   newItem: { itemId: 'new-1', rank: 7, score: 3.5, userId: 'u57', ranked: 150, candidateCount: 150, twin: { itemId: 'i3', rank: 2, score: 4.1 } },
-  latency: { p50Ms: 4.2, p99Ms: 20.5, paths: { cached: 200, adapted: 100 } },
-  urls: { registryPage: 'http://r/ui/models/melu', serving: 'http://s', report: '/m/lineage.json' },
+  latency: { p50Ms: 4.2, p99Ms: 20.5, paths: { cached: 200, adapted: 100 }, samplesMs: [4.2, 20.5] },
+  urls: { registryPage: 'http://r/ui/models/melu', serving: 'http://s', report: '/w/r1/report.html', lineage: '/m/lineage.json' },
   resources: { topics: [], keyPrefix: 'p:', registrySchema: 's' },
   apps: [],
 };
@@ -38,7 +38,7 @@ describe('formatWholeSummary', () => {
   it('prints data sizes, training time, cold-user MAE against the best baseline, serving latency and the URLs', () => {
     const text = formatWholeSummary(summary).join('\n');
     expect(text).toContain('backend     tensorflow (1 intra-op / 1 inter-op threads, oneDNN off)');
-    expect(text).toContain('300 users (60 arriving late), 200 items (20 released late), 11000 events');
+    expect(text).toContain('synthetic: 300 users (60 arriving late), 200 items (20 released late), 11000 events of 2026-09-01..2026-11-30 replayed through Kafka in event-time order');
     expect(text).toContain('rebuild job: 9500 item pairs for 190 items from 11000 interactions in 0.8 s');
     expect(text).toContain('40 meta-steps, parameters of step 30 kept (best on validation users), coordinator + 2 workers, 34.4 s');
     expect(text).toContain('held-out MAE 0.700 vs best baseline itemMean 0.770 (better: -0.070 ± 0.010 per user; 38 users)');
@@ -50,6 +50,15 @@ describe('formatWholeSummary', () => {
     expect(text).toContain('its content twin i3 (trained id): rank 2, score 4.10');
     expect(text).toContain('p50 4.2 ms, p99 20.5 ms');
     expect(text).toContain('registry page http://r/ui/models/melu');
+    expect(text).toContain('report      /w/r1/report.html');
+  });
+
+  it('names real data without late arrivals, and says how to keep the apps up for the registry page', () => {
+    const real = { ...summary, data: { ...summary.data, name: 'movielens ml-100k', newUsers: 0, newItems: 0 } };
+    const text = formatWholeSummary(real).join('\n');
+    expect(text).toContain('data        movielens ml-100k: 300 users, 200 items, 11000 events');
+    expect(text).toContain('run again with --keep-running (npm run pipeline -- --keep-running) to keep them up and open the registry page');
+    expect(formatWholeSummary(real, { keepRunning: true }).join('\n')).toContain('the apps stay up until Ctrl-C: open the registry page now');
   });
 
   it('says so when the model does not beat the best baseline', () => {

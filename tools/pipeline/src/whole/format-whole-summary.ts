@@ -56,14 +56,25 @@ function listLine(e: WholePipelineSummary['training']['evaluation']): string | n
   );
 }
 
+function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Options of {@link formatWholeSummary}. */
+export interface FormatWholeSummaryOptions {
+  /** The apps are still up (`--keep-running`): the links answer now. @defaultValue false */
+  readonly keepRunning?: boolean;
+}
+
 /** The whole pipeline's summary as terminal lines. */
-export function formatWholeSummary(s: WholePipelineSummary): string[] {
+export function formatWholeSummary(s: WholePipelineSummary, options: FormatWholeSummaryOptions = {}): string[] {
   const t = s.timingsMs;
+  const late = s.data.newUsers + s.data.newItems > 0 ? [` (${s.data.newUsers} arriving late)`, ` (${s.data.newItems} released late)`] : ['', ''];
   const train = t['train (coordinator + 2 workers) + evaluate + register'] ?? 0;
   const lines = [
     `run ${s.runId}`,
     `backend     ${s.backend}`,
-    `data        ${s.data.users} users (${s.data.newUsers} arriving late), ${s.data.items} items (${s.data.newItems} released late), ${s.data.events} events; produced ${mib(s.data.producedBytes)}, offline store ${mib(s.data.offlineStoreBytes)}`,
+    `data        ${s.data.name}: ${s.data.users} users${late[0]}, ${s.data.items} items${late[1]}, ${s.data.events} events of ${day(s.data.span.firstMs)}..${day(s.data.span.lastMs)} replayed through Kafka in event-time order; produced ${mib(s.data.producedBytes)}, offline store ${mib(s.data.offlineStoreBytes)}`,
     `co-occur    rebuild job: ${s.coOccurrence.pairs} item pairs for ${s.coOccurrence.items} items from ${s.coOccurrence.interactions} interactions in ${(s.coOccurrence.ms / 1000).toFixed(1)} s`,
     `training    ${s.training.steps} meta-steps${s.training.stoppedEarly ? ' (stopped early)' : ''}, parameters of step ${s.training.bestStep} kept (best on validation users), coordinator + 2 workers, ${(train / 1000).toFixed(1)} s (run ${s.training.runId})`,
   ];
@@ -96,9 +107,14 @@ export function formatWholeSummary(s: WholePipelineSummary): string[] {
     `new item    ${newItemLine(s.newItem)}`,
     `serving     p50 ${s.latency.p50Ms} ms, p99 ${s.latency.p99Ms} ms over loopback (${Object.entries(s.latency.paths).map(([p, n]) => `${p} ${n}`).join(', ')})`,
     `stages      ${Object.entries(t).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(' | ')}`,
+    `report      ${s.urls.report}`,
+    `            (data, training curve, evaluation with baselines, cold-start curve, latency histogram, lineage; one self-contained HTML file)`,
+    `lineage     ${s.urls.lineage}`,
     `urls        registry page ${s.urls.registryPage}`,
     `            serving ${s.urls.serving}/v1/users/<id>/recommendations`,
-    `            report (run lineage + evaluation) ${s.urls.report}`,
+    options.keepRunning === true
+      ? '            the apps stay up until Ctrl-C: open the registry page now'
+      : '            the apps have stopped; run again with --keep-running (npm run pipeline -- --keep-running) to keep them up and open the registry page',
   );
   return lines;
 }

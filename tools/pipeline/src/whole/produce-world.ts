@@ -1,7 +1,8 @@
-// The synthetic world as Kafka messages in the format ingest consumes (the schemas wire contract).
-import { generateSynthetic, interactionRecords, type SyntheticDataset } from '@metarec/datasets';
-import { encodeRecord, InteractionSchema, ItemProfileSchema, UserProfileSchema, type Interaction } from '@metarec/schemas';
+// A world (synthetic or real) as Kafka messages in the format ingest consumes (the schemas wire contract).
+import { encodeRecord, InteractionSchema, ItemProfileSchema, UserProfileSchema } from '@metarec/schemas';
 import type { EventProducer, OutgoingMessage } from '@metarec/streaming';
+
+import type { World } from '../world/load-world.js';
 
 /** Topic names of one run. */
 export interface WorldTopics {
@@ -10,29 +11,17 @@ export interface WorldTopics {
   readonly itemProfiles: string;
 }
 
-/** The generated world and what was produced. */
+/** What was produced of a {@link World}. */
 export interface ProducedWorld {
-  readonly dataset: SyntheticDataset;
-  readonly events: readonly Interaction[];
-  /** Users that arrive late in the world (cold at training time if they fall in the held-out split). */
-  readonly newUsers: number;
-  readonly newItems: number;
+  readonly world: World;
   readonly bytes: number;
 }
 
-/** Event times are mapped into this window ending now, so the online store's 1-day popularity window sees them. */
-const WINDOW_MS = 20 * 3_600_000;
-
-/** Generates the world: explicit ratings, some late users and items (cold start). */
-export function generateWorld(users: number, items: number, seed: number): { dataset: SyntheticDataset; events: Interaction[] } {
-  const dataset = generateSynthetic({ seed, users, items, interactionsPerUser: { min: 20, max: 60 }, newUserFraction: 0.2, newItemFraction: 0.1 });
-  const events = interactionRecords(dataset).sort((a, b) => a.timestamp_ms - b.timestamp_ms);
-  const first = events[0]?.timestamp_ms ?? 0;
-  const span = Math.max(1, (events.at(-1)?.timestamp_ms ?? 0) - first);
-  const end = Date.now() - 60_000;
-  // Order-preserving map of the generator's 90 days into the last 20 hours.
-  return { dataset, events: events.map((e) => ({ ...e, timestamp_ms: Math.round(end - WINDOW_MS + ((e.timestamp_ms - first) / span) * WINDOW_MS) })) };
-}
+/**
+ * The replay window: the data's event times are mapped into this window ending a minute ago, so
+ * the online store's 1-day popularity window sees every event (`replayTimes`).
+ */
+export const REPLAY_WINDOW_MS = 20 * 3_600_000;
 
 async function sendAll(producer: EventProducer, topic: string, messages: readonly OutgoingMessage[], batch = 2_000): Promise<number> {
   let bytes = 0;
@@ -44,19 +33,16 @@ async function sendAll(producer: EventProducer, topic: string, messages: readonl
   return bytes;
 }
 
-/** Produces profiles first (keyed by id), then events keyed by user (one user's events stay ordered). */
-export async function produceWorld(producer: EventProducer, topics: WorldTopics, world: { dataset: SyntheticDataset; events: readonly Interaction[] }): Promise<ProducedWorld> {
-  const stamp = (Date.now() - WINDOW_MS - 120_000);
+/**
+ * Produces profiles first (keyed by id, dated just before the replay window), then the events in
+ * event-time order, keyed by user (one user's events stay ordered within their partition).
+ */
+export async function produceWorld(producer: EventProducer, topics: WorldTopics, world: World): Promise<ProducedWorld> {
+  const stamp = Date.now() - REPLAY_WINDOW_MS - 120_000;
   let bytes = await sendAll(producer, topics.userProfiles, world.dataset.users.map((u) => encodeRecord(UserProfileSchema, { ...u, updated_at_ms: stamp })));
   bytes += await sendAll(producer, topics.itemProfiles, world.dataset.items.map((i) => encodeRecord(ItemProfileSchema, { ...i, updated_at_ms: stamp })));
   bytes += await sendAll(producer, topics.interactions, world.events.map((e) => encodeRecord(InteractionSchema, e, { timestampMs: e.timestamp_ms })));
-  return {
-    dataset: world.dataset,
-    events: world.events,
-    newUsers: world.dataset.isNewUser.reduce((n, v) => n + v, 0),
-    newItems: world.dataset.isNewItem.reduce((n, v) => n + v, 0),
-    bytes,
-  };
+  return { world, bytes };
 }
 
 /** A brand-new item (published after training) with `template`'s content, and a few views of it, so it enters the popular list. */

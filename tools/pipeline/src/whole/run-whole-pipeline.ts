@@ -1,6 +1,7 @@
-// The README's main job: synthetic world → Kafka → ingest (offline + online stores) → distributed
-// meta-training (coordinator + 2 workers) with baselines → registry (register, gate, promote) →
-// serving → an existing user, a brand-new user (onboarding, feedback, adapted answer), a new item.
+// The README's main job: a world (synthetic, MovieLens or a ratings file) → Kafka in event-time
+// order → ingest (offline + online stores) → distributed meta-training (coordinator + 2 workers)
+// with baselines → registry (register, gate, promote) → serving → an existing user, a brand-new
+// user (onboarding, feedback, adapted answer), a new item → the HTML run report.
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
@@ -12,39 +13,20 @@ import type { KafkaJsClient } from '@metarec/streaming';
 
 import type { AppProcess } from './app-process.js';
 import { bestRatingBaseline } from './best-rating-baseline.js';
+import { pipelineRunSpec } from './pipeline-training.js';
 import { heldOutCheck, type HeldOutCheck } from './held-out-check.js';
-import { generateWorld, produceWorld, publishNewItem, type WorldTopics } from './produce-world.js';
+import { writeRunReport } from '../report/collect-run-report.js';
+import { loadWorld } from '../world/load-world.js';
+import type { WorldSource } from '../world/world-source.js';
+import { produceWorld, publishNewItem, REPLAY_WINDOW_MS, type WorldTopics } from './produce-world.js';
 import { latencySample, newUserJourney, recommend, type NewUserJourney, type RecsResponse } from './serving-probe.js';
 import { runCoOccurrenceJob, runCoordinator, startIngest, startRegistry, startServing, startTrainerWorkers, waitIngested, type CoOccurrenceReport, type StackSettings, type TrainerRunSummary } from './stack.js';
+
+export { PIPELINE_TRAINING } from './pipeline-training.js';
 
 /** A new item reaches serving's candidates within ingest lag + the shared popularity list's TTL (2 s). */
 const NEW_ITEM_VISIBLE_WITHIN_MS = 10_000;
 
-/**
- * How the pipeline meta-trains (tools/pipeline/src/study/cold-user-study.ts measured the choices on
- * this world's held-out users). FOMAML: a meta-step costs a fraction of MAML's second-order one, so
- * the time budget buys ~3x more steps, and with more steps it matched or beat MAML here. Inner lr
- * 0.05: at MeLU's 0.01 five steps barely move the decision layers (0.1 was worse than 0.05).
- * Validation every 50 steps keeps the best-validated parameters: the training users' loss keeps
- * falling after ~350 steps while held-out users get worse (memorization). Serving adapts with the
- * same inner steps and lr (a different local update than the meta-trained one is a train/serve skew).
- * `item_id` dropout 0.1 on the training users trains the unknown row new items are encoded to (study:
- * held-out items scored as new items 0.781 -> 0.762 MAE, known items unchanged; see docs/results.md).
- * Support sizes 2, 5, 10, all, all (each training use cuts a task's support to one of them): the
- * prior is trained for barely-seen users too, and the augmentation lets validation keep improving to
- * ~750 steps instead of ~400 (study, 184 held-out users, FOMAML, best validated step kept, model vs
- * bias: without: 0 ratings 0.883, 3 0.841, 10 0.772, all 0.725; with, 800 steps: 0 ratings 0.781,
- * 3 0.792, 10 0.741, all 0.714; bias 0.784 / 0.773 / 0.761 / 0.748; docs/results.md).
- */
-export const PIPELINE_TRAINING = {
-  algorithm: 'fomaml',
-  inner: { steps: 5, lr: 0.05 },
-  validateEvery: 50,
-  patience: 3,
-  idDropout: 0.1,
-  supportSizes: [2, 5, 10, 'all', 'all'],
-  steps: 800,
-} as const;
 
 /** Options of {@link runWholePipeline}. */
 export interface WholePipelineOptions {
@@ -55,9 +37,8 @@ export interface WholePipelineOptions {
   readonly trainingRedisUrl: string;
   readonly databaseUrl: string;
   readonly workDir: string;
-  readonly users: number;
-  readonly items: number;
-  readonly seed: number;
+  /** The data: the synthetic world, a MovieLens directory or a ratings file. */
+  readonly world: WorldSource;
   /** Meta-steps of the training run. */
   readonly trainSteps: number;
   /** Requests of the serving latency sample. */
@@ -75,7 +56,19 @@ export interface WholePipelineSummary {
   readonly runId: string;
   /** The tfjs backend of the held-out check, as `selectBackend` reported it (the apps pick the same unless pinned). */
   readonly backend: string;
-  readonly data: { readonly users: number; readonly items: number; readonly events: number; readonly newUsers: number; readonly newItems: number; readonly producedBytes: number; readonly offlineStoreBytes: number };
+  readonly data: {
+    /** What the data is (`synthetic`, `movielens ml-100k`, `file ratings.csv`). */
+    readonly name: string;
+    readonly users: number;
+    readonly items: number;
+    readonly events: number;
+    readonly newUsers: number;
+    readonly newItems: number;
+    /** The data's own first and last event time, epoch ms (replayed into the last hours). */
+    readonly span: { readonly firstMs: number; readonly lastMs: number };
+    readonly producedBytes: number;
+    readonly offlineStoreBytes: number;
+  };
   readonly timingsMs: Readonly<Record<string, number>>;
   /** Ingest's co-occurrence rebuild job, run once after ingest. */
   readonly coOccurrence: CoOccurrenceReport;
@@ -100,8 +93,9 @@ export interface WholePipelineSummary {
     readonly candidateCount: number;
     readonly twin: { readonly itemId: string; readonly rank: number | null; readonly score: number | null };
   };
-  readonly latency: { readonly p50Ms: number; readonly p99Ms: number; readonly paths: Record<string, number> };
-  readonly urls: { readonly registryPage: string; readonly serving: string; readonly report: string };
+  readonly latency: { readonly p50Ms: number; readonly p99Ms: number; readonly paths: Record<string, number>; readonly samplesMs: readonly number[] };
+  /** `report`: the HTML run report; `lineage`: the trainer's lineage.json. */
+  readonly urls: { readonly registryPage: string; readonly serving: string; readonly report: string; readonly lineage: string };
   /** What the run left behind in the shared services (for cleanup). */
   readonly resources: { readonly topics: readonly string[]; readonly keyPrefix: string; readonly registrySchema: string };
   /** Running apps when `keepRunning` (else already stopped). */
@@ -158,7 +152,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
   const admin = await o.streaming.createTopicAdmin();
   const producer = await o.streaming.createProducer();
   try {
-    const world = await time('generate', async () => generateWorld(o.users, o.items, o.seed));
+    const world = await time(o.world.kind === 'synthetic' ? 'generate' : `load ${o.world.kind}`, () => loadWorld(o.world, { endMs: Date.now() - 60_000, windowMs: REPLAY_WINDOW_MS }));
     await admin.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 3 })));
     const produced = await time('produce', () => produceWorld(producer, topics, world));
     const registry = await time('start registry', () => startRegistry(s));
@@ -171,23 +165,7 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
     });
     const coOccurrence = await time('co-occurrence rebuild', () => runCoOccurrenceJob(s, ingest.offlineDir));
     const specPath = path.join(workDir, 'run-spec.json');
-    const spec = {
-      name: 'melu',
-      data: { kind: 'offline-store', root: ingest.offlineDir, queryCount: 10, minRatings: 13, maxRatings: 100, testFraction: 0.2, validationFraction: 0.1, idDropout: PIPELINE_TRAINING.idDropout },
-      model: { outputOffset: 3.5 },
-      algorithm: PIPELINE_TRAINING.algorithm,
-      inner: PIPELINE_TRAINING.inner,
-      metaBatchSize: 16,
-      // Epochs over the training users until maxSteps: small worlds have few tasks per epoch.
-      epochs: 1_000,
-      maxSteps: o.trainSteps,
-      validateEvery: PIPELINE_TRAINING.validateEvery,
-      patience: PIPELINE_TRAINING.patience,
-      supportSizes: PIPELINE_TRAINING.supportSizes,
-      shardSize: 8,
-      checkpointEvery: 10,
-      output: { dir: path.join(workDir, 'runs') },
-    };
+    const spec = pipelineRunSpec({ offlineStoreDir: ingest.offlineDir, outputDir: path.join(workDir, 'runs'), maxSteps: o.trainSteps });
     await writeFile(specPath, JSON.stringify(spec));
     const workers = await time('start trainer workers', () => startTrainerWorkers(s, 2));
     apps.push(...workers);
@@ -209,15 +187,15 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
     const serving = await time('start serving', () => startServing(s, registry.url, 'melu'));
     apps.push(serving.app);
 
-    const warm = produced.dataset.users.filter((_, u) => produced.dataset.isNewUser[u] === 0).map((u) => u.user_id);
+    const warm = world.warmUserIds;
     const existingUser = { userId: warm[0], response: await recommend(serving.url, warm[0], 10) };
     const newUser = await time('new user: onboarding → feedback → adapted', () => newUserJourney(serving.url, `newcomer-${runId}`, 10));
     const newItem = await time('new item', async () => {
-      const userId = warm[40];
+      const userId = warm[Math.min(40, warm.length - 1)];
       // The new item copies the content of an item this user has not seen (its "twin"), so the two
       // ranks side by side show what the model makes of content alone versus content + a trained id.
-      const seen = new Set(produced.events.filter((e) => e.user_id === userId).map((e) => e.item_id));
-      const twin = produced.dataset.items.find((i) => !seen.has(i.item_id)) ?? produced.dataset.items[0];
+      const seen = new Set(world.events.filter((e) => e.user_id === userId).map((e) => e.item_id));
+      const twin = world.dataset.items.find((i) => !seen.has(i.item_id)) ?? world.dataset.items[0];
       const itemId = await publishNewItem(producer, topics, twin, warm.slice(1, 31));
       await waitIngested(admin, ingest.groupId, [topics.interactions, topics.itemProfiles], 60_000);
       // Serving shares the popularity list for 2 s and the newest-items list for 5 s: poll until it shows.
@@ -243,17 +221,42 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
     const latency = await time('serving latency sample', () => latencySample(serving.url, warm, o.latencyRequests, 20));
     const e = training.evaluation;
     const best = e === null ? undefined : bestRatingBaseline(e, { bias: heldOut.baselines.bias });
+    const offlineStoreBytes = await dirBytes(ingest.offlineDir);
+    const topicNames = [...Object.values(topics), `${topics.interactions}.dead-letter`];
+    const links = { registryPage: `${registry.url}/ui/models/melu`, serving: serving.url };
+    const report = await time('run report', () =>
+      writeRunReport(
+        {
+          runId,
+          world,
+          replayWindowMs: REPLAY_WINDOW_MS,
+          producedBytes: produced.bytes,
+          offlineStoreBytes,
+          training,
+          trainingWallMs: timings['train (coordinator + 2 workers) + evaluate + register'] ?? 0,
+          heldOut,
+          latency,
+          registry: { model: 'melu', version: promotion.version, alias: 'production', decision: promotion.decision, schema: registry.schema },
+          topics: topicNames,
+          stagesMs: timings,
+          links,
+        },
+        workDir,
+      ),
+    );
     return {
       runId,
       backend,
       data: {
-        users: produced.dataset.users.length,
-        items: produced.dataset.items.length,
-        events: produced.events.length,
-        newUsers: produced.newUsers,
-        newItems: produced.newItems,
+        name: world.name,
+        users: world.dataset.users.length,
+        items: world.dataset.items.length,
+        events: world.events.length,
+        newUsers: world.newUsers,
+        newItems: world.newItems,
+        span: world.span,
         producedBytes: produced.bytes,
-        offlineStoreBytes: await dirBytes(ingest.offlineDir),
+        offlineStoreBytes,
       },
       timingsMs: timings,
       coOccurrence,
@@ -265,8 +268,8 @@ export async function runWholePipeline(o: WholePipelineOptions): Promise<WholePi
       newUser,
       newItem,
       latency,
-      urls: { registryPage: `${registry.url}/ui/models/melu`, serving: serving.url, report: training.lineagePath },
-      resources: { topics: [...Object.values(topics), `${topics.interactions}.dead-letter`], keyPrefix: s.keyPrefix, registrySchema: registry.schema },
+      urls: { ...links, report, lineage: training.lineagePath },
+      resources: { topics: topicNames, keyPrefix: s.keyPrefix, registrySchema: registry.schema },
       apps: o.keepRunning === true ? apps : [],
     };
   } finally {

@@ -54,8 +54,8 @@ export async function newUserJourney(url: string, userId: string, k: number): Pr
   return { userId, onboarding, rated, before, after };
 }
 
-/** Client-side latency of `requests` sequential recommendation requests over `userIds`, ms. */
-export async function latencySample(url: string, userIds: readonly string[], requests: number, k: number): Promise<{ p50Ms: number; p99Ms: number; paths: Record<string, number> }> {
+/** Client-side latency of `requests` sequential recommendation requests over `userIds`, ms (`samplesMs` in request order). */
+export async function latencySample(url: string, userIds: readonly string[], requests: number, k: number): Promise<{ p50Ms: number; p99Ms: number; paths: Record<string, number>; samplesMs: number[] }> {
   const times: number[] = [];
   const paths: Record<string, number> = {};
   for (let n = 0; n < requests; n++) {
@@ -64,7 +64,8 @@ export async function latencySample(url: string, userIds: readonly string[], req
     times.push(performance.now() - t0);
     paths[r.path] = (paths[r.path] ?? 0) + 1;
   }
+  const samplesMs = times.map((t) => Math.round(t * 100) / 100);
   times.sort((a, b) => a - b);
   const at = (p: number): number => Math.round(times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)] * 100) / 100;
-  return { p50Ms: at(0.5), p99Ms: at(0.99), paths };
+  return { p50Ms: at(0.5), p99Ms: at(0.99), paths, samplesMs };
 }

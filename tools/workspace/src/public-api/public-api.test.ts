@@ -117,5 +117,12 @@ describe('scanEntryImports', () => {
     expect(() => scanEntryImports('f.ts', "import * as x from '@metarec/x';")).toThrow(/namespace import of @metarec\/x/);
     expect(() => scanEntryImports('f.ts', "export * from '@metarec/x';")).toThrow(/star re-export/);
     expect(() => scanEntryImports('f.ts', "const m = await import('@metarec/x');")).toThrow(/dynamic import/);
+    expect(() => scanEntryImports('f.ts', "const { ...rest } = await import('@metarec/x');")).toThrow(/dynamic import/);
+    expect(() => scanEntryImports('f.ts', "void import('@metarec/x');")).toThrow(/dynamic import/);
+  });
+
+  it('reads the names a destructured dynamic import takes', () => {
+    const text = "async function f() { const { a, b: c } = await import('@metarec/x'); return [a, c]; }";
+    expect(scanEntryImports('f.ts', text).map((i) => `${i.specifier}:${i.name}`)).toEqual(['@metarec/x:a', '@metarec/x:b']);
   });
 });

@@ -39,13 +39,15 @@ export function listSourceFiles(root: string, dirs: readonly string[]): string[]
 
 /**
  * The named imports of `@metarec/*` entries in one file's text: `import { a }`, `import type { T }`,
- * `export { a } from`, and type queries `import('@metarec/x').T`.
  *
- * @throws Error on `import * as ns`, `export * from`, `import()` or a default import of an entry: which names
- *   they use cannot be read from the import alone, and counting them as all or none would mislead.
+ * `export { a } from`, type queries `import('@metarec/x').T`, and `const { a } = await import('@metarec/x')`.
+ *
+ * @throws Error on `import * as ns`, `export * from`, any other `import()` or a default import of an entry:
+ *   which names they use cannot be read from the import alone, and counting them as all or none would mislead.
  */
 export function scanEntryImports(file: string, text: string): EntryImport[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  // Parent links: a dynamic import is read through the destructuring around it.
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const found: EntryImport[] = [];
   const add = (specifier: string, name: string): void => {
     found.push({ specifier, name, file });
@@ -94,7 +96,13 @@ function collectImportTypes(
     if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [argument] = node.arguments;
       if (argument !== undefined && ts.isStringLiteral(argument) && ENTRY_SPECIFIER.test(argument.text)) {
-        throw unsupported(argument.text, 'a dynamic import');
+        const names = destructuredNames(node);
+        if (names === undefined) {
+          throw unsupported(argument.text, 'a dynamic import not destructured as `const { a } = await import(...)`');
+        }
+        for (const name of names) {
+          add(argument.text, name);
+        }
       }
     }
     if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal) && ENTRY_SPECIFIER.test(node.argument.literal.text)) {
@@ -115,4 +123,22 @@ function leftmostName(name: ts.EntityName): string {
 /** Scans every file: see `scanEntryImports`. */
 export function scanWorkspaceImports(root: string, files: readonly string[]): EntryImport[] {
   return files.flatMap((file) => scanEntryImports(file, readFileSync(join(root, file), 'utf8')));
+}
+
+/** The names `const { a, b: c } = await import(...)` takes, or undefined for any other shape. */
+function destructuredNames(call: ts.CallExpression): string[] | undefined {
+  const awaited = call.parent;
+  const declaration = awaited !== undefined && ts.isAwaitExpression(awaited) ? awaited.parent : undefined;
+  if (declaration === undefined || !ts.isVariableDeclaration(declaration) || !ts.isObjectBindingPattern(declaration.name)) {
+    return undefined;
+  }
+  const names: string[] = [];
+  for (const element of declaration.name.elements) {
+    const property = element.propertyName ?? element.name;
+    if (element.dotDotDotToken !== undefined || !ts.isIdentifier(property)) {
+      return undefined;
+    }
+    names.push(property.text);
+  }
+  return names;
 }
