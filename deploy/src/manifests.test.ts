@@ -72,9 +72,33 @@ async function routesOf(app: string): Promise<Set<string>> {
     const routes = /export const ROUTES = \{([^}]*)\}/.exec(source)?.[1] ?? '';
     return new Set([...routes.matchAll(/'([^']+)'/g)].map((m) => m[1]));
   }
-  const files: Record<string, string> = { ingest: 'apps/ingest/src/app.ts', registry: 'apps/registry/src/http/ops-routes.ts', 'trainer-worker': 'apps/trainer/src/app.ts' };
+  const files: Record<string, string> = {
+    ingest: 'apps/ingest/src/app.ts',
+    registry: 'apps/registry/src/http/ops-routes.ts',
+    'trainer-worker': 'apps/trainer/src/app.ts',
+    'trainer-dashboard': 'apps/trainer/src/dashboard-app.ts',
+  };
   const source = await readFile(path.join(REPO_ROOT, files[app]), 'utf8');
   return new Set([...source.matchAll(/app\.get\('([^']+)'/g)].map((m) => m[1]));
+}
+
+/** Each Deployment's port variable, in its app's config (apps/<app>/src/config.ts), whose default the manifests keep. */
+const PORT_VARIABLE: Record<string, { app: string; variable: string }> = {
+  serving: { app: 'serving', variable: 'SERVING_PORT' },
+  registry: { app: 'registry', variable: 'REGISTRY_PORT' },
+  ingest: { app: 'ingest', variable: 'INGEST_PORT' },
+  'trainer-worker': { app: 'trainer', variable: 'TRAINER_PORT' },
+  'trainer-dashboard': { app: 'trainer', variable: 'DASHBOARD_PORT' },
+};
+
+/** The default of a port variable, read from the app's config source. */
+async function defaultPort(app: string, variable: string): Promise<number> {
+  const source = await readFile(path.join(REPO_ROOT, 'apps', app, 'src/config.ts'), 'utf8');
+  const match = new RegExp(`^ {2}${variable}: env\\.port\\([^\\n]*\\)\\.default\\((\\d+)\\)`, 'm').exec(source);
+  if (match === null) {
+    throw new Error(`apps/${app}/src/config.ts has no default for ${variable}`);
+  }
+  return Number(match[1]);
 }
 
 /** The app (apps/<app>) whose image a workload runs. */
@@ -242,7 +266,7 @@ describe.skipIf(go !== undefined)(`deploy/k8s overlays, rendered and decoded str
           }
         }
       }
-      expect(probes).toBeGreaterThanOrEqual(7);
+      expect(probes).toBeGreaterThanOrEqual(9);
       const coordinator = templateOf(find(overlay, 'CronJob', 'trainer-coordinator') as K8sObject).spec.containers[0];
       expect(coordinator.livenessProbe?.exec?.command).toEqual(['node', 'healthcheck.js']);
       expect(coordinator.args?.slice(coordinator.args.indexOf('--run-id'), coordinator.args.indexOf('--run-id') + 2)).toEqual(['--run-id', '$(TRAINER_RUN_ID)']);
@@ -292,9 +316,55 @@ describe.skipIf(go !== undefined)(`deploy/k8s overlays, rendered and decoded str
             scraped.add(target?.metadata.name ?? '');
           }
         }
-        expect([...scraped].sort()).toEqual(['ingest', 'registry', 'serving', 'trainer-worker']);
+        expect([...scraped].sort()).toEqual(['ingest', 'registry', 'serving', 'trainer-dashboard', 'trainer-worker']);
       });
     }
+
+    it('every app listens on its config\'s default port (serving 8080, registry 8081, ingest 9464, trainer 9465, dashboard 9466), and REGISTRY_URL names the registry Service\'s port', async () => {
+      const seen = new Set<number>();
+      for (const [name, { app, variable }] of Object.entries(PORT_VARIABLE)) {
+        const port = await defaultPort(app, variable);
+        seen.add(port);
+        const container = templateOf(find(overlay, 'Deployment', name) as K8sObject).spec.containers[0];
+        expect(container.ports?.[0]?.containerPort, name).toBe(port);
+        expect(container.env?.find((v) => v.name === variable)?.value, `${name} ${variable}`).toBe(String(port));
+      }
+      // Distinct defaults: two apps on one host (compose, a dev machine) do not collide.
+      expect(seen.size).toBe(Object.keys(PORT_VARIABLE).length);
+      const registryService = find(overlay, 'Service', 'registry')?.spec as { ports: { port: number }[] };
+      const registryUrl = `http://registry.metarec.svc:${registryService.ports[0]?.port}`;
+      expect(registryService.ports[0]?.port).toBe(await defaultPort('registry', 'REGISTRY_PORT'));
+      expect(find(overlay, 'ConfigMap', 'metarec-config')?.data?.['REGISTRY_URL']).toBe(registryUrl);
+      const coordinator = templateOf(find(overlay, 'CronJob', 'trainer-coordinator') as K8sObject).spec.containers[0];
+      expect(coordinator.args?.[(coordinator.args?.indexOf('--register') ?? -2) + 1]).toBe(registryUrl);
+    });
+
+    it('the trainer dashboard runs `trainer dashboard` with DASHBOARD_TOKEN from the Secret, reachable from the namespace and Prometheus only', () => {
+      const dashboard = templateOf(find(overlay, 'Deployment', 'trainer-dashboard') as K8sObject).spec.containers[0];
+      expect(dashboard.image).toMatch(/^metarec\/trainer:/);
+      expect(dashboard.args).toEqual(['dashboard']);
+      expect(dashboard.env?.find((v) => v.name === 'DASHBOARD_TOKEN')?.valueFrom?.secretKeyRef).toEqual({ name: 'metarec-secrets', key: 'DASHBOARD_TOKEN' });
+      const labels = templateOf(find(overlay, 'Deployment', 'trainer-dashboard') as K8sObject).metadata.labels;
+      const rules = objects(overlay)
+        .filter((o) => o.kind === 'NetworkPolicy')
+        .map((p) => p.spec as unknown as NetworkPolicySpec)
+        .filter((spec) => {
+          const { matchLabels, matchExpressions } = spec.podSelector;
+          if (matchLabels === undefined && matchExpressions === undefined) {
+            return false;
+          }
+          return matches(matchLabels, labels) && (matchExpressions ?? []).every((e) => e.operator === 'In' && e.values.includes(labels[e.key] ?? ''));
+        })
+        .flatMap((spec) => spec.ingress ?? []);
+      const peers = rules.flatMap((r) => r.from ?? []);
+      // Every rule names its sources; each is a pod of this namespace or Prometheus in `monitoring`.
+      expect(rules.length).toBeGreaterThanOrEqual(2);
+      expect(rules.every((r) => (r.from ?? []).length > 0)).toBe(true);
+      for (const peer of peers) {
+        const prometheus = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'] === 'monitoring' && peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus';
+        expect(prometheus || peer.namespaceSelector === undefined, JSON.stringify(peer)).toBe(true);
+      }
+    });
 
     it('serving sets only variables its config knows, and listens on the probed port', async () => {
       const source = await readFile(path.join(REPO_ROOT, 'apps/serving/src/config.ts'), 'utf8');
