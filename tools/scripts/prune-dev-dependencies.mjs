@@ -2,8 +2,8 @@
 // Last step of an app's Nx `prune` target: drops `devDependencies` from the libs copied into
 // <dist>/workspace_modules. Nx's copy-workspace-modules keeps each lib's package.json whole, but its
 // pruned lockfile has no entry for a dev dependency npm nested under the lib (libs/registry's
-// openapi-typescript, nested because it wants TypeScript 5), and `npm ci` then refuses the lockfile
-// even with --omit=dev. A runtime install never needs a lib's dev dependencies.
+// openapi-typescript was, until the root's `overrides` let it use TypeScript 6), and `npm ci` then
+// refuses the lockfile even with --omit=dev. A runtime install never needs a lib's dev dependencies.
 // Usage: node tools/scripts/prune-dev-dependencies.mjs apps/<app>/dist
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';

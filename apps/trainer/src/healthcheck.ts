@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The trainer image's HEALTHCHECK, for both pod roles: a worker (`trainer worker`) answers GET
-// /healthz on TRAINER_PORT; a coordinator (`trainer run`, no HTTP server) is healthy while its run's
+// The trainer image's HEALTHCHECK, for every pod role: a worker (`trainer worker`) answers GET
+// /healthz on TRAINER_PORT, the dashboard (`trainer dashboard`, HEALTHCHECK_ROLE=dashboard) on
+// DASHBOARD_PORT; a coordinator (`trainer run`, no HTTP server) is healthy while its run's
 // status heartbeat in Redis is fresh (TRAINER_RUN_ID names the run). Exit 0 healthy, 1 not; one line
 // on stdout says why (docker inspect shows it).
 import { loadConfig } from '@metarec/runtime';
@@ -11,8 +12,9 @@ import { heartbeatVerdict, type HeartbeatVerdict } from './heartbeat.js';
 
 const config = loadConfig(healthcheckConfigSchema);
 
-async function workerVerdict(): Promise<HeartbeatVerdict> {
-  const url = `http://127.0.0.1:${config.TRAINER_PORT}/healthz`;
+async function httpVerdict(): Promise<HeartbeatVerdict> {
+  const port = config.HEALTHCHECK_ROLE === 'dashboard' ? config.DASHBOARD_PORT : config.TRAINER_PORT;
+  const url = `http://127.0.0.1:${port}/healthz`;
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(config.HEALTHCHECK_TIMEOUT_MS) });
     return { healthy: response.ok, reason: `GET ${url}: ${response.status}` };
@@ -44,6 +46,6 @@ async function coordinatorVerdict(runId: string): Promise<HeartbeatVerdict> {
   }
 }
 
-const verdict = config.TRAINER_RUN_ID === undefined ? await workerVerdict() : await coordinatorVerdict(config.TRAINER_RUN_ID);
+const verdict = config.TRAINER_RUN_ID === undefined ? await httpVerdict() : await coordinatorVerdict(config.TRAINER_RUN_ID);
 process.stdout.write(`${verdict.healthy ? 'healthy' : 'unhealthy'}: ${verdict.reason}\n`);
 process.exitCode = verdict.healthy ? 0 : 1;

@@ -19,7 +19,7 @@ const compose = parse(readFileSync(path.join(REPO_ROOT, 'docker/compose.yml'), '
 
 describe('docker/compose.yml', () => {
   it('has the services and wires serving to Kafka, Redis and the registry', () => {
-    for (const name of ['kafka', 'redis', 'postgres', 'registry', 'ingest', 'serving', 'trainer-worker', 'trainer-coordinator']) {
+    for (const name of ['kafka', 'redis', 'postgres', 'registry', 'ingest', 'serving', 'trainer-worker', 'trainer-coordinator', 'trainer-dashboard']) {
       expect(compose.services[name], name).toBeDefined();
     }
     expect(Object.keys(compose.services['serving'].depends_on ?? {}).sort()).toEqual(['kafka', 'redis', 'registry']);
@@ -27,10 +27,17 @@ describe('docker/compose.yml', () => {
   });
 
   it('runs each app on its own image at the required METAREC_TAG', () => {
-    const images: Record<string, string> = { registry: 'registry', ingest: 'ingest', serving: 'serving', 'trainer-worker': 'trainer', 'trainer-coordinator': 'trainer' };
+    const images: Record<string, string> = { registry: 'registry', ingest: 'ingest', serving: 'serving', 'trainer-worker': 'trainer', 'trainer-coordinator': 'trainer', 'trainer-dashboard': 'trainer' };
     for (const [service, image] of Object.entries(images)) {
       expect(compose.services[service].image, service).toMatch(new RegExp(`^metarec/${image}:\\$\\{METAREC_TAG:\\?[^}]*\\}$`));
     }
+  });
+
+  it('runs the trainer dashboard with its token, its port and the health check of its role', () => {
+    const dashboard = compose.services['trainer-dashboard'];
+    expect(dashboard.command).toEqual(['dashboard']);
+    expect(dashboard.environment).toMatchObject({ DASHBOARD_PORT: '9466', HEALTHCHECK_ROLE: 'dashboard' });
+    expect(dashboard.environment?.['DASHBOARD_TOKEN']?.length).toBeGreaterThan(16);
   });
 
   it('gives the coordinator the run id its health check follows', () => {

@@ -85,8 +85,10 @@ function processEnv(host: HostImage, settings: Readonly<Record<string, string>>)
   return { PATH: process.env['PATH'], HOME: host.dir, ...host.env, LOG_LEVEL: 'warn', ...settings };
 }
 
-function start(host: HostImage, settings: Readonly<Record<string, string>>): Started {
-  const [command, ...args] = commandOf(host.file);
+/** Starts the image as `docker run <image> [cmd…]` does: ENTRYPOINT + CMD, or ENTRYPOINT + `cmd` when given. */
+function start(host: HostImage, settings: Readonly<Record<string, string>>, cmd?: readonly string[]): Started {
+  const entrypoint = lastInstruction(runtimeOf(host.file), 'ENTRYPOINT');
+  const [command, ...args] = cmd === undefined ? commandOf(host.file) : [...(entrypoint === undefined ? [] : execForm(entrypoint)), ...cmd];
   const child = spawn(command, args, { cwd: host.dir, env: processEnv(host, settings), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -251,7 +253,10 @@ describe.skipIf(!hasRedis || tensorflowSkip !== undefined)('each app image\'s ru
     database = await createTestDatabase(DATABASE_URL);
     // One after another: each `npm ci` and nx prune takes both cores.
     for (const image of APP_IMAGES) {
+      const started = Date.now();
       hosts.set(image.image, await layOut(image));
+      // The figures for the record: where this test's time goes.
+      console.log(`${image.image}: runtime stage laid out in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
   }, 900_000);
 
@@ -300,6 +305,29 @@ describe.skipIf(!hasRedis || tensorflowSkip !== undefined)('each app image\'s ru
     }
   });
 
+  it('trainer, dashboard role (`dashboard`, HEALTHCHECK_ROLE=dashboard): the HEALTHCHECK passes and bull-board\'s UI is in the production install', async () => {
+    const host = hosts.get('trainer') as HostImage;
+    const token = randomBytes(16).toString('hex');
+    const settings = { DASHBOARD_PORT: String(await freePort()), DASHBOARD_TOKEN: token, HEALTHCHECK_ROLE: 'dashboard', REDIS_URL: redis.url };
+    const app = start(host, settings, ['dashboard']);
+    try {
+      expect(await waitHealthy(host, app, settings)).toContain(`healthy: GET http://127.0.0.1:${settings.DASHBOARD_PORT}/healthz: 200`);
+      // The board's page and its static bundle come from @bull-board/ui's files: missing files would 404/500.
+      const base = `http://127.0.0.1:${settings.DASHBOARD_PORT}`;
+      const auth = { authorization: `Bearer ${token}` };
+      const page = await fetch(`${base}/board`, { headers: auth });
+      expect(page.status, app.output().slice(-2000)).toBe(200);
+      const html = await page.text();
+      const script = /<script[^>]+src="([^"]+\.js)"/.exec(html)?.[1];
+      expect(script, html.slice(0, 2000)).toBeDefined();
+      expect((await fetch(new URL(script ?? '', `${base}/board/`), { headers: auth })).status).toBe(200);
+      expect((await fetch(`${base}/board`)).status).toBe(401);
+    } finally {
+      await app.stop();
+    }
+    expect((await healthcheck(host, settings)).ok).toBe(false);
+  });
+
   it('a runtime stage that forgets the app\'s dist/ copy fails: the app does not start', async () => {
     const image = APP_IMAGES.find((i) => i.image === 'ingest') as AppImage;
     const host = await layOut(image, (source) => source === `/repo/${image.appDir}/dist`);
@@ -312,12 +340,16 @@ describe.skipIf(!hasRedis || tensorflowSkip !== undefined)('each app image\'s ru
     }
   });
 
-  // Needs h-cli (issue 18 §2): until then ingest, registry and serving start their service on --help.
   for (const image of APP_IMAGES.filter((i) => i.image !== 'serving-gpu')) {
-    it(`${image.image}: node main.js --help from the production-only install prints usage and exits 0 without connecting`, async () => {
+    it(`${image.image}: node main.js --help and --version from the production-only install exit 0 without connecting; --version names the build args`, async () => {
       const host = hosts.get(image.image) as HostImage;
       const { stdout } = await run('node', ['main.js', '--help'], { cwd: host.dir, env: processEnv(host, NOWHERE), timeout: 15_000 });
       expect(stdout).toMatch(/usage/i);
+      // The stage's ENV carries GIT_COMMIT from the build arg; the version is the pruned package.json's.
+      const version = await run('node', ['main.js', '--version'], { cwd: host.dir, env: processEnv(host, NOWHERE), timeout: 15_000 });
+      expect(version.stdout).toContain(BUILD_ARGS.VERSION);
+      expect(version.stdout).toContain(BUILD_ARGS.GIT_COMMIT);
+      console.log(`${image.image} --version: ${version.stdout.trim()}; --help: ${stdout.split('\n')[0]}`);
     });
   }
 });
