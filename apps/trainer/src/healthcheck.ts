@@ -25,7 +25,8 @@ async function httpVerdict(): Promise<HeartbeatVerdict> {
 
 async function coordinatorVerdict(runId: string): Promise<HeartbeatVerdict> {
   // Loaded here only: @metarec/training brings tfjs (about a second of CPU), which a worker's check does not need.
-  const [{ readRunStatus, RunStore, TrainingError }, { Redis }] = await Promise.all([import('@metarec/training'), import('ioredis')]);
+  const { readRunStatus, RunStore, TrainingError } = await import('@metarec/training');
+  const { Redis } = await import('ioredis');
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, connectTimeout: config.HEALTHCHECK_TIMEOUT_MS, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
