@@ -1,7 +1,8 @@
 // Every app image's runtime stage reproduced on the host (no Docker engine here), then started and
 // health-checked as the image would be. For each Dockerfile in APP_IMAGES:
 //   1. the build stage's last RUN (`npx nx run <app>:prune`) runs in this repository, which the stage's
-//      `npm ci` corresponds to (the build stage's COPY . . is the repository itself);
+//      `npm ci` corresponds to (the build stage's COPY . . is the repository itself), for all apps in
+//      one `nx run-many` (each Dockerfile's RUN checked to be exactly that app's prune command);
 //   2. the CPU images' `tensorflow` stage runs on the host (registry route, cache of
 //      `npm run setup:tensorflow`), as in tensorflow-stage.int.test.ts;
 //   3. a temp dir stands for the runtime's WORKDIR: exactly the runtime stage's COPY --from=build and
@@ -11,8 +12,8 @@
 //      uniquely named ones), and the stage's own HEALTHCHECK command must pass.
 // The GPU image's tfjs-node-gpu copy and check are not reproduced (a 546 MiB CUDA wheel, no GPU);
 // its app starts on the wasm backend. A runtime stage that forgets its dist/ copy fails to start.
-// `node main.js --help` of each built app must exit 0 without connecting anywhere (needs h-cli's
-// CLI work: before it, ingest, registry and serving start their service on --help).
+// `node main.js --help` of each built app must exit 0 without connecting anywhere, and `--version`
+// must name the build args' version and commit.
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,7 +30,7 @@ import { type LocalRedis, localRedisForIntegrationTests, startLocalRedis } from 
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type AppImage, APP_IMAGES } from './app-images.js';
+import { type AppImage, APP_IMAGES, pruneCommand } from './app-images.js';
 import { type Dockerfile, execForm, healthcheckOf, lastInstruction, stageEnv, stageNamed } from './dockerfile.js';
 import { type HostStage, reproduceRuntimeStage, reproduceStage, runCommand } from './host-stage.js';
 import { isCheckRun, isToolchainInstall, readDockerfile, REPO_ROOT, TENSORFLOW_STAGE } from './tensorflow-images.js';
@@ -149,29 +150,29 @@ describe.skipIf(!hasRedis || tensorflowSkip !== undefined)('each app image\'s ru
   let redis: LocalRedis;
   let database: TestDatabase;
   const unique = `imgstage-${randomBytes(4).toString('hex')}`;
-  const pruned = new Map<string, Promise<string>>();
   let tensorflowStage: Promise<HostStage> | undefined;
   const hosts = new Map<string, HostImage>();
 
-  /** The build stage's last RUN (`nx run <app>:prune`) in the repository, once per project. */
-  const prune = (file: Dockerfile, image: AppImage): Promise<string> => {
-    let done = pruned.get(image.project);
-    if (done === undefined) {
-      const build = stageNamed(file, 'build');
+  /**
+   * The build stages' last RUN (`nx run <app>:prune`, which the unit test pins for every Dockerfile)
+   * for all apps in one Nx run: the libs they share are built once, and the layouts can then run side
+   * by side without two tsc -b writing the same lib's dist/.
+   */
+  const pruneAll = async (): Promise<void> => {
+    const projects = [...new Set(APP_IMAGES.map((image) => image.project))];
+    let env: Record<string, string> | undefined;
+    for (const image of APP_IMAGES) {
+      const build = stageNamed(readDockerfile(image.dockerfile), 'build');
       const last = build.instructions.filter((i) => i.keyword === 'RUN').at(-1);
-      if (last === undefined) {
-        throw new Error(`${image.dockerfile}: the build stage has no RUN`);
-      }
-      done = runCommand(last.args, REPO_ROOT, { ...process.env, ...Object.fromEntries(stageEnv(build)) });
-      pruned.set(image.project, done);
+      expect(last?.args, image.dockerfile).toBe(pruneCommand(image));
+      env = { ...env, ...Object.fromEntries(stageEnv(build)) };
     }
-    return done;
+    await runCommand(`npx nx run-many -t prune -p ${projects.join(',')} --outputStyle=static`, REPO_ROOT, { ...process.env, ...env });
   };
 
   /** Lays out the runtime stage of `image` in a new temp dir. */
   const layOut = async (image: AppImage, skipCopy?: (source: string) => boolean): Promise<HostImage> => {
     const file = readDockerfile(image.dockerfile);
-    await prune(file, image);
     const from = new Map<string, HostStage>([['build', { workdir: '/repo', dir: REPO_ROOT }]]);
     if (image.tensorflow === 'cpu') {
       tensorflowStage ??= reproduceStage(file, TENSORFLOW_STAGE, {
@@ -251,13 +252,20 @@ describe.skipIf(!hasRedis || tensorflowSkip !== undefined)('each app image\'s ru
     work = await mkdtemp(path.join(tmpdir(), 'metarec-image-stage-'));
     redis = await startLocalRedis();
     database = await createTestDatabase(DATABASE_URL);
-    // One after another: each `npm ci` and nx prune takes both cores.
-    for (const image of APP_IMAGES) {
-      const started = Date.now();
-      hosts.set(image.image, await layOut(image));
-      // The figures for the record: where this test's time goes.
-      console.log(`${image.image}: runtime stage laid out in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    }
+    const pruneStarted = Date.now();
+    await pruneAll();
+    // The figures for the record: where this test's time goes.
+    console.log(`nx prune of ${APP_IMAGES.length} images' apps: ${((Date.now() - pruneStarted) / 1000).toFixed(1)} s`);
+    // Two layouts at a time (npm ci waits on the disk as much as on the 2 cores).
+    const queue = [...APP_IMAGES];
+    const worker = async (): Promise<void> => {
+      for (let image = queue.shift(); image !== undefined; image = queue.shift()) {
+        const started = Date.now();
+        hosts.set(image.image, await layOut(image));
+        console.log(`${image.image}: runtime stage laid out in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      }
+    };
+    await Promise.all([worker(), worker()]);
   }, 900_000);
 
   afterAll(async () => {
