@@ -4,4 +4,4 @@ import { backendUnitTestConfig } from '../../vitest.shared.js';
 
 // Default export: vitest loads its config this way (see the lint allow-list).
 // The tests that serve through a model run on cpu (`test`), wasm (`test-wasm`) and tensorflow (`test-tensorflow`).
-export default defineConfig(backendUnitTestConfig({ tensorFreeFiles: ['src/deploy-manifests.test.ts'] }));
+export default defineConfig(backendUnitTestConfig());

@@ -11,7 +11,7 @@ const cli = await runServiceCli({
   name: 'ingest-co-occurrence',
   description: "Rebuilds the online store's item co-occurrence sets from the last days of the offline store. Configured by environment variables only.",
   configSchema: coOccurrenceConfigSchema,
-  buildInfo: readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env }),
+  buildInfo: readBuildInfo({ packageJsonUrl: [new URL('../package.json', import.meta.url), new URL('package.json', import.meta.url)], env: process.env }),
   argv: process.argv,
   env: process.env,
 });

@@ -9,7 +9,7 @@ const cli = await runServiceCli({
   name: 'ingest-compact',
   description: 'One compaction pass over the offline store: merges small files per date and topic-partition, removes stale temp files. Configured by environment variables only.',
   configSchema: compactConfigSchema,
-  buildInfo: readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env }),
+  buildInfo: readBuildInfo({ packageJsonUrl: [new URL('../package.json', import.meta.url), new URL('package.json', import.meta.url)], env: process.env }),
   argv: process.argv,
   env: process.env,
 });

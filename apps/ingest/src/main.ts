@@ -10,7 +10,7 @@ import { buildApp } from './app.js';
 import { ingestConfigSchema } from './config.js';
 
 // --help, --version and --help-config print and exit here, before the config is read or anything is created.
-const buildInfo = readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env });
+const buildInfo = readBuildInfo({ packageJsonUrl: [new URL('../package.json', import.meta.url), new URL('package.json', import.meta.url)], env: process.env });
 const cli = await runServiceCli({
   name: 'ingest',
   description: 'Kafka → validation → offline Arrow store + online Redis store, exactly once. Configured by environment variables only.',

@@ -20,7 +20,7 @@ import { registryConfigSchema } from './config.js';
 
 async function main(): Promise<void> {
   // --help, --version and --help-config print and exit here, before the config is read or anything is created.
-  const buildInfo = readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env });
+  const buildInfo = readBuildInfo({ packageJsonUrl: [new URL('../package.json', import.meta.url), new URL('package.json', import.meta.url)], env: process.env });
   const cli = await runServiceCli({
     name: 'registry',
     description: 'metarec model registry server: models, versions, aliases with a promotion gate, artifacts, the web page. Configured by environment variables only.',

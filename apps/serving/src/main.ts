@@ -12,7 +12,7 @@ import { buildApp } from './app.js';
 import { servingConfigSchema } from './config.js';
 
 // --help, --version and --help-config print and exit here, before the config is read or anything is created.
-const buildInfo = readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env });
+const buildInfo = readBuildInfo({ packageJsonUrl: [new URL('../package.json', import.meta.url), new URL('package.json', import.meta.url)], env: process.env });
 const cli = await runServiceCli({
   name: 'serving',
   description: 'metarec online serving: recommendations with per-user fast adaptation, onboarding, feedback to Kafka, model hot swap from the registry. Configured by environment variables only.',

@@ -371,7 +371,7 @@ program.hook('preAction', () => {
   backend = config.METAREC_BACKEND === undefined ? undefined : parseBackendName(config.METAREC_BACKEND);
 });
 // After every command is defined: --version, --help-config and the help footer reach each one.
-addServiceCliOptions(program, { name: 'trainer', buildInfo: readBuildInfo({ packageJsonUrl: new URL('../package.json', import.meta.url), env: process.env }), configSchema: trainerConfigSchema });
+addServiceCliOptions(program, { name: 'trainer', buildInfo: readBuildInfo({ packageJsonUrl: [new URL('../package.json', import.meta.url), new URL('package.json', import.meta.url)], env: process.env }), configSchema: trainerConfigSchema });
 
 try {
   const outcome = await parseServiceCli(program, process.argv);

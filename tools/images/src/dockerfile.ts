@@ -158,3 +158,38 @@ export function envPairs(instruction: Instruction): [string, string][] {
 export function stageEnv(stage: Stage): ReadonlyMap<string, string> {
   return new Map(stage.instructions.filter((i) => i.keyword === 'ENV').flatMap(envPairs));
 }
+
+/** The argv of an exec-form instruction (`CMD ["node", "main.js"]`). @throws Error on the shell form. */
+export function execForm(instruction: Instruction): string[] {
+  const text = instruction.args.trim();
+  const parsed: unknown = text.startsWith('[') ? JSON.parse(text) : undefined;
+  if (!Array.isArray(parsed) || !parsed.every((part) => typeof part === 'string')) {
+    throw new Error(`line ${instruction.line}: ${instruction.keyword} is not in exec form (a JSON array of strings)`);
+  }
+  return parsed as string[];
+}
+
+/** The last instruction `keyword` of a stage (Docker uses the last `CMD`, `ENTRYPOINT`, `USER`…), or undefined. */
+export function lastInstruction(stage: Stage, keyword: string): Instruction | undefined {
+  return stage.instructions.filter((i) => i.keyword === keyword).at(-1);
+}
+
+/** A stage's `HEALTHCHECK`: its `--name=value` options and the command's argv (exec form). */
+export interface Healthcheck {
+  readonly options: ReadonlyMap<string, string>;
+  readonly command: readonly string[];
+}
+
+/** The stage's `HEALTHCHECK … CMD [...]`, or undefined without one. @throws Error on `NONE` or the shell form. */
+export function healthcheckOf(stage: Stage): Healthcheck | undefined {
+  const instruction = lastInstruction(stage, 'HEALTHCHECK');
+  if (instruction === undefined) {
+    return undefined;
+  }
+  const match = /^((?:--[a-z-]+=\S+\s+)*)CMD\s+(\[.*\])$/s.exec(instruction.args);
+  if (match === null) {
+    throw new Error(`line ${instruction.line}: only "HEALTHCHECK [--option=value…] CMD [exec form]" is read`);
+  }
+  const options = new Map([...match[1].matchAll(/--([a-z-]+)=(\S+)/g)].map(([, name, value]) => [name, value] as [string, string]));
+  return { options, command: execForm({ ...instruction, args: match[2] }) };
+}

@@ -106,7 +106,8 @@ function hostCommand(instruction: Instruction, context: string): string {
   return command;
 }
 
-async function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+/** Runs `command` with Docker's default shell (`/bin/sh -c`) in `cwd`. @throws Error with the end of its output when it fails. */
+export async function runCommand(command: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   try {
     // Docker's default SHELL.
     const { stdout } = await run('/bin/sh', ['-c', command], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
@@ -197,7 +198,7 @@ function parseEnv(instruction: Instruction, values: ReadonlyMap<string, string |
 
 export interface RuntimeOptions {
   readonly context: string;
-  /** Host directory standing for the runtime stage's WORKDIR, with its production node_modules. */
+  /** Host directory standing for the runtime stage's WORKDIR (its node_modules, when the test brings them). */
   readonly dir: string;
   /** Reproduced build stages by name: the runtime's `COPY --from=<name>` take from them. */
   readonly from: ReadonlyMap<string, HostStage>;
@@ -205,35 +206,65 @@ export interface RuntimeOptions {
   readonly runs: (instruction: Instruction) => boolean;
   /** Leaves out a `COPY --from` whose source matches (to show that the check then fails). */
   readonly skipCopy?: (source: string) => boolean;
+  /** Stages whose copies are knowingly left out (not reproducible here, e.g. the GPU build). */
+  readonly skipStages?: ReadonlySet<string>;
+  /** Build args (`--build-arg`) for the stage's ARGs; others take their Dockerfile defaults. */
+  readonly buildArgs?: Readonly<Record<string, string>>;
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** A runtime stage reproduced on the host. */
+export interface HostRuntime {
+  /** The stdout of each RUN that ran, in order. */
+  readonly outputs: readonly string[];
+  /** The stage's ENV settings (ARGs expanded), for starting the app as the image would. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The stage's WORKDIR in the image (`options.dir` on the host). */
+  readonly workdir: string;
+}
+
 /**
- * The runtime stage (the last one) on the host: its `COPY --from` of reproduced stages, then the
- * RUNs that `options.runs` selects, in file order, with the stage's ENV.
- * @returns the stdout of each RUN that ran, in order.
+ * The runtime stage (the last one) on the host: its ARGs, ENVs, `COPY --from` of reproduced stages,
+ * then the RUNs that `options.runs` selects, in file order, with the stage's ENV. A COPY from a stage
+ * that was not reproduced is an error, so that nothing the image copies is silently left out.
  */
-export async function reproduceRuntimeCopies(file: Dockerfile, options: RuntimeOptions): Promise<string[]> {
+export async function reproduceRuntimeStage(file: Dockerfile, options: RuntimeOptions): Promise<HostRuntime> {
   const stage: Stage | undefined = file.stages.at(-1);
   if (stage === undefined) {
     throw new Error('the Dockerfile has no stage');
   }
   const values = new Map(file.globalArgs);
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
+  const stageEnv: Record<string, string> = {};
   let workdir: string | undefined;
   const outputs: string[] = [];
   for (const instruction of stage.instructions) {
-    if (instruction.keyword === 'WORKDIR') {
+    if (instruction.keyword === 'ARG') {
+      const [arg, stageDefault] = splitArg(instruction.args);
+      // Docker expands an ARG that has no value and was not passed to the empty string.
+      const value = options.buildArgs?.[arg] ?? stageDefault ?? file.globalArgs.get(arg) ?? '';
+      values.set(arg, value);
+      env[arg] = value;
+    } else if (instruction.keyword === 'WORKDIR') {
       workdir = instruction.args;
     } else if (instruction.keyword === 'ENV') {
       for (const [key, value] of parseEnv(instruction, values)) {
         env[key] = value;
+        stageEnv[key] = value;
+        values.set(key, value);
       }
-    } else if (instruction.keyword === 'COPY' && options.from.has(flagValue(instruction, 'from') ?? '')) {
+    } else if (instruction.keyword === 'COPY') {
+      const fromStage = flagValue(instruction, 'from');
+      if (fromStage !== undefined && options.skipStages?.has(fromStage) === true) {
+        continue;
+      }
+      const source = options.from.get(fromStage ?? '');
+      if (source === undefined) {
+        throw new Error(`${where(instruction)}: copies from ${fromStage ?? 'the build context'}, which was not reproduced`);
+      }
       if (workdir === undefined) {
         throw new Error(`${where(instruction)}: comes before the runtime's WORKDIR`);
       }
-      const source = options.from.get(flagValue(instruction, 'from') ?? '') as HostStage;
       const { sources, dest } = copyOperands(instruction, values);
       for (const imageSource of sources) {
         if (options.skipCopy?.(imageSource) === true) {
@@ -247,5 +278,27 @@ export async function reproduceRuntimeCopies(file: Dockerfile, options: RuntimeO
       outputs.push(await runCommand(hostCommand(instruction, options.context), options.dir, env));
     }
   }
-  return outputs;
+  if (workdir === undefined) {
+    throw new Error('the runtime stage has no WORKDIR');
+  }
+  return { outputs, env: stageEnv, workdir };
+}
+
+/**
+ * The runtime stage's `COPY --from` of the reproduced stages in `options.from` (copies from other
+ * stages are left out) and the selected RUNs. @returns the stdout of each RUN that ran, in order.
+ */
+export async function reproduceRuntimeCopies(file: Dockerfile, options: RuntimeOptions): Promise<string[]> {
+  const stage = file.stages.at(-1);
+  // Only the copies from the stages given: the tensorflow test brings its own node_modules.
+  const only: Dockerfile = {
+    globalArgs: file.globalArgs,
+    stages: [
+      ...file.stages.slice(0, -1),
+      ...(stage === undefined
+        ? []
+        : [{ ...stage, instructions: stage.instructions.filter((i) => i.keyword !== 'COPY' || options.from.has(flagValue(i, 'from') ?? '')) }]),
+    ],
+  };
+  return [...(await reproduceRuntimeStage(only, options)).outputs];
 }

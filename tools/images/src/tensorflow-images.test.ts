@@ -88,8 +88,8 @@ describe('the CPU images', () => {
     const stages = CPU_IMAGES.map((relative) =>
       stageNamed(readDockerfile(relative), TENSORFLOW_STAGE).instructions.map(({ keyword, flags, args }) => ({ keyword, flags, args })),
     );
+    expect(stages).toHaveLength(2);
     expect(stages[1]).toEqual(stages[0]);
-    expect(stages[2]).toEqual(stages[0]);
   });
 });
 
@@ -106,12 +106,15 @@ describe(GPU_IMAGE, () => {
     expect(runtimeStage(file).from).toBe('cuda-node');
   });
 
-  it('replaces the base image\'s CPU addon and library with the whole tfjs-node-gpu package', () => {
-    expect(runsOf(file, 'app-gpu')).toEqual(['rm -rf node_modules/@tensorflow/tfjs-node/lib node_modules/@tensorflow/tfjs-node/deps']);
+  it('adds the whole tfjs-node-gpu package to the production install of the serving app (no CPU addon or library)', () => {
     const copies = runtimeStage(file).instructions.filter((i) => i.keyword === 'COPY');
     expect(copies.map((i) => [flagValue(i, 'from'), i.args])).toEqual([
-      ['app-gpu', '/app/ ./'],
+      ['build', '/repo/apps/serving/dist/package.json /repo/apps/serving/dist/package-lock.json ./'],
+      ['build', '/repo/apps/serving/dist/workspace_modules ./workspace_modules'],
       [TENSORFLOW_STAGE, '/tensorflow/node_modules/@tensorflow/tfjs-node-gpu node_modules/@tensorflow/tfjs-node-gpu'],
+      ['build', '/repo/apps/serving/dist ./'],
     ]);
+    // The production install runs with --ignore-scripts: tfjs-node's JS only, its native part never built.
+    expect(runsOf(file, 'runtime').join('\n')).toMatch(/npm ci --omit=dev .*--ignore-scripts/);
   });
 });

@@ -10,9 +10,9 @@ import { type Dockerfile, flagValue, type Instruction, mountOptions, parseDocker
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Images that run on the CPU with @tensorflow/tfjs-node. */
-export const CPU_IMAGES = ['docker/Dockerfile', 'docker/Dockerfile.trainer', 'docker/Dockerfile.serving'] as const;
-/** The image with @tensorflow/tfjs-node-gpu on CUDA. */
-export const GPU_IMAGE = 'docker/Dockerfile.gpu';
+export const CPU_IMAGES = ['docker/Dockerfile.trainer', 'docker/Dockerfile.serving'] as const;
+/** The serving image with @tensorflow/tfjs-node-gpu on CUDA. */
+export const GPU_IMAGE = 'docker/Dockerfile.serving-gpu';
 /** The build stage that puts the addon and TensorFlow's library in place. */
 export const TENSORFLOW_STAGE = 'tensorflow';
 /** Shared by the stage, `npm run setup:tensorflow` and the reproduction. */

@@ -24,6 +24,12 @@ describe('readBuildInfo', () => {
     expect(readBuildInfo({ packageJsonUrl: url, env: { GIT_COMMIT: 'feedbeef' } })).toEqual({ packageName: '@metarec/demo', version: '2.0.1', commit: 'feedbeef' });
   });
 
+  it('reads the first candidate that exists (an image\'s WORKDIR holds main.js and package.json side by side)', () => {
+    const missing = pathToFileURL(join(dir, 'nowhere', 'package.json'));
+    expect(readBuildInfo({ packageJsonUrl: [missing, url], env: {}, askGit: false })).toEqual({ packageName: '@metarec/demo', version: '2.0.1' });
+    expect(() => readBuildInfo({ packageJsonUrl: [missing], env: {}, askGit: false })).toThrow(/ENOENT/);
+  });
+
   it('has no commit outside a checkout, or when git is not asked', () => {
     expect(readBuildInfo({ packageJsonUrl: url, env: {} })).toEqual({ packageName: '@metarec/demo', version: '2.0.1' });
     expect(readBuildInfo({ packageJsonUrl: new URL('../../package.json', import.meta.url), env: {}, askGit: false }).commit).toBeUndefined();

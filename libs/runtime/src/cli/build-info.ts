@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,8 +17,12 @@ export interface BuildInfo {
 
 /** Options of {@link readBuildInfo}. */
 export interface ReadBuildInfoOptions {
-  /** The app's `package.json`, e.g. `new URL('../package.json', import.meta.url)` (same from `src/` and `dist/`). */
-  readonly packageJsonUrl: URL;
+  /**
+   * The app's `package.json`, e.g. `new URL('../package.json', import.meta.url)` (same from `src/` and
+   * `dist/`), or candidates tried in order, the first that exists read: an image copies the pruned
+   * `dist/` (with its own package.json) to its WORKDIR, where `../package.json` is outside it.
+   */
+  readonly packageJsonUrl: URL | readonly URL[];
   /** The process environment: `GIT_COMMIT` (an image's build argument) names the commit. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /**
@@ -46,10 +50,12 @@ function gitCommit(directory: string): string | undefined {
 /**
  * Reads an app's name and version from its `package.json` and its commit from `GIT_COMMIT` or,
  * in a source checkout, `git rev-parse` (local, no network). Synchronous: it runs before anything starts.
- * @throws RuntimeOptionsError (`RT_OPTIONS_INVALID`) when the file has no name or version.
+ * @throws RuntimeOptionsError (`RT_OPTIONS_INVALID`) when the file has no name or version; the file system's error when no candidate exists.
  */
 export function readBuildInfo(options: ReadBuildInfoOptions): BuildInfo {
-  const path = fileURLToPath(options.packageJsonUrl);
+  const candidates = (options.packageJsonUrl instanceof URL ? [options.packageJsonUrl] : options.packageJsonUrl).map((url) => fileURLToPath(url));
+  // The last candidate when none exists: readFileSync's ENOENT then names it.
+  const path = candidates.find((candidate) => existsSync(candidate)) ?? candidates.at(-1) ?? '';
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown; version?: unknown };
   if (typeof manifest.name !== 'string' || typeof manifest.version !== 'string') {
     throw new RuntimeOptionsError('packageJsonUrl', `${path} has no name or version`);
