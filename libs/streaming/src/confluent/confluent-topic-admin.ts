@@ -1,32 +1,17 @@
 import { requireNonBlank, StreamingError, wrapClientError } from '../errors.js';
 import type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from '../topic-admin.js';
-import { validateTopicSpecs } from '../topic-specs.js';
+import { deleteTopicsWith, ensureTopicsWith, type TopicAdminCalls } from '../topic-admin-steps.js';
 import type { ConfluentAdmin, ConfluentKafka } from './confluent-module.js';
 
 /** `TopicAdmin` over librdkafka's admin client. Create it with `ConfluentClient.createTopicAdmin`. */
 export class ConfluentTopicAdmin implements TopicAdmin {
   private closing: Promise<void> | undefined;
 
-  private constructor(private readonly admin: ConfluentAdmin) {}
-
-  /** Connects and returns a ready admin. */
-  static async connect(kafka: ConfluentKafka): Promise<ConfluentTopicAdmin> {
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-    } catch (error) {
-      throw wrapClientError('STREAM_CONNECT_FAILED', 'admin could not connect', error);
-    }
-    return new ConfluentTopicAdmin(admin);
-  }
-
-  async ensureTopics(specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
-    validateTopicSpecs(specs);
-    const existingNames = new Set(await this.listTopics());
-    const existing = specs.filter((spec) => existingNames.has(spec.topic));
-    const missing = specs.filter((spec) => !existingNames.has(spec.topic));
-    await this.checkPartitionCounts(existing);
-    if (missing.length > 0) {
+  /** The librdkafka calls behind the shared ensure/delete steps. */
+  private readonly calls: TopicAdminCalls = {
+    listTopics: () => this.listTopics(),
+    checkPartitionCounts: (specs) => this.checkPartitionCounts(specs),
+    createTopics: async (missing) => {
       try {
         await this.admin.createTopics({
           topics: missing.map((spec) => ({
@@ -43,8 +28,31 @@ export class ConfluentTopicAdmin implements TopicAdmin {
         }
       }
       await this.waitForLeaders(missing);
+    },
+    deleteTopics: async (topics) => {
+      try {
+        await this.admin.deleteTopics({ topics: [...topics] });
+      } catch (error) {
+        throw wrapClientError('STREAM_ADMIN_FAILED', `delete topics ${topics.join(', ')}`, error);
+      }
+    },
+  };
+
+  private constructor(private readonly admin: ConfluentAdmin) {}
+
+  /** Connects and returns a ready admin. */
+  static async connect(kafka: ConfluentKafka): Promise<ConfluentTopicAdmin> {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+    } catch (error) {
+      throw wrapClientError('STREAM_CONNECT_FAILED', 'admin could not connect', error);
     }
-    return { created: missing.map((spec) => spec.topic), existing: existing.map((spec) => spec.topic) };
+    return new ConfluentTopicAdmin(admin);
+  }
+
+  ensureTopics(specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+    return ensureTopicsWith(this.calls, specs);
   }
 
   async listTopics(): Promise<readonly string[]> {
@@ -55,17 +63,8 @@ export class ConfluentTopicAdmin implements TopicAdmin {
     }
   }
 
-  async deleteTopics(topics: readonly string[]): Promise<void> {
-    const present = new Set(await this.listTopics());
-    const toDelete = topics.filter((topic) => present.has(topic));
-    if (toDelete.length === 0) {
-      return;
-    }
-    try {
-      await this.admin.deleteTopics({ topics: toDelete });
-    } catch (error) {
-      throw wrapClientError('STREAM_ADMIN_FAILED', `delete topics ${toDelete.join(', ')}`, error);
-    }
+  deleteTopics(topics: readonly string[]): Promise<void> {
+    return deleteTopicsWith(this.calls, topics);
   }
 
   async endOffsets(topic: string): Promise<PartitionOffsets> {

@@ -1,7 +1,7 @@
 import type { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 
 import { requireNonBlank, StreamingError, wrapClientError } from '../errors.js';
-import { validateTopicSpecs } from '../topic-specs.js';
+import { deleteTopicsWith, ensureTopicsWith, type TopicAdminCalls } from '../topic-admin-steps.js';
 import type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from '../topic-admin.js';
 
 /**
@@ -17,26 +17,11 @@ function offsetsMap(entries: readonly { partition: number; offset: string }[]): 
 export class KafkaJsTopicAdmin implements TopicAdmin {
   private closing: Promise<void> | undefined;
 
-  private constructor(private readonly admin: Admin) {}
-
-  /** Connects and returns a ready admin. */
-  static async connect(kafka: Kafka): Promise<KafkaJsTopicAdmin> {
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-    } catch (error) {
-      throw wrapClientError('STREAM_CONNECT_FAILED', 'admin could not connect', error);
-    }
-    return new KafkaJsTopicAdmin(admin);
-  }
-
-  async ensureTopics(specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
-    validateTopicSpecs(specs);
-    const existingNames = new Set(await this.listTopics());
-    const existing = specs.filter((spec) => existingNames.has(spec.topic));
-    const missing = specs.filter((spec) => !existingNames.has(spec.topic));
-    await this.checkPartitionCounts(existing);
-    if (missing.length > 0) {
+  /** The kafkajs calls behind the shared ensure/delete steps. */
+  private readonly calls: TopicAdminCalls = {
+    listTopics: () => this.listTopics(),
+    checkPartitionCounts: (specs) => this.checkPartitionCounts(specs),
+    createTopics: async (missing) => {
       try {
         await this.admin.createTopics({
           waitForLeaders: true,
@@ -54,8 +39,31 @@ export class KafkaJsTopicAdmin implements TopicAdmin {
         }
         await this.checkPartitionCounts(missing);
       }
+    },
+    deleteTopics: async (topics) => {
+      try {
+        await this.admin.deleteTopics({ topics: [...topics] });
+      } catch (error) {
+        throw wrapClientError('STREAM_ADMIN_FAILED', `delete topics ${topics.join(', ')}`, error);
+      }
+    },
+  };
+
+  private constructor(private readonly admin: Admin) {}
+
+  /** Connects and returns a ready admin. */
+  static async connect(kafka: Kafka): Promise<KafkaJsTopicAdmin> {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+    } catch (error) {
+      throw wrapClientError('STREAM_CONNECT_FAILED', 'admin could not connect', error);
     }
-    return { created: missing.map((spec) => spec.topic), existing: existing.map((spec) => spec.topic) };
+    return new KafkaJsTopicAdmin(admin);
+  }
+
+  ensureTopics(specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+    return ensureTopicsWith(this.calls, specs);
   }
 
   async listTopics(): Promise<readonly string[]> {
@@ -66,17 +74,8 @@ export class KafkaJsTopicAdmin implements TopicAdmin {
     }
   }
 
-  async deleteTopics(topics: readonly string[]): Promise<void> {
-    const present = new Set(await this.listTopics());
-    const toDelete = topics.filter((topic) => present.has(topic));
-    if (toDelete.length === 0) {
-      return;
-    }
-    try {
-      await this.admin.deleteTopics({ topics: toDelete });
-    } catch (error) {
-      throw wrapClientError('STREAM_ADMIN_FAILED', `delete topics ${toDelete.join(', ')}`, error);
-    }
+  deleteTopics(topics: readonly string[]): Promise<void> {
+    return deleteTopicsWith(this.calls, topics);
   }
 
   async endOffsets(topic: string): Promise<PartitionOffsets> {

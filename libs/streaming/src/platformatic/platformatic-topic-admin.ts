@@ -3,7 +3,7 @@ import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import type { ResolvedClientOptions } from '../client-options.js';
 import { requireNonBlank, StreamingError } from '../errors.js';
 import type { EnsureTopicsResult, PartitionOffsets, TopicAdmin, TopicSpec } from '../topic-admin.js';
-import { validateTopicSpecs } from '../topic-specs.js';
+import { deleteTopicsWith, ensureTopicsWith, type TopicAdminCalls } from '../topic-admin-steps.js';
 import { describePlatformaticError, platformaticBaseOptions, wrapPlatformaticError } from './base-options.js';
 
 /** ListOffsets' timestamp meaning "the log end". */
@@ -12,6 +12,48 @@ const LATEST_TIMESTAMP = -1n;
 /** `TopicAdmin` over the `@platformatic/kafka` admin client. Create it with `PlatformaticClient.createTopicAdmin`. */
 export class PlatformaticTopicAdmin implements TopicAdmin {
   private closing: Promise<void> | undefined;
+
+  /** The @platformatic/kafka calls behind the shared ensure/delete steps. */
+  private readonly calls: TopicAdminCalls = {
+    listTopics: () => this.listTopics(),
+    checkPartitionCounts: (specs) => this.checkPartitionCounts(specs),
+    createTopics: async (missing) => {
+      // One CreateTopics request per distinct (partitions, replicas, configs): the library takes them per request.
+      const groups = new Map<string, TopicSpec[]>();
+      for (const spec of missing) {
+        const key = JSON.stringify([spec.partitions, spec.replicationFactor ?? 1, Object.entries(spec.configs ?? {}).sort()]);
+        groups.set(key, [...(groups.get(key) ?? []), spec]);
+      }
+      for (const [first, ...rest] of groups.values()) {
+        if (first === undefined) {
+          continue;
+        }
+        const topics = [first, ...rest].map((spec) => spec.topic);
+        try {
+          await this.admin.createTopics({
+            topics,
+            partitions: first.partitions,
+            replicas: first.replicationFactor ?? 1,
+            configs: Object.entries(first.configs ?? {}).map(([name, value]) => ({ name, value })),
+          });
+        } catch (error) {
+          // Another process may have created one between our list and create: re-check, don't fail.
+          if (!/already exists/i.test(describePlatformaticError(error))) {
+            throw wrapPlatformaticError('STREAM_ADMIN_FAILED', `create topics ${topics.join(', ')}`, error);
+          }
+        }
+      }
+      // Creation returns before every leader is elected; wait for them as kafkajs's waitForLeaders does.
+      await this.waitForLeaders(missing);
+    },
+    deleteTopics: async (topics) => {
+      try {
+        await this.admin.deleteTopics({ topics: [...topics] });
+      } catch (error) {
+        throw wrapPlatformaticError('STREAM_ADMIN_FAILED', `delete topics ${topics.join(', ')}`, error);
+      }
+    },
+  };
 
   private constructor(private readonly admin: Admin) {}
 
@@ -27,40 +69,8 @@ export class PlatformaticTopicAdmin implements TopicAdmin {
     return new PlatformaticTopicAdmin(admin);
   }
 
-  async ensureTopics(specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
-    validateTopicSpecs(specs);
-    const existingNames = new Set(await this.listTopics());
-    const existing = specs.filter((spec) => existingNames.has(spec.topic));
-    const missing = specs.filter((spec) => !existingNames.has(spec.topic));
-    await this.checkPartitionCounts(existing);
-    // One CreateTopics request per distinct (partitions, replicas, configs): the library takes them per request.
-    const groups = new Map<string, TopicSpec[]>();
-    for (const spec of missing) {
-      const key = JSON.stringify([spec.partitions, spec.replicationFactor ?? 1, Object.entries(spec.configs ?? {}).sort()]);
-      groups.set(key, [...(groups.get(key) ?? []), spec]);
-    }
-    for (const [first, ...rest] of groups.values()) {
-      if (first === undefined) {
-        continue;
-      }
-      const topics = [first, ...rest].map((spec) => spec.topic);
-      try {
-        await this.admin.createTopics({
-          topics,
-          partitions: first.partitions,
-          replicas: first.replicationFactor ?? 1,
-          configs: Object.entries(first.configs ?? {}).map(([name, value]) => ({ name, value })),
-        });
-      } catch (error) {
-        // Another process may have created one between our list and create: re-check, don't fail.
-        if (!/already exists/i.test(describePlatformaticError(error))) {
-          throw wrapPlatformaticError('STREAM_ADMIN_FAILED', `create topics ${topics.join(', ')}`, error);
-        }
-      }
-    }
-    // Creation returns before every leader is elected; wait for them as kafkajs's waitForLeaders does.
-    await this.waitForLeaders(missing);
-    return { created: missing.map((spec) => spec.topic), existing: existing.map((spec) => spec.topic) };
+  ensureTopics(specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+    return ensureTopicsWith(this.calls, specs);
   }
 
   async listTopics(): Promise<readonly string[]> {
@@ -71,17 +81,8 @@ export class PlatformaticTopicAdmin implements TopicAdmin {
     }
   }
 
-  async deleteTopics(topics: readonly string[]): Promise<void> {
-    const present = new Set(await this.listTopics());
-    const toDelete = topics.filter((topic) => present.has(topic));
-    if (toDelete.length === 0) {
-      return;
-    }
-    try {
-      await this.admin.deleteTopics({ topics: toDelete });
-    } catch (error) {
-      throw wrapPlatformaticError('STREAM_ADMIN_FAILED', `delete topics ${toDelete.join(', ')}`, error);
-    }
+  deleteTopics(topics: readonly string[]): Promise<void> {
+    return deleteTopicsWith(this.calls, topics);
   }
 
   async endOffsets(topic: string): Promise<PartitionOffsets> {
